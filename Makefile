@@ -1,0 +1,85 @@
+# Hyperlaunch: one `make` builds everything that exists into build/.
+#
+#   make            host tool, libraries, hypervisor and guests
+#   make check      the whole test suite (what the README's test command runs)
+#   make loc        lines of code per component
+#
+# Components add themselves through */build.mk fragments included below; each
+# fragment appends its final artefacts to ALL.
+
+BUILD       := build
+ALL         :=
+
+# --- host ------------------------------------------------------------------
+HOST_CC     ?= gcc
+WFLAGS      := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=gnu11 $(WFLAGS) -O2 -g -Iinclude -Ilib -MMD -MP
+HOST_LDLIBS := -lfdt -ljansson -lcrypto
+SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+
+# build/host/X.o is X.c for the host; build/asan/X.o the same under ASan+UBSan.
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -O1 $(SAN_FLAGS) -c $< -o $@
+
+# --- freestanding arm64 ---------------------------------------------------------
+CROSS        ?= aarch64-linux-gnu-
+TARGET_CC    := $(CROSS)gcc
+TARGET_LD    := $(CROSS)ld
+TARGET_OBJCOPY := $(CROSS)objcopy
+FDT_ARM64    := $(BUILD)/deps/libfdt-dev/usr
+FDT_ARM64_A  := $(FDT_ARM64)/lib/aarch64-linux-gnu/libfdt.a
+# -mgeneral-regs-only keeps the compiler away from FP/SIMD registers, so EL2
+# code never clobbers a guest's vector state (libfdt.a is the one exception:
+# see docs/architecture.md).
+TARGET_CFLAGS := -std=gnu11 $(WFLAGS) -O2 -g -ffreestanding -fno-builtin-printf \
+                 -fpie -fno-plt -fno-stack-protector -fno-asynchronous-unwind-tables \
+                 -mgeneral-regs-only -mstrict-align -mcpu=cortex-a57 \
+                 -mbranch-protection=none -ffunction-sections -fdata-sections \
+                 -Iinclude/freestanding -Iinclude -Ilib -I$(FDT_ARM64)/include -MMD -MP
+
+$(BUILD)/arm64/%.o: %.c | $(FDT_ARM64_A)
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_CFLAGS) -c $< -o $@
+$(BUILD)/arm64/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(FDT_ARM64_A):
+	scripts/setup.sh
+
+# --- the LCM library (host and freestanding) -----------------------------------
+LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c
+LIBC_SRCS    := lib/libc/string.c
+LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)
+LCM_ASAN_OBJS := $(LCM_SRCS:%.c=$(BUILD)/asan/%.o)
+LCM_ARM64_OBJS := $(LCM_SRCS:%.c=$(BUILD)/arm64/%.o)
+LIBC_ARM64_OBJS := $(LIBC_SRCS:%.c=$(BUILD)/arm64/%.o)
+
+# Proves the library builds freestanding and links against libfdt.a alone.
+$(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(CROSS)ar rcs $@ $^
+ALL += $(BUILD)/arm64/liblcm.a
+
+-include tools/build.mk
+-include hypervisor/build.mk
+-include guests/build.mk
+-include tests/build.mk
+
+.DEFAULT_GOAL := all
+.PHONY: all check loc clean
+all: $(ALL)
+
+loc:
+	@scripts/loc.sh
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
+	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

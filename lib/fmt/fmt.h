@@ -1,0 +1,18 @@
+/*
+ * A small freestanding printf: the one formatter of the hypervisor, the guest
+ * runtime and the LCM library's error messages. Supports %d %i %u %x %X %o
+ * %c %s %p %% with flags '-' '0', a width, a precision for %s (also '*'), and
+ * the length modifiers hh h l ll z. Always NUL-terminates when size > 0 and
+ * returns the length the full output would have had, like C's snprintf.
+ */
+#ifndef HL_FMT_H
+#define HL_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap);
+int fmt_snprintf(char *buf, size_t size, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* HL_FMT_H */

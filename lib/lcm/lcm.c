@@ -1,0 +1,938 @@
+/*
+ * LCM parser and validator (see lcm.h and docs/bindings.md).
+ *
+ * One pass over /chosen/hypervisor collects the config node and every domain
+ * with its modules; a second pass checks what needs the whole picture (domid
+ * assignment, roles held by more than one domain, overlapping modules). The
+ * FDT is checked structurally with fdt_check_full() first, so the walks below
+ * only meet well-formed tokens; every property is still length-checked before
+ * it is read.
+ */
+#include "lcm.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "../fmt/fmt.h"
+
+struct parser {
+	struct lcm_launch *l;
+	enum lcm_arch arch;
+};
+
+/* --- diagnostics --------------------------------------------------------- */
+
+static void vdiag(struct parser *p, enum lcm_severity sev, int node,
+		  const char *prop, const char *f, va_list ap)
+{
+	struct lcm_launch *l = p->l;
+
+	if (sev == LCM_ERROR) {
+		l->nr_errors++;
+	} else {
+		l->nr_warnings++;
+	}
+	if (l->nr_diags >= l->max_diags) {
+		return;
+	}
+	struct lcm_diag *d = &l->diags[l->nr_diags++];
+	d->severity = (uint8_t)sev;
+	d->path[0] = '\0';
+	if (node >= 0 && fdt_get_path(l->fdt, node, d->path, sizeof(d->path)) < 0) {
+		fmt_snprintf(d->path, sizeof(d->path), "(node at offset %d)", node);
+	}
+	fmt_snprintf(d->prop, sizeof(d->prop), "%s", prop != NULL ? prop : "");
+	fmt_vsnprintf(d->msg, sizeof(d->msg), f, ap);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void error(struct parser *p, int node, const char *prop, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vdiag(p, LCM_ERROR, node, prop, f, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 4, 5)))
+static void warning(struct parser *p, int node, const char *prop, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vdiag(p, LCM_WARNING, node, prop, f, ap);
+	va_end(ap);
+}
+
+int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size)
+{
+	const char *sep1 = d->path[0] != '\0' ? ": " : "";
+	const char *sep2 = d->prop[0] != '\0' ? ": " : "";
+
+	return fmt_snprintf(buf, size, "%s%s%s%s%s", d->path, sep1, d->prop,
+			    sep2, d->msg);
+}
+
+/* --- names --------------------------------------------------------------- */
+
+static const char *const module_type_names[LCM_MOD_NR_TYPES] = {
+	[LCM_MOD_KERNEL] = "kernel",
+	[LCM_MOD_RAMDISK] = "ramdisk",
+	[LCM_MOD_DEVICE_TREE] = "device-tree",
+	[LCM_MOD_CONFIG] = "config",
+	[LCM_MOD_MICROCODE] = "microcode",
+	[LCM_MOD_XSM_POLICY] = "xsm-policy",
+};
+
+const char *lcm_module_type_name(unsigned type)
+{
+	return type < LCM_MOD_NR_TYPES ? module_type_names[type] : "?";
+}
+
+struct bit_name {
+	uint32_t bit;
+	const char *name;
+};
+
+static const struct bit_name permission_names[] = {
+	{ LCM_PERMISSION_CONTROL, "control" },
+	{ LCM_PERMISSION_HARDWARE, "hardware" },
+};
+
+static const struct bit_name function_names[] = {
+	{ LCM_FUNCTION_BOOT, "boot" },
+	{ LCM_FUNCTION_RECOVERY, "recovery" },
+	{ LCM_FUNCTION_CONSOLE, "console" },
+	{ LCM_FUNCTION_XENSTORE, "xenstore" },
+	{ LCM_FUNCTION_LEGACY_DOM0, "legacy-dom0" },
+};
+
+static int bits_str(uint32_t v, const struct bit_name *names, size_t n,
+		    char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size > 0) {
+		buf[0] = '\0';
+	}
+	if (v == 0) {
+		return fmt_snprintf(buf, size, "none");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v & names[i].bit) {
+			len += (size_t)fmt_snprintf(buf + (len < size ? len : size),
+						    len < size ? size - len : 0, "%s%s",
+						    len > 0 ? "," : "", names[i].name);
+			v &= ~names[i].bit;
+		}
+	}
+	if (v != 0) {
+		len += (size_t)fmt_snprintf(buf + (len < size ? len : size),
+					    len < size ? size - len : 0, "%s0x%x",
+					    len > 0 ? "," : "", v);
+	}
+	return (int)len;
+}
+
+int lcm_permissions_str(uint32_t perms, char *buf, size_t size)
+{
+	return bits_str(perms, permission_names,
+			sizeof(permission_names) / sizeof(permission_names[0]),
+			buf, size);
+}
+
+int lcm_functions_str(uint32_t funcs, char *buf, size_t size)
+{
+	return bits_str(funcs, function_names,
+			sizeof(function_names) / sizeof(function_names[0]),
+			buf, size);
+}
+
+/* --- property readers ----------------------------------------------------- */
+
+/*
+ * Each reader returns 1 when the property is present and valid, 0 when it is
+ * absent, -1 when it is present but malformed (an error is recorded).
+ */
+
+static int prop_u32(struct parser *p, int node, const char *name, uint32_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->l->fdt, node, name, &len);
+
+	if (v == NULL) {
+		return 0;
+	}
+	if (len != 4) {
+		error(p, node, name, "expected one 32-bit cell (4 bytes), found %d bytes", len);
+		return -1;
+	}
+	*out = fdt32_ld(v);
+	return 1;
+}
+
+/* One or two cells, big-endian, as `memory` is written in the design. */
+static int prop_u64(struct parser *p, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->l->fdt, node, name, &len);
+
+	if (v == NULL) {
+		return 0;
+	}
+	if (len == 4) {
+		*out = fdt32_ld(v);
+	} else if (len == 8) {
+		*out = ((uint64_t)fdt32_ld(&v[0]) << 32) | fdt32_ld(&v[1]);
+	} else {
+		error(p, node, name, "expected one or two 32-bit cells, found %d bytes", len);
+		return -1;
+	}
+	return 1;
+}
+
+/* A single NUL-terminated string of printable characters. */
+static int prop_string(struct parser *p, int node, const char *name,
+		       const char **out, bool allow_empty)
+{
+	int len;
+	const char *v = fdt_getprop(p->l->fdt, node, name, &len);
+
+	if (v == NULL) {
+		return 0;
+	}
+	if (len == 0 || v[len - 1] != '\0') {
+		error(p, node, name, "expected a NUL-terminated string");
+		return -1;
+	}
+	if (strlen(v) != (size_t)len - 1) {
+		error(p, node, name, "expected one string, found a list of strings");
+		return -1;
+	}
+	if (!allow_empty && len == 1) {
+		error(p, node, name, "must not be empty");
+		return -1;
+	}
+	for (int i = 0; i < len - 1; i++) {
+		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e) {
+			error(p, node, name, "contains a non-printable character (0x%02x) at byte %d",
+			      (unsigned char)v[i], i);
+			return -1;
+		}
+	}
+	*out = v;
+	return 1;
+}
+
+/* Is @s one of the strings of the stringlist property @name? */
+static bool has_string(const void *fdt, int node, const char *name, const char *s)
+{
+	return fdt_stringlist_search(fdt, node, name, s) >= 0;
+}
+
+/* #address-cells / #size-cells for module-addr: nearest of @parent, then hv. */
+static int cells_of(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	if (v == NULL || len != 4) {
+		return -1;
+	}
+	return (int)fdt32_ld(v);
+}
+
+static bool bits_ok(struct parser *p, int node, const char *prop,
+		    uint32_t v, uint32_t known)
+{
+	if (v & ~known) {
+		error(p, node, prop, "unknown bits 0x%x (known: 0x%x)", v & ~known, known);
+		return false;
+	}
+	return true;
+}
+
+/* --- modules ------------------------------------------------------------- */
+
+static bool is_module_node(const void *fdt, int node)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	if (name != NULL && (strcmp(name, "module") == 0 ||
+			     strncmp(name, "module@", 7) == 0)) {
+		return true;
+	}
+	/* A differently named node that says it is a module is one. */
+	int n = fdt_stringlist_count(fdt, node, "compatible");
+	for (int i = 0; i < n; i++) {
+		const char *c = fdt_stringlist_get(fdt, node, "compatible", i, NULL);
+		if (c != NULL && strncmp(c, LCM_COMPAT_MODULE_PFX,
+					 sizeof(LCM_COMPAT_MODULE_PFX) - 1) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_hash_node(const void *fdt, int node)
+{
+	const char *name = fdt_get_name(fdt, node, NULL);
+
+	return name != NULL && strncmp(name, "hash", 4) == 0 &&
+	       (name[4] == '\0' || name[4] == '-' || name[4] == '@');
+}
+
+/*
+ * The module type from compatible: the first "module,<type>" string.
+ * Returns the type, -1 on error (recorded), -2 for an unknown type (warned:
+ * a newer LCM may carry module types this version does not know).
+ */
+static int module_type(struct parser *p, int node)
+{
+	const void *fdt = p->l->fdt;
+	int n = fdt_stringlist_count(fdt, node, "compatible");
+
+	if (n <= 0) {
+		error(p, node, "compatible", "missing: a module needs \"module,<type>\"");
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *c = fdt_stringlist_get(fdt, node, "compatible", i, NULL);
+		if (c == NULL || strncmp(c, LCM_COMPAT_MODULE_PFX,
+					 sizeof(LCM_COMPAT_MODULE_PFX) - 1) != 0) {
+			continue;
+		}
+		const char *t = c + sizeof(LCM_COMPAT_MODULE_PFX) - 1;
+		for (unsigned k = 0; k < LCM_MOD_NR_TYPES; k++) {
+			if (strcmp(t, module_type_names[k]) == 0) {
+				return (int)k;
+			}
+		}
+		warning(p, node, "compatible", "unknown module type \"%s\"; module skipped", t);
+		return -2;
+	}
+	error(p, node, "compatible", "no \"module,<type>\" string (type is one of kernel, ramdisk, device-tree, config, microcode, xsm-policy)");
+	return -1;
+}
+
+static void parse_hash(struct parser *p, int mnode, struct lcm_module *m)
+{
+	const void *fdt = p->l->fdt;
+	int h;
+
+	fdt_for_each_subnode(h, fdt, mnode) {
+		if (!is_hash_node(fdt, h)) {
+			continue;
+		}
+		const char *algo = NULL;
+		int r = prop_string(p, h, "algo", &algo, false);
+		if (r == 0) {
+			error(p, h, "algo", "missing: a hash node needs algo = \"sha256\"");
+			continue;
+		}
+		if (r < 0) {
+			continue;
+		}
+		if (strcmp(algo, "sha256") != 0) {
+			error(p, h, "algo", "unsupported algorithm \"%s\" (supported: sha256)", algo);
+			continue;
+		}
+		int len;
+		const void *v = fdt_getprop(fdt, h, "value", &len);
+		if (v == NULL) {
+			error(p, h, "value", "missing: a sha256 hash node needs a 32-byte value");
+			continue;
+		}
+		if (len != LCM_SHA256_SIZE) {
+			error(p, h, "value", "a sha256 digest is 32 bytes, found %d", len);
+			continue;
+		}
+		if (m->flags & LCM_MODF_DIGEST) {
+			error(p, h, NULL, "second sha256 hash node for one module");
+			continue;
+		}
+		memcpy(m->sha256, v, LCM_SHA256_SIZE);
+		m->flags |= LCM_MODF_DIGEST;
+		m->hash_node = h;
+	}
+}
+
+static void parse_module_addr(struct parser *p, int node, struct lcm_module *m)
+{
+	const void *fdt = p->l->fdt;
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, "module-addr", &len);
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = cells_of(fdt, parent, "#address-cells");
+	int sc = cells_of(fdt, parent, "#size-cells");
+
+	if (ac < 0 || sc < 0) {
+		ac = cells_of(fdt, p->l->hv_node, "#address-cells");
+		sc = cells_of(fdt, p->l->hv_node, "#size-cells");
+	}
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		/* No usable cell counts: infer from the length (as the design's
+		 * own example, <addr size> in one cell each, is written). */
+		if (len == 8) {
+			ac = sc = 1;
+		} else if (len == 16) {
+			ac = sc = 2;
+		} else {
+			error(p, node, "module-addr",
+			      "%d bytes: expected <address size> as 2 or 4 cells, or set #address-cells/#size-cells (1 or 2) on the parent node",
+			      len);
+			return;
+		}
+	}
+	if (len != (ac + sc) * 4) {
+		error(p, node, "module-addr",
+		      "%d bytes: expected %d cells (#address-cells %d + #size-cells %d)",
+		      len, ac + sc, ac, sc);
+		return;
+	}
+	uint64_t addr = fdt32_ld(&v[0]);
+	if (ac == 2) {
+		addr = (addr << 32) | fdt32_ld(&v[1]);
+	}
+	uint64_t size = fdt32_ld(&v[ac]);
+	if (sc == 2) {
+		size = (size << 32) | fdt32_ld(&v[ac + 1]);
+	}
+	if (size == 0) {
+		error(p, node, "module-addr", "size is 0");
+		return;
+	}
+	if (addr + size < addr) {
+		error(p, node, "module-addr", "0x%llx + 0x%llx wraps past the end of the address space",
+		      (unsigned long long)addr, (unsigned long long)size);
+		return;
+	}
+	m->addr = addr;
+	m->size = size;
+	m->flags |= LCM_MODF_ADDR;
+}
+
+/*
+ * Parse one module node of domain @owner (or of the config node). Returns
+ * the module's index, -1 when it was rejected or skipped.
+ */
+static int parse_module(struct parser *p, int node, uint16_t owner)
+{
+	struct lcm_launch *l = p->l;
+	const void *fdt = l->fdt;
+	int type = module_type(p, node);
+
+	if (type < 0) {
+		return -1;
+	}
+	if (l->nr_modules >= l->max_modules) {
+		error(p, node, NULL, "too many modules (this build handles %u)", l->max_modules);
+		return -1;
+	}
+	struct lcm_module *m = &l->modules[l->nr_modules];
+	memset(m, 0, sizeof(*m));
+	m->node = node;
+	m->hash_node = -1;
+	m->type = (uint8_t)type;
+	m->owner = owner;
+	if (has_string(fdt, node, "compatible", LCM_COMPAT_MULTIBOOT)) {
+		m->flags |= LCM_MODF_MULTIBOOT;
+	}
+
+	bool ok = true;
+	bool has_addr = fdt_getprop(fdt, node, "module-addr", NULL) != NULL;
+	int r = prop_u32(p, node, "mb-index", &m->mb_index);
+	if (r < 0) {
+		ok = false;
+	} else if (r > 0) {
+		if (has_addr) {
+			error(p, node, NULL, "both mb-index and module-addr: give exactly one");
+			ok = false;
+		} else if (m->mb_index == 0) {
+			error(p, node, "mb-index", "0 is the LCM itself; modules start at 1");
+			ok = false;
+		} else if (p->arch == LCM_ARCH_ARM64) {
+			error(p, node, "mb-index", "multiboot modules do not exist on Arm: use module-addr");
+			ok = false;
+		} else {
+			m->flags |= LCM_MODF_INDEX;
+		}
+	} else if (has_addr) {
+		if (p->arch == LCM_ARCH_X86) {
+			error(p, node, "module-addr", "x86 locates modules in the multiboot2 chain: use mb-index");
+			ok = false;
+		} else if (m->flags & LCM_MODF_MULTIBOOT) {
+			error(p, node, "module-addr", "a \"multiboot,module\" is located by mb-index");
+			ok = false;
+		} else {
+			parse_module_addr(p, node, m);
+			ok = (m->flags & LCM_MODF_ADDR) != 0;
+		}
+	} else {
+		error(p, node, NULL, "no location: give mb-index (multiboot) or module-addr");
+		ok = false;
+	}
+
+	r = prop_string(p, node, "bootargs", &m->bootargs, true);
+	if (r < 0) {
+		ok = false;
+	} else if (r > 0 && m->type != LCM_MOD_KERNEL) {
+		warning(p, node, "bootargs", "only kernel modules take bootargs; ignored on a %s module",
+			module_type_names[m->type]);
+		m->bootargs = NULL;
+	}
+
+	unsigned errors_before = l->nr_errors;
+	parse_hash(p, node, m);
+	if (l->nr_errors != errors_before || !ok) {
+		return -1;
+	}
+	return (int)l->nr_modules++;
+}
+
+/* --- config node ---------------------------------------------------------- */
+
+static void parse_config(struct parser *p, int node)
+{
+	struct lcm_launch *l = p->l;
+	const void *fdt = l->fdt;
+	int child;
+	bool seen[LCM_MOD_NR_TYPES] = { false };
+
+	l->config_node = node;
+	l->first_config_module = l->nr_modules;
+	fdt_for_each_subnode(child, fdt, node) {
+		if (!is_module_node(fdt, child)) {
+			continue;
+		}
+		int i = parse_module(p, child, LCM_OWNER_CONFIG);
+		if (i < 0) {
+			continue;
+		}
+		uint8_t t = l->modules[i].type;
+		if (t != LCM_MOD_MICROCODE && t != LCM_MOD_XSM_POLICY) {
+			error(p, child, "compatible",
+			      "a %s module belongs in a domain node; the config node takes microcode and xsm-policy",
+			      module_type_names[t]);
+			l->nr_modules--;
+			continue;
+		}
+		if (seen[t]) {
+			error(p, child, "compatible", "second %s module in the config node",
+			      module_type_names[t]);
+			l->nr_modules--;
+			continue;
+		}
+		seen[t] = true;
+	}
+	l->nr_config_modules = l->nr_modules - l->first_config_module;
+
+	uint32_t timeout;
+	int r = prop_u32(p, node, LCM_PROP_BOOT_TIMEOUT, &timeout);
+	if (r > 0) {
+		if (timeout == 0) {
+			error(p, node, LCM_PROP_BOOT_TIMEOUT, "0 ms leaves the Boot Domain no time at all");
+		} else {
+			l->boot_timeout_ms = timeout;
+		}
+	}
+	const char *action;
+	r = prop_string(p, node, LCM_PROP_ON_ALL_OFF, &action, false);
+	if (r > 0) {
+		if (strcmp(action, "poweroff") == 0) {
+			l->on_all_off = LCM_ALL_OFF_POWEROFF;
+		} else if (strcmp(action, "reboot") == 0) {
+			l->on_all_off = LCM_ALL_OFF_REBOOT;
+		} else if (strcmp(action, "stay") == 0) {
+			l->on_all_off = LCM_ALL_OFF_STAY;
+		} else {
+			error(p, node, LCM_PROP_ON_ALL_OFF,
+			      "\"%s\" is not one of poweroff, reboot, stay", action);
+		}
+	}
+}
+
+/* --- domain nodes ---------------------------------------------------------- */
+
+static void parse_domain_modules(struct parser *p, int node, uint16_t di)
+{
+	struct lcm_launch *l = p->l;
+	struct lcm_domain *d = &l->domains[di];
+	const void *fdt = l->fdt;
+	int child;
+
+	d->first_module = l->nr_modules;
+	fdt_for_each_subnode(child, fdt, node) {
+		if (!is_module_node(fdt, child)) {
+			continue;
+		}
+		int i = parse_module(p, child, di);
+		if (i < 0) {
+			continue;
+		}
+		uint8_t t = l->modules[i].type;
+		if (t == LCM_MOD_MICROCODE || t == LCM_MOD_XSM_POLICY) {
+			error(p, child, "compatible",
+			      "a %s module belongs in the config node, not in a domain",
+			      module_type_names[t]);
+			l->nr_modules--;
+			continue;
+		}
+		if (d->module[t] >= 0) {
+			error(p, child, "compatible", "second %s module in domain %s",
+			      module_type_names[t], d->name);
+			l->nr_modules--;
+			continue;
+		}
+		d->module[t] = i;
+	}
+	d->nr_modules = l->nr_modules - d->first_module;
+	if (d->module[LCM_MOD_KERNEL] < 0) {
+		error(p, node, NULL, "no kernel module: every domain needs exactly one \"module,kernel\"");
+	}
+}
+
+static void parse_uuid(struct parser *p, int node, struct lcm_domain *d)
+{
+	int len;
+	const uint8_t *v = fdt_getprop(p->l->fdt, node, "domain-uuid", &len);
+
+	if (v == NULL) {
+		return;
+	}
+	if (len == 0 || len > (int)LCM_UUID_SIZE) {
+		error(p, node, "domain-uuid", "a UUID is 16 bytes, found %d", len);
+		return;
+	}
+	if (len != (int)LCM_UUID_SIZE) {
+		warning(p, node, "domain-uuid", "a UUID is 16 bytes, found %d; padded with zeros", len);
+	}
+	memset(d->uuid, 0, sizeof(d->uuid));
+	memcpy(d->uuid, v, (size_t)len);
+	d->has_uuid = true;
+}
+
+static void parse_domain(struct parser *p, int node)
+{
+	struct lcm_launch *l = p->l;
+	const void *fdt = l->fdt;
+
+	if (l->nr_domains >= l->max_domains) {
+		error(p, node, NULL, "too many domains (this build handles %u)", l->max_domains);
+		return;
+	}
+	uint16_t di = (uint16_t)l->nr_domains++;
+	struct lcm_domain *d = &l->domains[di];
+	memset(d, 0, sizeof(*d));
+	d->node = node;
+	d->name = fdt_get_name(fdt, node, NULL);
+	d->cpus = LCM_DEFAULT_CPUS;
+	d->mode = LCM_MODE_DEFAULT;
+	d->security_id = LCM_DEFAULT_SECURITY_ID;
+	for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
+		d->module[t] = -1;
+	}
+
+	int r = prop_u32(p, node, "domid", &d->domid);
+	if (r == 0 || (r > 0 && d->domid == LCM_DOMID_AUTO)) {
+		d->domid = LCM_DOMID_AUTO;
+		d->domid_auto = true;
+	} else if (r < 0) {
+		d->domid_auto = true;
+	}
+
+	if (prop_u32(p, node, "permissions", &d->permissions) > 0) {
+		bits_ok(p, node, "permissions", d->permissions, LCM_PERMISSION_ALL);
+	}
+	if (prop_u32(p, node, "functions", &d->functions) > 0) {
+		bits_ok(p, node, "functions", d->functions, LCM_FUNCTION_ALL);
+	}
+	if (prop_u32(p, node, "mode", &d->mode) > 0 &&
+	    bits_ok(p, node, "mode", d->mode, LCM_MODE_ALL) &&
+	    p->arch == LCM_ARCH_ARM64) {
+		if (!(d->mode & LCM_MODE_LONG)) {
+			error(p, node, "mode", "0x%x lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
+			      d->mode);
+		} else if (d->mode & (LCM_MODE_PARAVIRTUALIZED | LCM_MODE_ENABLE_DEVICE_MODEL)) {
+			warning(p, node, "mode", "PV and device-model bits have no meaning on Arm; ignored");
+		}
+	}
+	parse_uuid(p, node, d);
+
+	r = prop_u32(p, node, "cpus", &d->cpus);
+	if (r > 0 && (d->cpus == 0 || d->cpus > LCM_MAX_VCPUS)) {
+		error(p, node, "cpus", "%u vCPUs is outside 1..%u", d->cpus, LCM_MAX_VCPUS);
+	}
+
+	r = prop_u64(p, node, "memory", &d->memory_kib);
+	if (r == 0) {
+		error(p, node, "memory", "missing: the domain's memory in KiB is required");
+	} else if (r > 0) {
+		if (d->memory_kib < LCM_MIN_MEMORY_KIB) {
+			error(p, node, "memory", "%llu KiB is below the minimum of %u KiB",
+			      (unsigned long long)d->memory_kib, LCM_MIN_MEMORY_KIB);
+		} else if (d->memory_kib % 4 != 0) {
+			error(p, node, "memory", "%llu KiB is not a multiple of the 4 KiB page",
+			      (unsigned long long)d->memory_kib);
+		} else if (d->memory_kib >> 40 != 0) {
+			error(p, node, "memory", "%llu KiB is beyond any machine (2^40 KiB)",
+			      (unsigned long long)d->memory_kib);
+		}
+	}
+
+	prop_string(p, node, "security-id", &d->security_id, false);
+	if (strlen(d->security_id) > LCM_SECURITY_ID_MAX) {
+		error(p, node, "security-id", "longer than %u bytes", LCM_SECURITY_ID_MAX);
+	}
+
+	parse_domain_modules(p, node, di);
+}
+
+/* --- whole-launch checks --------------------------------------------------- */
+
+struct role {
+	uint32_t bit;
+	const char *name;
+	int32_t *slot;
+};
+
+static void check_roles(struct parser *p)
+{
+	struct lcm_launch *l = p->l;
+	const struct role roles[] = {
+		{ LCM_FUNCTION_BOOT, "boot", &l->boot },
+		{ LCM_FUNCTION_RECOVERY, "recovery", &l->recovery },
+		{ LCM_FUNCTION_CONSOLE, "console", &l->console },
+		{ LCM_FUNCTION_XENSTORE, "xenstore", &l->xenstore },
+		{ LCM_FUNCTION_LEGACY_DOM0, "legacy-dom0", &l->legacy_dom0 },
+	};
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+
+		for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+			if (!(d->functions & roles[r].bit)) {
+				continue;
+			}
+			if (*roles[r].slot >= 0) {
+				error(p, d->node, "functions",
+				      "a second %s domain (the first is %s): at most one domain may hold it",
+				      roles[r].name, l->domains[*roles[r].slot].name);
+			} else {
+				*roles[r].slot = (int32_t)i;
+			}
+		}
+		if (d->permissions & LCM_PERMISSION_HARDWARE) {
+			if (l->hardware >= 0) {
+				error(p, d->node, "permissions",
+				      "a second hardware domain (the first is %s): devices have one owner",
+				      l->domains[l->hardware].name);
+			} else {
+				l->hardware = (int32_t)i;
+			}
+		}
+		/* The Boot Domain is least privilege by design: it holds no
+		 * permission and no other function. */
+		if (d->functions & LCM_FUNCTION_BOOT) {
+			if (d->permissions != 0) {
+				error(p, d->node, "permissions",
+				      "the boot domain must hold no permissions (it runs with least privilege)");
+			}
+			if (d->functions & ~LCM_FUNCTION_BOOT) {
+				error(p, d->node, "functions",
+				      "the boot domain cannot also be a %s domain",
+				      (d->functions & LCM_FUNCTION_RECOVERY) ? "recovery"
+				      : (d->functions & LCM_FUNCTION_CONSOLE) ? "console"
+				      : (d->functions & LCM_FUNCTION_XENSTORE) ? "xenstore"
+				      : "legacy-dom0");
+			}
+		}
+	}
+}
+
+/* Is @domid held by one of the first @upto domains? (Auto ids are 0 until
+ * assigned, and 0 is only ever assigned to the one legacy dom0.) */
+static bool domid_taken(const struct lcm_launch *l, uint32_t domid, uint32_t upto)
+{
+	for (uint32_t i = 0; i < upto; i++) {
+		if (l->domains[i].domid == domid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Requested ids first (checked for range and duplicates), then "next free"
+ * in LCM order from 1; dom0 only for LEGACY_DOM0, 0x7FF5 only for BOOT. A
+ * rejected request is reported and the domain gets a free id, so that later
+ * checks still see one domain per id.
+ */
+static void assign_domids(struct parser *p)
+{
+	struct lcm_launch *l = p->l;
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		struct lcm_domain *d = &l->domains[i];
+		bool boot = d->functions & LCM_FUNCTION_BOOT;
+		bool bad = true;
+
+		if (d->domid_auto) {
+			continue;
+		}
+		if (d->domid == LCM_DOMID_BOOT && !boot) {
+			error(p, d->node, "domid", "0x%x is reserved for the boot domain", d->domid);
+		} else if (boot && d->domid != LCM_DOMID_BOOT) {
+			error(p, d->node, "domid", "the boot domain has the reserved id 0x%x, not 0x%x",
+			      LCM_DOMID_BOOT, d->domid);
+		} else if (d->domid >= LCM_DOMID_FIRST_RESERVED && !boot) {
+			error(p, d->node, "domid", "0x%x is in the reserved range (0x%x and above)",
+			      d->domid, LCM_DOMID_FIRST_RESERVED);
+		} else if (domid_taken(l, d->domid, i)) {
+			error(p, d->node, "domid", "%u is requested by another domain as well", d->domid);
+		} else {
+			bad = false;
+		}
+		if (bad) {
+			d->domid = LCM_DOMID_AUTO;
+		}
+	}
+
+	uint32_t next = 1;
+	bool dom0_used = false;
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		struct lcm_domain *d = &l->domains[i];
+
+		if (d->domid != LCM_DOMID_AUTO) {
+			continue;
+		}
+		if (d->functions & LCM_FUNCTION_BOOT) {
+			d->domid = LCM_DOMID_BOOT;
+		} else if ((d->functions & LCM_FUNCTION_LEGACY_DOM0) && !dom0_used) {
+			dom0_used = true;       /* stays 0 */
+		} else {
+			while (domid_taken(l, next, l->nr_domains)) {
+				next++;
+			}
+			d->domid = next++;
+		}
+	}
+}
+
+/* Identical ranges are one module shared by several domains (the design's
+ * note on bootargs); a partial overlap is a mistake. */
+static void check_overlaps(struct parser *p)
+{
+	struct lcm_launch *l = p->l;
+
+	for (uint32_t i = 0; i < l->nr_modules; i++) {
+		const struct lcm_module *a = &l->modules[i];
+		if (!(a->flags & LCM_MODF_ADDR)) {
+			continue;
+		}
+		for (uint32_t j = i + 1; j < l->nr_modules; j++) {
+			const struct lcm_module *b = &l->modules[j];
+			if (!(b->flags & LCM_MODF_ADDR)) {
+				continue;
+			}
+			bool same = a->addr == b->addr && a->size == b->size;
+			bool overlap = a->addr < b->addr + b->size && b->addr < a->addr + a->size;
+			if (overlap && !same) {
+				char other[128];
+				if (fdt_get_path(l->fdt, a->node, other, sizeof(other)) < 0) {
+					other[0] = '\0';
+				}
+				error(p, b->node, "module-addr",
+				      "0x%llx+0x%llx overlaps %s (0x%llx+0x%llx)",
+				      (unsigned long long)b->addr, (unsigned long long)b->size,
+				      other, (unsigned long long)a->addr, (unsigned long long)a->size);
+			} else if (same && a->type != b->type) {
+				error(p, b->node, "module-addr",
+				      "the same range is a %s module elsewhere; a shared module has one type",
+				      module_type_names[a->type]);
+			}
+		}
+	}
+}
+
+/* --- entry points ---------------------------------------------------------- */
+
+int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+{
+	struct parser p = { l, arch };
+
+	l->fdt = fdt;
+	l->hv_node = -1;
+	l->config_node = -1;
+	l->nr_domains = l->nr_modules = 0;
+	l->first_config_module = l->nr_config_modules = 0;
+	l->boot = l->recovery = l->console = l->xenstore = -1;
+	l->legacy_dom0 = l->hardware = -1;
+	l->boot_timeout_ms = LCM_DEFAULT_BOOT_TIMEOUT_MS;
+	l->on_all_off = LCM_ALL_OFF_POWEROFF;
+	l->nr_diags = l->nr_errors = l->nr_warnings = 0;
+
+	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
+		error(&p, -1, NULL, "not a flattened device tree (bad magic or shorter than its header)");
+		return LCM_EINVAL;
+	}
+	int err = fdt_check_full(fdt, size);
+	if (err != 0) {
+		error(&p, -1, NULL, "malformed device tree: %s", fdt_strerror(err));
+		return LCM_EINVAL;
+	}
+
+	int hv = fdt_path_offset(fdt, LCM_HYPERVISOR_PATH);
+	if (hv < 0) {
+		return LCM_ENOLCM;
+	}
+	l->hv_node = hv;
+	if (!has_string(fdt, hv, "compatible", LCM_COMPAT_HYPERVISOR)) {
+		error(&p, hv, "compatible", "must list \"%s\"", LCM_COMPAT_HYPERVISOR);
+		return LCM_EINVAL;
+	}
+
+	int child;
+	fdt_for_each_subnode(child, fdt, hv) {
+		if (has_string(fdt, child, "compatible", LCM_COMPAT_DOMAIN)) {
+			parse_domain(&p, child);
+		} else if (has_string(fdt, child, "compatible", LCM_COMPAT_CONFIG)) {
+			if (l->config_node >= 0) {
+				error(&p, child, NULL, "a second config node");
+			} else {
+				parse_config(&p, child);
+			}
+		} else {
+			const char *name = fdt_get_name(fdt, child, NULL);
+			if (name != NULL && (strncmp(name, "domain", 6) == 0 ||
+					     strncmp(name, "config", 6) == 0) &&
+			    fdt_getprop(fdt, child, "compatible", NULL) == NULL) {
+				warning(&p, child, "compatible",
+					"missing: node skipped (a domain needs \"%s\", a config \"%s\")",
+					LCM_COMPAT_DOMAIN, LCM_COMPAT_CONFIG);
+			}
+			/* Anything else belongs to a newer or custom schema. */
+		}
+	}
+	if (l->nr_domains == 0 && l->nr_errors == 0) {
+		error(&p, hv, NULL, "no domain nodes (compatible \"%s\")", LCM_COMPAT_DOMAIN);
+	}
+
+	check_roles(&p);
+	assign_domids(&p);
+	check_overlaps(&p);
+	return l->nr_errors == 0 ? LCM_OK : LCM_EINVAL;
+}
+
+const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t domid)
+{
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		if (l->domains[i].domid == domid) {
+			return &l->domains[i];
+		}
+	}
+	return NULL;
+}

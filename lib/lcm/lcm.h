@@ -1,0 +1,151 @@
+/*
+ * The LCM library: turns a Launch Control Module (a flattened device tree
+ * with /chosen/hypervisor) into a validated launch description, or into a
+ * list of diagnostics that each name the node, the property and the reason.
+ *
+ * Freestanding: no allocation, no libc beyond string.h-level functions. The
+ * caller provides every array; work is bounded by the size of the input. The
+ * description points into the FDT (names, bootargs, security ids) instead of
+ * copying, so the FDT must outlive it. Linked by the hypervisor, the Boot
+ * Domain and lcm-tool, so all three agree on what a valid LCM is.
+ *
+ * The bindings and every rule checked here are written down in
+ * docs/bindings.md; the numbers are in <hyperlaunch/lcm-abi.h>.
+ */
+#ifndef HL_LCM_H
+#define HL_LCM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hyperlaunch/lcm-abi.h>
+
+enum lcm_module_type {
+	LCM_MOD_KERNEL,
+	LCM_MOD_RAMDISK,
+	LCM_MOD_DEVICE_TREE,
+	LCM_MOD_CONFIG,
+	LCM_MOD_MICROCODE,
+	LCM_MOD_XSM_POLICY,
+	LCM_MOD_NR_TYPES,
+};
+
+/* lcm_module.flags */
+#define LCM_MODF_MULTIBOOT  (1u << 0) /* compatible lists "multiboot,module" */
+#define LCM_MODF_ADDR       (1u << 1) /* located by module-addr */
+#define LCM_MODF_INDEX      (1u << 2) /* located by mb-index */
+#define LCM_MODF_DIGEST     (1u << 3) /* has a sha256 hash node */
+
+#define LCM_OWNER_CONFIG    0xFFFFu   /* lcm_module.owner of config-node modules */
+
+struct lcm_module {
+	int node;                       /* offset of the module node in the FDT */
+	int hash_node;                  /* offset of its hash node, or -1 */
+	uint8_t type;                   /* enum lcm_module_type */
+	uint8_t flags;                  /* LCM_MODF_* */
+	uint16_t owner;                 /* domain index, or LCM_OWNER_CONFIG */
+	uint32_t mb_index;              /* with LCM_MODF_INDEX */
+	uint64_t addr;                  /* with LCM_MODF_ADDR */
+	uint64_t size;                  /* with LCM_MODF_ADDR */
+	const char *bootargs;           /* in the FDT; NULL when absent */
+	uint8_t sha256[LCM_SHA256_SIZE];/* with LCM_MODF_DIGEST */
+};
+
+struct lcm_domain {
+	int node;                       /* offset of the domain node in the FDT */
+	const char *name;               /* the node name, in the FDT */
+	uint32_t domid;                 /* resolved: never LCM_DOMID_AUTO unless dom0 */
+	bool domid_auto;                /* domid was omitted or 0 */
+	bool has_uuid;
+	uint32_t permissions;           /* LCM_PERMISSION_* */
+	uint32_t functions;             /* LCM_FUNCTION_* */
+	uint32_t mode;                  /* LCM_MODE_* */
+	uint32_t cpus;
+	uint64_t memory_kib;
+	const char *security_id;        /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
+	uint8_t uuid[LCM_UUID_SIZE];
+	uint32_t first_module;          /* its modules: [first, first + nr) */
+	uint32_t nr_modules;
+	int32_t module[LCM_MOD_NR_TYPES]; /* index in lcm_launch.modules, or -1 */
+};
+
+enum lcm_severity { LCM_ERROR, LCM_WARNING };
+
+struct lcm_diag {
+	uint8_t severity;               /* enum lcm_severity */
+	char path[128];                 /* node path, "" for the whole blob */
+	char prop[32];                  /* property, "" when about the node */
+	char msg[192];
+};
+
+enum lcm_arch {
+	LCM_ARCH_ANY,                   /* accept mb-index and module-addr */
+	LCM_ARCH_ARM64,                 /* module-addr; 64-bit domains only */
+	LCM_ARCH_X86,                   /* mb-index (multiboot2 chain) */
+};
+
+enum lcm_on_all_off { LCM_ALL_OFF_POWEROFF, LCM_ALL_OFF_REBOOT, LCM_ALL_OFF_STAY };
+
+/* lcm_parse() results */
+#define LCM_OK       0   /* a valid LCM (warnings may have been recorded) */
+#define LCM_ENOLCM   1   /* a valid FDT without /chosen/hypervisor: classic boot */
+#define LCM_EINVAL   2   /* errors were recorded in diags */
+
+struct lcm_launch {
+	/* Storage the caller provides before lcm_parse(). */
+	struct lcm_domain *domains;
+	uint32_t max_domains;
+	struct lcm_module *modules;
+	uint32_t max_modules;
+	struct lcm_diag *diags;
+	uint32_t max_diags;
+
+	/* The description, filled by lcm_parse(). */
+	const void *fdt;
+	int hv_node;                    /* /chosen/hypervisor */
+	int config_node;                /* -1 when absent */
+	uint32_t nr_domains;
+	uint32_t nr_modules;            /* config modules and domain modules */
+	uint32_t first_config_module;   /* config modules: [first, first + nr) */
+	uint32_t nr_config_modules;
+	int32_t boot;                   /* domain index of each role, or -1 */
+	int32_t recovery;
+	int32_t console;
+	int32_t xenstore;
+	int32_t legacy_dom0;
+	int32_t hardware;
+	uint32_t boot_timeout_ms;
+	uint8_t on_all_off;             /* enum lcm_on_all_off */
+
+	uint32_t nr_diags;              /* recorded, at most max_diags */
+	uint32_t nr_errors;             /* counted, even past max_diags */
+	uint32_t nr_warnings;
+};
+
+/*
+ * Parse and validate the LCM in @fdt (@size bytes, which must cover the
+ * FDT's totalsize). Returns LCM_OK, LCM_ENOLCM or LCM_EINVAL. Every problem
+ * is recorded, not only the first.
+ */
+int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
+	      enum lcm_arch arch);
+
+/* "kernel", "ramdisk", ... for an enum lcm_module_type. */
+const char *lcm_module_type_name(unsigned type);
+
+/* Format one diagnostic as "PATH: PROP: MSG" (parts that are empty left out). */
+int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size);
+
+/*
+ * Names of the bits of permissions and functions, for tools and consoles:
+ * writes "control,hardware" style lists (or "none") into buf.
+ */
+int lcm_permissions_str(uint32_t perms, char *buf, size_t size);
+int lcm_functions_str(uint32_t funcs, char *buf, size_t size);
+
+/* Find the domain with @domid; NULL when none. */
+const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l,
+					uint32_t domid);
+
+#endif /* HL_LCM_H */
