@@ -1,0 +1,162 @@
+/*
+ * Configuration -> LCM: writes the /chosen/hypervisor node of the Hyperlaunch
+ * device-tree bindings (docs/bindings.md) with libfdt's read-write API. The
+ * same code writes a stand-alone LCM (build) and embeds one into QEMU's host
+ * DTB (pack), so the two never differ.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "lcm-tool.h"
+
+#define TRY(expr) do { int err_ = (expr); if (err_ < 0) { return err_; } } while (0)
+
+static int set_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
+{
+	fdt32_t cells[4] = {
+		cpu_to_fdt32((uint32_t)(a >> 32)), cpu_to_fdt32((uint32_t)a),
+		cpu_to_fdt32((uint32_t)(b >> 32)), cpu_to_fdt32((uint32_t)b),
+	};
+
+	return fdt_setprop(fdt, node, name, cells, sizeof(cells));
+}
+
+static int emit_module(void *fdt, int parent, const struct lt_config *c,
+		       const struct lt_module *m, unsigned type, enum lt_target target)
+{
+	const struct lt_file *f = &c->files[m->file];
+	char compat[64];
+	int len;
+	int node = fdt_add_subnode(fdt, parent, lcm_module_type_name(type));
+
+	TRY(node);
+	len = snprintf(compat, sizeof(compat), "%s%s", LCM_COMPAT_MODULE_PFX,
+		       lcm_module_type_name(type)) + 1;
+	if (target == LT_TARGET_X86) {
+		memcpy(compat + len, LCM_COMPAT_MULTIBOOT, sizeof(LCM_COMPAT_MULTIBOOT));
+		len += (int)sizeof(LCM_COMPAT_MULTIBOOT);
+	}
+	TRY(fdt_setprop(fdt, node, "compatible", compat, len));
+	if (target == LT_TARGET_X86) {
+		TRY(fdt_setprop_u32(fdt, node, "mb-index", f->mb_index));
+	} else {
+		/* A file not read (check --no-files) is laid out as one page. */
+		TRY(set_u64_pair(fdt, node, "module-addr", f->addr, f->present ? f->size : 4096));
+	}
+	if (m->bootargs != NULL) {
+		TRY(fdt_setprop_string(fdt, node, "bootargs", m->bootargs));
+	}
+	if (f->present) {
+		int hash = fdt_add_subnode(fdt, node, "hash");
+		TRY(hash);
+		TRY(fdt_setprop_string(fdt, hash, "algo", "sha256"));
+		TRY(fdt_setprop(fdt, hash, "value", f->sha256, LCM_SHA256_SIZE));
+	}
+	return 0;
+}
+
+static int emit_domain(void *fdt, int hv, const struct lt_config *c,
+		       const struct lt_domain *d, enum lt_target target)
+{
+	int node = fdt_add_subnode(fdt, hv, d->name);
+
+	TRY(node);
+	TRY(fdt_setprop_string(fdt, node, "compatible", LCM_COMPAT_DOMAIN));
+	if (d->domid != LCM_DOMID_AUTO) {
+		TRY(fdt_setprop_u32(fdt, node, "domid", d->domid));
+	}
+	TRY(fdt_setprop_u32(fdt, node, "permissions", d->permissions));
+	TRY(fdt_setprop_u32(fdt, node, "functions", d->functions));
+	if (d->has_mode) {
+		TRY(fdt_setprop_u32(fdt, node, "mode", d->mode));
+	}
+	if (d->has_uuid) {
+		TRY(fdt_setprop(fdt, node, "domain-uuid", d->uuid, LCM_UUID_SIZE));
+	}
+	if (d->cpus != 0) {
+		TRY(fdt_setprop_u32(fdt, node, "cpus", d->cpus));
+	}
+	TRY(fdt_setprop_u64(fdt, node, "memory", d->memory_kib));
+	if (d->security_id != NULL) {
+		TRY(fdt_setprop_string(fdt, node, "security-id", d->security_id));
+	}
+	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
+		if (d->mod[t].present) {
+			TRY(emit_module(fdt, node, c, &d->mod[t], t, target));
+		}
+	}
+	return 0;
+}
+
+int lt_emit(const struct lt_config *c, void *fdt, enum lt_target target)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+
+	if (chosen == -FDT_ERR_NOTFOUND) {
+		chosen = fdt_add_subnode(fdt, 0, "chosen");
+	}
+	TRY(chosen);
+	int hv = fdt_add_subnode(fdt, chosen, "hypervisor");
+	TRY(hv);
+	TRY(fdt_setprop_string(fdt, hv, "compatible", LCM_COMPAT_HYPERVISOR));
+
+	/* fdt_add_subnode() puts a new node before its siblings: emit in
+	 * reverse so that the LCM keeps the configuration's order (the
+	 * launch order), config node first. */
+	for (size_t i = c->nr_domains; i-- > 0;) {
+		TRY(emit_domain(fdt, hv, c, &c->domains[i], target));
+	}
+
+	bool has_config = c->has_timeout || c->on_all_off != NULL;
+	for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
+		has_config |= c->cfgmod[t].present;
+	}
+	if (has_config) {
+		int cfg = fdt_add_subnode(fdt, hv, "config");
+		TRY(cfg);
+		TRY(fdt_setprop_string(fdt, cfg, "compatible", LCM_COMPAT_CONFIG));
+		if (c->has_timeout) {
+			TRY(fdt_setprop_u32(fdt, cfg, LCM_PROP_BOOT_TIMEOUT, c->boot_timeout_ms));
+		}
+		if (c->on_all_off != NULL) {
+			TRY(fdt_setprop_string(fdt, cfg, LCM_PROP_ON_ALL_OFF, c->on_all_off));
+		}
+		for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
+			if (c->cfgmod[t].present) {
+				TRY(emit_module(fdt, cfg, c, &c->cfgmod[t], t, target));
+			}
+		}
+	}
+	return 0;
+}
+
+int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out)
+{
+	size_t size = 16384 + c->nr_domains * 2048;
+
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		if (c->domains[i].mod[LCM_MOD_KERNEL].bootargs != NULL) {
+			size += strlen(c->domains[i].mod[LCM_MOD_KERNEL].bootargs) + 16;
+		}
+	}
+	void *fdt = malloc(size);
+	if (fdt == NULL) {
+		return -FDT_ERR_NOSPACE;
+	}
+	int err = fdt_create_empty_tree(fdt, (int)size);
+	if (err == 0) {
+		err = lt_emit(c, fdt, target);
+	}
+	if (err == 0) {
+		err = fdt_pack(fdt);
+	}
+	if (err != 0) {
+		free(fdt);
+		return err;
+	}
+	*out = fdt;
+	return 0;
+}

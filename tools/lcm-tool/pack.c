@@ -1,0 +1,324 @@
+/*
+ * lcm-tool pack: everything needed to boot a configuration on QEMU's arm64
+ * virt machine (our answer to Xen's ImageBuilder). QEMU's own DTB for the
+ * chosen machine options (-machine dumpdtb=) gets the LCM embedded under
+ * /chosen/hypervisor with module-addr from the layout; run-qemu loads the
+ * hypervisor, that DTB and each module (-device loader) at those addresses.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "lcm-tool.h"
+
+extern char **environ;
+
+static const char pack_help[] =
+"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
+"\n"
+"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
+"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
+"                      LCM under /chosen/hypervisor and module-addr filled in\n"
+"  DIR/hyperlaunch.bin the hypervisor image\n"
+"  DIR/modules/        every module file, once each\n"
+"  DIR/run-qemu        starts qemu-system-aarch64 -machine virt,virtualization=on,\n"
+"                      gic-version=3 -cpu cortex-a57 -nographic with all of them\n"
+"                      loaded; its arguments are passed on to QEMU\n"
+"\n"
+"  -o, --output DIR      the folder to fill (created if needed)\n"
+"  --memory SIZE         machine RAM (default: enough for every domain, the\n"
+"                        hypervisor and the modules, at least 256M)\n"
+"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
+"                        most 4, and at least the widest domain's)\n"
+"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
+"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
+"                        $QEMU or qemu-system-aarch64)\n"
+"  -h, --help            this text\n"
+"\n"
+"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
+
+/* -nic none in the dump and in run-qemu alike: the DTB must describe the
+ * machine that boots (and the default NIC wants a ROM file QEMU may lack). */
+#define MACHINE_OPTS "virt,virtualization=on,gic-version=3"
+#define CPU_MODEL    "cortex-a57"
+
+static void mkdir_p(const char *dir)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p != '\0'; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST) {
+		lt_fatal_usage("cannot create \"%s\": %s", dir, strerror(errno));
+	}
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t size;
+	void *data;
+
+	unlink(to);
+	if (link(from, to) == 0) {
+		return;
+	}
+	data = lt_read_file(from, &size);
+	if (data == NULL) {
+		lt_fatal_usage("cannot read \"%s\": %s", from, strerror(errno));
+	}
+	if (!lt_write_file(to, data, size, 0644)) {
+		lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+	}
+	free(data);
+}
+
+/* Run QEMU once with dumpdtb= to get the DTB it makes for these options. */
+static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
+{
+	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/qemu-virt.dtb", dir);
+	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
+	snprintf(smp, sizeof(smp), "%u", m->cpus);
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
+	char *args[] = {
+		(char *)qemu, "-machine", machine, "-cpu", CPU_MODEL, "-smp", smp, "-m", mem,
+		"-nographic", "-nic", "none", NULL
+	};
+	/* QEMU's chatter goes to a log, shown only when it fails. */
+	char log[PATH_MAX + 16];
+	posix_spawn_file_actions_t fa;
+	snprintf(log, sizeof(log), "%s/qemu-dump.log", dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	int err = posix_spawnp(&pid, qemu, &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err != 0) {
+		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu, strerror(err));
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		size_t n;
+		char *text = lt_read_file(log, &n);
+		if (text != NULL) {
+			fwrite(text, 1, n, stderr);
+			free(text);
+		}
+		lt_fatal_usage("\"%s -machine %s\" failed", qemu, machine);
+	}
+	unlink(log);
+	size_t size;
+	void *dtb = lt_read_file(path, &size);
+	if (dtb == NULL) {
+		lt_fatal_usage("QEMU wrote no DTB to \"%s\"", path);
+	}
+	unlink(path);
+	return dtb;
+}
+
+static void default_hypervisor(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0) {
+		snprintf(out, size, "hyperlaunch.bin");
+		return;
+	}
+	self[n] = '\0';
+	snprintf(out, size, "%s/hyperlaunch.bin", dirname(self));
+}
+
+static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/run-qemu", dir);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		return false;
+	}
+	fprintf(f, "#!/bin/sh\n"
+		   "# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
+		   "# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
+		   "# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
+		   "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+		   "exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		   "\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
+		   "\t-smp %u -m %lluM -nographic -nic none \\\n"
+		   "\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
+		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
+	for (size_t i = 0; i < c->nr_files; i++) {
+		char *base = strrchr(c->files[i].path, '/');
+		fprintf(f, "\t-device loader,file=\"$here/modules/%02zu-%s\",addr=0x%llx,force-raw=on \\\n",
+			i, base != NULL ? base + 1 : c->files[i].path,
+			(unsigned long long)c->files[i].addr);
+	}
+	fprintf(f, "\t\"$@\"\n");
+	if (fclose(f) != 0) {
+		return false;
+	}
+	return chmod(path, 0755) == 0;
+}
+
+int lt_cmd_pack(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "hypervisor", required_argument, NULL, 'H' },
+		{ "qemu", required_argument, NULL, 'Q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *hv = NULL;
+	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
+	uint64_t memory = 0;
+	unsigned cpus = 0;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		char *end;
+		switch (opt) {
+		case 'o': dir = optarg; break;
+		case 'm':
+			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
+			    memory % LT_MIB != 0) {
+				lt_fatal_usage("--memory: \"%s\" is not a RAM size of at least 64M in whole MiB", optarg);
+			}
+			break;
+		case 'c':
+			cpus = (unsigned)strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || cpus == 0 || cpus > 64) {
+				lt_fatal_usage("--cpus: \"%s\" is not a CPU count from 1 to 64", optarg);
+			}
+			break;
+		case 'H': hv = optarg; break;
+		case 'Q': qemu = optarg; break;
+		case 'h': fputs(pack_help, stdout); return 0;
+		default: fputs(pack_help, stderr); return 2;
+		}
+	}
+	if (optind != argc - 1 || dir == NULL) {
+		fputs(pack_help, stderr);
+		return 2;
+	}
+	const char *in = argv[optind];
+	if (!lt_is_json(in)) {
+		lt_fatal_usage("pack: \"%s\" is not a .json configuration", in);
+	}
+
+	struct lt_config c;
+	if (!lt_config_load(&c, in, true)) {
+		fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+			lt_nr_errors == 1 ? "" : "s");
+		lt_config_free(&c);
+		return 1;
+	}
+	struct lt_machine m;
+	lt_machine_default(&c, &m);
+	if (memory != 0) {
+		m.ram_size = memory;
+	}
+	if (cpus != 0) {
+		m.cpus = cpus;
+	}
+	if (!lt_layout(&c, &m)) {
+		char have[32], need[32];
+		lt_size_str(m.ram_size, have, sizeof(have));
+		lt_size_str(lt_machine_ram_needed(&c), need, sizeof(need));
+		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
+	}
+
+	mkdir_p(dir);
+	void *qdtb = dump_machine_dtb(qemu, dir, &m);
+	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
+	for (size_t i = 0; i < c.nr_domains; i++) {
+		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
+		bufsize += b != NULL ? strlen(b) + 16 : 0;
+	}
+	void *fdt = malloc(bufsize);
+	int err = fdt_open_into(qdtb, fdt, (int)bufsize);
+	free(qdtb);
+	if (err == 0) {
+		err = lt_emit(&c, fdt, LT_TARGET_ARM64);
+	}
+	if (err == 0) {
+		err = fdt_pack(fdt);
+	}
+	if (err != 0) {
+		lt_fatal_usage("cannot write the host device tree: %s", fdt_strerror(err));
+	}
+
+	struct lcm_launch l;
+	char dtb_path[PATH_MAX];
+	snprintf(dtb_path, sizeof(dtb_path), "%s/host.dtb", dir);
+	if (lt_validate(fdt, fdt_totalsize(fdt), LCM_ARCH_ARM64, &c, in, &l) == LCM_OK) {
+		lt_check_config_files(&c);
+		lt_check_lcm_host(&l, dtb_path);
+	}
+	if (fdt_totalsize(fdt) > 2 * LT_MIB) {
+		lt_error(NULL, "the host DTB is %u bytes, more than the 2 MiB slot QEMU gives it",
+			 fdt_totalsize(fdt));
+	}
+	if (lt_nr_errors != 0) {
+		fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+			lt_nr_errors == 1 ? "" : "s");
+		free(fdt);
+		lt_config_free(&c);
+		return 1;
+	}
+
+	if (!lt_write_file(dtb_path, fdt, fdt_totalsize(fdt), 0644)) {
+		lt_fatal_usage("cannot write \"%s\": %s", dtb_path, strerror(errno));
+	}
+	char mdir[PATH_MAX], to[PATH_MAX * 2], hvpath[PATH_MAX];
+	snprintf(mdir, sizeof(mdir), "%s/modules", dir);
+	mkdir_p(mdir);
+	for (size_t i = 0; i < c.nr_files; i++) {
+		char *base = strrchr(c.files[i].path, '/');
+		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i, base != NULL ? base + 1 : c.files[i].path);
+		copy_file(c.files[i].path, to);
+	}
+	if (hv == NULL) {
+		default_hypervisor(hvpath, sizeof(hvpath));
+		hv = hvpath;
+	}
+	snprintf(to, sizeof(to), "%s/hyperlaunch.bin", dir);
+	if (access(hv, R_OK) == 0) {
+		copy_file(hv, to);
+	} else {
+		lt_warning(NULL, "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)",
+			   hv, to);
+	}
+	if (!write_script(dir, &c, &m)) {
+		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
+	}
+	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM\n", dir, l.nr_domains,
+	       l.nr_domains == 1 ? "" : "s", c.nr_files, c.nr_files == 1 ? "" : "s", m.cpus,
+	       (unsigned long long)(m.ram_size / LT_MIB));
+	free(fdt);
+	lt_config_free(&c);
+	return 0;
+}

@@ -1,0 +1,247 @@
+/*
+ * Validation: the LCM library's checks (the very code the hypervisor runs)
+ * plus the checks only a host can make: files, sizes against memory, module
+ * formats, modules against the machine's RAM. For an LCM built from JSON,
+ * each library diagnostic is pointed back at the JSON key it came from.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "lcm-tool.h"
+
+static struct lcm_domain domains[LT_MAX_DOMAINS];
+static struct lcm_module modules[LT_MAX_MODULES];
+static struct lcm_diag diags[LT_MAX_DIAGS];
+
+void lt_launch_init(struct lcm_launch *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->domains = domains;
+	l->max_domains = LT_MAX_DOMAINS;
+	l->modules = modules;
+	l->max_modules = LT_MAX_MODULES;
+	l->diags = diags;
+	l->max_diags = LT_MAX_DIAGS;
+}
+
+static const char *const domain_props[] = {
+	"domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
+	"security-id", NULL
+};
+
+/* "/chosen/hypervisor/NAME[/MODULE[/hash]]" -> the JSON member it came from. */
+static void report_json(const struct lt_config *c, const struct lcm_diag *d)
+{
+	const char *prefix = LCM_HYPERVISOR_PATH "/";
+	char node[64] = "", sub[64] = "", jpath[256], what[128];
+	struct lt_loc loc;
+
+	if (strncmp(d->path, prefix, strlen(prefix)) == 0) {
+		sscanf(d->path + strlen(prefix), "%63[^/]/%63[^/]", node, sub);
+	}
+	snprintf(jpath, sizeof(jpath), "domains");
+	snprintf(what, sizeof(what), "%s", d->path[0] ? d->path : "LCM");
+	if (strcmp(node, "config") == 0) {
+		snprintf(jpath, sizeof(jpath), "config%s%s", sub[0] ? "." : "", sub);
+		snprintf(what, sizeof(what), "config%s%s", sub[0] ? ": " : "", sub);
+	} else {
+		for (size_t i = 0; i < c->nr_domains; i++) {
+			if (strcmp(c->domains[i].name, node) != 0) {
+				continue;
+			}
+			snprintf(what, sizeof(what), "domain \"%s\"%s%s", node, sub[0] ? ": " : "", sub);
+			if (sub[0] != '\0') {
+				snprintf(jpath, sizeof(jpath), "domains.%zu.%s", i, sub);
+			} else {
+				bool json_key = false;
+				for (size_t k = 0; domain_props[k] != NULL; k++) {
+					json_key |= strcmp(d->prop, domain_props[k]) == 0;
+				}
+				snprintf(jpath, sizeof(jpath), "domains.%zu%s%s", i,
+					 json_key ? "." : "", json_key ? d->prop : "");
+			}
+		}
+	}
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		char key[72];
+		const char *k = sub[0] != '\0' ? sub : d->prop;
+		snprintf(key, sizeof(key), ",%s,", k);
+		if (strcmp(c->domains[i].name, node) == 0 && strstr(c->domains[i].bad_keys, key)) {
+			return;         /* already reported from the JSON */
+		}
+	}
+	loc = lt_json_loc(c, jpath);
+	if (d->severity == LCM_ERROR) {
+		lt_error(&loc, "%s: %s%s%s", what, d->prop, d->prop[0] ? ": " : "", d->msg);
+	} else {
+		lt_warning(&loc, "%s: %s%s%s", what, d->prop, d->prop[0] ? ": " : "", d->msg);
+	}
+}
+
+int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
+		const struct lt_config *c, const char *file, struct lcm_launch *l)
+{
+	lt_launch_init(l);
+	int r = lcm_parse(l, fdt, size, arch);
+
+	for (uint32_t i = 0; i < l->nr_diags; i++) {
+		if (c != NULL) {
+			report_json(c, &l->diags[i]);
+			continue;
+		}
+		char text[512];
+		struct lt_loc loc = { file, 0, 0 };
+		lcm_diag_format(&l->diags[i], text, sizeof(text));
+		if (l->diags[i].severity == LCM_ERROR) {
+			lt_error(&loc, "%s", text);
+		} else {
+			lt_warning(&loc, "%s", text);
+		}
+	}
+	if (l->nr_errors + l->nr_warnings > l->nr_diags) {
+		struct lt_loc loc = { file, 0, 0 };
+		lt_error(&loc, "%u more problems not shown",
+			 l->nr_errors + l->nr_warnings - l->nr_diags);
+	}
+	if (r == LCM_ENOLCM) {
+		struct lt_loc loc = { file, 0, 0 };
+		lt_error(&loc, "no %s node: this is not an LCM (a hypervisor given this DTB boots one classic domain)",
+			 LCM_HYPERVISOR_PATH);
+	}
+	return r;
+}
+
+/* Linux arm64 Image header: "ARM\x64" at 0x38 (Documentation/arm64/booting.rst). */
+static bool is_arm64_image(const uint8_t *p, size_t n)
+{
+	return n >= 64 && p[0x38] == 'A' && p[0x39] == 'R' && p[0x3a] == 'M' && p[0x3b] == 0x64;
+}
+
+void lt_check_config_files(const struct lt_config *c)
+{
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		const struct lt_domain *d = &c->domains[i];
+		uint64_t total = 0;
+		char have[32], need[32];
+
+		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
+			const struct lt_module *m = &d->mod[t];
+			if (!m->present || !c->files[m->file].present) {
+				continue;
+			}
+			const struct lt_file *f = &c->files[m->file];
+			total += f->size;
+			if (t != LCM_MOD_KERNEL && t != LCM_MOD_DEVICE_TREE) {
+				continue;
+			}
+			size_t n;
+			uint8_t *data = lt_read_file(f->path, &n);
+			if (data == NULL) {
+				continue;
+			}
+			if (t == LCM_MOD_KERNEL && !is_arm64_image(data, n)) {
+				lt_error(&m->loc, "domain \"%s\": kernel: \"%s\" is not an arm64 Image (no \"ARM\\x64\" magic at offset 0x38)",
+					 d->name, f->path);
+			}
+			if (t == LCM_MOD_DEVICE_TREE && (n < 4 || fdt_magic(data) != FDT_MAGIC)) {
+				lt_error(&m->loc, "domain \"%s\": device-tree: \"%s\" is not a flattened device tree",
+					 d->name, f->path);
+			}
+			free(data);
+		}
+		if (d->memory_kib != 0 && total > d->memory_kib * 1024) {
+			lt_size_str(total, need, sizeof(need));
+			lt_size_str(d->memory_kib * 1024, have, sizeof(have));
+			lt_error(&d->loc, "domain \"%s\": memory: its modules take %s, more than its %s of RAM",
+				 d->name, need, have);
+		}
+	}
+}
+
+/* RAM ranges of a host DTB: /memory nodes with reg in the root's cells. */
+static int ram_ranges(const void *fdt, uint64_t (*r)[2], int max)
+{
+	int n = 0, node;
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
+		return 0;
+	}
+	fdt_for_each_subnode(node, fdt, 0) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (type == NULL || strcmp(type, "memory") != 0) {
+			continue;
+		}
+		int len;
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		for (int off = 0; reg != NULL && off + (ac + sc) <= len / 4 && n < max; off += ac + sc) {
+			uint64_t base = fdt32_ld(&reg[off]), size = fdt32_ld(&reg[off + ac]);
+			if (ac == 2) {
+				base = base << 32 | fdt32_ld(&reg[off + 1]);
+			}
+			if (sc == 2) {
+				size = size << 32 | fdt32_ld(&reg[off + ac + 1]);
+			}
+			r[n][0] = base;
+			r[n][1] = size;
+			n++;
+		}
+	}
+	return n;
+}
+
+void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
+{
+	struct lt_loc loc = { file, 0, 0 };
+	uint64_t ram[16][2];
+	int nr_ram = ram_ranges(l->fdt, ram, 16);
+	uint64_t ram_total = 0, dom_total = 0;
+	char a[32], b[32];
+
+	for (int i = 0; i < nr_ram; i++) {
+		ram_total += ram[i][1];
+	}
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		uint64_t total = 0;
+		for (uint32_t k = d->first_module; k < d->first_module + d->nr_modules; k++) {
+			total += l->modules[k].size;
+		}
+		dom_total += d->memory_kib * 1024;
+		if (total > d->memory_kib * 1024) {
+			lt_size_str(total, a, sizeof(a));
+			lt_size_str(d->memory_kib * 1024, b, sizeof(b));
+			lt_error(&loc, "domain %s: memory: its modules take %s, more than its %s of RAM",
+				 d->name, a, b);
+		}
+	}
+	if (nr_ram == 0) {
+		return;         /* a stand-alone LCM: no machine to check against */
+	}
+	if (dom_total > ram_total) {
+		lt_size_str(dom_total, a, sizeof(a));
+		lt_size_str(ram_total, b, sizeof(b));
+		lt_error(&loc, "the domains need %s of RAM, the machine has %s", a, b);
+	}
+	for (uint32_t k = 0; k < l->nr_modules; k++) {
+		const struct lcm_module *m = &l->modules[k];
+		bool inside = false;
+		if (!(m->flags & LCM_MODF_ADDR)) {
+			continue;
+		}
+		for (int i = 0; i < nr_ram; i++) {
+			inside |= m->addr >= ram[i][0] && m->addr + m->size <= ram[i][0] + ram[i][1];
+		}
+		if (!inside) {
+			char path[128];
+			if (fdt_get_path(l->fdt, m->node, path, sizeof(path)) < 0) {
+				path[0] = '\0';
+			}
+			lt_error(&loc, "%s: module-addr: 0x%llx+0x%llx is not inside the machine's RAM",
+				 path, (unsigned long long)m->addr, (unsigned long long)m->size);
+		}
+	}
+}
