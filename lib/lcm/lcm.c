@@ -419,12 +419,15 @@ static void parse_module_addr(struct parser *p, int node, struct lcm_module *m)
  * Parse one module node of domain @owner (or of the config node). Returns
  * the module's index, -1 when it was rejected or skipped.
  */
-static int parse_module(struct parser *p, int node, uint16_t owner)
+static int parse_module(struct parser *p, int node, uint16_t owner, int *typep)
 {
 	struct lcm_launch *l = p->l;
 	const void *fdt = l->fdt;
 	int type = module_type(p, node);
 
+	/* The type is known even when the module is rejected, so that a bad
+	 * kernel is not also reported as a missing one. */
+	*typep = type;
 	if (type < 0) {
 		return -1;
 	}
@@ -508,7 +511,8 @@ static void parse_config(struct parser *p, int node)
 		if (!is_module_node(fdt, child)) {
 			continue;
 		}
-		int i = parse_module(p, child, LCM_OWNER_CONFIG);
+		int type;
+		int i = parse_module(p, child, LCM_OWNER_CONFIG, &type);
 		if (i < 0) {
 			continue;
 		}
@@ -564,12 +568,16 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 	const void *fdt = l->fdt;
 	int child;
 
+	bool kernel_seen = false;
+
 	d->first_module = l->nr_modules;
 	fdt_for_each_subnode(child, fdt, node) {
 		if (!is_module_node(fdt, child)) {
 			continue;
 		}
-		int i = parse_module(p, child, di);
+		int type;
+		int i = parse_module(p, child, di, &type);
+		kernel_seen |= type == LCM_MOD_KERNEL;
 		if (i < 0) {
 			continue;
 		}
@@ -590,7 +598,7 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 		d->module[t] = i;
 	}
 	d->nr_modules = l->nr_modules - d->first_module;
-	if (d->module[LCM_MOD_KERNEL] < 0) {
+	if (!kernel_seen) {
 		error(p, node, NULL, "no kernel module: every domain needs exactly one \"module,kernel\"");
 	}
 }

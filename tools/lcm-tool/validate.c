@@ -36,7 +36,7 @@ static const char *const domain_props[] = {
 static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 {
 	const char *prefix = LCM_HYPERVISOR_PATH "/";
-	char node[64] = "", sub[64] = "", jpath[256], what[128];
+	char node[64] = "", sub[64] = "", jpath[256], what[160];
 	struct lt_loc loc;
 
 	if (strncmp(d->path, prefix, strlen(prefix)) == 0) {
