@@ -55,13 +55,16 @@ $(FDT_ARM64_A):
 # --- the LCM library (host and freestanding) -----------------------------------
 LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c
 LIBC_SRCS    := lib/libc/string.c
+CRYPTO_SRCS  := lib/crypto/sha256.c
 LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)
 LCM_ASAN_OBJS := $(LCM_SRCS:%.c=$(BUILD)/asan/%.o)
 LCM_ARM64_OBJS := $(LCM_SRCS:%.c=$(BUILD)/arm64/%.o)
 LIBC_ARM64_OBJS := $(LIBC_SRCS:%.c=$(BUILD)/arm64/%.o)
+CRYPTO_ARM64_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/arm64/%.o)
+CRYPTO_ASAN_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/asan/%.o)
 
 # Proves the library builds freestanding and links against libfdt.a alone.
-$(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS)
+$(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(CRYPTO_ARM64_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(CROSS)ar rcs $@ $^
 ALL += $(BUILD)/arm64/liblcm.a
