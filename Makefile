@@ -39,7 +39,7 @@ FDT_ARM64_A  := $(FDT_ARM64)/lib/aarch64-linux-gnu/libfdt.a
 TARGET_CFLAGS := -std=gnu11 $(WFLAGS) -O2 -g -ffreestanding -fno-builtin-printf \
                  -fpie -fno-plt -fno-stack-protector -fno-asynchronous-unwind-tables \
                  -mgeneral-regs-only -mstrict-align -mcpu=cortex-a57 \
-                 -mbranch-protection=none -ffunction-sections -fdata-sections \
+                 -mbranch-protection=none -mno-outline-atomics -ffunction-sections -fdata-sections \
                  -Iinclude/freestanding -Iinclude -Ilib -I$(FDT_ARM64)/include -MMD -MP
 
 $(BUILD)/arm64/%.o: %.c | $(FDT_ARM64_A)

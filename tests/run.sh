@@ -4,7 +4,7 @@
 # A suite is a program that prints one line per test case:
 #   PASS <name>            or      FAIL <name>: <reason>
 # (cmocka's "[       OK ] name" / "[  FAILED  ] name" lines count the same).
-# Scripts under tests/hv/ and tests/launch/ are one test each, judged by their
+# Scripts under tests/guests/, tests/hv/ and tests/launch/ are one test each, judged by their
 # exit status, with their output kept in build/tests/logs/. The last line is
 # the summary CI reads: "N passed, N failed".
 set -u
@@ -58,7 +58,7 @@ run_suite unit-lcm build/tests/unit-lcm
 run_suite lcm-fixtures tests/lcm-fixtures/run.sh
 run_suite tool tests/tool/run.sh
 run_suite fuzz-smoke tests/fuzz/smoke.sh
-for t in tests/hv/*.sh tests/launch/*.sh; do
+for t in tests/guests/*.sh tests/hv/*.sh tests/launch/*.sh; do
 	[ -x "$t" ] && run_script "$t"
 done
 

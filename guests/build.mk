@@ -1,0 +1,26 @@
+# Bare-metal guests: build/guests/<name>.img for each guests/<name>/ folder,
+# each an arm64 Image linked with the runtime in guests/lib and libfdt.a.
+GUEST_NAMES   := $(filter-out lib,$(notdir $(wildcard guests/*)))
+GUEST_NAMES   := $(foreach g,$(GUEST_NAMES),$(if $(wildcard guests/$(g)/*.c),$(g)))
+GUEST_RT_OBJS := $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/lib/*.c guests/lib/*.S)))
+GUEST_LDS     := hypervisor/arch/arm64/hyperlaunch.ld
+GUEST_CFLAGS  := -Iguests/lib
+
+$(BUILD)/arm64/guests/%.o: TARGET_CFLAGS += $(GUEST_CFLAGS)
+
+# guest_objs NAME: the objects of guests/NAME/.
+guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*.c guests/$(1)/*.S)))
+
+define guest_rule
+$(BUILD)/guests/$(1).elf: $(call guest_objs,$(1)) $(GUEST_RT_OBJS) $(BUILD)/arm64/lib/fmt/fmt.o \
+		$(LIBC_ARM64_OBJS) $(BUILD)/arm64/lib/libc/stack_chk.o $(FDT_ARM64_A) $(GUEST_LDS)
+	@mkdir -p $$(dir $$@)
+	$(TARGET_LD) -T $(GUEST_LDS) -static -pie --no-dynamic-linker -z notext \
+		--no-warn-rwx-segments --gc-sections -o $$@ \
+		$(call guest_objs,$(1)) $(GUEST_RT_OBJS) $(BUILD)/arm64/lib/fmt/fmt.o \
+		$(LIBC_ARM64_OBJS) $(BUILD)/arm64/lib/libc/stack_chk.o $(FDT_ARM64_A)
+$(BUILD)/guests/$(1).img: $(BUILD)/guests/$(1).elf
+	$(TARGET_OBJCOPY) -O binary $$< $$@
+ALL += $(BUILD)/guests/$(1).img
+endef
+$(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))

@@ -1,0 +1,56 @@
+/*
+ * The bare-metal guest runtime: start-up (start.S), a console, PSCI and
+ * Hyperlaunch hypercalls. A guest defines main(); returning powers the domain
+ * off. The console is the PL011 the device tree names (/chosen stdout-path or
+ * the first arm,pl011 / arm,sbsa-uart), so the same image also runs on Xen
+ * dom0less and on bare QEMU.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hyperlaunch/hypercall.h>
+
+#define GUEST_MAX_VCPUS 8
+
+struct hvc_result {
+	int64_t x0;
+	uint64_t x1, x2, x3;
+};
+
+/* The guest's entry point. */
+int main(const void *fdt);
+/* Secondary vCPUs started with guest_cpu_on() run this. */
+void secondary_main(unsigned cpu);
+
+struct hvc_result hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* Console: whole lines, printf-style (lib/fmt). */
+void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void gputs(const char *s);
+
+/* True when the hypervisor answers the Hyperlaunch UID query. */
+bool on_hyperlaunch(void);
+
+/* PSCI (DEN0022): through the conduit the DTB's /psci names. */
+int64_t guest_cpu_on(unsigned cpu);     /* start vCPU @cpu at secondary_main */
+void guest_cpu_off(void) __attribute__((noreturn));
+void guest_power_off(void) __attribute__((noreturn));
+void guest_reset(void) __attribute__((noreturn));
+uint32_t psci_version(void);
+
+/* This guest's RAM as the device tree says (first /memory range). */
+uint64_t guest_ram_base(void);
+uint64_t guest_ram_size(void);
+/* The image itself: from _start to the end of BSS and stacks. */
+uintptr_t guest_image_end(void);
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+#endif /* GUEST_H */
