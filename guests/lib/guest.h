@@ -42,6 +42,11 @@ void guest_power_off(void) __attribute__((noreturn));
 void guest_reset(void) __attribute__((noreturn));
 uint32_t psci_version(void);
 
+/* /chosen/bootargs, "" when none. */
+const char *guest_bootargs(void);
+/* The value of "KEY=VALUE" in bootargs, copied into @buf; false if absent. */
+bool guest_arg(const char *key, char *buf, size_t size);
+
 /* This guest's RAM as the device tree says (first /memory range). */
 uint64_t guest_ram_base(void);
 uint64_t guest_ram_size(void);

@@ -30,6 +30,7 @@ extern void secondary_entry(void);
 static volatile uint8_t *uart;
 static bool psci_smc;
 static uint64_t ram_base, ram_size;
+static const char *bootargs = "";
 static volatile int console_lock;
 static int hyperlaunch = -1;            /* unknown until asked */
 
@@ -185,6 +186,11 @@ static void read_fdt(const void *fdt)
 	if (node >= 0 && reg_of(fdt, node, &base, &size)) {
 		uart = (volatile uint8_t *)(uintptr_t)base;
 	}
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+	if (args != NULL) {
+		bootargs = args;
+	}
 	node = fdt_path_offset(fdt, "/psci");
 	const char *method = node >= 0 ? fdt_getprop(fdt, node, "method", NULL) : NULL;
 	psci_smc = method != NULL && strcmp(method, "smc") == 0;
@@ -262,6 +268,32 @@ void guest_reset(void)
 uint32_t psci_version(void)
 {
 	return (uint32_t)psci(PSCI_VERSION, 0, 0, 0);
+}
+
+const char *guest_bootargs(void)
+{
+	return bootargs;
+}
+
+bool guest_arg(const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = bootargs; *p != '\0';) {
+		while (*p == ' ') {
+			p++;
+		}
+		const char *end = strchr(p, ' ') != NULL ? strchr(p, ' ') : p + strlen(p);
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t n = (size_t)(end - p) - klen - 1;
+			n = n < size - 1 ? n : size - 1;
+			memcpy(buf, p + klen + 1, n);
+			buf[n] = '\0';
+			return true;
+		}
+		p = end;
+	}
+	return false;
 }
 
 uint64_t guest_ram_base(void)

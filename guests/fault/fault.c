@@ -1,0 +1,41 @@
+/*
+ * A misbehaving domain: bootargs "fault=KIND" picks what it does wrong, and
+ * the hypervisor must stop it (and only it) with a line naming the domain,
+ * the fault and the address.
+ *   ram     read the page just past the end of its RAM
+ *   write   write at address 0 (no RAM, no device there)
+ *   smc     an SMC to firmware (that is not the guest's to make)
+ *   undef   a system register access the hypervisor does not emulate
+ *   hvc     an unknown hypercall: must fail with HL_ENOSYS, not kill
+ */
+#include "guest.h"
+
+#include <string.h>
+
+int main(const void *fdt)
+{
+	char kind[16] = "ram";
+
+	(void)fdt;
+	guest_arg("fault", kind, sizeof(kind));
+	gprintf("fault: about to fault (%s)\n", kind);
+	if (strcmp(kind, "ram") == 0) {
+		volatile uint64_t *p = (uint64_t *)(uintptr_t)(guest_ram_base() + guest_ram_size());
+		gprintf("fault: read 0x%llx\n", (unsigned long long)*p);
+	} else if (strcmp(kind, "write") == 0) {
+		*(volatile uint64_t *)0 = 0xdead;
+	} else if (strcmp(kind, "smc") == 0) {
+		__asm__ volatile("mov x0, #0x84000000\n\tsmc #0" ::: "x0", "memory");
+	} else if (strcmp(kind, "undef") == 0) {
+		uint64_t v;
+		/* PMCCNTR_EL0: the PMU is not the guest's. */
+		__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(v));
+		gprintf("fault: pmccntr 0x%llx\n", (unsigned long long)v);
+	} else if (strcmp(kind, "hvc") == 0) {
+		struct hvc_result r = hvc(HL_CALL(0xFFF), 0, 0, 0);
+		gprintf("fault: unknown hypercall returned %lld\n", (long long)r.x0);
+		return 0;
+	}
+	gprintf("fault: still running after the fault\n");
+	return 0;
+}
