@@ -13,12 +13,12 @@ guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*
 
 define guest_rule
 $(BUILD)/guests/$(1).elf: $(call guest_objs,$(1)) $(GUEST_RT_OBJS) $(BUILD)/arm64/lib/fmt/fmt.o \
-		$(LIBC_ARM64_OBJS) $(BUILD)/arm64/lib/libc/stack_chk.o $(FDT_ARM64_A) $(GUEST_LDS)
+		$(LIBC_ARM64_OBJS) $(FDT_ARM64_A) $(GUEST_LDS)
 	@mkdir -p $$(dir $$@)
 	$(TARGET_LD) -T $(GUEST_LDS) -static -pie --no-dynamic-linker -z notext \
 		--no-warn-rwx-segments --gc-sections -o $$@ \
 		$(call guest_objs,$(1)) $(GUEST_RT_OBJS) $(BUILD)/arm64/lib/fmt/fmt.o \
-		$(LIBC_ARM64_OBJS) $(BUILD)/arm64/lib/libc/stack_chk.o $(FDT_ARM64_A)
+		$(LIBC_ARM64_OBJS) $(FDT_ARM64_A)
 $(BUILD)/guests/$(1).img: $(BUILD)/guests/$(1).elf
 	$(TARGET_OBJCOPY) -O binary $$< $$@
 ALL += $(BUILD)/guests/$(1).img

@@ -1,0 +1,149 @@
+/*
+ * Physical GICv3 driver (Arm IHI 0069, "GICv3 and GICv4 architecture
+ * specification"): the distributor once, then on every CPU its own
+ * redistributor and CPU interface. Everything is Group 1 non-secure: QEMU
+ * virt runs the GIC with security disabled (GICD_CTLR.DS = 1), where Group 0
+ * would arrive as FIQ (arm64-el2.md §3.2). The hypervisor uses PPIs only so
+ * far (its timer); SPIs stay disabled until devices are assigned.
+ */
+#include "arm64.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "sysreg.h"
+
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IGROUPR     0x0080
+#define GICD_ICENABLER   0x0180
+#define GICD_IPRIORITYR  0x0400
+#define CTLR_RWP         (1u << 31)
+#define CTLR_ARE         (1u << 4)      /* ARE_NS when security is enabled */
+#define CTLR_GRP1        (1u << 1)      /* EnableGrp1 / EnableGrp1A */
+
+#define GICR_CTLR        0x0000
+#define GICR_TYPER       0x0008
+#define GICR_WAKER       0x0014
+#define GICR_SGI         0x10000        /* SGI_base frame */
+#define GICR_IGROUPR0    (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0  (GICR_SGI + 0x0100)
+#define GICR_ICENABLER0  (GICR_SGI + 0x0180)
+#define GICR_IPRIORITYR  (GICR_SGI + 0x0400)
+#define GICR_CTLR_RWP    (1u << 3)
+#define WAKER_PSLEEP     (1u << 1)
+#define WAKER_CASLEEP    (1u << 2)
+#define TYPER_VLPIS      (1ull << 1)
+#define TYPER_LAST       (1ull << 4)
+#define GICR_STRIDE      0x20000        /* RD + SGI frames; x2 with VLPIs */
+
+#define PRIO_DEFAULT     0xa0u
+#define SPIN_LIMIT       10000000u
+
+static uint64_t redist_of[HV_MAX_CPUS]; /* each CPU's RD_base */
+
+static inline uint32_t rd32(uint64_t a) { return *(volatile uint32_t *)(uintptr_t)a; }
+static inline uint64_t rd64(uint64_t a) { return *(volatile uint64_t *)(uintptr_t)a; }
+static inline void wr32(uint64_t a, uint32_t v) { *(volatile uint32_t *)(uintptr_t)a = v; }
+
+static void wait_clear(uint64_t reg, uint32_t bit, const char *what)
+{
+	for (unsigned i = 0; rd32(reg) & bit; i++) {
+		if (i == SPIN_LIMIT) {
+			panic("gic: %s stuck (0x%x at 0x%llx)", what, rd32(reg),
+			      (unsigned long long)reg);
+		}
+	}
+}
+
+static void dist_init(void)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+	unsigned lines = 32 * ((rd32(d + GICD_TYPER) & 0x1f) + 1);
+
+	wr32(d + GICD_CTLR, 0);
+	wait_clear(d + GICD_CTLR, CTLR_RWP, "GICD_CTLR.RWP");
+	for (unsigned i = 32; i < lines && i < 1020; i += 32) {
+		wr32(d + GICD_IGROUPR + i / 8, ~0u);
+		wr32(d + GICD_ICENABLER + i / 8, ~0u);
+	}
+	for (unsigned i = 32; i < lines && i < 1020; i += 4) {
+		wr32(d + GICD_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
+	}
+	wait_clear(d + GICD_CTLR, CTLR_RWP, "GICD_CTLR.RWP");
+	/* Affinity routing before the group enable (IHI 0069, GICD_CTLR). */
+	wr32(d + GICD_CTLR, CTLR_ARE);
+	wait_clear(d + GICD_CTLR, CTLR_RWP, "GICD_CTLR.RWP");
+	wr32(d + GICD_CTLR, CTLR_ARE | CTLR_GRP1);
+	wait_clear(d + GICD_CTLR, CTLR_RWP, "GICD_CTLR.RWP");
+}
+
+/* The redistributor whose GICR_TYPER affinity is this CPU's MPIDR. */
+static uint64_t find_redist(uint64_t mpidr)
+{
+	uint64_t aff = ((mpidr >> 8) & 0xff000000) | (mpidr & 0xffffff);
+	uint64_t base = pa_addr(plat->irqc_redist.base);
+	uint64_t end = range_end(&plat->irqc_redist);
+
+	for (uint64_t r = base; r < end;) {
+		uint64_t typer = rd64(r + GICR_TYPER);
+		if ((typer >> 32) == aff) {
+			return r;
+		}
+		if (typer & TYPER_LAST) {
+			break;
+		}
+		r += (typer & TYPER_VLPIS) ? 2 * GICR_STRIDE : GICR_STRIDE;
+	}
+	panic("gic: no redistributor for mpidr 0x%llx", (unsigned long long)mpidr);
+}
+
+void gic_cpu_init(unsigned cpu)
+{
+	uint64_t r = find_redist(read_sysreg(mpidr_el1) & MPIDR_AFF_MASK);
+
+	redist_of[cpu] = r;
+	/* QEMU resets GICR_WAKER to ProcessorSleep|ChildrenAsleep: each CPU
+	 * must wake its own redistributor (IHI 0069, GICR_WAKER). */
+	wr32(r + GICR_WAKER, rd32(r + GICR_WAKER) & ~WAKER_PSLEEP);
+	wait_clear(r + GICR_WAKER, WAKER_CASLEEP, "GICR_WAKER.ChildrenAsleep");
+
+	wr32(r + GICR_ICENABLER0, ~0u);
+	wait_clear(r + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
+	wr32(r + GICR_IGROUPR0, ~0u);
+	for (unsigned i = 0; i < 32; i += 4) {
+		wr32(r + GICR_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
+	}
+
+	/* System-register interface at EL2 (SRE, no FIQ/IRQ bypass, and
+	 * Enable: EL1 may use ICC_SRE_EL1 later), then unmask all priorities
+	 * and enable Group 1; EOImode 0: EOIR drops priority and deactivates. */
+	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | 0xf);
+	isb();
+	write_sysreg(icc_pmr_el1, 0xff);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_ctlr_el1, 0);
+	write_sysreg(icc_igrpen1_el1, 1);
+	isb();
+}
+
+void arch_irq_init(void)
+{
+	dist_init();
+	gic_cpu_init(0);
+}
+
+void gic_enable_ppi(unsigned intid)
+{
+	uint64_t r = redist_of[arch_this_cpu()->id];
+
+	wr32(r + GICR_ISENABLER0, 1u << intid);
+}
+
+uint32_t gic_ack(void)
+{
+	return (uint32_t)read_sysreg(icc_iar1_el1);
+}
+
+void gic_eoi(uint32_t iar)
+{
+	write_sysreg(icc_eoir1_el1, iar);
+}

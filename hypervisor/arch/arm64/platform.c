@@ -1,0 +1,238 @@
+/*
+ * arm64 platform discovery: reads the host DTB with libfdt into the core's
+ * struct platform. Runs once on the boot CPU before any guest exists:
+ * Debian's libfdt.a uses SIMD registers, which is only harmless while no
+ * guest FP/SIMD state lives in them (and CPTR_EL2.TFP must be 0, sysreg.h).
+ * Bindings: Documentation/devicetree/bindings in Linux (memory, cpus,
+ * arm,gic-v3, arm,psci, arm,armv8-timer) and the DT spec for /chosen and
+ * /memreserve/.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "arm64.h"
+#include "core/console.h"
+#include "sysreg.h"
+
+#define GIC_PPI_BASE    16
+#define TIMER_HYP_INDEX 3       /* interrupts: sec-phys, phys, virt, hyp */
+
+const struct platform *plat;
+
+static uint64_t cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++) {
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	}
+	return v;
+}
+
+/* Entry @index of @node's reg, in its parent's #address-cells/#size-cells. */
+static bool read_reg(const void *fdt, int node, int index, struct mem_range *out)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = fdt_address_cells(fdt, parent);
+	int sc = fdt_size_cells(fdt, parent);
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (reg == NULL || ac < 1 || ac > 2 || sc < 0 || sc > 2 ||
+	    len < (index + 1) * (ac + sc) * 4) {
+		return false;
+	}
+	reg += index * (ac + sc);
+	out->base = pa_init(cells(reg, ac));
+	out->size = cells(reg + ac, sc);
+	return true;
+}
+
+static void add_reserved(struct platform *p, struct mem_range r)
+{
+	if (p->nr_reserved < PLAT_MAX_RESERVED) {
+		p->reserved[p->nr_reserved++] = r;
+	} else {
+		/* Handing firmware memory out would corrupt it: stop here. */
+		panic("platform: more than %u reserved memory ranges", PLAT_MAX_RESERVED);
+	}
+}
+
+static int probe_memory(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+
+	for (; node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+		struct mem_range r;
+		for (int i = 0; read_reg(fdt, node, i, &r); i++) {
+			if (r.size == 0) {
+				continue;
+			}
+			if (p->nr_ram == PLAT_MAX_RAM) {
+				printk("platform: more than %u RAM ranges: the rest is ignored\n",
+				       PLAT_MAX_RAM);
+				break;
+			}
+			p->ram[p->nr_ram++] = r;
+		}
+	}
+	if (p->nr_ram == 0) {
+		printk("platform: no /memory node with a reg\n");
+		return -1;
+	}
+
+	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
+		uint64_t addr, size;
+		if (fdt_get_mem_rsv(fdt, i, &addr, &size) == 0 && size != 0) {
+			add_reserved(p, (struct mem_range){ pa_init(addr), size });
+		}
+	}
+	int rm = fdt_path_offset(fdt, "/reserved-memory");
+	int child;
+	if (rm >= 0) {
+		fdt_for_each_subnode(child, fdt, rm) {
+			struct mem_range r;
+			for (int i = 0; read_reg(fdt, child, i, &r); i++) {
+				add_reserved(p, r);
+			}
+		}
+	}
+	return 0;
+}
+
+/* /cpus/cpu@N reg = MPIDR affinity; the boot CPU goes first. */
+static int probe_cpus(const void *fdt, struct platform *p)
+{
+	uint64_t boot = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node, total = 0;
+	bool found = false;
+
+	p->nr_cpus = 1;
+	p->cpu_hwid[0] = boot;
+	if (cpus < 0) {
+		printk("platform: no /cpus node\n");
+		return -1;
+	}
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		struct mem_range reg;
+		if (type == NULL || strcmp(type, "cpu") != 0 || !read_reg(fdt, node, 0, &reg)) {
+			continue;
+		}
+		uint64_t hwid = pa_addr(reg.base);
+		total++;
+		if (hwid == boot) {
+			found = true;
+		} else if (p->nr_cpus < PLAT_MAX_CPUS) {
+			p->cpu_hwid[p->nr_cpus++] = hwid;
+		}
+	}
+	if (!found) {
+		printk("platform: the boot CPU (mpidr 0x%llx) is not in /cpus\n",
+		       (unsigned long long)boot);
+		return -1;
+	}
+	if (total > PLAT_MAX_CPUS) {
+		printk("platform: %d CPUs, this build uses the first %u\n", total, PLAT_MAX_CPUS);
+	}
+	return 0;
+}
+
+static int probe_gic(const void *fdt, struct platform *p)
+{
+	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+
+	if (gic < 0 || !read_reg(fdt, gic, 0, &p->irqc_dist) ||
+	    !read_reg(fdt, gic, 1, &p->irqc_redist)) {
+		printk("platform: no arm,gic-v3 node with distributor and redistributor regs\n");
+		return -1;
+	}
+
+	int timer = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	int len;
+	const fdt32_t *irq = timer < 0 ? NULL : fdt_getprop(fdt, timer, "interrupts", &len);
+	if (irq == NULL || len < (TIMER_HYP_INDEX + 1) * 12) {
+		printk("platform: no arm,armv8-timer node with the hypervisor timer interrupt\n");
+		return -1;
+	}
+	/* GIC interrupt specifier: <type number flags>, type 1 = PPI. A timer
+	 * is per CPU, so anything but a PPI is a broken DTB. */
+	irq += TIMER_HYP_INDEX * 3;
+	if (fdt32_to_cpu(irq[0]) != 1 || fdt32_to_cpu(irq[1]) >= 16) {
+		printk("platform: the hypervisor timer interrupt is not a PPI\n");
+		return -1;
+	}
+	p->tick_irq = GIC_PPI_BASE + fdt32_to_cpu(irq[1]);
+	return 0;
+}
+
+/* The console: /chosen stdout-path ("path[:options]", or an alias), else
+ * the first PL011, else QEMU virt's. */
+static void probe_uart(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = chosen < 0 ? NULL : fdt_getprop(fdt, chosen, "stdout-path", NULL);
+	int node = -1;
+	struct mem_range r;
+
+	if (path != NULL) {
+		const char *colon = strchr(path, ':');
+		int n = colon != NULL ? (int)(colon - path) : (int)strlen(path);
+		node = fdt_path_offset_namelen(fdt, path, n);
+	}
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+	}
+	p->uart = node >= 0 && read_reg(fdt, node, 0, &r) ? r.base : pa_init(QEMU_UART);
+}
+
+static int probe_psci(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	const char *method;
+
+	if (node < 0) {
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
+	}
+	method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
+	if (method == NULL) {
+		printk("platform: no PSCI: CPUs cannot be started nor the machine powered off\n");
+		p->fw_conduit = FW_CONDUIT_NONE;
+	} else if (strcmp(method, "smc") == 0) {
+		p->fw_conduit = FW_CONDUIT_SMC;
+	} else {
+		/* HVC from EL2 traps to EL2 itself: the firmware is out of reach. */
+		printk("platform: PSCI method \"%s\" cannot reach firmware from EL2 (needs smc)\n",
+		       method);
+		return -1;
+	}
+	psci_set_conduit(p->fw_conduit);
+	return 0;
+}
+
+int arch_platform_probe(const void *fdt, struct platform *p)
+{
+	int err;
+
+	if (!mmu_dtb_mapped()) {
+		printk("platform: no device tree at 0x%llx (x0 from the bootloader)\n",
+		       (unsigned long long)(uintptr_t)fdt);
+		return -1;
+	}
+	err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (err != 0) {
+		printk("platform: malformed device tree: %s\n", fdt_strerror(err));
+		return -1;
+	}
+	p->fdt = fdt;
+	p->fdt_size = fdt_totalsize(fdt);
+	if (probe_memory(fdt, p) != 0 || probe_cpus(fdt, p) != 0 ||
+	    probe_gic(fdt, p) != 0 || probe_psci(fdt, p) != 0) {
+		return -1;
+	}
+	probe_uart(fdt, p);
+	plat = p;
+	return 0;
+}

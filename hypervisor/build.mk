@@ -1,0 +1,27 @@
+# The hypervisor: build/hyperlaunch.bin, an arm64 Image (included by the top
+# Makefile). The architecture is picked here, by folder, not by #ifdef.
+HV_ARCH := arm64
+HV_SRCS := $(wildcard hypervisor/core/*.c hypervisor/drivers/*.c \
+                      hypervisor/arch/$(HV_ARCH)/*.c hypervisor/arch/$(HV_ARCH)/*.S)
+HV_OBJS := $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(HV_SRCS)))
+HV_LDS  := hypervisor/arch/$(HV_ARCH)/hyperlaunch.ld
+HV_ELF  := $(BUILD)/arm64/hyperlaunch.elf
+
+# Hypervisor headers are included by component path ("core/arch.h").
+$(BUILD)/arm64/hypervisor/%.o: TARGET_CFLAGS += -Ihypervisor
+
+# A static PIE linked at 0; head.S applies its relocations at the load
+# address. Only R_AARCH64_RELATIVE entries can be applied that early (and
+# NONE ones skipped): any other dynamic relocation fails the build here
+# instead of the boot.
+$(HV_ELF): $(HV_OBJS) $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A) $(HV_LDS)
+	$(TARGET_LD) -T $(HV_LDS) -static -pie --no-dynamic-linker -z notext \
+		--no-warn-rwx-segments --gc-sections -o $@ \
+		$(HV_OBJS) $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A)
+	@if $(CROSS)readelf -rW $@ | grep -E '^[0-9a-f]{16} ' | grep -v -e R_AARCH64_RELATIVE -e R_AARCH64_NONE; then \
+		echo "$@: dynamic relocations other than R_AARCH64_RELATIVE" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/hyperlaunch.bin: $(HV_ELF)
+	$(TARGET_OBJCOPY) -O binary $< $@
+
+ALL += $(BUILD)/hyperlaunch.bin

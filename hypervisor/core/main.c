@@ -1,0 +1,101 @@
+/*
+ * The boot sequence of the boot CPU, architecture-free: platform discovery,
+ * address space, page allocator and boot modules, interrupts and timer, the
+ * other CPUs, then the launch. Each step prints one grep-able line (the
+ * tests in tests/hv/ assert them); a step that cannot continue panics,
+ * which prints "panic: <reason>" and powers the machine off.
+ */
+#include <fmt/fmt.h>
+
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/launch.h"
+#include "core/mm.h"
+
+#define HV_VERSION "0.1"
+#define TICK_WAIT_NS (2000ull * 1000 * 1000)
+
+static struct platform platform;
+
+static void map_platform(const struct platform *p)
+{
+	for (unsigned i = 0; i < p->nr_ram; i++) {
+		arch_map_ram(p->ram[i]);
+	}
+	arch_map_device((struct mem_range){ p->uart, PAGE_SIZE });
+	arch_map_device(p->irqc_dist);
+	arch_map_device(p->irqc_redist);
+}
+
+static void print_platform(const struct platform *p)
+{
+	char ram[160];
+	size_t n = 0;
+	uint64_t total = 0;
+
+	ram[0] = '\0';
+	for (unsigned i = 0; i < p->nr_ram && n < sizeof(ram); i++) {
+		n += (size_t)fmt_snprintf(ram + n, sizeof(ram) - n, "%s0x%08llx-0x%08llx",
+					  i > 0 ? ", " : "",
+					  (unsigned long long)pa_addr(p->ram[i].base),
+					  (unsigned long long)range_end(&p->ram[i]));
+		total += p->ram[i].size;
+	}
+	printk("platform: %u CPUs, RAM %s (%llu MiB), GICv3 dist 0x%08llx redist 0x%08llx, uart 0x%08llx\n",
+	       p->nr_cpus, ram, (unsigned long long)(total / MiB),
+	       (unsigned long long)pa_addr(p->irqc_dist.base),
+	       (unsigned long long)pa_addr(p->irqc_redist.base),
+	       (unsigned long long)pa_addr(p->uart));
+}
+
+static void mm_setup(const struct platform *p)
+{
+	for (unsigned i = 0; i < p->nr_ram; i++) {
+		mm_add_ram(p->ram[i]);
+	}
+	mm_reserve(arch_image_range());
+	mm_reserve((struct mem_range){ pa_of(p->fdt), p->fdt_size });
+	for (unsigned i = 0; i < p->nr_reserved; i++) {
+		mm_reserve(p->reserved[i]);
+	}
+	unsigned modules = launch_probe(p);
+	printk("mm: %llu MiB free after reserving hypervisor, DTB and %u modules\n",
+	       (unsigned long long)(mm_free_bytes() / MiB), modules);
+}
+
+noreturn void hv_main(paddr_t fdt)
+{
+	struct platform *p = &platform;
+
+	printk("Hyperlaunch " HV_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
+	       (unsigned long long)pa_addr(arch_image_range().base),
+	       (unsigned long long)pa_addr(fdt));
+	if (arch_platform_probe(pa_ptr(fdt), p) != 0) {
+		panic("no usable platform description in the DTB at 0x%llx",
+		      (unsigned long long)pa_addr(fdt));
+	}
+	map_platform(p);
+	console_init(p->uart);
+	print_platform(p);
+	cpus_init(p);
+	mm_setup(p);
+
+	arch_irq_init();
+	unsigned online = smp_boot();
+	if (online == cpu_count()) {
+		printk("smp: %u CPUs online\n", online);
+	} else {
+		printk("smp: %u of %u CPUs online\n", online, cpu_count());
+	}
+
+	arch_timer_start(HV_TICK_HZ);
+	arch_irq_enable();
+	if (!cpus_wait_ticks(2, TICK_WAIT_NS)) {
+		panic("timer: a CPU took no tick within 2 s (INTID %u)", p->tick_irq);
+	}
+	printk("timer: tick on all CPUs (INTID %u, %u Hz)\n", p->tick_irq, HV_TICK_HZ);
+
+	launch_start();
+	arch_power_off();
+}

@@ -1,0 +1,152 @@
+/*
+ * Page allocator over a sorted list of free runs of page frames. A run list
+ * rather than a bitmap: the machine has a handful of RAM ranges and a
+ * handful of reservations, so the list stays short, needs no memory of its
+ * own and gives aligned multi-page blocks (stage-2 tables, guest RAM in
+ * 2 MiB blocks) by arithmetic instead of a search.
+ *
+ * Allocation is top-down: the hypervisor's own pages collect at the end of
+ * RAM and the long low runs, where bootloaders also put modules, stay whole
+ * for domains. Pages are zeroed on allocation so nothing of a previous owner
+ * leaks to the next.
+ *
+ * Lock order: mm_lock is a leaf.
+ */
+#include <string.h>
+
+#include "core/console.h"
+#include "core/mm.h"
+#include "core/spinlock.h"
+
+#define MM_MAX_RUNS 64
+
+struct run {
+	uint64_t base;                  /* page aligned */
+	uint64_t end;                   /* exclusive, page aligned */
+};
+
+static struct spinlock mm_lock;
+static struct run runs[MM_MAX_RUNS];    /* sorted, disjoint, not adjacent */
+static unsigned nr_runs;
+
+static void remove_run(unsigned i)
+{
+	for (unsigned j = i; j + 1 < nr_runs; j++) {
+		runs[j] = runs[j + 1];
+	}
+	nr_runs--;
+}
+
+static void insert_run(unsigned i, uint64_t base, uint64_t end)
+{
+	if (nr_runs == MM_MAX_RUNS) {
+		panic("mm: more than %u free runs: memory map too fragmented", MM_MAX_RUNS);
+	}
+	for (unsigned j = nr_runs; j > i; j--) {
+		runs[j] = runs[j - 1];
+	}
+	runs[i] = (struct run){ base, end };
+	nr_runs++;
+}
+
+/* Add [base, end) to the free runs, merging with neighbours and overlaps. */
+static void add_free(uint64_t base, uint64_t end)
+{
+	unsigned i = 0;
+
+	while (i < nr_runs && runs[i].end < base) {
+		i++;
+	}
+	while (i < nr_runs && runs[i].base <= end) {
+		base = runs[i].base < base ? runs[i].base : base;
+		end = runs[i].end > end ? runs[i].end : end;
+		remove_run(i);
+	}
+	insert_run(i, base, end);
+}
+
+/* Take [base, end) out of the free runs, wherever it overlaps them. */
+static void take(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < nr_runs; i++) {
+		struct run r = runs[i];
+
+		if (r.end <= base || r.base >= end) {
+			continue;
+		}
+		remove_run(i);
+		if (r.end > end) {
+			insert_run(i, end, r.end);
+		}
+		if (r.base < base) {
+			insert_run(i, r.base, base);
+			i++;
+		}
+		i--;
+	}
+}
+
+void mm_add_ram(struct mem_range r)
+{
+	uint64_t base = align_up(pa_addr(r.base), PAGE_SIZE);
+	uint64_t end = align_down(range_end(&r), PAGE_SIZE);
+
+	if (base < end) {
+		spin_lock(&mm_lock);
+		add_free(base, end);
+		spin_unlock(&mm_lock);
+	}
+}
+
+void mm_reserve(struct mem_range r)
+{
+	spin_lock(&mm_lock);
+	take(align_down(pa_addr(r.base), PAGE_SIZE), align_up(range_end(&r), PAGE_SIZE));
+	spin_unlock(&mm_lock);
+}
+
+paddr_t mm_alloc(uint64_t size, uint64_t align)
+{
+	uint64_t found = MM_NO_PAGE;
+
+	size = align_up(size, PAGE_SIZE);
+	if (align < PAGE_SIZE) {
+		align = PAGE_SIZE;
+	}
+	spin_lock(&mm_lock);
+	for (unsigned i = nr_runs; i-- > 0;) {
+		if (runs[i].end - runs[i].base < size) {
+			continue;
+		}
+		uint64_t base = align_down(runs[i].end - size, align);
+		if (base >= runs[i].base) {
+			found = base;
+			take(base, base + size);
+			break;
+		}
+	}
+	spin_unlock(&mm_lock);
+	if (found != MM_NO_PAGE) {
+		memset(pa_ptr(pa_init(found)), 0, size);
+	}
+	return pa_init(found);
+}
+
+void mm_free(paddr_t base, uint64_t size)
+{
+	spin_lock(&mm_lock);
+	add_free(pa_addr(base), pa_addr(base) + align_up(size, PAGE_SIZE));
+	spin_unlock(&mm_lock);
+}
+
+uint64_t mm_free_bytes(void)
+{
+	uint64_t total = 0;
+
+	spin_lock(&mm_lock);
+	for (unsigned i = 0; i < nr_runs; i++) {
+		total += runs[i].end - runs[i].base;
+	}
+	spin_unlock(&mm_lock);
+	return total;
+}

@@ -1,0 +1,25 @@
+/*
+ * The physical page allocator: RAM minus everything that must survive the
+ * boot (the hypervisor, the host DTB, firmware reservations, boot modules).
+ */
+#ifndef HV_MM_H
+#define HV_MM_H
+
+#include "core/types.h"
+
+#define MM_NO_PAGE UINT64_MAX
+
+static inline bool mm_failed(paddr_t p) { return pa_addr(p) == MM_NO_PAGE; }
+
+/* Boot only, before any allocation: RAM first, then the reservations. */
+void mm_add_ram(struct mem_range r);
+void mm_reserve(struct mem_range r);
+
+/* @size bytes (rounded up to pages) aligned to @align (a power of two, at
+ * least a page), zeroed; pa_addr() == MM_NO_PAGE when no run is left. */
+paddr_t mm_alloc(uint64_t size, uint64_t align);
+void mm_free(paddr_t base, uint64_t size);
+
+uint64_t mm_free_bytes(void);
+
+#endif /* HV_MM_H */

@@ -1,0 +1,40 @@
+/*
+ * What the hypervisor knows about the machine, filled once at boot by the
+ * architecture (arch_platform_probe: on arm64 from the host DTB) and read by
+ * the architecture-free core. Field meanings are generic; the comments say
+ * what they hold on arm64.
+ */
+#ifndef HV_PLATFORM_H
+#define HV_PLATFORM_H
+
+#include "core/types.h"
+
+#define PLAT_MAX_RAM      8
+#define PLAT_MAX_CPUS     16
+#define PLAT_MAX_RESERVED 16
+
+enum fw_conduit { FW_CONDUIT_NONE, FW_CONDUIT_SMC, FW_CONDUIT_HVC };
+
+struct platform {
+	const void *fdt;                /* the host device tree */
+	uint64_t fdt_size;              /* its totalsize */
+
+	struct mem_range ram[PLAT_MAX_RAM];
+	unsigned nr_ram;
+
+	/* Memory the firmware keeps (/memreserve/, /reserved-memory). */
+	struct mem_range reserved[PLAT_MAX_RESERVED];
+	unsigned nr_reserved;
+
+	/* Hardware ids of the CPUs (MPIDR affinity), boot CPU first. */
+	uint64_t cpu_hwid[PLAT_MAX_CPUS];
+	unsigned nr_cpus;
+
+	paddr_t uart;                   /* console UART (PL011) */
+	struct mem_range irqc_dist;     /* interrupt controller (GICv3 distributor) */
+	struct mem_range irqc_redist;   /* per-CPU part (GICv3 redistributors) */
+	unsigned tick_irq;              /* hypervisor timer interrupt (INTID) */
+	enum fw_conduit fw_conduit;     /* how to call firmware (PSCI) */
+};
+
+#endif /* HV_PLATFORM_H */

@@ -1,0 +1,32 @@
+/*
+ * Ticket spinlock on the compiler's __atomic builtins, so it stays
+ * architecture-free (TARGET_CFLAGS has -mno-outline-atomics: GCC would
+ * otherwise call libgcc helpers that probe the CPU through Linux's auxv).
+ * Exclusive accesses need normal cacheable memory on real hardware: take a
+ * lock only once the MMU is on (arm64-el2.md §1.3).
+ */
+#ifndef HV_SPINLOCK_H
+#define HV_SPINLOCK_H
+
+#include "core/arch.h"
+
+struct spinlock {
+	uint32_t next;
+	uint32_t owner;
+};
+
+static inline void spin_lock(struct spinlock *l)
+{
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
+		arch_cpu_relax();
+	}
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+#endif /* HV_SPINLOCK_H */
