@@ -85,4 +85,4 @@ clean:
 	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
 	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 -type f -name '*.d' 2>/dev/null)

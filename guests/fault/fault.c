@@ -4,7 +4,8 @@
  * the fault and the address.
  *   ram     read the page just past the end of its RAM
  *   write   write at address 0 (no RAM, no device there)
- *   smc     an SMC to firmware (that is not the guest's to make)
+ *   smc     an SMC to firmware (that is not the guest's to make): a SiP
+ *           service call, not PSCI (PSCI over SMC is the guest's to make)
  *   undef   a system register access the hypervisor does not emulate
  *   hvc     an unknown hypercall: must fail with HL_ENOSYS, not kill
  */
@@ -25,7 +26,7 @@ int main(const void *fdt)
 	} else if (strcmp(kind, "write") == 0) {
 		*(volatile uint64_t *)0 = 0xdead;
 	} else if (strcmp(kind, "smc") == 0) {
-		__asm__ volatile("mov x0, #0x84000000\n\tsmc #0" ::: "x0", "memory");
+		__asm__ volatile("mov x0, #0xc2000000\n\tsmc #0" ::: "x0", "memory");
 	} else if (strcmp(kind, "undef") == 0) {
 		uint64_t v;
 		/* PMCCNTR_EL0: the PMU is not the guest's. */

@@ -1,8 +1,8 @@
 /*
  * The architecture interface: everything the architecture-free core needs
- * from arch/<arch>/, and the three core entry points an architecture calls.
- * The core includes only this header; an x86-64 port implements it in its
- * own arch/ folder.
+ * from arch/<arch>/, and the core entry points an architecture calls. The
+ * core includes only this header; an x86-64 port implements it in its own
+ * arch/ folder.
  */
 #ifndef HV_ARCH_H
 #define HV_ARCH_H
@@ -11,6 +11,8 @@
 #include "core/types.h"
 
 struct cpu;
+struct vcpu;
+struct stage2;                  /* a domain's guest-physical address space */
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -35,6 +37,9 @@ void arch_irq_init(void);
 /* Start CPU @c at the architecture's secondary entry on the stack whose top
  * is @stack_top; it ends in hv_secondary_main(). 0 or a firmware error. */
 int arch_cpu_start(struct cpu *c, paddr_t stack_top);
+/* Interrupt CPU @c (it leaves its guest or its idle wait and looks at its
+ * run queue again). */
+void arch_cpu_kick(const struct cpu *c);
 
 /* A periodic tick on this CPU: hv_tick() is called from its interrupt. */
 void arch_timer_start(unsigned hz);
@@ -45,10 +50,70 @@ void arch_cpu_relax(void);
 /* Sleep until an interrupt is pending (taken first if unmasked). */
 void arch_wait_for_irq(void);
 void arch_irq_enable(void);
+void arch_irq_disable(void);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
 
 noreturn void arch_power_off(void);
+noreturn void arch_reboot(void);
+
+/* Make what the hypervisor wrote at [pa, pa + size) visible to a guest
+ * that runs with its caches off (the boot protocol's entry state). */
+void arch_dcache_clean(paddr_t pa, uint64_t size);
+
+/* --- guest memory (stage 2) ----------------------------------------------- */
+
+/* Address-space ids available to domains: 1..arch_max_vmid(). */
+unsigned arch_max_vmid(void);
+/* An empty address space with id @vmid; NULL when out of memory. */
+struct stage2 *arch_stage2_create(unsigned vmid);
+/* Map [ipa, ipa + size) to RAM at @pa (page aligned, largest blocks where
+ * both sides allow). -1 when out of memory for page tables. */
+int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+/* The physical address behind @ipa; false when nothing is mapped there. */
+bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
+/* Free the page tables (not the memory they map). */
+void arch_stage2_destroy(struct stage2 *s);
+
+/* --- the machine a guest sees (its boot protocol and virtual platform) ---- */
+
+/* Where guest RAM and the emulated console UART sit in every domain. */
+ipaddr_t arch_guest_ram_base(void);
+ipaddr_t arch_guest_uart_base(void);
+
+struct kernel_image {
+	uint64_t load_offset;           /* from the RAM base: where it must sit */
+	uint64_t image_size;            /* bytes that must be free from there */
+};
+
+/* Check that @img (@size bytes) is a kernel this architecture boots and
+ * fill @k; otherwise return why not (a static string). */
+const char *arch_kernel_probe(const void *img, uint64_t size, struct kernel_image *k);
+
+struct guest_dt {
+	unsigned nr_vcpus;
+	ipaddr_t ram_base;
+	uint64_t ram_size;
+	const char *bootargs;           /* NULL: none */
+	bool has_initrd;
+	ipaddr_t initrd_start, initrd_end;
+};
+
+/* Write the device tree of a domain into @buf; its size, or -1 when @size
+ * bytes are not enough. Uses libfdt: boot CPU, before guests run only. */
+int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g);
+
+/* --- vCPUs ------------------------------------------------------------------ */
+
+/* Allocate @v's register context; -1 when out of memory. */
+int arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_free(struct vcpu *v);
+/* The boot state of @v: entry at @entry with @arg as first argument,
+ * caches and MMU off, everything else reset. Only on @v's own CPU. */
+void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg);
+/* Run @v on this CPU until sched_must_leave() says so or it waits for an
+ * interrupt (then sched_wfi() was called). Interrupts masked. */
+void arch_vcpu_run(struct vcpu *v);
 
 /* --- implemented by the core, called by the architecture ------------------- */
 

@@ -2,12 +2,14 @@
  * Per-CPU data, secondary CPU bring-up and the tick count. The boot CPU
  * starts each secondary through the architecture (PSCI CPU_ON on arm64) on
  * a fresh stack from the page allocator; the secondary reports in itself
- * and then idles, taking its timer tick, until later steps give it work.
+ * and then enters the scheduler, which idles it (taking its timer tick)
+ * until the launch places vCPUs on it.
  */
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
 #include "core/mm.h"
+#include "core/sched.h"
 
 #define CPU_START_TIMEOUT_NS (1000ull * 1000 * 1000)
 
@@ -34,7 +36,7 @@ unsigned cpu_count(void)
 	return nr_cpus;
 }
 
-static bool cpu_online(const struct cpu *c)
+bool cpu_is_online(const struct cpu *c)
 {
 	return __atomic_load_n(&c->online, __ATOMIC_ACQUIRE);
 }
@@ -55,7 +57,7 @@ static bool start_one(struct cpu *c)
 		return false;
 	}
 	uint64_t deadline = arch_time_ns() + CPU_START_TIMEOUT_NS;
-	while (!cpu_online(c)) {
+	while (!cpu_is_online(c)) {
 		if (arch_time_ns() > deadline) {
 			/* Its stack stays allocated: the CPU may still be using it. */
 			printk("smp: cpu%u (mpidr 0x%llx) did not report in\n",
@@ -87,10 +89,7 @@ noreturn void hv_secondary_main(void)
 	printk("cpu%u up (mpidr 0x%llx)\n", c->id, (unsigned long long)c->hwid);
 	arch_timer_start(HV_TICK_HZ);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	arch_irq_enable();
-	for (;;) {
-		arch_wait_for_irq();
-	}
+	sched_run();
 }
 
 void hv_tick(void)
@@ -98,6 +97,11 @@ void hv_tick(void)
 	struct cpu *c = arch_this_cpu();
 
 	__atomic_fetch_add(&c->ticks, 1, __ATOMIC_RELAXED);
+	sched_tick();
+	/* The physical UART's input is polled, on one CPU (docs/architecture.md). */
+	if (c->id == 0) {
+		console_poll();
+	}
 }
 
 bool cpus_wait_ticks(uint64_t n, uint64_t timeout_ns)
@@ -107,7 +111,7 @@ bool cpus_wait_ticks(uint64_t n, uint64_t timeout_ns)
 	for (;;) {
 		bool all = true;
 		for (unsigned i = 0; i < nr_cpus; i++) {
-			if (cpu_online(&cpus[i]) &&
+			if (cpu_is_online(&cpus[i]) &&
 			    __atomic_load_n(&cpus[i].ticks, __ATOMIC_RELAXED) < n) {
 				all = false;
 			}

@@ -1,7 +1,8 @@
 /*
  * Per-CPU data of the core. Each physical CPU finds its own struct cpu
  * through arch_this_cpu() (arm64: TPIDR_EL2). The boot CPU is cpu0; the
- * others are numbered in the order the platform lists them.
+ * others are numbered in the order the platform lists them. Once up, every
+ * CPU runs the scheduler's loop (sched.c).
  */
 #ifndef HV_CPU_H
 #define HV_CPU_H
@@ -23,6 +24,7 @@ struct cpu {
 void cpus_init(const struct platform *p);
 struct cpu *cpu_get(unsigned id);
 unsigned cpu_count(void);
+bool cpu_is_online(const struct cpu *c);
 
 /* Start every secondary CPU; returns the number of CPUs online. */
 unsigned smp_boot(void);

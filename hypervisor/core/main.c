@@ -1,9 +1,10 @@
 /*
  * The boot sequence of the boot CPU, architecture-free: platform discovery,
  * address space, page allocator and boot modules, interrupts and timer, the
- * other CPUs, then the launch. Each step prints one grep-able line (the
- * tests in tests/hv/ assert them); a step that cannot continue panics,
- * which prints "panic: <reason>" and powers the machine off.
+ * other CPUs, then the launch, after which the boot CPU schedules vCPUs like
+ * every other. Each step prints one grep-able line (the tests in tests/hv/
+ * assert them); a step that cannot continue panics, which prints
+ * "panic: <reason>" and powers the machine off.
  */
 #include <fmt/fmt.h>
 
@@ -12,6 +13,7 @@
 #include "core/cpu.h"
 #include "core/launch.h"
 #include "core/mm.h"
+#include "core/sched.h"
 
 #define HV_VERSION "0.1"
 #define TICK_WAIT_NS (2000ull * 1000 * 1000)
@@ -97,5 +99,5 @@ noreturn void hv_main(paddr_t fdt)
 	printk("timer: tick on all CPUs (INTID %u, %u Hz)\n", p->tick_irq, HV_TICK_HZ);
 
 	launch_start();
-	arch_power_off();
+	sched_run();
 }

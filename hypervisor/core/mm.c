@@ -18,7 +18,10 @@
 #include "core/mm.h"
 #include "core/spinlock.h"
 
-#define MM_MAX_RUNS 64
+/* Domains leave a few holes each (guest RAM is 2 MiB aligned, a page-sized
+ * head is given back when RAM is placed to match a guest address modulo
+ * 2 MiB): room for hundreds of domains. */
+#define MM_MAX_RUNS 1024
 
 struct run {
 	uint64_t base;                  /* page aligned */
@@ -129,6 +132,40 @@ paddr_t mm_alloc(uint64_t size, uint64_t align)
 	if (found != MM_NO_PAGE) {
 		memset(pa_ptr(pa_init(found)), 0, size);
 	}
+	return pa_init(found);
+}
+
+paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got)
+{
+	uint64_t best = 0, found = MM_NO_PAGE;
+
+	max = align_up(max, PAGE_SIZE);
+	if (align < PAGE_SIZE) {
+		align = PAGE_SIZE;
+	}
+	spin_lock(&mm_lock);
+	for (unsigned i = nr_runs; i-- > 0;) {
+		uint64_t base = align_up(runs[i].base, align);
+		if (base >= runs[i].end || runs[i].end - base <= best) {
+			continue;
+		}
+		best = runs[i].end - base;
+		if (best > max) {
+			best = max;
+		}
+		found = align_down(runs[i].end - best, align);
+		if (best == max) {
+			break;
+		}
+	}
+	if (found != MM_NO_PAGE) {
+		take(found, found + best);
+	}
+	spin_unlock(&mm_lock);
+	if (found != MM_NO_PAGE) {
+		memset(pa_ptr(pa_init(found)), 0, best);
+	}
+	*got = best;
 	return pa_init(found);
 }
 

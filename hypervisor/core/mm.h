@@ -18,6 +18,9 @@ void mm_reserve(struct mem_range r);
 /* @size bytes (rounded up to pages) aligned to @align (a power of two, at
  * least a page), zeroed; pa_addr() == MM_NO_PAGE when no run is left. */
 paddr_t mm_alloc(uint64_t size, uint64_t align);
+/* The longest run of at most @max bytes, @align aligned, zeroed; its size
+ * (whole pages) in *@got. For memory that may come in pieces (guest RAM). */
+paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got);
 void mm_free(paddr_t base, uint64_t size);
 
 uint64_t mm_free_bytes(void);

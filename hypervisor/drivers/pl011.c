@@ -1,5 +1,5 @@
 /*
- * Polled PL011 output. The UART is used as the firmware left it (baud rate
+ * Polled PL011 output and input. The UART is used as the firmware left it (baud rate
  * and enables): the hypervisor only waits for room in the FIFO and writes.
  * Register offsets: Arm PL011 TRM (DDI 0183), section 3.2.
  */
@@ -8,6 +8,7 @@
 #define UARTDR   0x000
 #define UARTFR   0x018
 #define FR_TXFF  (1u << 5)      /* transmit FIFO full */
+#define FR_RXFE  (1u << 4)      /* receive FIFO empty */
 
 static inline uint32_t rd(paddr_t base, unsigned off)
 {
@@ -19,4 +20,12 @@ void pl011_putc(paddr_t base, char c)
 	while (rd(base, UARTFR) & FR_TXFF) {
 	}
 	*(volatile uint32_t *)pa_ptr(pa_add(base, UARTDR)) = (uint8_t)c;
+}
+
+int pl011_getc(paddr_t base)
+{
+	if (rd(base, UARTFR) & FR_RXFE) {
+		return -1;
+	}
+	return (int)(rd(base, UARTDR) & 0xff);
 }

@@ -10,4 +10,5 @@ expect "$log" "lcm: error: /chosen/hypervisor/domain1: memory: 16 KiB is below t
 expect "$log" "lcm: error: /chosen/hypervisor/domain1/kernel: no location: give mb-index (multiboot) or module-addr"
 expect_booted "$log"
 expect "$log" "launch: LCM rejected (2 errors): falling back to the console"
+expect_last "$log" "hyperlaunch: no domains; powering off"
 finish

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The plain boot: QEMU's -kernel loads the Image at 0x40200000 with its DTB
-# at 0x48000000; all four CPUs come up, tick, and the machine powers off.
+# at 0x48000000; all four CPUs come up, tick, and with no dom0 kernel to
+# run the machine powers off.
 . "$(dirname "$0")/qemu.bash"
 
 boot "$WORK/console.log" -kernel "$BIN"
@@ -10,4 +11,6 @@ expect "$log" "platform: 4 CPUs, RAM 0x40000000-0x60000000 (512 MiB), GICv3 dist
 expect "$log" "mm: 510 MiB free after reserving hypervisor, DTB and 0 modules"
 expect_booted "$log"
 expect "$log" "launch: classic (no /chosen/hypervisor)"
+expect "$log" 'launch: classic: no /chosen node compatible with "multiboot,kernel": no dom0'
+expect_last "$log" "hyperlaunch: no domains; powering off"
 finish

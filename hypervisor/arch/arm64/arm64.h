@@ -7,6 +7,8 @@
 #include "regs.h"
 
 struct cpu;
+struct vcpu;
+struct stage2;
 
 /* The console before (or without) a DTB that names one: QEMU virt's PL011. */
 #define QEMU_UART 0x09000000ull
@@ -27,6 +29,31 @@ noreturn void arch_boot_primary(uint64_t dtb);
 noreturn void arch_secondary_main(void);
 void arch_exception(struct arch_regs *r, unsigned kind);
 
+/* exceptions.c */
+void irq_handle(void);
+const char *esr_class_name(unsigned ec);
+
+/* guest_entry.S: run the guest whose registers are @r until it takes an
+ * exception to EL2; returns the vector kind (VEC_LOWER64 + VEC_SYNC, ...)
+ * with @r holding its registers, ESR and FAR. */
+unsigned guest_enter(struct arch_regs *r);
+struct fpsimd_state;
+void fpsimd_save(struct fpsimd_state *fp);
+void fpsimd_restore(const struct fpsimd_state *fp);
+
+/* traps.c: handle a guest's exit; whether it gave its turn away. */
+enum trap_result { TRAP_CONTINUE, TRAP_YIELD, TRAP_WFI };
+enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind);
+
+/* vpsci.c: a PSCI call in x0 of @r (true), or not PSCI (false). */
+bool vpsci_call(struct vcpu *v, struct arch_regs *r);
+
+/* stage2.c */
+uint64_t stage2_vttbr(const struct stage2 *s);
+
+/* vcpu.c: the EL2 registers that make this CPU a host of guests. */
+void virt_cpu_init(void);
+
 /* mmu.c */
 void mmu_boot(paddr_t dtb);
 bool mmu_dtb_mapped(void);
@@ -40,6 +67,8 @@ void gic_cpu_init(unsigned cpu);
 void gic_enable_ppi(unsigned intid);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t iar);
+#define SGI_KICK 0                      /* "look at your run queue" */
+void gic_send_sgi(uint64_t mpidr, unsigned intid);
 
 /* timer.c */
 void timer_interrupt(void);

@@ -1,8 +1,9 @@
 /*
- * What happens after vectors.S saved the frame: interrupts go to the GIC and
- * the timer; a synchronous exception from a lower EL goes to the guest trap
- * dispatcher (a stub until guests exist); anything else is a hypervisor bug
- * or a hardware error, reported with its syndrome before powering off.
+ * Exceptions taken at EL2 itself, after vectors.S saved the frame:
+ * interrupts (while the CPU idles) go to the GIC and the timer; anything
+ * else is a hypervisor bug or a hardware error, reported with its syndrome
+ * before powering off. Guests' exceptions go to traps.c instead; their
+ * interrupts come back here, to irq_handle().
  */
 #include "arm64.h"
 #include "core/console.h"
@@ -38,6 +39,11 @@ static const char *const ec_names[64] = {
 	[0x3c] = "BRK instruction",
 };
 
+const char *esr_class_name(unsigned ec)
+{
+	return ec_names[ec & 0x3f];
+}
+
 static const char *const vec_types[4] = { "sync", "IRQ", "FIQ", "SError" };
 static const char *const vec_origins[4] = { "EL2t", "EL2h", "lower EL (AArch64)",
 					     "lower EL (AArch32)" };
@@ -61,7 +67,7 @@ static noreturn void unexpected(const struct arch_regs *r, unsigned kind)
 	panic("unexpected exception at EL2");
 }
 
-static void handle_irq(void)
+void irq_handle(void)
 {
 	uint32_t iar = gic_ack();
 	uint32_t intid = iar & 0xffffff;
@@ -71,30 +77,19 @@ static void handle_irq(void)
 	}
 	if (intid == plat->tick_irq) {
 		timer_interrupt();
+	} else if (intid == SGI_KICK) {
+		/* Only to leave the guest or the idle wait: the scheduler looks. */
 	} else {
 		printk("irq: unexpected INTID %u on cpu%u\n", intid, arch_this_cpu()->id);
 	}
 	gic_eoi(iar);
 }
 
-/* Traps from guests: dispatched on ESR_EL2.EC once vCPUs exist. */
-static void lower_sync(struct arch_regs *r)
-{
-	switch (ESR_EC(r->esr)) {
-	default:
-		unexpected(r, VEC_LOWER64 + VEC_SYNC);
-	}
-}
-
 void arch_exception(struct arch_regs *r, unsigned kind)
 {
 	switch (kind) {
 	case VEC_EL2H + VEC_IRQ:
-	case VEC_LOWER64 + VEC_IRQ:
-		handle_irq();
-		break;
-	case VEC_LOWER64 + VEC_SYNC:
-		lower_sync(r);
+		irq_handle();
 		break;
 	default:
 		unexpected(r, kind);

@@ -3,8 +3,9 @@
  * specification"): the distributor once, then on every CPU its own
  * redistributor and CPU interface. Everything is Group 1 non-secure: QEMU
  * virt runs the GIC with security disabled (GICD_CTLR.DS = 1), where Group 0
- * would arrive as FIQ (arm64-el2.md §3.2). The hypervisor uses PPIs only so
- * far (its timer); SPIs stay disabled until devices are assigned.
+ * would arrive as FIQ (arm64-el2.md §3.2). The hypervisor uses its timer's
+ * PPI and one SGI (a CPU kicks another to look at its run queue); SPIs stay
+ * disabled until devices are assigned.
  */
 #include "arm64.h"
 #include "core/console.h"
@@ -112,6 +113,7 @@ void gic_cpu_init(unsigned cpu)
 	for (unsigned i = 0; i < 32; i += 4) {
 		wr32(r + GICR_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
 	}
+	wr32(r + GICR_ISENABLER0, 1u << SGI_KICK);
 
 	/* System-register interface at EL2 (SRE, no FIQ/IRQ bypass, and
 	 * Enable: EL1 may use ICC_SRE_EL1 later), then unmask all priorities
@@ -146,4 +148,26 @@ uint32_t gic_ack(void)
 void gic_eoi(uint32_t iar)
 {
 	write_sysreg(icc_eoir1_el1, iar);
+}
+
+/* ICC_SGI1R_EL1 (IHI 0069, 12.11.17): the target's Aff3.Aff2.Aff1 and a
+ * bit for its Aff0 in a 16-bit target list, RS selecting which 16. */
+void gic_send_sgi(uint64_t mpidr, unsigned intid)
+{
+	uint64_t aff0 = mpidr & 0xff;
+	uint64_t v = ((mpidr >> 32) & 0xff) << 48 |     /* Aff3 */
+		     ((mpidr >> 16) & 0xff) << 32 |     /* Aff2 */
+		     (aff0 >> 4) << 44 |                /* RS */
+		     (uint64_t)(intid & 0xf) << 24 |
+		     ((mpidr >> 8) & 0xff) << 16 |      /* Aff1 */
+		     1ull << (aff0 & 0xf);
+
+	dsb(ishst);     /* what the target will look at is visible first */
+	write_sysreg(S3_0_C12_C11_5, v);
+	isb();
+}
+
+void arch_cpu_kick(const struct cpu *c)
+{
+	gic_send_sgi(c->hwid, SGI_KICK);
 }

@@ -141,6 +141,11 @@ void dcache_clean(const void *p, uint64_t size)
 	dsb(ish);
 }
 
+void arch_dcache_clean(paddr_t pa, uint64_t size)
+{
+	dcache_clean(pa_ptr(pa), size);
+}
+
 static void dcache_invalidate(const void *p, uint64_t size)
 {
 	uint64_t line = dcache_line();

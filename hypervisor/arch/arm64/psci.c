@@ -1,6 +1,6 @@
 /*
- * Calls to the firmware through PSCI (Arm DEN 0022): starting secondary CPUs
- * and powering off. From EL2 the conduit is SMC; QEMU implements PSCI 1.1
+ * Calls to the firmware through PSCI (Arm DEN 0022): starting secondary CPUs,
+ * powering off and rebooting. From EL2 the conduit is SMC; QEMU implements PSCI 1.1
  * itself and exits with status 0 on SYSTEM_OFF (arm64-el2.md §0, §3.4).
  */
 #include "arm64.h"
@@ -10,6 +10,7 @@
 
 #define PSCI_CPU_ON_64     0xc4000003u
 #define PSCI_SYSTEM_OFF    0x84000008u
+#define PSCI_SYSTEM_RESET  0x84000009u
 #define PSCI_NOT_SUPPORTED (-1)
 
 static enum fw_conduit conduit = FW_CONDUIT_SMC;   /* until the DTB is read */
@@ -52,6 +53,15 @@ noreturn void arch_power_off(void)
 {
 	psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	printk("power: no way to power off: CPU halted\n");
+	for (;;) {
+		__asm__ volatile("msr daifset, #0xf; wfi");
+	}
+}
+
+noreturn void arch_reboot(void)
+{
+	psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+	printk("power: no way to reboot: CPU halted\n");
 	for (;;) {
 		__asm__ volatile("msr daifset, #0xf; wfi");
 	}

@@ -15,6 +15,7 @@ static void cpu_el2_init(void)
 	write_sysreg(hcr_el2, HCR_BOOT);
 	write_sysreg(cptr_el2, CPTR_EL2_RES1);
 	isb();
+	virt_cpu_init();
 }
 
 noreturn void arch_boot_primary(uint64_t dtb)
@@ -63,7 +64,13 @@ void arch_wait_for_irq(void)
 
 void arch_irq_enable(void)
 {
-	__asm__ volatile("msr daifclr, #2" : : : "memory");
+	/* The ISB makes a pending interrupt be taken here, not later. */
+	__asm__ volatile("msr daifclr, #2; isb" : : : "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #2" : : : "memory");
 }
 
 unsigned long arch_irq_save(void)

@@ -22,11 +22,52 @@
 /* HCR_EL2: physical IRQ/FIQ/SError are routed to EL2 only with IMO/FMO/AMO
  * set; with them clear an interrupt targets EL1 and is never taken while
  * the CPU runs at EL2 (Arm ARM D1.13.2). RW: lower ELs are AArch64. */
+#define HCR_VM     (1ull << 0)
+#define HCR_SWIO   (1ull << 1)
 #define HCR_FMO    (1ull << 3)
 #define HCR_IMO    (1ull << 4)
 #define HCR_AMO    (1ull << 5)
+#define HCR_FB     (1ull << 9)
+#define HCR_BSU_IS (1ull << 10)
+#define HCR_TWI    (1ull << 13)
+#define HCR_TWE    (1ull << 14)
+#define HCR_TSC    (1ull << 19)
 #define HCR_RW     (1ull << 31)
 #define HCR_BOOT   (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
+/* Running guests (arm64-el2.md §1.3): stage 2 on (VM); set/way cache
+ * operations by invalidate become clean+invalidate (SWIO); WFI and WFE trap
+ * (TWI, TWE), since vCPUs share CPUs; SMC traps (TSC): without it QEMU
+ * would take a guest's PSCI SMC itself and power the machine off; TLB and
+ * cache maintenance and barriers of a guest reach every CPU (FB, BSU=IS),
+ * since its vCPUs run on several. Only EL1 and EL0 feel these bits, so the
+ * same value stays set while the hypervisor runs. */
+#define HCR_GUEST  (HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
+		    HCR_TWE | HCR_TSC)
+
+/* VTCR_EL2: a 39-bit guest-physical space starting at level 1 (T0SZ = 25,
+ * SL0 = 1: one 4 KiB root table), walks write-back inner shareable, 4 KiB
+ * granule, RES1 bit 31; PS (output size) from ID_AA64MMFR0_EL1.PARange,
+ * 44 bits on cortex-a57. */
+#define VTCR_T0SZ      25
+#define VTCR_BASE      (VTCR_T0SZ | (1ull << 6) | (1ull << 8) | (1ull << 10) | \
+			(3ull << 12) | (1ull << 31))
+#define VTCR_PS_SHIFT  16
+#define VTTBR_VMID_SHIFT 48
+
+/* MDCR_EL2: TPM traps the guests' PMU registers (the PMU is not shared
+ * between domains); HPMN keeps its reset value. */
+#define MDCR_TPM       (1ull << 6)
+#define MDCR_HPMN_MASK 0x1full
+
+/* CNTHCTL_EL2 (nVHE): EL1 reads the physical counter (booting.rst asks for
+ * it), but the physical timer traps (EL1PCEN = 0): it is the hypervisor's. */
+#define CNTHCTL_EL1PCTEN (1ull << 0)
+
+/* A vCPU's reset state: EL1h with DAIF masked; SCTLR_EL1 RES1 bits only
+ * (MMU and caches off, little-endian). */
+#define SPSR_EL1H_MASKED 0x3c5ull
+#define SCTLR_EL1_RESET  0x30d00800ull
+#define MPIDR_RES1       (1ull << 31)
 
 /* CPTR_EL2 (nVHE): RES1 bits only, TFP = 0. Debian's libfdt.a is built
  * without -mgeneral-regs-only and uses SIMD registers, so FP/SIMD must not
@@ -53,8 +94,16 @@
 /* MAIR_EL2: attr0 normal write-back, attr1 Device-nGnRE. */
 #define MAIR_EL2_VALUE 0x04ffull
 
-/* ESR_ELx */
+/* ESR_ELx: exception class, instruction length, syndrome (Arm ARM D17.2.37). */
 #define ESR_EC(esr)  (((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr) ((esr) & 0x1ffffffull)
+
+#define EC_WFX       0x01
+#define EC_HVC64     0x16
+#define EC_SMC64     0x17
+#define EC_SYSREG    0x18
+#define EC_IABT_LOW  0x20
+#define EC_DABT_LOW  0x24
 
 /* CNTHP_CTL_EL2 */
 #define CNT_CTL_ENABLE (1ull << 0)

@@ -1,8 +1,11 @@
 /*
  * The EL2 exception vector table (VBAR_EL2, 2 KiB aligned, 16 entries of
- * 0x80 bytes; Arm ARM D1.10.2). Every entry pushes a struct arch_regs on the
- * current EL2 stack and calls arch_exception(regs, kind); on return the
+ * 0x80 bytes; Arm ARM D1.10.2). Exceptions taken at EL2 (the hypervisor's
+ * own: interrupts while it idles, its bugs) push a struct arch_regs on the
+ * current EL2 stack and call arch_exception(regs, kind); on return the
  * (possibly changed) x0-x30, ELR_EL2 and SPSR_EL2 are restored and eret.
+ * Exceptions from a lower EL come from a guest that guest_enter() started:
+ * they end that call instead (guest_entry.S).
  */
 #include "regs.h"
 
@@ -12,6 +15,13 @@
 	stp	x0, x1, [sp, #0]
 	mov	x1, #\kind
 	b	exception_entry
+.endm
+
+.macro gentry kind
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit
 .endm
 
 	.text
@@ -26,14 +36,14 @@ el2_vectors:
 	ventry	(VEC_EL2H + VEC_IRQ)
 	ventry	(VEC_EL2H + VEC_FIQ)
 	ventry	(VEC_EL2H + VEC_SERROR)
-	ventry	(VEC_LOWER64 + VEC_SYNC)
-	ventry	(VEC_LOWER64 + VEC_IRQ)
-	ventry	(VEC_LOWER64 + VEC_FIQ)
-	ventry	(VEC_LOWER64 + VEC_SERROR)
-	ventry	(VEC_LOWER32 + VEC_SYNC)
-	ventry	(VEC_LOWER32 + VEC_IRQ)
-	ventry	(VEC_LOWER32 + VEC_FIQ)
-	ventry	(VEC_LOWER32 + VEC_SERROR)
+	gentry	(VEC_LOWER64 + VEC_SYNC)
+	gentry	(VEC_LOWER64 + VEC_IRQ)
+	gentry	(VEC_LOWER64 + VEC_FIQ)
+	gentry	(VEC_LOWER64 + VEC_SERROR)
+	gentry	(VEC_LOWER32 + VEC_SYNC)
+	gentry	(VEC_LOWER32 + VEC_IRQ)
+	gentry	(VEC_LOWER32 + VEC_FIQ)
+	gentry	(VEC_LOWER32 + VEC_SERROR)
 
 exception_entry:
 	stp	x2, x3, [sp, #16]

@@ -1,0 +1,245 @@
+/*
+ * What a guest's exit to EL2 means, by ESR_EL2.EC (Arm ARM D17.2.37,
+ * arm64-el2.md §2.6): WFI/WFE give the CPU away, HVC is PSCI or a
+ * Hyperlaunch hypercall, SMC is PSCI only, a trapped system register is
+ * emulated from a table or refused, a data abort outside RAM is an access to
+ * an emulated device or a fault. Whatever the hypervisor cannot make sense
+ * of stops the domain that did it, with one line naming the fault, the
+ * address and the PC; it never stops the hypervisor.
+ */
+#include <stdarg.h>
+
+#include <fmt/fmt.h>
+
+#include "arm64.h"
+#include "core/domain.h"
+#include "core/hypercall.h"
+#include "core/vcpu.h"
+#include "sysreg.h"
+
+#define SMCCC_NOT_SUPPORTED ((uint64_t)-1)
+
+/* Data abort ISS (Arm ARM D17.2.40). */
+#define DABT_ISV(iss)   (((iss) >> 24) & 1)
+#define DABT_SAS(iss)   (((iss) >> 22) & 3)
+#define DABT_SSE(iss)   (((iss) >> 21) & 1)
+#define DABT_SRT(iss)   (((iss) >> 16) & 31)
+#define DABT_SF(iss)    (((iss) >> 15) & 1)
+#define DABT_S1PTW(iss) (((iss) >> 7) & 1)
+#define DABT_WNR(iss)   (((iss) >> 6) & 1)
+
+/* MSR/MRS ISS (D17.2.41): the register's encoding and the direction. */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define SYSREG_MASK     SYSREG(3, 7, 15, 15, 7)
+#define SYSREG_RT(iss)  (((iss) >> 5) & 31)
+#define SYSREG_READ(iss) ((iss) & 1)
+
+/*
+ * System registers that trap and are emulated as read-as-zero, write-ignored.
+ * Every other trapped register stops the domain.
+ */
+static const struct {
+	uint32_t enc;
+	const char *why;
+} sysreg_raz_wi[] = {
+	/* The PMU is not shared between domains (MDCR_EL2.TPM): reading
+	 * PMCR_EL0.N as 0 says there are no counters; Linux writes these two
+	 * at boot whatever the device tree says. */
+	{ SYSREG(3, 3, 9, 12, 0), "PMCR_EL0" },
+	{ SYSREG(3, 3, 9, 14, 0), "PMUSERENR_EL0" },
+	/* The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0);
+	 * guests use the virtual one. */
+	{ SYSREG(3, 3, 14, 2, 0), "CNTP_TVAL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 1), "CNTP_CTL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 2), "CNTP_CVAL_EL0" },
+	/* SGIs trap with HCR_EL2.IMO; they are delivered once the virtual
+	 * interrupt controller exists (a later step). */
+	{ SYSREG(3, 0, 12, 11, 5), "ICC_SGI1R_EL1" },
+	{ SYSREG(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1" },
+	{ SYSREG(3, 0, 12, 11, 7), "ICC_SGI0R_EL1" },
+};
+
+static void stop(struct vcpu *v, const struct arch_regs *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void stop(struct vcpu *v, const struct arch_regs *r, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	domain_stop(v->dom, "%s at PC 0x%llx", what, (unsigned long long)r->elr);
+}
+
+static enum trap_result trap_wfx(struct vcpu *v, struct arch_regs *r)
+{
+	(void)v;
+	r->elr += 4;
+	/* ISS bit 0: WFE. A WFE is a spin-wait hint: give the turn away
+	 * without sleeping. */
+	return (ESR_ISS(r->esr) & 1) ? TRAP_YIELD : TRAP_WFI;
+}
+
+/* An SMCCC call (DEN0028) in x0-x5: PSCI, or a Hyperlaunch hypercall. */
+static void smccc_call(struct vcpu *v, struct arch_regs *r)
+{
+	uint32_t fid = (uint32_t)r->x[0];
+
+	if (vpsci_call(v, r)) {
+		return;
+	}
+	if (hypercall_in_range(fid)) {
+		uint64_t out[4];
+		hypercall(v, r->x, out);
+		for (unsigned i = 0; i < 4; i++) {
+			r->x[i] = out[i];
+		}
+		return;
+	}
+	r->x[0] = SMCCC_NOT_SUPPORTED;
+}
+
+static enum trap_result trap_hvc(struct vcpu *v, struct arch_regs *r)
+{
+	/* ELR already points past the HVC. SMCCC calls use HVC #0; other
+	 * immediates mean nothing here. */
+	if ((ESR_ISS(r->esr) & 0xffff) != 0) {
+		r->x[0] = SMCCC_NOT_SUPPORTED;
+	} else {
+		smccc_call(v, r);
+	}
+	return TRAP_CONTINUE;
+}
+
+static enum trap_result trap_smc(struct vcpu *v, struct arch_regs *r)
+{
+	/* A trapped SMC reports its own address as ELR (arm64-el2.md §0). */
+	uint64_t pc = r->elr;
+
+	r->elr += 4;
+	if (!vpsci_call(v, r)) {
+		r->elr = pc;
+		stop(v, r, "SMC 0x%x (not PSCI: firmware is not the guest's)", (uint32_t)r->x[0]);
+	}
+	return TRAP_CONTINUE;
+}
+
+static enum trap_result trap_sysreg(struct vcpu *v, struct arch_regs *r)
+{
+	uint32_t iss = (uint32_t)ESR_ISS(r->esr);
+	uint32_t enc = iss & SYSREG_MASK;
+	unsigned rt = SYSREG_RT(iss);
+
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_raz_wi); i++) {
+		if (sysreg_raz_wi[i].enc == enc) {
+			if (SYSREG_READ(iss) && rt != 31) {
+				r->x[rt] = 0;
+			}
+			r->elr += 4;
+			return TRAP_CONTINUE;
+		}
+	}
+	stop(v, r, "system register %s S%u_%u_C%u_C%u_%u (not emulated)",
+	     SYSREG_READ(iss) ? "read" : "write", (iss >> 20) & 3, (iss >> 14) & 7,
+	     (iss >> 10) & 15, (iss >> 1) & 15, (iss >> 17) & 7);
+	return TRAP_CONTINUE;
+}
+
+/* The faulting IPA of a stage-2 abort: HPFAR_EL2 has bits [47:12] (in its
+ * bits [39:4]), FAR_EL2 the offset in the page. */
+static uint64_t fault_ipa(const struct arch_regs *r)
+{
+	return ((read_sysreg(hpfar_el2) >> 4) << 12) | (r->far & 0xfff);
+}
+
+static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)
+{
+	stop(v, r, "instruction abort at IPA 0x%llx (no RAM)", (unsigned long long)fault_ipa(r));
+	return TRAP_CONTINUE;
+}
+
+static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
+{
+	uint32_t iss = (uint32_t)ESR_ISS(r->esr);
+	uint64_t ipa = fault_ipa(r);
+	bool write = DABT_WNR(iss);
+	const char *dir = write ? "write" : "read";
+
+	if (DABT_S1PTW(iss)) {
+		stop(v, r, "data abort at IPA 0x%llx (its page-table walk, no RAM)",
+		     (unsigned long long)ipa);
+		return TRAP_CONTINUE;
+	}
+	/* Without ISV (load/store pair, writeback forms) the access cannot be
+	 * emulated without decoding the instruction; device drivers use
+	 * single loads and stores. */
+	if (!DABT_ISV(iss)) {
+		bool device = domain_is_device(v->dom, ipa_init(ipa));
+		stop(v, r, "data abort at IPA 0x%llx (%s, %s)", (unsigned long long)ipa, dir,
+		     device ? "an access to a device that cannot be emulated" : "no RAM or device");
+		return TRAP_CONTINUE;
+	}
+	unsigned size = 1u << DABT_SAS(iss);
+	unsigned rt = DABT_SRT(iss);
+	uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+	uint64_t val = write && rt != 31 ? r->x[rt] & mask : 0;
+
+	if (!domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
+		stop(v, r, "data abort at IPA 0x%llx (%s, no RAM or device)",
+		     (unsigned long long)ipa, dir);
+		return TRAP_CONTINUE;
+	}
+	if (!write && rt != 31) {
+		val &= mask;
+		if (DABT_SSE(iss) && size < 8 && (val >> (size * 8 - 1)) & 1) {
+			val |= ~mask;
+		}
+		if (!DABT_SF(iss)) {
+			val &= 0xffffffffull;   /* a W register clears the upper half */
+		}
+		r->x[rt] = val;
+	}
+	r->elr += 4;
+	return TRAP_CONTINUE;
+}
+
+static const struct {
+	uint8_t ec;
+	enum trap_result (*handle)(struct vcpu *v, struct arch_regs *r);
+} ec_handlers[] = {
+	{ EC_WFX, trap_wfx },
+	{ EC_HVC64, trap_hvc },
+	{ EC_SMC64, trap_smc },
+	{ EC_SYSREG, trap_sysreg },
+	{ EC_IABT_LOW, trap_iabt },
+	{ EC_DABT_LOW, trap_dabt },
+};
+
+enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind)
+{
+	if (kind == VEC_LOWER64 + VEC_IRQ || kind == VEC_LOWER64 + VEC_FIQ ||
+	    kind == VEC_LOWER32 + VEC_IRQ || kind == VEC_LOWER32 + VEC_FIQ) {
+		irq_handle();
+		return TRAP_CONTINUE;
+	}
+	if (kind == VEC_LOWER64 + VEC_SERROR || kind == VEC_LOWER32 + VEC_SERROR) {
+		stop(v, r, "SError (ESR 0x%llx)", (unsigned long long)r->esr);
+		return TRAP_CONTINUE;
+	}
+	if (kind == VEC_LOWER32 + VEC_SYNC) {
+		stop(v, r, "exception from AArch32 state (not supported)");
+		return TRAP_CONTINUE;
+	}
+	unsigned ec = ESR_EC(r->esr);
+	for (size_t i = 0; i < ARRAY_SIZE(ec_handlers); i++) {
+		if (ec_handlers[i].ec == ec) {
+			return ec_handlers[i].handle(v, r);
+		}
+	}
+	const char *name = esr_class_name(ec);
+	stop(v, r, "unexpected exception class 0x%02x (%s, ESR 0x%llx)", ec,
+	     name != NULL ? name : "reserved", (unsigned long long)r->esr);
+	return TRAP_CONTINUE;
+}

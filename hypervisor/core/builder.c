@@ -1,0 +1,400 @@
+/*
+ * The domain builder. For one domain, in this order (each step can refuse,
+ * and a refused domain gives back all it took, prints why, and is not
+ * started; the launch goes on with the next):
+ *
+ *  1. check its modules before using them: inside RAM, SHA-256 digest equal
+ *     to the LCM's (each module range hashed once, however many domains
+ *     share it), the kernel one the architecture boots (arm64: an Image);
+ *  2. lay out its guest-physical memory: RAM at arch_guest_ram_base(), the
+ *     kernel at the boot protocol's place (arm64: a 2 MiB aligned base, here
+ *     the RAM base, plus text_offset, with image_size free), the device tree
+ *     in the last pages of RAM and the ramdisk just below it;
+ *  3. back its RAM: a module that no other domain uses and that covers whole
+ *     pages is mapped in place (no copy: its pages become the domain's);
+ *     everything else comes from the page allocator, zeroed, placed so that
+ *     guest and physical addresses agree modulo 2 MiB (then stage 2 can use
+ *     2 MiB blocks);
+ *  4. copy what was not mapped, write the device tree, create the vCPUs.
+ *
+ * Runs on the boot CPU during the launch, before any guest runs: the device
+ * tree is written with libfdt, whose SIMD registers no guest owns yet.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <crypto/sha256.h>
+#include <fmt/fmt.h>
+
+#include "core/arch.h"
+#include "core/builder.h"
+#include "core/console.h"
+#include "core/domain.h"
+#include "core/mm.h"
+#include "core/vcpu.h"
+
+#define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
+#define DT_BUF_SIZE  (64 * KiB)
+#define MAX_CHECKED  64                 /* distinct module ranges hashed */
+
+/* A module range already hashed. */
+struct checked {
+	uint64_t addr, size;
+	uint8_t digest[MODULE_DIGEST_SIZE];
+};
+
+/* The working state of one build. */
+struct build {
+	const struct domain_config *c;
+	struct domain *d;
+	char why[240];                  /* the reason it failed */
+	struct kernel_image k;
+	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
+	int dt_size;
+	bool kernel_mapped, ramdisk_mapped;
+};
+
+static const struct platform *plat;
+static struct checked checked[MAX_CHECKED];
+static unsigned nr_checked;
+static uint8_t dt_buf[DT_BUF_SIZE] __attribute__((aligned(8)));
+
+void builder_init(const struct platform *p)
+{
+	plat = p;
+}
+
+static bool fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct build *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(b->why, sizeof(b->why), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static void hex(char *out, const uint8_t *d, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static bool in_ram(const struct module_ref *m)
+{
+	uint64_t a = pa_addr(m->addr);
+
+	for (unsigned i = 0; i < plat->nr_ram; i++) {
+		uint64_t base = pa_addr(plat->ram[i].base);
+		if (a >= base && a + m->size >= a && a + m->size <= range_end(&plat->ram[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static const uint8_t *digest_of(const struct module_ref *m)
+{
+	for (unsigned i = 0; i < nr_checked; i++) {
+		if (checked[i].addr == pa_addr(m->addr) && checked[i].size == m->size) {
+			return checked[i].digest;
+		}
+	}
+	static struct checked spare;    /* past MAX_CHECKED: hash every time */
+	struct checked *c = nr_checked < MAX_CHECKED ? &checked[nr_checked++] : &spare;
+	c->addr = pa_addr(m->addr);
+	c->size = m->size;
+	sha256(pa_ptr(m->addr), m->size, c->digest);
+	return c->digest;
+}
+
+/* Step 1 for one module: where it is, and that it is what the LCM says. */
+static bool check_module(struct build *b, const struct module_ref *m, const char *what)
+{
+	if (!in_ram(m)) {
+		return fail(b, "%s module 0x%llx+0x%llx: outside RAM", what,
+			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size);
+	}
+	if (!m->has_digest) {
+		return true;
+	}
+	const uint8_t *got = digest_of(m);
+	if (memcmp(got, m->digest, MODULE_DIGEST_SIZE) != 0) {
+		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
+		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
+		hex(got_hex, got, MODULE_DIGEST_SIZE);
+		return fail(b, "%s module 0x%llx+0x%llx: SHA-256 mismatch: LCM has %s, module has %s",
+			    what, (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,
+			    want_hex, got_hex);
+	}
+	return true;
+}
+
+/* Whole pages used by this domain only: its pages can become guest RAM. */
+static bool mappable(const struct module_ref *m, ipaddr_t ipa)
+{
+	return m->exclusive && pa_addr(m->addr) % PAGE_SIZE == 0 && m->size % PAGE_SIZE == 0 &&
+	       ipa_addr(ipa) % PAGE_SIZE == 0;
+}
+
+static int write_dt(struct build *b)
+{
+	const struct domain_config *c = b->c;
+	struct guest_dt g = {
+		.nr_vcpus = c->vcpus,
+		.ram_base = b->d->ram_base,
+		.ram_size = c->memory,
+		.bootargs = c->bootargs,
+		.has_initrd = c->ramdisk.present,
+		.initrd_start = b->ramdisk_ipa,
+		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
+	};
+	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
+}
+
+/* Step 2. The device tree's size does not depend on the addresses in it,
+ * so a first pass sizes it before the ramdisk is placed below it. */
+static bool layout(struct build *b)
+{
+	const struct domain_config *c = b->c;
+	uint64_t base = ipa_addr(b->d->ram_base);
+	uint64_t end = base + c->memory;
+
+	b->dt_size = write_dt(b);
+	if (b->dt_size < 0) {
+		return fail(b, "its device tree needs more than %llu KiB",
+			    (unsigned long long)(DT_BUF_SIZE / KiB));
+	}
+	uint64_t dt = align_down(end - (uint64_t)b->dt_size, PAGE_SIZE);
+	uint64_t rd = align_down(dt - c->ramdisk.size, PAGE_SIZE);
+	uint64_t kernel = base + b->k.load_offset;
+	uint64_t kernel_end = kernel + (b->k.image_size > c->kernel.size ? b->k.image_size
+									 : c->kernel.size);
+	uint64_t free_from = c->ramdisk.present ? rd : dt;
+	if ((uint64_t)b->dt_size > c->memory || c->ramdisk.size > dt - base ||
+	    kernel_end > free_from) {
+		return fail(b, "kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
+			    (unsigned long long)(kernel_end - kernel),
+			    (unsigned long long)b->k.load_offset,
+			    c->ramdisk.present ? ", ramdisk" : "",
+			    (unsigned long long)(c->memory / KiB));
+	}
+	b->kernel_ipa = ipa_init(kernel);
+	b->ramdisk_ipa = ipa_init(rd);
+	b->dt_ipa = ipa_init(dt);
+	return true;
+}
+
+static bool add_piece(struct build *b, ipaddr_t ipa, paddr_t pa, uint64_t size, bool owned)
+{
+	struct domain *d = b->d;
+
+	if (d->nr_mem == DOMAIN_MAX_MEM) {
+		return fail(b, "its RAM is in more than %u pieces", DOMAIN_MAX_MEM);
+	}
+	d->mem[d->nr_mem++] = (struct domain_mem){ ipa, pa, size, owned };
+	if (arch_stage2_map(d->s2, ipa, pa, size) != 0) {
+		return fail(b, "no memory for its stage-2 page tables");
+	}
+	return true;
+}
+
+/* Fresh RAM for [ipa, ipa + size): in one run if there is one, congruent to
+ * @ipa modulo BLOCK_SIZE when it is big enough to gain blocks from it;
+ * else in the longest runs left (boot modules and the hypervisor cut RAM
+ * into pieces), 2 MiB multiples while more is to come. */
+static bool alloc_piece(struct build *b, ipaddr_t ipa, uint64_t size)
+{
+	uint64_t phase = ipa_addr(ipa) % BLOCK_SIZE;
+	uint64_t got = size;
+	paddr_t pa;
+
+	if (b->d->nr_mem == DOMAIN_MAX_MEM) {
+		return fail(b, "its RAM is in more than %u pieces", DOMAIN_MAX_MEM);
+	}
+	if (size + phase >= BLOCK_SIZE) {
+		pa = mm_alloc(size + phase, BLOCK_SIZE);
+		if (!mm_failed(pa) && phase != 0) {
+			mm_free(pa, phase);
+			pa = pa_add(pa, phase);
+		}
+	} else {
+		pa = mm_alloc(size, PAGE_SIZE);
+	}
+	if (mm_failed(pa)) {
+		pa = mm_alloc_some(size, BLOCK_SIZE, &got);
+		if (!mm_failed(pa) && got < size && got > BLOCK_SIZE && got % BLOCK_SIZE != 0) {
+			uint64_t keep = align_down(got, BLOCK_SIZE);
+			mm_free(pa_add(pa, keep), got - keep);
+			got = keep;
+		}
+	}
+	if (mm_failed(pa) || got == 0) {
+		return fail(b, "no memory for %llu KiB of RAM (%llu KiB free)",
+			    (unsigned long long)(size / KiB),
+			    (unsigned long long)(mm_free_bytes() / KiB));
+	}
+	/* Zeroed through the hypervisor's cacheable mapping; the guest starts
+	 * with its caches off and must not see stale memory. */
+	arch_dcache_clean(pa, got);
+	if (!add_piece(b, ipa, pa, got, true)) {
+		return false;
+	}
+	return got == size || alloc_piece(b, ipa_init(ipa_addr(ipa) + got), size - got);
+}
+
+/* Step 3: RAM is the in-place modules plus fresh memory around them. */
+static bool back_ram(struct build *b)
+{
+	const struct domain_config *c = b->c;
+	struct domain *d = b->d;
+	struct { uint64_t ipa; const struct module_ref *m; } holes[2];
+	unsigned nr_holes = 0;
+
+	d->s2 = arch_stage2_create(d->index + 1);
+	if (d->s2 == NULL) {
+		return fail(b, "no memory for its stage-2 page tables");
+	}
+	b->kernel_mapped = mappable(&c->kernel, b->kernel_ipa);
+	b->ramdisk_mapped = c->ramdisk.present && mappable(&c->ramdisk, b->ramdisk_ipa);
+	if (b->kernel_mapped) {
+		holes[nr_holes++] = (typeof(holes[0])){ ipa_addr(b->kernel_ipa), &c->kernel };
+	}
+	if (b->ramdisk_mapped) {
+		holes[nr_holes++] = (typeof(holes[0])){ ipa_addr(b->ramdisk_ipa), &c->ramdisk };
+	}
+	uint64_t fresh = c->memory;
+	for (unsigned i = 0; i < nr_holes; i++) {
+		fresh -= holes[i].m->size;
+	}
+	if (fresh > mm_free_bytes()) {
+		return fail(b, "not enough memory: %llu KiB of RAM to allocate, %llu KiB free",
+			    (unsigned long long)(fresh / KiB),
+			    (unsigned long long)(mm_free_bytes() / KiB));
+	}
+	/* The kernel sits below the ramdisk (layout()): holes are in order. */
+	uint64_t at = ipa_addr(d->ram_base);
+	uint64_t end = at + c->memory;
+	for (unsigned i = 0; i <= nr_holes; i++) {
+		uint64_t next = i < nr_holes ? holes[i].ipa : end;
+		if (next > at && !alloc_piece(b, ipa_init(at), next - at)) {
+			return false;
+		}
+		if (i < nr_holes) {
+			const struct module_ref *m = holes[i].m;
+			if (!add_piece(b, ipa_init(next), m->addr, m->size, false)) {
+				return false;
+			}
+			at = next + m->size;
+		}
+	}
+	return true;
+}
+
+/* Copy into guest RAM through the stage-2 tables (the pieces are not
+ * contiguous), cleaning each page for a guest with caches off. */
+static void copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint64_t n)
+{
+	uint64_t a = ipa_addr(ipa);
+	const char *from = src;
+
+	while (n > 0) {
+		paddr_t pa;
+		uint64_t chunk = PAGE_SIZE - (a % PAGE_SIZE);
+		if (chunk > n) {
+			chunk = n;
+		}
+		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
+			panic("builder: %s: 0x%llx is not mapped", d->name, (unsigned long long)a);
+		}
+		memcpy(pa_ptr(pa), from, chunk);
+		arch_dcache_clean(pa, chunk);
+		from += chunk;
+		a += chunk;
+		n -= chunk;
+	}
+}
+
+/* Step 4. */
+static bool load(struct build *b)
+{
+	const struct domain_config *c = b->c;
+	struct domain *d = b->d;
+
+	if (!b->kernel_mapped) {
+		copy_to_guest(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size);
+	}
+	if (c->ramdisk.present && !b->ramdisk_mapped) {
+		copy_to_guest(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size);
+	}
+	if (write_dt(b) != b->dt_size) {
+		panic("builder: %s: the device tree changed size", d->name);
+	}
+	copy_to_guest(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size);
+	if (vcpus_create(d, c->vcpus) != 0) {
+		return fail(b, "no memory for %u vCPUs", c->vcpus);
+	}
+	d->entry = b->kernel_ipa;
+	d->entry_arg = ipa_addr(b->dt_ipa);
+	return true;
+}
+
+static void size_str(char *out, size_t n, uint64_t bytes)
+{
+	if (bytes % MiB == 0) {
+		fmt_snprintf(out, n, "%llu MiB", (unsigned long long)(bytes / MiB));
+	} else {
+		fmt_snprintf(out, n, "%llu KiB", (unsigned long long)(bytes / KiB));
+	}
+}
+
+struct domain *domain_build(const struct domain_config *c)
+{
+	uint64_t t0 = arch_time_ns();
+	struct build b = { .c = c };
+
+	b.d = domain_create(c->name, c->domid);
+	if (b.d == NULL) {
+		printk("domain %u %s: not started: no domain slot or address-space id left\n",
+		       c->domid, c->name);
+		return NULL;
+	}
+	b.d->permissions = c->permissions;
+	b.d->functions = c->functions;
+	b.d->ram_size = c->memory;
+
+	bool ok = check_module(&b, &c->kernel, "kernel") &&
+		  (!c->ramdisk.present || check_module(&b, &c->ramdisk, "ramdisk"));
+	if (ok) {
+		const char *bad = arch_kernel_probe(pa_ptr(c->kernel.addr), c->kernel.size, &b.k);
+		if (bad != NULL) {
+			ok = fail(&b, "kernel module 0x%llx+0x%llx: %s",
+				  (unsigned long long)pa_addr(c->kernel.addr),
+				  (unsigned long long)c->kernel.size, bad);
+		}
+	}
+	ok = ok && layout(&b) && back_ram(&b) && load(&b);
+	if (!ok) {
+		domain_release(b.d);
+		printk("domain %u %s: not started: %s\n", c->domid, c->name, b.why);
+		return b.d;
+	}
+
+	uint64_t ns = arch_time_ns() - t0;
+	char mem[32], rd[24] = "";
+	size_str(mem, sizeof(mem), c->memory);
+	if (c->ramdisk.present) {
+		fmt_snprintf(rd, sizeof(rd), ", ramdisk %s", b.ramdisk_mapped ? "mapped" : "copied");
+	}
+	printk("domain %u %s: %s, %u vCPU%s, kernel %s%s, built in %llu.%02llu ms\n", c->domid,
+	       c->name, mem, c->vcpus, c->vcpus == 1 ? "" : "s",
+	       b.kernel_mapped ? "mapped" : "copied", rd, (unsigned long long)(ns / 1000000),
+	       (unsigned long long)(ns / 10000 % 100));
+	return b.d;
+}

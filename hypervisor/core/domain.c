@@ -1,0 +1,231 @@
+/*
+ * Domains: the table of domains in creation (LCM) order, their life cycle
+ * and what their address space holds besides RAM (the emulated devices).
+ * A domain is built on the boot CPU during the launch (builder.c), started
+ * once (domain_start), and ends once: powered off by itself (PSCI) or
+ * stopped by a fault. The end is a compare-and-swap on its state, so two
+ * vCPUs faulting at once print one line. When the last running domain ends,
+ * the launch decides what the machine does (launch_all_off).
+ *
+ * Lock order: a vCPU's run-queue lock (sched.c) is a leaf; the console's
+ * locks are taken after it is released. Domains are created only by the
+ * boot CPU before any guest runs, so the table needs no lock.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include <fmt/fmt.h>
+
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/domain.h"
+#include "core/launch.h"
+#include "core/mm.h"
+#include "core/sched.h"
+#include "core/vcpu.h"
+
+#define MAX_DOMAINS 255
+
+static struct domain *domains[MAX_DOMAINS];
+static unsigned nr_domains;
+/* Domains running, plus one held by the launch until every domain that
+ * will start has started (else an early power-off ends the machine). */
+static int nr_running = 1;
+
+struct domain *domain_create(const char *name, uint32_t domid)
+{
+	if (nr_domains == MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
+		return NULL;
+	}
+	paddr_t p = mm_alloc(sizeof(struct domain), PAGE_SIZE);
+	if (mm_failed(p)) {
+		return NULL;
+	}
+	struct domain *d = pa_ptr(p);
+	d->index = nr_domains;
+	d->domid = domid;
+	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));   /* zeroed page */
+	d->ram_base = arch_guest_ram_base();
+	vuart_init(&d->vuart);
+	domains[nr_domains++] = d;
+	return d;
+}
+
+void domain_release(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		arch_vcpu_free(&d->vcpus[i]);
+	}
+	if (d->vcpus != NULL) {
+		mm_free(pa_of(d->vcpus), d->nr_vcpus * sizeof(struct vcpu));
+		d->vcpus = NULL;
+	}
+	d->nr_vcpus = 0;
+	if (d->s2 != NULL) {
+		arch_stage2_destroy(d->s2);
+		d->s2 = NULL;
+	}
+	for (unsigned i = 0; i < d->nr_mem; i++) {
+		if (d->mem[i].owned) {
+			mm_free(d->mem[i].pa, d->mem[i].size);
+		}
+	}
+	d->nr_mem = 0;
+}
+
+unsigned domain_count(void)
+{
+	return nr_domains;
+}
+
+struct domain *domain_get(unsigned index)
+{
+	return index < nr_domains ? domains[index] : NULL;
+}
+
+void domain_start(struct domain *d)
+{
+	__atomic_store_n(&d->state, DOM_RUNNING, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
+	vcpu_on(&d->vcpus[0], d->entry, d->entry_arg);
+}
+
+static void one_less_running(void)
+{
+	if (__atomic_sub_fetch(&nr_running, 1, __ATOMIC_ACQ_REL) == 0) {
+		launch_all_off();
+	}
+}
+
+void domains_launched(void)
+{
+	one_less_running();
+}
+
+/* The first end of a running domain: stop its vCPUs, then say why. */
+static void domain_end(struct domain *d, enum domain_state how, const char *line)
+{
+	int expected = DOM_RUNNING;
+
+	if (!__atomic_compare_exchange_n(&d->state, &expected, how, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		struct vcpu_locked l = vcpu_lock(v);
+		__atomic_store_n(&v->power, VCPU_OFF, __ATOMIC_RELEASE);
+		v->boot_pending = false;
+		bool running = v->running;
+		vcpu_unlock(l);
+		if (running) {
+			sched_kick(v);  /* it leaves the guest at once */
+		}
+	}
+	console_domain_flush(d);
+	printk("domain %u %s: %s\n", d->domid, d->name, line);
+	one_less_running();
+}
+
+void domain_power_off(struct domain *d, const char *why)
+{
+	char line[160];
+
+	if (why == NULL) {
+		domain_end(d, DOM_OFF, "powered off");
+		return;
+	}
+	fmt_snprintf(line, sizeof(line), "powered off (%s)", why);
+	domain_end(d, DOM_OFF, line);
+}
+
+void domain_stop(struct domain *d, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	memcpy(line, "stopped: ", 9);
+	va_start(ap, fmt);
+	fmt_vsnprintf(line + 9, sizeof(line) - 9, fmt, ap);
+	va_end(ap);
+	domain_end(d, DOM_STOPPED, line);
+}
+
+bool domain_is_ram(struct domain *d, ipaddr_t ipa)
+{
+	paddr_t pa;
+
+	return arch_stage2_translate(d->s2, ipa, &pa);
+}
+
+/* Page by page through the domain's stage-2 tables: the pieces of guest RAM
+ * need not be contiguous in physical memory. */
+bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n)
+{
+	uint64_t a = ipa_addr(ipa);
+	char *out = buf;
+
+	if (a + n < a) {
+		return false;
+	}
+	while (n > 0) {
+		paddr_t pa;
+		size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		if (chunk > n) {
+			chunk = n;
+		}
+		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
+			return false;
+		}
+		memcpy(out, pa_ptr(pa), chunk);
+		out += chunk;
+		a += chunk;
+		n -= chunk;
+	}
+	return true;
+}
+
+/* The emulated devices of every domain: one PL011 for now (the virtual
+ * GIC joins later). */
+static bool in_uart(ipaddr_t ipa, uint64_t *offset)
+{
+	uint64_t uart = ipa_addr(arch_guest_uart_base());
+	uint64_t a = ipa_addr(ipa);
+
+	*offset = a - uart;
+	return a >= uart && a - uart < VUART_SIZE;
+}
+
+bool domain_is_device(struct domain *d, ipaddr_t ipa)
+{
+	uint64_t offset;
+
+	(void)d;
+	return in_uart(ipa, &offset);
+}
+
+bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val)
+{
+	uint64_t offset;
+
+	if (in_uart(ipa, &offset)) {
+		vuart_access(d, offset, size, write, val);
+		return true;
+	}
+	return false;
+}
+
+struct domain_counts domain_counts(void)
+{
+	struct domain_counts c = { .total = nr_domains };
+
+	for (unsigned i = 0; i < nr_domains; i++) {
+		switch (domain_state(domains[i])) {
+		case DOM_NEW: c.not_started++; break;
+		case DOM_RUNNING: c.running++; break;
+		case DOM_OFF: c.off++; break;
+		case DOM_STOPPED: c.stopped++; break;
+		}
+	}
+	return c;
+}

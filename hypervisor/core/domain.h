@@ -1,0 +1,99 @@
+/*
+ * Domains: what the launch builds from each LCM domain node (or the classic
+ * dom0), their life cycle (running, powered off, stopped by a fault) and
+ * the emulated devices of their address space.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include "core/console.h"
+#include "core/types.h"
+#include "core/vuart.h"
+
+struct vcpu;
+struct stage2;
+
+#define DOMAIN_NAME_MAX 32
+#define DOMAIN_MAX_MEM  16              /* pieces of guest RAM */
+
+enum domain_state {
+	DOM_NEW,                        /* being built, or not started */
+	DOM_RUNNING,
+	DOM_OFF,                        /* powered itself off */
+	DOM_STOPPED,                    /* stopped by a fault */
+};
+
+/* A piece of guest RAM: @size bytes at @ipa backed by @pa. @owned pieces
+ * came from the page allocator; the others are boot modules mapped in place. */
+struct domain_mem {
+	ipaddr_t ipa;
+	paddr_t pa;
+	uint64_t size;
+	bool owned;
+};
+
+struct domain {
+	unsigned index;                 /* creation order, from 0 */
+	uint32_t domid;
+	char name[DOMAIN_NAME_MAX];
+	uint32_t permissions;           /* LCM_PERMISSION_* */
+	uint32_t functions;             /* LCM_FUNCTION_* */
+	int state;                      /* enum domain_state, atomic */
+
+	ipaddr_t ram_base;
+	uint64_t ram_size;
+	struct domain_mem mem[DOMAIN_MAX_MEM];
+	unsigned nr_mem;
+	struct stage2 *s2;
+
+	unsigned nr_vcpus;
+	struct vcpu *vcpus;
+	ipaddr_t entry;                 /* where vCPU 0 starts, with entry_arg */
+	uint64_t entry_arg;             /* in its first register */
+
+	struct vuart vuart;
+	struct domain_console console;
+};
+
+/* An empty domain (DOM_NEW) with the next index; NULL when none is left. */
+struct domain *domain_create(const char *name, uint32_t domid);
+/* Give back what a domain that never ran holds; it stays listed, not started. */
+void domain_release(struct domain *d);
+unsigned domain_count(void);
+struct domain *domain_get(unsigned index);
+
+/* Start vCPU 0 of a built domain at its entry (the launch's unpause). */
+void domain_start(struct domain *d);
+/* Every domain that will start has started: from now on, when the last
+ * running domain ends, launch_all_off() runs. */
+void domains_launched(void);
+
+static inline enum domain_state domain_state(const struct domain *d)
+{
+	return (enum domain_state)__atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
+}
+
+/* The domain ends: every vCPU stops, the console prints what is left of
+ * its line and then "domain ID NAME: powered off (WHY)" or "...: stopped:
+ * WHY". Only the first call for a domain acts. */
+void domain_power_off(struct domain *d, const char *why);
+void domain_stop(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Copy @n bytes at guest address @ipa of @d's RAM into @buf; false when
+ * part of it is not RAM of @d. */
+bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n);
+bool domain_is_ram(struct domain *d, ipaddr_t ipa);
+
+/* A guest data access outside its RAM: emulate it if a device of @d sits
+ * there (true), else false. On a read *@val is filled. */
+bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val);
+/* Whether an emulated device of @d sits at @ipa (no access made). */
+bool domain_is_device(struct domain *d, ipaddr_t ipa);
+
+/* Domains in each end state, for the launch's summary. */
+struct domain_counts {
+	unsigned total, running, off, stopped, not_started;
+};
+struct domain_counts domain_counts(void);
+
+#endif /* HV_DOMAIN_H */

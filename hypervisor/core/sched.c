@@ -1,0 +1,199 @@
+/*
+ * The scheduler. Each physical CPU has a run queue (FIFO) of the vCPUs
+ * placed on it and a loop (sched_run) that takes the first, runs it until
+ * it yields, is preempted or goes off, and puts it back at the end: round
+ * robin. The tick ends a slice when someone else waits, so a vCPU that
+ * spins forever only ever delays the others by a slice. A vCPU waiting for
+ * an interrupt (WFI) gives its turn away; if it is alone, the CPU sleeps
+ * until the next physical interrupt instead of spinning through it. A CPU
+ * with nothing to run sleeps in arch_wait_for_irq(): woken by its tick or
+ * by a kick from the CPU that queued work for it.
+ *
+ * vCPUs never migrate: placement is round-robin over the CPUs at creation,
+ * which spreads domains evenly and keeps each vCPU's registers on one CPU.
+ *
+ * Lock order: each run-queue lock is a leaf. It is never taken in interrupt
+ * context (the tick only reads @queued), so it is taken with interrupts in
+ * any state. @current, @need_resched, @wfi and @slice_start belong to the
+ * queue's own CPU and are only touched by it.
+ */
+#include "core/arch.h"
+#include "core/cpu.h"
+#include "core/sched.h"
+#include "core/spinlock.h"
+#include "core/vcpu.h"
+
+struct runqueue {
+	struct spinlock lock;
+	struct vcpu *head, *tail;
+	unsigned queued;                /* written under the lock, read by the tick */
+	struct vcpu *current;
+	bool need_resched;
+	bool wfi;
+	uint64_t slice_start;           /* the CPU's tick count when current started */
+};
+
+static struct runqueue rqs[HV_MAX_CPUS];
+static unsigned next_place;             /* boot CPU only, during the launch */
+
+void sched_place(struct vcpu *v)
+{
+	unsigned n = cpu_count();
+
+	v->cpu = 0;
+	for (unsigned tries = 0; tries < n; tries++) {
+		unsigned c = next_place++ % n;
+		if (cpu_is_online(cpu_get(c))) {
+			v->cpu = c;
+			return;
+		}
+	}
+}
+
+struct vcpu_locked vcpu_lock(struct vcpu *v)
+{
+	spin_lock(&rqs[v->cpu].lock);
+	return (struct vcpu_locked){ v };
+}
+
+void vcpu_unlock(struct vcpu_locked l)
+{
+	spin_unlock(&rqs[l.v->cpu].lock);
+}
+
+/* With the queue's lock held. */
+static void append(struct runqueue *rq, struct vcpu *v)
+{
+	v->rq_next = NULL;
+	if (rq->tail != NULL) {
+		rq->tail->rq_next = v;
+	} else {
+		rq->head = v;
+	}
+	rq->tail = v;
+	v->on_rq = true;
+	__atomic_store_n(&rq->queued, rq->queued + 1, __ATOMIC_RELAXED);
+}
+
+void sched_enqueue(struct vcpu_locked l)
+{
+	struct vcpu *v = l.v;
+
+	if (v->power == VCPU_ON && !v->on_rq && !v->running) {
+		append(&rqs[v->cpu], v);
+	}
+}
+
+void sched_kick(struct vcpu *v)
+{
+	if (v->cpu != arch_this_cpu()->id) {
+		arch_cpu_kick(cpu_get(v->cpu));
+	}
+}
+
+/* The first powered-on vCPU of the queue, now running; vCPUs that went off
+ * while queued are dropped on the way. */
+static struct vcpu *pick(struct runqueue *rq, bool *boot, ipaddr_t *entry, uint64_t *arg)
+{
+	struct vcpu *v;
+
+	spin_lock(&rq->lock);
+	while ((v = rq->head) != NULL) {
+		rq->head = v->rq_next;
+		if (rq->head == NULL) {
+			rq->tail = NULL;
+		}
+		v->rq_next = NULL;
+		v->on_rq = false;
+		__atomic_store_n(&rq->queued, rq->queued - 1, __ATOMIC_RELAXED);
+		if (v->power == VCPU_ON) {
+			break;
+		}
+	}
+	if (v != NULL) {
+		v->running = true;
+		*boot = v->boot_pending;
+		*entry = v->boot_entry;
+		*arg = v->boot_arg;
+		v->boot_pending = false;
+	}
+	spin_unlock(&rq->lock);
+	return v;
+}
+
+/* @v left its CPU: back at the end of the queue if it is still on. Returns
+ * whether it is the only vCPU waiting. */
+static bool put_back(struct runqueue *rq, struct vcpu *v)
+{
+	spin_lock(&rq->lock);
+	v->running = false;
+	if (v->power == VCPU_ON && !v->on_rq) {
+		append(rq, v);
+	}
+	bool alone = rq->head == v && rq->tail == v;
+	spin_unlock(&rq->lock);
+	return alone;
+}
+
+/* Sleep until an interrupt, then take it. Called with interrupts masked:
+ * an interrupt that arrives between the caller's check and the wait is
+ * pending, and WFI returns at once. */
+static void idle(void)
+{
+	arch_wait_for_irq();
+	arch_irq_enable();
+	arch_irq_disable();
+}
+
+noreturn void sched_run(void)
+{
+	struct cpu *c = arch_this_cpu();
+	struct runqueue *rq = &rqs[c->id];
+
+	arch_irq_disable();
+	for (;;) {
+		bool boot;
+		ipaddr_t entry;
+		uint64_t arg;
+		struct vcpu *v = pick(rq, &boot, &entry, &arg);
+
+		if (v == NULL) {
+			idle();
+			continue;
+		}
+		if (boot) {
+			arch_vcpu_reset(v, entry, arg);
+		}
+		rq->current = v;
+		rq->need_resched = false;
+		rq->wfi = false;
+		rq->slice_start = __atomic_load_n(&c->ticks, __ATOMIC_RELAXED);
+		arch_vcpu_run(v);
+		rq->current = NULL;
+		if (put_back(rq, v) && rq->wfi) {
+			idle();
+		}
+	}
+}
+
+bool sched_must_leave(struct vcpu *v)
+{
+	return __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) != VCPU_ON ||
+	       rqs[v->cpu].need_resched;
+}
+
+void sched_wfi(struct vcpu *v)
+{
+	rqs[v->cpu].wfi = true;
+}
+
+void sched_tick(void)
+{
+	struct cpu *c = arch_this_cpu();
+	struct runqueue *rq = &rqs[c->id];
+
+	if (rq->current != NULL && __atomic_load_n(&rq->queued, __ATOMIC_RELAXED) > 0 &&
+	    c->ticks - rq->slice_start >= SCHED_SLICE_TICKS) {
+		rq->need_resched = true;
+	}
+}

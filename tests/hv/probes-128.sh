@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# 128 probe domains share 4 CPUs (round-robin placement): each prints
+# "probe: ready" exactly once and powers itself off; when the last is off
+# the hypervisor prints the summary and powers the machine off.
+. "$(dirname "$0")/qemu.bash"
+LIMIT=90
+probes 128
+finish
