@@ -219,13 +219,13 @@ static bool alloc_piece(struct build *b, ipaddr_t ipa, uint64_t size)
 		return fail(b, "its RAM is in more than %u pieces", DOMAIN_MAX_MEM);
 	}
 	if (size + phase >= BLOCK_SIZE) {
-		pa = mm_alloc(size + phase, BLOCK_SIZE);
+		pa = mm_alloc(size + phase, BLOCK_SIZE, MM_GUEST);
 		if (!mm_failed(pa) && phase != 0) {
 			mm_free(pa, phase);
 			pa = pa_add(pa, phase);
 		}
 	} else {
-		pa = mm_alloc(size, PAGE_SIZE);
+		pa = mm_alloc(size, PAGE_SIZE, MM_GUEST);
 	}
 	if (mm_failed(pa)) {
 		pa = mm_alloc_some(size, BLOCK_SIZE, &got);
@@ -240,9 +240,6 @@ static bool alloc_piece(struct build *b, ipaddr_t ipa, uint64_t size)
 			    (unsigned long long)(size / KiB),
 			    (unsigned long long)(mm_free_bytes() / KiB));
 	}
-	/* Zeroed through the hypervisor's cacheable mapping; the guest starts
-	 * with its caches off and must not see stale memory. */
-	arch_dcache_clean(pa, got);
 	if (!add_piece(b, ipa, pa, got, true)) {
 		return false;
 	}

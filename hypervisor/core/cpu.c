@@ -43,7 +43,7 @@ bool cpu_is_online(const struct cpu *c)
 
 static bool start_one(struct cpu *c)
 {
-	paddr_t stack = mm_alloc(HV_STACK_SIZE, PAGE_SIZE);
+	paddr_t stack = mm_alloc(HV_STACK_SIZE, PAGE_SIZE, MM_HV);
 
 	if (mm_failed(stack)) {
 		printk("smp: cpu%u: no memory for its stack\n", c->id);

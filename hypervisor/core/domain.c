@@ -37,7 +37,7 @@ struct domain *domain_create(const char *name, uint32_t domid)
 	if (nr_domains == MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
 		return NULL;
 	}
-	paddr_t p = mm_alloc(sizeof(struct domain), PAGE_SIZE);
+	paddr_t p = mm_alloc(sizeof(struct domain), PAGE_SIZE, MM_HV);
 	if (mm_failed(p)) {
 		return NULL;
 	}

@@ -108,7 +108,7 @@ void mm_reserve(struct mem_range r)
 	spin_unlock(&mm_lock);
 }
 
-paddr_t mm_alloc(uint64_t size, uint64_t align)
+paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 {
 	uint64_t found = MM_NO_PAGE;
 
@@ -130,7 +130,7 @@ paddr_t mm_alloc(uint64_t size, uint64_t align)
 	}
 	spin_unlock(&mm_lock);
 	if (found != MM_NO_PAGE) {
-		memset(pa_ptr(pa_init(found)), 0, size);
+		arch_zero_pages(pa_init(found), size, owner == MM_GUEST);
 	}
 	return pa_init(found);
 }
@@ -163,7 +163,7 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got)
 	}
 	spin_unlock(&mm_lock);
 	if (found != MM_NO_PAGE) {
-		memset(pa_ptr(pa_init(found)), 0, best);
+		arch_zero_pages(pa_init(found), best, true);
 	}
 	*got = best;
 	return pa_init(found);

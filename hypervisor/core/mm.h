@@ -15,11 +15,20 @@ static inline bool mm_failed(paddr_t p) { return pa_addr(p) == MM_NO_PAGE; }
 void mm_add_ram(struct mem_range r);
 void mm_reserve(struct mem_range r);
 
+/* Who the pages are for, which decides how they are scrubbed. */
+enum mm_owner {
+	MM_HV,          /* the hypervisor: zeroed */
+	MM_GUEST,       /* a guest: zeroed and cleaned to the point of
+			 * coherency, as a guest starts with its caches off */
+};
+
 /* @size bytes (rounded up to pages) aligned to @align (a power of two, at
- * least a page), zeroed; pa_addr() == MM_NO_PAGE when no run is left. */
-paddr_t mm_alloc(uint64_t size, uint64_t align);
-/* The longest run of at most @max bytes, @align aligned, zeroed; its size
- * (whole pages) in *@got. For memory that may come in pieces (guest RAM). */
+ * least a page), scrubbed for @owner; pa_addr() == MM_NO_PAGE when no run
+ * is left. */
+paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner);
+/* The longest run of at most @max bytes, @align aligned, scrubbed for a
+ * guest; its size (whole pages) in *@got. For memory that may come in
+ * pieces (guest RAM). */
 paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got);
 void mm_free(paddr_t base, uint64_t size);
 

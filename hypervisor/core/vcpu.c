@@ -16,7 +16,7 @@
 
 int vcpus_create(struct domain *d, unsigned n)
 {
-	paddr_t p = mm_alloc(n * sizeof(struct vcpu), PAGE_SIZE);
+	paddr_t p = mm_alloc(n * sizeof(struct vcpu), PAGE_SIZE, MM_HV);
 
 	if (mm_failed(p)) {
 		return -1;

@@ -134,11 +134,51 @@ static uint64_t dcache_line(void)
 void dcache_clean(const void *p, uint64_t size)
 {
 	uint64_t line = dcache_line();
+	uintptr_t a = align_down((uintptr_t)p, line), end = (uintptr_t)p + size;
 
-	for (uint64_t a = align_down((uintptr_t)p, line); a < (uintptr_t)p + size; a += line) {
+	/* Eight lines an iteration: launch cleans every domain's RAM, and the
+	 * loop's own instructions were most of the cost. */
+	for (; a + 8 * line <= end; a += 8 * line) {
+		__asm__ volatile("dc cvac, %0\n\tdc cvac, %1\n\tdc cvac, %2\n\tdc cvac, %3\n\t"
+				 "dc cvac, %4\n\tdc cvac, %5\n\tdc cvac, %6\n\tdc cvac, %7"
+				 : : "r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line),
+				     "r"(a + 4 * line), "r"(a + 5 * line), "r"(a + 6 * line),
+				     "r"(a + 7 * line) : "memory");
+	}
+	for (; a < end; a += line) {
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	}
 	dsb(ish);
+}
+
+/*
+ * DC ZVA zeroes a whole block (DCZID_EL0.BS, 64 bytes on cortex-a57) per
+ * instruction: an eighth of the stores of a memset, which matters when every
+ * domain's RAM is zeroed at launch (and much more under TCG, where each
+ * instruction costs the same whatever it does).
+ */
+void arch_zero_pages(paddr_t pa, uint64_t size, bool clean)
+{
+	uint64_t dczid = read_sysreg(dczid_el0);
+	uint64_t block = 4ull << (dczid & 0xf);
+	char *p = pa_ptr(pa);
+
+	if (dczid & (1u << 4)) {        /* DZP: DC ZVA prohibited */
+		memset(p, 0, size);
+	} else {
+		char *b = p, *end = p + size;
+		for (; b + 4 * block <= end; b += 4 * block) {
+			__asm__ volatile("dc zva, %0\n\tdc zva, %1\n\tdc zva, %2\n\tdc zva, %3"
+					 : : "r"(b), "r"(b + block), "r"(b + 2 * block),
+					     "r"(b + 3 * block) : "memory");
+		}
+		for (; b < end; b += block) {
+			__asm__ volatile("dc zva, %0" : : "r"(b) : "memory");
+		}
+	}
+	if (clean) {
+		dcache_clean(p, size);
+	}
 }
 
 void arch_dcache_clean(paddr_t pa, uint64_t size)

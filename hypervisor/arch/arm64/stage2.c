@@ -51,7 +51,7 @@ uint64_t stage2_vttbr(const struct stage2 *s)
 
 static uint64_t *new_table(void)
 {
-	paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE);
+	paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
 
 	return mm_failed(p) ? NULL : pa_ptr(p);
 }

@@ -59,7 +59,7 @@ void virt_cpu_init(void)
 
 int arch_vcpu_init(struct vcpu *v)
 {
-	paddr_t p = mm_alloc(sizeof(struct arch_vcpu), PAGE_SIZE);
+	paddr_t p = mm_alloc(sizeof(struct arch_vcpu), PAGE_SIZE, MM_HV);
 
 	if (mm_failed(p)) {
 		return -1;
