@@ -42,7 +42,7 @@ static void put_str(struct out *o, const struct spec *s, const char *str)
 	if (str == NULL) {
 		str = "(null)";
 	}
-	while (str[n] != '\0' && (s->prec < 0 || n < (size_t)s->prec)) {
+	while ((s->prec < 0 || n < (size_t)s->prec) && str[n] != '\0') {
 		n++;
 	}
 	if (!s->left) {
@@ -116,6 +116,10 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 		}
 		if (*f == '*') {
 			s.width = va_arg(ap, int);
+			if (s.width < 0) {      /* C11 7.21.6.1p5 */
+				s.left = true;
+				s.width = -s.width;
+			}
 			f++;
 		}
 		while (*f >= '0' && *f <= '9') {
@@ -133,10 +137,13 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			}
 		}
 		int lng = 0;    /* 0 int, 1 long, 2 long long, 3 size_t */
+		int shrt = 0;   /* 1 h (short), 2 hh (char) */
 		while (*f == 'l' || *f == 'h' || *f == 'z') {
 			if (*f == 'l') {
 				lng++;
-			} else if (*f == 'z') {
+			} else if (*f == 'h') {
+				shrt++;
+			} else {
 				lng = 3;
 			}
 			f++;
@@ -151,6 +158,9 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			  : lng == 1 ? va_arg(ap, long)
 			  : lng == 3 ? (int64_t)va_arg(ap, size_t)
 			  : va_arg(ap, long long);
+			if (shrt != 0 && lng == 0) {
+				i = shrt == 1 ? (short)i : (signed char)i;
+			}
 			put_num(&o, &s, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i,
 				i < 0, 10, false, NULL);
 			break;
@@ -162,6 +172,9 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			  : lng == 1 ? va_arg(ap, unsigned long)
 			  : lng == 3 ? va_arg(ap, size_t)
 			  : va_arg(ap, unsigned long long);
+			if (shrt != 0 && lng == 0) {
+				u = shrt == 1 ? (unsigned short)u : (unsigned char)u;
+			}
 			put_num(&o, &s, u, false,
 				c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', NULL);
 			break;
@@ -169,11 +182,16 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), false, 16,
 				false, "0x");
 			break;
-		case 'c': {
-			char str[2] = { (char)va_arg(ap, int), '\0' };
-			put_str(&o, &s, str);
+		case 'c':
+			/* Not through put_str: a NUL character is output too. */
+			if (!s.left) {
+				pad(&o, ' ', s.width - 1);
+			}
+			put(&o, (char)va_arg(ap, int));
+			if (s.left) {
+				pad(&o, ' ', s.width - 1);
+			}
 			break;
-		}
 		case 's':
 			put_str(&o, &s, va_arg(ap, const char *));
 			break;

@@ -868,6 +868,29 @@ static void check_overlaps(struct parser *p)
 
 /* --- entry points ---------------------------------------------------------- */
 
+/*
+ * libfdt 1.6.1's fdt_next_tag() adds a property's length to the offset
+ * without checking for overflow: a length near 2^32 leaves the offset where
+ * it was (or moves it back), and every walk of the tree, fdt_check_full()
+ * first, loops forever (found by tests/fuzz). Walk the tags once, checking
+ * that each moves forward; returns the offset of the first that does not
+ * (always a property), or -1.
+ */
+static int stuck_tag(const void *fdt)
+{
+	int offset, next = 0;
+	uint32_t tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next >= 0 && next <= offset) {
+			return offset;
+		}
+	} while (next >= 0 && tag != FDT_END);
+	return -1;
+}
+
 int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
 {
 	struct parser p = { l, arch };
@@ -886,6 +909,23 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
 		error(&p, -1, NULL, "not a flattened device tree (bad magic or shorter than its header)");
 		return LCM_EINVAL;
+	}
+	/* Before version 16 node names were full paths, and libfdt 1.6.1's
+	 * fdt_check_full() follows a NULL fdt_get_name() for a root name
+	 * without '/' (found by tests/fuzz). dtc and libfdt write 17. */
+	if (fdt_version(fdt) < 16) {
+		error(&p, -1, NULL, "device tree version %u is not supported (an LCM is version 16 or 17)",
+		      fdt_version(fdt));
+		return LCM_EINVAL;
+	}
+	if (fdt_check_header(fdt) == 0 && fdt_totalsize(fdt) <= size) {
+		int at = stuck_tag(fdt);
+		if (at >= 0) {
+			const char *prop = (const char *)fdt + fdt_off_dt_struct(fdt) + at;
+			error(&p, -1, NULL, "malformed device tree: the property at byte %u has a length (0x%x) past the end of the blob",
+			      fdt_off_dt_struct(fdt) + (unsigned)at, fdt32_ld((const fdt32_t *)(prop + 4)));
+			return LCM_EINVAL;
+		}
 	}
 	int err = fdt_check_full(fdt, size);
 	if (err != 0) {

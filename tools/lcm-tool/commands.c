@@ -117,6 +117,11 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 	}
 	int err = lt_emit_lcm(c, arch == LCM_ARCH_X86 ? LT_TARGET_X86 : LT_TARGET_ARM64, &fdt);
 	if (err != 0) {
+		/* A configuration with errors (two domains of one name) may not
+		 * make a device tree at all: it is invalid input, not a failure. */
+		if (lt_nr_errors != 0) {
+			return NULL;
+		}
 		lt_fatal_usage("cannot write the device tree: %s", fdt_strerror(err));
 	}
 	if (lt_validate(fdt, fdt_totalsize(fdt), arch, c, path, l) != LCM_OK) {

@@ -481,6 +481,9 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 	d->loc = lt_json_loc(ld->c, path);
 	if (!json_is_object(obj)) {
 		jerr(ld, path, "domains[%zu]: expected an object", idx);
+		/* Later steps compare and emit every domain by name. */
+		snprintf(what, sizeof(what), "domain%zu", idx);
+		d->name = strdup(what);
 		return;
 	}
 	json_t *name = json_object_get(obj, "name");

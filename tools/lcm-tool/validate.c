@@ -103,8 +103,21 @@ int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
 	}
 	if (l->nr_errors + l->nr_warnings > l->nr_diags) {
 		struct lt_loc loc = { file, 0, 0 };
-		lt_error(&loc, "%u more problems not shown",
-			 l->nr_errors + l->nr_warnings - l->nr_diags);
+		uint32_t shown_errors = 0;
+		for (uint32_t i = 0; i < l->nr_diags; i++) {
+			shown_errors += l->diags[i].severity == LCM_ERROR;
+		}
+		/* The errors not shown still count (and only they do: warnings
+		 * beyond the list do not make a valid LCM invalid). */
+		uint32_t hidden = l->nr_errors - shown_errors;
+		if (hidden > 0) {
+			lt_error(&loc, "%u more problems not shown",
+				 l->nr_errors + l->nr_warnings - l->nr_diags);
+			lt_nr_errors += hidden - 1;
+		} else {
+			lt_warning(&loc, "%u more problems not shown",
+				   l->nr_errors + l->nr_warnings - l->nr_diags);
+		}
 	}
 	if (r == LCM_ENOLCM) {
 		struct lt_loc loc = { file, 0, 0 };

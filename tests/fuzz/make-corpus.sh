@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Regenerates tests/fuzz/corpus/: small valid LCMs for the fuzzer to start
+# from, each exercising different parts of the bindings. Run by hand after a
+# change to the bindings (needs build/lcm-tool and dtc); the results are
+# committed. The fuzzer itself never writes here (see smoke.sh). Files named
+# regress-* are inputs the fuzzer once crashed on, kept by hand so that every
+# smoke run replays them; this script leaves them alone.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+tool=$top/build/lcm-tool
+out=$here/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$top/tests/lcm-fixtures/files" "$tmp/"
+# One file per module type: one range used as two types is an error.
+printf 'microcode' > "$tmp/files/ucode.bin"
+printf 'policy' > "$tmp/files/policy.bin"
+printf 'bootdom-config' > "$tmp/files/bootcfg.bin"
+
+# One domain, the smallest valid LCM.
+cat > "$tmp/minimal.json" <<'JSON'
+{ "domains": [ { "name": "dom1", "memory": "16M", "kernel": "files/kernel.img" } ] }
+JSON
+
+# Every role, every module type, a shared kernel, config extensions.
+cat > "$tmp/full.json" <<'JSON'
+{
+  "config": { "microcode": "files/ucode.bin", "xsm-policy": "files/policy.bin",
+              "boot-timeout-ms": 5000, "on-all-off": "reboot" },
+  "domains": [
+    { "name": "bootdom", "functions": ["boot"], "memory": "16M",
+      "kernel": "files/kernel.img", "config": "files/bootcfg.bin" },
+    { "name": "hwdom", "domid": 3, "permissions": ["control", "hardware"],
+      "functions": ["recovery", "console", "xenstore"], "mode": ["long"],
+      "domain-uuid": "b3fb98fb-8f9f-67a3-0000-000000000001", "cpus": 2,
+      "memory": "32M", "security-id": "hwdom_t",
+      "kernel": { "file": "files/kernel.img", "bootargs": "console=hvc0" },
+      "ramdisk": "files/ramdisk.img", "device-tree": "files/guest.dtb" },
+    { "name": "dom0", "functions": ["legacy-dom0"], "memory": 4096,
+      "kernel": "files/kernel.img" }
+  ]
+}
+JSON
+
+for cfg in minimal full; do
+	"$tool" build --arch arm64 "$tmp/$cfg.json" -o "$out/$cfg-arm64.dtb" >/dev/null
+	"$tool" build --arch x86 "$tmp/$cfg.json" -o "$out/$cfg-x86.dtb" >/dev/null
+done
+# The design's own examples, hand-written DTS (module@N, cells, 8-byte uuid).
+for seed in seed-x86 seed-arm64; do
+	dtc -q -I dts -O dtb -o "$out/$seed.dtb" "$top/tests/lcm-fixtures/$seed.dts"
+done
+ls -l "$out"

@@ -1,0 +1,20 @@
+/*
+ * build/tests/unit-lcm: every cmocka group of the LCM library and lib/fmt.
+ * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
+ * tests/run.sh counts; the exit status is the number of failed cases.
+ */
+#include "lcm_test.h"
+
+int main(void)
+{
+	int failed = 0;
+
+	failed += run_domain_tests();
+	failed += run_module_tests();
+	failed += run_rule_tests();
+	failed += run_blob_tests();
+	failed += run_api_tests();
+	failed += run_seed_tests();
+	failed += run_fmt_tests();
+	return failed == 0 ? 0 : 1;
+}
