@@ -87,6 +87,12 @@ static const char *const module_type_names[LCM_MOD_NR_TYPES] = {
 	[LCM_MOD_XSM_POLICY] = "xsm-policy",
 };
 
+/* "a kernel module", "an xsm-policy module". */
+static const char *article(unsigned type)
+{
+	return type == LCM_MOD_XSM_POLICY ? "an" : "a";
+}
+
 const char *lcm_module_type_name(unsigned type)
 {
 	return type < LCM_MOD_NR_TYPES ? module_type_names[type] : "?";
@@ -468,7 +474,9 @@ static int parse_module(struct parser *p, int node, uint16_t owner, int *typep)
 			error(p, node, "module-addr", "x86 locates modules in the multiboot2 chain: use mb-index");
 			ok = false;
 		} else if (m->flags & LCM_MODF_MULTIBOOT) {
-			error(p, node, "module-addr", "a \"multiboot,module\" is located by mb-index");
+			error(p, node, "compatible", p->arch == LCM_ARCH_ARM64
+			      ? "\"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it"
+			      : "a \"multiboot,module\" is located by mb-index, not module-addr");
 			ok = false;
 		} else {
 			parse_module_addr(p, node, m);
@@ -483,8 +491,8 @@ static int parse_module(struct parser *p, int node, uint16_t owner, int *typep)
 	if (r < 0) {
 		ok = false;
 	} else if (r > 0 && m->type != LCM_MOD_KERNEL) {
-		warning(p, node, "bootargs", "only kernel modules take bootargs; ignored on a %s module",
-			module_type_names[m->type]);
+		warning(p, node, "bootargs", "only kernel modules take bootargs; ignored on %s %s module",
+			article(m->type), module_type_names[m->type]);
 		m->bootargs = NULL;
 	}
 
@@ -519,8 +527,8 @@ static void parse_config(struct parser *p, int node)
 		uint8_t t = l->modules[i].type;
 		if (t != LCM_MOD_MICROCODE && t != LCM_MOD_XSM_POLICY) {
 			error(p, child, "compatible",
-			      "a %s module belongs in a domain node; the config node takes microcode and xsm-policy",
-			      module_type_names[t]);
+			      "%s %s module belongs in a domain node; the config node takes microcode and xsm-policy",
+			      article(t), module_type_names[t]);
 			l->nr_modules--;
 			continue;
 		}
@@ -584,8 +592,8 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 		uint8_t t = l->modules[i].type;
 		if (t == LCM_MOD_MICROCODE || t == LCM_MOD_XSM_POLICY) {
 			error(p, child, "compatible",
-			      "a %s module belongs in the config node, not in a domain",
-			      module_type_names[t]);
+			      "%s %s module belongs in the config node, not in a domain",
+			      article(t), module_type_names[t]);
 			l->nr_modules--;
 			continue;
 		}
@@ -800,7 +808,10 @@ static void assign_domids(struct parser *p)
 			error(p, d->node, "domid", "0x%x is in the reserved range (0x%x and above)",
 			      d->domid, LCM_DOMID_FIRST_RESERVED);
 		} else if (domid_taken(l, d->domid, i)) {
-			error(p, d->node, "domid", "%u is requested by another domain as well", d->domid);
+			const struct lcm_domain *other = lcm_find_domid(l, d->domid);
+			error(p, d->node, "domid", d->domid >= LCM_DOMID_FIRST_RESERVED
+			      ? "0x%x is also requested by %s" : "%u is also requested by %s",
+			      d->domid, other != NULL ? other->name : "another domain");
 		} else {
 			bad = false;
 		}
@@ -830,43 +841,71 @@ static void assign_domids(struct parser *p)
 	}
 }
 
-/* Identical ranges are one module shared by several domains (the design's
- * note on bootargs); a partial overlap is a mistake. */
+/*
+ * Identical locations are one module shared by several domains (the design's
+ * note on bootargs), so they must agree on its type; a partial overlap is a
+ * mistake. The same for mb-index on multiboot.
+ */
 static void check_overlaps(struct parser *p)
 {
 	struct lcm_launch *l = p->l;
 
 	for (uint32_t i = 0; i < l->nr_modules; i++) {
 		const struct lcm_module *a = &l->modules[i];
-		if (!(a->flags & LCM_MODF_ADDR)) {
-			continue;
-		}
 		for (uint32_t j = i + 1; j < l->nr_modules; j++) {
 			const struct lcm_module *b = &l->modules[j];
-			if (!(b->flags & LCM_MODF_ADDR)) {
+			bool both_addr = (a->flags & b->flags & LCM_MODF_ADDR) != 0;
+			bool both_index = (a->flags & b->flags & LCM_MODF_INDEX) != 0;
+			bool same = (both_addr && a->addr == b->addr && a->size == b->size) ||
+				    (both_index && a->mb_index == b->mb_index);
+			bool overlap = both_addr && a->addr < b->addr + b->size &&
+				       b->addr < a->addr + a->size;
+			if (!same && !overlap) {
 				continue;
 			}
-			bool same = a->addr == b->addr && a->size == b->size;
-			bool overlap = a->addr < b->addr + b->size && b->addr < a->addr + a->size;
-			if (overlap && !same) {
-				char other[128];
-				if (fdt_get_path(l->fdt, a->node, other, sizeof(other)) < 0) {
-					other[0] = '\0';
-				}
+			if (same && a->type == b->type) {
+				continue;       /* shared */
+			}
+			char other[128];
+			if (fdt_get_path(l->fdt, a->node, other, sizeof(other)) < 0) {
+				other[0] = '\0';
+			}
+			if (!same) {
 				error(p, b->node, "module-addr",
 				      "0x%llx+0x%llx overlaps %s (0x%llx+0x%llx)",
 				      (unsigned long long)b->addr, (unsigned long long)b->size,
 				      other, (unsigned long long)a->addr, (unsigned long long)a->size);
-			} else if (same && a->type != b->type) {
-				error(p, b->node, "module-addr",
-				      "the same range is a %s module elsewhere; a shared module has one type",
-				      module_type_names[a->type]);
+			} else {
+				error(p, b->node, both_index ? "mb-index" : "module-addr",
+				      "the same module as %s, which is %s %s module: a shared module has one type",
+				      other, article(a->type), module_type_names[a->type]);
 			}
 		}
 	}
 }
 
 /* --- entry points ---------------------------------------------------------- */
+
+/* What libfdt's checks found, in words rather than FDT_ERR_ names. */
+static const char *fdt_error_words(int err)
+{
+	switch (-err) {
+	case FDT_ERR_TRUNCATED:
+		return "it ends before the size its header gives (truncated)";
+	case FDT_ERR_BADSTRUCTURE:
+		return "its structure block is corrupt";
+	case FDT_ERR_BADVERSION:
+		return "its version is not one libfdt reads";
+	case FDT_ERR_BADLAYOUT:
+		return "its blocks overlap or are out of order";
+	case FDT_ERR_BADOFFSET:
+		return "an offset in it points outside the blob";
+	case FDT_ERR_BADMAGIC:
+		return "bad magic number";
+	default:
+		return fdt_strerror(err);
+	}
+}
 
 /*
  * libfdt 1.6.1's fdt_next_tag() adds a property's length to the offset
@@ -929,7 +968,7 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 	}
 	int err = fdt_check_full(fdt, size);
 	if (err != 0) {
-		error(&p, -1, NULL, "malformed device tree: %s", fdt_strerror(err));
+		error(&p, -1, NULL, "malformed device tree: %s", fdt_error_words(err));
 		return LCM_EINVAL;
 	}
 
@@ -962,7 +1001,14 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 					"missing: node skipped (a domain needs \"%s\", a config \"%s\")",
 					LCM_COMPAT_DOMAIN, LCM_COMPAT_CONFIG);
 			}
-			/* Anything else belongs to a newer or custom schema. */
+			/* Anything else belongs to a newer or custom schema; a
+			 * "xen," compatible we do not know is likely a typo. */
+			const char *compat = fdt_getprop(fdt, child, "compatible", NULL);
+			if (compat != NULL && strncmp(compat, "xen,", 4) == 0) {
+				warning(&p, child, "compatible",
+					"unknown \"%s\": node skipped (a domain is \"%s\", a config \"%s\")",
+					compat, LCM_COMPAT_DOMAIN, LCM_COMPAT_CONFIG);
+			}
 		}
 	}
 	if (l->nr_domains == 0 && l->nr_errors == 0) {

@@ -7,6 +7,8 @@
 # are checked from a scratch folder holding files/ (module files), so paths
 # in messages are short and the same everywhere (the scratch folder's own
 # path is removed from the output). Prints PASS/FAIL per fixture.
+# UPDATE=1 rewrites every NAME.expect from the tool's current output (then
+# read the diff before committing).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -44,6 +46,10 @@ for exp in "$here"/*.expect; do
 	# output independent of where the tree is checked out.
 	actual=${actual//"$work_real/"/}
 	actual=${actual//"$work/"/}
+	if [ "${UPDATE:-0}" = 1 ]; then
+		printf 'exit: %s\n%s\n' "$rc" "$actual" > "$exp"
+	fi
+	want_rc=$(head -n 1 "$exp" | sed -n 's/^exit: //p')
 	want=$(tail -n +2 "$exp")
 	if [ "$rc" != "$want_rc" ]; then
 		echo "FAIL $name: exit status $rc, expected $want_rc"

@@ -265,7 +265,7 @@ static void multiboot_module_with_module_addr(void **state)
 	tb_strs(&t, "compatible", "module,ramdisk", "multiboot,module", NULL);
 	tb_cells(&t, "module-addr", 2, 0x200000, 0x1000);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk: module-addr: a \"multiboot,module\" is located by mb-index");
+	expect_diags(&p, "error: " D1 "/ramdisk: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
 }
 
 static void bootargs_kernel(void **state)

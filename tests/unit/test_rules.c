@@ -100,7 +100,7 @@ static void config_modules_in_a_domain(void **state)
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
 	expect_diags(&p,
 		     "error: " D1 "/ucode: compatible: a microcode module belongs in the config node, not in a domain",
-		     "error: " D1 "/policy: compatible: a xsm-policy module belongs in the config node, not in a domain");
+		     "error: " D1 "/policy: compatible: an xsm-policy module belongs in the config node, not in a domain");
 	assert_int_equal(p.l.nr_modules, 1);
 }
 
@@ -321,7 +321,7 @@ static void domid_duplicate(void **state)
 	(void)state;
 
 	parse_domids(&p, 7, 0, 7, 0);
-	expect_diags(&p, "error: " HV "/b: domid: 7 is requested by another domain as well");
+	expect_diags(&p, "error: " HV "/b: domid: 7 is also requested by a");
 	/* The rejected request gets the next free id, like an automatic one. */
 	assert_int_equal(lp_domain(&p, "a")->domid, 7);
 	assert_int_equal(lp_domain(&p, "b")->domid, 1);
@@ -372,7 +372,7 @@ static void two_boot_domains_same_id(void **state)
 	parse_domids(&p, 0x7FF5, LCM_FUNCTION_BOOT, 0x7FF5, LCM_FUNCTION_BOOT);
 	expect_diags(&p,
 		     "error: " HV "/b: functions: a second boot domain (the first is a): at most one domain may hold it",
-		     "error: " HV "/b: domid: 32757 is requested by another domain as well");
+		     "error: " HV "/b: domid: 0x7ff5 is also requested by a");
 }
 
 /* The Arm rules: module-addr only, 64-bit domains only. */
@@ -408,7 +408,7 @@ static void arm64_rules(void **state)
 	expect_diags(&p,
 		     "error: " D1 ": mode: 0x1 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
 		     "error: " D1 "/ramdisk: mb-index: multiboot modules do not exist on Arm: use module-addr",
-		     "error: " D1 "/device-tree: module-addr: a \"multiboot,module\" is located by mb-index",
+		     "error: " D1 "/device-tree: compatible: \"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it",
 		     "warning: " HV "/dom2: mode: PV and device-model bits have no meaning on Arm; ignored",
 		     "error: " HV "/dom3: mode: 0x0 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only");
 
@@ -416,7 +416,7 @@ static void arm64_rules(void **state)
 	 * located by address is wrong. */
 	lp_parse(&p, fdt, LCM_ARCH_ANY);
 	expect_diags(&p,
-		     "error: " D1 "/device-tree: module-addr: a \"multiboot,module\" is located by mb-index");
+		     "error: " D1 "/device-tree: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
 	assert_int_equal(p.dom[0].module[LCM_MOD_RAMDISK], 1);
 }
 
@@ -495,11 +495,12 @@ static void identical_ranges(void **state)
 	assert_int_equal(p.mod[0].addr, p.mod[1].addr);
 
 	parse_ranges(&p, 0x200000, 0x1000, "ramdisk", 0x200000, 0x1000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: the same range is a kernel module elsewhere; a shared module has one type");
+	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: the same module as /chosen/hypervisor/a/kernel, which is a kernel module: a shared module has one type");
 }
 
-/* Nodes and properties of a newer or custom schema are left alone; only a
- * node that looks like a domain or config but lacks compatible is warned. */
+/* Nodes and properties of a newer or custom schema are left alone; a node
+ * that looks like a domain or config but lacks compatible, or has a "xen,"
+ * compatible we do not know, is skipped with a warning. */
 static void unknown_nodes_skipped(void **state)
 {
 	struct tb t;
@@ -523,7 +524,8 @@ static void unknown_nodes_skipped(void **state)
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
 	expect_diags(&p,
 		     "warning: " HV "/domain@9: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
-		     "warning: " HV "/config@1: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")");
+		     "warning: " HV "/config@1: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
+		     "warning: " HV "/domain@3: compatible: unknown \"xen,domain-v2\": node skipped (a domain is \"xen,domain\", a config \"xen,config\")");
 	assert_int_equal(p.rc, LCM_OK);
 	assert_int_equal(p.l.nr_domains, 1);
 	assert_string_equal(p.dom[0].name, "dom1");

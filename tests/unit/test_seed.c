@@ -183,31 +183,31 @@ static void seed_arm64_as_published(void **state)
 	struct lp p;
 	(void)state;
 
-#define SAME_AS(node, type) \
-	"error: " HV node ": module-addr: the same range is a " type " module elsewhere; a shared module has one type"
+#define SAME_AS(node, other, type) \
+	"error: " HV node ": module-addr: the same module as " HV other ", which is " type " module: a shared module has one type"
 	lp_parse(&p, seed_tree(&t, false, same), LCM_ARCH_ARM64);
 	expect_diags(&p,
 		     "warning: " HV "/domain@0: mode: PV and device-model bits have no meaning on Arm; ignored",
 		     "warning: " HV "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros",
-		     SAME_AS("/config/module@2", "microcode"),
-		     SAME_AS("/domain/module@3", "microcode"),
-		     SAME_AS("/domain/module@4", "microcode"),
-		     SAME_AS("/domain/module@5", "microcode"),
-		     SAME_AS("/domain@0/module@6", "microcode"),
-		     SAME_AS("/domain@0/module@7", "microcode"),
-		     SAME_AS("/domain/module@3", "xsm-policy"),
-		     SAME_AS("/domain/module@4", "xsm-policy"),
-		     SAME_AS("/domain/module@5", "xsm-policy"),
-		     SAME_AS("/domain@0/module@6", "xsm-policy"),
-		     SAME_AS("/domain@0/module@7", "xsm-policy"),
-		     SAME_AS("/domain/module@4", "kernel"),
-		     SAME_AS("/domain/module@5", "kernel"),
-		     SAME_AS("/domain@0/module@7", "kernel"),
-		     SAME_AS("/domain/module@5", "ramdisk"),
-		     SAME_AS("/domain@0/module@6", "ramdisk"),
-		     SAME_AS("/domain@0/module@6", "config"),
-		     SAME_AS("/domain@0/module@7", "config"),
-		     SAME_AS("/domain@0/module@7", "kernel"));
+		     SAME_AS("/config/module@2", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain/module@3", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain/module@4", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain/module@5", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain@0/module@6", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain@0/module@7", "/config/module@1", "a microcode"),
+		     SAME_AS("/domain/module@3", "/config/module@2", "an xsm-policy"),
+		     SAME_AS("/domain/module@4", "/config/module@2", "an xsm-policy"),
+		     SAME_AS("/domain/module@5", "/config/module@2", "an xsm-policy"),
+		     SAME_AS("/domain@0/module@6", "/config/module@2", "an xsm-policy"),
+		     SAME_AS("/domain@0/module@7", "/config/module@2", "an xsm-policy"),
+		     SAME_AS("/domain/module@4", "/domain/module@3", "a kernel"),
+		     SAME_AS("/domain/module@5", "/domain/module@3", "a kernel"),
+		     SAME_AS("/domain@0/module@7", "/domain/module@3", "a kernel"),
+		     SAME_AS("/domain/module@5", "/domain/module@4", "a ramdisk"),
+		     SAME_AS("/domain@0/module@6", "/domain/module@4", "a ramdisk"),
+		     SAME_AS("/domain@0/module@6", "/domain/module@5", "a config"),
+		     SAME_AS("/domain@0/module@7", "/domain/module@5", "a config"),
+		     SAME_AS("/domain@0/module@7", "/domain@0/module@6", "a kernel"));
 #undef SAME_AS
 	/* Parsing still describes every domain and module. */
 	check_roles(&p);

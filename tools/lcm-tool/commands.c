@@ -129,7 +129,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 		return NULL;
 	}
 	if (files) {
-		lt_check_config_files(c);
+		lt_check_config_files(c, arch);
 	}
 	if (lt_nr_errors != 0) {
 		free(fdt);
@@ -289,8 +289,22 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 	printf(", when all are off: %s\n\n",
 	       l->on_all_off == LCM_ALL_OFF_POWEROFF ? "poweroff"
 	       : l->on_all_off == LCM_ALL_OFF_REBOOT ? "reboot" : "stay");
-	printf("%-7s %-16s %-17s %-28s %-5s %5s %10s  %-12s %s\n", "DOMID", "NAME",
-	       "PERMISSIONS", "FUNCTIONS", "MODE", "VCPUS", "MEMORY", "SECURITY-ID", "UUID");
+	/* Columns as wide as their widest entry. */
+	int wname = 4, wperms = 11, wfuncs = 9, wsid = 11;
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		int n = (int)strlen(d->name);
+		wname = n > wname ? n : wname;
+		n = lcm_permissions_str(d->permissions, perms, sizeof(perms));
+		wperms = n > wperms ? n : wperms;
+		n = lcm_functions_str(d->functions, funcs, sizeof(funcs));
+		wfuncs = n > wfuncs ? n : wfuncs;
+		n = (int)strlen(d->security_id);
+		wsid = n > wsid ? n : wsid;
+	}
+	printf("%-7s %-*s %-*s %-*s %-5s %5s %10s  %-*s %s\n", "DOMID", wname, "NAME",
+	       wperms, "PERMISSIONS", wfuncs, "FUNCTIONS", "MODE", "VCPUS", "MEMORY",
+	       wsid, "SECURITY-ID", "UUID");
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
 		const struct lcm_domain *d = &l->domains[i];
 		char uuid[40] = "-";
@@ -305,8 +319,8 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 		lcm_functions_str(d->functions, funcs, sizeof(funcs));
 		lt_size_str(d->memory_kib * 1024, mem, sizeof(mem));
 		domid_str(d->domid, id, sizeof(id));
-		printf("%-7s %-16s %-17s %-28s 0x%-3x %5u %10s  %-12s %s\n", id, d->name, perms,
-		       funcs, d->mode, d->cpus, mem, d->security_id, uuid);
+		printf("%-7s %-*s %-*s %-*s 0x%-3x %5u %10s  %-*s %s\n", id, wname, d->name,
+		       wperms, perms, wfuncs, funcs, d->mode, d->cpus, mem, wsid, d->security_id, uuid);
 	}
 	printf("\n%-16s %-12s %-23s %10s  %s\n", "OWNER", "MODULE", "LOCATION", "SIZE", "SHA256");
 	for (uint32_t k = 0; k < l->nr_modules; k++) {

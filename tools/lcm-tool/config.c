@@ -184,6 +184,18 @@ struct lt_loc lt_json_loc(const struct lt_config *c, const char *path)
 
 /* --- loading --------------------------------------------------------------------- */
 
+/* Remember that KEY of domain @d was reported, so that the library's view
+ * of the same problem (checked later on a best-effort LCM) is not reported
+ * twice. "*" stands for the whole domain. */
+static void mark_bad(struct lt_domain *d, const char *key)
+{
+	if (d == NULL) {
+		return;
+	}
+	size_t n = strlen(d->bad_keys);
+	snprintf(d->bad_keys + n, sizeof(d->bad_keys) - n, "%s%s,", n ? "" : ",", key);
+}
+
 struct loader {
 	struct lt_config *c;
 	char dir[PATH_MAX];     /* the JSON file's folder, for relative paths */
@@ -207,9 +219,7 @@ static void jerr(struct loader *ld, const char *path, const char *fmt, ...)
 	size_t idx;
 	char key[64];
 	if (sscanf(path, "domains.%zu.%63[^.]", &idx, key) == 2 && idx < ld->c->nr_domains) {
-		struct lt_domain *d = &ld->c->domains[idx];
-		size_t n = strlen(d->bad_keys);
-		snprintf(d->bad_keys + n, sizeof(d->bad_keys) - n, "%s%s,", n ? "" : ",", key);
+		mark_bad(&ld->c->domains[idx], key);
 	}
 }
 
@@ -376,6 +386,7 @@ static int add_file(struct loader *ld, const char *rel)
 	f = &c->files[c->nr_files];
 	memset(f, 0, sizeof(*f));
 	f->path = strdup(key);
+	f->shown = strdup(rel);
 	return (int)c->nr_files++;
 }
 
@@ -481,6 +492,7 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 	d->loc = lt_json_loc(ld->c, path);
 	if (!json_is_object(obj)) {
 		jerr(ld, path, "domains[%zu]: expected an object", idx);
+		mark_bad(d, "*");
 		/* Later steps compare and emit every domain by name. */
 		snprintf(what, sizeof(what), "domain%zu", idx);
 		d->name = strdup(what);
@@ -612,6 +624,7 @@ static void read_files(struct loader *ld)
 		size_t size;
 		void *data = lt_read_file(f->path, &size);
 		if (data == NULL) {
+			f->read_errno = errno;
 			continue;       /* reported per use, below */
 		}
 		f->present = true;
@@ -622,7 +635,7 @@ static void read_files(struct loader *ld)
 }
 
 /* Report missing files and pinned digests at each module that uses them. */
-static void check_module_files(struct loader *ld, const struct lt_module *m,
+static void check_module_files(struct loader *ld, struct lt_domain *d, const struct lt_module *m,
 			       const char *owner, unsigned type)
 {
 	const struct lt_file *f = &ld->c->files[m->file];
@@ -632,18 +645,53 @@ static void check_module_files(struct loader *ld, const struct lt_module *m,
 	}
 	if (!f->present) {
 		lt_error(&m->loc, "%s: %s: cannot read \"%s\": %s", owner,
-			 lcm_module_type_name(type), f->path, "no such file or not a regular file");
+			 lcm_module_type_name(type), f->shown,
+			 f->read_errno == EISDIR ? "not a regular file" : strerror(f->read_errno));
+		mark_bad(d, lcm_module_type_name(type));
 		return;
 	}
 	if (f->size == 0) {
-		lt_error(&m->loc, "%s: %s: \"%s\" is empty", owner, lcm_module_type_name(type), f->path);
+		lt_error(&m->loc, "%s: %s: \"%s\" is empty", owner, lcm_module_type_name(type), f->shown);
+		mark_bad(d, lcm_module_type_name(type));
 	}
 	if (m->has_pin && memcmp(m->pin, f->sha256, LCM_SHA256_SIZE) != 0) {
 		char want[65], have[65];
 		lt_hex(m->pin, LCM_SHA256_SIZE, want);
 		lt_hex(f->sha256, LCM_SHA256_SIZE, have);
 		lt_error(&m->loc, "%s: %s: sha256 of \"%s\" is %s, the configuration pins %s",
-			 owner, lcm_module_type_name(type), f->path, have, want);
+			 owner, lcm_module_type_name(type), f->shown, have, want);
+	}
+}
+
+/* One file is one module: the domains that share it must use it as the
+ * same type (the LCM would name one range as two kinds of module). */
+static void check_file_types(struct loader *ld)
+{
+	struct lt_config *c = ld->c;
+
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
+			const struct lt_module *m = &c->domains[i].mod[t];
+			bool reported = false;
+			if (!m->present) {
+				continue;
+			}
+			/* The first earlier use of the file with another type. */
+			for (size_t j = 0; j <= i && !reported; j++) {
+				for (unsigned u = 0; u < LCM_MOD_NR_TYPES && !reported; u++) {
+					const struct lt_module *o = &c->domains[j].mod[u];
+					if ((j == i && u >= t) || !o->present || o->file != m->file || u == t) {
+						continue;
+					}
+					char kpath[64];
+					snprintf(kpath, sizeof(kpath), "domains.%zu.%s", i, lcm_module_type_name(t));
+					jerr(ld, kpath, "domain \"%s\": %s: \"%s\" is already %s's %s; one file can be only one type of module",
+					     c->domains[i].name, lcm_module_type_name(t), c->files[m->file].shown,
+					     c->domains[j].name, lcm_module_type_name(u));
+					reported = true;
+				}
+			}
+		}
 	}
 }
 
@@ -720,6 +768,7 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 	if (config != NULL) {
 		load_config_object(&ld, config);
 	}
+	check_file_types(&ld);
 	json_decref(root);
 
 	if (files) {
@@ -728,11 +777,11 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 			char owner[64];
 			snprintf(owner, sizeof(owner), "domain \"%s\"", c->domains[i].name);
 			for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
-				check_module_files(&ld, &c->domains[i].mod[t], owner, t);
+				check_module_files(&ld, &c->domains[i], &c->domains[i].mod[t], owner, t);
 			}
 		}
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
-			check_module_files(&ld, &c->cfgmod[t], "config", t);
+			check_module_files(&ld, NULL, &c->cfgmod[t], "config", t);
 		}
 	}
 	return lt_nr_errors == errors_before;
@@ -750,6 +799,7 @@ void lt_config_free(struct lt_config *c)
 	}
 	for (size_t i = 0; i < c->nr_files; i++) {
 		free(c->files[i].path);
+		free(c->files[i].shown);
 	}
 	free(c->domains);
 	free(c->files);

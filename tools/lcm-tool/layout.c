@@ -13,7 +13,6 @@
 
 #define DTB_SLOT_SIZE   (2 * LT_MIB)
 #define LOW_AREA_MAX    (128 * LT_MIB)
-#define HV_RESERVE      (32 * LT_MIB)   /* hypervisor image, heap, page tables */
 #define PER_DOMAIN      (256 * 1024ull) /* stage-2 tables, guest DTB, vCPUs */
 
 static uint64_t round_up(uint64_t v, uint64_t a)
@@ -44,7 +43,7 @@ static uint64_t modules_span(const struct lt_config *c)
 
 static uint64_t domains_need(const struct lt_config *c)
 {
-	uint64_t need = HV_RESERVE;
+	uint64_t need = LT_HV_RESERVE;
 
 	for (size_t i = 0; i < c->nr_domains; i++) {
 		need += round_up(c->domains[i].memory_kib * 1024, 2 * LT_MIB) + PER_DOMAIN;

@@ -40,6 +40,8 @@ void lt_fatal_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), n
 /* One distinct module file; domains that name the same file share it. */
 struct lt_file {
 	char *path;             /* as resolved against the JSON's folder */
+	char *shown;            /* as written in the JSON, for messages */
+	int read_errno;         /* why it could not be read, 0 if it was */
 	bool present;           /* read successfully */
 	uint64_t size;
 	uint8_t sha256[LCM_SHA256_SIZE];
@@ -100,6 +102,7 @@ struct lt_loc lt_json_loc(const struct lt_config *c, const char *path);
 
 #define LT_VIRT_RAM_BASE 0x40000000ull
 #define LT_MIB           (1024ull * 1024)
+#define LT_HV_RESERVE    (32 * LT_MIB)  /* hypervisor image, heap, page tables */
 
 struct lt_machine {
 	uint64_t ram_size;      /* bytes */
@@ -139,7 +142,7 @@ int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
 void lt_launch_init(struct lcm_launch *l);
 
 /* Host-only checks of a JSON configuration with its files read. */
-void lt_check_config_files(const struct lt_config *c);
+void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch);
 /* Host-only checks of a parsed LCM: module sizes against memory, and, for a
  * host DTB, modules against RAM and against the hypervisor's own range. */
 void lt_check_lcm_host(const struct lcm_launch *l, const char *file);

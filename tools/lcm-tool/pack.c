@@ -275,7 +275,7 @@ int lt_cmd_pack(int argc, char **argv)
 	char dtb_path[PATH_MAX];
 	snprintf(dtb_path, sizeof(dtb_path), "%s/host.dtb", dir);
 	if (lt_validate(fdt, fdt_totalsize(fdt), LCM_ARCH_ARM64, &c, in, &l) == LCM_OK) {
-		lt_check_config_files(&c);
+		lt_check_config_files(&c, LCM_ARCH_ARM64);
 		lt_check_lcm_host(&l, dtb_path);
 	}
 	if (fdt_totalsize(fdt) > 2 * LT_MIB) {

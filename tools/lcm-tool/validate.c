@@ -45,7 +45,8 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 	snprintf(jpath, sizeof(jpath), "domains");
 	snprintf(what, sizeof(what), "%s", d->path[0] ? d->path : "LCM");
 	if (strcmp(node, "config") == 0) {
-		snprintf(jpath, sizeof(jpath), "config%s%s", sub[0] ? "." : "", sub);
+		const char *key = sub[0] ? sub : d->prop;
+		snprintf(jpath, sizeof(jpath), "config%s%s", key[0] ? "." : "", key);
 		snprintf(what, sizeof(what), "config%s%s", sub[0] ? ": " : "", sub);
 	} else {
 		for (size_t i = 0; i < c->nr_domains; i++) {
@@ -66,11 +67,19 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 		}
 	}
 	for (size_t i = 0; i < c->nr_domains; i++) {
+		const struct lt_domain *dom = &c->domains[i];
 		char key[72];
 		const char *k = sub[0] != '\0' ? sub : d->prop;
-		snprintf(key, sizeof(key), ",%s,", k);
-		if (strcmp(c->domains[i].name, node) == 0 && strstr(c->domains[i].bad_keys, key)) {
-			return;         /* already reported from the JSON */
+		if (strcmp(dom->name, node) != 0) {
+			continue;
+		}
+		/* Already reported from the JSON: the key, the whole entry, or
+		 * (a diagnostic about the node itself) its missing kernel. */
+		snprintf(key, sizeof(key), ",%s,", k[0] ? k : "kernel");
+		if (strstr(dom->bad_keys, key) != NULL || strstr(dom->bad_keys, ",*,") != NULL) {
+			if (k[0] != '\0' || !dom->mod[LCM_MOD_KERNEL].present) {
+				return;
+			}
 		}
 	}
 	loc = lt_json_loc(c, jpath);
@@ -133,7 +142,7 @@ static bool is_arm64_image(const uint8_t *p, size_t n)
 	return n >= 64 && p[0x38] == 'A' && p[0x39] == 'R' && p[0x3a] == 'M' && p[0x3b] == 0x64;
 }
 
-void lt_check_config_files(const struct lt_config *c)
+void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch)
 {
 	for (size_t i = 0; i < c->nr_domains; i++) {
 		const struct lt_domain *d = &c->domains[i];
@@ -155,13 +164,13 @@ void lt_check_config_files(const struct lt_config *c)
 			if (data == NULL) {
 				continue;
 			}
-			if (t == LCM_MOD_KERNEL && !is_arm64_image(data, n)) {
+			if (t == LCM_MOD_KERNEL && arch != LCM_ARCH_X86 && !is_arm64_image(data, n)) {
 				lt_error(&m->loc, "domain \"%s\": kernel: \"%s\" is not an arm64 Image (no \"ARM\\x64\" magic at offset 0x38)",
-					 d->name, f->path);
+					 d->name, f->shown);
 			}
 			if (t == LCM_MOD_DEVICE_TREE && (n < 4 || fdt_magic(data) != FDT_MAGIC)) {
 				lt_error(&m->loc, "domain \"%s\": device-tree: \"%s\" is not a flattened device tree",
-					 d->name, f->path);
+					 d->name, f->shown);
 			}
 			free(data);
 		}
@@ -225,19 +234,24 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 		}
 		dom_total += d->memory_kib * 1024;
 		if (total > d->memory_kib * 1024) {
+			char path[128];
+			if (fdt_get_path(l->fdt, d->node, path, sizeof(path)) < 0) {
+				snprintf(path, sizeof(path), "%s", d->name);
+			}
 			lt_size_str(total, a, sizeof(a));
 			lt_size_str(d->memory_kib * 1024, b, sizeof(b));
-			lt_error(&loc, "domain %s: memory: its modules take %s, more than its %s of RAM",
-				 d->name, a, b);
+			lt_error(&loc, "%s: memory: its modules take %s, more than its %s of RAM",
+				 path, a, b);
 		}
 	}
 	if (nr_ram == 0) {
 		return;         /* a stand-alone LCM: no machine to check against */
 	}
-	if (dom_total > ram_total) {
+	if (dom_total + LT_HV_RESERVE > ram_total) {
 		lt_size_str(dom_total, a, sizeof(a));
 		lt_size_str(ram_total, b, sizeof(b));
-		lt_error(&loc, "the domains need %s of RAM, the machine has %s", a, b);
+		lt_error(&loc, "the domains need %s of RAM and the hypervisor about %llu MiB, the machine has %s",
+			 a, (unsigned long long)(LT_HV_RESERVE / LT_MIB), b);
 	}
 	for (uint32_t k = 0; k < l->nr_modules; k++) {
 		const struct lcm_module *m = &l->modules[k];
