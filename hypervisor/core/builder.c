@@ -114,12 +114,49 @@ static const uint8_t *digest_of(const struct module_ref *m)
 	return c->digest;
 }
 
+static bool overlaps(const struct module_ref *m, uint64_t base, uint64_t size)
+{
+	uint64_t a = pa_addr(m->addr);
+
+	return a < base + size && base < a + m->size;
+}
+
+/*
+ * What a module must never touch: the hypervisor's own image, the host
+ * device tree, and what the firmware keeps. A module there would be read as
+ * a guest image and, used by one domain only, mapped into it writable: the
+ * LCM alone cannot know where the hypervisor was loaded, so this is checked
+ * here. NULL when the module is clear.
+ */
+static const char *forbidden_overlap(const struct module_ref *m)
+{
+	struct mem_range img = arch_image_range();
+
+	if (overlaps(m, pa_addr(img.base), img.size)) {
+		return "the hypervisor's own image";
+	}
+	if (overlaps(m, (uintptr_t)plat->fdt, plat->fdt_size)) {
+		return "the host device tree";
+	}
+	for (unsigned i = 0; i < plat->nr_reserved; i++) {
+		if (overlaps(m, pa_addr(plat->reserved[i].base), plat->reserved[i].size)) {
+			return "memory the firmware reserved";
+		}
+	}
+	return NULL;
+}
+
 /* Step 1 for one module: where it is, and that it is what the LCM says. */
 static bool check_module(struct build *b, const struct module_ref *m, const char *what)
 {
 	if (!in_ram(m)) {
 		return fail(b, "%s module 0x%llx+0x%llx: outside RAM", what,
 			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size);
+	}
+	const char *clash = forbidden_overlap(m);
+	if (clash != NULL) {
+		return fail(b, "%s module 0x%llx+0x%llx: overlaps %s", what,
+			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, clash);
 	}
 	if (!m->has_digest) {
 		return true;
@@ -174,13 +211,14 @@ static bool layout(struct build *b)
 	uint64_t dt = align_down(end - (uint64_t)b->dt_size, PAGE_SIZE);
 	uint64_t rd = align_down(dt - c->ramdisk.size, PAGE_SIZE);
 	uint64_t kernel = base + b->k.load_offset;
-	uint64_t kernel_end = kernel + (b->k.image_size > c->kernel.size ? b->k.image_size
-									 : c->kernel.size);
-	uint64_t free_from = c->ramdisk.present ? rd : dt;
+	/* image_size comes from the guest's Image header: compare sizes, never
+	 * form an end address from it (it could wrap). */
+	uint64_t need = b->k.image_size > c->kernel.size ? b->k.image_size : c->kernel.size;
 	if ((uint64_t)b->dt_size > c->memory || c->ramdisk.size > dt - base ||
-	    kernel_end > free_from) {
+	    (c->ramdisk.present ? rd : dt) < kernel ||
+	    need > (c->ramdisk.present ? rd : dt) - kernel) {
 		return fail(b, "kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
-			    (unsigned long long)(kernel_end - kernel),
+			    (unsigned long long)need,
 			    (unsigned long long)b->k.load_offset,
 			    c->ramdisk.present ? ", ramdisk" : "",
 			    (unsigned long long)(c->memory / KiB));
@@ -296,7 +334,7 @@ static bool back_ram(struct build *b)
 
 /* Copy into guest RAM through the stage-2 tables (the pieces are not
  * contiguous), cleaning each page for a guest with caches off. */
-static void copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint64_t n)
+static bool copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint64_t n)
 {
 	uint64_t a = ipa_addr(ipa);
 	const char *from = src;
@@ -308,7 +346,7 @@ static void copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint6
 			chunk = n;
 		}
 		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
-			panic("builder: %s: 0x%llx is not mapped", d->name, (unsigned long long)a);
+			return false;   /* layout() keeps this from happening */
 		}
 		memcpy(pa_ptr(pa), from, chunk);
 		arch_dcache_clean(pa, chunk);
@@ -316,6 +354,7 @@ static void copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint6
 		a += chunk;
 		n -= chunk;
 	}
+	return true;
 }
 
 /* Step 4. */
@@ -324,16 +363,16 @@ static bool load(struct build *b)
 	const struct domain_config *c = b->c;
 	struct domain *d = b->d;
 
-	if (!b->kernel_mapped) {
-		copy_to_guest(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size);
+	if ((!b->kernel_mapped &&
+	     !copy_to_guest(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size)) ||
+	    (c->ramdisk.present && !b->ramdisk_mapped &&
+	     !copy_to_guest(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size))) {
+		return fail(b, "its modules do not fit in its RAM");
 	}
-	if (c->ramdisk.present && !b->ramdisk_mapped) {
-		copy_to_guest(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size);
+	if (write_dt(b) != b->dt_size ||
+	    !copy_to_guest(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
+		return fail(b, "its device tree does not fit in its RAM");
 	}
-	if (write_dt(b) != b->dt_size) {
-		panic("builder: %s: the device tree changed size", d->name);
-	}
-	copy_to_guest(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size);
 	if (vcpus_create(d, c->vcpus) != 0) {
 		return fail(b, "no memory for %u vCPUs", c->vcpus);
 	}
