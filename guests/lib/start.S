@@ -4,49 +4,22 @@
  * Xen dom0less, or directly on QEMU. Documentation/arm64/booting.rst: x0 is
  * the DTB, MMU and D-cache are off, we run at EL1.
  */
-#define R_AARCH64_RELATIVE 1027
+#include <arm64/image.h>
+
 #define STACK_SIZE         (16 * 1024)
 #define MAX_VCPUS          8
-
-.macro adr_l reg, sym
-	adrp	\reg, \sym
-	add	\reg, \reg, :lo12:\sym
-.endm
 
 	.section .text.head, "ax"
 	.globl	_start
 _start:
-	b	entry			/* code0 */
-	.long	0			/* code1 */
-	.quad	0			/* text_offset */
-	.quad	__image_size		/* image_size, BSS included */
-	.quad	0xa			/* flags: LE, 4K pages, anywhere */
-	.quad	0, 0, 0
-	.ascii	"ARM\x64"
-	.long	0
+	image_header entry
 
 entry:
 	mov	x19, x0
 	adr	x20, _start
-	adr_l	x1, __rela_start
-	adr_l	x2, __rela_end
-1:	cmp	x1, x2
-	b.hs	2f
-	ldp	x3, x4, [x1], #16
-	ldr	x5, [x1], #8
-	cbz	x4, 1b			/* R_AARCH64_NONE (left by --gc-sections) */
-	cmp	x4, #R_AARCH64_RELATIVE
-	b.ne	.			/* nothing else is expected in a static PIE */
-	add	x5, x5, x20
-	str	x5, [x20, x3]
-	b	1b
-2:	adr_l	x1, __bss_start
-	adr_l	x2, __bss_end
-3:	cmp	x1, x2
-	b.hs	4f
-	stp	xzr, xzr, [x1], #16
-	b	3b
-4:	adr_l	x1, stacks
+	apply_relocations x20, .
+	clear_bss
+	adr_l	x1, stacks
 	add	sp, x1, #STACK_SIZE
 	bl	cpu_setup
 	mov	x0, x19

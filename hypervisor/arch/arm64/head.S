@@ -4,27 +4,14 @@
  * self-relocation, BSS, the boot stack, then C. Also the secondary CPU entry
  * (PSCI CPU_ON lands there) and the MMU switch both kinds of CPU use.
  */
-#define R_AARCH64_RELATIVE 1027
-#define BOOT_STACK_SIZE    (16 * 1024)
+#include <arm64/image.h>
 
-/* PC-relative address of a symbol: valid before relocation and at any
- * load address. */
-.macro adr_l reg, sym
-	adrp	\reg, \sym
-	add	\reg, \reg, :lo12:\sym
-.endm
+#define BOOT_STACK_SIZE    (16 * 1024)
 
 	.section .text.head, "ax"
 	.globl	_start
 _start:
-	b	primary_entry		/* code0 */
-	.long	0			/* code1 */
-	.quad	0			/* text_offset: QEMU loads us at RAM + 2 MiB */
-	.quad	__image_size		/* image_size, BSS included */
-	.quad	0xa			/* flags: LE, 4K pages, anywhere in RAM */
-	.quad	0, 0, 0			/* res2-res4 */
-	.ascii	"ARM\x64"		/* magic */
-	.long	0			/* res5: no PE header */
+	image_header primary_entry
 
 primary_entry:
 	/* Without EL2 there is nothing to virtualise, and no console yet
@@ -37,31 +24,10 @@ primary_entry:
 	/* The MMU maps the image with 4 KiB pages. */
 	tst	x20, #0xfff
 	b.ne	park
+	apply_relocations x20, park
+	clear_bss
 
-	/* Apply Elf64_Rela {offset, info, addend}: *(base + offset) = base +
-	 * addend. build.mk checks that only RELATIVE entries exist, besides
-	 * the NONE entries ld leaves where it reserved more than it used. */
-	adr_l	x1, __rela_start
-	adr_l	x2, __rela_end
-1:	cmp	x1, x2
-	b.hs	2f
-	ldp	x3, x4, [x1], #16
-	ldr	x5, [x1], #8
-	cbz	x4, 1b			/* R_AARCH64_NONE */
-	cmp	x4, #R_AARCH64_RELATIVE
-	b.ne	park
-	add	x5, x5, x20
-	str	x5, [x20, x3]
-	b	1b
-
-2:	adr_l	x1, __bss_start
-	adr_l	x2, __bss_end
-3:	cmp	x1, x2
-	b.hs	4f
-	stp	xzr, xzr, [x1], #16
-	b	3b
-
-4:	adr_l	x1, boot_stack
+	adr_l	x1, boot_stack
 	add	sp, x1, #BOOT_STACK_SIZE
 	adr_l	x1, el2_vectors
 	msr	vbar_el2, x1
