@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Fetches the "real parts" the benchmarks and the Linux tests boot, from
+# Debian's arm64 packages (downloaded with apt-get download and extracted
+# with dpkg-deb into build/deps/, never installed):
+#
+#   build/deps/linux/Image   uncompressed arm64 Linux Image, the kernel that
+#                            linux-image-arm64 depends on (linux-image-<abi>-arm64)
+#   build/deps/busybox       static arm64 busybox (busybox-static)
+#   build/deps/xen/xen       Xen 4.17 for arm64, an Image QEMU boots with -kernel
+#                            (xen-hypervisor-4.17-arm64)
+#
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen]
+#   no part named: all three.  --update: ask apt for the current versions and
+#   fetch again what changed (otherwise a part fetched once is kept as it is).
+#
+# Each part has a stamp, build/deps/{linux,busybox-static,xen}/.done, holding
+# "package version"; with the stamps in place the script asks apt nothing and
+# takes a few ms. It prints one line per part (and, when it fetched, how long
+# that took).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+deps="$top/build/deps"
+
+update=0
+parts=()
+for a in "$@"; do
+	case $a in
+	--update) update=1 ;;
+	linux | busybox | xen) parts+=("$a") ;;
+	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen)" >&2; exit 2 ;;
+	esac
+done
+[ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen)
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+die() { echo "fetch-real-parts: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'; }
+size_of() { stat -L -c %s "$1"; }
+
+declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen")
+declare -A pkg ver
+
+# --- apt: which packages, which versions --------------------------------------------------
+
+apt_updated=0
+apt_update() {
+	[ $apt_updated = 1 ] && return 0
+	$sudo apt-get update -qq
+	apt_updated=1
+}
+
+# resolve PART...: sets pkg[PART] and ver[PART] from apt's candidates, with one
+# apt-cache call (apt-cache is slow to start). The kernel's package name
+# carries its ABI (linux-image-6.1.0-NN-arm64), which changes with security
+# updates, so it is read from the Depends of the metapackage
+# linux-image-arm64 (with the exact version that Depends pins), never
+# written here.
+resolve_once() {
+	local names=() p
+	for p in "$@"; do
+		case $p in
+		linux) names+=(linux-image-arm64:arm64) ;;
+		busybox) names+=(busybox-static:arm64) ;;
+		xen) names+=(xen-hypervisor-4.17-arm64:arm64) ;;
+		esac
+	done
+	local info
+	info=$(apt-cache show --no-all-versions "${names[@]}" 2>/dev/null) || true
+	# "Package|Version|Depends" lines, one record per package.
+	local rec
+	for p in "$@"; do
+		case $p in
+		linux) rec=linux-image-arm64 ;;
+		busybox) rec=busybox-static ;;
+		xen) rec=xen-hypervisor-4.17-arm64 ;;
+		esac
+		local body
+		body=$(printf '%s\n' "$info" | awk -v want="$rec" '
+			/^Package: / { on = ($2 == want) } on && /^(Version|Depends): / { print }')
+		if [ "$p" = linux ]; then
+			# Depends: linux-image-6.1.0-56-arm64 (= 6.1.192-2)
+			local dep
+			dep=$(printf '%s\n' "$body" | sed -n 's/^Depends: //p' | tr ',|' '\n\n' |
+				sed 's/^ *//' | grep -m1 -E '^linux-image-[0-9][^ ]*-arm64( |$)' || true)
+			pkg[$p]=${dep%% *}
+			ver[$p]=$(printf '%s\n' "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
+			if [ -n "${pkg[$p]}" ] && [ -z "${ver[$p]}" ]; then
+				ver[$p]=$(apt-cache policy "${pkg[$p]}:arm64" 2>/dev/null |
+					sed -n 's/^ *Candidate: //p' | grep -v '^(none)$' || true)
+			fi
+		else
+			pkg[$p]=$rec
+			ver[$p]=$(printf '%s\n' "$body" | sed -n 's/^Version: //p' | head -1)
+		fi
+		[ -n "${pkg[$p]}" ] && [ -n "${ver[$p]}" ] || return 1
+	done
+}
+
+resolve() {
+	resolve_once "$@" && return 0
+	apt_update
+	resolve_once "$@" ||
+		die "apt knows no arm64 package for: $* (is the arm64 architecture added? see scripts/setup.sh)"
+}
+
+# download DIR PART...: each PART's .deb into DIR, with one apt-get call.
+download() {
+	local d=$1 p specs=()
+	shift
+	for p in "$@"; do
+		specs+=("${pkg[$p]}:arm64=${ver[$p]}")
+	done
+	chmod 755 "$d"          # apt's _apt user must be able to write there, or apt warns
+	(cd "$d" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1)
+}
+
+# --- the derived files ----------------------------------------------------------------------
+
+# arm64_image_ok FILE: an arm64 Image (magic "ARM\x64" at 0x38).
+arm64_image_ok() {
+	[ "$(od -An -tx1 -j56 -N4 "$1" | tr -d ' \n')" = 41524d64 ]
+}
+
+# make_linux_image VMLINUZ OUT: prints how. Debian 12's arm64 vmlinuz is an
+# uncompressed (EFI-stub) Image, then hard-linked as it is; other builds
+# ship it gzip-compressed, newer ones as an EFI "zboot" image (an EFI stub
+# carrying a compressed Image): both are unpacked.
+make_linux_image() {
+	local src=$1 out=$2 tmp="$2.tmp" how
+	rm -f "$tmp"
+	if [ "$(od -An -tx1 -N2 "$src" | tr -d ' \n')" = 1f8b ]; then
+		gzip -dc "$src" >"$tmp"
+		how="gunzipped from $(basename "$src")"
+	elif [ "$(od -An -c -j4 -N4 "$src" | tr -d ' \n')" = zimg ]; then
+		# EFI zboot: u32 payload offset at 8, size at 12, compression name at 24.
+		local off size comp
+		off=$(od -An -tu4 -j8 -N4 "$src" | tr -d ' ')
+		size=$(od -An -tu4 -j12 -N4 "$src" | tr -d ' ')
+		comp=$(dd if="$src" bs=1 skip=24 count=8 status=none | tr -d '\0')
+		case $comp in
+		gzip) tail -c +$((off + 1)) "$src" | head -c "$size" | gzip -dc >"$tmp" ;;
+		zstd*) tail -c +$((off + 1)) "$src" | head -c "$size" | zstd -dcq >"$tmp" ;;
+		xzkern | lzma) tail -c +$((off + 1)) "$src" | head -c "$size" | xz -dc >"$tmp" ;;
+		*) die "linux: $src is an EFI zboot image compressed with '$comp', unknown here" ;;
+		esac
+		how="unpacked from the EFI zboot $(basename "$src") ($comp)"
+	else
+		ln -f "$src" "$tmp"
+		how="$(basename "$src") is uncompressed: hard link"
+	fi
+	arm64_image_ok "$tmp" || { rm -f "$tmp"; die "linux: $src gives no arm64 Image (no ARM\\x64 magic at 0x38)"; }
+	mv -f "$tmp" "$out"
+	echo "$how"
+}
+
+# finish PART STATE NOTE: make PART's derived files if missing (or just
+# fetched) and print its line.
+finish() {
+	local p=$1 state=$2 note=$3 d=${dir[$1]} f how
+	case $p in
+	linux)
+		f=$(ls "$d"/boot/vmlinuz-* 2>/dev/null | head -1)
+		[ -n "$f" ] || die "linux: no boot/vmlinuz-* in $d (remove $d/.done to fetch again)"
+		if [ "$state" = fetched ] || [ ! -f "$d/Image" ] || ! arm64_image_ok "$d/Image"; then
+			how=$(make_linux_image "$f" "$d/Image")
+			ln -sfn "boot/$(basename "$(ls "$d"/boot/config-* | head -1)")" "$d/config"
+		else
+			how="made before"
+		fi
+		printf 'linux:   %-7s %s %s -> build/deps/linux/Image (%s, %s)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$d/Image")")" "$how" "$note" ;;
+	busybox)
+		[ -x "$d/bin/busybox" ] || die "busybox: no bin/busybox in $d (remove $d/.done to fetch again)"
+		if [ "$state" = fetched ] || [ ! -x "$deps/busybox" ]; then
+			cp -f "$d/bin/busybox" "$deps/busybox"
+		fi
+		printf 'busybox: %-7s %s %s -> build/deps/busybox (%s, static arm64 executable)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$deps/busybox")")" "$note" ;;
+	xen)
+		# The package ships boot/xen-4.17-arm64 and an identical .efi: one
+		# file that is both a PE/COFF EFI application and an arm64 Image
+		# (magic at 0x38), so QEMU boots it with -kernel as it is.
+		f=$(ls "$d"/boot/xen-*-arm64 2>/dev/null | head -1)
+		[ -n "$f" ] || die "xen: no boot/xen-*-arm64 in $d (remove $d/.done to fetch again)"
+		arm64_image_ok "$f" || die "xen: $f is not an arm64 Image (no ARM\\x64 magic at 0x38)"
+		if [ "$state" = fetched ] || [ ! -f "$d/xen" ]; then
+			ln -f "$f" "$d/xen"
+			ln -sfn "boot/$(basename "$f").config" "$d/config"
+		fi
+		printf 'xen:     %-7s %s %s -> build/deps/xen/xen (%s, arm64 Image as shipped in /boot, no conversion)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$d/xen")")" "$note" ;;
+	esac
+}
+
+# --- main ----------------------------------------------------------------------------------
+
+mkdir -p "$deps"
+todo=()
+for p in "${parts[@]}"; do
+	if [ -f "${dir[$p]}/.done" ] && [ $update = 0 ]; then
+		read -r pkg[$p] ver[$p] <"${dir[$p]}/.done"
+	else
+		todo+=("$p")
+	fi
+done
+
+declare -A took
+if [ ${#todo[@]} -gt 0 ]; then
+	t0=$(now_ms)
+	# The arm64 architecture and the host tools (quick when already there).
+	"$top/scripts/setup.sh"
+	[ $update = 1 ] && apt_update
+	resolve "${todo[@]}"
+	fetch=()
+	for p in "${todo[@]}"; do
+		[ -f "${dir[$p]}/.done" ] && [ "$(cat "${dir[$p]}/.done")" = "${pkg[$p]} ${ver[$p]}" ] || fetch+=("$p")
+	done
+	if [ ${#fetch[@]} -gt 0 ]; then
+		tmp=$(mktemp -d)
+		trap 'rm -rf "$tmp"' EXIT
+		if ! download "$tmp" "${fetch[@]}"; then
+			# Stale package lists: the version is gone from the mirror.
+			apt_update
+			resolve "${fetch[@]}"
+			download "$tmp" "${fetch[@]}" || die "apt-get download failed for: ${fetch[*]}"
+		fi
+		t1=$(now_ms)
+		for p in "${fetch[@]}"; do
+			t2=$(now_ms)
+			deb=$(ls "$tmp/${pkg[$p]}"_*.deb)
+			rm -rf "${dir[$p]}"
+			mkdir -p "${dir[$p]}"
+			if [ "$p" = linux ]; then
+				# Only the kernel and its config: the modules (hundreds of MiB)
+				# are of no use here. They come first in the archive, so tar
+				# stops reading there (dpkg-deb then dies of SIGPIPE, which is
+				# fine); failing that, everything under ./boot.
+				abi=${pkg[$p]#linux-image-}
+				if ! (set +o pipefail
+					dpkg-deb --fsys-tarfile "$deb" 2>/dev/null |
+						tar -x -C "${dir[$p]}" --occurrence=1 "./boot/vmlinuz-$abi" "./boot/config-$abi" 2>/dev/null); then
+					dpkg-deb --fsys-tarfile "$deb" | tar -x -C "${dir[$p]}" --wildcards './boot/*'
+				fi
+			else
+				dpkg-deb -x "$deb" "${dir[$p]}"
+			fi
+			echo "${pkg[$p]} ${ver[$p]}" >"${dir[$p]}/.done"
+			took[$p]=", $(secs $((t1 - t0))) s apt + $(secs $(($(now_ms) - t2))) s extract, $(human "$(size_of "$deb")") .deb"
+		done
+	fi
+fi
+
+for p in "${parts[@]}"; do
+	state=cached
+	[ -n "${took[$p]:-}" ] && state=fetched
+	finish "$p" "$state" "${took[$p]:-}"
+done
