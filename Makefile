@@ -73,6 +73,7 @@ ALL += $(BUILD)/arm64/liblcm.a
 -include hypervisor/build.mk
 -include guests/build.mk
 -include tests/build.mk
+-include bench/build.mk
 
 .DEFAULT_GOAL := all
 .PHONY: all check loc clean
