@@ -366,12 +366,13 @@ static void parse_hash(struct parser *p, int mnode, struct lcm_module *m)
 	}
 }
 
-static void parse_module_addr(struct parser *p, int node, struct lcm_module *m)
+/* @parent is the module's parent node: passed in, because libfdt finds a
+ * parent by walking the tree from the root (quadratic over many modules). */
+static void parse_module_addr(struct parser *p, int parent, int node, struct lcm_module *m)
 {
 	const void *fdt = p->l->fdt;
 	int len;
 	const fdt32_t *v = fdt_getprop(fdt, node, "module-addr", &len);
-	int parent = fdt_parent_offset(fdt, node);
 	int ac = cells_of(fdt, parent, "#address-cells");
 	int sc = cells_of(fdt, parent, "#size-cells");
 
@@ -425,7 +426,7 @@ static void parse_module_addr(struct parser *p, int node, struct lcm_module *m)
  * Parse one module node of domain @owner (or of the config node). Returns
  * the module's index, -1 when it was rejected or skipped.
  */
-static int parse_module(struct parser *p, int node, uint16_t owner, int *typep)
+static int parse_module(struct parser *p, int parent, int node, uint16_t owner, int *typep)
 {
 	struct lcm_launch *l = p->l;
 	const void *fdt = l->fdt;
@@ -479,7 +480,7 @@ static int parse_module(struct parser *p, int node, uint16_t owner, int *typep)
 			      : "a \"multiboot,module\" is located by mb-index, not module-addr");
 			ok = false;
 		} else {
-			parse_module_addr(p, node, m);
+			parse_module_addr(p, parent, node, m);
 			ok = (m->flags & LCM_MODF_ADDR) != 0;
 		}
 	} else {
@@ -520,7 +521,7 @@ static void parse_config(struct parser *p, int node)
 			continue;
 		}
 		int type;
-		int i = parse_module(p, child, LCM_OWNER_CONFIG, &type);
+		int i = parse_module(p, node, child, LCM_OWNER_CONFIG, &type);
 		if (i < 0) {
 			continue;
 		}
@@ -584,7 +585,7 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 			continue;
 		}
 		int type;
-		int i = parse_module(p, child, di, &type);
+		int i = parse_module(p, node, child, di, &type);
 		kernel_seen |= type == LCM_MOD_KERNEL;
 		if (i < 0) {
 			continue;
