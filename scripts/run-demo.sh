@@ -1,19 +1,84 @@
 #!/usr/bin/env bash
-# The README's main command: installs what it needs, builds everything, then
-# shows every example launch configuration and packs the demo launch for
-# QEMU; when the hypervisor image exists, it boots the demo.
+# The README's main command: installs what it needs, fetches Debian's arm64
+# Linux and busybox (scripts/fetch-real-parts.sh), builds everything, makes
+# the two initramfs images, packs configs/demo.json and boots it on QEMU:
+#
+#   shell    Linux, 2 vCPUs, an interactive busybox shell (the console domain:
+#            it has the input first)
+#   linux2   Linux, 1 vCPU, prints its ready line and powers off
+#   linux3   Linux, 2 vCPUs, the same
+#   probe    bare-metal, prints its ready line and powers off
+#   smp      bare-metal, starts its second vCPU with PSCI, powers off
+#
+# On a terminal the shell is yours: Ctrl-A three times moves the input to
+# the next running domain, then to the hypervisor, then round again; QEMU's
+# own escape key is moved to Ctrl-T (Ctrl-T x quits QEMU). `poweroff -f` in
+# the shell ends its domain; when every domain is off the hypervisor prints
+# its summary and powers the machine off.
+#
+# When stdin is not a terminal (CI, scripts) it types a few commands itself
+# (uname -a, the number of processors Linux sees, poweroff -f), waits for
+# each answer and ends with the hypervisor's summary, within a hard limit of
+# DEMO_TIMEOUT seconds (default 240). Exit status: QEMU's (0 after the
+# summary), 124 on timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/fetch-real-parts.sh linux busybox
 make -j"$(nproc)"
+guests/linux/mkinitramfs.sh build/guests/linux/shell.cpio.gz --init guests/linux/init-shell
+guests/linux/mkinitramfs.sh build/guests/linux/ready.cpio.gz --init guests/linux/init-ready
+build/lcm-tool check configs/demo.json
+build/lcm-tool pack configs/demo.json -o build/demo
 
-for cfg in configs/*.json; do
-	echo "== $cfg"
-	if [ -f build/guests/probe.img ]; then
-		build/lcm-tool show "$cfg"
-	else
-		# The guest images do not exist yet: show the structure only.
-		build/lcm-tool check --no-files "$cfg"
-	fi
-	echo
-done
+if [ -t 0 ]; then
+	echo "demo: the shell domain has the input; Ctrl-A three times switches domains; Ctrl-T x quits QEMU"
+	exec build/demo/run-qemu -echr 0x14
+fi
+
+# --- no terminal: type into the shell through a FIFO ------------------------------------
+limit=${DEMO_TIMEOUT:-240}
+log=build/demo/console.log
+fifo=build/demo/input
+rm -f "$fifo" "$log"
+mkfifo "$fifo"
+exec 3<>"$fifo"                 # read-write: opening never blocks
+: >"$log"
+# tee, not tr, on the way: tr would hold the prompt back in its buffer.
+(
+	timeout "$limit" build/demo/run-qemu -echr 0x14 <"$fifo" 2>&1 | tee "$log"
+	exit "${PIPESTATUS[0]}"
+) &
+qemu=$!
+deadline=$(( $(date +%s) + limit ))
+
+# wait_for REGEX: until a whole console line matches (false once QEMU ended
+# or the time is up).
+wait_for() {
+	until tr -d '\r' <"$log" | grep -qxE -- "$1"; do
+		if ! kill -0 "$qemu" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+			echo "demo: gave up waiting for a line matching: $1" >&2
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# type TEXT: a command line for the shell.
+type_line() {
+	printf '%s\n' "$1" >&3
+}
+
+status=0
+if wait_for '\[shell\] / # ' &&
+   type_line 'uname -a' && wait_for '\[shell\] Linux .*' &&
+   type_line 'cat /proc/cpuinfo | grep -c processor' && wait_for '\[shell\] 2'; then
+	type_line 'poweroff -f'
+	wait_for 'hyperlaunch: all [0-9]+ domains are off .*' || status=1
+else
+	status=1
+fi
+wait "$qemu" || status=$?
+exec 3>&-
+rm -f "$fifo"
+exit "$status"

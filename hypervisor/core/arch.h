@@ -11,6 +11,7 @@
 #include "core/types.h"
 
 struct cpu;
+struct domain;
 struct vcpu;
 struct stage2;                  /* a domain's guest-physical address space */
 
@@ -108,6 +109,18 @@ struct guest_dt {
  * bytes are not enough. Uses libfdt: boot CPU, before guests run only. */
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g);
 
+/* --- domains ----------------------------------------------------------------- */
+
+/* The architecture's part of a new domain (arm64: its virtual interrupt
+ * distributor and its virtual counter offset), in d->arch; -1 when out of
+ * memory. Boot CPU, during the launch. */
+int arch_domain_init(struct domain *d);
+void arch_domain_free(struct domain *d);
+
+/* The emulated UART of @d raised (@level) or lowered its interrupt output.
+ * Any CPU, any context (the console's input arrives on the tick). */
+void arch_guest_uart_irq(struct domain *d, bool level);
+
 /* --- vCPUs ------------------------------------------------------------------ */
 
 /* Allocate @v's register context; -1 when out of memory. */
@@ -117,8 +130,13 @@ void arch_vcpu_free(struct vcpu *v);
  * caches and MMU off, everything else reset. Only on @v's own CPU. */
 void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg);
 /* Run @v on this CPU until sched_must_leave() says so or it waits for an
- * interrupt (then sched_wfi() was called). Interrupts masked. */
+ * interrupt (then sched_block() or sched_wfi() was called). Interrupts
+ * masked. */
 void arch_vcpu_run(struct vcpu *v);
+/* Whether @v, loaded on this CPU, has an interrupt to take (pending for it,
+ * or in its virtual CPU interface): sched_block() asks, under @v's
+ * run-queue lock, before it lets @v sleep. */
+bool arch_vcpu_has_interrupt(struct vcpu *v);
 
 /* --- implemented by the core, called by the architecture ------------------- */
 

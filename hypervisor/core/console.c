@@ -6,19 +6,30 @@
  *
  * Domain consoles: each domain's output is collected in its own line buffer
  * and printed as one printk line "[name] text" when the line ends or the
- * buffer is full, so lines of different domains never mix. Control
- * characters other than tab are printed as '.': a guest must not be able
- * to move the cursor over, or fake, another domain's or the hypervisor's
- * lines. Input: the physical UART is polled on the boot CPU's tick (no
- * interrupt needed, nothing is lost: QEMU holds back input the UART has no
- * room for); Ctrl-A three times moves the input to the next running domain,
+ * buffer is full, so lines of different domains never mix. Terminal
+ * escape sequences are dropped and other control characters than tab are
+ * printed as '.': a guest must not be able to move the cursor over, or
+ * fake, another domain's or the hypervisor's lines. One exception keeps an interactive shell usable: the domain that
+ * has the input may leave a line unfinished (a prompt); when it has written
+ * nothing for PARTIAL_TICKS ticks and waits for an interrupt (every vCPU
+ * blocked: not a line cut short by preemption), what it has is printed
+ * without an end of line, and its next output continues that line. Whoever prints next ends
+ * the unfinished line first, and the domain then starts a fresh "[name]"
+ * line: lines still never mix.
+ *
+ * Input: the physical UART is polled on the boot CPU's tick (no interrupt
+ * needed, nothing is lost: QEMU holds back input the UART has no room
+ * for); Ctrl-A three times moves the input to the next running domain,
  * after the last one to the hypervisor (which has no commands yet and
- * drops what it gets), then to the first domain again.
+ * drops what it gets), then to the first domain again. A domain's emulated
+ * UART is told when its input arrives (vuart_input), after its console
+ * lock is released: its receive interrupt may rise.
  *
  * Lock order: a domain's console lock, then console_lock; console_lock is
  * a leaf. Both are taken with interrupts masked, so the tick may take them.
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include <fmt/fmt.h>
 
@@ -27,10 +38,13 @@
 #include "core/cpu.h"
 #include "core/domain.h"
 #include "core/spinlock.h"
+#include "core/vcpu.h"
+#include "core/vuart.h"
 #include "drivers/pl011.h"
 
 #define CTRL_A          0x01
 #define SWITCH_PRESSES  3
+#define PARTIAL_TICKS   2               /* quiet time before a prompt is shown */
 
 static struct spinlock console_lock;
 static int lock_holder = -1;            /* CPU id, or -1 */
@@ -48,29 +62,64 @@ static int this_cpu_id(void)
 	return c != NULL ? (int)c->id : 0;
 }
 
-static void console_write(const char *s, size_t n)
+/* The domain whose unfinished line the UART shows last, or NULL; under
+ * console_lock. */
+static struct domain *partial;
+
+/* Take console_lock with interrupts masked; false when this CPU already
+ * holds it: an exception taken while this CPU prints (a fault in printk
+ * itself) must still get its report out, without the lock it holds. */
+static bool uart_lock(unsigned long *flags)
 {
 	int me = this_cpu_id();
-	unsigned long flags = arch_irq_save();
-	/* An exception taken while this CPU prints (a fault in printk itself)
-	 * must still get its report out, without the lock it already holds. */
-	bool nested = __atomic_load_n(&lock_holder, __ATOMIC_RELAXED) == me;
 
-	if (!nested) {
-		spin_lock(&console_lock);
-		__atomic_store_n(&lock_holder, me, __ATOMIC_RELAXED);
+	*flags = arch_irq_save();
+	if (__atomic_load_n(&lock_holder, __ATOMIC_RELAXED) == me) {
+		return false;
 	}
+	spin_lock(&console_lock);
+	__atomic_store_n(&lock_holder, me, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void uart_unlock(bool locked, unsigned long flags)
+{
+	if (locked) {
+		__atomic_store_n(&lock_holder, -1, __ATOMIC_RELAXED);
+		spin_unlock(&console_lock);
+	}
+	arch_irq_restore(flags);
+}
+
+/* With console_lock held. */
+static void put(const char *s, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n') {
 			pl011_putc(uart, '\r');
 		}
 		pl011_putc(uart, s[i]);
 	}
-	if (!nested) {
-		__atomic_store_n(&lock_holder, -1, __ATOMIC_RELAXED);
-		spin_unlock(&console_lock);
+}
+
+/* With console_lock held: end the unfinished line of a domain, unless
+ * @d (which continues it) left it. */
+static void end_partial(const struct domain *d)
+{
+	if (partial != NULL && partial != d) {
+		put("\n", 1);
+		partial = NULL;
 	}
-	arch_irq_restore(flags);
+}
+
+static void console_write(const char *s, size_t n)
+{
+	unsigned long flags;
+	bool locked = uart_lock(&flags);
+
+	end_partial(NULL);
+	put(s, n);
+	uart_unlock(locked, flags);
 }
 
 static int vprintk(const char *fmt, va_list ap)
@@ -116,13 +165,67 @@ noreturn void panic(const char *fmt, ...)
 
 /* --- domain output ------------------------------------------------------------- */
 
-/* With @c->lock held. */
-static void emit_line(struct domain *d)
+/* With @d's console lock held: print what @d's line buffer holds, as a
+ * new "[name] " line or as the rest of @d's unfinished line; @end: the
+ * line ends here. */
+static void emit(struct domain *d, bool end)
 {
 	struct domain_console *c = &d->console;
+	unsigned long flags;
+	bool locked = uart_lock(&flags);
 
-	printk("[%s] %.*s\n", d->name, (int)c->len, c->line);
+	end_partial(d);
+	if (partial != d) {
+		put("[", 1);
+		put(d->name, strnlen(d->name, sizeof(d->name)));
+		put("] ", 2);
+	}
+	put(c->line, c->len);
+	if (end) {
+		put("\n", 1);
+	}
+	partial = end ? NULL : d;
+	uart_unlock(locked, flags);
 	c->len = 0;
+}
+
+static void emit_line(struct domain *d)
+{
+	emit(d, true);
+}
+
+/*
+ * Terminal escape sequences are dropped whole (ECMA-48 5.4: ESC, then for a
+ * control sequence '[', parameter and intermediate bytes 0x20-0x3f, a final
+ * byte 0x40-0x7e; other escapes are ESC and one byte): busybox's shell asks
+ * the terminal where its cursor is after each prompt (ESC [ 6 n), and the
+ * answer would be typed into the domain; colours and cursor moves would act
+ * on the shared console. With @c->lock held; true: @ch is part of one.
+ */
+static bool in_escape(struct domain_console *c, char ch)
+{
+	enum { ESC_NONE, ESC_START, ESC_CSI };
+
+	switch (c->escape) {
+	case ESC_START:
+		c->escape = ch == '[' ? ESC_CSI : ESC_NONE;
+		return true;
+	case ESC_CSI:
+		if (ch < 0x20 || ch > 0x7e) {
+			c->escape = ESC_NONE;           /* broken: the byte is text */
+			return false;
+		}
+		if (ch >= 0x40) {
+			c->escape = ESC_NONE;           /* the final byte */
+		}
+		return true;
+	default:
+		if (ch == 0x1b) {
+			c->escape = ESC_START;
+			return true;
+		}
+		return false;
+	}
 }
 
 void console_domain_write(struct domain *d, const char *s, size_t n)
@@ -134,6 +237,7 @@ void console_domain_write(struct domain *d, const char *s, size_t n)
 	/* Checked under the lock: domain_end() flushes after the state
 	 * changed, so nothing of a domain is printed after its end line. */
 	if (domain_state(d) == DOM_RUNNING) {
+		c->quiet_ticks = 0;
 		for (size_t i = 0; i < n; i++) {
 			char ch = s[i];
 			if (ch == '\n') {
@@ -142,6 +246,9 @@ void console_domain_write(struct domain *d, const char *s, size_t n)
 			}
 			if (ch == '\r') {
 				continue;       /* Linux ends lines with CR LF */
+			}
+			if (in_escape(c, ch)) {
+				continue;
 			}
 			if ((ch < ' ' && ch != '\t') || ch == 0x7f) {
 				ch = '.';
@@ -242,6 +349,7 @@ static void deliver(char ch)
 	}
 	spin_unlock(&c->lock);
 	arch_irq_restore(flags);
+	vuart_input(d);
 }
 
 static void input(char ch)
@@ -261,6 +369,25 @@ static void input(char ch)
 	deliver(ch);
 }
 
+/* The focused domain's unfinished line (a prompt), once it is quiet. */
+static void show_prompt(void)
+{
+	struct domain *d = focus >= 0 ? domain_get((unsigned)focus) : NULL;
+
+	if (d == NULL) {
+		return;
+	}
+	struct domain_console *c = &d->console;
+	unsigned long flags = arch_irq_save();
+	spin_lock(&c->lock);
+	if (c->len > 0 && ++c->quiet_ticks >= PARTIAL_TICKS && domain_state(d) == DOM_RUNNING &&
+	    vcpus_waiting(d)) {
+		emit(d, false);
+	}
+	spin_unlock(&c->lock);
+	arch_irq_restore(flags);
+}
+
 void console_poll(void)
 {
 	int ch;
@@ -268,6 +395,7 @@ void console_poll(void)
 	while ((ch = pl011_getc(uart)) >= 0) {
 		input((char)ch);
 	}
+	show_prompt();
 }
 
 /*

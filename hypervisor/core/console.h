@@ -20,6 +20,8 @@ struct domain;
 struct domain_console {
 	struct spinlock lock;           /* taken before console_lock */
 	unsigned len;
+	unsigned quiet_ticks;           /* ticks since the domain last wrote */
+	uint8_t escape;                 /* where in a terminal escape sequence */
 	char line[CONSOLE_LINE_MAX];
 	unsigned in_head, in_tail;      /* ring: in_head == in_tail is empty */
 	char in[CONSOLE_INPUT_MAX];
@@ -40,7 +42,8 @@ bool console_domain_has_input(struct domain *d);
 /* Give input to @d (NULL: the hypervisor) and say so: the launch, before
  * it starts the domains. */
 void console_input_start(struct domain *d);
-/* Read what the physical UART received (called on the boot CPU's tick). */
+/* Read what the physical UART received, and show the focused domain's
+ * prompt (called on the boot CPU's tick). */
 void console_poll(void);
 
 #endif /* HV_CONSOLE_H */

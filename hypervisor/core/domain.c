@@ -42,6 +42,10 @@ struct domain *domain_create(const char *name, uint32_t domid)
 		return NULL;
 	}
 	struct domain *d = pa_ptr(p);
+	if (arch_domain_init(d) != 0) {
+		mm_free(p, sizeof(struct domain));
+		return NULL;
+	}
 	d->index = nr_domains;
 	d->domid = domid;
 	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));   /* zeroed page */
@@ -71,6 +75,7 @@ void domain_release(struct domain *d)
 		}
 	}
 	d->nr_mem = 0;
+	arch_domain_free(d);
 }
 
 unsigned domain_count(void)
@@ -185,8 +190,9 @@ bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n)
 	return true;
 }
 
-/* The emulated devices of every domain: one PL011 for now (the virtual
- * GIC joins later). */
+/* The core's emulated device of every domain: the PL011. The interrupt
+ * controller is the architecture's (arch/arm64/vgic_mmio.c), which sees a
+ * guest's access first. */
 static bool in_uart(ipaddr_t ipa, uint64_t *offset)
 {
 	uint64_t uart = ipa_addr(arch_guest_uart_base());

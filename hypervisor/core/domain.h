@@ -12,6 +12,7 @@
 
 struct vcpu;
 struct stage2;
+struct arch_domain;
 
 #define DOMAIN_NAME_MAX 32
 #define DOMAIN_MAX_MEM  16              /* pieces of guest RAM */
@@ -53,6 +54,7 @@ struct domain {
 
 	struct vuart vuart;
 	struct domain_console console;
+	struct arch_domain *arch;       /* arm64: virtual GIC distributor, counter offset */
 };
 
 /* An empty domain (DOM_NEW) with the next index; NULL when none is left. */

@@ -288,11 +288,17 @@ void launch_start(void)
 		break;
 	}
 	/* Every domain is built before the first starts: a domain's build
-	 * time never includes another's run time. Input goes to the first. */
+	 * time never includes another's run time. Input goes to the first
+	 * domain with the console function, else to the first. */
 	struct domain *first = NULL;
-	for (unsigned i = 0; i < domain_count() && first == NULL; i++) {
-		if (domain_get(i)->nr_vcpus > 0) {
-			first = domain_get(i);
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->nr_vcpus == 0) {
+			continue;
+		}
+		if (first == NULL || ((d->functions & LCM_FUNCTION_CONSOLE) &&
+				      !(first->functions & LCM_FUNCTION_CONSOLE))) {
+			first = d;
 		}
 	}
 	if (first != NULL) {

@@ -4,18 +4,24 @@
  * it yields, is preempted or goes off, and puts it back at the end: round
  * robin. The tick ends a slice when someone else waits, so a vCPU that
  * spins forever only ever delays the others by a slice. A vCPU waiting for
- * an interrupt (WFI) gives its turn away; if it is alone, the CPU sleeps
- * until the next physical interrupt instead of spinning through it. A CPU
- * with nothing to run sleeps in arch_wait_for_irq(): woken by its tick or
- * by a kick from the CPU that queued work for it.
+ * an interrupt (WFI) blocks: it leaves the queue until an interrupt is
+ * pending for it (sched_wake: the virtual GIC, its virtual timer's
+ * deadline), so idle vCPUs cost nothing. A vCPU that cannot take
+ * interrupts (its virtual CPU interface is off: a bare-metal guest that
+ * polls) only gives its turn away; if it is alone, the CPU sleeps until
+ * the next physical interrupt instead of spinning through it. A CPU with
+ * nothing to run sleeps in arch_wait_for_irq(): woken by its tick, a timer
+ * deadline of a blocked vCPU, or a kick from the CPU that queued work for
+ * it.
  *
  * vCPUs never migrate: placement is round-robin over the CPUs at creation,
  * which spreads domains evenly and keeps each vCPU's registers on one CPU.
  *
- * Lock order: each run-queue lock is a leaf. It is never taken in interrupt
- * context (the tick only reads @queued), so it is taken with interrupts in
- * any state. @current, @need_resched, @wfi and @slice_start belong to the
- * queue's own CPU and are only touched by it.
+ * Lock order: each run-queue lock is a leaf. It is taken in interrupt
+ * context too (sched_wake from the timer and the console's input), so it is
+ * always held with interrupts masked (vcpu_lock saves and restores them).
+ * @current, @need_resched, @wfi and @slice_start belong to the queue's own
+ * CPU and are only touched by it.
  */
 #include "core/arch.h"
 #include "core/cpu.h"
@@ -52,13 +58,16 @@ void sched_place(struct vcpu *v)
 
 struct vcpu_locked vcpu_lock(struct vcpu *v)
 {
+	unsigned long flags = arch_irq_save();
+
 	spin_lock(&rqs[v->cpu].lock);
-	return (struct vcpu_locked){ v };
+	return (struct vcpu_locked){ v, flags };
 }
 
 void vcpu_unlock(struct vcpu_locked l)
 {
 	spin_unlock(&rqs[l.v->cpu].lock);
+	arch_irq_restore(l.flags);
 }
 
 /* With the queue's lock held. */
@@ -79,7 +88,7 @@ void sched_enqueue(struct vcpu_locked l)
 {
 	struct vcpu *v = l.v;
 
-	if (v->power == VCPU_ON && !v->on_rq && !v->running) {
+	if (v->power == VCPU_ON && !v->on_rq && !v->running && !v->blocked) {
 		append(&rqs[v->cpu], v);
 	}
 }
@@ -91,11 +100,40 @@ void sched_kick(struct vcpu *v)
 	}
 }
 
+bool sched_block(struct vcpu *v)
+{
+	struct vcpu_locked l = vcpu_lock(v);
+	/* Asked under the lock: an interrupt made pending before a
+	 * sched_wake() that finds @v not yet blocked is seen here. */
+	bool block = !arch_vcpu_has_interrupt(v);
+
+	v->blocked = block;
+	vcpu_unlock(l);
+	return block;
+}
+
+void sched_wake(struct vcpu *v)
+{
+	struct vcpu_locked l = vcpu_lock(v);
+	bool look = v->running;
+
+	if (v->blocked) {
+		v->blocked = false;
+		sched_enqueue(l);       /* or put_back() queues it, if still running */
+		look = true;
+	}
+	vcpu_unlock(l);
+	if (look) {
+		sched_kick(v);
+	}
+}
+
 /* The first powered-on vCPU of the queue, now running; vCPUs that went off
  * while queued are dropped on the way. */
 static struct vcpu *pick(struct runqueue *rq, bool *boot, ipaddr_t *entry, uint64_t *arg)
 {
 	struct vcpu *v;
+	unsigned long flags = arch_irq_save();
 
 	spin_lock(&rq->lock);
 	while ((v = rq->head) != NULL) {
@@ -118,6 +156,7 @@ static struct vcpu *pick(struct runqueue *rq, bool *boot, ipaddr_t *entry, uint6
 		v->boot_pending = false;
 	}
 	spin_unlock(&rq->lock);
+	arch_irq_restore(flags);
 	return v;
 }
 
@@ -125,13 +164,16 @@ static struct vcpu *pick(struct runqueue *rq, bool *boot, ipaddr_t *entry, uint6
  * whether it is the only vCPU waiting. */
 static bool put_back(struct runqueue *rq, struct vcpu *v)
 {
+	unsigned long flags = arch_irq_save();
+
 	spin_lock(&rq->lock);
 	v->running = false;
-	if (v->power == VCPU_ON && !v->on_rq) {
+	if (v->power == VCPU_ON && !v->on_rq && !v->blocked) {
 		append(rq, v);
 	}
 	bool alone = rq->head == v && rq->tail == v;
 	spin_unlock(&rq->lock);
+	arch_irq_restore(flags);
 	return alone;
 }
 

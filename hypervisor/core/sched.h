@@ -25,9 +25,18 @@ void sched_kick(struct vcpu *v);
 /* For the architecture's run loop, after each exit of @v: true when @v must
  * give its CPU back (it is off, or its slice is over and others wait). */
 bool sched_must_leave(struct vcpu *v);
-/* @v waits for an interrupt (WFI): let others run, or sleep until the next
- * physical interrupt if nobody else is waiting. */
+/* @v waits for an interrupt (WFI) but cannot take any (its virtual
+ * interrupt controller is off: a guest that polls): let others run, or
+ * sleep until the next physical interrupt if nobody else is waiting. */
 void sched_wfi(struct vcpu *v);
+/* @v waits for an interrupt (WFI) it can take: unless
+ * arch_vcpu_has_interrupt() says one is already there (false: run on), it
+ * leaves the run queue until sched_wake(). Its own CPU, in its run loop. */
+bool sched_block(struct vcpu *v);
+/* An interrupt became pending for @v: a blocked @v is queued again, and
+ * its CPU, if another, is kicked so that it sees the interrupt now (it
+ * leaves its guest or its idle wait). Any CPU, any context. */
+void sched_wake(struct vcpu *v);
 
 /* Called on every tick of this CPU. */
 void sched_tick(void);

@@ -61,6 +61,7 @@ enum vcpu_on_result vcpu_on(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 		v->boot_entry = entry;
 		v->boot_arg = arg;
 		v->boot_pending = true;
+		v->blocked = false;
 		__atomic_store_n(&v->power, VCPU_ON, __ATOMIC_RELEASE);
 		sched_enqueue(l);
 		r = VCPU_ON_DONE;
@@ -102,4 +103,16 @@ enum vcpu_affinity vcpu_affinity(struct vcpu *v)
 	}
 	vcpu_unlock(l);
 	return a;
+}
+
+bool vcpus_waiting(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		if (__atomic_load_n(&v->power, __ATOMIC_RELAXED) == VCPU_ON &&
+		    !__atomic_load_n(&v->blocked, __ATOMIC_RELAXED)) {
+			return false;
+		}
+	}
+	return true;
 }

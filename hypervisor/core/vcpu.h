@@ -34,11 +34,15 @@ struct vcpu {
 	uint64_t boot_arg;
 	bool on_rq;                     /* queued on its CPU */
 	bool running;                   /* its CPU is in arch_vcpu_run() for it */
+	bool blocked;                   /* waits for an interrupt, off the queue */
 	struct vcpu *rq_next;
 };
 
+/* The witness of a held run-queue lock, with the interrupt mask it saved:
+ * the lock is also taken in interrupt context (sched_wake). */
 struct vcpu_locked {
 	struct vcpu *v;
+	unsigned long flags;
 };
 
 /* Create the @n vCPUs of @d, placed on the physical CPUs; -1 on no memory. */
@@ -53,5 +57,8 @@ enum vcpu_on_result vcpu_on(struct vcpu *v, ipaddr_t entry, uint64_t arg);
  * domain powers the domain off. */
 void vcpu_off_self(struct vcpu *v);
 enum vcpu_affinity vcpu_affinity(struct vcpu *v);
+/* Whether every vCPU of @d is off or blocked waiting for an interrupt (a
+ * shell at its prompt waits for input). A snapshot, read without locks. */
+bool vcpus_waiting(struct domain *d);
 
 #endif /* HV_VCPU_H */

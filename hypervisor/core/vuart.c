@@ -9,17 +9,32 @@
  * divides by IBRD/FBRD when CR.UARTEN reads 1). Offsets not in the table
  * read as zero and ignore writes, as reserved PL011 registers do.
  *
- * Called from a vCPU's trap; the stored registers belong to the domain and
- * are only written by its vCPUs, which Linux serialises with its port lock.
+ * Interrupts (TRM 3.4): the receive and receive-timeout interrupts are
+ * raised while input waits (the receive FIFO is never below its trigger
+ * level for long here: the guest drains it in one go), the transmit
+ * interrupt always (the transmitter is always empty); IMSC masks them, MIS
+ * shows what is left, and the line (UARTINTR) is high while MIS is not 0.
+ * Nothing latches, so ICR has nothing to clear: reading DR until FR.RXFE is
+ * what lowers the receive interrupts, as Linux's amba-pl011 driver does.
+ * After every access, and when input arrives, the line's level is given to
+ * the architecture's interrupt controller if it changed.
+ *
+ * Lock order: the UART's lock, then the domain's console lock (DR reads and
+ * writes), and the interrupt controller's locks (arch_guest_uart_irq). The
+ * lock orders a guest's register accesses against input arriving on the
+ * tick, so the level given last is the level now. Taken with interrupts
+ * masked.
  */
+#include "core/arch.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/vuart.h"
 
 #define FR_RXFE   (1u << 4)
 #define FR_TXFE   (1u << 7)
-#define INT_RX    (1u << 4)             /* RIS/MIS/IMSC/ICR bit */
+#define INT_RX    (1u << 4)             /* RIS/MIS/IMSC/ICR bits */
 #define INT_TX    (1u << 5)
+#define INT_RT    (1u << 6)
 
 enum vuart_kind {
 	VU_DATA,                        /* DR: read pops input, write prints */
@@ -38,9 +53,9 @@ struct vuart_reg {
 	uint32_t value;                 /* VU_STORE: writable bits; VU_ID: the byte */
 };
 
-/* struct vuart as an array, for VU_STORE's field index. */
+/* struct vuart_regs as an array, for VU_STORE's field index. */
 enum { F_ILPR, F_IBRD, F_FBRD, F_LCRH, F_CR, F_IFLS, F_IMSC, F_DMACR };
-static_assert(sizeof(struct vuart) == 8 * sizeof(uint32_t), "vuart fields");
+static_assert(sizeof(struct vuart_regs) == 8 * sizeof(uint32_t), "vuart fields");
 
 static const struct vuart_reg regs[] = {
 	{ 0x000, VU_DATA,  0, 0 },                      /* UARTDR */
@@ -67,18 +82,29 @@ static const struct vuart_reg regs[] = {
 void vuart_init(struct vuart *u)
 {
 	/* Reset values (TRM 3.2): transmit and receive enabled, FIFO level
-	 * half way. */
-	*u = (struct vuart){ .cr = 0x300, .ifls = 0x12 };
+	 * half way, every interrupt masked. */
+	*u = (struct vuart){ .r = { .cr = 0x300, .ifls = 0x12 } };
 }
 
 static uint32_t *field(struct vuart *u, unsigned f)
 {
-	return &((uint32_t *)u)[f];
+	return &((uint32_t *)&u->r)[f];
 }
 
 static uint32_t raw_status(struct domain *d)
 {
-	return INT_TX | (console_domain_has_input(d) ? INT_RX : 0);
+	return INT_TX | (console_domain_has_input(d) ? INT_RX | INT_RT : 0);
+}
+
+/* With the UART's lock held. */
+static void update_irq(struct domain *d)
+{
+	bool level = (raw_status(d) & d->vuart.r.imsc) != 0;
+
+	if (level != d->vuart.irq) {
+		d->vuart.irq = level;
+		arch_guest_uart_irq(d, level);
+	}
 }
 
 static uint32_t reg_read(struct domain *d, const struct vuart_reg *r)
@@ -95,7 +121,7 @@ static uint32_t reg_read(struct domain *d, const struct vuart_reg *r)
 	case VU_RIS:
 		return raw_status(d);
 	case VU_MIS:
-		return raw_status(d) & d->vuart.imsc;
+		return raw_status(d) & d->vuart.r.imsc;
 	case VU_ZERO:
 		return 0;
 	case VU_ID:
@@ -130,7 +156,12 @@ void vuart_access(struct domain *d, uint64_t offset, unsigned size, bool write, 
 	 * or writes the low bytes (Linux uses 8-bit and 32-bit accesses). */
 	uint64_t reg = offset & ~3ull;
 	unsigned shift = (unsigned)(offset & 3) * 8;
+	unsigned long flags = arch_irq_save();
 
+	if (!write) {
+		*val = 0;
+	}
+	spin_lock(&d->vuart.lock);
 	for (size_t i = 0; i < ARRAY_SIZE(regs); i++) {
 		if (regs[i].offset != reg) {
 			continue;
@@ -141,9 +172,19 @@ void vuart_access(struct domain *d, uint64_t offset, unsigned size, bool write, 
 			uint64_t v = reg_read(d, &regs[i]) >> shift;
 			*val = size >= 4 ? v : v & ((1ull << (size * 8)) - 1);
 		}
-		return;
+		break;
 	}
-	if (!write) {
-		*val = 0;
-	}
+	update_irq(d);
+	spin_unlock(&d->vuart.lock);
+	arch_irq_restore(flags);
+}
+
+void vuart_input(struct domain *d)
+{
+	unsigned long flags = arch_irq_save();
+
+	spin_lock(&d->vuart.lock);
+	update_irq(d);
+	spin_unlock(&d->vuart.lock);
+	arch_irq_restore(flags);
 }

@@ -67,6 +67,16 @@ expect_count() {
 	fi
 }
 
+# expect_count_re LOG REGEX N: exactly N whole console lines match REGEX.
+expect_count_re() {
+	local n
+	n=$(grep -cxE -- "$2" "$1")
+	if [ "$n" != "$3" ]; then
+		echo "COUNT in $1: $n lines matching ^$2\$, expected $3"
+		failures=$((failures + 1))
+	fi
+}
+
 # expect_re LOG REGEX: one whole console line matches REGEX (for the parts
 # of a line that change from build to build: build times, guest PCs).
 expect_re() {
@@ -178,6 +188,47 @@ guest_asm() {
 	shift
 	aarch64-linux-gnu-gcc -c "$@" tests/hv/test-guest.S -o "$out.o" &&
 		aarch64-linux-gnu-objcopy -O binary "$out.o" "$out"
+}
+
+# guest_c OUT SRC: build the C test guest SRC (tests/hv/*.c) into the Image
+# OUT, with the bare-metal guest runtime (guests/lib), as guests/build.mk
+# builds the guests of guests/ (the object through the top Makefile's rule,
+# so the flags are the same).
+guest_c() {
+	local out=$1 src=$2 obj=build/arm64/${2%.c}.o
+	make -s "$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/start.o \
+		build/arm64/lib/fmt/fmt.o build/arm64/lib/libc/string.o \
+		build/arm64/lib/libc/stack_chk.o || return 1
+	aarch64-linux-gnu-ld -T hypervisor/arch/arm64/hyperlaunch.ld -static -pie \
+		--no-dynamic-linker -z notext --no-warn-rwx-segments --gc-sections -o "$out.elf" \
+		"$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/start.o \
+		build/arm64/lib/fmt/fmt.o build/arm64/lib/libc/string.o \
+		build/arm64/lib/libc/stack_chk.o build/deps/libfdt-dev/usr/lib/aarch64-linux-gnu/libfdt.a &&
+		aarch64-linux-gnu-objcopy -O binary "$out.elf" "$out"
+}
+
+# linux_parts [INIT...]: Debian's arm64 kernel (build/deps/linux/Image) and
+# busybox, and an initramfs build/guests/linux/NAME.cpio.gz for each init
+# file named (guests/linux/init-ready -> ready.cpio.gz, tests/hv/linux-init-X
+# -> X.cpio.gz); quick when they are there already.
+linux_parts() {
+	local init name
+	if ! scripts/fetch-real-parts.sh linux busybox >"$WORK/fetch.log" 2>&1; then
+		echo "FAIL: scripts/fetch-real-parts.sh linux busybox"
+		cat "$WORK/fetch.log"
+		exit 1
+	fi
+	for init in "$@"; do
+		name=$(basename "$init")
+		name=${name#init-}
+		name=${name#linux-init-}
+		if ! guests/linux/mkinitramfs.sh "build/guests/linux/$name.cpio.gz" --init "$init" \
+			>"$WORK/initramfs.log" 2>&1; then
+			echo "FAIL: guests/linux/mkinitramfs.sh for $init"
+			cat "$WORK/initramfs.log"
+			exit 1
+		fi
+	done
 }
 
 # The build line of a domain; its time varies.

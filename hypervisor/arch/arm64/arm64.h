@@ -13,6 +13,14 @@ struct stage2;
 /* The console before (or without) a DTB that names one: QEMU virt's PL011. */
 #define QEMU_UART 0x09000000ull
 
+/* The machine every domain sees (QEMU virt's addresses, guest_boot.c): RAM,
+ * the GICv3 distributor and redistributors (vgic_mmio.c), the PL011. */
+#define GUEST_RAM_BASE    0x40000000ull
+#define GUEST_GICD        0x08000000ull
+#define GUEST_GICR        0x080a0000ull
+#define GUEST_GICR_STRIDE 0x20000ull    /* RD + SGI frame per vCPU */
+#define GUEST_UART        0x09000000ull
+
 /* Linker script symbols. */
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 
@@ -72,6 +80,7 @@ void gic_send_sgi(uint64_t mpidr, unsigned intid);
 
 /* timer.c */
 void timer_interrupt(void);
+void timer_reprogram(void);     /* after the vtimer deadlines changed */
 
 /* psci.c */
 void psci_set_conduit(enum fw_conduit c);

@@ -9,6 +9,7 @@
 #include "core/console.h"
 #include "core/cpu.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 #define INTID_SPURIOUS 1020     /* 1020-1023: no interrupt to acknowledge */
 
@@ -78,7 +79,13 @@ void irq_handle(void)
 	if (intid == plat->tick_irq) {
 		timer_interrupt();
 	} else if (intid == SGI_KICK) {
-		/* Only to leave the guest or the idle wait: the scheduler looks. */
+		/* Only to leave the guest or the idle wait: the scheduler looks,
+		 * and the vCPU's run loop places new virtual interrupts. */
+	} else if (intid == INTID_VTIMER) {
+		vtimer_interrupt();
+	} else if (intid == INTID_MAINT) {
+		/* Only to leave the guest: the run loop's vgic_sync and
+		 * vgic_flush end the condition (ended LRs, underflow). */
 	} else {
 		printk("irq: unexpected INTID %u on cpu%u\n", intid, arch_this_cpu()->id);
 	}

@@ -4,13 +4,16 @@
  * redistributor and CPU interface. Everything is Group 1 non-secure: QEMU
  * virt runs the GIC with security disabled (GICD_CTLR.DS = 1), where Group 0
  * would arrive as FIQ (arm64-el2.md §3.2). The hypervisor uses its timer's
- * PPI and one SGI (a CPU kicks another to look at its run queue); SPIs stay
- * disabled until devices are assigned.
+ * PPI, one SGI (a CPU kicks another to look at its run queue), the GIC
+ * maintenance interrupt (PPI 9, INTID 25: list registers of a vCPU need
+ * attention) and the EL1 virtual timer's PPI (INTID 27, injected into the
+ * loaded vCPU by vtimer.c); SPIs stay disabled until devices are assigned.
  */
 #include "arm64.h"
 #include "core/console.h"
 #include "core/cpu.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 #define GICD_CTLR        0x0000
 #define GICD_TYPER       0x0004
@@ -113,7 +116,7 @@ void gic_cpu_init(unsigned cpu)
 	for (unsigned i = 0; i < 32; i += 4) {
 		wr32(r + GICR_IPRIORITYR + i, PRIO_DEFAULT * 0x01010101u);
 	}
-	wr32(r + GICR_ISENABLER0, 1u << SGI_KICK);
+	wr32(r + GICR_ISENABLER0, 1u << SGI_KICK | 1u << INTID_MAINT | 1u << INTID_VTIMER);
 
 	/* System-register interface at EL2 (SRE, no FIQ/IRQ bypass, and
 	 * Enable: EL1 may use ICC_SRE_EL1 later), then unmask all priorities

@@ -3,8 +3,8 @@
  * protocol (Documentation/arm64/booting.rst): the Image header of its kernel
  * and the device tree the hypervisor writes for it. The virtual platform
  * follows QEMU virt's addresses, so the same guest boots on bare QEMU:
- * RAM at 0x40000000, a PL011 at 0x09000000 (emulated, core/vuart.c), a
- * GICv3 at 0x08000000/0x080A0000 (described now; emulated in a later step),
+ * RAM at 0x40000000, a PL011 at 0x09000000 (emulated, core/vuart.c) on SPI
+ * 1, a GICv3 at 0x08000000/0x080A0000 (emulated, vgic.c, vgic_mmio.c),
  * the architected timer's PPIs, PSCI over HVC, and one cpu node per vCPU
  * whose reg is the vCPU index (the MPIDR affinity vcpu.c gives it).
  *
@@ -19,12 +19,7 @@
 
 #include "arm64.h"
 
-#define GUEST_RAM_BASE   0x40000000ull
-#define GUEST_GICD       0x08000000ull
 #define GUEST_GICD_SIZE  0x10000ull
-#define GUEST_GICR       0x080a0000ull
-#define GUEST_GICR_STRIDE 0x20000ull    /* RD + SGI frame per vCPU */
-#define GUEST_UART       0x09000000ull
 #define GUEST_UART_SIZE  0x1000ull
 #define GUEST_UART_SPI   1              /* INTID 33 */
 #define UART_CLOCK_HZ    24000000u

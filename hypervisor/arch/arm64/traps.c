@@ -1,9 +1,10 @@
 /*
  * What a guest's exit to EL2 means, by ESR_EL2.EC (Arm ARM D17.2.37,
- * arm64-el2.md §2.6): WFI/WFE give the CPU away, HVC is PSCI or a
- * Hyperlaunch hypercall, SMC is PSCI only, a trapped system register is
- * emulated from a table or refused, a data abort outside RAM is an access to
- * an emulated device or a fault. Whatever the hypervisor cannot make sense
+ * arm64-el2.md §2.6): WFI waits for an interrupt and WFE gives the CPU
+ * away, HVC is PSCI or a Hyperlaunch hypercall, SMC is PSCI only, a trapped
+ * system register is emulated from a table (ICC_SGI1R_EL1 sends an SGI) or
+ * refused, a data abort outside RAM is an access to an emulated device
+ * (the virtual GIC, the PL011) or a fault. Whatever the hypervisor cannot make sense
  * of stops the domain that did it, with one line naming the fault, the
  * address and the PC; it never stops the hypervisor.
  */
@@ -16,6 +17,7 @@
 #include "core/hypercall.h"
 #include "core/vcpu.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 #define SMCCC_NOT_SUPPORTED ((uint64_t)-1)
 
@@ -35,29 +37,37 @@
 #define SYSREG_RT(iss)  (((iss) >> 5) & 31)
 #define SYSREG_READ(iss) ((iss) & 1)
 
+enum sysreg_kind {
+	SR_RAZ_WI,                      /* reads as zero, writes ignored */
+	SR_SGI1R,                       /* writes send an SGI (vgic.c) */
+};
+
 /*
- * System registers that trap and are emulated as read-as-zero, write-ignored.
- * Every other trapped register stops the domain.
+ * System registers that trap and are emulated. Every other trapped
+ * register stops the domain.
  */
 static const struct {
 	uint32_t enc;
-	const char *why;
-} sysreg_raz_wi[] = {
+	uint8_t kind;                   /* enum sysreg_kind */
+	const char *name;
+} sysregs[] = {
 	/* The PMU is not shared between domains (MDCR_EL2.TPM): reading
 	 * PMCR_EL0.N as 0 says there are no counters; Linux writes these two
 	 * at boot whatever the device tree says. */
-	{ SYSREG(3, 3, 9, 12, 0), "PMCR_EL0" },
-	{ SYSREG(3, 3, 9, 14, 0), "PMUSERENR_EL0" },
-	/* The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0);
-	 * guests use the virtual one. */
-	{ SYSREG(3, 3, 14, 2, 0), "CNTP_TVAL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 1), "CNTP_CTL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 2), "CNTP_CVAL_EL0" },
-	/* SGIs trap with HCR_EL2.IMO; they are delivered once the virtual
-	 * interrupt controller exists (a later step). */
-	{ SYSREG(3, 0, 12, 11, 5), "ICC_SGI1R_EL1" },
-	{ SYSREG(3, 0, 12, 11, 6), "ICC_ASGI1R_EL1" },
-	{ SYSREG(3, 0, 12, 11, 7), "ICC_SGI0R_EL1" },
+	{ SYSREG(3, 3, 9, 12, 0), SR_RAZ_WI, "PMCR_EL0" },
+	{ SYSREG(3, 3, 9, 14, 0), SR_RAZ_WI, "PMUSERENR_EL0" },
+	/* The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0):
+	 * a guest finds it dead rather than faulting; Linux at EL1 uses the
+	 * virtual one (vtimer.c). */
+	{ SYSREG(3, 3, 14, 2, 0), SR_RAZ_WI, "CNTP_TVAL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 1), SR_RAZ_WI, "CNTP_CTL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 2), SR_RAZ_WI, "CNTP_CVAL_EL0" },
+	/* SGI generation traps with HCR_EL2.IMO (IHI 0069, ICC_SGI1R_EL1). Only
+	 * Group 1 SGIs exist in a domain (one security state, everything
+	 * Group 1): the Group 0 and alias forms are ignored. */
+	{ SYSREG(3, 0, 12, 11, 5), SR_SGI1R, "ICC_SGI1R_EL1" },
+	{ SYSREG(3, 0, 12, 11, 6), SR_RAZ_WI, "ICC_ASGI1R_EL1" },
+	{ SYSREG(3, 0, 12, 11, 7), SR_RAZ_WI, "ICC_SGI0R_EL1" },
 };
 
 static void stop(struct vcpu *v, const struct arch_regs *r, const char *fmt, ...)
@@ -132,14 +142,19 @@ static enum trap_result trap_sysreg(struct vcpu *v, struct arch_regs *r)
 	uint32_t enc = iss & SYSREG_MASK;
 	unsigned rt = SYSREG_RT(iss);
 
-	for (size_t i = 0; i < ARRAY_SIZE(sysreg_raz_wi); i++) {
-		if (sysreg_raz_wi[i].enc == enc) {
-			if (SYSREG_READ(iss) && rt != 31) {
-				r->x[rt] = 0;
-			}
-			r->elr += 4;
-			return TRAP_CONTINUE;
+	for (size_t i = 0; i < ARRAY_SIZE(sysregs); i++) {
+		if (sysregs[i].enc != enc) {
+			continue;
 		}
+		if (SYSREG_READ(iss)) {
+			if (rt != 31) {
+				r->x[rt] = 0;   /* the SGI registers are write-only */
+			}
+		} else if (sysregs[i].kind == SR_SGI1R) {
+			vgic_sgi(v, rt != 31 ? r->x[rt] : 0);
+		}
+		r->elr += 4;
+		return TRAP_CONTINUE;
 	}
 	stop(v, r, "system register %s S%u_%u_C%u_C%u_%u (not emulated)",
 	     SYSREG_READ(iss) ? "read" : "write", (iss >> 20) & 3, (iss >> 14) & 7,
@@ -176,7 +191,7 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	 * emulated without decoding the instruction; device drivers use
 	 * single loads and stores. */
 	if (!DABT_ISV(iss)) {
-		bool device = domain_is_device(v->dom, ipa_init(ipa));
+		bool device = domain_is_device(v->dom, ipa_init(ipa)) || vgic_is_mmio(v->dom, ipa);
 		stop(v, r, "data abort at IPA 0x%llx (%s, %s)", (unsigned long long)ipa, dir,
 		     device ? "an access to a device that cannot be emulated" : "no RAM or device");
 		return TRAP_CONTINUE;
@@ -186,7 +201,10 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 	uint64_t val = write && rt != 31 ? r->x[rt] & mask : 0;
 
-	if (!domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
+	/* The interrupt controller is the architecture's; the rest of the
+	 * devices are the core's. */
+	if (!vgic_mmio(v, ipa, size, write, &val) &&
+	    !domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
 		stop(v, r, "data abort at IPA 0x%llx (%s, no RAM or device)",
 		     (unsigned long long)ipa, dir);
 		return TRAP_CONTINUE;

@@ -1,13 +1,20 @@
 /*
  * arm64 vCPUs: the register context of a vCPU, its reset state (Linux
  * booting.rst: EL1h, DAIF masked, MMU and caches off, x0 = the device
- * tree), the switch of the EL1 and FP/SIMD state when a CPU changes vCPU
- * (arm64-el2.md §2.9), and the run loop: enter the guest, handle its exit,
- * until the scheduler wants the CPU back. The general registers cross every
- * exit (guest_entry.S); the EL1 system registers and FP/SIMD registers
- * stay in the CPU across exits and are saved only when the vCPU leaves
- * the CPU, since the hypervisor touches neither (-mgeneral-regs-only, and
- * libfdt only runs before guests do).
+ * tree), the switch of the EL1, FP/SIMD, virtual timer and virtual CPU
+ * interface state when a CPU changes vCPU (arm64-el2.md §2.9), and the run
+ * loop: present pending virtual interrupts (vgic_flush), enter the guest,
+ * note which interrupts it ended (vgic_sync), handle its exit, until the
+ * scheduler wants the CPU back or the vCPU waits for an interrupt. The
+ * general registers cross every exit (guest_entry.S); the EL1 system
+ * registers and FP/SIMD registers stay in the CPU across exits and are
+ * saved only when the vCPU leaves the CPU, since the hypervisor touches
+ * neither (-mgeneral-regs-only, and libfdt only runs before guests do).
+ *
+ * WFI: a vCPU whose virtual CPU interface is on (ICH_VMCR_EL2.VENG1, what
+ * Linux sets) blocks until an interrupt is pending for it (sched_block; a
+ * timer deadline counts, vtimer.c); one that cannot take interrupts (a
+ * bare-metal guest that polls) only gives its turn away (sched_wfi).
  */
 #include <string.h>
 
@@ -17,7 +24,9 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
+#include "core/cpu.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 struct fpsimd_state {
 	uint64_t v[64];                 /* V0-V31, two words each */
@@ -29,7 +38,7 @@ static_assert(offsetof(struct fpsimd_state, fpsr) == 512, "guest_entry.S layout"
 struct el1_state {
 	uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
 	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr, spsr;
-	uint64_t esr, far, afsr0, afsr1, par, csselr, cntkctl, mdscr, cntv_ctl, cntv_cval;
+	uint64_t esr, far, afsr0, afsr1, par, csselr, cntkctl, mdscr;
 };
 
 struct arch_vcpu {
@@ -37,7 +46,29 @@ struct arch_vcpu {
 	struct el1_state el1;
 	uint64_t vmpidr;
 	struct fpsimd_state fp __attribute__((aligned(16)));
+	/* Kept across a reset (other CPUs reach them under the vgic lock;
+	 * vgic_vcpu_reset and vtimer_reset reset them). */
+	struct vgic_cpu vgic;
+	struct vtimer vtimer;
 };
+
+/* The vCPU whose state is in each CPU's registers. */
+static struct vcpu *loaded[HV_MAX_CPUS];
+
+struct vgic_cpu *vgic_cpu_of(const struct vcpu *v)
+{
+	return &v->arch->vgic;
+}
+
+struct vtimer *vtimer_of(const struct vcpu *v)
+{
+	return &v->arch->vtimer;
+}
+
+struct vcpu *vcpu_loaded(void)
+{
+	return loaded[arch_this_cpu()->id];
+}
 
 void virt_cpu_init(void)
 {
@@ -49,12 +80,12 @@ void virt_cpu_init(void)
 	write_sysreg(vtcr_el2, VTCR_BASE | (parange << VTCR_PS_SHIFT));
 	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TPM);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
-	/* One virtual counter for every domain, equal to the physical one:
-	 * booting.rst wants CNTVOFF the same on all CPUs of a guest. */
+	/* Each domain's offset is loaded with its vCPUs (vtimer.c). */
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, HCR_GUEST);
 	isb();
+	vgic_cpu_setup();
 }
 
 int arch_vcpu_init(struct vcpu *v)
@@ -65,6 +96,7 @@ int arch_vcpu_init(struct vcpu *v)
 		return -1;
 	}
 	v->arch = pa_ptr(p);
+	vgic_vcpu_init(v);
 	return 0;
 }
 
@@ -80,7 +112,9 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 {
 	struct arch_vcpu *a = v->arch;
 
-	memset(a, 0, sizeof(*a));
+	memset(a, 0, offsetof(struct arch_vcpu, vgic));
+	vgic_vcpu_reset(v);
+	vtimer_reset(v);
 	a->regs.x[0] = arg;
 	a->regs.elr = ipa_addr(entry);
 	a->regs.spsr = SPSR_EL1H_MASKED;
@@ -92,7 +126,7 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	__asm__ volatile("ic iallu; dsb nsh; isb" : : : "memory");
 }
 
-static void load(const struct arch_vcpu *a, const struct vcpu *v)
+static void load(const struct arch_vcpu *a, struct vcpu *v)
 {
 	const struct el1_state *s = &a->el1;
 
@@ -123,13 +157,14 @@ static void load(const struct arch_vcpu *a, const struct vcpu *v)
 	write_sysreg(csselr_el1, s->csselr);
 	write_sysreg(cntkctl_el1, s->cntkctl);
 	write_sysreg(mdscr_el1, s->mdscr);
-	write_sysreg(cntv_cval_el0, s->cntv_cval);
-	write_sysreg(cntv_ctl_el0, s->cntv_ctl);
+	vtimer_load(v);
+	vgic_load(v);
 	fpsimd_restore(&a->fp);
 	isb();
+	loaded[v->cpu] = v;
 }
 
-static void save(struct arch_vcpu *a)
+static void save(struct arch_vcpu *a, struct vcpu *v)
 {
 	struct el1_state *s = &a->el1;
 
@@ -158,28 +193,45 @@ static void save(struct arch_vcpu *a)
 	s->csselr = read_sysreg(csselr_el1);
 	s->cntkctl = read_sysreg(cntkctl_el1);
 	s->mdscr = read_sysreg(mdscr_el1);
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	s->cntv_cval = read_sysreg(cntv_cval_el0);
 	fpsimd_save(&a->fp);
-	/* The guest's virtual timer must not fire into whatever runs next. */
-	write_sysreg(cntv_ctl_el0, 0);
-	isb();
+	vgic_save(v);
+	vtimer_save(v);
+	loaded[v->cpu] = NULL;
+}
+
+bool arch_vcpu_has_interrupt(struct vcpu *v)
+{
+	return vgic_has_interrupt(v) || vtimer_pending();
 }
 
 void arch_vcpu_run(struct vcpu *v)
 {
 	struct arch_vcpu *a = v->arch;
+	bool blocked = false;
 
 	load(a, v);
 	for (;;) {
+		vgic_flush(v);
 		unsigned kind = guest_enter(&a->regs);
+		vgic_sync(v);
 		enum trap_result t = trap_guest(v, &a->regs, kind);
 		if (t == TRAP_WFI) {
-			sched_wfi(v);
+			if (!vgic_enabled(v)) {
+				sched_wfi(v);
+				break;
+			}
+			blocked = sched_block(v);
+			if (blocked) {
+				break;
+			}
+			t = TRAP_CONTINUE;      /* an interrupt is there: take it */
 		}
 		if (t != TRAP_CONTINUE || sched_must_leave(v)) {
 			break;
 		}
 	}
-	save(a);
+	save(a, v);
+	if (blocked) {
+		vtimer_sleep(v);
+	}
 }
