@@ -7,6 +7,7 @@
 #ifndef HL_SHA256_H
 #define HL_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,10 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 void sha256_final(struct sha256 *s, uint8_t out[SHA256_DIGEST_SIZE]);
 void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE]);
+
+/* Compress @n whole blocks at @p into the state @h: the portable code, and
+ * the hook through which a binary may offer a faster one (false: not here). */
+void sha256_blocks(uint32_t h[8], const uint8_t *p, size_t n);
+bool sha256_arch_blocks(uint32_t h[8], const uint8_t *p, size_t n);
 
 #endif /* HL_SHA256_H */
