@@ -8,6 +8,9 @@
  *           service call, not PSCI (PSCI over SMC is the guest's to make)
  *   undef   a system register access the hypervisor does not emulate
  *   hvc     an unknown hypercall: must fail with HL_ENOSYS, not kill
+ *   debug   program a hardware breakpoint: the debug registers are not the
+ *           guest's (they would leak to the next domain on the CPU), so the
+ *           write is ignored, the read gives 0, and the guest keeps running
  */
 #include "guest.h"
 
@@ -32,6 +35,13 @@ int main(const void *fdt)
 		/* PMCCNTR_EL0: the PMU is not the guest's. */
 		__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(v));
 		gprintf("fault: pmccntr 0x%llx\n", (unsigned long long)v);
+	} else if (strcmp(kind, "debug") == 0) {
+		uint64_t v;
+		__asm__ volatile("msr dbgbvr0_el1, %1\n\tisb\n\tmrs %0, dbgbvr0_el1"
+				 : "=r"(v) : "r"(0x40001234ull));
+		gprintf("fault: DBGBVR0_EL1 reads 0x%llx after writing 0x40001234\n",
+			(unsigned long long)v);
+		return 0;
 	} else if (strcmp(kind, "hvc") == 0) {
 		struct hvc_result r = hvc(HL_CALL(0xFFF), 0, 0, 0);
 		gprintf("fault: unknown hypercall returned %lld\n", (long long)r.x0);

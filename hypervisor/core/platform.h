@@ -11,7 +11,7 @@
 
 #define PLAT_MAX_RAM      8
 #define PLAT_MAX_CPUS     16
-#define PLAT_MAX_RESERVED 16
+#define PLAT_MAX_RESERVED 64
 
 enum fw_conduit { FW_CONDUIT_NONE, FW_CONDUIT_SMC, FW_CONDUIT_HVC };
 

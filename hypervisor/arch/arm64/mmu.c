@@ -17,7 +17,7 @@
 #include "sysreg.h"
 
 #define PT_ENTRIES    512
-#define PT_POOL_PAGES 16
+#define PT_POOL_PAGES 32
 #define FDT_MAGIC_BE  0xd00dfeedu
 #define FDT_MAX_SIZE  (2 * MiB)         /* booting.rst: the DTB is at most 2 MiB */
 

@@ -69,6 +69,22 @@ static int probe_memory(const void *fdt, struct platform *p)
 			if (r.size == 0) {
 				continue;
 			}
+			/* The hypervisor maps RAM 1:1 in a TCR_VA_BITS space:
+			 * what lies above cannot be used (and must not reach
+			 * the allocator). */
+			uint64_t limit = 1ull << TCR_VA_BITS;
+			if (pa_addr(r.base) >= limit) {
+				printk("platform: RAM 0x%llx+0x%llx is above the %u-bit space the hypervisor maps: not used\n",
+				       (unsigned long long)pa_addr(r.base), (unsigned long long)r.size,
+				       TCR_VA_BITS);
+				continue;
+			}
+			if (r.size > limit - pa_addr(r.base)) {
+				printk("platform: RAM 0x%llx+0x%llx is cut at the %u-bit space the hypervisor maps\n",
+				       (unsigned long long)pa_addr(r.base), (unsigned long long)r.size,
+				       TCR_VA_BITS);
+				r.size = limit - pa_addr(r.base);
+			}
 			if (p->nr_ram == PLAT_MAX_RAM) {
 				printk("platform: more than %u RAM ranges: the rest is ignored\n",
 				       PLAT_MAX_RAM);

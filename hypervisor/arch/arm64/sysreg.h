@@ -32,6 +32,7 @@
 #define HCR_TWI    (1ull << 13)
 #define HCR_TWE    (1ull << 14)
 #define HCR_TSC    (1ull << 19)
+#define HCR_TIDCP  (1ull << 20)
 #define HCR_RW     (1ull << 31)
 #define HCR_BOOT   (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
 /* Running guests (arm64-el2.md §1.3): stage 2 on (VM); set/way cache
@@ -42,7 +43,7 @@
  * since its vCPUs run on several. Only EL1 and EL0 feel these bits, so the
  * same value stays set while the hypervisor runs. */
 #define HCR_GUEST  (HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-		    HCR_TWE | HCR_TSC)
+		    HCR_TWE | HCR_TSC | HCR_TIDCP)
 
 /* VTCR_EL2: a 39-bit guest-physical space starting at level 1 (T0SZ = 25,
  * SL0 = 1: one 4 KiB root table), walks write-back inner shareable, 4 KiB
@@ -57,6 +58,9 @@
 /* MDCR_EL2: TPM traps the guests' PMU registers (the PMU is not shared
  * between domains); HPMN keeps its reset value. */
 #define MDCR_TPM       (1ull << 6)
+#define MDCR_TDA       (1ull << 9)   /* debug registers */
+#define MDCR_TDOSA     (1ull << 10)  /* OS lock and power-down registers */
+#define MDCR_TDRA      (1ull << 11)  /* debug ROM address registers */
 #define MDCR_HPMN_MASK 0x1full
 
 /* CNTHCTL_EL2 (nVHE): EL1 reads the physical counter (booting.rst asks for

@@ -136,25 +136,40 @@ static enum trap_result trap_smc(struct vcpu *v, struct arch_regs *r)
 	return TRAP_CONTINUE;
 }
 
+/* A read gets zero (XZR as the target reads nothing), a write is ignored. */
+static enum trap_result raz_wi(struct arch_regs *r, uint32_t iss)
+{
+	unsigned rt = SYSREG_RT(iss);
+
+	if (SYSREG_READ(iss) && rt != 31) {
+		r->x[rt] = 0;
+	}
+	r->elr += 4;
+	return TRAP_CONTINUE;
+}
+
 static enum trap_result trap_sysreg(struct vcpu *v, struct arch_regs *r)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(r->esr);
 	uint32_t enc = iss & SYSREG_MASK;
 	unsigned rt = SYSREG_RT(iss);
 
+	/* The debug registers (op0 = 2) trap (MDCR_EL2.TDA, TDOSA, TDRA) and
+	 * read as zero: breakpoints, watchpoints and the OS lock are per
+	 * physical CPU, so a guest's values would be seen (and hit) by the next
+	 * domain on that CPU. Guests get no hardware debug. */
+	if (((iss >> 20) & 3) == 2) {
+		return raz_wi(r, iss);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(sysregs); i++) {
 		if (sysregs[i].enc != enc) {
 			continue;
 		}
-		if (SYSREG_READ(iss)) {
-			if (rt != 31) {
-				r->x[rt] = 0;   /* the SGI registers are write-only */
-			}
-		} else if (sysregs[i].kind == SR_SGI1R) {
+		if (!SYSREG_READ(iss) && sysregs[i].kind == SR_SGI1R) {
 			vgic_sgi(v, rt != 31 ? r->x[rt] : 0);
 		}
-		r->elr += 4;
-		return TRAP_CONTINUE;
+		/* The SGI registers are write-only: they read as zero too. */
+		return raz_wi(r, iss);
 	}
 	stop(v, r, "system register %s S%u_%u_C%u_C%u_%u (not emulated)",
 	     SYSREG_READ(iss) ? "read" : "write", (iss >> 20) & 3, (iss >> 14) & 7,

@@ -78,13 +78,20 @@ void virt_cpu_init(void)
 		parange = 5;            /* 52-bit output needs FEAT_LPA2 with 4 KiB pages */
 	}
 	write_sysreg(vtcr_el2, VTCR_BASE | (parange << VTCR_PS_SHIFT));
-	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TPM);
+	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TPM |
+		     MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
+	/* Implementation-defined registers (TIDCP traps the guests' accesses)
+	 * are not the guests' to reach through ACTLR_EL2 either. */
+	write_sysreg(actlr_el2, 0);
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	/* Each domain's offset is loaded with its vCPUs (vtimer.c). */
 	write_sysreg(cntvoff_el2, 0);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(hcr_el2, HCR_GUEST);
 	isb();
+	/* Whatever ran at EL2 before us (firmware, a kexec'd hypervisor) may
+	 * have left guest translations cached under VMIDs we will reuse. */
+	__asm__ volatile("tlbi alle1is\n\tdsb ish" ::: "memory");
 	vgic_cpu_setup();
 }
 
