@@ -8,8 +8,12 @@ GUEST_CFLAGS  := -Iguests/lib
 
 $(BUILD)/arm64/guests/%.o: TARGET_CFLAGS += $(GUEST_CFLAGS)
 
-# guest_objs NAME: the objects of guests/NAME/.
-guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*.c guests/$(1)/*.S)))
+# guest_objs NAME: the objects of guests/NAME/, and the libraries it names in
+# GUEST_LIBS_NAME (the Boot Domain links the LCM library and SHA-256, the
+# same code the hypervisor judges the LCM with).
+GUEST_LIBS_bootdom := $(filter-out $(BUILD)/arm64/lib/fmt/fmt.o,$(LCM_ARM64_OBJS)) $(CRYPTO_ARM64_OBJS)
+guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*.c guests/$(1)/*.S))) \
+	$(GUEST_LIBS_$(1))
 
 define guest_rule
 $(BUILD)/guests/$(1).elf: $(call guest_objs,$(1)) $(GUEST_RT_OBJS) $(BUILD)/arm64/lib/fmt/fmt.o \
@@ -24,3 +28,6 @@ $(BUILD)/guests/$(1).img: $(BUILD)/guests/$(1).elf
 ALL += $(BUILD)/guests/$(1).img
 endef
 $(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))
+
+# The role-test guest carries the probe's Image (guests/roles/probe-image.S).
+$(BUILD)/arm64/guests/roles/probe-image.o: $(BUILD)/guests/probe.img

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # The README's main command: installs what it needs, fetches Debian's arm64
 # Linux and busybox (scripts/fetch-real-parts.sh), builds everything, makes
-# the two initramfs images, packs configs/demo.json and boots it on QEMU:
+# the two initramfs images, packs configs/demo.json and boots it on QEMU, a
+# Hyperlaunch launch (docs/boot-flow.md):
 #
+#   bootdom  the reference Boot Domain: runs alone first, verifies every
+#            module's SHA-256, starts the others in the order of
+#            configs/demo.cfg (the probe first, waited for), says done and
+#            is gone (its memory returned)
+#   control  bare-metal control domain (the role-test guest): reads the
+#            launch report, creates a domain from the probe image it
+#            carries, starts it and destroys it
 #   shell    Linux, 2 vCPUs, an interactive busybox shell (the console domain:
-#            it has the input first)
+#            it has the input once the launch is final)
 #   linux2   Linux, 1 vCPU, prints its ready line and powers off
 #   linux3   Linux, 2 vCPUs, the same
 #   probe    bare-metal, prints its ready line and powers off
 #   smp      bare-metal, starts its second vCPU with PSCI, powers off
+#   recovery the Recovery Domain, standing by (paused) unless the launch fails
 #
 # On a terminal the shell is yours: Ctrl-A three times moves the input to
 # the next running domain, then to the hypervisor, then round again; QEMU's

@@ -34,6 +34,14 @@ void gputs(const char *s);
 
 /* True when the hypervisor answers the Hyperlaunch UID query. */
 bool on_hyperlaunch(void);
+/* A Hyperlaunch call with four arguments (x1..x4). */
+struct hvc_result hvc4(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+/* Report ready (HL_READY) when on Hyperlaunch: what a Boot Domain waits for. */
+void guest_ready(void);
+/* This domain's id (HL_WHOAMI), 0 when not on Hyperlaunch. */
+uint32_t guest_domid(void);
+/* The name of an HL_E* result ("EPERM"), or "ok" for a non-negative one. */
+const char *hl_strerror(int64_t r);
 
 /* PSCI (DEN0022): through the conduit the DTB's /psci names. */
 int64_t guest_cpu_on(unsigned cpu);     /* start vCPU @cpu at secondary_main */

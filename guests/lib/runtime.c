@@ -69,7 +69,7 @@ static int64_t psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return psci_smc ? smc(fn, a1, a2, a3) : hvc(fn, a1, a2, a3).x0;
 }
 
-bool on_hyperlaunch(void)
+__attribute__((noinline)) bool on_hyperlaunch(void)
 {
 	if (hyperlaunch < 0) {
 		struct hvc_result r = hvc(HL_CALL_UID, 0, 0, 0);
@@ -77,6 +77,46 @@ bool on_hyperlaunch(void)
 			      r.x2 == HL_UID_2 && r.x3 == HL_UID_3;
 	}
 	return hyperlaunch;
+}
+
+struct hvc_result hvc4(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
+
+	__asm__ volatile("hvc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
+			 :
+			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
+			   "x13", "x14", "x15", "x16", "x17", "memory");
+	return (struct hvc_result){ (int64_t)x0, x1, x2, x3 };
+}
+
+void guest_ready(void)
+{
+	if (on_hyperlaunch()) {
+		hvc(HL_READY, 0, 0, 0);
+	}
+}
+
+uint32_t guest_domid(void)
+{
+	return on_hyperlaunch() ? (uint32_t)hvc(HL_WHOAMI, 0, 0, 0).x1 : 0;
+}
+
+const char *hl_strerror(int64_t r)
+{
+	static const char *const names[] = {
+		"ok", "ENOSYS", "EPERM", "EINVAL", "EFAULT", "ENOENT", "EBUSY", "ENOMEM",
+	};
+
+	if (r >= 0) {
+		return "ok";
+	}
+	return -r < (int64_t)(sizeof(names) / sizeof(names[0])) ? names[-r] : "error";
 }
 
 /* --- console ------------------------------------------------------------------ */

@@ -65,6 +65,20 @@ noreturn void arch_reboot(void);
  * it to the point of coherency, for a guest that starts with caches off and
  * must see the zeros, not what was in memory before. */
 void arch_zero_pages(paddr_t pa, uint64_t size, bool clean);
+
+/* The hypervisor is built without FP/SIMD, but libfdt (a Debian build) uses
+ * those registers, which may hold the calling guest's values while the
+ * hypervisor serves it: code that calls libfdt after launch keeps them aside
+ * in @save between arch_simd_begin() and arch_simd_end(). */
+struct arch_simd_save {
+	uint64_t words[66];             /* arm64: V0-V31, FPSR, FPCR */
+} __attribute__((aligned(16)));
+void arch_simd_begin(struct arch_simd_save *save);
+void arch_simd_end(const struct arch_simd_save *save);
+
+/* A vCPU that sleeps in WFI on its CPU's timer list: still the CPU's to
+ * touch, so its domain's memory cannot be reclaimed yet. */
+bool arch_vcpu_sleeping(const struct vcpu *v);
 void arch_dcache_clean(paddr_t pa, uint64_t size);
 
 /* --- guest memory (stage 2) ----------------------------------------------- */

@@ -19,7 +19,14 @@
  *
  * Runs on the boot CPU during the launch, before any guest runs: the device
  * tree is written with libfdt, whose SIMD registers no guest owns yet.
+ *
+ * Timeline (for the benchmark, README "Benchmark"): when the host DTB's
+ * /chosen has a "hyperlaunch,timeline" property, each build also prints
+ * where its time went, step by step, and the launch its phases
+ * (builder_launch_event()); without it only the counters are kept. After
+ * the launch, in any case, one "mm: ... free after the launch" line.
  */
+#include <libfdt.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -43,6 +50,12 @@ struct checked {
 	uint8_t digest[MODULE_DIGEST_SIZE];
 };
 
+/* The steps of a build, as the timeline names them. */
+enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
+static const char *const step_name[NR_STEPS] = {
+	"create", "digests", "memory", "copy", "dt", "vcpus",
+};
+
 /* The working state of one build. */
 struct build {
 	const struct domain_config *c;
@@ -52,6 +65,7 @@ struct build {
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
+	uint64_t mark, ns[NR_STEPS];    /* timeline: end of the last step, time per step */
 };
 
 static const struct platform *plat;
@@ -59,9 +73,28 @@ static struct checked checked[MAX_CHECKED];
 static unsigned nr_checked;
 static uint8_t dt_buf[DT_BUF_SIZE] __attribute__((aligned(8)));
 
+/* The launch's counters (ns since the counter's zero, QEMU's start; bytes). */
+static bool timeline;
+static uint64_t t_probe, t_first, t_last, step_ns[NR_STEPS];
+static unsigned nr_built;
+static uint64_t ram_fresh, ram_mapped, hv_data;
+
 void builder_init(const struct platform *p)
 {
+	int chosen = fdt_path_offset(p->fdt, "/chosen");
+
 	plat = p;
+	t_probe = arch_time_ns();
+	timeline = chosen >= 0 && fdt_getprop(p->fdt, chosen, "hyperlaunch,timeline", NULL) != NULL;
+}
+
+/* Timeline: the time since the last mark goes to step @s. */
+static void lap(struct build *b, enum step s)
+{
+	uint64_t now = arch_time_ns();
+
+	b->ns[s] += now - b->mark;
+	b->mark = now;
 }
 
 static bool fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -369,13 +402,16 @@ static bool load(struct build *b)
 	     !copy_to_guest(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size))) {
 		return fail(b, "its modules do not fit in its RAM");
 	}
+	lap(b, T_COPY);
 	if (write_dt(b) != b->dt_size ||
 	    !copy_to_guest(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
 		return fail(b, "its device tree does not fit in its RAM");
 	}
+	lap(b, T_DT);
 	if (vcpus_create(d, c->vcpus) != 0) {
 		return fail(b, "no memory for %u vCPUs", c->vcpus);
 	}
+	lap(b, T_VCPUS);
 	d->entry = b->kernel_ipa;
 	d->entry_arg = ipa_addr(b->dt_ipa);
 	return true;
@@ -393,14 +429,19 @@ static void size_str(char *out, size_t n, uint64_t bytes)
 struct domain *domain_build(const struct domain_config *c)
 {
 	uint64_t t0 = arch_time_ns();
-	struct build b = { .c = c };
+	uint64_t free0 = mm_free_bytes();
+	struct build b = { .c = c, .mark = t0 };
 
+	if (t_first == 0) {
+		t_first = t0;
+	}
 	b.d = domain_create(c->name, c->domid);
 	if (b.d == NULL) {
 		printk("domain %u %s: not started: no domain slot or address-space id left\n",
 		       c->domid, c->name);
 		return NULL;
 	}
+	lap(&b, T_CREATE);
 	b.d->permissions = c->permissions;
 	b.d->functions = c->functions;
 	b.d->ram_size = c->memory;
@@ -415,7 +456,12 @@ struct domain *domain_build(const struct domain_config *c)
 				  (unsigned long long)c->kernel.size, bad);
 		}
 	}
-	ok = ok && layout(&b) && back_ram(&b) && load(&b);
+	lap(&b, T_DIGESTS);
+	ok = ok && layout(&b);
+	lap(&b, T_DT);          /* layout() is mostly sizing the device tree */
+	ok = ok && back_ram(&b);
+	lap(&b, T_MEMORY);
+	ok = ok && load(&b);    /* copy, dt, vcpus */
 	if (!ok) {
 		domain_release(b.d);
 		printk("domain %u %s: not started: %s\n", c->domid, c->name, b.why);
@@ -432,5 +478,76 @@ struct domain *domain_build(const struct domain_config *c)
 	       c->name, mem, c->vcpus, c->vcpus == 1 ? "" : "s",
 	       b.kernel_mapped ? "mapped" : "copied", rd, (unsigned long long)(ns / 1000000),
 	       (unsigned long long)(ns / 10000 % 100));
+
+	/* What the domain took: its RAM (fresh or boot modules mapped in
+	 * place) and the hypervisor's data for it (the rest of what left the
+	 * allocator: its page, vGIC, stage-2 tables, vCPUs). */
+	uint64_t fresh = 0, mapped = 0;
+	for (unsigned i = 0; i < b.d->nr_mem; i++) {
+		*(b.d->mem[i].owned ? &fresh : &mapped) += b.d->mem[i].size;
+	}
+	uint64_t took = free0 - mm_free_bytes();
+	ram_fresh += fresh;
+	ram_mapped += mapped;
+	hv_data += took > fresh ? took - fresh : 0;
+	nr_built++;
+	for (unsigned s = 0; s < NR_STEPS; s++) {
+		step_ns[s] += b.ns[s];
+	}
+	if (timeline) {
+		char line[200];
+		size_t n = 0;
+		for (unsigned s = 0; s < NR_STEPS; s++) {
+			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
+						  (unsigned long long)(b.ns[s] / 1000));
+		}
+		printk("timeline: domain %u %s: %stotal %llu us\n", c->domid, c->name, line,
+		       (unsigned long long)(ns / 1000));
+	}
+	t_last = arch_time_ns();
 	return b.d;
+}
+
+/*
+ * The launch is final (@all_off false: every domain that will run was
+ * started) or every domain is off (@all_off true); launch.c calls this.
+ * Prints the memory left and, with the timeline, the launch's phases.
+ */
+void builder_launch_event(bool all_off)
+{
+	uint64_t now = arch_time_ns();
+
+	if (all_off) {
+		if (timeline) {
+			printk("timeline: all domains off at %llu us\n", (unsigned long long)(now / 1000));
+		}
+		return;
+	}
+	uint64_t free = mm_free_bytes();
+	printk("mm: %llu MiB free after the launch (%llu KiB; %u domains: guest RAM %llu KiB "
+	       "allocated + %llu KiB mapped in place, hypervisor data %llu KiB)\n",
+	       (unsigned long long)(free / MiB), (unsigned long long)(free / KiB), nr_built,
+	       (unsigned long long)(ram_fresh / KiB), (unsigned long long)(ram_mapped / KiB),
+	       (unsigned long long)(hv_data / KiB));
+	if (!timeline) {
+		return;
+	}
+	uint64_t built = 0;
+	char line[200];
+	size_t n = 0;
+	for (unsigned s = 0; s < NR_STEPS; s++) {
+		built += step_ns[s];
+		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
+					  (unsigned long long)(step_ns[s] / 1000));
+	}
+	uint64_t phase = t_last > t_first ? t_last - t_first : 0;
+	printk("timeline: build steps of %u domains: %sconsole and other %llu us\n", nr_built, line,
+	       (unsigned long long)((phase > built ? phase - built : 0) / 1000));
+	printk("timeline: phases: boot %llu us, to first build %llu us, build %llu us, "
+	       "to launch final %llu us; final at %llu us\n",
+	       (unsigned long long)(t_probe / 1000),
+	       (unsigned long long)((t_first > t_probe ? t_first - t_probe : 0) / 1000),
+	       (unsigned long long)(phase / 1000),
+	       (unsigned long long)((now > t_last ? now - t_last : 0) / 1000),
+	       (unsigned long long)(now / 1000));
 }

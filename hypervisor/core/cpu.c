@@ -8,6 +8,7 @@
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "core/launch.h"
 #include "core/mm.h"
 #include "core/sched.h"
 
@@ -101,6 +102,7 @@ void hv_tick(void)
 	/* The physical UART's input is polled, on one CPU (docs/architecture.md). */
 	if (c->id == 0) {
 		console_poll();
+		launch_poll();
 	}
 }
 

@@ -90,6 +90,7 @@ struct domain *domain_get(unsigned index)
 
 void domain_start(struct domain *d)
 {
+	d->has_run = true;
 	__atomic_store_n(&d->state, DOM_RUNNING, __ATOMIC_RELEASE);
 	__atomic_add_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
 	vcpu_on(&d->vcpus[0], d->entry, d->entry_arg);
@@ -116,6 +117,7 @@ static void domain_end(struct domain *d, enum domain_state how, const char *line
 					 __ATOMIC_ACQUIRE)) {
 		return;
 	}
+
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = &d->vcpus[i];
 		struct vcpu_locked l = vcpu_lock(v);
@@ -129,6 +131,8 @@ static void domain_end(struct domain *d, enum domain_state how, const char *line
 	}
 	console_domain_flush(d);
 	printk("domain %u %s: %s\n", d->domid, d->name, line);
+	/* The launch judges an end before the all-off count may finish it. */
+	launch_domain_ended(d, how);
 	one_less_running();
 }
 
@@ -154,6 +158,99 @@ void domain_stop(struct domain *d, const char *fmt, ...)
 	fmt_vsnprintf(line + 9, sizeof(line) - 9, fmt, ap);
 	va_end(ap);
 	domain_end(d, DOM_STOPPED, line);
+}
+
+void domain_destroy(struct domain *d, enum domain_state how, const char *why)
+{
+	int expected = DOM_NEW;
+
+	/* Never run: no vCPU is on a CPU, nothing to stop. */
+	if (__atomic_compare_exchange_n(&d->state, &expected, how, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		printk("domain %u %s: %s\n", d->domid, d->name, why);
+		return;
+	}
+	domain_end(d, how, why);
+}
+
+/* Pausing reuses the power state's path out of the guest: sched_must_leave()
+ * and put_back() look at d->paused. */
+void domain_pause(struct domain *d)
+{
+	__atomic_store_n(&d->paused, true, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		sched_kick(&d->vcpus[i]);
+	}
+}
+
+void domain_resume(struct domain *d)
+{
+	__atomic_store_n(&d->paused, false, __ATOMIC_RELEASE);
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		struct vcpu_locked l = vcpu_lock(v);
+		sched_enqueue(l);
+		vcpu_unlock(l);
+		sched_kick(v);
+	}
+}
+
+bool domain_on_cpu(struct domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = &d->vcpus[i];
+		struct vcpu_locked l = vcpu_lock(v);
+		bool busy = v->running || v->on_rq || arch_vcpu_sleeping(v);
+		vcpu_unlock(l);
+		if (busy) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void domain_reclaim(struct domain *d)
+{
+	if (d->released) {
+		return;
+	}
+	d->released = true;
+	/* Pieces mapped in place were boot modules no one else used: once the
+	 * domain is gone they are free memory like the rest. Scrubbed first:
+	 * the next owner must not see this domain's secrets. */
+	for (unsigned i = 0; i < d->nr_mem; i++) {
+		arch_zero_pages(d->mem[i].pa, d->mem[i].size, false);
+		if (!d->mem[i].owned) {
+			d->mem[i].owned = true;
+		}
+	}
+	domain_release(d);
+}
+
+bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n)
+{
+	uint64_t a = ipa_addr(ipa);
+	const char *in = buf;
+
+	if (a + n < a) {
+		return false;
+	}
+	while (n > 0) {
+		paddr_t pa;
+		size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+		if (chunk > n) {
+			chunk = n;
+		}
+		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
+			return false;
+		}
+		memcpy(pa_ptr(pa), in, chunk);
+		arch_dcache_clean(pa, chunk);
+		in += chunk;
+		a += chunk;
+		n -= chunk;
+	}
+	return true;
 }
 
 bool domain_is_ram(struct domain *d, ipaddr_t ipa)
@@ -231,6 +328,7 @@ struct domain_counts domain_counts(void)
 		case DOM_RUNNING: c.running++; break;
 		case DOM_OFF: c.off++; break;
 		case DOM_STOPPED: c.stopped++; break;
+		case DOM_DESTROYED: c.destroyed++; break;
 		}
 	}
 	return c;

@@ -22,6 +22,7 @@ enum domain_state {
 	DOM_RUNNING,
 	DOM_OFF,                        /* powered itself off */
 	DOM_STOPPED,                    /* stopped by a fault */
+	DOM_DESTROYED,                  /* ended by HL_DOMAIN_DESTROY (or a Boot Domain done) */
 };
 
 /* A piece of guest RAM: @size bytes at @ipa backed by @pa. @owned pieces
@@ -40,6 +41,10 @@ struct domain {
 	uint32_t permissions;           /* LCM_PERMISSION_* */
 	uint32_t functions;             /* LCM_FUNCTION_* */
 	int state;                      /* enum domain_state, atomic */
+	bool has_run;                   /* was ever unpaused (HL_INFO_HAS_RUN) */
+	bool ready;                     /* called HL_READY (HL_INFO_READY) */
+	bool paused;                    /* HL_DOMAIN_PAUSE: its vCPUs are kept off the CPUs */
+	bool released;                  /* its memory and vCPUs are given back */
 
 	ipaddr_t ram_base;
 	uint64_t ram_size;
@@ -66,6 +71,23 @@ struct domain *domain_get(unsigned index);
 
 /* Start vCPU 0 of a built domain at its entry (the launch's unpause). */
 void domain_start(struct domain *d);
+/* Pause a running domain (its vCPUs leave their CPUs at their next exit and
+ * are not queued again) or resume it. */
+void domain_pause(struct domain *d);
+void domain_resume(struct domain *d);
+/* End @d for good (HL_DOMAIN_DESTROY, a Boot Domain done): a running domain
+ * stops like domain_stop() with the line "domain ID NAME: @why"; one never
+ * run just changes state. Its memory is given back, scrubbed, by
+ * domain_reclaim() once no CPU runs it. Only the first end acts. */
+void domain_destroy(struct domain *d, enum domain_state how, const char *why);
+/* Whether a CPU still runs one of @d's vCPUs (the reclaim waits for none). */
+bool domain_on_cpu(struct domain *d);
+/* Scrub and give back everything @d holds, boot modules mapped in place
+ * included (they were its own). */
+void domain_reclaim(struct domain *d);
+/* Copy @n bytes from @buf to guest address @ipa of @d (cleaned to the
+ * point of coherency: the guest may run with its caches off). */
+bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n);
 /* Every domain that will start has started: from now on, when the last
  * running domain ends, launch_all_off() runs. */
 void domains_launched(void);
@@ -94,7 +116,7 @@ bool domain_is_device(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {
-	unsigned total, running, off, stopped, not_started;
+	unsigned total, running, off, stopped, not_started, destroyed;
 };
 struct domain_counts domain_counts(void);
 

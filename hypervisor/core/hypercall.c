@@ -1,8 +1,8 @@
 /*
  * The Hyperlaunch hypercalls, in the SMCCC "Vendor Specific Hypervisor
- * Service" range (owning entity 6; DEN0028, section 6). Every domain may
- * make the calls here (docs/hypercalls.md); later calls will ask the policy
- * check. An unknown call in the range returns HL_ENOSYS (SMCCC's
+ * Service" range (owning entity 6; DEN0028, section 6). Every privileged
+ * call asks policy_check() (policy.c) before doing anything; who may make
+ * each call is in docs/hypercalls.md. An unknown call in the range returns HL_ENOSYS (SMCCC's
  * NOT_SUPPORTED) and the guest goes on. Guest buffers are IPAs, translated
  * through the caller's own stage-2 tables: a buffer that is not all the
  * caller's RAM is HL_EFAULT.
@@ -12,7 +12,24 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/hypercall.h"
+#include <string.h>
+
+#include <fmt/fmt.h>
+#include <lcm/lcm.h>
+
+#include "core/arch.h"
+#include "core/builder.h"
+#include "core/cpu.h"
+#include "core/dtpatch.h"
+#include "core/launch.h"
+#include "core/mm.h"
+#include "core/policy.h"
+#include "core/spinlock.h"
 #include "core/vcpu.h"
+
+#define COPY_CHUNK 4096                 /* bounce buffer for guest copies */
+#define FRAGMENT_MAX (64 * KiB)         /* an HL_DOMAIN_CREATE fragment */
+#define DT_ROOM_MAX (64 * KiB)
 
 #define SMCCC_FAST        0x80000000u
 #define SMCCC_OEN(fid)    (((fid) >> 24) & 0x3f)
@@ -39,6 +56,353 @@ static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return (int64_t)len;
 }
 
+static struct domain *find_domid(uint64_t domid)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->domid == domid) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* Copy @n bytes from hypervisor memory @src into the caller's RAM at @ipa. */
+static bool to_guest(struct domain *d, uint64_t ipa, const void *src, size_t n)
+{
+	return domain_write_ram(d, ipa_init(ipa), src, n);
+}
+
+static uint64_t info_flags(const struct domain *o)
+{
+	uint64_t st;
+
+	switch (domain_state(o)) {
+	case DOM_NEW: st = o->nr_vcpus > 0 ? HL_STATE_PAUSED : HL_STATE_NONE; break;
+	case DOM_RUNNING: st = o->paused ? HL_STATE_PAUSED : HL_STATE_RUNNING; break;
+	case DOM_OFF: st = HL_STATE_OFF; break;
+	case DOM_STOPPED: st = HL_STATE_STOPPED; break;
+	default: st = HL_STATE_DESTROYED; break;
+	}
+	return st | (o->has_run ? HL_INFO_HAS_RUN : 0) |
+	       (__atomic_load_n(&o->ready, __ATOMIC_ACQUIRE) ? HL_INFO_READY : 0);
+}
+
+static int64_t boot_lcm_read(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+{
+	size_t size;
+	const uint8_t *blob = launch_lcm_blob(&size);
+
+	if (!policy_check(v->dom, OP_BOOT_LCM_READ, v->dom)) {
+		return HL_EPERM;
+	}
+	out[1] = size;
+	uint64_t off = in[2], n = in[3];
+	if (off > size) {
+		return HL_EINVAL;
+	}
+	if (n > size - off) {
+		n = size - off;
+	}
+	return to_guest(v->dom, in[1], blob + off, n) ? (int64_t)n : HL_EFAULT;
+}
+
+static int64_t boot_module_read(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+{
+	const struct lcm_launch *l = launch_lcm();
+
+	if (!policy_check(v->dom, OP_BOOT_MODULE_READ, v->dom)) {
+		return HL_EPERM;
+	}
+	if (l == NULL || in[1] >= l->nr_modules || !(l->modules[in[1]].flags & LCM_MODF_ADDR)) {
+		return HL_ENOENT;
+	}
+	const struct lcm_module *m = &l->modules[in[1]];
+	uint64_t off = in[2], n = in[4];
+	out[1] = m->size;
+	if (off > m->size) {
+		return HL_EINVAL;
+	}
+	if (n > m->size - off) {
+		n = m->size - off;
+	}
+	/* Boot modules stay reserved until the launch is final (the Boot
+	 * Domain is gone by then), so the physical range is still theirs. */
+	return to_guest(v->dom, in[3], pa_ptr(pa_init(m->addr + off)), n) ? (int64_t)n
+									   : HL_EFAULT;
+}
+
+static struct spinlock dt_lock;
+
+/* Rewrite /chosen/bootargs of a domain that never ran, in the device tree
+ * the builder left in its RAM (at its entry argument, in the last pages of
+ * RAM): it may grow into the free space up to the end of RAM. */
+static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint64_t len)
+{
+	char args[HL_CONSOLE_WRITE_MAX];
+	uint64_t dt = o->entry_arg;
+	uint64_t room = ipa_addr(o->ram_base) + o->ram_size - dt;
+	int64_t r = HL_OK;
+
+	if (len >= sizeof(args)) {
+		return HL_EINVAL;
+	}
+	if (!domain_read_ram(v->dom, ipa_init(ipa), args, len)) {
+		return HL_EFAULT;
+	}
+	if (memchr(args, 0, len) != NULL) {
+		return HL_EINVAL;
+	}
+	if (room > DT_ROOM_MAX) {
+		room = DT_ROOM_MAX;
+	}
+	/* Pages for the work copy only while it is needed: the hypervisor's
+	 * image stays small. */
+	paddr_t work = mm_alloc(DT_ROOM_MAX, PAGE_SIZE, MM_HV);
+	if (mm_failed(work)) {
+		return HL_ENOMEM;
+	}
+	uint8_t *dt_work = pa_ptr(work);
+	spin_lock(&dt_lock);
+	if (!domain_read_ram(o, ipa_init(dt), dt_work, room)) {
+		r = HL_EFAULT;
+	} else {
+		long n = dt_set_string(dt_work, room, "chosen", "bootargs", args, len);
+		if (n < 0) {
+			r = HL_ENOMEM;
+		} else if (!domain_write_ram(o, ipa_init(dt), dt_work, (size_t)n)) {
+			r = HL_EFAULT;
+		}
+	}
+	spin_unlock(&dt_lock);
+	mm_free(work, DT_ROOM_MAX);
+	if (r == HL_OK) {
+		printk("launch: prepare: %s configures %s: bootargs \"%.*s\"\n", v->dom->name,
+		       o->name, (int)len, args);
+	}
+	return r;
+}
+
+static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
+{
+	struct domain *o = find_domid(in[1]);
+
+	if (!policy_check(v->dom, OP_BOOT_CONFIGURE, o)) {
+		return HL_EPERM;
+	}
+	if (o == NULL || o->nr_vcpus == 0) {
+		return HL_ENOENT;
+	}
+	switch (in[2]) {
+	case HL_CFG_BOOTARGS:
+		return set_bootargs(v, o, in[3], in[4]);
+	case HL_CFG_AFFINITY: {
+		/* A vCPU that never ran is on no queue: moving it is only
+		 * changing the CPU it will be queued on. */
+		struct vcpu *t = vcpu_get(o, (unsigned)in[3]);
+		if (t == NULL || in[4] >= cpu_count() || !cpu_is_online(cpu_get((unsigned)in[4]))) {
+			return HL_EINVAL;
+		}
+		t->cpu = (unsigned)in[4];
+		printk("launch: prepare: %s configures %s: vCPU %u on CPU %u\n", v->dom->name,
+		       o->name, t->index, t->cpu);
+		return HL_OK;
+	}
+	default:
+		return HL_EINVAL;
+	}
+}
+
+static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
+{
+	struct domain *o = find_domid(domid);
+	char why[64];
+
+	if (!policy_check(v->dom, op, o)) {
+		return HL_EPERM;
+	}
+	if (o == NULL || o->nr_vcpus == 0) {
+		return HL_ENOENT;
+	}
+	switch (op) {
+	case OP_UNPAUSE:
+		if (domain_state(o) == DOM_NEW) {
+			printk("domain %u %s: unpaused by %s\n", o->domid, o->name, v->dom->name);
+			domain_start(o);
+			return HL_OK;
+		}
+		if (domain_state(o) == DOM_RUNNING && o->paused) {
+			domain_resume(o);
+			return HL_OK;
+		}
+		return HL_EBUSY;
+	case OP_PAUSE:
+		if (domain_state(o) != DOM_RUNNING || o->paused) {
+			return HL_EBUSY;
+		}
+		domain_pause(o);
+		return HL_OK;
+	case OP_DESTROY:
+		if (domain_state(o) == DOM_DESTROYED) {
+			return HL_EBUSY;
+		}
+		fmt_snprintf(why, sizeof(why), "destroyed by %s", v->dom->name);
+		if (domain_state(o) != DOM_NEW && domain_state(o) != DOM_RUNNING) {
+			/* Already off: only its memory is left to give back. */
+			__atomic_store_n(&o->state, DOM_DESTROYED, __ATOMIC_RELEASE);
+			printk("domain %u %s: %s\n", o->domid, o->name, why);
+			return HL_OK;
+		}
+		domain_destroy(o, DOM_DESTROYED, why);
+		return HL_OK;
+	default:
+		return HL_EINVAL;
+	}
+}
+
+/* HL_DOMAIN_CREATE: the fragment is validated by the same LCM library; its
+ * modules are copied out of the caller's RAM into fresh pages (the builder
+ * takes physical ranges), the same builder builds the domain, paused, and
+ * the copies are freed. The builder's working state is global: one create
+ * at a time. */
+static struct lcm_domain c_domains[1];
+static struct lcm_module c_modules[8];
+static struct lcm_diag c_diags[4];
+static struct spinlock create_lock;
+
+/* libfdt (lcm_parse, the builder's device tree) uses FP/SIMD registers,
+ * which hold the calling guest's values: HL_DOMAIN_CREATE keeps them aside
+ * (arch_simd_begin/end). */
+
+static bool copy_module(struct domain *caller, const struct lcm_module *m, struct module_ref *r)
+{
+	paddr_t p = mm_alloc(m->size, PAGE_SIZE, MM_HV);
+
+	if (mm_failed(p)) {
+		return false;
+	}
+	if (!domain_read_ram(caller, ipa_init(m->addr), pa_ptr(p), m->size)) {
+		mm_free(p, m->size);
+		return false;
+	}
+	r->present = true;
+	r->addr = p;
+	r->size = m->size;
+	r->exclusive = false;   /* copied again by the builder: the copy is ours to free */
+	r->has_digest = (m->flags & LCM_MODF_DIGEST) != 0;
+	if (r->has_digest) {
+		memcpy(r->digest, m->sha256, sizeof(r->digest));
+	}
+	return true;
+}
+
+static int64_t domain_create_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+{
+	struct lcm_launch l = {
+		.domains = c_domains, .max_domains = 1,
+		.modules = c_modules, .max_modules = 8,
+		.diags = c_diags, .max_diags = 4,
+	};
+	int64_t r = HL_OK;
+
+	if (!policy_check(v->dom, OP_CREATE, NULL)) {
+		return HL_EPERM;
+	}
+	if (in[2] == 0 || in[2] > FRAGMENT_MAX) {
+		return HL_EINVAL;
+	}
+	paddr_t frag = mm_alloc(in[2], PAGE_SIZE, MM_HV);
+	if (mm_failed(frag)) {
+		return HL_ENOMEM;
+	}
+	uint8_t *fragment = pa_ptr(frag);
+	spin_lock(&create_lock);
+	if (!domain_read_ram(v->dom, ipa_init(in[1]), fragment, in[2])) {
+		r = HL_EFAULT;
+	} else if (lcm_parse(&l, fragment, in[2], LCM_ARCH_ARM64) != LCM_OK ||
+		   l.nr_domains != 1 || c_domains[0].module[LCM_MOD_KERNEL] < 0) {
+		char text[400];
+		for (uint32_t i = 0; i < l.nr_diags; i++) {
+			lcm_diag_format(&c_diags[i], text, sizeof(text));
+			printk("create: %s: %s\n", v->dom->name, text);
+		}
+		r = HL_EINVAL;
+	} else if (find_domid(c_domains[0].domid) != NULL || c_domains[0].domid == 0x7FF5 ||
+		   (c_domains[0].functions & LCM_FUNCTION_BOOT)) {
+		/* Domain ids are never reused in a boot, the Boot Domain's least. */
+		r = HL_EBUSY;
+	} else {
+		const struct lcm_domain *ld = &c_domains[0];
+		struct domain_config c = {
+			.name = ld->name, .domid = ld->domid,
+			.permissions = ld->permissions, .functions = ld->functions,
+			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
+		};
+		const struct lcm_module *k = &c_modules[ld->module[LCM_MOD_KERNEL]];
+		const struct lcm_module *rd = ld->module[LCM_MOD_RAMDISK] >= 0
+			? &c_modules[ld->module[LCM_MOD_RAMDISK]] : NULL;
+		c.bootargs = k->bootargs;
+		if (!copy_module(v->dom, k, &c.kernel) ||
+		    (rd != NULL && !copy_module(v->dom, rd, &c.ramdisk))) {
+			r = HL_EFAULT;
+		} else {
+			struct domain *d = domain_build(&c);
+			if (d == NULL || d->nr_vcpus == 0) {
+				r = HL_ENOMEM;
+			} else {
+				out[1] = d->domid;
+				printk("domain %u %s: created by %s, paused\n", d->domid, d->name,
+				       v->dom->name);
+			}
+		}
+		if (c.kernel.present) {
+			mm_free(c.kernel.addr, c.kernel.size);
+		}
+		if (c.ramdisk.present) {
+			mm_free(c.ramdisk.addr, c.ramdisk.size);
+		}
+	}
+	spin_unlock(&create_lock);
+	mm_free(frag, in[2]);
+	return r;
+}
+
+static int64_t launch_status_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+{
+	char buf[400];
+	uint32_t domid;
+	size_t len;
+
+	if (!policy_check(v->dom, OP_LAUNCH_STATUS, NULL)) {
+		return HL_EPERM;
+	}
+	out[1] = launch_status(buf, sizeof(buf), &domid, &len);
+	out[2] = domid;
+	out[3] = len;
+	size_t n = in[2] < len ? in[2] : len;
+	if (n > 0 && !to_guest(v->dom, in[1], buf, n)) {
+		return HL_EFAULT;
+	}
+	return HL_OK;
+}
+
+static int64_t domain_info(struct vcpu *v, uint64_t domid, uint64_t out[4])
+{
+	struct domain *o = find_domid(domid);
+
+	if (o != v->dom && !policy_check(v->dom, OP_INFO, o)) {
+		return HL_EPERM;
+	}
+	if (o == NULL) {
+		out[1] = HL_STATE_NONE;
+		return HL_ENOENT;
+	}
+	out[1] = info_flags(o);
+	out[2] = o->functions;
+	out[3] = o->permissions;
+	return HL_OK;
+}
+
 void hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 {
 	uint32_t fid = (uint32_t)in[0];
@@ -63,6 +427,60 @@ void hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 		out[1] = v->dom->domid;
 		out[2] = v->index;
 		out[3] = v->dom->nr_vcpus;
+		break;
+	case HL_DOMAIN_INFO:
+		out[0] = (uint64_t)domain_info(v, in[1], out);
+		break;
+	case HL_READY:
+		__atomic_store_n(&v->dom->ready, true, __ATOMIC_RELEASE);
+		out[0] = HL_OK;
+		break;
+	case HL_BOOT_LCM_READ:
+		out[0] = (uint64_t)boot_lcm_read(v, in, out);
+		break;
+	case HL_BOOT_MODULE_READ:
+		out[0] = (uint64_t)boot_module_read(v, in, out);
+		break;
+	case HL_BOOT_CONFIGURE:
+		out[0] = (uint64_t)boot_configure(v, in);
+		break;
+	case HL_BOOT_DONE:
+		if (!policy_check(v->dom, OP_BOOT_DONE, v->dom)) {
+			out[0] = (uint64_t)(int64_t)HL_EPERM;
+			break;
+		}
+		out[0] = (uint64_t)(int64_t)launch_boot_done(v->dom, in[1]);
+		break;
+	case HL_DOMAIN_UNPAUSE:
+		out[0] = (uint64_t)domain_control(v, OP_UNPAUSE, in[1]);
+		break;
+	case HL_DOMAIN_PAUSE:
+		out[0] = (uint64_t)domain_control(v, OP_PAUSE, in[1]);
+		break;
+	case HL_DOMAIN_DESTROY:
+		out[0] = (uint64_t)domain_control(v, OP_DESTROY, in[1]);
+		break;
+	case HL_DOMAIN_CREATE: {
+		struct arch_simd_save fp;
+		arch_simd_begin(&fp);
+		out[0] = (uint64_t)domain_create_call(v, in, out);
+		arch_simd_end(&fp);
+		break;
+	}
+	case HL_PLATFORM_SHUTDOWN:
+		if (!policy_check(v->dom, OP_SHUTDOWN, NULL)) {
+			out[0] = (uint64_t)(int64_t)HL_EPERM;
+			break;
+		}
+		printk("hyperlaunch: %s asks to %s the platform\n", v->dom->name,
+		       in[1] == 1 ? "reboot" : "power off");
+		policy_summary();
+		if (in[1] == 1) {
+			arch_reboot();
+		}
+		arch_power_off();
+	case HL_LAUNCH_STATUS:
+		out[0] = (uint64_t)launch_status_call(v, in, out);
 		break;
 	default:
 		out[0] = (uint64_t)(int64_t)HL_ENOSYS;

@@ -6,15 +6,20 @@
  * nodes of the multiboot bindings Xen on Arm uses (docs/misc/arm/
  * device-tree/booting.txt in Xen). Then the domains (launch_start): with an
  * LCM every domain node in LCM order, classic: one dom0; each is built
- * (builder.c), then every domain built is started in the same order. The
- * Boot Domain's preparation phase and launch finalization come later; for
- * now every domain is unpaused as soon as all are built. When the last
- * domain is off, the LCM's on-all-off decides (launch_all_off).
+ * (builder.c), all left paused; then the phases of docs/boot-flow.md:
+ * preparation when a Boot Domain exists (it alone runs, until HL_BOOT_DONE
+ * or its deadline), finalization (console owner, reclaim, unpause the rest
+ * except the Recovery Domain), or a launch failure (the Recovery Domain
+ * takes over, or the hypervisor reports). When the last domain is off, the
+ * LCM's on-all-off decides (launch_all_off).
  *
- * launch_probe() and launch_start() run on the boot CPU before any guest
- * runs, so their state needs no lock; launch_all_off() runs once, on the
- * CPU whose domain ended last, and only reads it.
+ * launch_probe() and the building run on the boot CPU before any guest
+ * runs. After that the phase changes from any CPU (a hypercall, a fault,
+ * the boot CPU's tick for the deadline): @phase is atomic, and the one
+ * transition that must happen once (the failure report) is under
+ * launch_lock.
  */
+#include <stdarg.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -28,6 +33,11 @@
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/mm.h"
+#include "core/policy.h"
+#include "core/spinlock.h"
+#include <hyperlaunch/hypercall.h>
+
+void builder_launch_event(bool all_off);     /* builder.c: mm line, bench timeline */
 
 #define MAX_DOMAINS 255                 /* the address-space ids of arm64 (8-bit VMID) */
 #define MAX_MODULES 512
@@ -158,6 +168,29 @@ unsigned launch_probe(const struct platform *p)
 	return nr_reserved;
 }
 
+/* --- the phases (docs/boot-flow.md) ------------------------------------------------ */
+
+enum phase { PH_CREATE, PH_PREPARE, PH_FINAL, PH_FAILED };
+
+static int phase = PH_CREATE;           /* atomic: read by every CPU */
+static bool hyperlaunch;                /* an LCM was accepted: roles apply */
+static struct domain *bootdom, *recovery;
+/* The Recovery Domain when recovery is all it does: it stands by, paused,
+ * through a successful launch. One that also has other roles (a dom0, a
+ * control domain) starts like any domain and takes over on a failure. */
+static struct domain *standby;
+static struct domain *initial[MAX_DOMAINS];   /* by LCM index; NULL: not created */
+static unsigned nr_initial;
+static uint64_t t_launch, t_boot_start, boot_deadline;
+static bool boot_done;                  /* it called HL_BOOT_DONE */
+static bool deadline_passed;            /* the tick stopped the Boot Domain */
+static bool reclaim_pending;            /* the Boot Domain's memory, once off its CPU */
+static bool hold_released;
+static struct spinlock launch_lock;
+/* The failure report (HL_LAUNCH_STATUS). */
+static char report[400];
+static uint32_t report_domid = HL_NO_DOMID;
+
 /* --- building the domains ---------------------------------------------------- */
 
 static void module_from_lcm(struct module_ref *r, int32_t index)
@@ -200,8 +233,9 @@ static void build_lcm_domains(void)
 		if (c.kernel.present) {
 			c.bootargs = modules[ld->module[LCM_MOD_KERNEL]].bootargs;
 		}
-		domain_build(&c);
+		initial[i] = domain_build(&c);
 	}
+	nr_initial = lcm.nr_domains;
 }
 
 /* The first /chosen node compatible with @compat, as a module. */
@@ -268,14 +302,262 @@ static void build_classic(void)
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB;    /* the builder says it does not fit */
 	}
-	domain_build(&c);
+	initial[0] = domain_build(&c);
+	nr_initial = 1;
+}
+
+static void ms_str(char *out, size_t n, uint64_t ns)
+{
+	fmt_snprintf(out, n, "%llu.%llu ms", (unsigned long long)(ns / 1000000),
+		     (unsigned long long)(ns / 100000 % 10));
+}
+
+/* The launch's hold on the all-off count (domain.c) is given back once: when
+ * the launch will unpause nothing more. */
+static void release_hold(void)
+{
+	bool first;
+
+	spin_lock(&launch_lock);
+	first = !hold_released;
+	hold_released = true;
+	spin_unlock(&launch_lock);
+	if (first) {
+		domains_launched();
+	}
+}
+
+bool launch_is_initial(const struct domain *d)
+{
+	for (unsigned i = 0; i < nr_initial; i++) {
+		if (initial[i] == d) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool launch_boot_active(const struct domain *d)
+{
+	return d == bootdom && __atomic_load_n(&phase, __ATOMIC_ACQUIRE) == PH_PREPARE;
+}
+
+bool launch_failed(void)
+{
+	return __atomic_load_n(&phase, __ATOMIC_ACQUIRE) == PH_FAILED;
+}
+
+static const char *state_name(const struct domain *d)
+{
+	switch (domain_state(d)) {
+	case DOM_NEW: return d->nr_vcpus > 0 ? "paused" : "not built";
+	case DOM_RUNNING: return d->paused ? "paused" : "running";
+	case DOM_OFF: return "powered off";
+	case DOM_STOPPED: return "stopped";
+	case DOM_DESTROYED: return d == bootdom ? "done" : "destroyed";
+	}
+	return "?";
+}
+
+/* Without a Recovery Domain the hypervisor is the one to tell. */
+static void print_states(void)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		printk("launch: domain %u %s: %s\n", d->domid, d->name, state_name(d));
+	}
+}
+
+/* The first failure is the one reported; later ones only print. */
+static void launch_fail(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void launch_fail(struct domain *d, const char *fmt, ...)
+{
+	char why[240];
+	va_list ap;
+	int was;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (d != NULL) {
+		printk("launch: FAILED: domain %u %s: %s\n", d->domid, d->name, why);
+	} else {
+		printk("launch: FAILED: %s\n", why);
+	}
+	spin_lock(&launch_lock);
+	was = phase;
+	if (was != PH_FAILED) {
+		phase = PH_FAILED;
+		if (d != NULL) {
+			fmt_snprintf(report, sizeof(report), "domain %u %s: %s", d->domid, d->name, why);
+			report_domid = d->domid;
+		} else {
+			fmt_snprintf(report, sizeof(report), "%s", why);
+		}
+	}
+	spin_unlock(&launch_lock);
+	__atomic_store_n(&phase, PH_FAILED, __ATOMIC_RELEASE);
+	if (was == PH_FAILED) {
+		return;
+	}
+	/* A Boot Domain still running has nothing left to do: every
+	 * preparation operation is refused from now on. */
+	if (bootdom != NULL && domain_state(bootdom) == DOM_RUNNING) {
+		domain_destroy(bootdom, DOM_DESTROYED, "stopped: the launch failed");
+		reclaim_pending = true;
+	}
+	if (recovery != NULL && domain_state(recovery) == DOM_NEW) {
+		printk("launch: starting the Recovery Domain %s\n", recovery->name);
+		console_input_start(recovery);
+		domain_start(recovery);
+	} else if (recovery != NULL && domain_state(recovery) == DOM_RUNNING) {
+		printk("launch: the Recovery Domain %s takes over\n", recovery->name);
+		console_input_start(recovery);
+	} else {
+		print_states();
+		console_input_start(NULL);
+	}
+	release_hold();
+}
+
+static bool maps_in_place(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->released) {
+			continue;
+		}
+		for (unsigned j = 0; j < d->nr_mem; j++) {
+			uint64_t pa = pa_addr(d->mem[j].pa);
+			if (!d->mem[j].owned && pa < end && pa + d->mem[j].size > base) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Whether the builder accepted range @r: it belongs to a domain that was
+ * built, so it is inside RAM and clear of the hypervisor, the DTB and the
+ * other modules. Only those are given back; a range that failed its checks
+ * may overlap something that must live on. */
+static bool range_checked(const struct mem_range *r)
+{
+	for (uint32_t i = 0; i < lcm.nr_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		if ((m->flags & LCM_MODF_ADDR) && m->addr == pa_addr(r->base) &&
+		    m->size == r->size && m->owner != LCM_OWNER_CONFIG &&
+		    m->owner < nr_initial && initial[m->owner] != NULL &&
+		    (initial[m->owner]->nr_vcpus > 0 || initial[m->owner]->released) &&
+		    (m->type == LCM_MOD_KERNEL || m->type == LCM_MOD_RAMDISK)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Boot modules no domain maps in place: their contents were copied, or
+ * belong to no one. Scrubbed, then free memory. Classic boots keep them
+ * (their /chosen modules are not all checked by the builder). */
+static void reclaim_modules(void)
+{
+	uint64_t total = 0;
+
+	if (!hyperlaunch) {
+		return;
+	}
+	for (unsigned i = 0; i < nr_reserved; i++) {
+		uint64_t base = align_up(pa_addr(reserved[i].base), PAGE_SIZE);
+		uint64_t end = align_down(pa_addr(reserved[i].base) + reserved[i].size, PAGE_SIZE);
+		if (end <= base || reserved[i].size == 0 || !range_checked(&reserved[i]) ||
+		    maps_in_place(base, end)) {
+			continue;
+		}
+		arch_zero_pages(pa_init(base), end - base, false);
+		mm_free(pa_init(base), end - base);
+		reserved[i].size = 0;   /* never twice */
+		total += end - base;
+	}
+	if (total > 0) {
+		printk("launch: reclaim: %llu KiB of boot modules scrubbed and returned\n",
+		       (unsigned long long)(total / KiB));
+	}
+}
+
+/* The ordered convention of docs/boot-flow.md, phase 3. */
+static struct domain *console_owner(void)
+{
+	static const uint32_t functions[] = { LCM_FUNCTION_CONSOLE, LCM_FUNCTION_LEGACY_DOM0 };
+	struct domain *hw = NULL, *control = NULL, *first = NULL;
+
+	for (size_t f = 0; f < ARRAY_SIZE(functions); f++) {
+		for (unsigned i = 0; i < domain_count(); i++) {
+			struct domain *d = domain_get(i);
+			if (d != bootdom && d->nr_vcpus > 0 && (d->functions & functions[f])) {
+				return d;
+			}
+		}
+	}
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d == bootdom || d == standby || d->nr_vcpus == 0) {
+			continue;
+		}
+		if (control == NULL && (d->permissions & LCM_PERMISSION_CONTROL)) {
+			control = d;
+		}
+		if (hw == NULL && (d->permissions & LCM_PERMISSION_HARDWARE)) {
+			hw = d;
+		}
+		if (first == NULL) {
+			first = d;
+		}
+	}
+	return control != NULL ? control : hw != NULL ? hw : first;
+}
+
+static void finalize(void)
+{
+	struct domain *owner = console_owner();
+	bool failed = launch_failed();
+	unsigned running = 0;
+	char t[32];
+
+	if (!failed) {
+		__atomic_store_n(&phase, PH_FINAL, __ATOMIC_RELEASE);
+	}
+	console_input_start(owner);
+	reclaim_modules();
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d != standby && d != bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW) {
+			domain_start(d);
+		}
+	}
+	for (unsigned i = 0; i < domain_count(); i++) {
+		running += domain_state(domain_get(i)) == DOM_RUNNING;
+	}
+	ms_str(t, sizeof(t), arch_time_ns() - t_launch);
+	printk("launch: %s: %u domain%s running, console to %s, in %s total\n",
+	       failed ? "final (with failures)" : "final", running, running == 1 ? "" : "s",
+	       owner != NULL ? owner->name : "the hypervisor", t);
+	builder_launch_event(false);
+	if (failed) {
+		print_states();
+	}
+	release_hold();
 }
 
 void launch_start(void)
 {
+	unsigned built = 0, failed = 0;
+	char t[32];
+
+	t_launch = arch_time_ns();
 	switch (lcm_result) {
 	case LCM_OK:
 		printk("launch: LCM with %u domains\n", lcm.nr_domains);
+		hyperlaunch = true;
 		build_lcm_domains();
 		break;
 	case LCM_ENOLCM:
@@ -285,32 +567,178 @@ void launch_start(void)
 	default:
 		printk("launch: LCM rejected (%u errors): falling back to the console\n",
 		       lcm.nr_errors);
-		break;
+		console_input_start(NULL);
+		release_hold();
+		return;
 	}
-	/* Every domain is built before the first starts: a domain's build
-	 * time never includes another's run time. Input goes to the first
-	 * domain with the console function, else to the first. */
-	struct domain *first = NULL;
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		if (d->nr_vcpus == 0) {
-			continue;
-		}
-		if (first == NULL || ((d->functions & LCM_FUNCTION_CONSOLE) &&
-				      !(first->functions & LCM_FUNCTION_CONSOLE))) {
-			first = d;
-		}
-	}
-	if (first != NULL) {
-		console_input_start(first);
-	}
+	/* Phase 1 is over: every domain is built, paused, before the first
+	 * runs, so a build time never includes another domain's run. */
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
 		if (d->nr_vcpus > 0) {
-			domain_start(d);
+			built++;
+		} else {
+			failed++;
 		}
 	}
-	domains_launched();
+	ms_str(t, sizeof(t), arch_time_ns() - t_launch);
+	printk("launch: create: %u domain%s built, %u failed, in %s\n", built,
+	       built == 1 ? "" : "s", failed, t);
+	if (hyperlaunch && lcm.recovery >= 0 && initial[lcm.recovery] != NULL &&
+	    initial[lcm.recovery]->nr_vcpus > 0) {
+		recovery = initial[lcm.recovery];
+		if ((recovery->functions & ~LCM_FUNCTION_RECOVERY) == 0 && recovery->permissions == 0) {
+			standby = recovery;
+		}
+	}
+	if (hyperlaunch && lcm.boot >= 0) {
+		bootdom = initial[lcm.boot];
+	}
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->nr_vcpus == 0) {
+			/* Reported once per domain; the first is the report. A
+			 * launch without a Recovery Domain goes on with the others
+			 * (docs/boot-flow.md: nothing else could decide). */
+			if (recovery != NULL || bootdom != NULL) {
+				launch_fail(d, "not started: see its build line above");
+			} else {
+				printk("launch: FAILED: domain %u %s: not built\n", d->domid, d->name);
+				if (report_domid == HL_NO_DOMID) {
+					fmt_snprintf(report, sizeof(report), "domain %u %s: not built",
+						     d->domid, d->name);
+					report_domid = d->domid;
+				}
+			}
+		}
+	}
+	if (launch_failed()) {
+		return;
+	}
+	if (bootdom != NULL) {
+		uint32_t ms = lcm.boot_timeout_ms != 0 ? lcm.boot_timeout_ms : 10000;
+		printk("launch: prepare: %s alone unpaused, %u ms to say done\n", bootdom->name, ms);
+		console_input_start(bootdom);
+		/* The deadline before the phase: the tick reads them in the
+		 * other order (launch_poll). */
+		t_boot_start = arch_time_ns();
+		boot_deadline = t_boot_start + (uint64_t)ms * 1000000;
+		__atomic_store_n(&phase, PH_PREPARE, __ATOMIC_RELEASE);
+		domain_start(bootdom);
+		return;
+	}
+	finalize();
+}
+
+void launch_domain_ended(struct domain *d, enum domain_state how)
+{
+	int ph = __atomic_load_n(&phase, __ATOMIC_ACQUIRE);
+
+	if (d == bootdom && ph == PH_PREPARE && deadline_passed) {
+		launch_fail(d, "the Boot Domain did not say done within %llu ms",
+			    (unsigned long long)((boot_deadline - t_boot_start) / 1000000));
+	} else if (d == bootdom && ph == PH_PREPARE && how == DOM_DESTROYED && !boot_done) {
+		/* A control domain may destroy any other domain, this one too. */
+		launch_fail(d, "the Boot Domain was destroyed before saying done");
+		reclaim_pending = true;
+	} else if (d == bootdom && ph == PH_PREPARE && how != DOM_DESTROYED) {
+		launch_fail(d, "the Boot Domain %s before saying done",
+			    how == DOM_OFF ? "powered off" : "was stopped by a fault");
+	} else if (ph == PH_PREPARE && how == DOM_STOPPED && launch_is_initial(d)) {
+		launch_fail(d, "stopped by a fault before the launch was final");
+	}
+}
+
+int launch_boot_done(struct domain *d, uint64_t status)
+{
+	char t[32], why[48];
+
+	spin_lock(&launch_lock);
+	bool mine = phase == PH_PREPARE && d == bootdom;
+	spin_unlock(&launch_lock);
+	if (!mine) {
+		return HL_EBUSY;
+	}
+	boot_done = true;
+	fmt_snprintf(why, sizeof(why), "done (status %llu)", (unsigned long long)status);
+	domain_destroy(d, DOM_DESTROYED, why);
+	reclaim_pending = true;
+	ms_str(t, sizeof(t), arch_time_ns() - t_boot_start);
+	if (status != 0) {
+		printk("launch: prepare: %s failed in %s\n", d->name, t);
+		launch_fail(d, "the Boot Domain said done with status %llu",
+			    (unsigned long long)status);
+		return HL_OK;
+	}
+	if (launch_failed()) {
+		return HL_OK;
+	}
+	printk("launch: prepare: %s done in %s\n", d->name, t);
+	finalize();
+	return HL_OK;
+}
+
+void launch_poll(void)
+{
+	int ph = __atomic_load_n(&phase, __ATOMIC_ACQUIRE);
+
+	if (ph == PH_PREPARE && arch_time_ns() > boot_deadline) {
+		/* launch_domain_ended() reports it, with the reason. */
+		deadline_passed = true;
+		domain_destroy(bootdom, DOM_STOPPED, "stopped: did not say done in time");
+		reclaim_pending = true;
+	}
+	/* The Boot Domain's vCPU may still be leaving its CPU when it says
+	 * done: its memory and vCPUs go once no CPU holds them. */
+	if (reclaim_pending && bootdom != NULL && !domain_on_cpu(bootdom)) {
+		uint64_t bytes = bootdom->ram_size;
+		reclaim_pending = false;
+		domain_reclaim(bootdom);
+		printk("launch: reclaim: %s's %llu MiB scrubbed and returned\n", bootdom->name,
+		       (unsigned long long)(bytes / MiB));
+	}
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d != bootdom && !d->released && domain_state(d) == DOM_DESTROYED &&
+		    !domain_on_cpu(d)) {
+			uint64_t bytes = d->ram_size;
+			domain_reclaim(d);
+			printk("launch: reclaim: %s's %llu MiB scrubbed and returned\n", d->name,
+			       (unsigned long long)(bytes / MiB));
+		}
+	}
+}
+
+uint32_t launch_status(char *buf, size_t size, uint32_t *domid, size_t *len)
+{
+	size_t n = strlen(report);
+
+	*domid = report_domid;
+	*len = n;
+	if (size > 0) {
+		memcpy(buf, report, n < size ? n : size);
+	}
+	switch (__atomic_load_n(&phase, __ATOMIC_ACQUIRE)) {
+	case PH_FINAL: return HL_LAUNCH_FINAL;
+	case PH_FAILED: return HL_LAUNCH_FAILED;
+	default: return HL_LAUNCH_IN_PROGRESS;
+	}
+}
+
+const struct lcm_launch *launch_lcm(void)
+{
+	return hyperlaunch ? &lcm : NULL;
+}
+
+const void *launch_lcm_blob(size_t *size)
+{
+	*size = plat->fdt_size;
+	return plat->fdt;
+}
+
+struct domain *launch_initial(unsigned lcm_index)
+{
+	return lcm_index < nr_initial ? initial[lcm_index] : NULL;
 }
 
 void launch_all_off(void)
@@ -327,6 +755,7 @@ void launch_all_off(void)
 		{ c.off, "powered off" },
 		{ c.stopped, "stopped by a fault" },
 		{ c.not_started, "not started" },
+		{ c.destroyed, "destroyed or done" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
@@ -335,6 +764,9 @@ void launch_all_off(void)
 						  n > 0 ? ", " : "", parts[i].count, parts[i].what);
 		}
 	}
+	builder_launch_event(true);
+	launch_poll();          /* a Boot Domain's memory not given back yet */
+	policy_summary();
 	if (c.total == 0) {
 		printk("hyperlaunch: no domains; %s\n", actions[on_all_off]);
 	} else {

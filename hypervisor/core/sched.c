@@ -25,6 +25,7 @@
  */
 #include "core/arch.h"
 #include "core/cpu.h"
+#include "core/domain.h"
 #include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -88,7 +89,8 @@ void sched_enqueue(struct vcpu_locked l)
 {
 	struct vcpu *v = l.v;
 
-	if (v->power == VCPU_ON && !v->on_rq && !v->running && !v->blocked) {
+	if (v->power == VCPU_ON && !v->on_rq && !v->running && !v->blocked &&
+	    !__atomic_load_n(&v->dom->paused, __ATOMIC_ACQUIRE)) {
 		append(&rqs[v->cpu], v);
 	}
 }
@@ -144,7 +146,7 @@ static struct vcpu *pick(struct runqueue *rq, bool *boot, ipaddr_t *entry, uint6
 		v->rq_next = NULL;
 		v->on_rq = false;
 		__atomic_store_n(&rq->queued, rq->queued - 1, __ATOMIC_RELAXED);
-		if (v->power == VCPU_ON) {
+		if (v->power == VCPU_ON && !__atomic_load_n(&v->dom->paused, __ATOMIC_ACQUIRE)) {
 			break;
 		}
 	}
@@ -168,7 +170,9 @@ static bool put_back(struct runqueue *rq, struct vcpu *v)
 
 	spin_lock(&rq->lock);
 	v->running = false;
-	if (v->power == VCPU_ON && !v->on_rq && !v->blocked) {
+	/* A paused domain's vCPUs wait off the queue until domain_resume(). */
+	if (v->power == VCPU_ON && !v->on_rq && !v->blocked &&
+	    !__atomic_load_n(&v->dom->paused, __ATOMIC_ACQUIRE)) {
 		append(rq, v);
 	}
 	bool alone = rq->head == v && rq->tail == v;
@@ -221,7 +225,7 @@ noreturn void sched_run(void)
 bool sched_must_leave(struct vcpu *v)
 {
 	return __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) != VCPU_ON ||
-	       rqs[v->cpu].need_resched;
+	       __atomic_load_n(&v->dom->paused, __ATOMIC_ACQUIRE) || rqs[v->cpu].need_resched;
 }
 
 void sched_wfi(struct vcpu *v)

@@ -33,6 +33,18 @@ struct fpsimd_state {
 	uint64_t fpsr, fpcr;
 };
 static_assert(offsetof(struct fpsimd_state, fpsr) == 512, "guest_entry.S layout");
+static_assert(sizeof(struct fpsimd_state) <= sizeof(struct arch_simd_save),
+	      "arch_simd_save holds the FP/SIMD state");
+
+void arch_simd_begin(struct arch_simd_save *save)
+{
+	fpsimd_save((struct fpsimd_state *)save);
+}
+
+void arch_simd_end(const struct arch_simd_save *save)
+{
+	fpsimd_restore((const struct fpsimd_state *)save);
+}
 
 /* The EL1 (and EL0) registers a guest owns, in save order. */
 struct el1_state {

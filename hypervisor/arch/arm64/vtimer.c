@@ -45,6 +45,11 @@
 
 static struct vcpu *sleepers[HV_MAX_CPUS];
 
+bool arch_vcpu_sleeping(const struct vcpu *v)
+{
+	return __atomic_load_n(&vtimer_of(v)->sleeping, __ATOMIC_ACQUIRE);
+}
+
 static void unlink_sleeper(struct vcpu *v)
 {
 	struct vcpu **p = &sleepers[v->cpu];
