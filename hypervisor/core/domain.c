@@ -227,11 +227,12 @@ void domain_reclaim(struct domain *d)
 	domain_release(d);
 }
 
-bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n)
+/* Page by page through the domain's stage-2 tables (the pieces of guest
+ * RAM need not be contiguous in physical memory), copying in either
+ * direction; what is written is cleaned to the point of coherency, for a
+ * guest that may run with its caches off. */
+static bool copy_ram(struct domain *d, uint64_t a, char *buf, size_t n, bool to_guest)
 {
-	uint64_t a = ipa_addr(ipa);
-	const char *in = buf;
-
 	if (a + n < a) {
 		return false;
 	}
@@ -244,13 +245,27 @@ bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n)
 		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
 			return false;
 		}
-		memcpy(pa_ptr(pa), in, chunk);
-		arch_dcache_clean(pa, chunk);
-		in += chunk;
+		if (to_guest) {
+			memcpy(pa_ptr(pa), buf, chunk);
+			arch_dcache_clean(pa, chunk);
+		} else {
+			memcpy(buf, pa_ptr(pa), chunk);
+		}
+		buf += chunk;
 		a += chunk;
 		n -= chunk;
 	}
 	return true;
+}
+
+bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n)
+{
+	return copy_ram(d, ipa_addr(ipa), (char *)(uintptr_t)buf, n, true);
+}
+
+bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n)
+{
+	return copy_ram(d, ipa_addr(ipa), buf, n, false);
 }
 
 bool domain_is_ram(struct domain *d, ipaddr_t ipa)
@@ -260,32 +275,6 @@ bool domain_is_ram(struct domain *d, ipaddr_t ipa)
 	return arch_stage2_translate(d->s2, ipa, &pa);
 }
 
-/* Page by page through the domain's stage-2 tables: the pieces of guest RAM
- * need not be contiguous in physical memory. */
-bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n)
-{
-	uint64_t a = ipa_addr(ipa);
-	char *out = buf;
-
-	if (a + n < a) {
-		return false;
-	}
-	while (n > 0) {
-		paddr_t pa;
-		size_t chunk = PAGE_SIZE - (a & (PAGE_SIZE - 1));
-		if (chunk > n) {
-			chunk = n;
-		}
-		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
-			return false;
-		}
-		memcpy(out, pa_ptr(pa), chunk);
-		out += chunk;
-		a += chunk;
-		n -= chunk;
-	}
-	return true;
-}
 
 /* The core's emulated device of every domain: the PL011. The interrupt
  * controller is the architecture's (arch/arm64/vgic_mmio.c), which sees a
