@@ -365,30 +365,6 @@ static bool back_ram(struct build *b)
 	return true;
 }
 
-/* Copy into guest RAM through the stage-2 tables (the pieces are not
- * contiguous), cleaning each page for a guest with caches off. */
-static bool copy_to_guest(struct domain *d, ipaddr_t ipa, const void *src, uint64_t n)
-{
-	uint64_t a = ipa_addr(ipa);
-	const char *from = src;
-
-	while (n > 0) {
-		paddr_t pa;
-		uint64_t chunk = PAGE_SIZE - (a % PAGE_SIZE);
-		if (chunk > n) {
-			chunk = n;
-		}
-		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
-			return false;   /* layout() keeps this from happening */
-		}
-		memcpy(pa_ptr(pa), from, chunk);
-		arch_dcache_clean(pa, chunk);
-		from += chunk;
-		a += chunk;
-		n -= chunk;
-	}
-	return true;
-}
 
 /* Step 4. */
 static bool load(struct build *b)
@@ -397,14 +373,14 @@ static bool load(struct build *b)
 	struct domain *d = b->d;
 
 	if ((!b->kernel_mapped &&
-	     !copy_to_guest(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size)) ||
+	     !domain_write_ram(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size)) ||
 	    (c->ramdisk.present && !b->ramdisk_mapped &&
-	     !copy_to_guest(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size))) {
+	     !domain_write_ram(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size))) {
 		return fail(b, "its modules do not fit in its RAM");
 	}
 	lap(b, T_COPY);
 	if (write_dt(b) != b->dt_size ||
-	    !copy_to_guest(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
+	    !domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
 		return fail(b, "its device tree does not fit in its RAM");
 	}
 	lap(b, T_DT);
@@ -486,7 +462,8 @@ struct domain *domain_build(const struct domain_config *c)
 	for (unsigned i = 0; i < b.d->nr_mem; i++) {
 		*(b.d->mem[i].owned ? &fresh : &mapped) += b.d->mem[i].size;
 	}
-	uint64_t took = free0 - mm_free_bytes();
+	uint64_t free1 = mm_free_bytes();
+	uint64_t took = free0 > free1 ? free0 - free1 : 0;     /* others may free meanwhile */
 	ram_fresh += fresh;
 	ram_mapped += mapped;
 	hv_data += took > fresh ? took - fresh : 0;
