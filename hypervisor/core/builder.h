@@ -41,4 +41,9 @@ void builder_init(const struct platform *p);
  * created at all); domain_state() says which. */
 struct domain *domain_build(const struct domain_config *c);
 
+/* The launch reached a milestone (final, or every domain off): prints the
+ * "mm: ... free after the launch" line and, when the host DTB's /chosen has
+ * "hyperlaunch,timeline", the benchmark's timeline (README "Benchmark"). */
+void builder_launch_event(bool all_off);
+
 #endif /* HV_BUILDER_H */

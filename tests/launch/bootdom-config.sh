@@ -25,5 +25,5 @@ role app1 info 2 denied
 role app1 launch-status - denied
 expect "$LOG" "[bootdom] bootdom: done"
 expect "$LOG" "domain 32757 bootdom: done (status 0)"
-expect_re "$LOG" "launch: final: [01] domains? running, console to app1, in [0-9]+\.[0-9] ms total"
+expect_re "$LOG" "launch: final: 2 domains started, console to app1, in [0-9]+\.[0-9] ms total"
 finish

@@ -30,7 +30,7 @@ if sed -n '/^domain 32757 bootdom: done/,$p' "$LOG" | grep -q '^\[bootdom\]'; th
 	failures=$((failures + 1))
 fi
 expect_count "$LOG" "[bootdom] roles: lcm-read self: ok" 1
-expect_re "$LOG" "launch: final: [0-9] domains? running, console to app1, in [0-9]+\.[0-9] ms total"
+expect_re "$LOG" "launch: final: [0-9] domains? started, console to app1, in [0-9]+\.[0-9] ms total"
 expect "$LOG" "[app1] probe: ready"
 expect "$LOG" "[app2] probe: ready"
 finish

@@ -94,7 +94,7 @@ bootdom_started() {
 
 # final N OWNER: the launch's final line.
 final() {
-	expect_re "$LOG" "launch: final: $1 domains? running, console to $2, in [0-9]+\.[0-9] ms total"
+	expect_re "$LOG" "launch: final: $1 domains? started, console to $2, in [0-9]+\.[0-9] ms total"
 	expect "$LOG" "console: input to $2 (Ctrl-A three times to switch)"
 }
 
