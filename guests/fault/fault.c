@@ -8,6 +8,8 @@
  *           service call, not PSCI (PSCI over SMC is the guest's to make)
  *   undef   a system register access the hypervisor does not emulate
  *   hvc     an unknown hypercall: must fail with HL_ENOSYS, not kill
+ *   lines   write two lines with one HL_CONSOLE_WRITE: the hypervisor takes
+ *           one line per call and says how much it took
  *   debug   program a hardware breakpoint: the debug registers are not the
  *           guest's (they would leak to the next domain on the CPU), so the
  *           write is ignored, the read gives 0, and the guest keeps running
@@ -35,6 +37,11 @@ int main(const void *fdt)
 		/* PMCCNTR_EL0: the PMU is not the guest's. */
 		__asm__ volatile("mrs %0, pmccntr_el0" : "=r"(v));
 		gprintf("fault: pmccntr 0x%llx\n", (unsigned long long)v);
+	} else if (strcmp(kind, "lines") == 0) {
+		static const char two[] = "first line\nsecond line\n";
+		int64_t took = hvc(HL_CONSOLE_WRITE, (uintptr_t)two, sizeof(two) - 1, 0).x0;
+		gprintf("fault: a write of two lines took %lld bytes\n", (long long)took);
+		return 0;
 	} else if (strcmp(kind, "debug") == 0) {
 		uint64_t v;
 		__asm__ volatile("msr dbgbvr0_el1, %1\n\tisb\n\tmrs %0, dbgbvr0_el1"

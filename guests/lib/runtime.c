@@ -34,39 +34,42 @@ static const char *bootargs = "";
 static volatile int console_lock;
 static int hyperlaunch = -1;            /* unknown until asked */
 
-struct hvc_result hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+/* One SMC Calling Convention call (DEN0028): function id in x0, arguments
+ * in x1-x4, results in x0-x3; x4-x17 may be clobbered. Through the
+ * hypervisor (HVC) or the firmware (SMC). */
+static struct hvc_result smccc(bool smc, uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3,
+			       uint64_t a4)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
 
-	__asm__ volatile("hvc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-			   "x13", "x14", "x15", "x16", "x17", "memory");
+#define SMCCC_REGS "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
+#define SMCCC_CLOBBERS "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", \
+		       "x15", "x16", "x17", "memory"
+	if (smc) {
+		__asm__ volatile("smc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
+	} else {
+		__asm__ volatile("hvc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
+	}
 	return (struct hvc_result){ (int64_t)x0, x1, x2, x3 };
 }
 
-static int64_t smc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+struct hvc_result hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	register uint64_t x0 __asm__("x0") = fn;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3;
+	return smccc(false, fn, a1, a2, a3, 0);
+}
 
-	__asm__ volatile("smc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-			   "x13", "x14", "x15", "x16", "x17", "memory");
-	return (int64_t)x0;
+struct hvc_result hvc4(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return smccc(false, fn, a1, a2, a3, a4);
 }
 
 static int64_t psci(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
-	return psci_smc ? smc(fn, a1, a2, a3) : hvc(fn, a1, a2, a3).x0;
+	return smccc(psci_smc, fn, a1, a2, a3, 0).x0;
 }
 
 __attribute__((noinline)) bool on_hyperlaunch(void)
@@ -79,21 +82,6 @@ __attribute__((noinline)) bool on_hyperlaunch(void)
 	return hyperlaunch;
 }
 
-struct hvc_result hvc4(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
-{
-	register uint64_t x0 __asm__("x0") = fn;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3;
-	register uint64_t x4 __asm__("x4") = a4;
-
-	__asm__ volatile("hvc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-			 :
-			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-			   "x13", "x14", "x15", "x16", "x17", "memory");
-	return (struct hvc_result){ (int64_t)x0, x1, x2, x3 };
-}
 
 void guest_ready(void)
 {
@@ -149,7 +137,15 @@ static void write_line(const char *s, size_t n)
 			uart_putc(s[i]);
 		}
 	} else if (on_hyperlaunch()) {
-		hvc(HL_CONSOLE_WRITE, (uintptr_t)s, n, 0);
+		/* The hypervisor takes one line per call (docs/hypercalls.md). */
+		while (n > 0) {
+			int64_t done = hvc(HL_CONSOLE_WRITE, (uintptr_t)s, n, 0).x0;
+			if (done <= 0) {
+				break;
+			}
+			s += done;
+			n -= (size_t)done;
+		}
 	}
 	unlock();
 }

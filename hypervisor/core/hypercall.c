@@ -52,6 +52,14 @@ static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	if (!domain_read_ram(v->dom, ipa_init(ipa), buf, len)) {
 		return HL_EFAULT;
 	}
+	/* At most one line per call: each line goes out to the UART with
+	 * interrupts masked, so a buffer of newlines would hold this CPU (and
+	 * the domains sharing it) for a thousand lines. The guest calls again
+	 * for the rest, as write(2) callers do. */
+	const char *nl = memchr(buf, '\n', len);
+	if (nl != NULL) {
+		len = (size_t)(nl - buf) + 1;
+	}
 	console_domain_write(v->dom, buf, len);
 	return (int64_t)len;
 }
