@@ -32,6 +32,11 @@
  *   unknown=D     pause, unpause, destroy, configure and read domid D
  *   sleep=1       at the end, arm the virtual timer an hour ahead and wait
  *                 in WFI for good
+ *   bigmem=MIB    create "big" (domid 120) with MIB MiB of RAM, then
+ *                 destroy it: long work for the hypervisor, in steps
+ *   tick=MS       for MS milliseconds, spin reading the virtual counter
+ *                 and print the longest gap between two reads (how long
+ *                 this vCPU was kept from running)
  *
  * Sequencing, for the attacks that need an order between domains:
  *
@@ -148,6 +153,7 @@ static void report(void)
 struct creation {
 	const char *name;
 	uint32_t domid, permissions, functions;
+	uint32_t memory_kib;            /* 0: 8 MiB */
 	const void *image;
 	uint32_t size;
 	const uint8_t *digest;
@@ -179,7 +185,7 @@ static size_t fragment(const struct creation *c)
 	if (c->functions != 0) {
 		fdt_property_u32(f, "functions", c->functions);
 	}
-	fdt_property_u32(f, "memory", 8192);
+	fdt_property_u32(f, "memory", c->memory_kib != 0 ? c->memory_kib : 8192);
 	fdt_begin_node(f, "kernel");
 	fdt_property_string(f, "compatible", "module,kernel");
 	fdt_property(f, "module-addr", addr_cells, sizeof(addr_cells));
@@ -212,7 +218,7 @@ static uint32_t probe_size(void)
 
 static void try_create(void)
 {
-	struct creation c = { "created", CREATED_DOMID, 0, 0, probe_image, probe_size(), NULL };
+	struct creation c = { "created", CREATED_DOMID, 0, 0, 0, probe_image, probe_size(), NULL };
 	struct hvc_result r = create(&c);
 
 	line("create", "created", r.x0);
@@ -251,7 +257,7 @@ static void try_mk(const char *list)
 			name[n++] = *p++;
 		}
 		name[n] = '\0';
-		struct creation c = { name, 0, 0, 0, probe_image, probe_size(), NULL };
+		struct creation c = { name, 0, 0, 0, 0, probe_image, probe_size(), NULL };
 		p += *p == '.';
 		c.domid = (uint32_t)number(&p);
 		p += *p == '.';
@@ -284,11 +290,11 @@ static void try_digest(void)
 		return;
 	}
 	sha256(probe_image, size, digest);
-	struct creation c1 = { "c1", 101, 0, 0, probe_image, size, digest };
+	struct creation c1 = { "c1", 101, 0, 0, 0, probe_image, size, digest };
 	line("digest create", "c1", create(&c1).x0);
 	memcpy(tampered, probe_image, size);
 	tampered[size - 1] ^= 0xff;
-	struct creation c2 = { "c2", 102, 0, 0, tampered, size, digest };
+	struct creation c2 = { "c2", 102, 0, 0, 0, tampered, size, digest };
 	line("digest create", "c2", create(&c2).x0);
 }
 
@@ -322,6 +328,32 @@ static void try_unknown(const char *domid)
 				      sizeof(args) - 1).x0);
 }
 
+static void try_bigmem(const char *mib)
+{
+	const char *p = mib;
+	struct creation c = { "big", 120, 0, 0, (uint32_t)number(&p) * 1024, probe_image,
+			      probe_size(), NULL };
+
+	line("bigmem create", "big", create(&c).x0);
+	line("bigmem destroy", "big", hvc(HL_DOMAIN_DESTROY, 120, 0, 0).x0);
+}
+
+static void tick(const char *ms)
+{
+	const char *p = ms;
+	uint64_t freq, t0 = counter(), last = t0, gap = 0;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	uint64_t span = number(&p) * freq / 1000;
+	for (uint64_t t = t0; t - t0 < span; t = counter()) {
+		if (t - last > gap) {
+			gap = t - last;
+		}
+		last = t;
+	}
+	gprintf("roles: longest gap %llu ms\n", (unsigned long long)(gap * 1000 / freq));
+}
+
 static void sleep_forever(void)
 {
 	uint64_t now, freq;
@@ -349,7 +381,7 @@ static void try_all(void)
 		line("kill", buf, hvc(HL_DOMAIN_DESTROY, number(&p), 0, 0).x0);
 	}
 	if (guest_arg("createpaused", buf, sizeof(buf))) {
-		struct creation c = { "late", CREATED_DOMID, 0, 0, probe_image, probe_size(), NULL };
+		struct creation c = { "late", CREATED_DOMID, 0, 0, 0, probe_image, probe_size(), NULL };
 		line("create", "late", create(&c).x0);
 	}
 	if (guest_arg("earlyready", buf, sizeof(buf))) {
@@ -389,6 +421,12 @@ static void try_all(void)
 	}
 	if (guest_arg("unknown", buf, sizeof(buf))) {
 		try_unknown(buf);
+	}
+	if (guest_arg("bigmem", buf, sizeof(buf))) {
+		try_bigmem(buf);
+	}
+	if (guest_arg("tick", buf, sizeof(buf))) {
+		tick(buf);
 	}
 	if (guest_arg("create", buf, sizeof(buf))) {
 		try_create();

@@ -14,13 +14,16 @@
  *     in the last pages of RAM and the ramdisk just below it;
  *  3. back its RAM: a module that no other domain uses and that covers whole
  *     pages is mapped in place (no copy: its pages become the domain's);
- *     everything else comes from the page allocator, zeroed, placed so that
- *     guest and physical addresses agree modulo 2 MiB (then stage 2 can use
- *     2 MiB blocks);
+ *     everything else comes from the page allocator, placed so that guest
+ *     and physical addresses agree modulo 2 MiB (then stage 2 can use 2 MiB
+ *     blocks), and is scrubbed (zeroed, cleaned to the point of coherency);
  *  4. copy what was not mapped, write the device tree, create the vCPUs.
  *
- * Runs on the boot CPU during the launch, before any guest runs: the device
- * tree is written with libfdt, whose SIMD registers no guest owns yet.
+ * The work is done in bounded steps (build_step: a few MiB hashed, scrubbed
+ * or copied), so that HL_DOMAIN_CREATE can let a CPU's other vCPUs run in
+ * between; the launch runs the steps back to back (domain_build), on the
+ * boot CPU before any guest runs. The device tree is written with libfdt,
+ * whose SIMD registers the caller keeps aside when a guest owns them.
  *
  * Timeline (for the benchmark, README "Benchmark"): when the host DTB's
  * /chosen has a "hyperlaunch,timeline" property, each build also prints
@@ -45,6 +48,7 @@
 
 #define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
 #define DT_BUF_SIZE  (64 * KiB)
+#define BUILD_STEP   (4 * MiB)          /* hashed, scrubbed or copied per step */
 
 /* The steps of a build, as the timeline names them. */
 enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
@@ -52,15 +56,29 @@ static const char *const step_name[NR_STEPS] = {
 	"create", "digests", "memory", "copy", "dt", "vcpus",
 };
 
-/* The working state of one build. */
+/* The stages of a build, in order; each step of a build does a bounded
+ * amount of one stage (BUILD_STEP bytes of hashing, scrubbing or copying). */
+enum stage {
+	ST_CHECK_KERNEL, ST_CHECK_RAMDISK, ST_LAYOUT, ST_SCRUB, ST_COPY_KERNEL,
+	ST_COPY_RAMDISK, ST_FINISH, ST_DONE,
+};
+
+/* The working state of one build (in pages of its own: a build for
+ * HL_DOMAIN_CREATE lives across hypercalls). */
 struct build {
-	const struct domain_config *c;
+	struct domain_config c;
 	struct domain *d;
 	char why[240];                  /* the reason it failed */
+	bool failed;
+	enum stage stage;
+	uint64_t at;                    /* progress in the stage: bytes, or piece */
+	uint64_t off;                   /* offset in the piece (ST_SCRUB) */
+	struct sha256 sha;              /* a module hashed in steps */
 	struct kernel_image k;
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
+	uint64_t t0, free0;
 	uint64_t mark, ns[NR_STEPS];    /* timeline: end of the last step, time per step */
 };
 
@@ -99,6 +117,7 @@ static bool fail(struct build *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(b->why, sizeof(b->why), fmt, ap);
 	va_end(ap);
+	b->failed = true;
 	return false;
 }
 
@@ -113,33 +132,9 @@ static void hex(char *out, const uint8_t *d, size_t n)
 	out[2 * n] = '\0';
 }
 
-/* The module's SHA-256: a boot module's is computed once however many
- * domains share it (bootmod.c); a copy made for HL_DOMAIN_CREATE is hashed
- * every time, as its pages are reused by the next one. */
-static const uint8_t *digest_of(const struct module_ref *m, uint8_t *buf)
+static bool digest_matches(struct build *b, const struct module_ref *m, const char *what,
+			   const uint8_t *got)
 {
-	if (m->range != BOOTMOD_NONE) {
-		return bootmod_digest(m->range);
-	}
-	sha256(pa_ptr(m->addr), m->size, buf);
-	return buf;
-}
-
-/* Step 1 for one module: where it is, and that it is what the LCM says. */
-static bool check_module(struct build *b, const struct module_ref *m, const char *what)
-{
-	uint8_t buf[MODULE_DIGEST_SIZE];
-	/* Where it is was checked once, when the launch found it. */
-	const char *refused = m->range != BOOTMOD_NONE ? bootmod_refused(m->range) : NULL;
-
-	if (refused != NULL) {
-		return fail(b, "%s module 0x%llx+0x%llx: %s", what,
-			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, refused);
-	}
-	if (!m->has_digest) {
-		return true;
-	}
-	const uint8_t *got = digest_of(m, buf);
 	if (memcmp(got, m->digest, MODULE_DIGEST_SIZE) != 0) {
 		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
 		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
@@ -148,6 +143,47 @@ static bool check_module(struct build *b, const struct module_ref *m, const char
 			    what, (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,
 			    want_hex, got_hex);
 	}
+	return true;
+}
+
+/*
+ * Stage 1 for one module, one step: where it is (checked once, when the
+ * launch found it), and that it is what the LCM says. A boot module's
+ * digest is computed once however many domains share it (bootmod.c); a
+ * copy HL_DOMAIN_CREATE made is hashed in steps, every time: its pages are
+ * reused by the next one, so no remembered digest may answer for it.
+ * True when the module is done with.
+ */
+static bool check_module_step(struct build *b, const struct module_ref *m, const char *what)
+{
+	const char *refused = m->range != BOOTMOD_NONE ? bootmod_refused(m->range) : NULL;
+
+	if (!m->present) {
+		return true;
+	}
+	if (refused != NULL) {
+		return !fail(b, "%s module 0x%llx+0x%llx: %s", what,
+			     (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, refused);
+	}
+	if (!m->has_digest) {
+		return true;
+	}
+	if (m->range != BOOTMOD_NONE) {
+		digest_matches(b, m, what, bootmod_digest(m->range));
+		return true;
+	}
+	if (b->at == 0) {
+		sha256_init(&b->sha);
+	}
+	uint64_t n = m->size - b->at < BUILD_STEP ? m->size - b->at : BUILD_STEP;
+	sha256_update(&b->sha, (const uint8_t *)pa_ptr(m->addr) + b->at, n);
+	b->at += n;
+	if (b->at < m->size) {
+		return false;
+	}
+	uint8_t got[MODULE_DIGEST_SIZE];
+	sha256_final(&b->sha, got);
+	digest_matches(b, m, what, got);
 	return true;
 }
 
@@ -160,7 +196,7 @@ static bool mappable(const struct module_ref *m, ipaddr_t ipa)
 
 static int write_dt(struct build *b)
 {
-	const struct domain_config *c = b->c;
+	const struct domain_config *c = &b->c;
 	struct guest_dt g = {
 		.nr_vcpus = c->vcpus,
 		.ram_base = b->d->ram_base,
@@ -177,7 +213,7 @@ static int write_dt(struct build *b)
  * so a first pass sizes it before the ramdisk is placed below it. */
 static bool layout(struct build *b)
 {
-	const struct domain_config *c = b->c;
+	const struct domain_config *c = &b->c;
 	uint64_t base = ipa_addr(b->d->ram_base);
 	uint64_t end = base + c->memory;
 
@@ -235,16 +271,16 @@ static bool alloc_piece(struct build *b, ipaddr_t ipa, uint64_t size)
 		return fail(b, "its RAM is in more than %u pieces", DOMAIN_MAX_MEM);
 	}
 	if (size + phase >= BLOCK_SIZE) {
-		pa = mm_alloc(size + phase, BLOCK_SIZE, MM_GUEST);
+		pa = mm_alloc(size + phase, BLOCK_SIZE, MM_UNSCRUBBED);
 		if (!mm_failed(pa) && phase != 0) {
 			mm_free(pa, phase);
 			pa = pa_add(pa, phase);
 		}
 	} else {
-		pa = mm_alloc(size, PAGE_SIZE, MM_GUEST);
+		pa = mm_alloc(size, PAGE_SIZE, MM_UNSCRUBBED);
 	}
 	if (mm_failed(pa)) {
-		pa = mm_alloc_some(size, BLOCK_SIZE, &got);
+		pa = mm_alloc_some(size, BLOCK_SIZE, &got, MM_UNSCRUBBED);
 		if (!mm_failed(pa) && got < size && got > BLOCK_SIZE && got % BLOCK_SIZE != 0) {
 			uint64_t keep = align_down(got, BLOCK_SIZE);
 			mm_free(pa_add(pa, keep), got - keep);
@@ -265,7 +301,7 @@ static bool alloc_piece(struct build *b, ipaddr_t ipa, uint64_t size)
 /* Step 3: RAM is the in-place modules plus fresh memory around them. */
 static bool back_ram(struct build *b)
 {
-	const struct domain_config *c = b->c;
+	const struct domain_config *c = &b->c;
 	struct domain *d = b->d;
 	struct { uint64_t ipa; const struct module_ref *m; } holes[2];
 	unsigned nr_holes = 0;
@@ -311,31 +347,176 @@ static bool back_ram(struct build *b)
 }
 
 
-/* Step 4. */
-static bool load(struct build *b)
+/* Copy up to BUILD_STEP bytes of module @m into @d's RAM at @ipa, from
+ * b->at on; true when it is all there. */
+static bool copy_step(struct build *b, const struct module_ref *m, ipaddr_t ipa)
 {
-	const struct domain_config *c = b->c;
+	uint64_t n = m->size - b->at < BUILD_STEP ? m->size - b->at : BUILD_STEP;
+
+	if (!domain_write_ram(b->d, ipa_init(ipa_addr(ipa) + b->at),
+			      (const uint8_t *)pa_ptr(m->addr) + b->at, n)) {
+		return !fail(b, "its modules do not fit in its RAM");
+	}
+	b->at += n;
+	return b->at == m->size;
+}
+
+/* Zero and clean to the point of coherency (the guest starts with its
+ * caches off) up to BUILD_STEP bytes of the fresh RAM, piece b->at from
+ * b->off on; true when every fresh piece is scrubbed. */
+static bool scrub_step(struct build *b)
+{
 	struct domain *d = b->d;
 
-	if ((!b->kernel_mapped &&
-	     !domain_write_ram(d, b->kernel_ipa, pa_ptr(c->kernel.addr), c->kernel.size)) ||
-	    (c->ramdisk.present && !b->ramdisk_mapped &&
-	     !domain_write_ram(d, b->ramdisk_ipa, pa_ptr(c->ramdisk.addr), c->ramdisk.size))) {
-		return fail(b, "its modules do not fit in its RAM");
+	while (b->at < d->nr_mem && !d->mem[b->at].owned) {
+		b->at++;
 	}
-	lap(b, T_COPY);
+	if (b->at == d->nr_mem) {
+		return true;
+	}
+	const struct domain_mem *m = &d->mem[b->at];
+	uint64_t n = m->size - b->off < BUILD_STEP ? m->size - b->off : BUILD_STEP;
+	arch_zero_pages(pa_add(m->pa, b->off), n, true);
+	b->off += n;
+	if (b->off == m->size) {
+		b->off = 0;
+		b->at++;
+	}
+	return false;
+}
+
+/* The last stage: the device tree and the vCPUs. */
+static void finish(struct build *b)
+{
+	const struct domain_config *c = &b->c;
+	struct domain *d = b->d;
+
 	if (write_dt(b) != b->dt_size ||
 	    !domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
-		return fail(b, "its device tree does not fit in its RAM");
+		fail(b, "its device tree does not fit in its RAM");
+		return;
 	}
 	lap(b, T_DT);
 	if (vcpus_create(d, c->vcpus) != 0) {
-		return fail(b, "no memory for %u vCPUs", c->vcpus);
+		fail(b, "no memory for %u vCPUs", c->vcpus);
+		return;
 	}
 	lap(b, T_VCPUS);
 	d->entry = b->kernel_ipa;
 	d->entry_arg = ipa_addr(b->dt_ipa);
-	return true;
+}
+
+/* Checks, then layout and RAM: all small but the digests. */
+static void layout_and_ram(struct build *b)
+{
+	const struct domain_config *c = &b->c;
+	const char *bad = arch_kernel_probe(pa_ptr(c->kernel.addr), c->kernel.size, &b->k);
+
+	if (bad != NULL) {
+		fail(b, "kernel module 0x%llx+0x%llx: %s", (unsigned long long)pa_addr(c->kernel.addr),
+		     (unsigned long long)c->kernel.size, bad);
+		return;
+	}
+	if (!layout(b)) {
+		return;
+	}
+	lap(b, T_DT);           /* layout() is mostly sizing the device tree */
+	back_ram(b);
+	lap(b, T_MEMORY);
+}
+
+/* Leave stage b->stage for the next one. */
+static void next_stage(struct build *b)
+{
+	b->stage++;
+	b->at = 0;
+	b->off = 0;
+}
+
+struct build *build_begin(const struct domain_config *c)
+{
+	paddr_t p = mm_alloc(sizeof(struct build), PAGE_SIZE, MM_HV);
+
+	if (mm_failed(p)) {
+		printk("domain %u %s: not started: no memory to build it\n", c->domid, c->name);
+		return NULL;
+	}
+	struct build *b = pa_ptr(p);
+	b->c = *c;
+	b->t0 = b->mark = arch_time_ns();
+	b->free0 = mm_free_bytes();
+	if (t_first == 0) {
+		t_first = b->t0;
+	}
+	b->d = domain_create(c->name, c->domid);
+	if (b->d == NULL) {
+		printk("domain %u %s: not started: no domain slot or address-space id left\n",
+		       c->domid, c->name);
+		mm_free(p, sizeof(struct build));
+		return NULL;
+	}
+	lap(b, T_CREATE);
+	b->d->permissions = c->permissions;
+	b->d->functions = c->functions;
+	b->d->ram_size = c->memory;
+	if (c->refused != NULL) {
+		fail(b, "%s", c->refused);
+	}
+	return b;
+}
+
+bool build_step(struct build *b)
+{
+	const struct domain_config *c = &b->c;
+
+	b->mark = arch_time_ns();       /* time between steps is not the build's */
+	if (b->failed) {
+		return true;
+	}
+	switch (b->stage) {
+	case ST_CHECK_KERNEL:
+		if (check_module_step(b, &c->kernel, "kernel")) {
+			next_stage(b);
+		}
+		lap(b, T_DIGESTS);
+		break;
+	case ST_CHECK_RAMDISK:
+		if (check_module_step(b, &c->ramdisk, "ramdisk")) {
+			next_stage(b);
+		}
+		lap(b, T_DIGESTS);
+		break;
+	case ST_LAYOUT:
+		layout_and_ram(b);
+		next_stage(b);
+		break;
+	case ST_SCRUB:
+		if (scrub_step(b)) {
+			next_stage(b);
+		}
+		lap(b, T_MEMORY);
+		break;
+	case ST_COPY_KERNEL:
+		if (b->kernel_mapped || copy_step(b, &c->kernel, b->kernel_ipa)) {
+			next_stage(b);
+		}
+		lap(b, T_COPY);
+		break;
+	case ST_COPY_RAMDISK:
+		if (!c->ramdisk.present || b->ramdisk_mapped ||
+		    copy_step(b, &c->ramdisk, b->ramdisk_ipa)) {
+			next_stage(b);
+		}
+		lap(b, T_COPY);
+		break;
+	case ST_FINISH:
+		finish(b);
+		next_stage(b);
+		break;
+	case ST_DONE:
+		break;
+	}
+	return b->failed || b->stage == ST_DONE;
 }
 
 static void size_str(char *out, size_t n, uint64_t bytes)
@@ -347,99 +528,88 @@ static void size_str(char *out, size_t n, uint64_t bytes)
 	}
 }
 
-struct domain *domain_build(const struct domain_config *c)
+/* A built domain's line, the launch's counters and its timeline line. */
+static void report_built(struct build *b)
 {
-	uint64_t t0 = arch_time_ns();
-	uint64_t free0 = mm_free_bytes();
-	struct build b = { .c = c, .mark = t0 };
-
-	if (t_first == 0) {
-		t_first = t0;
-	}
-	b.d = domain_create(c->name, c->domid);
-	if (b.d == NULL) {
-		printk("domain %u %s: not started: no domain slot or address-space id left\n",
-		       c->domid, c->name);
-		return NULL;
-	}
-	lap(&b, T_CREATE);
-	b.d->permissions = c->permissions;
-	b.d->functions = c->functions;
-	b.d->ram_size = c->memory;
-
-	bool ok = (c->refused == NULL || fail(&b, "%s", c->refused)) &&
-		  check_module(&b, &c->kernel, "kernel") &&
-		  (!c->ramdisk.present || check_module(&b, &c->ramdisk, "ramdisk"));
-	if (ok) {
-		const char *bad = arch_kernel_probe(pa_ptr(c->kernel.addr), c->kernel.size, &b.k);
-		if (bad != NULL) {
-			ok = fail(&b, "kernel module 0x%llx+0x%llx: %s",
-				  (unsigned long long)pa_addr(c->kernel.addr),
-				  (unsigned long long)c->kernel.size, bad);
-		}
-	}
-	lap(&b, T_DIGESTS);
-	ok = ok && layout(&b);
-	lap(&b, T_DT);          /* layout() is mostly sizing the device tree */
-	ok = ok && back_ram(&b);
-	lap(&b, T_MEMORY);
-	ok = ok && load(&b);    /* copy, dt, vcpus */
-	if (!ok) {
-		domain_release(b.d);
-		printk("domain %u %s: not started: %s\n", c->domid, c->name, b.why);
-		domain_publish(b.d);
-		return b.d;
-	}
-
-	/* Modules mapped in place are its RAM from now on (freed once, by
-	 * domain_reclaim). */
-	if (b.kernel_mapped && c->kernel.range != BOOTMOD_NONE) {
-		bootmod_give(c->kernel.range, b.d);
-	}
-	if (b.ramdisk_mapped && c->ramdisk.range != BOOTMOD_NONE) {
-		bootmod_give(c->ramdisk.range, b.d);
-	}
-
-	uint64_t ns = arch_time_ns() - t0;
+	const struct domain_config *c = &b->c;
+	uint64_t ns = arch_time_ns() - b->t0;
 	char mem[32], rd[24] = "";
+
 	size_str(mem, sizeof(mem), c->memory);
 	if (c->ramdisk.present) {
-		fmt_snprintf(rd, sizeof(rd), ", ramdisk %s", b.ramdisk_mapped ? "mapped" : "copied");
+		fmt_snprintf(rd, sizeof(rd), ", ramdisk %s", b->ramdisk_mapped ? "mapped" : "copied");
 	}
 	printk("domain %u %s: %s, %u vCPU%s, kernel %s%s, built in %llu.%02llu ms\n", c->domid,
 	       c->name, mem, c->vcpus, c->vcpus == 1 ? "" : "s",
-	       b.kernel_mapped ? "mapped" : "copied", rd, (unsigned long long)(ns / 1000000),
+	       b->kernel_mapped ? "mapped" : "copied", rd, (unsigned long long)(ns / 1000000),
 	       (unsigned long long)(ns / 10000 % 100));
 
 	/* What the domain took: its RAM (fresh or boot modules mapped in
 	 * place) and the hypervisor's data for it (the rest of what left the
 	 * allocator: its page, vGIC, stage-2 tables, vCPUs). */
 	uint64_t fresh = 0, mapped = 0;
-	for (unsigned i = 0; i < b.d->nr_mem; i++) {
-		*(b.d->mem[i].owned ? &fresh : &mapped) += b.d->mem[i].size;
+	for (unsigned i = 0; i < b->d->nr_mem; i++) {
+		*(b->d->mem[i].owned ? &fresh : &mapped) += b->d->mem[i].size;
 	}
 	uint64_t free1 = mm_free_bytes();
-	uint64_t took = free0 > free1 ? free0 - free1 : 0;     /* others may free meanwhile */
+	uint64_t took = b->free0 > free1 ? b->free0 - free1 : 0;  /* others may free meanwhile */
 	ram_fresh += fresh;
 	ram_mapped += mapped;
 	hv_data += took > fresh ? took - fresh : 0;
 	nr_built++;
 	for (unsigned s = 0; s < NR_STEPS; s++) {
-		step_ns[s] += b.ns[s];
+		step_ns[s] += b->ns[s];
 	}
 	if (timeline) {
 		char line[200];
 		size_t n = 0;
 		for (unsigned s = 0; s < NR_STEPS; s++) {
 			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
-						  (unsigned long long)(b.ns[s] / 1000));
+						  (unsigned long long)(b->ns[s] / 1000));
 		}
 		printk("timeline: domain %u %s: %stotal %llu us\n", c->domid, c->name, line,
 		       (unsigned long long)(ns / 1000));
 	}
 	t_last = arch_time_ns();
-	domain_publish(b.d);
-	return b.d;
+}
+
+struct domain *build_end(struct build *b)
+{
+	struct domain *d = b->d;
+	const struct domain_config *c = &b->c;
+
+	if (!b->failed && b->stage != ST_DONE) {
+		fail(b, "its build was abandoned");
+	}
+	if (b->failed) {
+		domain_release(d);
+		printk("domain %u %s: not started: %s\n", c->domid, c->name, b->why);
+	} else {
+		/* Modules mapped in place are its RAM from now on (freed once,
+		 * with the domain). */
+		if (b->kernel_mapped && c->kernel.range != BOOTMOD_NONE) {
+			bootmod_give(c->kernel.range, d);
+		}
+		if (b->ramdisk_mapped && c->ramdisk.range != BOOTMOD_NONE) {
+			bootmod_give(c->ramdisk.range, d);
+		}
+		report_built(b);
+	}
+	mm_free(pa_of(b), sizeof(struct build));
+	domain_publish(d);
+	return d;
+}
+
+struct domain *domain_build(const struct domain_config *c)
+{
+	struct build *b = build_begin(c);
+
+	if (b == NULL) {
+		return NULL;
+	}
+	while (!build_step(b)) {
+	}
+	return build_end(b);
 }
 
 /*

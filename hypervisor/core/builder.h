@@ -41,8 +41,24 @@ void builder_init(const struct platform *p);
 /* Build a domain (left not started) and print "domain ID NAME: ..., built in
  * T ms"; or print "domain ID NAME: not started: REASON" and give everything
  * back. Returns the domain either way (NULL only when no domain can be
- * created at all); domain_state() says which. */
+ * created at all); domain_state() says which. The domain is in the table
+ * (domain_publish) only when its build is over. */
 struct domain *domain_build(const struct domain_config *c);
+
+/*
+ * The same build in bounded steps, for a caller that must let other work
+ * run in between (HL_DOMAIN_CREATE): build_begin() (NULL: nothing could be
+ * started, the line is printed), then build_step() until it returns true,
+ * each step hashing, scrubbing or copying a few MiB at most, then
+ * build_end(), which reports and returns what domain_build() would. A build
+ * ended before its last step fails ("its build was abandoned"). The config
+ * is copied, but the strings and modules it points to must live until
+ * build_end(). One build at a time (the device tree buffer is shared).
+ */
+struct build;
+struct build *build_begin(const struct domain_config *c);
+bool build_step(struct build *b);
+struct domain *build_end(struct build *b);
 
 /* The launch reached a milestone (final, or every domain off): prints the
  * "mm: ... free after the launch" line and, when the host DTB's /chosen has

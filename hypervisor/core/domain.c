@@ -22,6 +22,7 @@
 #include "core/arch.h"
 #include "core/bootmod.h"
 #include "core/console.h"
+#include "core/create.h"
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/mm.h"
@@ -31,7 +32,11 @@
 
 #define MAX_DOMAINS 255
 
+/* Scrubbed per step when a domain's memory is given back. */
+#define RECLAIM_STEP (4 * MiB)
+
 static struct domain *domains[MAX_DOMAINS];
+static struct spinlock reclaim_lock;
 static unsigned nr_domains;
 /* Domains running, plus one held by the launch until every domain that
  * will start has started (else an early power-off ends the machine). */
@@ -92,6 +97,17 @@ void domain_release(struct domain *d)
 unsigned domain_count(void)
 {
 	return __atomic_load_n(&nr_domains, __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_find(uint64_t domid)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domains[i];
+		if (d->domid == domid) {
+			return d;
+		}
+	}
+	return NULL;
 }
 
 struct domain *domain_get(unsigned index)
@@ -163,6 +179,8 @@ static void domain_end(struct domain *d, enum domain_state how, const char *line
 	}
 	console_domain_flush(d);
 	printk("domain %u %s: %s\n", d->domid, d->name, line);
+	/* A creation it had under way cannot be finished by anyone. */
+	create_caller_ended(d);
 	/* The launch judges an end before the all-off count may finish it. */
 	launch_domain_ended(d, how);
 	one_less_running();
@@ -200,9 +218,12 @@ void domain_destroy(struct domain *d, enum domain_state how, const char *why)
 	if (__atomic_compare_exchange_n(&d->state, &expected, how, false, __ATOMIC_ACQ_REL,
 					__ATOMIC_ACQUIRE)) {
 		printk("domain %u %s: %s\n", d->domid, d->name, why);
-		return;
+	} else {
+		domain_end(d, how, why);
 	}
-	domain_end(d, how, why);
+	if (how == DOM_DESTROYED) {
+		domain_give_back(d);
+	}
 }
 
 /* Pausing reuses the power state's path out of the guest: sched_must_leave()
@@ -241,23 +262,78 @@ bool domain_on_cpu(struct domain *d)
 	return false;
 }
 
-void domain_reclaim(struct domain *d)
+/* Domains to give back and not given back yet: CPU 0's tick takes its
+ * CPU from its vCPU while there are (domains_reclaim_pending). */
+static int nr_to_give_back;
+
+void domain_give_back(struct domain *d)
 {
-	/* Exactly once, whichever CPU gets here first. */
-	if (__atomic_exchange_n(&d->released, true, __ATOMIC_ACQ_REL)) {
-		return;
+	if (!__atomic_exchange_n(&d->give_back, true, __ATOMIC_ACQ_REL)) {
+		__atomic_add_fetch(&nr_to_give_back, 1, __ATOMIC_ACQ_REL);
 	}
-	bootmod_domain_takes(d);
-	/* Pieces mapped in place were boot modules no one else used: once the
-	 * domain is gone they are free memory like the rest. Scrubbed first:
-	 * the next owner must not see this domain's secrets. */
-	for (unsigned i = 0; i < d->nr_mem; i++) {
-		arch_zero_pages(d->mem[i].pa, d->mem[i].size, false);
-		if (!d->mem[i].owned) {
-			d->mem[i].owned = true;
+}
+
+bool domains_reclaim_pending(void)
+{
+	return __atomic_load_n(&nr_to_give_back, __ATOMIC_ACQUIRE) > 0;
+}
+
+/* With reclaim_lock: scrub one chunk of @d's RAM (every piece, boot modules
+ * mapped in place included: they were its own), from where the last step
+ * stopped; true when all of it is scrubbed. The next owner must never see
+ * this domain's data, and none of it lingers in free memory. */
+static bool scrub_chunk(struct domain *d)
+{
+	if (d->scrub_piece == d->nr_mem) {
+		return true;
+	}
+	struct domain_mem *m = &d->mem[d->scrub_piece];
+	uint64_t n = m->size - d->scrub_off < RECLAIM_STEP ? m->size - d->scrub_off : RECLAIM_STEP;
+	arch_zero_pages(pa_add(m->pa, d->scrub_off), n, false);
+	d->scrub_off += n;
+	if (d->scrub_off == m->size) {
+		/* Pieces mapped in place were boot modules only it used:
+		 * once scrubbed they are free memory like the rest. */
+		m->owned = true;
+		d->scrub_off = 0;
+		d->scrub_piece++;
+	}
+	return d->scrub_piece == d->nr_mem;
+}
+
+bool domains_reclaim_step(bool *waiting)
+{
+	bool did = false;
+	unsigned long flags = arch_irq_save();
+
+	*waiting = false;
+	spin_lock(&reclaim_lock);
+	for (unsigned i = 0; i < domain_count() && !did; i++) {
+		struct domain *d = domains[i];
+		if (!__atomic_load_n(&d->give_back, __ATOMIC_ACQUIRE) || d->released) {
+			continue;
+		}
+		/* A CPU may still be leaving one of its vCPUs: not yet. */
+		if (domain_on_cpu(d)) {
+			*waiting = true;
+			continue;
+		}
+		if (d->scrub_piece == 0 && d->scrub_off == 0) {
+			bootmod_domain_takes(d);
+		}
+		did = true;
+		if (scrub_chunk(d)) {
+			uint64_t bytes = d->ram_size;
+			domain_release(d);
+			__atomic_store_n(&d->released, true, __ATOMIC_RELEASE);
+			__atomic_sub_fetch(&nr_to_give_back, 1, __ATOMIC_ACQ_REL);
+			printk("launch: reclaim: %s's %llu MiB scrubbed and returned\n", d->name,
+			       (unsigned long long)(bytes / MiB));
 		}
 	}
-	domain_release(d);
+	spin_unlock(&reclaim_lock);
+	arch_irq_restore(flags);
+	return did;
 }
 
 /* Page by page through the domain's stage-2 tables (the pieces of guest

@@ -45,7 +45,10 @@ struct domain {
 	bool has_run;                   /* was ever unpaused (HL_INFO_HAS_RUN) */
 	bool ready;                     /* called HL_READY (HL_INFO_READY) */
 	bool paused;                    /* HL_DOMAIN_PAUSE: its vCPUs are kept off the CPUs */
+	bool give_back;                 /* its memory is to be given back (atomic) */
 	bool released;                  /* its memory and vCPUs are given back (atomic) */
+	unsigned scrub_piece;           /* how far the give-back got (reclaim_lock) */
+	uint64_t scrub_off;
 	/* Taken around has_run becoming true and by whoever changes a domain
 	 * that never ran (HL_BOOT_CONFIGURE): not both at once. */
 	struct spinlock cfg_lock;
@@ -76,6 +79,8 @@ void domain_publish(struct domain *d);
 void domain_release(struct domain *d);
 unsigned domain_count(void);
 struct domain *domain_get(unsigned index);
+/* The domain with @domid (published), or NULL. */
+struct domain *domain_find(uint64_t domid);
 
 /* Start vCPU 0 of a built domain that never ran at its entry (the
  * launch's unpause, HL_DOMAIN_UNPAUSE); false when it is not built or not
@@ -87,14 +92,22 @@ void domain_pause(struct domain *d);
 void domain_resume(struct domain *d);
 /* End @d for good (HL_DOMAIN_DESTROY, a Boot Domain done): a running domain
  * stops like domain_stop() with the line "domain ID NAME: @why"; one never
- * run just changes state. Its memory is given back, scrubbed, by
- * domain_reclaim() once no CPU runs it. Only the first end acts. */
+ * run just changes state. Only the first end acts. With DOM_DESTROYED its
+ * memory is then given back (domain_give_back). */
 void domain_destroy(struct domain *d, enum domain_state how, const char *why);
 /* Whether a CPU still runs one of @d's vCPUs (the reclaim waits for none). */
 bool domain_on_cpu(struct domain *d);
-/* Scrub and give back everything @d holds, boot modules mapped in place
- * included (they were its own). */
-void domain_reclaim(struct domain *d);
+/* Give back @d's memory, scrubbed, and its vCPUs, once no CPU runs it:
+ * done in steps by domains_reclaim_step(), which prints "launch: reclaim:
+ * NAME's N MiB scrubbed and returned" when it is over. @d must have ended. */
+void domain_give_back(struct domain *d);
+/* One bounded step (a few MiB scrubbed) of giving back the memory of ended
+ * domains; CPU 0's scheduler loop calls it between vCPUs, out of interrupt
+ * context. False when there was nothing to do; *@waiting: a domain waits
+ * for a CPU to leave its vCPU. */
+bool domains_reclaim_step(bool *waiting);
+/* Whether some ended domain's memory is still to be given back. */
+bool domains_reclaim_pending(void);
 /* Copy @n bytes from @buf to guest address @ipa of @d (cleaned to the
  * point of coherency: the guest may run with its caches off). */
 bool domain_write_ram(struct domain *d, ipaddr_t ipa, const void *buf, size_t n);

@@ -21,6 +21,7 @@
 #include "core/bootmod.h"
 #include "core/builder.h"
 #include "core/cpu.h"
+#include "core/create.h"
 #include "core/dtpatch.h"
 #include "core/launch.h"
 #include "core/mm.h"
@@ -63,17 +64,6 @@ static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	}
 	console_domain_write(v->dom, buf, len);
 	return (int64_t)len;
-}
-
-static struct domain *find_domid(uint64_t domid)
-{
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		if (d->domid == domid) {
-			return d;
-		}
-	}
-	return NULL;
 }
 
 /* Copy @n bytes from hypervisor memory @src into the caller's RAM at @ipa. */
@@ -211,7 +201,7 @@ static int64_t configure_locked(struct vcpu *v, struct domain *o, const uint64_t
 
 static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
 {
-	struct domain *o = find_domid(in[1]);
+	struct domain *o = domain_find(in[1]);
 	int64_t r;
 
 	if (o == NULL) {
@@ -235,7 +225,7 @@ static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
 
 static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
 {
-	struct domain *o = find_domid(domid);
+	struct domain *o = domain_find(domid);
 	char why[64];
 
 	if (o == NULL) {
@@ -275,6 +265,7 @@ static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
 			if (__atomic_compare_exchange_n(&o->state, &st, DOM_DESTROYED, false,
 							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 				printk("domain %u %s: %s\n", o->domid, o->name, why);
+				domain_give_back(o);
 				return HL_OK;
 			}
 			return HL_EBUSY;
@@ -284,212 +275,6 @@ static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
 	default:
 		return HL_EINVAL;
 	}
-}
-
-/* HL_DOMAIN_CREATE: the fragment is validated by the same LCM library; its
- * modules are copied out of the caller's RAM into fresh pages (the builder
- * takes physical ranges), the same builder builds the domain, paused, and
- * the copies are freed. The builder's working state is global: one create
- * at a time. */
-static struct lcm_domain c_domains[1];
-static struct lcm_module c_modules[8];
-static struct lcm_diag c_diags[4];
-static struct spinlock create_lock;
-
-/* libfdt (lcm_parse, the builder's device tree) uses FP/SIMD registers,
- * which hold the calling guest's values: HL_DOMAIN_CREATE keeps them aside
- * (arch_simd_begin/end). */
-
-static bool copy_module(struct domain *caller, const struct lcm_module *m, struct module_ref *r)
-{
-	paddr_t p = mm_alloc(m->size, PAGE_SIZE, MM_HV);
-
-	if (mm_failed(p)) {
-		return false;
-	}
-	if (!domain_read_ram(caller, ipa_init(m->addr), pa_ptr(p), m->size)) {
-		mm_free(p, m->size);
-		return false;
-	}
-	r->present = true;
-	r->addr = p;
-	r->size = m->size;
-	r->exclusive = false;   /* copied again by the builder: the copy is ours to free */
-	r->range = BOOTMOD_NONE;
-	r->has_digest = (m->flags & LCM_MODF_DIGEST) != 0;
-	if (r->has_digest) {
-		memcpy(r->digest, m->sha256, sizeof(r->digest));
-	}
-	return true;
-}
-
-static struct domain *find_name(const char *name)
-{
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		if (strncmp(d->name, name, sizeof(d->name)) == 0) {
-			return d;
-		}
-	}
-	return NULL;
-}
-
-/* The lowest domid no domain of this boot has had (ids are never reused). */
-static uint32_t free_domid(void)
-{
-	for (uint32_t id = 1; id <= LCM_DOMID_MAX; id++) {
-		if (find_domid(id) == NULL) {
-			return id;
-		}
-	}
-	return LCM_DOMID_AUTO;
-}
-
-/* A one-per-system role (docs/bindings.md) @want asks for that a domain
- * still alive holds; NULL when none. */
-static const char *held_role(const struct lcm_domain *want, const struct domain **holder)
-{
-	static const struct { bool perm; uint32_t bit; const char *name; } roles[] = {
-		{ true, LCM_PERMISSION_HARDWARE, "hardware" },
-		{ false, LCM_FUNCTION_CONSOLE, "console" },
-		{ false, LCM_FUNCTION_XENSTORE, "xenstore" },
-		{ false, LCM_FUNCTION_RECOVERY, "recovery" },
-		{ false, LCM_FUNCTION_LEGACY_DOM0, "legacy dom0" },
-	};
-
-	for (size_t r = 0; r < ARRAY_SIZE(roles); r++) {
-		if (!((roles[r].perm ? want->permissions : want->functions) & roles[r].bit)) {
-			continue;
-		}
-		for (unsigned i = 0; i < domain_count(); i++) {
-			const struct domain *d = domain_get(i);
-			if (((roles[r].perm ? d->permissions : d->functions) & roles[r].bit) &&
-			    d->nr_vcpus > 0 && domain_state(d) != DOM_DESTROYED) {
-				*holder = d;
-				return roles[r].name;
-			}
-		}
-	}
-	return NULL;
-}
-
-/*
- * What HL_DOMAIN_CREATE refuses in a valid fragment, with a line naming the
- * caller, the domain and the reason; HL_OK when none (the fragment's domid
- * resolved). The LCM library already refuses BOOT and the reserved domids
- * in a fragment; the checks here are a second line of defence for them.
- */
-static int64_t create_refusal(struct domain *caller, struct lcm_domain *ld)
-{
-	const struct domain *other = NULL;
-	const char *role;
-	/* A legacy dom0 holds every permission (docs/boot-flow.md). */
-	uint32_t perms = caller->permissions |
-			 ((caller->functions & LCM_FUNCTION_LEGACY_DOM0) ? LCM_PERMISSION_ALL : 0);
-
-	if (ld->domid_auto && !(ld->functions & LCM_FUNCTION_LEGACY_DOM0)) {
-		ld->domid = free_domid();
-	}
-	if ((ld->functions & LCM_FUNCTION_BOOT) || ld->domid == LCM_DOMID_BOOT ||
-	    ld->domid > LCM_DOMID_MAX) {
-		printk("create: %s: %s: domid %u and the boot function are the Boot Domain's\n",
-		       caller->name, ld->name, ld->domid);
-		return HL_EINVAL;
-	}
-	/* Seed 002: to delegate a permission, a domain must have it. */
-	if ((ld->permissions & ~perms) != 0 || (ld->functions & ~caller->functions) != 0) {
-		char p[64], f[96];
-		lcm_permissions_str(ld->permissions & ~perms, p, sizeof(p));
-		lcm_functions_str(ld->functions & ~caller->functions, f, sizeof(f));
-		printk("create: %s: %s: may not give what it does not hold (permissions %s, functions %s)\n",
-		       caller->name, ld->name, p, f);
-		return HL_EPERM;
-	}
-	if ((other = find_domid(ld->domid)) != NULL) {
-		printk("create: %s: %s: domid %u is %s's (ids are never reused in a boot)\n",
-		       caller->name, ld->name, ld->domid, other->name);
-		return HL_EBUSY;
-	}
-	if ((other = find_name(ld->name)) != NULL) {
-		printk("create: %s: %s: the name is domain %u's\n", caller->name, ld->name,
-		       other->domid);
-		return HL_EBUSY;
-	}
-	if ((role = held_role(ld, &other)) != NULL) {
-		printk("create: %s: %s: %s is one per system and %s holds it\n", caller->name,
-		       ld->name, role, other->name);
-		return HL_EBUSY;
-	}
-	return HL_OK;
-}
-
-static int64_t domain_create_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
-{
-	struct lcm_launch l = {
-		.domains = c_domains, .max_domains = 1,
-		.modules = c_modules, .max_modules = 8,
-		.diags = c_diags, .max_diags = 4,
-	};
-	int64_t r = HL_OK;
-
-	if (!policy_check(v->dom, OP_CREATE, NULL)) {
-		return HL_EPERM;
-	}
-	if (in[2] == 0 || in[2] > FRAGMENT_MAX) {
-		return HL_EINVAL;
-	}
-	paddr_t frag = mm_alloc(in[2], PAGE_SIZE, MM_HV);
-	if (mm_failed(frag)) {
-		return HL_ENOMEM;
-	}
-	uint8_t *fragment = pa_ptr(frag);
-	spin_lock(&create_lock);
-	if (!domain_read_ram(v->dom, ipa_init(in[1]), fragment, in[2])) {
-		r = HL_EFAULT;
-	} else if (lcm_parse(&l, fragment, in[2], LCM_ARCH_ARM64) != LCM_OK ||
-		   l.nr_domains != 1 || c_domains[0].module[LCM_MOD_KERNEL] < 0) {
-		char text[400];
-		for (uint32_t i = 0; i < l.nr_diags; i++) {
-			lcm_diag_format(&c_diags[i], text, sizeof(text));
-			printk("create: %s: %s\n", v->dom->name, text);
-		}
-		r = HL_EINVAL;
-	} else if ((r = create_refusal(v->dom, &c_domains[0])) != HL_OK) {
-		/* create_refusal() said why. */
-	} else {
-		const struct lcm_domain *ld = &c_domains[0];
-		struct domain_config c = {
-			.name = ld->name, .domid = ld->domid,
-			.permissions = ld->permissions, .functions = ld->functions,
-			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
-		};
-		const struct lcm_module *k = &c_modules[ld->module[LCM_MOD_KERNEL]];
-		const struct lcm_module *rd = ld->module[LCM_MOD_RAMDISK] >= 0
-			? &c_modules[ld->module[LCM_MOD_RAMDISK]] : NULL;
-		c.bootargs = k->bootargs;
-		if (!copy_module(v->dom, k, &c.kernel) ||
-		    (rd != NULL && !copy_module(v->dom, rd, &c.ramdisk))) {
-			r = HL_EFAULT;
-		} else {
-			struct domain *d = domain_build(&c);
-			if (d == NULL || d->nr_vcpus == 0) {
-				r = HL_ENOMEM;
-			} else {
-				out[1] = d->domid;
-				printk("domain %u %s: created by %s, paused\n", d->domid, d->name,
-				       v->dom->name);
-			}
-		}
-		if (c.kernel.present) {
-			mm_free(c.kernel.addr, c.kernel.size);
-		}
-		if (c.ramdisk.present) {
-			mm_free(c.ramdisk.addr, c.ramdisk.size);
-		}
-	}
-	spin_unlock(&create_lock);
-	mm_free(frag, in[2]);
-	return r;
 }
 
 static int64_t launch_status_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
@@ -513,7 +298,7 @@ static int64_t launch_status_call(struct vcpu *v, const uint64_t in[6], uint64_t
 
 static int64_t domain_info(struct vcpu *v, uint64_t domid, uint64_t out[4])
 {
-	struct domain *o = find_domid(domid);
+	struct domain *o = domain_find(domid);
 
 	if (o != v->dom && !policy_check(v->dom, OP_INFO, o)) {
 		return HL_EPERM;
@@ -528,7 +313,7 @@ static int64_t domain_info(struct vcpu *v, uint64_t domid, uint64_t out[4])
 	return HL_OK;
 }
 
-void hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+bool hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 {
 	uint32_t fid = (uint32_t)in[0];
 
@@ -586,10 +371,16 @@ void hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 		out[0] = (uint64_t)domain_control(v, OP_DESTROY, in[1]);
 		break;
 	case HL_DOMAIN_CREATE: {
+		/* libfdt (lcm_parse, the builder's device tree) uses FP/SIMD
+		 * registers, which hold the calling guest's values. */
 		struct arch_simd_save fp;
 		arch_simd_begin(&fp);
-		out[0] = (uint64_t)domain_create_call(v, in, out);
+		int64_t r = create_call(v, in[1], in[2], &out[1]);
 		arch_simd_end(&fp);
+		if (r == CREATE_AGAIN) {
+			return false;
+		}
+		out[0] = (uint64_t)r;
 		break;
 	}
 	case HL_PLATFORM_SHUTDOWN:
@@ -611,4 +402,5 @@ void hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 		out[0] = (uint64_t)(int64_t)HL_ENOSYS;
 		break;
 	}
+	return true;
 }

@@ -97,7 +97,6 @@ static unsigned nr_initial;
 static uint64_t t_launch, t_boot_start, boot_deadline;
 static bool boot_done;                  /* it called HL_BOOT_DONE */
 static bool deadline_passed;            /* the tick stopped the Boot Domain */
-static bool reclaim_pending;            /* the Boot Domain's memory, once off its CPU */
 static bool hold_released;
 static struct spinlock launch_lock;
 /* The failure report (HL_LAUNCH_STATUS). */
@@ -346,7 +345,6 @@ static void take_over(void)
 	 * preparation operation is refused from now on. */
 	if (bootdom != NULL && domain_state(bootdom) == DOM_RUNNING) {
 		domain_destroy(bootdom, DOM_DESTROYED, "stopped: the launch failed");
-		reclaim_pending = true;
 	}
 	if (recovery != NULL && domain_state(recovery) == DOM_NEW) {
 		printk("launch: starting the Recovery Domain %s\n", recovery->name);
@@ -551,7 +549,6 @@ void launch_domain_ended(struct domain *d, enum domain_state how)
 	} else if (d == bootdom && ph == PH_PREPARE && how == DOM_DESTROYED && !boot_done) {
 		/* A control domain may destroy any other domain, this one too. */
 		launch_fail(d, "the Boot Domain was destroyed before saying done");
-		reclaim_pending = true;
 	} else if (d == bootdom && ph == PH_PREPARE && how != DOM_DESTROYED) {
 		launch_fail(d, "the Boot Domain %s before saying done",
 			    how == DOM_OFF ? "powered off" : "was stopped by a fault");
@@ -573,7 +570,6 @@ int launch_boot_done(struct domain *d, uint64_t status)
 	boot_done = true;
 	fmt_snprintf(why, sizeof(why), "done (status %llu)", (unsigned long long)status);
 	domain_destroy(d, DOM_DESTROYED, why);
-	reclaim_pending = true;
 	ms_str(t, sizeof(t), arch_time_ns() - t_boot_start);
 	if (status != 0) {
 		printk("launch: prepare: %s failed in %s\n", d->name, t);
@@ -597,26 +593,7 @@ void launch_poll(void)
 		/* launch_domain_ended() reports it, with the reason. */
 		deadline_passed = true;
 		domain_destroy(bootdom, DOM_STOPPED, "stopped: did not say done in time");
-		reclaim_pending = true;
-	}
-	/* The Boot Domain's vCPU may still be leaving its CPU when it says
-	 * done: its memory and vCPUs go once no CPU holds them. */
-	if (reclaim_pending && bootdom != NULL && !domain_on_cpu(bootdom)) {
-		uint64_t bytes = bootdom->ram_size;
-		reclaim_pending = false;
-		domain_reclaim(bootdom);
-		printk("launch: reclaim: %s's %llu MiB scrubbed and returned\n", bootdom->name,
-		       (unsigned long long)(bytes / MiB));
-	}
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		if (d != bootdom && !d->released && domain_state(d) == DOM_DESTROYED &&
-		    !domain_on_cpu(d)) {
-			uint64_t bytes = d->ram_size;
-			domain_reclaim(d);
-			printk("launch: reclaim: %s's %llu MiB scrubbed and returned\n", d->name,
-			       (unsigned long long)(bytes / MiB));
-		}
+		domain_give_back(bootdom);
 	}
 }
 
@@ -676,7 +653,12 @@ void launch_all_off(void)
 		}
 	}
 	builder_launch_event(true);
-	launch_poll();          /* a Boot Domain's memory not given back yet */
+	/* Memory of ended domains not given back yet (a Boot Domain's, one
+	 * just destroyed): the machine may end now, with nothing of theirs
+	 * left in memory. One still leaving a CPU is left as it is. */
+	bool waiting;
+	while (domains_reclaim_step(&waiting)) {
+	}
 	policy_summary();
 	if (c.total == 0) {
 		printk("hyperlaunch: no domains; %s\n", actions[on_all_off]);

@@ -30,8 +30,7 @@ void launch_domain_ended(struct domain *d, enum domain_state how);
 /* HL_BOOT_DONE from the Boot Domain @d: HL_OK, or HL_EBUSY when not in the
  * preparation phase. */
 int launch_boot_done(struct domain *d, uint64_t status);
-/* The boot CPU's tick: the Boot Domain's deadline, and memory of ended
- * domains given back once no CPU runs them. */
+/* The boot CPU's tick: the Boot Domain's deadline. */
 void launch_poll(void);
 
 /* For the policy check. */

@@ -8,7 +8,7 @@
  * Allocation is top-down: the hypervisor's own pages collect at the end of
  * RAM and the long low runs, where bootloaders also put modules, stay whole
  * for domains. Pages are zeroed on allocation so nothing of a previous owner
- * leaks to the next.
+ * leaks to the next (or, MM_UNSCRUBBED, by the caller before any use).
  *
  * Freeing is checked: a range that is partly free already, or part of what
  * the hypervisor keeps for good, is refused with a line (and a panic in a
@@ -118,6 +118,13 @@ void mm_reserve(struct mem_range r)
 	spin_unlock(&mm_lock);
 }
 
+static void scrub(uint64_t base, uint64_t size, enum mm_owner owner)
+{
+	if (base != MM_NO_PAGE && owner != MM_UNSCRUBBED) {
+		arch_zero_pages(pa_init(base), size, owner == MM_GUEST);
+	}
+}
+
 paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 {
 	uint64_t found = MM_NO_PAGE;
@@ -139,13 +146,11 @@ paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 		}
 	}
 	spin_unlock(&mm_lock);
-	if (found != MM_NO_PAGE) {
-		arch_zero_pages(pa_init(found), size, owner == MM_GUEST);
-	}
+	scrub(found, size, owner);
 	return pa_init(found);
 }
 
-paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got)
+paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner owner)
 {
 	uint64_t best = 0, found = MM_NO_PAGE;
 
@@ -172,9 +177,7 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got)
 		take(found, found + best);
 	}
 	spin_unlock(&mm_lock);
-	if (found != MM_NO_PAGE) {
-		arch_zero_pages(pa_init(found), best, true);
-	}
+	scrub(found, best, owner);
 	*got = best;
 	return pa_init(found);
 }

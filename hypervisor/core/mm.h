@@ -24,16 +24,19 @@ enum mm_owner {
 	MM_HV,          /* the hypervisor: zeroed */
 	MM_GUEST,       /* a guest: zeroed and cleaned to the point of
 			 * coherency, as a guest starts with its caches off */
+	MM_UNSCRUBBED,  /* as they are: the caller scrubs (or overwrites)
+			 * them before anyone else sees them, in steps that
+			 * can be interleaved with other work (builder.c) */
 };
 
 /* @size bytes (rounded up to pages) aligned to @align (a power of two, at
  * least a page), scrubbed for @owner; pa_addr() == MM_NO_PAGE when no run
  * is left. */
 paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner);
-/* The longest run of at most @max bytes, @align aligned, scrubbed for a
- * guest; its size (whole pages) in *@got. For memory that may come in
+/* The longest run of at most @max bytes, @align aligned, scrubbed for
+ * @owner; its size (whole pages) in *@got. For memory that may come in
  * pieces (guest RAM). */
-paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got);
+paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner owner);
 /* Give back [base, base + size) (rounded up to pages): all of it must have
  * been allocated (or reserved with mm_reserve) and not freed since; else
  * the call is refused with a "mm: BUG" line (a panic when HV_DEBUG). */

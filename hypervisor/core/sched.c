@@ -198,13 +198,19 @@ noreturn void sched_run(void)
 
 	arch_irq_disable();
 	for (;;) {
-		bool boot;
+		bool boot, waiting;
 		ipaddr_t entry;
 		uint64_t arg;
+		/* CPU 0 gives back ended domains' memory here, a few MiB per
+		 * turn: out of interrupt context, and never holding the CPU
+		 * long from its vCPUs. */
+		bool work = c->id == 0 && domains_reclaim_step(&waiting);
 		struct vcpu *v = pick(rq, &boot, &entry, &arg);
 
 		if (v == NULL) {
-			idle();
+			if (!work) {
+				idle();
+			}
 			continue;
 		}
 		if (boot) {
@@ -240,6 +246,11 @@ void sched_tick(void)
 
 	if (rq->current != NULL && __atomic_load_n(&rq->queued, __ATOMIC_RELAXED) > 0 &&
 	    c->ticks - rq->slice_start >= SCHED_SLICE_TICKS) {
+		rq->need_resched = true;
+	}
+	/* CPU 0's loop gives back ended domains' memory between vCPUs
+	 * (sched_run): a vCPU alone on it must let it, a step per tick. */
+	if (rq->current != NULL && c->id == 0 && domains_reclaim_pending()) {
 		rq->need_resched = true;
 	}
 }

@@ -92,23 +92,30 @@ static enum trap_result trap_wfx(struct vcpu *v, struct arch_regs *r)
 	return (ESR_ISS(r->esr) & 1) ? TRAP_YIELD : TRAP_WFI;
 }
 
-/* An SMCCC call (DEN0028) in x0-x5: PSCI, or a Hyperlaunch hypercall. */
-static void smccc_call(struct vcpu *v, struct arch_regs *r)
+/* An SMCCC call (DEN0028) in x0-x5 made with HVC: PSCI, or a Hyperlaunch
+ * hypercall. A hypercall that is not over (a long creation, in steps) is
+ * made again: ELR back on the HVC, the registers untouched, and the vCPU
+ * yields first so that the others of its CPU run between the steps. */
+static enum trap_result smccc_call(struct vcpu *v, struct arch_regs *r)
 {
 	uint32_t fid = (uint32_t)r->x[0];
 
 	if (vpsci_call(v, r)) {
-		return;
+		return TRAP_CONTINUE;
 	}
 	if (hypercall_in_range(fid)) {
 		uint64_t out[4];
-		hypercall(v, r->x, out);
+		if (!hypercall(v, r->x, out)) {
+			r->elr -= 4;
+			return TRAP_YIELD;
+		}
 		for (unsigned i = 0; i < 4; i++) {
 			r->x[i] = out[i];
 		}
-		return;
+		return TRAP_CONTINUE;
 	}
 	r->x[0] = SMCCC_NOT_SUPPORTED;
+	return TRAP_CONTINUE;
 }
 
 static enum trap_result trap_hvc(struct vcpu *v, struct arch_regs *r)
@@ -117,10 +124,9 @@ static enum trap_result trap_hvc(struct vcpu *v, struct arch_regs *r)
 	 * immediates mean nothing here. */
 	if ((ESR_ISS(r->esr) & 0xffff) != 0) {
 		r->x[0] = SMCCC_NOT_SUPPORTED;
-	} else {
-		smccc_call(v, r);
+		return TRAP_CONTINUE;
 	}
-	return TRAP_CONTINUE;
+	return smccc_call(v, r);
 }
 
 static enum trap_result trap_smc(struct vcpu *v, struct arch_regs *r)
