@@ -27,8 +27,9 @@ void lt_launch_init(struct lcm_launch *l)
 	l->max_diags = LT_MAX_DIAGS;
 }
 
+/* ... and "name", the library's pseudo-property for the node name. */
 static const char *const domain_props[] = {
-	"domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
+	"name", "domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
 	"security-id", NULL
 };
 
