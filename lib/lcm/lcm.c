@@ -241,9 +241,6 @@ static void check_domain_name(struct parser *p, int node, const char *name)
 	size_t n = strlen(name);
 	const char *at = strchr(name, '@');
 
-	if (lcm_valid_name(name)) {
-		return;
-	}
 	if (n == 0) {
 		error(p, node, "name", "empty (" NAME_RULE ")");
 		return;
@@ -764,7 +761,13 @@ static void parse_domain(struct parser *p, int node)
 	if (d->name == NULL) {
 		d->name = "";           /* not after fdt_check_full(); never NULL below */
 	}
-	check_domain_name(p, node, d->name);
+	if (!lcm_valid_name(d->name)) {
+		check_domain_name(p, node, d->name);
+		/* Even a rejected LCM's description is used (its modules
+		 * stay reserved, and are reported by domain name): it never
+		 * holds a name that breaks the rule. */
+		d->name = LCM_INVALID_NAME;
+	}
 	d->cpus = LCM_DEFAULT_CPUS;
 	d->mode = LCM_MODE_DEFAULT;
 	d->security_id = LCM_DEFAULT_SECURITY_ID;

@@ -54,7 +54,8 @@ struct lcm_module {
 
 struct lcm_domain {
 	int node;                       /* offset of the domain node in the FDT */
-	const char *name;               /* the node name, in the FDT (lcm_valid_name) */
+	const char *name;               /* the node name, in the FDT; LCM_INVALID_NAME
+					 * when it breaks the rule (lcm_valid_name) */
 	uint32_t domid;                 /* resolved: never LCM_DOMID_AUTO unless dom0 */
 	bool domid_auto;                /* domid was omitted or 0 */
 	bool has_uuid;
@@ -144,6 +145,8 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
  * non-ASCII bytes out of them.
  */
 bool lcm_valid_name(const char *s);
+/* lcm_domain.name of a domain whose node name breaks the rule (an error). */
+#define LCM_INVALID_NAME "(invalid name)"
 
 /* "kernel", "ramdisk", ... for an enum lcm_module_type. */
 const char *lcm_module_type_name(unsigned type);

@@ -131,7 +131,8 @@ static void name_shape(void **state)
 	assert_string_equal(p.dom[0].name, "domain@0");
 }
 
-/* Other diagnostics that quote a bad name quote it escaped too. */
+/* A bad name is not kept: later diagnostics, and whoever uses even a
+ * rejected description, see LCM_INVALID_NAME. */
 static void bad_name_quoted_elsewhere(void **state)
 {
 	struct tb t;
@@ -152,7 +153,8 @@ static void bad_name_quoted_elsewhere(void **state)
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
 	expect_diags(&p,
 		     "error: " HV "/a\\x1bb: name: byte 0x1b at 1 is not allowed " RULE,
-		     "error: " HV "/second: functions: a second console domain (the first is a\\x1bb): at most one domain may hold it");
+		     "error: " HV "/second: functions: a second console domain (the first is (invalid name)): at most one domain may hold it");
+	assert_string_equal(p.dom[0].name, LCM_INVALID_NAME);
 	for (uint32_t i = 0; i < p.l.nr_diags; i++) {
 		for (const char *c = lp_diag(&p, i); *c != '\0'; c++) {
 			assert_true(*c >= 0x20 && *c <= 0x7e);
