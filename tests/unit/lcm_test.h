@@ -108,5 +108,6 @@ int run_api_tests(void);
 int run_fmt_tests(void);
 int run_seed_tests(void);
 int run_name_tests(void);
+int run_console_tests(void);
 
 #endif /* LCM_TEST_H */

@@ -16,6 +16,7 @@ int main(void)
 	failed += run_api_tests();
 	failed += run_seed_tests();
 	failed += run_name_tests();
+	failed += run_console_tests();
 	failed += run_fmt_tests();
 	return failed == 0 ? 0 : 1;
 }
