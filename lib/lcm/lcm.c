@@ -25,15 +25,14 @@ struct parser {
 /* --- diagnostics --------------------------------------------------------- */
 
 /*
- * Copy @src into @dst (@size bytes, always NUL-terminated), writing each byte
- * outside printable ASCII 0x20-0x7e, and the backslash, as "\xHH". A
- * diagnostic quotes node names and strings of the LCM, which may be hostile,
- * and goes to the hypervisor's console and to a terminal: control functions
- * (ECMA-48 sections 5.2 and 5.3: C0 0x00-0x1f, ESC sequences, C1 0x80-0x9f)
- * and bytes a terminal would decode as UTF-8 must not reach them raw. An
- * escape that does not fit is left out whole.
+ * (lcm.h) Each byte outside printable ASCII 0x20-0x7e, and the backslash, is
+ * written as "\xHH". A diagnostic quotes node names and strings of the LCM,
+ * which may be hostile, and goes to the hypervisor's console and to a
+ * terminal: control functions (ECMA-48 sections 5.2 and 5.3: C0 0x00-0x1f,
+ * ESC sequences, C1 0x80-0x9f) and bytes a terminal would decode as UTF-8
+ * must not reach them raw. An escape that does not fit is left out whole.
  */
-static void printable_copy(char *dst, size_t size, const char *src)
+void lcm_printable(char *dst, size_t size, const char *src)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
@@ -78,10 +77,10 @@ static void vdiag(struct parser *p, enum lcm_severity sev, int node,
 	if (node >= 0 && fdt_get_path(l->fdt, node, raw, sizeof(d->path)) < 0) {
 		fmt_snprintf(raw, sizeof(d->path), "(node at offset %d)", node);
 	}
-	printable_copy(d->path, sizeof(d->path), raw);
-	printable_copy(d->prop, sizeof(d->prop), prop != NULL ? prop : "");
+	lcm_printable(d->path, sizeof(d->path), raw);
+	lcm_printable(d->prop, sizeof(d->prop), prop != NULL ? prop : "");
 	fmt_vsnprintf(raw, sizeof(raw), f, ap);
-	printable_copy(d->msg, sizeof(d->msg), raw);
+	lcm_printable(d->msg, sizeof(d->msg), raw);
 }
 
 __attribute__((format(printf, 4, 5)))

@@ -151,6 +151,11 @@ bool lcm_valid_name(const char *s);
 /* "kernel", "ramdisk", ... for an enum lcm_module_type. */
 const char *lcm_module_type_name(unsigned type);
 
+/* Copy @src into @dst (@size bytes, NUL-terminated when @size > 0) as
+ * diagnostics show LCM text: bytes outside printable ASCII, and '\\', as
+ * "\xHH"; an escape that does not fit is left out whole. */
+void lcm_printable(char *dst, size_t size, const char *src);
+
 /* Format one diagnostic as "PATH: PROP: MSG" (parts that are empty left out). */
 int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size);
 

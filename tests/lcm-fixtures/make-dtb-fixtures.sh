@@ -89,3 +89,12 @@ name_fixture dtb-domain-name-utf8-c1 'domCC31m' 'dom\302\23331m'
 name_fixture dtb-domain-name-bidi 'domBBBcba' 'dom\342\200\256cba'
 name_fixture dtb-domain-name-c1 'appN1' 'app\2051'
 name_fixture dtb-domain-name-hash 'appH1' 'app#1'
+
+# A module node name (free, unlike a domain's) with an escape sequence, in
+# a message of lcm-tool's own host checks: shown as "\xHH" too.
+sed -e 's|^/ {|/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tmemory@40000000 {\n\t\tdevice_type = "memory";\n\t\treg = <0x0 0x40000000 0x0 0x10000000>;\n\t};|' \
+    -e 's|kernel {|kernelE.2J {|' -e 's|0x40200000 0x1000|0x80000000 0x1000|' \
+    "$tmp/lcm.dts" >"$tmp/host.dts"
+dtc -q -I dts -O dtb -o "$here/dtb-host-module-name-escape.dtb" "$tmp/host.dts"
+at=$(grep -obUa 'kernelE.2J' "$here/dtb-host-module-name-escape.dtb" | head -n 1 | cut -d: -f1)
+printf 'kernel\033[2J' | dd of="$here/dtb-host-module-name-escape.dtb" bs=1 seek="$at" conv=notrunc status=none

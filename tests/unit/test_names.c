@@ -203,6 +203,22 @@ static void fragment_names(void **state)
 	expect_diags(&p, "error: " HV "/c\\xe2\\x81\\xa6d: name: byte 0xe2 at 1 is not allowed " RULE);
 }
 
+static void printable(void **state)
+{
+	char buf[8];
+	(void)state;
+
+	lcm_printable(buf, sizeof(buf), "a\x1b\\\xc2\x85");
+	assert_string_equal(buf, "a\\x1b");          /* the next escape does not fit */
+	lcm_printable(buf, sizeof(buf), "ab~ cd");
+	assert_string_equal(buf, "ab~ cd");
+	lcm_printable(buf, 1, "abc");
+	assert_string_equal(buf, "");
+	char big[32];
+	lcm_printable(big, sizeof(big), "\t\\\x7f\x9b\xff");
+	assert_string_equal(big, "\\x09\\x5c\\x7f\\x9b\\xff");
+}
+
 int run_name_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +231,7 @@ int run_name_tests(void)
 		cmocka_unit_test(name_shape),
 		cmocka_unit_test(bad_name_quoted_elsewhere),
 		cmocka_unit_test(fragment_names),
+		cmocka_unit_test(printable),
 	};
 
 	return cmocka_run_group_tests_name("lcm-names", tests, NULL, NULL);

@@ -264,12 +264,15 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 			inside |= m->addr >= ram[i][0] && m->addr + m->size <= ram[i][0] + ram[i][1];
 		}
 		if (!inside) {
-			char path[128];
+			char path[128], shown[512];
 			if (fdt_get_path(l->fdt, m->node, path, sizeof(path)) < 0) {
 				path[0] = '\0';
 			}
+			/* Module node names are free: shown as the library's
+			 * diagnostics show LCM text. */
+			lcm_printable(shown, sizeof(shown), path);
 			lt_error(&loc, "%s: module-addr: 0x%llx+0x%llx is not inside the machine's RAM",
-				 path, (unsigned long long)m->addr, (unsigned long long)m->size);
+				 shown, (unsigned long long)m->addr, (unsigned long long)m->size);
 		}
 	}
 }
