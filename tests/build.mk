@@ -1,7 +1,12 @@
-# Test programs: host unit tests of the LCM library under ASan+UBSan (cmocka),
+# Test programs: host unit tests of the LCM library (and of the hypervisor's
+# console filter, tests/unit/test_console.c) under ASan+UBSan (cmocka),
 # and the libFuzzer target. `make check` builds everything and runs tests/run.sh.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
+
+# test_console.c compiles the hypervisor's console.c, which finds its
+# headers as "core/...".
+$(BUILD)/asan/tests/unit/test_console.o: HOST_CFLAGS += -Ihypervisor
 
 $(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS)
 	@mkdir -p $(dir $@)

@@ -7,9 +7,11 @@
  * Domain consoles: each domain's output is collected in its own line buffer
  * and printed as one printk line "[name] text" when the line ends or the
  * buffer is full, so lines of different domains never mix. Terminal
- * escape sequences are dropped and other control characters than tab are
- * printed as '.': a guest must not be able to move the cursor over, or
- * fake, another domain's or the hypervisor's lines. One exception keeps an interactive shell usable: the domain that
+ * escape sequences are dropped, and every other character that is not
+ * printable text is printed as '.' (text_feed: the same classification as
+ * console_sanitize, which every other guest-supplied string goes through):
+ * a guest must not be able to move the cursor over, or fake, another
+ * domain's or the hypervisor's lines. One exception keeps an interactive shell usable: the domain that
  * has the input may leave a line unfinished (a prompt); when it has written
  * nothing for PARTIAL_TICKS ticks and waits for an interrupt (every vCPU
  * blocked: not a line cut short by preemption), what it has is printed
@@ -163,6 +165,143 @@ noreturn void panic(const char *fmt, ...)
 	arch_power_off();
 }
 
+/* --- text a guest supplies ------------------------------------------------------- */
+
+#define REPLACEMENT '.'                 /* what is printed for a refused character */
+
+/*
+ * May this character reach the terminal? Refused:
+ * - C0 controls (ECMA-48 5.2: 0x00-0x1f) but tab, and DEL: line breaks and
+ *   ESC would end or rewrite a line;
+ * - C1 controls U+0080-U+009F (ECMA-48 5.3): CSI (0x9b), OSC (0x9d), NEL
+ *   (0x85) act like ESC sequences and line breaks on terminals that take
+ *   them, as single bytes or, on many UTF-8 terminals, in UTF-8 form;
+ * - the explicit bidirectional formatting characters (Unicode Standard Annex
+ *   #9, section 2: LRE, RLE, PDF, LRO, RLO U+202A-U+202E; LRI, RLI, FSI,
+ *   PDI U+2066-U+2069) and the implicit marks (ALM U+061C, LRM U+200E, RLM
+ *   U+200F): they reorder what follows them, so "[app1]" could be shown
+ *   where another name is;
+ * - LINE SEPARATOR and PARAGRAPH SEPARATOR (U+2028, U+2029), which the
+ *   Unicode Standard (section 5.8) treats as line breaks.
+ * Ill-formed UTF-8 never gets here (text_feed).
+ */
+static bool printable(uint32_t cp)
+{
+	if (cp < 0x20) {
+		return cp == '\t';
+	}
+	return cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) &&
+	       cp != 0x061c && cp != 0x200e && cp != 0x200f &&
+	       !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069) &&
+	       cp != 0x2028 && cp != 0x2029;
+}
+
+/*
+ * Feed one byte of guest text to the decoder @u; what may be printed of it
+ * goes to @out (at most 5 bytes: a '.' for an abandoned sequence, then one
+ * character), and the count is returned; 0 while a sequence is unfinished.
+ * Well-formed UTF-8 is what the Unicode Standard's Table 3-7 allows (section
+ * 3.9: no overlong forms, no surrogates, nothing above U+10FFFF); a lead
+ * byte with the continuation bytes it was given before one that does not fit
+ * (a "maximal subpart", section 3.9) is one '.', and the byte that broke it
+ * starts afresh. A lone 0x80-0x9f byte, a C1 control in 8-bit form, is
+ * ill-formed UTF-8 and so a '.'.
+ */
+static size_t text_feed(struct console_utf8 *u, unsigned char b, char out[5])
+{
+	size_t n = 0;
+
+	if (u->need > 0) {
+		if (b >= u->lo && b <= u->hi) {
+			u->buf[u->held++] = (char)b;
+			u->cp = u->cp << 6 | (b & 0x3f);
+			u->lo = 0x80;
+			u->hi = 0xbf;
+			if (--u->need > 0) {
+				return 0;
+			}
+			if (printable(u->cp)) {
+				memcpy(out, u->buf, u->held);
+				n = u->held;
+			} else {
+				out[n++] = REPLACEMENT;
+			}
+			u->held = 0;
+			return n;
+		}
+		out[n++] = REPLACEMENT;
+		u->held = u->need = 0;
+	}
+	if (b < 0x80) {
+		out[n++] = printable(b) ? (char)b : REPLACEMENT;
+		return n;
+	}
+	u->lo = 0x80;
+	u->hi = 0xbf;
+	if (b >= 0xc2 && b <= 0xdf) {
+		u->need = 1;
+		u->cp = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		u->need = 2;
+		u->cp = b & 0x0f;
+		if (b == 0xe0) {
+			u->lo = 0xa0;           /* shorter forms are overlong */
+		} else if (b == 0xed) {
+			u->hi = 0x9f;           /* U+D800-U+DFFF are surrogates */
+		}
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		u->need = 3;
+		u->cp = b & 0x07;
+		if (b == 0xf0) {
+			u->lo = 0x90;           /* overlong */
+		} else if (b == 0xf4) {
+			u->hi = 0x8f;           /* above U+10FFFF */
+		}
+	} else {
+		out[n++] = REPLACEMENT;         /* 0x80-0xc1, 0xf5-0xff: never a start */
+		return n;
+	}
+	u->buf[0] = (char)b;
+	u->held = 1;
+	return n;
+}
+
+/* The text ends (or an ASCII byte comes): an unfinished sequence is one '.'. */
+static size_t text_end(struct console_utf8 *u, char out[1])
+{
+	if (u->need == 0) {
+		return 0;
+	}
+	u->held = u->need = 0;
+	out[0] = REPLACEMENT;
+	return 1;
+}
+
+size_t console_sanitize(char *buf, size_t size, const char *s, size_t n)
+{
+	struct console_utf8 u = { 0 };
+	size_t len = 0;
+
+	if (size == 0) {
+		return 0;
+	}
+	for (size_t i = 0;; i++) {
+		char out[5];
+		bool last = i == n || s[i] == '\0';
+		size_t k = last ? text_end(&u, out) : text_feed(&u, (unsigned char)s[i], out);
+		if (len + k >= size) {
+			break;                  /* never half a character */
+		}
+		memcpy(buf + len, out, k);
+		len += k;
+		if (last) {
+			break;
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
 /* --- domain output ------------------------------------------------------------- */
 
 /* With @d's console lock held: print what @d's line buffer holds, as a
@@ -228,6 +367,26 @@ static bool in_escape(struct domain_console *c, char ch)
 	}
 }
 
+/* With @c->lock held: add @k bytes of checked text (whole characters) to
+ * @d's line, printing the line first when they do not fit: a piece of a
+ * long line never ends inside a character. */
+static void line_add(struct domain *d, const char *t, size_t k)
+{
+	struct domain_console *c = &d->console;
+
+	if (k == 0) {
+		return;
+	}
+	if (c->len + k > CONSOLE_LINE_MAX) {
+		emit_line(d);
+	}
+	memcpy(c->line + c->len, t, k);
+	c->len += (unsigned)k;
+	if (c->len == CONSOLE_LINE_MAX) {
+		emit_line(d);
+	}
+}
+
 void console_domain_write(struct domain *d, const char *s, size_t n)
 {
 	struct domain_console *c = &d->console;
@@ -239,7 +398,13 @@ void console_domain_write(struct domain *d, const char *s, size_t n)
 	if (domain_state(d) == DOM_RUNNING) {
 		c->quiet_ticks = 0;
 		for (size_t i = 0; i < n; i++) {
-			char ch = s[i];
+			char ch = s[i], out[5];
+			/* A sequence may be split between writes (the emulated
+			 * UART gets one byte at a time), so the decoder's state
+			 * is kept; an ASCII byte ends an unfinished one. */
+			if ((unsigned char)ch < 0x80) {
+				line_add(d, out, text_end(&c->utf8, out));
+			}
 			if (ch == '\n') {
 				emit_line(d);
 				continue;
@@ -250,13 +415,7 @@ void console_domain_write(struct domain *d, const char *s, size_t n)
 			if (in_escape(c, ch)) {
 				continue;
 			}
-			if ((ch < ' ' && ch != '\t') || ch == 0x7f) {
-				ch = '.';
-			}
-			c->line[c->len++] = ch;
-			if (c->len == CONSOLE_LINE_MAX) {
-				emit_line(d);
-			}
+			line_add(d, out, text_feed(&c->utf8, (unsigned char)ch, out));
 		}
 	}
 	spin_unlock(&c->lock);
@@ -267,8 +426,10 @@ void console_domain_flush(struct domain *d)
 {
 	struct domain_console *c = &d->console;
 	unsigned long flags = arch_irq_save();
+	char out[1];
 
 	spin_lock(&c->lock);
+	line_add(d, out, text_end(&c->utf8, out));
 	if (c->len > 0) {
 		emit_line(d);
 	}

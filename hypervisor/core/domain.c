@@ -58,7 +58,7 @@ struct domain *domain_create(const char *name, uint32_t domid)
 	}
 	d->index = nr_domains;         /* the next slot: published by domain_publish() */
 	d->domid = domid;
-	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));   /* zeroed page */
+	console_sanitize(d->name, sizeof(d->name), name, strnlen(name, sizeof(d->name) - 1));
 	d->ram_base = arch_guest_ram_base();
 	vuart_init(&d->vuart);
 	return d;

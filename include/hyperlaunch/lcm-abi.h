@@ -58,6 +58,7 @@
 #define LCM_UUID_SIZE           16u
 #define LCM_SHA256_SIZE         32u
 #define LCM_SECURITY_ID_MAX     63u     /* bytes, without the NUL */
+#define LCM_NAME_MAX            31u     /* a domain's name, without the NUL */
 
 /* Extension properties of the config node (docs/bindings.md, "Extensions"). */
 #define LCM_PROP_BOOT_TIMEOUT   "boot-timeout-ms"

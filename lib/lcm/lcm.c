@@ -24,6 +24,39 @@ struct parser {
 
 /* --- diagnostics --------------------------------------------------------- */
 
+/*
+ * (lcm.h) Each byte outside printable ASCII 0x20-0x7e, and the backslash, is
+ * written as "\xHH". A diagnostic quotes node names and strings of the LCM,
+ * which may be hostile, and goes to the hypervisor's console and to a
+ * terminal: control functions (ECMA-48 sections 5.2 and 5.3: C0 0x00-0x1f,
+ * ESC sequences, C1 0x80-0x9f) and bytes a terminal would decode as UTF-8
+ * must not reach them raw. An escape that does not fit is left out whole.
+ */
+void lcm_printable(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *src != '\0'; src++) {
+		unsigned char c = (unsigned char)*src;
+		bool plain = c >= 0x20 && c <= 0x7e && c != '\\';
+		if (o + (plain ? 1 : 4) >= size) {
+			break;
+		}
+		if (plain) {
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 0xf];
+		}
+	}
+	if (size > 0) {
+		dst[o] = '\0';
+	}
+}
+
 static void vdiag(struct parser *p, enum lcm_severity sev, int node,
 		  const char *prop, const char *f, va_list ap)
 {
@@ -38,13 +71,16 @@ static void vdiag(struct parser *p, enum lcm_severity sev, int node,
 		return;
 	}
 	struct lcm_diag *d = &l->diags[l->nr_diags++];
+	char raw[sizeof(d->msg)];
 	d->severity = (uint8_t)sev;
-	d->path[0] = '\0';
-	if (node >= 0 && fdt_get_path(l->fdt, node, d->path, sizeof(d->path)) < 0) {
-		fmt_snprintf(d->path, sizeof(d->path), "(node at offset %d)", node);
+	raw[0] = '\0';
+	if (node >= 0 && fdt_get_path(l->fdt, node, raw, sizeof(d->path)) < 0) {
+		fmt_snprintf(raw, sizeof(d->path), "(node at offset %d)", node);
 	}
-	fmt_snprintf(d->prop, sizeof(d->prop), "%s", prop != NULL ? prop : "");
-	fmt_vsnprintf(d->msg, sizeof(d->msg), f, ap);
+	lcm_printable(d->path, sizeof(d->path), raw);
+	lcm_printable(d->prop, sizeof(d->prop), prop != NULL ? prop : "");
+	fmt_vsnprintf(raw, sizeof(raw), f, ap);
+	lcm_printable(d->msg, sizeof(d->msg), raw);
 }
 
 __attribute__((format(printf, 4, 5)))
@@ -155,6 +191,81 @@ int lcm_functions_str(uint32_t funcs, char *buf, size_t size)
 	return bits_str(funcs, function_names,
 			sizeof(function_names) / sizeof(function_names[0]),
 			buf, size);
+}
+
+/* --- domain names ---------------------------------------------------------- */
+
+/* The Devicetree Specification's node-name characters (section 2.2.1,
+ * Table 2.1), without '@', which starts a unit address. ASCII only, and no
+ * <ctype.h>: the library is freestanding. */
+static bool is_letter(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_name_char(unsigned char c)
+{
+	return is_letter(c) || (c >= '0' && c <= '9') || c == ',' || c == '.' ||
+	       c == '_' || c == '+' || c == '-';
+}
+
+bool lcm_valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	const char *at = strchr(s, '@');
+
+	if (n == 0 || n > LCM_NAME_MAX || !is_letter((unsigned char)s[0]) ||
+	    (at != NULL && at[1] == '\0')) {
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!is_name_char((unsigned char)s[i]) && &s[i] != at) {
+			return false;
+		}
+	}
+	return true;
+}
+
+#define NAME_RULE "a domain's name is its node name: 1-31 letters, digits or \",._+-\", from a letter, \"@unit\" optional"
+
+/*
+ * The domain's name is printed on the hypervisor's console in front of each
+ * of its lines and in the launch's own lines, so a name with a line break,
+ * an escape sequence or bytes a terminal decodes as control characters could
+ * forge console lines. Reported on the pseudo-property "name" (the node's
+ * name, as Open Firmware calls it), which lcm-tool maps to the JSON key.
+ */
+static void check_domain_name(struct parser *p, int node, const char *name)
+{
+	size_t n = strlen(name);
+	const char *at = strchr(name, '@');
+
+	if (n == 0) {
+		error(p, node, "name", "empty (" NAME_RULE ")");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (is_name_char(c) || &name[i] == at) {
+			continue;
+		}
+		if (c > 0x20 && c < 0x7f) {
+			error(p, node, "name", "'%c' at byte %u is not allowed (" NAME_RULE ")",
+			      c, (unsigned)i);
+		} else {
+			error(p, node, "name", "byte 0x%02x at %u is not allowed (" NAME_RULE ")",
+			      c, (unsigned)i);
+		}
+		return;
+	}
+	if (!is_letter((unsigned char)name[0])) {
+		error(p, node, "name", "starts with '%c', not a letter (" NAME_RULE ")", name[0]);
+	} else if (at != NULL && at[1] == '\0') {
+		error(p, node, "name", "ends with '@': no unit address (" NAME_RULE ")");
+	} else {
+		error(p, node, "name", "%u characters, more than %u (" NAME_RULE ")",
+		      (unsigned)n, LCM_NAME_MAX);
+	}
 }
 
 /* --- property readers ----------------------------------------------------- */
@@ -646,6 +757,16 @@ static void parse_domain(struct parser *p, int node)
 	memset(d, 0, sizeof(*d));
 	d->node = node;
 	d->name = fdt_get_name(fdt, node, NULL);
+	if (d->name == NULL) {
+		d->name = "";           /* not after fdt_check_full(); never NULL below */
+	}
+	if (!lcm_valid_name(d->name)) {
+		check_domain_name(p, node, d->name);
+		/* Even a rejected LCM's description is used (its modules
+		 * stay reserved, and are reported by domain name): it never
+		 * holds a name that breaks the rule. */
+		d->name = LCM_INVALID_NAME;
+	}
 	d->cpus = LCM_DEFAULT_CPUS;
 	d->mode = LCM_MODE_DEFAULT;
 	d->security_id = LCM_DEFAULT_SECURITY_ID;

@@ -54,7 +54,8 @@ struct lcm_module {
 
 struct lcm_domain {
 	int node;                       /* offset of the domain node in the FDT */
-	const char *name;               /* the node name, in the FDT */
+	const char *name;               /* the node name, in the FDT; LCM_INVALID_NAME
+					 * when it breaks the rule (lcm_valid_name) */
 	uint32_t domid;                 /* resolved: never LCM_DOMID_AUTO unless dom0 */
 	bool domid_auto;                /* domid was omitted or 0 */
 	bool has_uuid;
@@ -72,6 +73,8 @@ struct lcm_domain {
 
 enum lcm_severity { LCM_ERROR, LCM_WARNING };
 
+/* Every byte of a diagnostic is printable ASCII: bytes of the LCM that are
+ * not (in a node name, in a string quoted) are written as "\xHH". */
 struct lcm_diag {
 	uint8_t severity;               /* enum lcm_severity */
 	char path[128];                 /* node path, "" for the whole blob */
@@ -131,8 +134,27 @@ struct lcm_launch {
 int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
 	      enum lcm_arch arch);
 
+/*
+ * A domain's name is its whole node name, "@unit-address" included when it
+ * has one (the design's examples write "domain@0"). Valid: 1-31
+ * (LCM_NAME_MAX) bytes in all; the part before '@' is lcm-tool's JSON name
+ * rule, ASCII letters, digits or ",._+-", starting with a letter (the
+ * Devicetree Specification's node-name characters, section 2.2.1); a unit
+ * address is one or more of the same characters. The hypervisor prints names
+ * on its console, so the rule keeps line breaks, escape sequences and
+ * non-ASCII bytes out of them.
+ */
+bool lcm_valid_name(const char *s);
+/* lcm_domain.name of a domain whose node name breaks the rule (an error). */
+#define LCM_INVALID_NAME "(invalid name)"
+
 /* "kernel", "ramdisk", ... for an enum lcm_module_type. */
 const char *lcm_module_type_name(unsigned type);
+
+/* Copy @src into @dst (@size bytes, NUL-terminated when @size > 0) as
+ * diagnostics show LCM text: bytes outside printable ASCII, and '\\', as
+ * "\xHH"; an escape that does not fit is left out whole. */
+void lcm_printable(char *dst, size_t size, const char *src);
 
 /* Format one diagnostic as "PATH: PROP: MSG" (parts that are empty left out). */
 int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size);

@@ -58,6 +58,10 @@ static void check_launch(const struct lcm_launch *l, int rc)
 		check(n >= 0 && (size_t)n < sizeof(buf) && strlen(buf) == (size_t)n);
 		check(lcm_diag_format(d, small, sizeof(small)) == n);
 		check(strncmp(small, buf, sizeof(small) - 1) == 0);
+		/* Printed on consoles and terminals: printable ASCII only. */
+		for (int k = 0; k < n; k++) {
+			check(buf[k] >= 0x20 && buf[k] <= 0x7e);
+		}
 	}
 
 	check(l->first_config_module + l->nr_config_modules <= l->nr_modules);
@@ -73,6 +77,8 @@ static void check_launch(const struct lcm_launch *l, int rc)
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
 		const struct lcm_domain *d = &l->domains[i];
 		check(d->name != NULL && d->security_id != NULL);
+		check(lcm_valid_name(d->name) || strcmp(d->name, LCM_INVALID_NAME) == 0);
+		check(rc != LCM_OK || lcm_valid_name(d->name));
 		check(d->first_module + d->nr_modules <= l->nr_modules);
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			int32_t k = d->module[t];

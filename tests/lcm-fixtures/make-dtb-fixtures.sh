@@ -68,3 +68,33 @@ put "$here/dtb-old-version.dtb" 24 00000001
 cp "$tmp/lcm.dtb" "$here/dtb-property-length-wraps.dtb"
 at=$(grep -obUa 'hypervisor,xen' "$tmp/lcm.dtb" | head -n 1 | cut -d: -f1)
 put "$here/dtb-property-length-wraps.dtb" $((at - 8)) fffffff4
+
+# Domain names dtc cannot write (its node names are [a-zA-Z0-9,._+*#?@-]):
+# a placeholder name of the same length is compiled, then its bytes are
+# replaced. name_fixture FIXTURE PLACEHOLDER PRINTF-BYTES.
+name_fixture() {
+	sed "s/dom1 {/$2 {/" "$tmp/lcm.dts" >"$tmp/name.dts"
+	dtc -q -I dts -O dtb -o "$here/$1.dtb" "$tmp/name.dts"
+	local at
+	at=$(grep -obUa -- "$2" "$here/$1.dtb" | head -n 1 | cut -d: -f1)
+	printf "$3" | dd of="$here/$1.dtb" bs=1 seek="$at" conv=notrunc status=none
+}
+# An escape sequence (ECMA-48 CSI: colours), a line break that would start
+# a fake hypervisor line, U+009B CSI in UTF-8 (a C1 control), U+202E
+# RIGHT-TO-LEFT OVERRIDE (a bidi control), a lone C1 byte (0x85 NEL), and
+# '#', which this dtc refuses in node names.
+name_fixture dtb-domain-name-escape 'xE.31mred' 'x\033[31mred'
+name_fixture dtb-domain-name-line-break 'aCLlaunch' 'a\r\nlaunch'
+name_fixture dtb-domain-name-utf8-c1 'domCC31m' 'dom\302\23331m'
+name_fixture dtb-domain-name-bidi 'domBBBcba' 'dom\342\200\256cba'
+name_fixture dtb-domain-name-c1 'appN1' 'app\2051'
+name_fixture dtb-domain-name-hash 'appH1' 'app#1'
+
+# A module node name (free, unlike a domain's) with an escape sequence, in
+# a message of lcm-tool's own host checks: shown as "\xHH" too.
+sed -e 's|^/ {|/ {\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tmemory@40000000 {\n\t\tdevice_type = "memory";\n\t\treg = <0x0 0x40000000 0x0 0x10000000>;\n\t};|' \
+    -e 's|kernel {|kernelE.2J {|' -e 's|0x40200000 0x1000|0x80000000 0x1000|' \
+    "$tmp/lcm.dts" >"$tmp/host.dts"
+dtc -q -I dts -O dtb -o "$here/dtb-host-module-name-escape.dtb" "$tmp/host.dts"
+at=$(grep -obUa 'kernelE.2J' "$here/dtb-host-module-name-escape.dtb" | head -n 1 | cut -d: -f1)
+printf 'kernel\033[2J' | dd of="$here/dtb-host-module-name-escape.dtb" bs=1 seek="$at" conv=notrunc status=none

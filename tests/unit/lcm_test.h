@@ -107,5 +107,7 @@ int run_blob_tests(void);
 int run_api_tests(void);
 int run_fmt_tests(void);
 int run_seed_tests(void);
+int run_name_tests(void);
+int run_console_tests(void);
 
 #endif /* LCM_TEST_H */

@@ -15,6 +15,8 @@ int main(void)
 	failed += run_blob_tests();
 	failed += run_api_tests();
 	failed += run_seed_tests();
+	failed += run_name_tests();
+	failed += run_console_tests();
 	failed += run_fmt_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -314,14 +314,16 @@ static void long_path(void **state)
 {
 	struct tb t;
 	struct lp p;
-	char dom[64], mod[72];
+	char dom[32], mod[112];
 	(void)state;
 
-	memset(dom, 'd', 60);
-	dom[60] = '\0';
+	/* The longest domain name, and a module name (free length) that
+	 * takes the path past the 128 bytes of a diagnostic. */
+	memset(dom, 'd', 31);
+	dom[31] = '\0';
 	memcpy(mod, "module@", 7);
-	memset(mod + 7, 'f', 60);
-	mod[67] = '\0';
+	memset(mod + 7, 'f', 100);
+	mod[107] = '\0';
 	tb_init(&t);
 	tb_domain(&t, dom);
 	tb_u32(&t, "memory", 16384);

@@ -460,21 +460,6 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 	return ok;
 }
 
-static bool valid_node_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 31 || !isalpha((unsigned char)s[0])) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!isalnum((unsigned char)s[i]) && strchr(",._+-", s[i]) == NULL) {
-			return false;
-		}
-	}
-	return true;
-}
-
 static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 {
 	struct lt_domain *d = &ld->c->domains[idx];
@@ -498,14 +483,18 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 		d->name = strdup(what);
 		return;
 	}
+	/* The library's name rule (it checks the LCM's node names again),
+	 * without the unit address a JSON name has no use for. */
 	json_t *name = json_object_get(obj, "name");
-	if (name != NULL && json_is_string(name) && valid_node_name(json_string_value(name))) {
+	if (name != NULL && json_is_string(name) && lcm_valid_name(json_string_value(name)) &&
+	    strchr(json_string_value(name), '@') == NULL) {
 		d->name = strdup(json_string_value(name));
 	} else {
 		char def[32];
 		snprintf(def, sizeof(def), "domain%zu", idx);
 		d->name = strdup(def);
 		if (name != NULL) {
+			mark_bad(d, "name");
 			snprintf(kpath, sizeof(kpath), "%s.name", path);
 			jerr(ld, kpath, "domains[%zu]: name: must be 1-31 letters, digits or \",._+-\", starting with a letter (it becomes the device-tree node name)",
 			     idx);

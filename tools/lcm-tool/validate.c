@@ -27,8 +27,9 @@ void lt_launch_init(struct lcm_launch *l)
 	l->max_diags = LT_MAX_DIAGS;
 }
 
+/* ... and "name", the library's pseudo-property for the node name. */
 static const char *const domain_props[] = {
-	"domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
+	"name", "domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
 	"security-id", NULL
 };
 
@@ -263,12 +264,15 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 			inside |= m->addr >= ram[i][0] && m->addr + m->size <= ram[i][0] + ram[i][1];
 		}
 		if (!inside) {
-			char path[128];
+			char path[128], shown[512];
 			if (fdt_get_path(l->fdt, m->node, path, sizeof(path)) < 0) {
 				path[0] = '\0';
 			}
+			/* Module node names are free: shown as the library's
+			 * diagnostics show LCM text. */
+			lcm_printable(shown, sizeof(shown), path);
 			lt_error(&loc, "%s: module-addr: 0x%llx+0x%llx is not inside the machine's RAM",
-				 path, (unsigned long long)m->addr, (unsigned long long)m->size);
+				 shown, (unsigned long long)m->addr, (unsigned long long)m->size);
 		}
 	}
 }
