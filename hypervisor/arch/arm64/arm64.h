@@ -73,6 +73,7 @@ extern const struct platform *plat;
 /* gicv3.c */
 void gic_cpu_init(unsigned cpu);
 void gic_enable_ppi(unsigned intid);
+void gic_set_ppi(unsigned intid, bool on);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t iar);
 #define SGI_KICK 0                      /* "look at your run queue" */

@@ -102,6 +102,12 @@
 #define ESR_EC(esr)  (((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr) ((esr) & 0x1ffffffull)
 
+/* A system register's encoding as the MSR/MRS syndrome gives it (ISS of
+ * EC 0x18, Arm ARM D17.2.41). */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define SYSREG_MASK  SYSREG(3, 7, 15, 15, 7)
+
 #define EC_WFX       0x01
 #define EC_HVC64     0x16
 #define EC_SMC64     0x17

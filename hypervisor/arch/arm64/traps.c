@@ -30,16 +30,14 @@
 #define DABT_S1PTW(iss) (((iss) >> 7) & 1)
 #define DABT_WNR(iss)   (((iss) >> 6) & 1)
 
-/* MSR/MRS ISS (D17.2.41): the register's encoding and the direction. */
-#define SYSREG(op0, op1, crn, crm, op2) \
-	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_MASK     SYSREG(3, 7, 15, 15, 7)
+/* MSR/MRS ISS (D17.2.41): the target register and the direction. */
 #define SYSREG_RT(iss)  (((iss) >> 5) & 31)
 #define SYSREG_READ(iss) ((iss) & 1)
 
 enum sysreg_kind {
 	SR_RAZ_WI,                      /* reads as zero, writes ignored */
 	SR_SGI1R,                       /* writes send an SGI (vgic.c) */
+	SR_PTIMER,                      /* the emulated physical timer (ptimer.c) */
 };
 
 /*
@@ -56,12 +54,11 @@ static const struct {
 	 * at boot whatever the device tree says. */
 	{ SYSREG(3, 3, 9, 12, 0), SR_RAZ_WI, "PMCR_EL0" },
 	{ SYSREG(3, 3, 9, 14, 0), SR_RAZ_WI, "PMUSERENR_EL0" },
-	/* The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0):
-	 * a guest finds it dead rather than faulting; Linux at EL1 uses the
-	 * virtual one (vtimer.c). */
-	{ SYSREG(3, 3, 14, 2, 0), SR_RAZ_WI, "CNTP_TVAL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 1), SR_RAZ_WI, "CNTP_CTL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 2), SR_RAZ_WI, "CNTP_CVAL_EL0" },
+	/* The EL1 physical timer traps (CNTHCTL_EL2.EL1PCEN = 0): each vCPU
+	 * has one of its own, emulated. */
+	{ SYSREG(3, 3, 14, 2, 0), SR_PTIMER, "CNTP_TVAL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 1), SR_PTIMER, "CNTP_CTL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 2), SR_PTIMER, "CNTP_CVAL_EL0" },
 	/* SGI generation traps with HCR_EL2.IMO (IHI 0069, ICC_SGI1R_EL1). Only
 	 * Group 1 SGIs exist in a domain (one security state, everything
 	 * Group 1): the Group 0 and alias forms are ignored. */
@@ -167,6 +164,15 @@ static enum trap_result trap_sysreg(struct vcpu *v, struct arch_regs *r)
 		}
 		if (!SYSREG_READ(iss) && sysregs[i].kind == SR_SGI1R) {
 			vgic_sgi(v, rt != 31 ? r->x[rt] : 0);
+		}
+		if (sysregs[i].kind == SR_PTIMER) {
+			uint64_t val = rt != 31 && !SYSREG_READ(iss) ? r->x[rt] : 0;
+			ptimer_access(v, enc, SYSREG_READ(iss), &val);
+			if (SYSREG_READ(iss) && rt != 31) {
+				r->x[rt] = val;
+			}
+			r->elr += 4;
+			return TRAP_CONTINUE;
 		}
 		/* The SGI registers are write-only: they read as zero too. */
 		return raz_wi(r, iss);
