@@ -31,6 +31,7 @@
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TWI    (1ull << 13)
 #define HCR_TWE    (1ull << 14)
+#define HCR_TID3   (1ull << 18)
 #define HCR_TSC    (1ull << 19)
 #define HCR_TIDCP  (1ull << 20)
 #define HCR_RW     (1ull << 31)
@@ -43,7 +44,7 @@
  * since its vCPUs run on several. Only EL1 and EL0 feel these bits, so the
  * same value stays set while the hypervisor runs. */
 #define HCR_GUEST  (HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-		    HCR_TWE | HCR_TSC | HCR_TIDCP)
+		    HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TID3)
 
 /* VTCR_EL2: a 39-bit guest-physical space starting at level 1 (T0SZ = 25,
  * SL0 = 1: one 4 KiB root table), walks write-back inner shareable, 4 KiB
@@ -108,12 +109,22 @@
 	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
 #define SYSREG_MASK  SYSREG(3, 7, 15, 15, 7)
 
+#define EC_UNKNOWN   0x00
 #define EC_WFX       0x01
 #define EC_HVC64     0x16
 #define EC_SMC64     0x17
 #define EC_SYSREG    0x18
 #define EC_IABT_LOW  0x20
+#define EC_IABT_CUR  0x21
 #define EC_DABT_LOW  0x24
+#define EC_DABT_CUR  0x25
+#define ESR_IL       (1ull << 25)      /* a 32-bit instruction */
+/* Abort ISS bits (D17.2.37, EC 0x20-0x25): write not read, cache
+ * maintenance, and the fault status "synchronous external abort, not on a
+ * translation table walk". */
+#define ISS_WNR      (1ull << 6)
+#define ISS_CM       (1ull << 8)
+#define FSC_SEA      0x10ull
 
 /* CNTHP_CTL_EL2 */
 #define CNT_CTL_ENABLE (1ull << 0)

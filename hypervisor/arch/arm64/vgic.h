@@ -81,9 +81,18 @@ struct vtimer {
 	struct vcpu *next_sleeper;
 };
 
+/* The console lines about faults delivered to a domain's guest
+ * (inject.c): how many in the current second, how many left out. */
+struct fault_log {
+	struct spinlock lock;           /* a leaf; taken with interrupts masked */
+	uint64_t window;                /* arch_time_ns() when the second began */
+	unsigned shown, left_out;
+};
+
 struct arch_domain {
 	struct vgic_dist vgic;
 	uint64_t cntvoff;               /* CNTVOFF_EL2: the counter at creation */
+	struct fault_log faults;
 };
 
 /* vcpu.c: the parts of a vCPU's arch state the vGIC and vtimer use. */
