@@ -57,7 +57,8 @@
 #define VTTBR_VMID_SHIFT 48
 
 /* MDCR_EL2: TPM traps the guests' PMU registers (the PMU is not shared
- * between domains); HPMN keeps its reset value. */
+ * between domains: the ID registers say there is none, and its registers
+ * are UNDEFINED); HPMN keeps its reset value. */
 #define MDCR_TPM       (1ull << 6)
 #define MDCR_TDA       (1ull << 9)   /* debug registers */
 #define MDCR_TDOSA     (1ull << 10)  /* OS lock and power-down registers */
@@ -65,7 +66,8 @@
 #define MDCR_HPMN_MASK 0x1full
 
 /* CNTHCTL_EL2 (nVHE): EL1 reads the physical counter (booting.rst asks for
- * it), but the physical timer traps (EL1PCEN = 0): it is the hypervisor's. */
+ * it), but the EL1 physical timer traps (EL1PCEN = 0): each vCPU has an
+ * emulated one (ptimer.c). */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 
 /* A vCPU's reset state: EL1h with DAIF masked; SCTLR_EL1 RES1 bits only
