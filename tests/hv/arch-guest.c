@@ -294,9 +294,29 @@ static void test_vtimer(void)
 	check(1, pending_within(INTID_VTIMER, 100), rd32(ISPENDR0));
 	sysreg_write(cntv_cval_el0, vcount() + 100 * freq);
 	gprintf("arch: vtimer moved to the future: pending %s\n", yes(pending(INTID_VTIMER)));
+	/* INTID 27 enabled: the interrupt waits in a list register (the
+	 * CPU interface's highest pending one) while IRQs are masked; the
+	 * timer masked, the next exit (the ISPENDR0 read) takes it back,
+	 * and nothing comes when IRQs are unmasked. */
+	sysreg_write(cntv_ctl_el0, 0);
+	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER);      /* ISENABLER0 */
+	sysreg_write(cntv_cval_el0, vcount() - 1);
+	sysreg_write(cntv_ctl_el0, CTL_ENABLE);
+	check(3, pending_within(INTID_VTIMER, 100), rd32(ISPENDR0));
+	uint64_t before = sysreg_read(S3_0_C12_C12_2);          /* ICC_HPPIR1_EL1 */
+	sysreg_write(cntv_ctl_el0, CTL_ENABLE | CTL_IMASK);
+	bool still = pending(INTID_VTIMER);
+	gprintf("arch: vtimer in a list register: highest pending %llu, masked: pending %s, "
+		"highest pending %llu\n", (unsigned long long)before, yes(still),
+		(unsigned long long)sysreg_read(S3_0_C12_C12_2));
+	irqs_on();
+	spin_ms(20);
+	irqs_off();
+	wr32(GICR + GICR_SGI + 0x180, 1u << INTID_VTIMER);      /* ICENABLER0 */
 	/* Fire, disable, and only then enable INTID 27 and unmask: nothing
 	 * comes. */
 	sysreg_write(cntv_cval_el0, vcount() - 1);
+	sysreg_write(cntv_ctl_el0, CTL_ENABLE);
 	check(2, pending_within(INTID_VTIMER, 100), rd32(ISPENDR0));
 	sysreg_write(cntv_ctl_el0, 0);
 	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER);      /* ISENABLER0 */

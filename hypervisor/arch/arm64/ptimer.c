@@ -123,8 +123,10 @@ bool ptimer_access(struct vcpu *v, uint32_t enc, bool read, uint64_t *val)
 	default:
 		return false;
 	}
+	/* After a read too: a guest that sees ISTATUS finds its interrupt
+	 * pending, without waiting for the hypervisor timer. */
+	ptimer_sync(v);
 	if (!read) {
-		ptimer_sync(v);
 		timer_reprogram();      /* its deadline may be the first now */
 	}
 	return true;
