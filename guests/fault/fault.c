@@ -9,6 +9,10 @@
  *   write   write at address 0 (no RAM, no device there): the same
  *   vbar    the same write with VBAR_EL1 where there is no RAM: the guest
  *           cannot take the abort, the domain is stopped
+ *   vecloop a load where there is no RAM, with VBAR_EL1 on a vector
+ *           table whose synchronous entry is that same load: the abort is
+ *           delivered once, and the second one, at the vector entry it
+ *           would go to again, stops the domain
  *   smc     an SMC to firmware (that is not the guest's to make): a SiP
  *           service call, not PSCI (PSCI over SMC is the guest's to make);
  *           the domain is stopped
@@ -25,6 +29,22 @@
 
 #include <string.h>
 
+/* A vector table (2 KiB aligned) whose entry for synchronous exceptions
+ * from EL1h (+0x200) is the load of x1 from [x0] that faulted: with the
+ * MMU off it runs from where it was written. */
+static uint32_t vectors[512] __attribute__((aligned(2048)));
+
+static void vecloop(void)
+{
+	static const uint32_t ldr_x1_x0 = 0xf9400001u;
+
+	vectors[0x200 / 4] = ldr_x1_x0;
+	__asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb\n\t"
+			 "msr vbar_el1, %0\n\tisb\n\t"
+			 "mov x0, %1\n\tldr x1, [x0]"
+			 : : "r"(vectors), "r"(0x30000000ull) : "x0", "x1", "memory");
+}
+
 int main(const void *fdt)
 {
 	char kind[16] = "ram";
@@ -40,6 +60,8 @@ int main(const void *fdt)
 	} else if (strcmp(kind, "vbar") == 0) {
 		__asm__ volatile("msr vbar_el1, %0\n\tisb" : : "r"(0x1000ull));
 		*(volatile uint64_t *)0 = 0xdead;
+	} else if (strcmp(kind, "vecloop") == 0) {
+		vecloop();
 	} else if (strcmp(kind, "smc") == 0) {
 		__asm__ volatile("mov x0, #0xc2000000\n\tsmc #0" ::: "x0", "memory");
 	} else if (strcmp(kind, "undef") == 0) {

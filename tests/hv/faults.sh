@@ -6,7 +6,8 @@
 # the domain, the fault, the address and the PC (the PC changes with the
 # guest build, so it is matched as an address in its image), and the
 # runtime's vectors report it and power off. What still stops a domain:
-# an abort the guest cannot take (vbar: its vector is not in RAM) and an
+# an abort the guest cannot take (vbar: its vector is not in RAM; vecloop:
+# the abort happens again at the vector entry it was delivered to) and an
 # SMC that is not PSCI, each with one line. The unknown hypercall fails
 # with HL_ENOSYS and that domain goes on and powers off normally; a probe
 # next to them all reaches its ready line; and the machine powers off with
@@ -31,7 +32,9 @@ expect_re "$log" "domain 4 undef: system register read S3_3_C9_C13_0 \(not emula
 expect_re "$log" "\[undef\] guest: unexpected exception: ESR 0x2000000 ELR 0x400[0-9a-f]{5} FAR 0x[0-9a-f]+"
 expect "$log" "domain 4 undef: powered off"
 expect_re "$log" "domain 7 vbar: stopped: data abort at IPA 0x0 \(write, no RAM or device\) $pc, which the guest cannot take: its vector 0x1200 is not in RAM"
-for k in ram write smc undef vbar; do
+expect_re "$log" "domain 8 vecloop: data abort at IPA 0x30000000 \(read, no RAM or device\) $pc: $sea"
+expect_re "$log" "domain 8 vecloop: stopped: data abort at IPA 0x30000000 \(read, no RAM or device\) at PC 0x400[0-9a-f]{2}[2a]00, which the guest cannot take: it happened at the vector entry it would be delivered to"
+for k in ram write smc undef vbar vecloop; do
 	expect "$log" "[$k] fault: about to fault ($k)"
 done
 expect_none "$log" 'still running after the fault|fault: read 0x|fault: pmccntr'
@@ -39,5 +42,5 @@ expect "$log" "[hvc] fault: unknown hypercall returned -1"
 expect "$log" "domain 5 hvc: powered off"
 expect "$log" "[probe] probe: ready"
 expect "$log" "domain 6 probe: powered off"
-expect_last "$log" "hyperlaunch: all 7 domains are off (5 powered off, 2 stopped by a fault); powering off"
+expect_last "$log" "hyperlaunch: all 8 domains are off (5 powered off, 3 stopped by a fault); powering off"
 finish
