@@ -33,7 +33,7 @@ expect_re "$log" "\[undef\] guest: unexpected exception: ESR 0x2000000 ELR 0x400
 expect "$log" "domain 4 undef: powered off"
 expect_re "$log" "domain 7 vbar: stopped: data abort at IPA 0x0 \(write, no RAM or device\) $pc, which the guest cannot take: its vector 0x1200 is not in RAM"
 expect_re "$log" "domain 8 vecloop: data abort at IPA 0x30000000 \(read, no RAM or device\) $pc: $sea"
-expect_re "$log" "domain 8 vecloop: stopped: data abort at IPA 0x30000000 \(read, no RAM or device\) at PC 0x400[0-9a-f]{2}[2a]00, which the guest cannot take: it happened at the vector entry it would be delivered to"
+expect_re "$log" "domain 8 vecloop: stopped: data abort at IPA 0x30000000 \(read, no RAM or device\) at PC 0x400[0-9a-f]{2}[2a]00, which the guest cannot take: it faulted at that vector entry"
 for k in ram write smc undef vbar vecloop; do
 	expect "$log" "[$k] fault: about to fault ($k)"
 done

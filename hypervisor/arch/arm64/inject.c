@@ -145,9 +145,8 @@ static bool inject_sync(struct vcpu *v, struct arch_regs *r, uint64_t esr, const
 	uint64_t vector = read_sysreg(vbar_el1) + vector_offset(r->spsr);
 
 	if (r->elr == vector) {
-		domain_stop(v->dom, "%s at PC 0x%llx, which the guest cannot take: it happened at "
-			    "the vector entry it would be delivered to", what,
-			    (unsigned long long)r->elr);
+		domain_stop(v->dom, "%s at PC 0x%llx, which the guest cannot take: it faulted at "
+			    "that vector entry", what, (unsigned long long)r->elr);
 		return false;
 	}
 	if (!va_in_ram(v->dom, vector)) {
