@@ -60,8 +60,9 @@ enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind);
 bool inject_abort(struct vcpu *v, struct arch_regs *r, bool data, const char *what);
 bool inject_undef(struct vcpu *v, struct arch_regs *r, const char *what);
 
-/* idregs.c: the value @v reads from the ID register @enc (the MSR/MRS
- * encoding, SYSREG()); false when @enc is not in the ID register space. */
+/* idregs.c: the value a guest reads from the ID register @enc (the
+ * MSR/MRS encoding, SYSREG()); false when @enc is not in the ID register
+ * space. */
 bool idreg_read(uint32_t enc, uint64_t *val);
 
 /* vpsci.c: a PSCI call in x0 of @r (true), or not PSCI (false). */
