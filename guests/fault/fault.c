@@ -1,12 +1,23 @@
 /*
- * A misbehaving domain: bootargs "fault=KIND" picks what it does wrong, and
- * the hypervisor must stop it (and only it) with a line naming the domain,
- * the fault and the address.
- *   ram     read the page just past the end of its RAM
- *   write   write at address 0 (no RAM, no device there)
+ * A misbehaving domain: bootargs "fault=KIND" picks what it does wrong. The
+ * hypervisor either gives the guest the exception hardware would (the
+ * runtime's vectors then print it and power off), or, where the guest
+ * cannot take it, stops the domain (and only it) with a line naming the
+ * domain, the fault and the address.
+ *   ram     read the page just past the end of its RAM: a synchronous
+ *           external abort for the guest
+ *   write   write at address 0 (no RAM, no device there): the same
+ *   vbar    the same write with VBAR_EL1 where there is no RAM: the guest
+ *           cannot take the abort, the domain is stopped
+ *   vecloop a load where there is no RAM, with VBAR_EL1 on a vector
+ *           table whose synchronous entry is that same load: the abort is
+ *           delivered once, and the second one, at the vector entry it
+ *           would go to again, stops the domain
  *   smc     an SMC to firmware (that is not the guest's to make): a SiP
- *           service call, not PSCI (PSCI over SMC is the guest's to make)
- *   undef   a system register access the hypervisor does not emulate
+ *           service call, not PSCI (PSCI over SMC is the guest's to make);
+ *           the domain is stopped
+ *   undef   a PMU register, which ID_AA64DFR0_EL1 says does not exist: an
+ *           undefined instruction for the guest
  *   hvc     an unknown hypercall: must fail with HL_ENOSYS, not kill
  *   lines   write two lines with one HL_CONSOLE_WRITE: the hypervisor takes
  *           one line per call and says how much it took
@@ -17,6 +28,22 @@
 #include "guest.h"
 
 #include <string.h>
+
+/* A vector table (2 KiB aligned) whose entry for synchronous exceptions
+ * from EL1h (+0x200) is the load of x1 from [x0] that faulted: with the
+ * MMU off it runs from where it was written. */
+static uint32_t vectors[512] __attribute__((aligned(2048)));
+
+static void vecloop(void)
+{
+	static const uint32_t ldr_x1_x0 = 0xf9400001u;
+
+	vectors[0x200 / 4] = ldr_x1_x0;
+	__asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb\n\t"
+			 "msr vbar_el1, %0\n\tisb\n\t"
+			 "mov x0, %1\n\tldr x1, [x0]"
+			 : : "r"(vectors), "r"(0x30000000ull) : "x0", "x1", "memory");
+}
 
 int main(const void *fdt)
 {
@@ -30,6 +57,11 @@ int main(const void *fdt)
 		gprintf("fault: read 0x%llx\n", (unsigned long long)*p);
 	} else if (strcmp(kind, "write") == 0) {
 		*(volatile uint64_t *)0 = 0xdead;
+	} else if (strcmp(kind, "vbar") == 0) {
+		__asm__ volatile("msr vbar_el1, %0\n\tisb" : : "r"(0x1000ull));
+		*(volatile uint64_t *)0 = 0xdead;
+	} else if (strcmp(kind, "vecloop") == 0) {
+		vecloop();
 	} else if (strcmp(kind, "smc") == 0) {
 		__asm__ volatile("mov x0, #0xc2000000\n\tsmc #0" ::: "x0", "memory");
 	} else if (strcmp(kind, "undef") == 0) {

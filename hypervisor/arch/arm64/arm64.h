@@ -53,6 +53,18 @@ void fpsimd_restore(const struct fpsimd_state *fp);
 enum trap_result { TRAP_CONTINUE, TRAP_YIELD, TRAP_WFI };
 enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind);
 
+/* inject.c: give @v's EL1 a synchronous external abort (an instruction
+ * abort, or a data abort when @data) on r->far, or an UNDEFINED exception,
+ * for the exit in @r; @what names the fault in the console line. False
+ * when the guest cannot take it: the domain was stopped instead. */
+bool inject_abort(struct vcpu *v, struct arch_regs *r, bool data, const char *what);
+bool inject_undef(struct vcpu *v, struct arch_regs *r, const char *what);
+
+/* idregs.c: the value a guest reads from the ID register @enc (the
+ * MSR/MRS encoding, SYSREG()); false when @enc is not in the ID register
+ * space. */
+bool idreg_read(uint32_t enc, uint64_t *val);
+
 /* vpsci.c: a PSCI call in x0 of @r (true), or not PSCI (false). */
 bool vpsci_call(struct vcpu *v, struct arch_regs *r);
 
@@ -73,6 +85,7 @@ extern const struct platform *plat;
 /* gicv3.c */
 void gic_cpu_init(unsigned cpu);
 void gic_enable_ppi(unsigned intid);
+void gic_set_ppi(unsigned intid, bool on);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t iar);
 #define SGI_KICK 0                      /* "look at your run queue" */

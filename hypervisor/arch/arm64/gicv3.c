@@ -143,6 +143,21 @@ void gic_enable_ppi(unsigned intid)
 	wr32(r + GICR_ISENABLER0, 1u << intid);
 }
 
+/* Turn this CPU's PPI @intid on or off. Off waits for GICR_CTLR.RWP (IHI
+ * 0069, GICR_CTLR): the caller then ends the interrupt and must not see it
+ * signalled again. */
+void gic_set_ppi(unsigned intid, bool on)
+{
+	uint64_t r = redist_of[arch_this_cpu()->id];
+
+	if (on) {
+		wr32(r + GICR_ISENABLER0, 1u << intid);
+		return;
+	}
+	wr32(r + GICR_ICENABLER0, 1u << intid);
+	wait_clear(r + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
+}
+
 uint32_t gic_ack(void)
 {
 	return (uint32_t)read_sysreg(icc_iar1_el1);

@@ -31,6 +31,7 @@
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TWI    (1ull << 13)
 #define HCR_TWE    (1ull << 14)
+#define HCR_TID3   (1ull << 18)
 #define HCR_TSC    (1ull << 19)
 #define HCR_TIDCP  (1ull << 20)
 #define HCR_RW     (1ull << 31)
@@ -43,7 +44,7 @@
  * since its vCPUs run on several. Only EL1 and EL0 feel these bits, so the
  * same value stays set while the hypervisor runs. */
 #define HCR_GUEST  (HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-		    HCR_TWE | HCR_TSC | HCR_TIDCP)
+		    HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TID3)
 
 /* VTCR_EL2: a 39-bit guest-physical space starting at level 1 (T0SZ = 25,
  * SL0 = 1: one 4 KiB root table), walks write-back inner shareable, 4 KiB
@@ -56,7 +57,8 @@
 #define VTTBR_VMID_SHIFT 48
 
 /* MDCR_EL2: TPM traps the guests' PMU registers (the PMU is not shared
- * between domains); HPMN keeps its reset value. */
+ * between domains: the ID registers say there is none, and its registers
+ * are UNDEFINED); HPMN keeps its reset value. */
 #define MDCR_TPM       (1ull << 6)
 #define MDCR_TDA       (1ull << 9)   /* debug registers */
 #define MDCR_TDOSA     (1ull << 10)  /* OS lock and power-down registers */
@@ -64,7 +66,8 @@
 #define MDCR_HPMN_MASK 0x1full
 
 /* CNTHCTL_EL2 (nVHE): EL1 reads the physical counter (booting.rst asks for
- * it), but the physical timer traps (EL1PCEN = 0): it is the hypervisor's. */
+ * it), but the EL1 physical timer traps (EL1PCEN = 0): each vCPU has an
+ * emulated one (ptimer.c). */
 #define CNTHCTL_EL1PCTEN (1ull << 0)
 
 /* A vCPU's reset state: EL1h with DAIF masked; SCTLR_EL1 RES1 bits only
@@ -102,12 +105,28 @@
 #define ESR_EC(esr)  (((esr) >> 26) & 0x3f)
 #define ESR_ISS(esr) ((esr) & 0x1ffffffull)
 
+/* A system register's encoding as the MSR/MRS syndrome gives it (ISS of
+ * EC 0x18, Arm ARM D17.2.41). */
+#define SYSREG(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define SYSREG_MASK  SYSREG(3, 7, 15, 15, 7)
+
+#define EC_UNKNOWN   0x00
 #define EC_WFX       0x01
 #define EC_HVC64     0x16
 #define EC_SMC64     0x17
 #define EC_SYSREG    0x18
 #define EC_IABT_LOW  0x20
+#define EC_IABT_CUR  0x21
 #define EC_DABT_LOW  0x24
+#define EC_DABT_CUR  0x25
+#define ESR_IL       (1ull << 25)      /* a 32-bit instruction */
+/* Abort ISS bits (D17.2.37, EC 0x20-0x25): write not read, cache
+ * maintenance, and the fault status "synchronous external abort, not on a
+ * translation table walk". */
+#define ISS_WNR      (1ull << 6)
+#define ISS_CM       (1ull << 8)
+#define FSC_SEA      0x10ull
 
 /* CNTHP_CTL_EL2 */
 #define CNT_CTL_ENABLE (1ull << 0)

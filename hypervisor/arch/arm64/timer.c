@@ -4,9 +4,10 @@
  * virt). It serves two things on each CPU: the periodic tick (the
  * scheduler's slices, the console's input), whose next deadline is the
  * previous one plus the period so that it does not drift with interrupt
- * latency; and the virtual-timer deadlines of the vCPUs blocked on this CPU
+ * latency; and the timer deadlines of the vCPUs blocked on this CPU
  * (vtimer.c), which must wake up in time although their timers are not
- * loaded. The compare value is always the earlier of the two.
+ * loaded, with the emulated physical timer of the vCPU it runs (ptimer.c).
+ * The compare value is always the earliest of them.
  */
 #include "arm64.h"
 #include "core/cpu.h"
@@ -64,6 +65,7 @@ void timer_interrupt(void)
 		}
 	}
 	vtimer_expire(now);
+	ptimer_expire();
 	timer_reprogram();
 	if (tick) {
 		hv_tick();

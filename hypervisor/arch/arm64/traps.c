@@ -2,11 +2,16 @@
  * What a guest's exit to EL2 means, by ESR_EL2.EC (Arm ARM D17.2.37,
  * arm64-el2.md §2.6): WFI waits for an interrupt and WFE gives the CPU
  * away, HVC is PSCI or a Hyperlaunch hypercall, SMC is PSCI only, a trapped
- * system register is emulated from a table (ICC_SGI1R_EL1 sends an SGI) or
- * refused, a data abort outside RAM is an access to an emulated device
- * (the virtual GIC, the PL011) or a fault. Whatever the hypervisor cannot make sense
- * of stops the domain that did it, with one line naming the fault, the
- * address and the PC; it never stops the hypervisor.
+ * system register is emulated from a table (ICC_SGI1R_EL1 sends an SGI,
+ * the ID registers say what the guest has, CNTP_* is the emulated physical
+ * timer) or UNDEFINED, a data abort outside RAM is an access to an
+ * emulated device (the virtual GIC, the PL011) or, like an instruction
+ * abort outside RAM, a synchronous external abort the guest takes itself
+ * (inject.c), as it would on hardware with nothing at that address. What
+ * the guest cannot be given (its vector is not in RAM), an SMC that is not
+ * PSCI, and whatever the hypervisor cannot make sense of stop the domain
+ * that did it, with one line naming the fault, the address and the PC; it
+ * never stops the hypervisor.
  */
 #include <stdarg.h>
 
@@ -30,38 +35,33 @@
 #define DABT_S1PTW(iss) (((iss) >> 7) & 1)
 #define DABT_WNR(iss)   (((iss) >> 6) & 1)
 
-/* MSR/MRS ISS (D17.2.41): the register's encoding and the direction. */
-#define SYSREG(op0, op1, crn, crm, op2) \
-	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_MASK     SYSREG(3, 7, 15, 15, 7)
+/* MSR/MRS ISS (D17.2.41): the target register and the direction. */
 #define SYSREG_RT(iss)  (((iss) >> 5) & 31)
 #define SYSREG_READ(iss) ((iss) & 1)
 
 enum sysreg_kind {
 	SR_RAZ_WI,                      /* reads as zero, writes ignored */
 	SR_SGI1R,                       /* writes send an SGI (vgic.c) */
+	SR_PTIMER,                      /* the emulated physical timer (ptimer.c) */
 };
 
 /*
- * System registers that trap and are emulated. Every other trapped
- * register stops the domain.
+ * System registers that trap and are emulated, besides the ID registers
+ * (idregs.c) and the debug registers. Every other trapped register does
+ * not exist for the guest: the PMU's (MDCR_EL2.TPM; ID_AA64DFR0_EL1 says
+ * there is none) and the implementation-defined ones (HCR_EL2.TIDCP) are
+ * UNDEFINED, as on a CPU without them.
  */
 static const struct {
 	uint32_t enc;
 	uint8_t kind;                   /* enum sysreg_kind */
 	const char *name;
 } sysregs[] = {
-	/* The PMU is not shared between domains (MDCR_EL2.TPM): reading
-	 * PMCR_EL0.N as 0 says there are no counters; Linux writes these two
-	 * at boot whatever the device tree says. */
-	{ SYSREG(3, 3, 9, 12, 0), SR_RAZ_WI, "PMCR_EL0" },
-	{ SYSREG(3, 3, 9, 14, 0), SR_RAZ_WI, "PMUSERENR_EL0" },
-	/* The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0):
-	 * a guest finds it dead rather than faulting; Linux at EL1 uses the
-	 * virtual one (vtimer.c). */
-	{ SYSREG(3, 3, 14, 2, 0), SR_RAZ_WI, "CNTP_TVAL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 1), SR_RAZ_WI, "CNTP_CTL_EL0" },
-	{ SYSREG(3, 3, 14, 2, 2), SR_RAZ_WI, "CNTP_CVAL_EL0" },
+	/* The EL1 physical timer traps (CNTHCTL_EL2.EL1PCEN = 0): each vCPU
+	 * has one of its own, emulated. */
+	{ SYSREG(3, 3, 14, 2, 0), SR_PTIMER, "CNTP_TVAL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 1), SR_PTIMER, "CNTP_CTL_EL0" },
+	{ SYSREG(3, 3, 14, 2, 2), SR_PTIMER, "CNTP_CVAL_EL0" },
 	/* SGI generation traps with HCR_EL2.IMO (IHI 0069, ICC_SGI1R_EL1). Only
 	 * Group 1 SGIs exist in a domain (one security state, everything
 	 * Group 1): the Group 0 and alias forms are ignored. */
@@ -142,44 +142,73 @@ static enum trap_result trap_smc(struct vcpu *v, struct arch_regs *r)
 	return TRAP_CONTINUE;
 }
 
-/* A read gets zero (XZR as the target reads nothing), a write is ignored. */
-static enum trap_result raz_wi(struct arch_regs *r, uint32_t iss)
+/* The end of an emulated MRS or MSR: a read's value lands in Rt (XZR as
+ * the target reads nothing), and the guest goes on after it. */
+static enum trap_result sysreg_done(struct arch_regs *r, uint32_t iss, uint64_t val)
 {
 	unsigned rt = SYSREG_RT(iss);
 
 	if (SYSREG_READ(iss) && rt != 31) {
-		r->x[rt] = 0;
+		r->x[rt] = val;
 	}
 	r->elr += 4;
 	return TRAP_CONTINUE;
+}
+
+static enum trap_result raz_wi(struct arch_regs *r, uint32_t iss)
+{
+	return sysreg_done(r, iss, 0);
+}
+
+static enum trap_result sysreg_table(struct vcpu *v, struct arch_regs *r, uint32_t iss,
+				     size_t i)
+{
+	unsigned rt = SYSREG_RT(iss);
+	uint64_t val = rt != 31 && !SYSREG_READ(iss) ? r->x[rt] : 0;
+
+	switch (sysregs[i].kind) {
+	case SR_SGI1R:
+		if (!SYSREG_READ(iss)) {
+			vgic_sgi(v, val);
+		}
+		/* Write-only: reads as zero. */
+		return raz_wi(r, iss);
+	case SR_PTIMER:
+		ptimer_access(v, iss & SYSREG_MASK, SYSREG_READ(iss), &val);
+		return sysreg_done(r, iss, val);
+	default:
+		return raz_wi(r, iss);
+	}
 }
 
 static enum trap_result trap_sysreg(struct vcpu *v, struct arch_regs *r)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(r->esr);
 	uint32_t enc = iss & SYSREG_MASK;
-	unsigned rt = SYSREG_RT(iss);
+	uint64_t val;
 
 	/* The debug registers (op0 = 2) trap (MDCR_EL2.TDA, TDOSA, TDRA) and
 	 * read as zero: breakpoints, watchpoints and the OS lock are per
 	 * physical CPU, so a guest's values would be seen (and hit) by the next
-	 * domain on that CPU. Guests get no hardware debug. */
+	 * domain on that CPU. Guests get no hardware debug (idregs.c says what
+	 * ID_AA64DFR0_EL1 shows). */
 	if (((iss >> 20) & 3) == 2) {
 		return raz_wi(r, iss);
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(sysregs); i++) {
-		if (sysregs[i].enc != enc) {
-			continue;
-		}
-		if (!SYSREG_READ(iss) && sysregs[i].kind == SR_SGI1R) {
-			vgic_sgi(v, rt != 31 ? r->x[rt] : 0);
-		}
-		/* The SGI registers are write-only: they read as zero too. */
-		return raz_wi(r, iss);
+	/* ID registers are read-only: a write is UNDEFINED, below. */
+	if (SYSREG_READ(iss) && idreg_read(enc, &val)) {
+		return sysreg_done(r, iss, val);
 	}
-	stop(v, r, "system register %s S%u_%u_C%u_C%u_%u (not emulated)",
-	     SYSREG_READ(iss) ? "read" : "write", (iss >> 20) & 3, (iss >> 14) & 7,
-	     (iss >> 10) & 15, (iss >> 1) & 15, (iss >> 17) & 7);
+	for (size_t i = 0; i < ARRAY_SIZE(sysregs); i++) {
+		if (sysregs[i].enc == enc) {
+			return sysreg_table(v, r, iss, i);
+		}
+	}
+	char what[80];
+	fmt_snprintf(what, sizeof(what), "system register %s S%u_%u_C%u_C%u_%u (not emulated)",
+		     SYSREG_READ(iss) ? "read" : "write", (iss >> 20) & 3, (iss >> 14) & 7,
+		     (iss >> 10) & 15, (iss >> 1) & 15, (iss >> 17) & 7);
+	inject_undef(v, r, what);
 	return TRAP_CONTINUE;
 }
 
@@ -190,10 +219,28 @@ static uint64_t fault_ipa(const struct arch_regs *r)
 	return ((read_sysreg(hpfar_el2) >> 4) << 12) | (r->far & 0xfff);
 }
 
+/* An abort on an address with no RAM and no device: what a bus with
+ * nothing there answers, a synchronous external abort for the guest. */
+static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool data,
+				       const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool data,
+				       const char *fmt, ...)
+{
+	char what[120];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	inject_abort(v, r, data, what);
+	return TRAP_CONTINUE;
+}
+
 static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)
 {
-	stop(v, r, "instruction abort at IPA 0x%llx (no RAM)", (unsigned long long)fault_ipa(r));
-	return TRAP_CONTINUE;
+	return external_abort(v, r, false, "instruction abort at IPA 0x%llx (no RAM)",
+			      (unsigned long long)fault_ipa(r));
 }
 
 static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
@@ -203,19 +250,22 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	bool write = DABT_WNR(iss);
 	const char *dir = write ? "write" : "read";
 
+	/* A stage-1 table walk that reads no RAM. The syndrome says 0x10,
+	 * not "on a translation table walk, level N": the hypervisor does
+	 * not know the stage-1 level of the descriptor. */
 	if (DABT_S1PTW(iss)) {
-		stop(v, r, "data abort at IPA 0x%llx (its page-table walk, no RAM)",
-		     (unsigned long long)ipa);
-		return TRAP_CONTINUE;
+		return external_abort(v, r, true, "data abort at IPA 0x%llx (its page-table walk, "
+				      "no RAM)", (unsigned long long)ipa);
 	}
 	/* Without ISV (load/store pair, writeback forms) the access cannot be
 	 * emulated without decoding the instruction; device drivers use
 	 * single loads and stores. */
 	if (!DABT_ISV(iss)) {
 		bool device = domain_is_device(v->dom, ipa_init(ipa)) || vgic_is_mmio(v->dom, ipa);
-		stop(v, r, "data abort at IPA 0x%llx (%s, %s)", (unsigned long long)ipa, dir,
-		     device ? "an access to a device that cannot be emulated" : "no RAM or device");
-		return TRAP_CONTINUE;
+		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, %s)",
+				      (unsigned long long)ipa, dir,
+				      device ? "an access to a device that cannot be emulated"
+					     : "no RAM or device");
 	}
 	unsigned size = 1u << DABT_SAS(iss);
 	unsigned rt = DABT_SRT(iss);
@@ -226,9 +276,8 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	 * devices are the core's. */
 	if (!vgic_mmio(v, ipa, size, write, &val) &&
 	    !domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
-		stop(v, r, "data abort at IPA 0x%llx (%s, no RAM or device)",
-		     (unsigned long long)ipa, dir);
-		return TRAP_CONTINUE;
+		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, no RAM or device)",
+				      (unsigned long long)ipa, dir);
 	}
 	if (!write && rt != 31) {
 		val &= mask;

@@ -181,6 +181,12 @@ static void load(const struct arch_vcpu *a, struct vcpu *v)
 	fpsimd_restore(&a->fp);
 	isb();
 	loaded[v->cpu] = v;
+	/* Its timers' lines as they are now (they may have fired while it
+	 * was away), and its physical timer's deadline on the hypervisor
+	 * timer. */
+	vtimer_sync(v);
+	ptimer_sync(v);
+	timer_reprogram();
 }
 
 static void save(struct arch_vcpu *a, struct vcpu *v)
@@ -220,7 +226,7 @@ static void save(struct arch_vcpu *a, struct vcpu *v)
 
 bool arch_vcpu_has_interrupt(struct vcpu *v)
 {
-	return vgic_has_interrupt(v) || vtimer_pending();
+	return vgic_has_interrupt(v);
 }
 
 void arch_vcpu_run(struct vcpu *v)
@@ -232,6 +238,9 @@ void arch_vcpu_run(struct vcpu *v)
 	for (;;) {
 		vgic_flush(v);
 		unsigned kind = guest_enter(&a->regs);
+		/* The virtual timer's line first: an interrupt the guest just
+		 * ended is not sent again if its timer has moved on. */
+		vtimer_sync(v);
 		vgic_sync(v);
 		enum trap_result t = trap_guest(v, &a->regs, kind);
 		if (t == TRAP_WFI) {

@@ -494,6 +494,38 @@ void vgic_set_level(struct domain *d, unsigned intid, bool level)
 }
 
 /*
+ * The output line of one of @v's own level-sensitive PPIs (its timers:
+ * vtimer.c, ptimer.c), from @v's CPU. A line that drops while its
+ * interrupt sits in a list register still only pending (not yet
+ * acknowledged) takes that LR back: a level-sensitive interrupt is pending
+ * only while its line is asserted (IHI 0069, the interrupt handling state
+ * machine), so the guest must not take an interrupt whose timer it has
+ * since disabled, masked or moved to the future. LRs are in this CPU's registers only while @v is loaded; an
+ * active one ends with its EOI as usual, and is not sent again.
+ */
+void vgic_set_line(struct vcpu *v, unsigned intid, bool level)
+{
+	struct vgic_cpu *c = vgic_cpu_of(v);
+	uint32_t bit = 1u << intid;
+	uint64_t wake = 0;
+	unsigned long flags = vgic_lock(v->dom);
+
+	c->priv.level = level ? c->priv.level | bit : c->priv.level & ~bit;
+	if (!level && (c->priv.inlr & bit) && vcpu_loaded() == v) {
+		for (unsigned n = 0; n < nr_lrs; n++) {
+			uint64_t lr = lr_read(n);
+			if ((c->lr_used & (1u << n)) && (lr & LR_VINTID) == intid &&
+			    (lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)) == LR_STATE_PENDING) {
+				lr_release(v, n, false, &wake);
+			}
+		}
+	}
+	vgic_update(v->dom, v, intid, &wake);
+	vgic_unlock(v->dom, flags);
+	vgic_wake(v->dom, wake);
+}
+
+/*
  * A guest's write of ICC_SGI1R_EL1: SGI INTID to every other vCPU of its
  * domain (IRM), or to those of the target list in cluster Aff3.Aff2.Aff1
  * (only cluster 0 exists: vCPU n has Aff0 = n), Aff0 = RS * 16 + bit.

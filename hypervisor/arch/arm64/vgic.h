@@ -26,6 +26,7 @@ struct vcpu;
 #define INTID_MAINT      25             /* GIC maintenance interrupt (PPI 9) */
 #define INTID_HYP_TIMER  26             /* the hypervisor's tick (PPI 10) */
 #define INTID_VTIMER     27             /* EL1 virtual timer (PPI 11) */
+#define INTID_PTIMER     30             /* EL1 physical timer (PPI 14), emulated */
 #define INTID_UART       33             /* the emulated PL011 (SPI 1) */
 
 /* The state of 32 interrupts: the SGIs and PPIs of one vCPU, or the SPIs
@@ -68,17 +69,30 @@ struct vgic_dist {
 	struct virq_bank spi;
 };
 
-/* The virtual timer's saved state and a blocked vCPU's wake-up time. */
+/* A vCPU's EL1 timers: the virtual timer's saved state, the emulated
+ * physical timer, and a blocked vCPU's wake-up time. */
 struct vtimer {
-	uint64_t ctl, cval;
+	uint64_t ctl, cval;             /* CNTV_CTL_EL0 (ENABLE, IMASK), CNTV_CVAL_EL0 */
+	bool line;                      /* its output as last sampled: INTID 27's level */
+	uint64_t pctl, pcval;           /* CNTP_CTL_EL0 (ENABLE, IMASK), CNTP_CVAL_EL0 */
+	bool pline;                     /* the physical timer's output: INTID 30's level */
 	bool sleeping;                  /* on its CPU's sleeper list */
 	uint64_t wake_at;               /* physical counter */
 	struct vcpu *next_sleeper;
 };
 
+/* The console lines about faults delivered to a domain's guest
+ * (inject.c): how many in the current second, how many left out. */
+struct fault_log {
+	struct spinlock lock;           /* a leaf; taken with interrupts masked */
+	uint64_t window;                /* arch_time_ns() when the second began */
+	unsigned shown, left_out;
+};
+
 struct arch_domain {
 	struct vgic_dist vgic;
 	uint64_t cntvoff;               /* CNTVOFF_EL2: the counter at creation */
+	struct fault_log faults;
 };
 
 /* vcpu.c: the parts of a vCPU's arch state the vGIC and vtimer use. */
@@ -100,6 +114,7 @@ bool vgic_has_interrupt(struct vcpu *v);        /* loaded @v: one to take */
 bool vgic_enabled(struct vcpu *v);              /* loaded @v: Group 1 on */
 void vgic_set_pending(struct vcpu *v, unsigned intid);  /* a private edge */
 void vgic_set_level(struct domain *d, unsigned intid, bool level); /* an SPI's line */
+void vgic_set_line(struct vcpu *v, unsigned intid, bool level);   /* @v's own PPI's line */
 void vgic_sgi(struct vcpu *v, uint64_t sgi1r);  /* ICC_SGI1R_EL1 write */
 
 /* With the domain's lock held: the bank and bit of @intid (NULL: none),
@@ -120,10 +135,19 @@ bool vgic_is_mmio(const struct domain *d, uint64_t ipa);
 void vtimer_load(struct vcpu *v);
 void vtimer_save(struct vcpu *v);
 void vtimer_reset(struct vcpu *v);
-bool vtimer_pending(void);                      /* the loaded vCPU's timer fired */
+void vtimer_sync(struct vcpu *v);               /* loaded @v: its output to the vGIC */
 void vtimer_interrupt(void);                    /* physical INTID 27 */
 void vtimer_sleep(struct vcpu *v);              /* @v blocked: wake it at its deadline */
 uint64_t vtimer_next_wakeup(void);              /* this CPU's first deadline, or ~0 */
 void vtimer_expire(uint64_t now);               /* wake those whose deadline passed */
+
+/* ptimer.c: the emulated EL1 physical timer of each vCPU. */
+void ptimer_reset(struct vcpu *v);
+/* A trapped CNTP_* access by loaded @v: true when @enc (traps.c's
+ * encoding) is one of its registers. */
+bool ptimer_access(struct vcpu *v, uint32_t enc, bool read, uint64_t *val);
+void ptimer_sync(struct vcpu *v);               /* loaded @v: its output to the vGIC */
+uint64_t ptimer_deadline(const struct vcpu *v); /* physical counter, ~0 for none */
+void ptimer_expire(void);                       /* hypervisor timer: the loaded vCPU's */
 
 #endif /* ARM64_VGIC_H */

@@ -6,27 +6,39 @@
  * the physical counter at that moment, the same for all its vCPUs
  * (booting.rst asks for one CNTVOFF per guest).
  *
- * Injection is by software, with masking (Xen's way, arm64-el2.md §2.3):
- * the timer's physical PPI 27 reaches EL2 (HCR_EL2.IMO); the hypervisor
- * sets CNTV_CTL_EL0.IMASK, which lowers the timer's output, ends the
- * physical interrupt, and makes the virtual INTID 27 pending for the
- * loaded vCPU (vgic_set_pending). The guest's handler re-arms the timer by
- * writing CNTV_CTL with IMASK clear, as Linux does (a bare-metal guest
- * must write CNTV_CTL too, not only CVAL or TVAL). Not the HW bit: with
- * it the physical PPI stays active until the guest deactivates the
- * virtual one, so a vCPU switched out (or not yet ready to take it) would
- * block the timer of every other vCPU of that CPU (arm64-el2.md §2.3).
+ * Injection is by software, with the physical PPI masked at the GIC: the
+ * timer's output (ENABLE set, IMASK clear, ISTATUS: the timer condition
+ * met, Arm ARM D11.2.4) is the level of the vCPU's virtual INTID 27, a
+ * level-sensitive PPI (vgic_set_line). The hypervisor samples it whenever
+ * it sees the loaded vCPU: on every exit (before the ended list registers
+ * are released), when its physical PPI 27 fires, and when the vCPU is
+ * loaded. A high line makes INTID 27 pending and turns the physical PPI
+ * off on this CPU (GICR_ICENABLER0): it would fire again and again until
+ * the guest handles its interrupt. The guest's handler ends the condition
+ * (a CVAL in the future, IMASK, ENABLE clear) and its EOI brings the vCPU
+ * out (ICH_LR.EOI): the line is seen low and the physical PPI is turned on
+ * again. A line seen low while INTID 27 is still only pending in a list
+ * register takes it back: the guest never takes the interrupt of a timer
+ * it has since disabled or masked, and GICR_ISPENDR0 shows the line.
+ * CNTV_CTL_EL0 stays the guest's: it reads back the IMASK it wrote, never
+ * one of the hypervisor's (the guest's accesses do not trap without
+ * FEAT_ECV, so nothing could hide it). Not the HW bit of the list
+ * register: with it the physical PPI stays active until the guest
+ * deactivates the virtual one, so a vCPU switched out (or not yet ready to
+ * take it) would block the timer of every other vCPU of that CPU
+ * (arm64-el2.md §2.3).
  *
- * The physical timer is the hypervisor's (CNTHCTL_EL2.EL1PCEN = 0): a
- * guest's CNTP_* accesses trap and read as zero, writes are ignored
- * (traps.c); Linux at EL1 uses the virtual timer only.
+ * The EL1 physical timer is emulated per vCPU (ptimer.c); its deadline
+ * joins the virtual timer's here.
  *
  * A blocked vCPU (WFI, sched_block) is not loaded, so its timer cannot
- * fire: it goes on its CPU's sleeper list with its deadline in physical
- * counter ticks (CVAL + CNTVOFF), and the hypervisor timer (timer.c) is
- * programmed for the earliest deadline of the list or the next tick. When
- * a deadline passes the vCPU is woken; loaded again with its CVAL in the
- * past, the timer fires at once and takes the path above.
+ * fire: it goes on its CPU's sleeper list with its first deadline in
+ * physical counter ticks (the virtual timer's CVAL + CNTVOFF, or its
+ * physical timer's CVAL), and the hypervisor timer (timer.c) is programmed
+ * for the earliest deadline of the list or the next tick. When a deadline
+ * passes the vCPU is woken; loaded again, its timers are sampled and their
+ * lines raised. The loaded vCPU's physical timer deadline is on the
+ * hypervisor timer too (vtimer_next_wakeup, ptimer_expire).
  *
  * The sleeper list of a CPU is touched only by that CPU, with interrupts
  * masked (its scheduler loop and its timer interrupt): no lock. A vCPU
@@ -46,6 +58,7 @@
 #define CNT_ISTATUS  (1ull << 2)
 
 static struct vcpu *sleepers[HV_MAX_CPUS];
+static bool ppi_off[HV_MAX_CPUS];       /* physical PPI 27 turned off (a line high) */
 
 bool arch_vcpu_sleeping(const struct vcpu *v)
 {
@@ -100,44 +113,74 @@ void vtimer_reset(struct vcpu *v)
 	 * set up yet (arm64-el2.md §2.3). */
 	t->ctl = 0;
 	t->cval = 0;
+	if (t->line) {
+		t->line = false;
+		vgic_set_line(v, INTID_VTIMER, false);
+	}
+	ptimer_reset(v);
 }
 
-bool vtimer_pending(void)
+/* The timer's output: enabled, not masked, condition met (D11.2.4). */
+static bool line_of(uint64_t ctl)
 {
-	uint64_t ctl = read_sysreg(cntv_ctl_el0);
-
 	return (ctl & (CNT_ENABLE | CNT_IMASK | CNT_ISTATUS)) == (CNT_ENABLE | CNT_ISTATUS);
+}
+
+void vtimer_sync(struct vcpu *v)
+{
+	struct vtimer *t = vtimer_of(v);
+	bool line = line_of(read_sysreg(cntv_ctl_el0));
+	unsigned cpu = arch_this_cpu()->id;
+
+	if (line != t->line) {
+		t->line = line;
+		vgic_set_line(v, INTID_VTIMER, line);
+	}
+	if (line != ppi_off[cpu]) {
+		ppi_off[cpu] = line;
+		gic_set_ppi(INTID_VTIMER, !line);
+	}
 }
 
 void vtimer_interrupt(void)
 {
 	struct vcpu *v = vcpu_loaded();
-	uint64_t ctl = read_sysreg(cntv_ctl_el0);
 
 	if (v == NULL) {
 		write_sysreg(cntv_ctl_el0, 0);  /* nobody's timer: cannot happen */
 		isb();
 		return;
 	}
-	if ((ctl & (CNT_ENABLE | CNT_IMASK | CNT_ISTATUS)) == (CNT_ENABLE | CNT_ISTATUS)) {
-		write_sysreg(cntv_ctl_el0, ctl | CNT_IMASK);
-		isb();
-		vgic_set_pending(v, INTID_VTIMER);
+	vtimer_sync(v);
+}
+
+/* The virtual timer's deadline in physical counter ticks, ~0 for none:
+ * off, masked, never, or its line already high (INTID 27 is pending). */
+static uint64_t deadline(const struct vcpu *v)
+{
+	const struct vtimer *t = vtimer_of(v);
+	uint64_t off = v->dom->arch->cntvoff;
+
+	if ((t->ctl & (CNT_ENABLE | CNT_IMASK)) != CNT_ENABLE || t->line || t->cval > ~0ull - off) {
+		return ~0ull;
 	}
+	return t->cval + off;
 }
 
 void vtimer_sleep(struct vcpu *v)
 {
 	struct vtimer *t = vtimer_of(v);
-	uint64_t off = v->dom->arch->cntvoff;
+	uint64_t when = deadline(v);
+	uint64_t p = ptimer_deadline(v);
 
-	if ((t->ctl & (CNT_ENABLE | CNT_IMASK)) != CNT_ENABLE || t->cval > ~0ull - off) {
-		return;                 /* off, masked or never: only an interrupt wakes it */
+	when = p < when ? p : when;
+	if (when == ~0ull) {
+		return;                 /* only an interrupt wakes it */
 	}
 	if (t->sleeping) {
 		unlink_sleeper(v);
 	}
-	t->wake_at = t->cval + off;
+	t->wake_at = when;
 	t->sleeping = true;
 	t->next_sleeper = sleepers[v->cpu];
 	sleepers[v->cpu] = v;
@@ -146,7 +189,8 @@ void vtimer_sleep(struct vcpu *v)
 
 uint64_t vtimer_next_wakeup(void)
 {
-	uint64_t first = ~0ull;
+	struct vcpu *cur = vcpu_loaded();
+	uint64_t first = cur != NULL ? ptimer_deadline(cur) : ~0ull;
 
 	for (struct vcpu *v = sleepers[arch_this_cpu()->id]; v != NULL;
 	     v = vtimer_of(v)->next_sleeper) {
