@@ -1,7 +1,3 @@
 #include "core_test.h"
 int run_policy_tests(void) { return 0; }
 int run_policy_failed_tests(void) { return 0; }
-int run_launch_tests(void) { return 0; }
-int run_deadline_tests(void) { return 0; }
-int run_hostile_tests(void) { return 0; }
-int run_boot_tests(void) { return 0; }
