@@ -85,6 +85,8 @@ int run_policy_failed_tests(void);
 int run_launch_tests(void);
 int run_deadline_tests(void);
 int run_hostile_tests(void);
+int run_bootdom_off_tests(void);
 int run_boot_tests(void);
+int run_panic_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -28,7 +28,9 @@ static const struct {
 	{ "launch", run_launch_tests },
 	{ "deadline", run_deadline_tests },
 	{ "hostile", run_hostile_tests },
-	{ "boot", run_boot_tests },
+	{ "bootdom-off", run_bootdom_off_tests },
+	{ "static", run_boot_tests },
+	{ "panic", run_panic_tests },
 };
 
 int main(int argc, char **argv)

@@ -248,6 +248,415 @@ int run_launch_tests(void)
 	return cmocka_run_group_tests_name("core: launch", tests, launch_setup, NULL);
 }
 
-int run_deadline_tests(void) { return 0; }
-int run_hostile_tests(void) { return 0; }
-int run_boot_tests(void) { return 0; }
+/* --- deadline: the Boot Domain never says done ------------------------------------ */
+
+static struct {
+	int64_t status, unpause, destroy, pause, destroy_self;
+	uint64_t phase, domid, len;
+	char report[128];
+} rc;
+
+static enum fake_exit rescue(struct vcpu *v, unsigned step)
+{
+	uint64_t out[4];
+
+	switch (step) {
+	case 0: {
+		uint64_t buf = ipa_addr(v->dom->ram_base) + MiB;
+		rc.status = fake_hvc(v, HL_LAUNCH_STATUS, buf, sizeof(rc.report) - 1, 0, 0, 0, out);
+		rc.phase = out[1];
+		rc.domid = out[2];
+		rc.len = out[3];
+		domain_read_ram(v->dom, ipa_init(buf), rc.report,
+				rc.len < sizeof(rc.report) - 1 ? rc.len : sizeof(rc.report) - 1);
+		/* Complete the launch in part, abandon the rest. */
+		rc.unpause = fake_hvc(v, HL_DOMAIN_UNPAUSE, domid("app1"), 0, 0, 0, 0, NULL);
+		rc.destroy = fake_hvc(v, HL_DOMAIN_DESTROY, domid("app2"), 0, 0, 0, 0, NULL);
+		rc.pause = fake_hvc(v, HL_DOMAIN_PAUSE, domid("app1"), 0, 0, 0, 0, NULL);
+		rc.destroy_self = fake_hvc(v, HL_DOMAIN_DESTROY, domid("rescue"), 0, 0, 0, 0, NULL);
+		return FAKE_WFI;
+	}
+	default:
+		/* Then it ends app1 and powers off. */
+		fake_hvc(v, HL_DOMAIN_DESTROY, domid("app1"), 0, 0, 0, 0, NULL);
+		domain_power_off(v->dom, NULL);
+		return FAKE_CONTINUE;
+	}
+}
+
+static int deadline_setup(void **state)
+{
+	(void)state;
+	fake_init(128 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .boot_timeout_ms = 300, .dom = {
+		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+		{ .name = "app1" },
+		{ .name = "app2" },
+		{ .name = "rescue", .functions = LCM_FUNCTION_RECOVERY },
+	} };
+	dtb = host_dtb(&l);
+	fake_guest_set("rescue", rescue);
+	fake_guest_set(NULL, fake_guest_idle);          /* the Boot Domain never says done */
+	return 0;
+}
+
+static void deadline_boot(void **state)
+{
+	(void)state;
+	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	assert_line("launch: prepare: bootdom alone unpaused, 300 ms to say done");
+	assert_true(vcpu0("bootdom")->blocked);
+}
+
+static void deadline_not_yet(void **state)
+{
+	(void)state;
+	/* Exactly at the deadline it still has time. */
+	fake_time_advance(300 * MS);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_int_equal(domain_state(dom("bootdom")), DOM_RUNNING);
+	assert_false(launch_failed());
+}
+
+static void deadline_passed(void **state)
+{
+	(void)state;
+	fake_time_advance(1);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_line("domain 32757 bootdom: stopped: did not say done in time");
+	assert_line("launch: FAILED: domain 32757 bootdom: the Boot Domain did not say done within 300 ms");
+	assert_line("launch: starting the Recovery Domain rescue");
+	assert_line("console: input to rescue (Ctrl-A three times to switch)");
+	assert_true(launch_failed());
+	assert_int_equal(domain_state(dom("bootdom")), DOM_STOPPED);
+	assert_int_equal(domain_state(dom("rescue")), DOM_RUNNING);
+	/* Nothing else is unpaused by a failed launch. */
+	assert_int_equal(domain_state(dom("app1")), DOM_NEW);
+	assert_int_equal(domain_state(dom("app2")), DOM_NEW);
+	assert_no_line("launch: final");
+	/* Off its CPU already: its memory went back in the same tick. */
+	assert_line("launch: reclaim: bootdom's 2 MiB scrubbed and returned");
+}
+
+static void recovery_acts(void **state)
+{
+	(void)state;
+	assert_stop(fake_run_all(), FAKE_IDLE);
+	assert_int_equal(rc.status, HL_OK);
+	assert_int_equal(rc.phase, HL_LAUNCH_FAILED);
+	assert_int_equal(rc.domid, LCM_DOMID_BOOT);
+	assert_string_equal(rc.report,
+			    "domain 32757 bootdom: the Boot Domain did not say done within 300 ms");
+	assert_int_equal(rc.len, strlen(rc.report));
+	assert_int_equal(rc.unpause, HL_OK);
+	assert_line("domain 1 app1: unpaused by rescue");
+	assert_int_equal(rc.destroy, HL_OK);
+	assert_line("domain 2 app2: destroyed by rescue");
+	/* Its rights after a failure are unpause and destroy, not pause,
+	 * and never on itself. */
+	assert_int_equal(rc.pause, HL_EPERM);
+	assert_line("policy: denied: rescue may not pause app1");
+	assert_int_equal(rc.destroy_self, HL_EPERM);
+	assert_line("policy: denied: rescue may not destroy rescue");
+	/* The destroyed domain's memory goes back on a tick. */
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_line("launch: reclaim: app2's 2 MiB scrubbed and returned");
+	assert_true(dom("app2")->released);
+}
+
+static void recovery_ends(void **state)
+{
+	(void)state;
+	interrupt(vcpu0("rescue"));
+	assert_stop(fake_run_all(), FAKE_OFF);
+	assert_line("domain 1 app1: destroyed by rescue");
+	assert_line("domain 3 rescue: powered off");
+	assert_line("policy: rescue denied: pause 1, destroy 1");
+	assert_line("hyperlaunch: all 4 domains are off (1 powered off, 1 stopped by a fault, "
+		    "2 destroyed or done); powering off");
+}
+
+int run_deadline_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(deadline_boot),
+		cmocka_unit_test(deadline_not_yet),
+		cmocka_unit_test(deadline_passed),
+		cmocka_unit_test(recovery_acts),
+		cmocka_unit_test(recovery_ends),
+	};
+	return cmocka_run_group_tests_name("core: launch deadline and recovery", tests,
+					   deadline_setup, NULL);
+}
+
+/* --- hostile: a Boot Domain that tries what it may not ------------------------------- */
+
+enum {
+	H_CREATE, H_DESTROY, H_PAUSE, H_SHUTDOWN, H_UNPAUSE_SELF, H_CONFIGURE_SELF,
+	H_STATUS, H_UNPAUSE, H_UNPAUSE_AGAIN, H_CONFIGURE_RAN, H_WRITE_UNMAPPED,
+	H_WRITE_DEVICE, H_LCM_UNMAPPED, H_LCM_ACROSS_END, H_LCM_PAST_END, H_MODULE_NONE,
+	H_AFFINITY_OFFLINE, H_AFFINITY_NO_VCPU, H_BOOTARGS_NUL, H_BAD_KEY, H_INFO_NONE,
+	H_UNKNOWN_CALL, H_WRITE_ESCAPES, H_NR
+};
+static int64_t hr[H_NR];
+
+static enum fake_exit hostile_bootdom(struct vcpu *v, unsigned step)
+{
+	uint64_t ram = ipa_addr(v->dom->ram_base), end = ram + v->dom->ram_size;
+	uint64_t self = v->dom->domid, app1 = domid("app1"), app2 = domid("app2");
+	static const char nul_args[] = "a\0b";
+	static const char escapes[] = "\x1b[2Jfake\a line\n";
+
+	if (step > 0) {
+		return FAKE_WFI;
+	}
+	hr[H_CREATE] = fake_hvc(v, HL_DOMAIN_CREATE, ram, 4096, 0, 0, 0, NULL);
+	hr[H_DESTROY] = fake_hvc(v, HL_DOMAIN_DESTROY, app1, 0, 0, 0, 0, NULL);
+	hr[H_PAUSE] = fake_hvc(v, HL_DOMAIN_PAUSE, app1, 0, 0, 0, 0, NULL);
+	hr[H_SHUTDOWN] = fake_hvc(v, HL_PLATFORM_SHUTDOWN, 0, 0, 0, 0, 0, NULL);
+	hr[H_UNPAUSE_SELF] = fake_hvc(v, HL_DOMAIN_UNPAUSE, self, 0, 0, 0, 0, NULL);
+	hr[H_CONFIGURE_SELF] = fake_hvc(v, HL_BOOT_CONFIGURE, self, HL_CFG_AFFINITY, 0, 0, 0, NULL);
+	hr[H_STATUS] = fake_hvc(v, HL_LAUNCH_STATUS, ram, 64, 0, 0, 0, NULL);
+	hr[H_UNPAUSE] = fake_hvc(v, HL_DOMAIN_UNPAUSE, app1, 0, 0, 0, 0, NULL);
+	hr[H_UNPAUSE_AGAIN] = fake_hvc(v, HL_DOMAIN_UNPAUSE, app1, 0, 0, 0, 0, NULL);
+	hr[H_CONFIGURE_RAN] = fake_hvc(v, HL_BOOT_CONFIGURE, app1, HL_CFG_AFFINITY, 0, 0, 0, NULL);
+	hr[H_WRITE_UNMAPPED] = fake_hvc(v, HL_CONSOLE_WRITE, 0x1000, 16, 0, 0, 0, NULL);
+	hr[H_WRITE_DEVICE] = fake_hvc(v, HL_CONSOLE_WRITE, 0x09000000, 16, 0, 0, 0, NULL);
+	hr[H_LCM_UNMAPPED] = fake_hvc(v, HL_BOOT_LCM_READ, 0x1000, 0, 64, 0, 0, NULL);
+	hr[H_LCM_ACROSS_END] = fake_hvc(v, HL_BOOT_LCM_READ, end - 16, 0, 64, 0, 0, NULL);
+	hr[H_LCM_PAST_END] = fake_hvc(v, HL_BOOT_LCM_READ, ram, 1u << 30, 64, 0, 0, NULL);
+	hr[H_MODULE_NONE] = fake_hvc(v, HL_BOOT_MODULE_READ, 99, 0, ram, 64, 0, NULL);
+	hr[H_AFFINITY_OFFLINE] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 0, 5, 0, NULL);
+	hr[H_AFFINITY_NO_VCPU] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 3, 0, 0, NULL);
+	uint64_t s = guest_put(v, MiB, nul_args, 3);
+	hr[H_BOOTARGS_NUL] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_BOOTARGS, s, 3, 0, NULL);
+	hr[H_BAD_KEY] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, 99, 0, 0, 0, NULL);
+	hr[H_INFO_NONE] = fake_hvc(v, HL_DOMAIN_INFO, 77, 0, 0, 0, 0, NULL);
+	hr[H_UNKNOWN_CALL] = fake_hvc(v, HL_CALL(0x7f), 0, 0, 0, 0, 0, NULL);
+	s = guest_put(v, MiB, escapes, sizeof(escapes) - 1);
+	hr[H_WRITE_ESCAPES] = fake_hvc(v, HL_CONSOLE_WRITE, s, sizeof(escapes) - 1, 0, 0, 0, NULL);
+	fake_hvc(v, HL_BOOT_DONE, 0, 0, 0, 0, 0, NULL);
+	return FAKE_CONTINUE;
+}
+
+static int hostile_setup(void **state)
+{
+	(void)state;
+	fake_init(128 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .dom = {
+		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+		{ .name = "app1" },
+		{ .name = "app2" },
+	} };
+	dtb = host_dtb(&l);
+	fake_guest_set("bootdom", hostile_bootdom);
+	fake_guest_set(NULL, app);
+	return 0;
+}
+
+static void hostile_denied(void **state)
+{
+	(void)state;
+	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	static const int denied[] = {
+		H_CREATE, H_DESTROY, H_PAUSE, H_SHUTDOWN, H_UNPAUSE_SELF, H_CONFIGURE_SELF,
+		H_STATUS, H_UNPAUSE_AGAIN, H_CONFIGURE_RAN,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(denied); i++) {
+		if (hr[denied[i]] != HL_EPERM) {
+			fail_msg("hostile call %d: %lld, not HL_EPERM", denied[i],
+				 (long long)hr[denied[i]]);
+		}
+	}
+	/* The first denial of each operation is printed, once. */
+	assert_line("policy: denied: bootdom may not create domains");
+	assert_line("policy: denied: bootdom may not destroy app1");
+	assert_line("policy: denied: bootdom may not pause app1");
+	assert_line("policy: denied: bootdom may not shut the platform down");
+	assert_line("policy: denied: bootdom may not unpause bootdom");
+	assert_line("policy: denied: bootdom may not configure bootdom");
+	assert_line("policy: denied: bootdom may not read the launch report");
+	assert_int_equal(fake_console_count("policy: denied: bootdom may not unpause"), 1);
+	assert_int_equal(fake_console_count("policy: denied: bootdom may not configure"), 1);
+	assert_no_line("hyperlaunch: bootdom asks to power off the platform");
+	assert_int_equal(hr[H_UNPAUSE], HL_OK);
+}
+
+static void hostile_bad_arguments(void **state)
+{
+	(void)state;
+	assert_int_equal(hr[H_WRITE_UNMAPPED], HL_EFAULT);
+	assert_int_equal(hr[H_WRITE_DEVICE], HL_EFAULT);
+	assert_int_equal(hr[H_LCM_UNMAPPED], HL_EFAULT);
+	assert_int_equal(hr[H_LCM_ACROSS_END], HL_EFAULT);
+	assert_int_equal(hr[H_LCM_PAST_END], HL_EINVAL);
+	assert_int_equal(hr[H_MODULE_NONE], HL_ENOENT);
+	assert_int_equal(hr[H_AFFINITY_OFFLINE], HL_EINVAL);
+	assert_int_equal(hr[H_AFFINITY_NO_VCPU], HL_EINVAL);
+	assert_int_equal(hr[H_BOOTARGS_NUL], HL_EINVAL);
+	assert_int_equal(hr[H_BAD_KEY], HL_EINVAL);
+	assert_int_equal(hr[H_INFO_NONE], HL_ENOENT);
+	assert_int_equal(hr[H_UNKNOWN_CALL], HL_ENOSYS);
+	/* Its console cannot move the cursor or ring a bell. */
+	assert_int_equal(hr[H_WRITE_ESCAPES], 15);      /* all of it, the newline too */
+	assert_line("[bootdom] fake. line");
+	/* Nothing it tried took effect. */
+	assert_int_equal(dom("app2")->vcpus[0].cpu, 0);
+	assert_int_equal(domain_count(), 3);
+}
+
+static void hostile_done(void **state)
+{
+	(void)state;
+	assert_line("domain 32757 bootdom: done (status 0)");
+	assert_line("launch: final: 2 domains started, console to app1, in 0.0 ms total");
+	apps_off = true;
+	assert_stop(fake_run_all(), FAKE_IDLE);
+	interrupt(vcpu0("app1"));
+	interrupt(vcpu0("app2"));
+	assert_stop(fake_run_all(), FAKE_OFF);
+	assert_line("policy: bootdom denied: configure 2, unpause 2, pause 1, destroy 1, create 1, "
+		    "shutdown 1, launch-status 1");
+}
+
+int run_hostile_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hostile_denied),
+		cmocka_unit_test(hostile_bad_arguments),
+		cmocka_unit_test(hostile_done),
+	};
+	return cmocka_run_group_tests_name("core: hostile Boot Domain", tests, hostile_setup, NULL);
+}
+
+/* --- bootdom-off: a Boot Domain that powers off before saying done --------------------- */
+
+static enum fake_exit bootdom_off(struct vcpu *v, unsigned step)
+{
+	(void)step;
+	domain_power_off(v->dom, NULL);
+	return FAKE_CONTINUE;
+}
+
+static int bootdom_off_setup(void **state)
+{
+	(void)state;
+	fake_init(64 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .dom = {
+		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+		{ .name = "app1" },
+	} };
+	dtb = host_dtb(&l);
+	fake_guest_set("bootdom", bootdom_off);
+	return 0;
+}
+
+static void bootdom_powers_off(void **state)
+{
+	(void)state;
+	/* No Recovery Domain and nothing running: the hypervisor reports,
+	 * then on-all-off applies. */
+	assert_stop(fake_boot(dtb), FAKE_OFF);
+	assert_line("domain 32757 bootdom: powered off");
+	assert_line("launch: FAILED: domain 32757 bootdom: the Boot Domain powered off before saying done");
+	assert_line("launch: domain 32757 bootdom: powered off");
+	assert_line("launch: domain 1 app1: paused");
+	assert_line("console: input to the hypervisor (Ctrl-A three times to switch)");
+	assert_int_equal(domain_state(dom("app1")), DOM_NEW);
+	assert_line("hyperlaunch: all 2 domains are off (1 powered off, 1 not started); powering off");
+}
+
+int run_bootdom_off_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bootdom_powers_off),
+	};
+	return cmocka_run_group_tests_name("core: Boot Domain powers off", tests,
+					   bootdom_off_setup, NULL);
+}
+
+/* --- boot: a static launch with a bad module ------------------------------------------ */
+
+static int static_setup(void **state)
+{
+	(void)state;
+	fake_init(64 * MiB, 2);
+	fake_bug_fails_test();
+	struct tlaunch l = { .on_all_off = "reboot", .dom = {
+		{ .name = "app1" },
+		{ .name = "app2", .bad_digest = true },
+		{ .name = "app3" },
+	} };
+	dtb = host_dtb(&l);
+	fake_guest_set(NULL, app);
+	return 0;
+}
+
+static void static_bad_digest(void **state)
+{
+	(void)state;
+	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	assert_true(strstr(fake_console(), "domain 2 app2: not started: kernel module 0x") != NULL);
+	assert_true(strstr(fake_console(), ": SHA-256 mismatch: LCM has ") != NULL);
+	assert_line("launch: create: 2 domains built, 1 failed, in 0.0 ms");
+	assert_line("launch: FAILED: domain 2 app2: not built");
+	/* Neither a Boot nor a Recovery Domain: the others start anyway. */
+	assert_line("launch: final: 2 domains started, console to app1, in 0.0 ms total");
+	char report[64] = "";
+	uint32_t id;
+	size_t len;
+	assert_int_equal(launch_status(report, sizeof(report) - 1, &id, &len), HL_LAUNCH_FINAL);
+	assert_string_equal(report, "domain 2 app2: not built");
+	assert_int_equal(id, 2);
+	assert_int_equal(domain_state(dom("app2")), DOM_NEW);
+	assert_int_equal(dom("app2")->nr_vcpus, 0);
+	assert_int_equal(fake_stage2_live(), 2);        /* the failed build gave back its own */
+}
+
+static void static_runs_and_reboots(void **state)
+{
+	(void)state;
+	assert_stop(fake_run_all(), FAKE_IDLE);
+	assert_line("[app1] hello from app1");
+	assert_line("[app3] hello from app3");
+	apps_off = true;
+	interrupt(vcpu0("app1"));
+	interrupt(vcpu0("app3"));
+	assert_stop(fake_run_all(), FAKE_REBOOT);
+	assert_line("hyperlaunch: all 3 domains are off (2 powered off, 1 not started); rebooting");
+}
+
+int run_boot_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(static_bad_digest),
+		cmocka_unit_test(static_runs_and_reboots),
+	};
+	return cmocka_run_group_tests_name("core: static launch with a bad module", tests,
+					   static_setup, NULL);
+}
+
+/* --- panic: no usable platform --------------------------------------------------------- */
+
+static void no_platform(void **state)
+{
+	(void)state;
+	fake_init(16 * MiB, 1);
+	struct tlaunch l = { .dom = { { .name = "app1" } } };
+	dtb = host_dtb(&l);
+	fake_platform_fail(true);
+	assert_stop(fake_boot(dtb), FAKE_OFF);
+	assert_true(strstr(fake_console(), "panic: no usable platform description in the DTB at 0x") !=
+		    NULL);
+}
+
+int run_panic_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(no_platform),
+	};
+	return cmocka_run_group_tests_name("core: panic", tests, NULL, NULL);
+}
