@@ -1,5 +1,5 @@
-# Test programs: host unit tests of the LCM library under ASan+UBSan (cmocka),
-# and the libFuzzer target. `make check` builds everything and runs tests/run.sh.
+# Test programs: host unit tests of the LCM library and of the hypervisor's
+# core under ASan+UBSan (cmocka), and the libFuzzer target. `make check` builds everything and runs tests/run.sh.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 
