@@ -51,6 +51,15 @@ struct tlaunch {
  * for the process. */
 const void *host_dtb(const struct tlaunch *l);
 
+/* A one-domain LCM fragment for HL_DOMAIN_CREATE in @buf (@size bytes):
+ * domain @name (@domid, 0: automatic, 2048 KiB, 1 vCPU) whose kernel is
+ * @kernel_size bytes at guest address @kernel_ipa with SHA-256 @digest.
+ * Returns its size. */
+size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
+		uint64_t kernel_size, const uint8_t digest[32]);
+/* A fake kernel page in @page whose contents depend on @tag; its digest. */
+void fake_kernel_page(void *page, const char *tag, uint8_t digest[32]);
+
 /* --- the core's objects ---------------------------------------------------------- */
 
 /* The domain named @name (fails the test when there is none). */
@@ -88,5 +97,7 @@ int run_hostile_tests(void);
 int run_bootdom_off_tests(void);
 int run_boot_tests(void);
 int run_panic_tests(void);
+int run_dynamic_tests(void);
+int run_race_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -23,19 +23,58 @@ static void ok(int err, const char *what)
 	}
 }
 
+void fake_kernel_page(void *page, const char *tag, uint8_t digest[32])
+{
+	struct fake_kernel k = { .magic = FAKE_KERNEL_MAGIC, .load_offset = 0,
+				 .image_size = 64 * 1024 };
+	uint8_t *p = page;
+
+	memset(p, 0, PAGE_SIZE);
+	memcpy(p, &k, sizeof(k));
+	snprintf((char *)p + sizeof(k), 64, "kernel of %s", tag);
+	sha256(p, PAGE_SIZE, digest);
+}
+
 /* A fake kernel page, different for each domain (its name in it), so that
  * no two domains share a module and each is mapped in place. */
 static void *place_kernel(const char *name, uint8_t digest[32])
 {
-	struct fake_kernel k = { .magic = FAKE_KERNEL_MAGIC, .load_offset = 0,
-				 .image_size = 64 * 1024 };
 	uint8_t *p = fake_ram_place(PAGE_SIZE, PAGE_SIZE);
 
-	memset(p, 0, PAGE_SIZE);
-	memcpy(p, &k, sizeof(k));
-	snprintf((char *)p + sizeof(k), 64, "kernel of %s", name);
-	sha256(p, PAGE_SIZE, digest);
+	fake_kernel_page(p, name, digest);
 	return p;
+}
+
+size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
+		uint64_t kernel_size, const uint8_t digest[32])
+{
+	ok(fdt_create(buf, (int)size), "create");
+	ok(fdt_finish_reservemap(buf), "reservemap");
+	ok(fdt_begin_node(buf, ""), "root");
+	ok(fdt_begin_node(buf, "chosen"), "chosen");
+	ok(fdt_begin_node(buf, "hypervisor"), "hypervisor");
+	ok(fdt_property_string(buf, "compatible", LCM_COMPAT_HYPERVISOR), "compatible");
+	ok(fdt_begin_node(buf, name), name);
+	ok(fdt_property_string(buf, "compatible", LCM_COMPAT_DOMAIN), "compatible");
+	if (domid != 0) {
+		ok(fdt_property_u32(buf, "domid", domid), "domid");
+	}
+	ok(fdt_property_u32(buf, "memory", 2048), "memory");
+	ok(fdt_begin_node(buf, "kernel"), "kernel");
+	ok(fdt_property_string(buf, "compatible", "module,kernel"), "compatible");
+	fdt64_t reg[2] = { cpu_to_fdt64(kernel_ipa), cpu_to_fdt64(kernel_size) };
+	ok(fdt_property(buf, "module-addr", reg, sizeof(reg)), "module-addr");
+	ok(fdt_begin_node(buf, "hash"), "hash");
+	ok(fdt_property_string(buf, "algo", "sha256"), "algo");
+	ok(fdt_property(buf, "value", digest, 32), "value");
+	ok(fdt_end_node(buf), "hash");
+	ok(fdt_end_node(buf), "kernel");
+	ok(fdt_end_node(buf), name);
+	ok(fdt_end_node(buf), "hypervisor");
+	ok(fdt_end_node(buf), "chosen");
+	ok(fdt_end_node(buf), "root");
+	ok(fdt_finish(buf), "finish");
+	return fdt_totalsize(buf);
 }
 
 const void *host_dtb(const struct tlaunch *l)

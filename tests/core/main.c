@@ -6,7 +6,8 @@
  * cmocka's "[       OK ] name" / "[  FAILED  ] name" lines, which
  * tests/run.sh counts; a process that dies (a signal, a sanitizer report)
  * is one more "[  FAILED  ]" line for its group. The exit status is 1 when
- * anything failed. "unit-core GROUP..." runs only those groups; with
+ * anything failed. "unit-core GROUP..." runs only those groups (the group
+ * "races" only runs so: issue 10's races, which fail on today's code); with
  * UNIT_CORE_CONSOLE=1 each group's console follows its results.
  */
 #include <stdio.h>
@@ -20,17 +21,20 @@
 static const struct {
 	const char *name;
 	int (*run)(void);
+	bool by_name;                   /* only when named: tests of bugs not fixed yet */
 } groups[] = {
-	{ "mm", run_mm_tests },
-	{ "sched", run_sched_tests },
-	{ "policy", run_policy_tests },
-	{ "policy-failed", run_policy_failed_tests },
-	{ "launch", run_launch_tests },
-	{ "deadline", run_deadline_tests },
-	{ "hostile", run_hostile_tests },
-	{ "bootdom-off", run_bootdom_off_tests },
-	{ "static", run_boot_tests },
-	{ "panic", run_panic_tests },
+	{ "mm", run_mm_tests, false },
+	{ "sched", run_sched_tests, false },
+	{ "policy", run_policy_tests, false },
+	{ "policy-failed", run_policy_failed_tests, false },
+	{ "launch", run_launch_tests, false },
+	{ "deadline", run_deadline_tests, false },
+	{ "hostile", run_hostile_tests, false },
+	{ "bootdom-off", run_bootdom_off_tests, false },
+	{ "static", run_boot_tests, false },
+	{ "panic", run_panic_tests, false },
+	{ "dynamic", run_dynamic_tests, false },
+	{ "races", run_race_tests, true },
 };
 
 int main(int argc, char **argv)
@@ -39,7 +43,7 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
 		/* "unit-core NAME...": only those groups. */
-		bool wanted = argc < 2;
+		bool wanted = argc < 2 && !groups[i].by_name;
 		for (int a = 1; a < argc; a++) {
 			wanted |= strcmp(argv[a], groups[i].name) == 0;
 		}
