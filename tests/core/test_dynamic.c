@@ -171,11 +171,32 @@ static void race_digest_cache(void **state)
 	assert_int_equal(r, HL_ENOMEM);
 }
 
+/*
+ * Heavy work in interrupt context: the tick (launch_poll) reclaims a
+ * destroyed domain and scrubs all of its RAM with interrupts masked.
+ */
+static void race_scrub_in_tick(void **state)
+{
+	(void)state;
+	struct vcpu *v = vcpu0("ctl");
+
+	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, domid("app1"), 0, 0, 0, 0, NULL), HL_OK);
+	uint64_t before = fake_zeroed_in_irq();
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_true(dom("app1")->released);
+	if (fake_zeroed_in_irq() != before) {
+		fail_msg("%llu KiB scrubbed in the tick, with interrupts masked",
+			 (unsigned long long)((fake_zeroed_in_irq() - before) / KiB));
+	}
+}
+
 int run_race_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(dynamic_boot),
 		cmocka_unit_test(race_digest_cache),
+		cmocka_unit_test(race_scrub_in_tick),
 	};
 	return cmocka_run_group_tests_name("core: races of issue 10", tests, setup, NULL);
 }

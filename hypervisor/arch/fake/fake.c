@@ -51,6 +51,8 @@ static struct {
 	bool irqs[PLAT_MAX_CPUS];
 	unsigned kicks[PLAT_MAX_CPUS];
 	unsigned spins;
+	bool in_irq;                    /* in hv_tick(), as from the timer interrupt */
+	uint64_t irq_zeroed;            /* bytes arch_zero_pages() cleared in it */
 } m;
 
 /* The hypervisor's "image": a few pages the allocator must never hand out. */
@@ -315,7 +317,9 @@ void arch_wait_for_irq(void)
 	for (unsigned i = 0; i < cpu_count(); i++) {
 		if (cpu_is_online(cpu_get(i))) {
 			m.cpu = i;
+			m.in_irq = true;
 			hv_tick();
+			m.in_irq = false;
 		}
 	}
 	m.cpu = me;
@@ -372,7 +376,9 @@ enum fake_stop fake_run_all(void)
 static void tick(void *arg)
 {
 	(void)arg;
+	m.in_irq = true;
 	hv_tick();
+	m.in_irq = false;
 }
 
 enum fake_stop fake_tick(unsigned cpu)
@@ -382,6 +388,7 @@ enum fake_stop fake_tick(unsigned cpu)
 	m.cpu = cpu;
 	enum fake_stop s = fake_call(tick, NULL);
 	m.cpu = me;
+	m.in_irq = false;               /* also when the tick powered off */
 	return s;
 }
 
@@ -394,6 +401,14 @@ void arch_zero_pages(paddr_t pa, uint64_t size, bool clean)
 		fake_bug("arch_zero_pages: not whole pages");
 	}
 	memset(pa_ptr(pa), 0, size);
+	if (m.in_irq) {
+		m.irq_zeroed += size;
+	}
+}
+
+uint64_t fake_zeroed_in_irq(void)
+{
+	return m.irq_zeroed;
 }
 
 void arch_dcache_clean(paddr_t pa, uint64_t size)

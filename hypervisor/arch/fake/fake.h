@@ -84,8 +84,11 @@ enum fake_stop fake_boot(const void *fdt);
 enum fake_stop fake_run_cpu(unsigned cpu);
 /* Every CPU in turn until none runs anything any more. */
 enum fake_stop fake_run_all(void);
-/* The hypervisor timer fires on @cpu (hv_tick()). */
+/* The hypervisor timer fires on @cpu (hv_tick(), in interrupt context). */
 enum fake_stop fake_tick(unsigned cpu);
+/* Bytes arch_zero_pages() scrubbed in interrupt context (a tick) so far:
+ * work that holds a CPU with interrupts masked. */
+uint64_t fake_zeroed_in_irq(void);
 /* Why the last fake_call() ended, as text. */
 const char *fake_stop_name(enum fake_stop s);
 
