@@ -13,8 +13,10 @@
  *            the launch has failed; the Recovery Domain starts, reads the
  *            report, completes and abandons the launch.
  *  hostile:  a Boot Domain that tries everything it may not do.
- *  boot:     a failed build with neither Boot nor Recovery Domain: reported,
- *            the others start anyway.
+ *  static:   a failed build with neither Boot nor Recovery Domain: reported,
+ *            the others start anyway; console input, Ctrl-A switching and
+ *            prompts; on-all-off = reboot.
+ *  bootdom-off, panic: a Boot Domain that powers off; no usable platform.
  */
 #include "core_test.h"
 
@@ -23,6 +25,7 @@
 
 #include <libfdt.h>
 
+#include "core/console.h"
 #include "core/launch.h"
 #include "core/mm.h"
 #include "core/sched.h"
@@ -616,12 +619,85 @@ static void static_bad_digest(void **state)
 	assert_int_equal(fake_stage2_live(), 2);        /* the failed build gave back its own */
 }
 
-static void static_runs_and_reboots(void **state)
+static void static_apps_run(void **state)
 {
 	(void)state;
 	assert_stop(fake_run_all(), FAKE_IDLE);
 	assert_line("[app1] hello from app1");
 	assert_line("[app3] hello from app3");
+}
+
+/* What a domain reads from its console: the input is the console owner's
+ * (app1) until Ctrl-A three times moves it to the next running domain,
+ * after the last one to the hypervisor, then round again. */
+static void input_of(const char *name, const char *want)
+{
+	char got[16];
+	size_t n = 0;
+	int ch;
+
+	while ((ch = console_domain_getc(dom(name))) >= 0 && n < sizeof(got) - 1) {
+		got[n++] = (char)ch;
+	}
+	got[n] = '\0';
+	assert_string_equal(got, want);
+}
+
+static void console_input(void **state)
+{
+	(void)state;
+	fake_console_input("hi", 2);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	input_of("app1", "hi");
+	input_of("app3", "");
+
+	fake_console_input("\x01\x01\x01x", 4);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_line("console: input to app3 (Ctrl-A three times to switch)");
+	input_of("app3", "x");
+	input_of("app1", "");
+
+	/* After the last running domain, the hypervisor (which drops it). */
+	fake_console_input("\x01\x01\x01z", 4);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_line("console: input to the hypervisor (Ctrl-A three times to switch)");
+	input_of("app1", "");
+	input_of("app3", "");
+
+	/* Round again (app2 never ran: skipped); fewer presses are input. */
+	fake_console_input("\x01\x01\x01\x01\x01y", 6);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_int_equal(fake_console_count("console: input to app1 (Ctrl-A three times to switch)"),
+			 2);
+	input_of("app1", "\x01\x01y");
+	assert_true(console_domain_has_input(dom("app1")) == false);
+}
+
+/* A prompt (a line without its end) of the input's domain is shown once
+ * every vCPU of it waits and it has been quiet two ticks; whoever prints
+ * next ends that line first. */
+static void console_prompt(void **state)
+{
+	(void)state;
+	console_domain_write(dom("app1"), "sh# ", 4);
+	fake_console_clear();
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_string_equal(fake_console(), "");
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_string_equal(fake_console(), "[app1] sh# ");
+	console_domain_write(dom("app1"), "ls\n", 3);
+	console_domain_write(dom("app3"), "busy\n", 5);
+	assert_string_equal(fake_console(), "[app1] sh# ls\n[app3] busy\n");
+	console_domain_write(dom("app1"), "sh# ", 4);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	printk("hypervisor line\n");
+	assert_string_equal(fake_console(), "[app1] sh# ls\n[app3] busy\n[app1] sh# \nhypervisor line\n");
+}
+
+static void static_runs_and_reboots(void **state)
+{
+	(void)state;
 	apps_off = true;
 	interrupt(vcpu0("app1"));
 	interrupt(vcpu0("app3"));
@@ -633,6 +709,9 @@ int run_boot_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(static_bad_digest),
+		cmocka_unit_test(static_apps_run),
+		cmocka_unit_test(console_input),
+		cmocka_unit_test(console_prompt),
 		cmocka_unit_test(static_runs_and_reboots),
 	};
 	return cmocka_run_group_tests_name("core: static launch with a bad module", tests,
