@@ -224,6 +224,7 @@ uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n)
 static void bug_fails(const char *what)
 {
 	print_error("fake arch: %s\n", what);
+	fake_abandon();         /* fail() leaves through the fake's run */
 	fail();
 }
 

@@ -15,7 +15,7 @@
  *  hostile:  a Boot Domain that tries everything it may not do.
  *  static:   a failed build with neither Boot nor Recovery Domain: reported,
  *            the others start anyway; console input, Ctrl-A switching and
- *            prompts; on-all-off = reboot.
+ *            prompts; on-all-off = reboot; a CPU that does not start.
  *  bootdom-off, panic: a Boot Domain that powers off; no usable platform.
  */
 #include "core_test.h"
@@ -595,6 +595,7 @@ static int static_setup(void **state)
 	} };
 	dtb = host_dtb(&l);
 	fake_guest_set(NULL, app);
+	fake_cpu_refuse(1);
 	return 0;
 }
 
@@ -602,6 +603,9 @@ static void static_bad_digest(void **state)
 {
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	/* A CPU the firmware does not start: the boot goes on without it. */
+	assert_line("smp: cpu1 (mpidr 0x1): firmware refused to start it (-2)");
+	assert_line("smp: 1 of 2 CPUs online");
 	assert_true(strstr(fake_console(), "domain 2 app2: not started: kernel module 0x") != NULL);
 	assert_true(strstr(fake_console(), ": SHA-256 mismatch: LCM has ") != NULL);
 	assert_line("launch: create: 2 domains built, 1 failed, in 0.0 ms");

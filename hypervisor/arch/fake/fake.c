@@ -265,6 +265,12 @@ static noreturn void escape(enum fake_stop why)
 	longjmp(*catcher, (int)why);
 }
 
+void fake_abandon(void)
+{
+	catcher = NULL;
+	m.in_irq = false;
+}
+
 enum fake_stop fake_call(void (*fn)(void *), void *arg)
 {
 	jmp_buf here;

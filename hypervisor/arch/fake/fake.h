@@ -89,7 +89,10 @@ enum fake_stop fake_tick(unsigned cpu);
 /* Bytes arch_zero_pages() scrubbed in interrupt context (a tick) so far:
  * work that holds a CPU with interrupts masked. */
 uint64_t fake_zeroed_in_irq(void);
-/* Why the last fake_call() ended, as text. */
+/* The test leaves every fake_call() it is in at once, without their
+ * return (a failed assertion longjmps to the test framework): forget them. */
+void fake_abandon(void);
+/* Why a fake_call() ended, as text. */
 const char *fake_stop_name(enum fake_stop s);
 
 /* --- guests --------------------------------------------------------------- */
