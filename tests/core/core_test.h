@@ -97,6 +97,8 @@ int run_hostile_tests(void);
 int run_bootdom_off_tests(void);
 int run_boot_tests(void);
 int run_panic_tests(void);
+int run_fault_tests(void);
+int run_classic_tests(void);
 int run_dynamic_tests(void);
 int run_race_tests(void);
 

@@ -33,6 +33,8 @@ static const struct {
 	{ "bootdom-off", run_bootdom_off_tests, false },
 	{ "static", run_boot_tests, false },
 	{ "panic", run_panic_tests, false },
+	{ "fault", run_fault_tests, false },
+	{ "classic", run_classic_tests, false },
 	{ "dynamic", run_dynamic_tests, false },
 	{ "races", run_race_tests, true },
 };

@@ -17,6 +17,8 @@
  *            the others start anyway; console input, Ctrl-A switching and
  *            prompts; on-all-off = reboot; a CPU that does not start.
  *  bootdom-off, panic: a Boot Domain that powers off; no usable platform.
+ *  fault:    an initial domain stopped by a fault during preparation.
+ *  classic:  no LCM: one dom0 from the /chosen multiboot nodes.
  */
 #include "core_test.h"
 
@@ -720,6 +722,140 @@ int run_boot_tests(void)
 	};
 	return cmocka_run_group_tests_name("core: static launch with a bad module", tests,
 					   static_setup, NULL);
+}
+
+/* --- fault: an initial domain stopped by a fault before the launch is final ---------- */
+
+static enum fake_exit fault_bootdom(struct vcpu *v, unsigned step)
+{
+	if (step == 0) {
+		fake_hvc(v, HL_DOMAIN_UNPAUSE, domid("app1"), 0, 0, 0, 0, NULL);
+	}
+	return FAKE_WFI;
+}
+
+static enum fake_exit faulting(struct vcpu *v, unsigned step)
+{
+	(void)step;
+	/* What the trap handler does with an abort it cannot handle. */
+	domain_stop(v->dom, "data abort at 0x%x", 0xdead0000);
+	return FAKE_CONTINUE;
+}
+
+static int fault_setup(void **state)
+{
+	(void)state;
+	fake_init(64 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .dom = {
+		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+		{ .name = "app1" },
+		{ .name = "hwdom", .functions = LCM_FUNCTION_RECOVERY,
+		  .permissions = LCM_PERMISSION_CONTROL | LCM_PERMISSION_HARDWARE },
+	} };
+	dtb = host_dtb(&l);
+	fake_guest_set("bootdom", fault_bootdom);
+	fake_guest_set("app1", faulting);
+	return 0;
+}
+
+static void initial_fault(void **state)
+{
+	(void)state;
+	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	assert_line("domain 1 app1: stopped: data abort at 0xdead0000");
+	assert_line("launch: FAILED: domain 1 app1: stopped by a fault before the launch was final");
+	assert_line("domain 32757 bootdom: stopped: the launch failed");
+	/* A Recovery Domain with other roles was not standing by: it starts. */
+	assert_line("launch: starting the Recovery Domain hwdom");
+	assert_int_equal(domain_state(dom("hwdom")), DOM_RUNNING);
+	assert_true(launch_failed());
+	char report[128] = "";
+	uint32_t id;
+	size_t len;
+	assert_int_equal(launch_status(report, sizeof(report) - 1, &id, &len), HL_LAUNCH_FAILED);
+	assert_string_equal(report, "domain 1 app1: stopped by a fault before the launch was final");
+	/* Both ended domains' memory goes back once off their CPUs. */
+	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_line("launch: reclaim: bootdom's 2 MiB scrubbed and returned");
+	assert_no_line("launch: reclaim: app1's 2 MiB scrubbed and returned");  /* stopped, not destroyed */
+}
+
+int run_fault_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(initial_fault),
+	};
+	return cmocka_run_group_tests_name("core: initial domain fault", tests, fault_setup, NULL);
+}
+
+/* --- classic: no LCM, one dom0 from the multiboot nodes ------------------------------ */
+
+static int classic_setup(void **state)
+{
+	(void)state;
+	static char buf[4096] __attribute__((aligned(8)));
+	uint8_t digest[32];
+
+	fake_init(128 * MiB, 2);
+	fake_bug_fails_test();
+	void *k = fake_ram_place(PAGE_SIZE, PAGE_SIZE);
+	fake_kernel_page(k, "dom0", digest);
+	fdt_create(buf, sizeof(buf));
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_begin_node(buf, "chosen");
+	fdt_property_u32(buf, "#address-cells", 2);
+	fdt_property_u32(buf, "#size-cells", 2);
+	fdt_property_string(buf, "xen,dom0-bootargs", "console=hvc0");
+	fdt_begin_node(buf, "module@1");
+	static const char compat[] = "multiboot,kernel\0multiboot,module";
+	fdt_property(buf, "compatible", compat, sizeof(compat));
+	fdt64_t reg[2] = { cpu_to_fdt64((uintptr_t)k), cpu_to_fdt64(PAGE_SIZE) };
+	fdt_property(buf, "reg", reg, sizeof(reg));
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+	assert_int_equal(fdt_finish(buf), 0);
+	dtb = buf;
+	fake_guest_set(NULL, app);
+	return 0;
+}
+
+static void classic_dom0(void **state)
+{
+	(void)state;
+	assert_stop(fake_boot(dtb), FAKE_IDLE);
+	assert_line("launch: classic (no /chosen/hypervisor)");
+	assert_true(strstr(fake_console(), "mm: reserved 0x") != NULL &&
+		    strstr(fake_console(), " for /chosen/module@1\n") != NULL);
+	struct domain *d = dom("dom0");
+	assert_int_equal(d->domid, 0);
+	assert_int_equal(d->nr_vcpus, 2);                /* one per online CPU */
+	assert_int_equal(d->permissions, LCM_PERMISSION_ALL);
+	assert_int_equal(d->functions, LCM_FUNCTION_ALL);
+	/* Half of the free memory, whole 2 MiB blocks. */
+	assert_int_equal(d->ram_size % (2 * MiB), 0);
+	assert_true(d->ram_size >= 56 * MiB && d->ram_size <= 64 * MiB);
+	assert_line("launch: final: 1 domain started, console to dom0, in 0.0 ms total");
+	assert_stop(fake_run_all(), FAKE_IDLE);
+	assert_line("[dom0] hello from dom0");
+	/* The bootargs of /chosen, in its device tree. */
+	static char dt[64 * 1024];
+	uint64_t room = ipa_addr(d->ram_base) + d->ram_size - d->entry_arg;
+	assert_true(domain_read_ram(d, ipa_init(d->entry_arg), dt, room < sizeof(dt) ? room : sizeof(dt)));
+	assert_string_equal(fdt_getprop(dt, fdt_path_offset(dt, "/chosen"), "bootargs", NULL),
+			    "console=hvc0");
+	/* No LCM in a classic boot: the roles are dom0's alone. */
+	assert_null(launch_lcm());
+}
+
+int run_classic_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(classic_dom0),
+	};
+	return cmocka_run_group_tests_name("core: classic launch", tests, classic_setup, NULL);
 }
 
 /* --- panic: no usable platform --------------------------------------------------------- */
