@@ -12,6 +12,7 @@ $(BUILD)/arm64/guests/%.o: TARGET_CFLAGS += $(GUEST_CFLAGS)
 # GUEST_LIBS_NAME (the Boot Domain links the LCM library and SHA-256, the
 # same code the hypervisor judges the LCM with).
 GUEST_LIBS_bootdom := $(filter-out $(BUILD)/arm64/lib/fmt/fmt.o,$(LCM_ARM64_OBJS)) $(CRYPTO_ARM64_OBJS)
+GUEST_LIBS_roles   := $(CRYPTO_ARM64_OBJS)
 guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*.c guests/$(1)/*.S))) \
 	$(GUEST_LIBS_$(1))
 

@@ -8,7 +8,10 @@ HV_LDS  := hypervisor/arch/$(HV_ARCH)/hyperlaunch.ld
 HV_ELF  := $(BUILD)/arm64/hyperlaunch.elf
 
 # Hypervisor headers are included by component path ("core/arch.h").
-$(BUILD)/arm64/hypervisor/%.o: TARGET_CFLAGS += -Ihypervisor
+# `make HV_DEBUG=1`: invariant checks that would only print (a refused
+# double free) stop the machine instead (core/types.h).
+HV_DEBUG ?= 0
+$(BUILD)/arm64/hypervisor/%.o: TARGET_CFLAGS += -Ihypervisor -DHV_DEBUG=$(HV_DEBUG)
 
 # A static PIE linked at 0; head.S applies its relocations at the load
 # address. Only R_AARCH64_RELATIVE entries can be applied that early (and

@@ -17,7 +17,31 @@
  *   done=1        try HL_BOOT_DONE (a hostile Boot Domain), then everything
  *                 again: a Boot Domain never returns from it
  *   stay=1        wait forever at the end instead of powering off
+ *
+ * Attacks on the privileged paths (each prints "roles: <what>: <result>"):
+ *
+ *   mk=N.D.P.F,.. create (never start) a domain named N with domid D (0:
+ *                 none given), permissions P and functions F (numbers)
+ *   digest=1      create "c1" (domid 101) from the probe image with its
+ *                 SHA-256, then "c2" (102) from a copy with one byte
+ *                 changed that claims the same digest: must be refused
+ *   readafter=M   after the targets: wait until domain 1 reports ready,
+ *                 then read boot module M (its kernel, mapped in place)
+ *   createpaused=1  first of all create "late" (domid 100) and leave it
+ *                 paused; after the report, say whether it ever ran
+ *   unknown=D     pause, unpause, destroy, configure and read domid D
+ *   sleep=1       at the end, arm the virtual timer an hour ahead and wait
+ *                 in WFI for good
+ *
+ * Sequencing, for the attacks that need an order between domains:
+ *
+ *   start=D       first of all unpause domid D (a Boot Domain starting a
+ *                 control domain early), nothing else
+ *   kill=D        first of all destroy domid D
+ *   earlyready=1  report ready right after start/kill/createpaused
+ *   delay=MS      wait MS milliseconds before done, finished and shutdown
  */
+#include <crypto/sha256.h>
 #include <fmt/fmt.h>
 #include <libfdt.h>
 #include <string.h>
@@ -30,6 +54,8 @@ extern const uint8_t probe_image[], probe_image_end[];
 
 static char fragment_buf[4096] __attribute__((aligned(8)));
 static char text[512];
+/* A copy of the probe image with one byte changed (digest=1). */
+static uint8_t tampered[64 * 1024] __attribute__((aligned(4096)));
 
 static const char *result(int64_t r)
 {
@@ -70,6 +96,9 @@ static void try_target(uint64_t domid)
 	/* Before unpause: a Boot Domain may configure only what never ran. */
 	line("configure", t, hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_BOOTARGS,
 				  (uintptr_t)args, sizeof(args) - 1).x0);
+	/* vCPU 2^32: not vCPU 0 with the top bits cut off. */
+	line("affinity-2^32", t, hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_AFFINITY,
+				      1ull << 32, 0).x0);
 	line("unpause", t, hvc(HL_DOMAIN_UNPAUSE, domid, 0, 0).x0);
 }
 
@@ -79,6 +108,14 @@ static void try_self(void)
 	line("module-read", "0", hvc4(HL_BOOT_MODULE_READ, 0, 0, (uintptr_t)text, 16).x0);
 }
 
+static uint64_t counter(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(t));
+	return t;
+}
+
 static void report(void)
 {
 	struct hvc_result r;
@@ -86,14 +123,15 @@ static void report(void)
 	/* A domain the Boot Domain starts runs before the launch is final:
 	 * give the launch a moment to end (bounded) so the report is its
 	 * outcome, not a snapshot in the middle. */
-	for (unsigned tries = 0;; tries++) {
+	uint64_t t0 = counter(), freq;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	for (;;) {
 		memset(text, 0, sizeof(text));
 		r = hvc(HL_LAUNCH_STATUS, (uintptr_t)text, sizeof(text) - 1, 0);
-		if (r.x0 != HL_OK || r.x1 != HL_LAUNCH_IN_PROGRESS || tries == 2000) {
+		if (r.x0 != HL_OK || r.x1 != HL_LAUNCH_IN_PROGRESS || counter() - t0 > 5 * freq) {
 			break;
 		}
-		for (volatile unsigned i = 0; i < 20000; i++) {
-		}
+		cpu_relax();
 	}
 	line("launch-status", "-", r.x0);
 	if (r.x0 == HL_OK) {
@@ -103,15 +141,24 @@ static void report(void)
 	}
 }
 
-/* A one-domain LCM fragment naming the probe image, at its address in this
- * domain's RAM (docs/boot-flow.md, "Static and Dynamic"). */
-static size_t fragment(void)
+/* What a created domain is made of (docs/boot-flow.md, "Static and
+ * Dynamic"): a one-domain LCM fragment whose kernel is @image in this
+ * domain's RAM; @domid 0 leaves domid out; @digest (if any) goes in a
+ * sha256 hash node. */
+struct creation {
+	const char *name;
+	uint32_t domid, permissions, functions;
+	const void *image;
+	uint32_t size;
+	const uint8_t *digest;
+};
+
+static size_t fragment(const struct creation *c)
 {
 	void *f = fragment_buf;
-	uint64_t addr = (uintptr_t)probe_image;
-	uint32_t size = (uint32_t)(probe_image_end - probe_image);
+	uint64_t addr = (uintptr_t)c->image;
 	fdt32_t addr_cells[3] = { cpu_to_fdt32((uint32_t)(addr >> 32)),
-				  cpu_to_fdt32((uint32_t)addr), cpu_to_fdt32(size) };
+				  cpu_to_fdt32((uint32_t)addr), cpu_to_fdt32(c->size) };
 
 	fdt_create(f, sizeof(fragment_buf));
 	fdt_finish_reservemap(f);
@@ -121,13 +168,27 @@ static size_t fragment(void)
 	fdt_property_string(f, "compatible", "hypervisor,xen");
 	fdt_property_u32(f, "#address-cells", 2);
 	fdt_property_u32(f, "#size-cells", 1);
-	fdt_begin_node(f, "created");
+	fdt_begin_node(f, c->name);
 	fdt_property_string(f, "compatible", "xen,domain");
-	fdt_property_u32(f, "domid", CREATED_DOMID);
+	if (c->domid != 0) {
+		fdt_property_u32(f, "domid", c->domid);
+	}
+	if (c->permissions != 0) {
+		fdt_property_u32(f, "permissions", c->permissions);
+	}
+	if (c->functions != 0) {
+		fdt_property_u32(f, "functions", c->functions);
+	}
 	fdt_property_u32(f, "memory", 8192);
 	fdt_begin_node(f, "kernel");
 	fdt_property_string(f, "compatible", "module,kernel");
 	fdt_property(f, "module-addr", addr_cells, sizeof(addr_cells));
+	if (c->digest != NULL) {
+		fdt_begin_node(f, "hash");
+		fdt_property_string(f, "algo", "sha256");
+		fdt_property(f, "value", c->digest, 32);
+		fdt_end_node(f);
+	}
 	fdt_end_node(f);
 	fdt_end_node(f);
 	fdt_end_node(f);
@@ -137,10 +198,22 @@ static size_t fragment(void)
 	return fdt_totalsize(f);
 }
 
+static struct hvc_result create(const struct creation *c)
+{
+	size_t n = fragment(c);
+
+	return hvc(HL_DOMAIN_CREATE, (uintptr_t)fragment_buf, n, 0);
+}
+
+static uint32_t probe_size(void)
+{
+	return (uint32_t)(probe_image_end - probe_image);
+}
+
 static void try_create(void)
 {
-	size_t n = fragment();
-	struct hvc_result r = hvc(HL_DOMAIN_CREATE, (uintptr_t)fragment_buf, n, 0);
+	struct creation c = { "created", CREATED_DOMID, 0, 0, probe_image, probe_size(), NULL };
+	struct hvc_result r = create(&c);
 
 	line("create", "created", r.x0);
 	if (r.x0 != HL_OK) {
@@ -158,10 +231,130 @@ static void try_create(void)
 	line("destroy", "created", hvc(HL_DOMAIN_DESTROY, CREATED_DOMID, 0, 0).x0);
 }
 
+static uint64_t number(const char **p)
+{
+	uint64_t v = 0;
+
+	while (**p >= '0' && **p <= '9') {
+		v = v * 10 + (uint64_t)(*(*p)++ - '0');
+	}
+	return v;
+}
+
+/* mk=NAME.DOMID.PERMS.FUNCS,...: one creation each, never started. */
+static void try_mk(const char *list)
+{
+	for (const char *p = list; *p != '\0';) {
+		char name[32];
+		size_t n = 0;
+		while (*p != '.' && *p != '\0' && n < sizeof(name) - 1) {
+			name[n++] = *p++;
+		}
+		name[n] = '\0';
+		struct creation c = { name, 0, 0, 0, probe_image, probe_size(), NULL };
+		p += *p == '.';
+		c.domid = (uint32_t)number(&p);
+		p += *p == '.';
+		c.permissions = (uint32_t)number(&p);
+		p += *p == '.';
+		c.functions = (uint32_t)number(&p);
+		struct hvc_result r = create(&c);
+		if (r.x0 == HL_OK) {
+			gprintf("roles: mk %s: ok, domid %llu\n", name, (unsigned long long)r.x1);
+		} else {
+			gprintf("roles: mk %s: %s\n", name, result(r.x0));
+		}
+		if (*p != ',') {
+			break;
+		}
+		p++;
+	}
+}
+
+/* Two creations of the same size, one after the other: the second must be
+ * checked against its own digest claim, not an answer remembered from the
+ * first (whose copy sat in the same pages). */
+static void try_digest(void)
+{
+	uint8_t digest[32];
+	uint32_t size = probe_size();
+
+	if (size > sizeof(tampered)) {
+		gprintf("roles: digest: probe image too large\n");
+		return;
+	}
+	sha256(probe_image, size, digest);
+	struct creation c1 = { "c1", 101, 0, 0, probe_image, size, digest };
+	line("digest create", "c1", create(&c1).x0);
+	memcpy(tampered, probe_image, size);
+	tampered[size - 1] ^= 0xff;
+	struct creation c2 = { "c2", 102, 0, 0, tampered, size, digest };
+	line("digest create", "c2", create(&c2).x0);
+}
+
+/* Domain 1 has run: its kernel, mapped in place, is its RAM now. */
+static void try_read_after(const char *module)
+{
+	const char *p = module;
+	uint64_t m = number(&p);
+
+	for (unsigned spins = 0; spins < 50000000; spins++) {
+		struct hvc_result i = hvc(HL_DOMAIN_INFO, 1, 0, 0);
+		if (i.x0 != HL_OK || (i.x1 & HL_INFO_READY)) {
+			break;
+		}
+		cpu_relax();
+	}
+	line("module-read-after", module, hvc4(HL_BOOT_MODULE_READ, m, 0, (uintptr_t)text, 16).x0);
+}
+
+static void try_unknown(const char *domid)
+{
+	const char *p = domid;
+	uint64_t d = number(&p);
+	static const char args[] = "x";
+
+	line("pause", domid, hvc(HL_DOMAIN_PAUSE, d, 0, 0).x0);
+	line("unpause", domid, hvc(HL_DOMAIN_UNPAUSE, d, 0, 0).x0);
+	line("destroy", domid, hvc(HL_DOMAIN_DESTROY, d, 0, 0).x0);
+	line("info", domid, hvc(HL_DOMAIN_INFO, d, 0, 0).x0);
+	line("configure", domid, hvc4(HL_BOOT_CONFIGURE, d, HL_CFG_BOOTARGS, (uintptr_t)args,
+				      sizeof(args) - 1).x0);
+}
+
+static void sleep_forever(void)
+{
+	uint64_t now, freq;
+
+	__asm__ volatile("mrs %0, cntvct_el0" : "=r"(now));
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	__asm__ volatile("msr cntv_cval_el0, %0" : : "r"(now + 3600 * freq));
+	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(1ull));
+	gprintf("roles: sleeping\n");
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
 static void try_all(void)
 {
-	char buf[64];
+	char buf[128];
 
+	if (guest_arg("start", buf, sizeof(buf))) {
+		const char *p = buf;
+		line("start", buf, hvc(HL_DOMAIN_UNPAUSE, number(&p), 0, 0).x0);
+	}
+	if (guest_arg("kill", buf, sizeof(buf))) {
+		const char *p = buf;
+		line("kill", buf, hvc(HL_DOMAIN_DESTROY, number(&p), 0, 0).x0);
+	}
+	if (guest_arg("createpaused", buf, sizeof(buf))) {
+		struct creation c = { "late", CREATED_DOMID, 0, 0, probe_image, probe_size(), NULL };
+		line("create", "late", create(&c).x0);
+	}
+	if (guest_arg("earlyready", buf, sizeof(buf))) {
+		guest_ready();
+	}
 	try_self();
 	if (guest_arg("targets", buf, sizeof(buf))) {
 		for (const char *p = buf; *p != '\0';) {
@@ -177,8 +370,25 @@ static void try_all(void)
 			}
 		}
 	}
+	if (guest_arg("readafter", buf, sizeof(buf))) {
+		try_read_after(buf);
+	}
 	if (guest_arg("report", buf, sizeof(buf))) {
 		report();
+	}
+	if (guest_arg("createpaused", buf, sizeof(buf))) {
+		struct hvc_result i = hvc(HL_DOMAIN_INFO, CREATED_DOMID, 0, 0);
+		gprintf("roles: late has run: %s\n", i.x0 != HL_OK ? result(i.x0)
+						     : (i.x1 & HL_INFO_HAS_RUN) ? "yes" : "no");
+	}
+	if (guest_arg("mk", buf, sizeof(buf))) {
+		try_mk(buf);
+	}
+	if (guest_arg("digest", buf, sizeof(buf))) {
+		try_digest();
+	}
+	if (guest_arg("unknown", buf, sizeof(buf))) {
+		try_unknown(buf);
 	}
 	if (guest_arg("create", buf, sizeof(buf))) {
 		try_create();
@@ -199,6 +409,14 @@ int main(const void *fdt)
 	(void)fdt;
 	gprintf("roles: domid %u\n", guest_domid());
 	try_all();
+	if (guest_arg("delay", buf, sizeof(buf))) {
+		const char *p = buf;
+		uint64_t ms = number(&p), t0 = counter(), freq;
+		__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+		while (counter() - t0 < ms * freq / 1000) {
+			cpu_relax();
+		}
+	}
 	if (guest_arg("done", buf, sizeof(buf))) {
 		struct hvc_result r = hvc(HL_BOOT_DONE, 0, 0, 0);
 		/* Only reached when the call was refused. */
@@ -210,6 +428,9 @@ int main(const void *fdt)
 	if (guest_arg("shutdown", buf, sizeof(buf))) {
 		int64_t r = hvc(HL_PLATFORM_SHUTDOWN, 0, 0, 0).x0;
 		line("shutdown", "-", r);
+	}
+	if (guest_arg("sleep", buf, sizeof(buf))) {
+		sleep_forever();
 	}
 	if (guest_arg("stay", buf, sizeof(buf))) {
 		for (;;) {

@@ -3,9 +3,11 @@
  * and a refused domain gives back all it took, prints why, and is not
  * started; the launch goes on with the next):
  *
- *  1. check its modules before using them: inside RAM, SHA-256 digest equal
- *     to the LCM's (each module range hashed once, however many domains
- *     share it), the kernel one the architecture boots (arm64: an Image);
+ *  1. check its modules before using them: not refused when the launch
+ *     found them (bootmod.c: inside RAM, clear of the hypervisor), SHA-256
+ *     digest equal to the LCM's (each boot module hashed once, however many
+ *     domains share it), the kernel one the architecture boots (arm64: an
+ *     Image);
  *  2. lay out its guest-physical memory: RAM at arch_guest_ram_base(), the
  *     kernel at the boot protocol's place (arm64: a 2 MiB aligned base, here
  *     the RAM base, plus text_offset, with image_size free), the device tree
@@ -34,6 +36,7 @@
 #include <fmt/fmt.h>
 
 #include "core/arch.h"
+#include "core/bootmod.h"
 #include "core/builder.h"
 #include "core/console.h"
 #include "core/domain.h"
@@ -42,13 +45,6 @@
 
 #define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
 #define DT_BUF_SIZE  (64 * KiB)
-#define MAX_CHECKED  64                 /* distinct module ranges hashed */
-
-/* A module range already hashed. */
-struct checked {
-	uint64_t addr, size;
-	uint8_t digest[MODULE_DIGEST_SIZE];
-};
 
 /* The steps of a build, as the timeline names them. */
 enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
@@ -69,8 +65,6 @@ struct build {
 };
 
 static const struct platform *plat;
-static struct checked checked[MAX_CHECKED];
-static unsigned nr_checked;
 static uint8_t dt_buf[DT_BUF_SIZE] __attribute__((aligned(8)));
 
 /* The launch's counters (ns since the counter's zero, QEMU's start; bytes). */
@@ -119,82 +113,33 @@ static void hex(char *out, const uint8_t *d, size_t n)
 	out[2 * n] = '\0';
 }
 
-static bool in_ram(const struct module_ref *m)
+/* The module's SHA-256: a boot module's is computed once however many
+ * domains share it (bootmod.c); a copy made for HL_DOMAIN_CREATE is hashed
+ * every time, as its pages are reused by the next one. */
+static const uint8_t *digest_of(const struct module_ref *m, uint8_t *buf)
 {
-	uint64_t a = pa_addr(m->addr);
-
-	for (unsigned i = 0; i < plat->nr_ram; i++) {
-		uint64_t base = pa_addr(plat->ram[i].base);
-		if (a >= base && a + m->size >= a && a + m->size <= range_end(&plat->ram[i])) {
-			return true;
-		}
+	if (m->range != BOOTMOD_NONE) {
+		return bootmod_digest(m->range);
 	}
-	return false;
-}
-
-static const uint8_t *digest_of(const struct module_ref *m)
-{
-	for (unsigned i = 0; i < nr_checked; i++) {
-		if (checked[i].addr == pa_addr(m->addr) && checked[i].size == m->size) {
-			return checked[i].digest;
-		}
-	}
-	static struct checked spare;    /* past MAX_CHECKED: hash every time */
-	struct checked *c = nr_checked < MAX_CHECKED ? &checked[nr_checked++] : &spare;
-	c->addr = pa_addr(m->addr);
-	c->size = m->size;
-	sha256(pa_ptr(m->addr), m->size, c->digest);
-	return c->digest;
-}
-
-static bool overlaps(const struct module_ref *m, uint64_t base, uint64_t size)
-{
-	uint64_t a = pa_addr(m->addr);
-
-	return a < base + size && base < a + m->size;
-}
-
-/*
- * What a module must never touch: the hypervisor's own image, the host
- * device tree, and what the firmware keeps. A module there would be read as
- * a guest image and, used by one domain only, mapped into it writable: the
- * LCM alone cannot know where the hypervisor was loaded, so this is checked
- * here. NULL when the module is clear.
- */
-static const char *forbidden_overlap(const struct module_ref *m)
-{
-	struct mem_range img = arch_image_range();
-
-	if (overlaps(m, pa_addr(img.base), img.size)) {
-		return "the hypervisor's own image";
-	}
-	if (overlaps(m, (uintptr_t)plat->fdt, plat->fdt_size)) {
-		return "the host device tree";
-	}
-	for (unsigned i = 0; i < plat->nr_reserved; i++) {
-		if (overlaps(m, pa_addr(plat->reserved[i].base), plat->reserved[i].size)) {
-			return "memory the firmware reserved";
-		}
-	}
-	return NULL;
+	sha256(pa_ptr(m->addr), m->size, buf);
+	return buf;
 }
 
 /* Step 1 for one module: where it is, and that it is what the LCM says. */
 static bool check_module(struct build *b, const struct module_ref *m, const char *what)
 {
-	if (!in_ram(m)) {
-		return fail(b, "%s module 0x%llx+0x%llx: outside RAM", what,
-			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size);
-	}
-	const char *clash = forbidden_overlap(m);
-	if (clash != NULL) {
-		return fail(b, "%s module 0x%llx+0x%llx: overlaps %s", what,
-			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, clash);
+	uint8_t buf[MODULE_DIGEST_SIZE];
+	/* Where it is was checked once, when the launch found it. */
+	const char *refused = m->range != BOOTMOD_NONE ? bootmod_refused(m->range) : NULL;
+
+	if (refused != NULL) {
+		return fail(b, "%s module 0x%llx+0x%llx: %s", what,
+			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, refused);
 	}
 	if (!m->has_digest) {
 		return true;
 	}
-	const uint8_t *got = digest_of(m);
+	const uint8_t *got = digest_of(m, buf);
 	if (memcmp(got, m->digest, MODULE_DIGEST_SIZE) != 0) {
 		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
 		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
@@ -422,7 +367,8 @@ struct domain *domain_build(const struct domain_config *c)
 	b.d->functions = c->functions;
 	b.d->ram_size = c->memory;
 
-	bool ok = check_module(&b, &c->kernel, "kernel") &&
+	bool ok = (c->refused == NULL || fail(&b, "%s", c->refused)) &&
+		  check_module(&b, &c->kernel, "kernel") &&
 		  (!c->ramdisk.present || check_module(&b, &c->ramdisk, "ramdisk"));
 	if (ok) {
 		const char *bad = arch_kernel_probe(pa_ptr(c->kernel.addr), c->kernel.size, &b.k);
@@ -441,7 +387,17 @@ struct domain *domain_build(const struct domain_config *c)
 	if (!ok) {
 		domain_release(b.d);
 		printk("domain %u %s: not started: %s\n", c->domid, c->name, b.why);
+		domain_publish(b.d);
 		return b.d;
+	}
+
+	/* Modules mapped in place are its RAM from now on (freed once, by
+	 * domain_reclaim). */
+	if (b.kernel_mapped && c->kernel.range != BOOTMOD_NONE) {
+		bootmod_give(c->kernel.range, b.d);
+	}
+	if (b.ramdisk_mapped && c->ramdisk.range != BOOTMOD_NONE) {
+		bootmod_give(c->ramdisk.range, b.d);
 	}
 
 	uint64_t ns = arch_time_ns() - t0;
@@ -482,6 +438,7 @@ struct domain *domain_build(const struct domain_config *c)
 		       (unsigned long long)(ns / 1000));
 	}
 	t_last = arch_time_ns();
+	domain_publish(b.d);
 	return b.d;
 }
 

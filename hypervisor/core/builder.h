@@ -19,6 +19,8 @@ struct module_ref {
 	bool has_digest;
 	uint8_t digest[MODULE_DIGEST_SIZE];
 	bool exclusive;                 /* no other domain uses it: may be mapped in place */
+	int range;                      /* its boot module (bootmod.h), or BOOTMOD_NONE:
+					 * a copy the hypervisor made, hashed each time */
 };
 
 struct domain_config {
@@ -31,6 +33,7 @@ struct domain_config {
 	struct module_ref kernel;
 	struct module_ref ramdisk;
 	const char *bootargs;           /* NULL: none */
+	const char *refused;            /* another of its modules was refused: why */
 };
 
 void builder_init(const struct platform *p);

@@ -7,9 +7,12 @@
  * vCPUs faulting at once print one line. When the last running domain ends,
  * the launch decides what the machine does (launch_all_off).
  *
- * Lock order: a vCPU's run-queue lock (sched.c) is a leaf; the console's
- * locks are taken after it is released. Domains are created only by the
- * boot CPU before any guest runs, so the table needs no lock.
+ * Lock order: a domain's cfg_lock, then bootmod's lock; a vCPU's run-queue
+ * lock (sched.c) is a leaf; the console's locks are taken after it is
+ * released. The table only grows, one writer at a time (the boot CPU
+ * during the launch, then HL_DOMAIN_CREATE under its lock): a domain is
+ * published, whole, with a release store of the count that readers load
+ * with acquire (domain_count), so no CPU ever sees one half built.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -17,11 +20,13 @@
 #include <fmt/fmt.h>
 
 #include "core/arch.h"
+#include "core/bootmod.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/mm.h"
 #include "core/sched.h"
+#include "core/spinlock.h"
 #include "core/vcpu.h"
 
 #define MAX_DOMAINS 255
@@ -46,13 +51,19 @@ struct domain *domain_create(const char *name, uint32_t domid)
 		mm_free(p, sizeof(struct domain));
 		return NULL;
 	}
-	d->index = nr_domains;
+	d->index = nr_domains;         /* the next slot: published by domain_publish() */
 	d->domid = domid;
 	memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));   /* zeroed page */
 	d->ram_base = arch_guest_ram_base();
 	vuart_init(&d->vuart);
-	domains[nr_domains++] = d;
 	return d;
+}
+
+void domain_publish(struct domain *d)
+{
+	domains[d->index] = d;
+	/* Release: a CPU that sees the new count sees the whole domain. */
+	__atomic_store_n(&nr_domains, d->index + 1, __ATOMIC_RELEASE);
 }
 
 void domain_release(struct domain *d)
@@ -80,20 +91,41 @@ void domain_release(struct domain *d)
 
 unsigned domain_count(void)
 {
-	return nr_domains;
+	return __atomic_load_n(&nr_domains, __ATOMIC_ACQUIRE);
 }
 
 struct domain *domain_get(unsigned index)
 {
-	return index < nr_domains ? domains[index] : NULL;
+	return index < domain_count() ? domains[index] : NULL;
 }
 
-void domain_start(struct domain *d)
+bool domain_start(struct domain *d)
 {
-	d->has_run = true;
-	__atomic_store_n(&d->state, DOM_RUNNING, __ATOMIC_RELEASE);
+	int expected = DOM_NEW;
+
+	/* Counted before it can end (an end counts one less), and started
+	 * once: of two callers racing to unpause it, one starts it. */
 	__atomic_add_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
+	if (d->nr_vcpus == 0 ||
+	    !__atomic_compare_exchange_n(&d->state, &expected, DOM_RUNNING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		/* Back to what it was; had that been 0, the machine's all-off
+		 * came before this call and is not for it to repeat. */
+		__atomic_sub_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
+		return false;
+	}
+	/* Under its configuration lock: a Boot Domain configuring it checks
+	 * has_run and rewrites its memory under the same lock, so that is
+	 * over before its first vCPU is on. Then its in-place modules stop
+	 * being boot material. */
+	unsigned long flags = arch_irq_save();
+	spin_lock(&d->cfg_lock);
+	__atomic_store_n(&d->has_run, true, __ATOMIC_RELEASE);
+	spin_unlock(&d->cfg_lock);
+	arch_irq_restore(flags);
+	bootmod_domain_takes(d);
 	vcpu_on(&d->vcpus[0], d->entry, d->entry_arg);
+	return true;
 }
 
 static void one_less_running(void)
@@ -211,10 +243,11 @@ bool domain_on_cpu(struct domain *d)
 
 void domain_reclaim(struct domain *d)
 {
-	if (d->released) {
+	/* Exactly once, whichever CPU gets here first. */
+	if (__atomic_exchange_n(&d->released, true, __ATOMIC_ACQ_REL)) {
 		return;
 	}
-	d->released = true;
+	bootmod_domain_takes(d);
 	/* Pieces mapped in place were boot modules no one else used: once the
 	 * domain is gone they are free memory like the rest. Scrubbed first:
 	 * the next owner must not see this domain's secrets. */
@@ -309,9 +342,9 @@ bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint
 
 struct domain_counts domain_counts(void)
 {
-	struct domain_counts c = { .total = nr_domains };
+	struct domain_counts c = { .total = domain_count() };
 
-	for (unsigned i = 0; i < nr_domains; i++) {
+	for (unsigned i = 0; i < c.total; i++) {
 		switch (domain_state(domains[i])) {
 		case DOM_NEW: c.not_started++; break;
 		case DOM_RUNNING: c.running++; break;

@@ -7,6 +7,7 @@
 #define HV_DOMAIN_H
 
 #include "core/console.h"
+#include "core/spinlock.h"
 #include "core/types.h"
 #include "core/vuart.h"
 
@@ -44,7 +45,10 @@ struct domain {
 	bool has_run;                   /* was ever unpaused (HL_INFO_HAS_RUN) */
 	bool ready;                     /* called HL_READY (HL_INFO_READY) */
 	bool paused;                    /* HL_DOMAIN_PAUSE: its vCPUs are kept off the CPUs */
-	bool released;                  /* its memory and vCPUs are given back */
+	bool released;                  /* its memory and vCPUs are given back (atomic) */
+	/* Taken around has_run becoming true and by whoever changes a domain
+	 * that never ran (HL_BOOT_CONFIGURE): not both at once. */
+	struct spinlock cfg_lock;
 
 	ipaddr_t ram_base;
 	uint64_t ram_size;
@@ -62,15 +66,21 @@ struct domain {
 	struct arch_domain *arch;       /* arm64: virtual GIC distributor, counter offset */
 };
 
-/* An empty domain (DOM_NEW) with the next index; NULL when none is left. */
+/* An empty domain (DOM_NEW) for the next index, not yet in the table;
+ * NULL when none is left. */
 struct domain *domain_create(const char *name, uint32_t domid);
+/* Put a domain from domain_create(), built or refused, in the table, where
+ * every CPU may see it (domain_count, domain_get). */
+void domain_publish(struct domain *d);
 /* Give back what a domain that never ran holds; it stays listed, not started. */
 void domain_release(struct domain *d);
 unsigned domain_count(void);
 struct domain *domain_get(unsigned index);
 
-/* Start vCPU 0 of a built domain at its entry (the launch's unpause). */
-void domain_start(struct domain *d);
+/* Start vCPU 0 of a built domain that never ran at its entry (the
+ * launch's unpause, HL_DOMAIN_UNPAUSE); false when it is not built or not
+ * new (already started, or destroyed): only one caller starts it. */
+bool domain_start(struct domain *d);
 /* Pause a running domain (its vCPUs leave their CPUs at their next exit and
  * are not queued again) or resume it. */
 void domain_pause(struct domain *d);

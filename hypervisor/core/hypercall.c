@@ -18,6 +18,7 @@
 #include <lcm/lcm.h>
 
 #include "core/arch.h"
+#include "core/bootmod.h"
 #include "core/builder.h"
 #include "core/cpu.h"
 #include "core/dtpatch.h"
@@ -122,25 +123,14 @@ static int64_t boot_module_read(struct vcpu *v, const uint64_t in[6], uint64_t o
 	if (!policy_check(v->dom, OP_BOOT_MODULE_READ, v->dom)) {
 		return HL_EPERM;
 	}
-	if (l == NULL || in[1] >= l->nr_modules || !(l->modules[in[1]].flags & LCM_MODF_ADDR)) {
+	/* A module located by mb-index has no range; one refused at boot
+	 * (outside RAM, over the hypervisor) is never read. */
+	int r = l != NULL && in[1] < l->nr_modules ? bootmod_of_lcm((uint32_t)in[1]) : BOOTMOD_NONE;
+	if (r == BOOTMOD_NONE) {
 		return HL_ENOENT;
 	}
-	const struct lcm_module *m = &l->modules[in[1]];
-	uint64_t off = in[2], n = in[4];
-	out[1] = m->size;
-	if (off > m->size) {
-		return HL_EINVAL;
-	}
-	if (n > m->size - off) {
-		n = m->size - off;
-	}
-	/* Boot modules stay reserved until the launch is final (the Boot
-	 * Domain is gone by then), so the physical range is still theirs. */
-	return to_guest(v->dom, in[3], pa_ptr(pa_init(m->addr + off)), n) ? (int64_t)n
-									   : HL_EFAULT;
+	return bootmod_read(r, in[2], v->dom, ipa_init(in[3]), in[4], &out[1]);
 }
-
-static struct spinlock dt_lock;
 
 /* Rewrite /chosen/bootargs of a domain that never ran, in the device tree
  * the builder left in its RAM (at its entry argument, in the last pages of
@@ -171,7 +161,6 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 		return HL_ENOMEM;
 	}
 	uint8_t *dt_work = pa_ptr(work);
-	spin_lock(&dt_lock);
 	if (!domain_read_ram(o, ipa_init(dt), dt_work, room)) {
 		r = HL_EFAULT;
 	} else {
@@ -182,7 +171,6 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 			r = HL_EFAULT;
 		}
 	}
-	spin_unlock(&dt_lock);
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
 		printk("launch: prepare: %s configures %s: bootargs \"%.*s\"\n", v->dom->name,
@@ -191,23 +179,23 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	return r;
 }
 
-static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
+/* Whether @s may do @op to some domain: then an unknown domid is
+ * HL_ENOENT for it. Anyone else is denied (HL_EPERM, a counted denial)
+ * and learns nothing about which domids exist. */
+static int64_t unknown_domid(struct vcpu *v, enum policy_op op)
 {
-	struct domain *o = find_domid(in[1]);
+	return policy_check_any(v->dom, op) ? HL_ENOENT : HL_EPERM;
+}
 
-	if (!policy_check(v->dom, OP_BOOT_CONFIGURE, o)) {
-		return HL_EPERM;
-	}
-	if (o == NULL || o->nr_vcpus == 0) {
-		return HL_ENOENT;
-	}
+static int64_t configure_locked(struct vcpu *v, struct domain *o, const uint64_t in[6])
+{
 	switch (in[2]) {
 	case HL_CFG_BOOTARGS:
 		return set_bootargs(v, o, in[3], in[4]);
 	case HL_CFG_AFFINITY: {
 		/* A vCPU that never ran is on no queue: moving it is only
 		 * changing the CPU it will be queued on. */
-		struct vcpu *t = vcpu_get(o, (unsigned)in[3]);
+		struct vcpu *t = in[3] < o->nr_vcpus ? vcpu_get(o, (unsigned)in[3]) : NULL;
 		if (t == NULL || in[4] >= cpu_count() || !cpu_is_online(cpu_get((unsigned)in[4]))) {
 			return HL_EINVAL;
 		}
@@ -221,22 +209,48 @@ static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
 	}
 }
 
+static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
+{
+	struct domain *o = find_domid(in[1]);
+	int64_t r;
+
+	if (o == NULL) {
+		return unknown_domid(v, OP_BOOT_CONFIGURE);
+	}
+	if (!policy_check(v->dom, OP_BOOT_CONFIGURE, o)) {
+		return HL_EPERM;
+	}
+	if (o->nr_vcpus == 0) {
+		return HL_ENOENT;
+	}
+	/* The policy saw it never ran; under its configuration lock that
+	 * stays true until the change is made (domain_start takes it). */
+	unsigned long flags = arch_irq_save();
+	spin_lock(&o->cfg_lock);
+	r = __atomic_load_n(&o->has_run, __ATOMIC_ACQUIRE) ? HL_EPERM : configure_locked(v, o, in);
+	spin_unlock(&o->cfg_lock);
+	arch_irq_restore(flags);
+	return r;
+}
+
 static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
 {
 	struct domain *o = find_domid(domid);
 	char why[64];
 
+	if (o == NULL) {
+		return unknown_domid(v, op);
+	}
 	if (!policy_check(v->dom, op, o)) {
 		return HL_EPERM;
 	}
-	if (o == NULL || o->nr_vcpus == 0) {
+	if (o->nr_vcpus == 0) {
 		return HL_ENOENT;
 	}
 	switch (op) {
 	case OP_UNPAUSE:
-		if (domain_state(o) == DOM_NEW) {
+		if (domain_start(o)) {
 			printk("domain %u %s: unpaused by %s\n", o->domid, o->name, v->dom->name);
-			domain_start(o);
 			return HL_OK;
 		}
 		if (domain_state(o) == DOM_RUNNING && o->paused) {
@@ -255,11 +269,15 @@ static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
 			return HL_EBUSY;
 		}
 		fmt_snprintf(why, sizeof(why), "destroyed by %s", v->dom->name);
-		if (domain_state(o) != DOM_NEW && domain_state(o) != DOM_RUNNING) {
+		int st = domain_state(o);
+		if (st == DOM_OFF || st == DOM_STOPPED) {
 			/* Already off: only its memory is left to give back. */
-			__atomic_store_n(&o->state, DOM_DESTROYED, __ATOMIC_RELEASE);
-			printk("domain %u %s: %s\n", o->domid, o->name, why);
-			return HL_OK;
+			if (__atomic_compare_exchange_n(&o->state, &st, DOM_DESTROYED, false,
+							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				printk("domain %u %s: %s\n", o->domid, o->name, why);
+				return HL_OK;
+			}
+			return HL_EBUSY;
 		}
 		domain_destroy(o, DOM_DESTROYED, why);
 		return HL_OK;
@@ -297,11 +315,112 @@ static bool copy_module(struct domain *caller, const struct lcm_module *m, struc
 	r->addr = p;
 	r->size = m->size;
 	r->exclusive = false;   /* copied again by the builder: the copy is ours to free */
+	r->range = BOOTMOD_NONE;
 	r->has_digest = (m->flags & LCM_MODF_DIGEST) != 0;
 	if (r->has_digest) {
 		memcpy(r->digest, m->sha256, sizeof(r->digest));
 	}
 	return true;
+}
+
+static struct domain *find_name(const char *name)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (strncmp(d->name, name, sizeof(d->name)) == 0) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* The lowest domid no domain of this boot has had (ids are never reused). */
+static uint32_t free_domid(void)
+{
+	for (uint32_t id = 1; id <= LCM_DOMID_MAX; id++) {
+		if (find_domid(id) == NULL) {
+			return id;
+		}
+	}
+	return LCM_DOMID_AUTO;
+}
+
+/* A one-per-system role (docs/bindings.md) @want asks for that a domain
+ * still alive holds; NULL when none. */
+static const char *held_role(const struct lcm_domain *want, const struct domain **holder)
+{
+	static const struct { bool perm; uint32_t bit; const char *name; } roles[] = {
+		{ true, LCM_PERMISSION_HARDWARE, "hardware" },
+		{ false, LCM_FUNCTION_CONSOLE, "console" },
+		{ false, LCM_FUNCTION_XENSTORE, "xenstore" },
+		{ false, LCM_FUNCTION_RECOVERY, "recovery" },
+		{ false, LCM_FUNCTION_LEGACY_DOM0, "legacy dom0" },
+	};
+
+	for (size_t r = 0; r < ARRAY_SIZE(roles); r++) {
+		if (!((roles[r].perm ? want->permissions : want->functions) & roles[r].bit)) {
+			continue;
+		}
+		for (unsigned i = 0; i < domain_count(); i++) {
+			const struct domain *d = domain_get(i);
+			if (((roles[r].perm ? d->permissions : d->functions) & roles[r].bit) &&
+			    d->nr_vcpus > 0 && domain_state(d) != DOM_DESTROYED) {
+				*holder = d;
+				return roles[r].name;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * What HL_DOMAIN_CREATE refuses in a valid fragment, with a line naming the
+ * caller, the domain and the reason; HL_OK when none (the fragment's domid
+ * resolved). The LCM library already refuses BOOT and the reserved domids
+ * in a fragment; the checks here are a second line of defence for them.
+ */
+static int64_t create_refusal(struct domain *caller, struct lcm_domain *ld)
+{
+	const struct domain *other = NULL;
+	const char *role;
+	/* A legacy dom0 holds every permission (docs/boot-flow.md). */
+	uint32_t perms = caller->permissions |
+			 ((caller->functions & LCM_FUNCTION_LEGACY_DOM0) ? LCM_PERMISSION_ALL : 0);
+
+	if (ld->domid_auto && !(ld->functions & LCM_FUNCTION_LEGACY_DOM0)) {
+		ld->domid = free_domid();
+	}
+	if ((ld->functions & LCM_FUNCTION_BOOT) || ld->domid == LCM_DOMID_BOOT ||
+	    ld->domid > LCM_DOMID_MAX) {
+		printk("create: %s: %s: domid %u and the boot function are the Boot Domain's\n",
+		       caller->name, ld->name, ld->domid);
+		return HL_EINVAL;
+	}
+	/* Seed 002: to delegate a permission, a domain must have it. */
+	if ((ld->permissions & ~perms) != 0 || (ld->functions & ~caller->functions) != 0) {
+		char p[64], f[96];
+		lcm_permissions_str(ld->permissions & ~perms, p, sizeof(p));
+		lcm_functions_str(ld->functions & ~caller->functions, f, sizeof(f));
+		printk("create: %s: %s: may not give what it does not hold (permissions %s, functions %s)\n",
+		       caller->name, ld->name, p, f);
+		return HL_EPERM;
+	}
+	if ((other = find_domid(ld->domid)) != NULL) {
+		printk("create: %s: %s: domid %u is %s's (ids are never reused in a boot)\n",
+		       caller->name, ld->name, ld->domid, other->name);
+		return HL_EBUSY;
+	}
+	if ((other = find_name(ld->name)) != NULL) {
+		printk("create: %s: %s: the name is domain %u's\n", caller->name, ld->name,
+		       other->domid);
+		return HL_EBUSY;
+	}
+	if ((role = held_role(ld, &other)) != NULL) {
+		printk("create: %s: %s: %s is one per system and %s holds it\n", caller->name,
+		       ld->name, role, other->name);
+		return HL_EBUSY;
+	}
+	return HL_OK;
 }
 
 static int64_t domain_create_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
@@ -335,10 +454,8 @@ static int64_t domain_create_call(struct vcpu *v, const uint64_t in[6], uint64_t
 			printk("create: %s: %s\n", v->dom->name, text);
 		}
 		r = HL_EINVAL;
-	} else if (find_domid(c_domains[0].domid) != NULL || c_domains[0].domid == 0x7FF5 ||
-		   (c_domains[0].functions & LCM_FUNCTION_BOOT)) {
-		/* Domain ids are never reused in a boot, the Boot Domain's least. */
-		r = HL_EBUSY;
+	} else if ((r = create_refusal(v->dom, &c_domains[0])) != HL_OK) {
+		/* create_refusal() said why. */
 	} else {
 		const struct lcm_domain *ld = &c_domains[0];
 		struct domain_config c = {

@@ -1,10 +1,10 @@
 /*
- * The launch. Detection and boot-module reservation first (launch_probe):
+ * The launch. Detection and boot modules first (launch_probe):
  * lcm_parse() (lib/lcm) is the one judge of a valid LCM, shared with
- * lcm-tool and the Boot Domain. With an LCM, every module located by
- * module-addr is reserved; in a classic boot the modules are the /chosen
- * nodes of the multiboot bindings Xen on Arm uses (docs/misc/arm/
- * device-tree/booting.txt in Xen). Then the domains (launch_start): with an
+ * lcm-tool and the Boot Domain; bootmod.c records and validates every
+ * module range (with an LCM, those located by module-addr; in a classic
+ * boot, the /chosen multiboot nodes) and owns them until a domain or the
+ * reclaim takes them. Then the domains (launch_start): with an
  * LCM every domain node in LCM order, classic: one dom0; each is built
  * (builder.c), all left paused; then the phases of docs/boot-flow.md:
  * preparation when a Boot Domain exists (it alone runs, until HL_BOOT_DONE
@@ -27,6 +27,7 @@
 #include <lcm/lcm.h>
 
 #include "core/arch.h"
+#include "core/bootmod.h"
 #include "core/builder.h"
 #include "core/console.h"
 #include "core/cpu.h"
@@ -54,93 +55,8 @@ static struct lcm_launch lcm = {
 };
 static int lcm_result;
 
-static struct mem_range reserved[MAX_MODULES];
-static unsigned nr_reserved;
 static const struct platform *plat;
 static uint8_t on_all_off = LCM_ALL_OFF_POWEROFF;
-
-/* Reserve one module range; identical ranges (a module shared by several
- * domains) count once. */
-static void reserve_module(uint64_t addr, uint64_t size, const char *what)
-{
-	for (unsigned i = 0; i < nr_reserved; i++) {
-		if (pa_addr(reserved[i].base) == addr && reserved[i].size == size) {
-			return;
-		}
-	}
-	if (nr_reserved == MAX_MODULES) {
-		panic("launch: more than %u boot modules", MAX_MODULES);
-	}
-	struct mem_range r = { pa_init(addr), size };
-	reserved[nr_reserved++] = r;
-	mm_reserve(r);
-	printk("mm: reserved 0x%08llx-0x%08llx for %s\n", (unsigned long long)addr,
-	       (unsigned long long)(addr + size), what);
-}
-
-static void reserve_lcm_modules(void)
-{
-	for (uint32_t i = 0; i < lcm.nr_modules; i++) {
-		const struct lcm_module *m = &modules[i];
-		char what[96];
-
-		if (!(m->flags & LCM_MODF_ADDR)) {
-			continue;
-		}
-		const char *owner = m->owner == LCM_OWNER_CONFIG ? "config"
-				    : domains[m->owner].name;
-		fmt_snprintf(what, sizeof(what), "the %s module of %s",
-			     lcm_module_type_name(m->type), owner);
-		reserve_module(m->addr, m->size, what);
-	}
-}
-
-static uint64_t read_cells(const fdt32_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < n; i++) {
-		v = (v << 32) | fdt32_to_cpu(p[i]);
-	}
-	return v;
-}
-
-static void reserve_classic_modules(const void *fdt)
-{
-	static const char *const compat[] = {
-		"multiboot,module", "multiboot,kernel", "multiboot,ramdisk",
-	};
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	int node;
-
-	if (chosen < 0) {
-		return;
-	}
-	int ac = fdt_address_cells(fdt, chosen);
-	int sc = fdt_size_cells(fdt, chosen);
-	fdt_for_each_subnode(node, fdt, chosen) {
-		bool match = false;
-		for (size_t i = 0; i < ARRAY_SIZE(compat); i++) {
-			if (fdt_node_check_compatible(fdt, node, compat[i]) == 0) {
-				match = true;
-			}
-		}
-		if (!match) {
-			continue;
-		}
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		const char *name = fdt_get_name(fdt, node, NULL);
-		if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || reg == NULL ||
-		    len < (ac + sc) * 4) {
-			printk("launch: /chosen/%s: no usable reg: module ignored\n", name);
-			continue;
-		}
-		char what[96];
-		fmt_snprintf(what, sizeof(what), "/chosen/%s", name);
-		reserve_module(read_cells(reg, ac), read_cells(reg + ac, sc), what);
-	}
-}
 
 unsigned launch_probe(const struct platform *p)
 {
@@ -160,11 +76,9 @@ unsigned launch_probe(const struct platform *p)
 	/* Even a rejected LCM's well-formed modules stay reserved: whatever
 	 * runs instead (recovery, the console) must not overwrite them. */
 	if (lcm_result == LCM_ENOLCM) {
-		reserve_classic_modules(p->fdt);
-	} else {
-		reserve_lcm_modules();
+		return bootmod_probe_classic(p);
 	}
-	return nr_reserved;
+	return bootmod_probe_lcm(p, &lcm);
 }
 
 /* --- the phases (docs/boot-flow.md) ------------------------------------------------ */
@@ -207,6 +121,7 @@ static void module_from_lcm(struct module_ref *r, int32_t index)
 	r->present = true;
 	r->addr = pa_init(m->addr);
 	r->size = m->size;
+	r->range = bootmod_of_lcm((uint32_t)index);
 	r->exclusive = users == 1;
 	r->has_digest = (m->flags & LCM_MODF_DIGEST) != 0;
 	if (r->has_digest) {
@@ -214,11 +129,30 @@ static void module_from_lcm(struct module_ref *r, int32_t index)
 	}
 }
 
+/* A module of @ld other than its kernel and ramdisk (which the builder
+ * checks) that was refused at probe time: the domain is not built, with
+ * the same kind of reason as for a refused kernel. */
+static const char *refused_module(const struct lcm_domain *ld, char *why, size_t n)
+{
+	for (unsigned t = LCM_MOD_DEVICE_TREE; t < LCM_MOD_NR_TYPES; t++) {
+		int32_t i = ld->module[t];
+		const char *r = i >= 0 ? bootmod_refused(bootmod_of_lcm((uint32_t)i)) : NULL;
+		if (r != NULL) {
+			fmt_snprintf(why, n, "%s module 0x%llx+0x%llx: %s", lcm_module_type_name(t),
+				     (unsigned long long)modules[i].addr,
+				     (unsigned long long)modules[i].size, r);
+			return why;
+		}
+	}
+	return NULL;
+}
+
 static void build_lcm_domains(void)
 {
 	on_all_off = lcm.on_all_off;
 	for (uint32_t i = 0; i < lcm.nr_domains; i++) {
 		const struct lcm_domain *ld = &domains[i];
+		char why[160];
 		struct domain_config c = {
 			.name = ld->name,
 			.domid = ld->domid,
@@ -226,6 +160,7 @@ static void build_lcm_domains(void)
 			.functions = ld->functions,
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
+			.refused = refused_module(ld, why, sizeof(why)),
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
@@ -237,31 +172,38 @@ static void build_lcm_domains(void)
 	nr_initial = lcm.nr_domains;
 }
 
-/* The first /chosen node compatible with @compat, as a module. */
-static int classic_module(const void *fdt, const char *compat, struct module_ref *r)
+/* The config node's modules (microcode, policy, a launch-wide config) that
+ * were refused at probe time: the first one's reason, or NULL. */
+static const char *refused_config_module(char *why, size_t n)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	int node;
-
-	if (chosen < 0) {
-		return -1;
-	}
-	int ac = fdt_address_cells(fdt, chosen);
-	int sc = fdt_size_cells(fdt, chosen);
-	fdt_for_each_subnode(node, fdt, chosen) {
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		if (fdt_node_check_compatible(fdt, node, compat) != 0 || reg == NULL ||
-		    ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4) {
-			continue;
+	for (uint32_t i = lcm.first_config_module;
+	     i < lcm.first_config_module + lcm.nr_config_modules; i++) {
+		const char *r = bootmod_refused(bootmod_of_lcm(i));
+		if (r != NULL) {
+			fmt_snprintf(why, n, "the config node's %s module 0x%llx+0x%llx: %s",
+				     lcm_module_type_name(modules[i].type),
+				     (unsigned long long)modules[i].addr,
+				     (unsigned long long)modules[i].size, r);
+			return why;
 		}
-		r->present = true;
-		r->addr = pa_init(read_cells(reg, ac));
-		r->size = read_cells(reg + ac, sc);
-		r->exclusive = true;
-		return node;
 	}
-	return -1;
+	return NULL;
+}
+
+/* The first /chosen node compatible with @compat, as a module. */
+static int classic_module(const char *compat, struct module_ref *r)
+{
+	uint64_t addr, size;
+	int node = bootmod_classic(compat, &addr, &size);
+
+	if (node >= 0) {
+		r->present = true;
+		r->addr = pa_init(addr);
+		r->size = size;
+		r->range = bootmod_find(addr, size);
+		r->exclusive = true;
+	}
+	return node;
 }
 
 /*
@@ -279,13 +221,13 @@ static void build_classic(void)
 		.permissions = LCM_PERMISSION_ALL,
 		.functions = LCM_FUNCTION_ALL,
 	};
-	int kernel = classic_module(fdt, "multiboot,kernel", &c.kernel);
+	int kernel = classic_module("multiboot,kernel", &c.kernel);
 
 	if (kernel < 0) {
 		printk("launch: classic: no /chosen node compatible with \"multiboot,kernel\": no dom0\n");
 		return;
 	}
-	classic_module(fdt, "multiboot,ramdisk", &c.ramdisk);
+	classic_module("multiboot,ramdisk", &c.ramdisk);
 	c.bootargs = fdt_getprop(fdt, kernel, "bootargs", NULL);
 	if (c.bootargs == NULL) {
 		int chosen = fdt_path_offset(fdt, "/chosen");
@@ -367,17 +309,13 @@ static void print_states(void)
 	}
 }
 
-/* The first failure is the one reported; later ones only print. */
-static void launch_fail(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void launch_fail(struct domain *d, const char *fmt, ...)
+/* Print a failure; the first one is the report (HL_LAUNCH_STATUS). With
+ * @fatal the launch has failed (phase FAILED); true for the failure that
+ * made it so, whose caller then lets the Recovery Domain take over. */
+static bool record_failure(struct domain *d, const char *why, bool fatal)
 {
-	char why[240];
-	va_list ap;
 	int was;
 
-	va_start(ap, fmt);
-	fmt_vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
 	if (d != NULL) {
 		printk("launch: FAILED: domain %u %s: %s\n", d->domid, d->name, why);
 	} else {
@@ -385,8 +323,7 @@ static void launch_fail(struct domain *d, const char *fmt, ...)
 	}
 	spin_lock(&launch_lock);
 	was = phase;
-	if (was != PH_FAILED) {
-		phase = PH_FAILED;
+	if (report[0] == '\0') {
 		if (d != NULL) {
 			fmt_snprintf(report, sizeof(report), "domain %u %s: %s", d->domid, d->name, why);
 			report_domid = d->domid;
@@ -394,11 +331,17 @@ static void launch_fail(struct domain *d, const char *fmt, ...)
 			fmt_snprintf(report, sizeof(report), "%s", why);
 		}
 	}
-	spin_unlock(&launch_lock);
-	__atomic_store_n(&phase, PH_FAILED, __ATOMIC_RELEASE);
-	if (was == PH_FAILED) {
-		return;
+	if (fatal) {
+		__atomic_store_n(&phase, PH_FAILED, __ATOMIC_RELEASE);
 	}
+	spin_unlock(&launch_lock);
+	return fatal && was != PH_FAILED;
+}
+
+/* The launch failed: the Recovery Domain takes over, or the hypervisor
+ * reports each domain's state and keeps the console. */
+static void take_over(void)
+{
 	/* A Boot Domain still running has nothing left to do: every
 	 * preparation operation is refused from now on. */
 	if (bootdom != NULL && domain_state(bootdom) == DOM_RUNNING) {
@@ -419,64 +362,29 @@ static void launch_fail(struct domain *d, const char *fmt, ...)
 	release_hold();
 }
 
-static bool maps_in_place(uint64_t base, uint64_t end)
+static void launch_fail(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void launch_fail(struct domain *d, const char *fmt, ...)
 {
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		if (d->released) {
-			continue;
-		}
-		for (unsigned j = 0; j < d->nr_mem; j++) {
-			uint64_t pa = pa_addr(d->mem[j].pa);
-			if (!d->mem[j].owned && pa < end && pa + d->mem[j].size > base) {
-				return true;
-			}
-		}
+	char why[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (record_failure(d, why, true)) {
+		take_over();
 	}
-	return false;
 }
 
-/* Whether the builder accepted range @r: it belongs to a domain that was
- * built, so it is inside RAM and clear of the hypervisor, the DTB and the
- * other modules. Only those are given back; a range that failed its checks
- * may overlap something that must live on. */
-static bool range_checked(const struct mem_range *r)
-{
-	for (uint32_t i = 0; i < lcm.nr_modules; i++) {
-		const struct lcm_module *m = &modules[i];
-		if ((m->flags & LCM_MODF_ADDR) && m->addr == pa_addr(r->base) &&
-		    m->size == r->size && m->owner != LCM_OWNER_CONFIG &&
-		    m->owner < nr_initial && initial[m->owner] != NULL &&
-		    (initial[m->owner]->nr_vcpus > 0 || initial[m->owner]->released) &&
-		    (m->type == LCM_MOD_KERNEL || m->type == LCM_MOD_RAMDISK)) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Boot modules no domain maps in place: their contents were copied, or
- * belong to no one. Scrubbed, then free memory. Classic boots keep them
- * (their /chosen modules are not all checked by the builder). */
+/* Boot material no domain holds (bootmod.c: not mapped in place): its
+ * contents were copied, or belong to no one now that the Boot Domain is
+ * gone. Scrubbed, then free memory. Classic boots keep their modules. */
 static void reclaim_modules(void)
 {
-	uint64_t total = 0;
-
 	if (!hyperlaunch) {
 		return;
 	}
-	for (unsigned i = 0; i < nr_reserved; i++) {
-		uint64_t base = align_up(pa_addr(reserved[i].base), PAGE_SIZE);
-		uint64_t end = align_down(pa_addr(reserved[i].base) + reserved[i].size, PAGE_SIZE);
-		if (end <= base || reserved[i].size == 0 || !range_checked(&reserved[i]) ||
-		    maps_in_place(base, end)) {
-			continue;
-		}
-		arch_zero_pages(pa_init(base), end - base, false);
-		mm_free(pa_init(base), end - base);
-		reserved[i].size = 0;   /* never twice */
-		total += end - base;
-	}
+	uint64_t total = bootmod_reclaim();
 	if (total > 0) {
 		printk("launch: reclaim: %llu KiB of boot modules scrubbed and returned\n",
 		       (unsigned long long)(total / KiB));
@@ -529,7 +437,10 @@ static void finalize(void)
 	reclaim_modules();
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
-		if (d != standby && d != bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW) {
+		/* Initial domains only: one a control domain created paused
+		 * during the preparation phase is its creator's to start. */
+		if (d != standby && d != bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
+		    launch_is_initial(d)) {
 			domain_start(d);
 		}
 	}
@@ -596,25 +507,23 @@ void launch_start(void)
 	if (hyperlaunch && lcm.boot >= 0) {
 		bootdom = initial[lcm.boot];
 	}
+	/* Every creation failure is reported before anything acts on the
+	 * first. Without a Boot or Recovery Domain the launch goes on with
+	 * the others (docs/boot-flow.md: nothing else could decide). */
+	bool fatal = recovery != NULL || bootdom != NULL;
+	char why[160];
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
 		if (d->nr_vcpus == 0) {
-			/* Reported once per domain; the first is the report. A
-			 * launch without a Recovery Domain goes on with the others
-			 * (docs/boot-flow.md: nothing else could decide). */
-			if (recovery != NULL || bootdom != NULL) {
-				launch_fail(d, "not started: see its build line above");
-			} else {
-				printk("launch: FAILED: domain %u %s: not built\n", d->domid, d->name);
-				if (report_domid == HL_NO_DOMID) {
-					fmt_snprintf(report, sizeof(report), "domain %u %s: not built",
-						     d->domid, d->name);
-					report_domid = d->domid;
-				}
-			}
+			record_failure(d, fatal ? "not started: see its build line above" : "not built",
+				       fatal);
 		}
 	}
+	if (hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
+		record_failure(NULL, why, fatal);
+	}
 	if (launch_failed()) {
+		take_over();
 		return;
 	}
 	if (bootdom != NULL) {

@@ -56,10 +56,10 @@ static void mm_setup(const struct platform *p)
 	for (unsigned i = 0; i < p->nr_ram; i++) {
 		mm_add_ram(p->ram[i]);
 	}
-	mm_reserve(arch_image_range());
-	mm_reserve((struct mem_range){ pa_of(p->fdt), p->fdt_size });
+	mm_keep(arch_image_range());
+	mm_keep((struct mem_range){ pa_of(p->fdt), p->fdt_size });
 	for (unsigned i = 0; i < p->nr_reserved; i++) {
-		mm_reserve(p->reserved[i]);
+		mm_keep(p->reserved[i]);
 	}
 	unsigned modules = launch_probe(p);
 	printk("mm: %llu MiB free after reserving hypervisor, DTB and %u modules\n",

@@ -10,6 +10,10 @@
  * for domains. Pages are zeroed on allocation so nothing of a previous owner
  * leaks to the next.
  *
+ * Freeing is checked: a range that is partly free already, or part of what
+ * the hypervisor keeps for good, is refused with a line (and a panic in a
+ * debug build), so a double free can never give one page two owners.
+ *
  * Lock order: mm_lock is a leaf.
  */
 #include <string.h>
@@ -28,9 +32,15 @@ struct run {
 	uint64_t end;                   /* exclusive, page aligned */
 };
 
+/* What is never free memory: the hypervisor, the host DTB, firmware
+ * reservations (mm_keep). */
+#define MM_MAX_KEPT 80
+
 static struct spinlock mm_lock;
 static struct run runs[MM_MAX_RUNS];    /* sorted, disjoint, not adjacent */
 static unsigned nr_runs;
+static struct run kept[MM_MAX_KEPT];
+static unsigned nr_kept;
 
 static void remove_run(unsigned i)
 {
@@ -169,11 +179,56 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got)
 	return pa_init(found);
 }
 
-void mm_free(paddr_t base, uint64_t size)
+void mm_keep(struct mem_range r)
 {
 	spin_lock(&mm_lock);
-	add_free(pa_addr(base), pa_addr(base) + align_up(size, PAGE_SIZE));
+	if (nr_kept == MM_MAX_KEPT) {
+		panic("mm: more than %u ranges to keep", MM_MAX_KEPT);
+	}
+	kept[nr_kept++] = (struct run){ align_down(pa_addr(r.base), PAGE_SIZE),
+					align_up(range_end(&r), PAGE_SIZE) };
+	take(kept[nr_kept - 1].base, kept[nr_kept - 1].end);
 	spin_unlock(&mm_lock);
+}
+
+/* With mm_lock held: whether [base, end) touches a free run or a kept
+ * range, i.e. is not all memory the allocator handed out. */
+static bool not_allocated(uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < nr_runs; i++) {
+		if (runs[i].base < end && base < runs[i].end) {
+			return true;
+		}
+	}
+	for (unsigned i = 0; i < nr_kept; i++) {
+		if (kept[i].base < end && base < kept[i].end) {
+			return true;
+		}
+	}
+	return false;
+}
+
+void mm_free(paddr_t base, uint64_t size)
+{
+	uint64_t a = pa_addr(base), end = a + align_up(size, PAGE_SIZE);
+	bool bad;
+
+	spin_lock(&mm_lock);
+	bad = a % PAGE_SIZE != 0 || end < a || not_allocated(a, end);
+	if (!bad) {
+		add_free(a, end);
+	}
+	spin_unlock(&mm_lock);
+	if (bad) {
+		/* Freeing it would hand pages someone still uses (or the
+		 * hypervisor's own) to the next owner: refuse, loudly. A debug
+		 * build stops here, where the bug is. */
+		printk("mm: BUG: refused to free 0x%llx-0x%llx: not allocated (a double free?)\n",
+		       (unsigned long long)a, (unsigned long long)end);
+		if (HV_DEBUG) {
+			panic("mm: double free");
+		}
+	}
 }
 
 uint64_t mm_free_bytes(void)

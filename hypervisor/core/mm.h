@@ -11,8 +11,12 @@
 
 static inline bool mm_failed(paddr_t p) { return pa_addr(p) == MM_NO_PAGE; }
 
-/* Boot only, before any allocation: RAM first, then the reservations. */
+/* Boot only, before any allocation: RAM first, then the reservations:
+ * what is never free memory (mm_keep: the hypervisor, the host DTB,
+ * firmware reservations), and what may be freed later (mm_reserve: boot
+ * modules, given back with mm_free when the launch is done with them). */
 void mm_add_ram(struct mem_range r);
+void mm_keep(struct mem_range r);
 void mm_reserve(struct mem_range r);
 
 /* Who the pages are for, which decides how they are scrubbed. */
@@ -30,6 +34,9 @@ paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner);
  * guest; its size (whole pages) in *@got. For memory that may come in
  * pieces (guest RAM). */
 paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got);
+/* Give back [base, base + size) (rounded up to pages): all of it must have
+ * been allocated (or reserved with mm_reserve) and not freed since; else
+ * the call is refused with a "mm: BUG" line (a panic when HV_DEBUG). */
 void mm_free(paddr_t base, uint64_t size);
 
 uint64_t mm_free_bytes(void);

@@ -109,6 +109,35 @@ bool policy_check(struct domain *subject, enum policy_op op, struct domain *obje
 	return false;
 }
 
+bool policy_check_any(struct domain *subject, enum policy_op op)
+{
+	bool rescue = (subject->functions & LCM_FUNCTION_RECOVERY) && launch_failed();
+	bool may;
+
+	switch (op) {
+	case OP_INFO:
+		may = is_active_boot(subject) || is_control(subject) ||
+		      (subject->functions & LCM_FUNCTION_RECOVERY);
+		break;
+	case OP_BOOT_CONFIGURE:
+		may = is_active_boot(subject);
+		break;
+	case OP_UNPAUSE:
+		may = is_active_boot(subject) || is_control(subject) || rescue;
+		break;
+	case OP_DESTROY:
+		may = is_control(subject) || rescue;
+		break;
+	case OP_PAUSE:
+		may = is_control(subject);
+		break;
+	default:
+		may = false;
+		break;
+	}
+	return may || policy_check(subject, op, NULL);
+}
+
 /* One line per domain with denials: "policy: app1 denied: pause 2, info 1". */
 void policy_summary(void)
 {

@@ -30,6 +30,12 @@ enum policy_op {
  * each is printed. @object may be NULL (no such domain, or none). */
 bool policy_check(struct domain *subject, enum policy_op op, struct domain *object);
 
+/* For an object that does not exist: whether @subject may do @op to some
+ * domain (then it is told "no such domain"). When not, the call is a
+ * denial like policy_check()'s, counted and printed, and the subject learns
+ * nothing about which domids exist. */
+bool policy_check_any(struct domain *subject, enum policy_op op);
+
 /* Print the denial counts ("policy: ..."), for the end-of-boot summary. */
 void policy_summary(void);
 

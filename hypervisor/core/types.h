@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Debug builds (make HV_DEBUG=1) panic where a broken invariant is caught
+ * and refused; release builds refuse it with a line and go on. */
+#ifndef HV_DEBUG
+#define HV_DEBUG 0
+#endif
+
 #define noreturn _Noreturn
 #define static_assert _Static_assert
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -14,7 +14,7 @@ boot "$log" -kernel "$BIN" -dtb "$WORK/lcm.dtb" \
 	-device loader,file="$WORK/ramdisk.bin",addr=0x50200000,force-raw=on
 expect "$log" "mm: reserved 0x50000000-0x50100000 for the kernel module of domain1"
 expect "$log" "mm: reserved 0x50200000-0x50280000 for the ramdisk module of domain1"
-expect "$log" "mm: 510 MiB free after reserving hypervisor, DTB and 2 modules"
+expect "$log" "mm: 509 MiB free after reserving hypervisor, DTB and 2 modules"
 expect_booted "$log"
 expect "$log" "launch: LCM with 1 domains"
 expect "$log" 'domain 1 domain1: not started: kernel module 0x50000000+0x100000: not an arm64 Image (no "ARM\x64" magic at offset 56)'

@@ -14,6 +14,7 @@ role bootdom info 1 ok
 role bootdom pause 1 denied
 role bootdom unpause 1 ok
 role bootdom configure 1 ok
+role bootdom affinity-2^32 1 EINVAL
 role bootdom info 2 ok
 role bootdom pause 2 denied
 role bootdom configure 2 ok

@@ -29,7 +29,9 @@
  * past, the timer fires at once and takes the path above.
  *
  * The sleeper list of a CPU is touched only by that CPU, with interrupts
- * masked (its scheduler loop and its timer interrupt): no lock.
+ * masked (its scheduler loop and its timer interrupt): no lock. A vCPU
+ * powered off while it sleeps (its domain was destroyed) is dropped at the
+ * CPU's next timer interrupt, at the latest its next tick.
  */
 #include "arm64.h"
 #include "core/cpu.h"
@@ -162,7 +164,10 @@ void vtimer_expire(uint64_t now)
 	while (*p != NULL) {
 		struct vcpu *v = *p;
 		struct vtimer *t = vtimer_of(v);
-		if (t->wake_at > now) {
+		/* A vCPU whose domain ended leaves the list too: until it does,
+		 * its CPU still holds it and the domain's memory cannot be
+		 * given back (domain_on_cpu). */
+		if (t->wake_at > now && __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON) {
 			p = &t->next_sleeper;
 			continue;
 		}
