@@ -1,6 +1,7 @@
 # Test programs: host unit tests of the LCM library (and of the hypervisor's
-# console filter, tests/unit/test_console.c) under ASan+UBSan (cmocka),
-# and the libFuzzer target. `make check` builds everything and runs tests/run.sh.
+# console filter, tests/unit/test_console.c) and of the hypervisor's core on
+# the fake architecture (tests/core) under ASan+UBSan (cmocka), and the
+# libFuzzer target. `make check` builds everything and runs tests/run.sh.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 
@@ -12,6 +13,19 @@ $(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
 
+# build/tests/unit-core: the architecture-free core of the hypervisor (all of
+# hypervisor/core/*.c, unchanged) on the fake architecture (hypervisor/arch/
+# fake/, which also stands in for drivers/pl011.c), under ASan+UBSan.
+CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
+CORE_TEST_SRCS := $(wildcard tests/core/*.c)
+CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
+$(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
+$(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
+
+$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
+
 # libFuzzer needs clang; the library is instrumented, libfdt is Debian's.
 FUZZ_CC := clang
 $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
@@ -20,7 +34,7 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
+TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

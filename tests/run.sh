@@ -55,6 +55,7 @@ run_script() {
 }
 
 run_suite unit-lcm build/tests/unit-lcm
+run_suite unit-core build/tests/unit-core
 run_suite lcm-fixtures tests/lcm-fixtures/run.sh
 run_suite tool tests/tool/run.sh
 run_suite fuzz-smoke tests/fuzz/smoke.sh

@@ -1,0 +1,105 @@
+/*
+ * Shared helpers of the core's unit tests (build/tests/unit-core): the real
+ * hypervisor/core/ on the fake architecture (hypervisor/arch/fake/fake.h).
+ *
+ * The core keeps its state in globals (the domain table, the allocator, the
+ * launch phase), as a hypervisor does, so one process holds one machine:
+ * main.c runs each group in a forked process of its own, and the tests of a
+ * group run in order on that group's machine (a launch group's tests are the
+ * launch's steps, one after the other).
+ */
+#ifndef CORE_TEST_H
+#define CORE_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <hyperlaunch/hypercall.h>
+#include <hyperlaunch/lcm-abi.h>
+
+#include "arch/fake/fake.h"
+#include "core/domain.h"
+#include "core/vcpu.h"
+
+/* --- an LCM in a host device tree ------------------------------------------ */
+
+struct tdom {
+	const char *name;
+	uint32_t functions;
+	uint32_t permissions;
+	uint32_t domid;                 /* 0: automatic */
+	unsigned cpus;                  /* 0: 1 */
+	unsigned memory_kib;            /* 0: 2048 */
+	const char *bootargs;
+	bool bad_digest;                /* the LCM's digest is not the module's */
+};
+
+#define TL_MAX_DOMAINS 16
+
+struct tlaunch {
+	struct tdom dom[TL_MAX_DOMAINS];
+	uint32_t boot_timeout_ms;       /* 0: the default */
+	const char *on_all_off;         /* NULL: the default (poweroff) */
+};
+
+/* A host DTB holding the LCM @l, each domain's kernel a fake kernel page
+ * placed in fake RAM (with its SHA-256 in the LCM); the blob stays valid
+ * for the process. */
+const void *host_dtb(const struct tlaunch *l);
+
+/* A one-domain LCM fragment for HL_DOMAIN_CREATE in @buf (@size bytes):
+ * domain @name (@domid, 0: automatic, 2048 KiB, 1 vCPU) whose kernel is
+ * @kernel_size bytes at guest address @kernel_ipa with SHA-256 @digest.
+ * Returns its size. */
+size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
+		uint64_t kernel_size, const uint8_t digest[32]);
+/* A fake kernel page in @page whose contents depend on @tag; its digest. */
+void fake_kernel_page(void *page, const char *tag, uint8_t digest[32]);
+
+/* --- the core's objects ---------------------------------------------------------- */
+
+/* The domain named @name (fails the test when there is none). */
+struct domain *dom(const char *name);
+struct vcpu *vcpu0(const char *name);
+uint32_t domid(const char *name);
+
+/* Whether the console shows @line as a whole line. */
+bool console_has_line(const char *line);
+/* Fail with the console's contents when it does not show @line. */
+#define assert_line(line) assert_line_at(__FILE__, __LINE__, (line))
+void assert_line_at(const char *file, int line, const char *text);
+#define assert_no_line(line) assert_no_line_at(__FILE__, __LINE__, (line))
+void assert_no_line_at(const char *file, int line, const char *text);
+/* Fail unless the fake stopped for @want. */
+#define assert_stop(got, want) assert_stop_at(__FILE__, __LINE__, (got), (want))
+void assert_stop_at(const char *file, int line, enum fake_stop got, enum fake_stop want);
+
+/* Write @s into @v's domain's RAM at the RAM base + @offset and return its
+ * guest address (a hypercall argument). */
+uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n);
+
+/* A fake arch bug fails the running test instead of aborting. */
+void fake_bug_fails_test(void);
+
+/* --- the groups, each run in its own process (main.c) -------------------------- */
+
+int run_mm_tests(void);
+int run_sched_tests(void);
+int run_policy_tests(void);
+int run_policy_failed_tests(void);
+int run_launch_tests(void);
+int run_deadline_tests(void);
+int run_hostile_tests(void);
+int run_bootdom_off_tests(void);
+int run_boot_tests(void);
+int run_panic_tests(void);
+int run_fault_tests(void);
+int run_classic_tests(void);
+int run_dynamic_tests(void);
+int run_race_tests(void);
+
+#endif /* CORE_TEST_H */
