@@ -87,7 +87,7 @@ static void zeroed(void **state)
 	}
 	assert_int_equal(b[-1], 0xa5);                         /* only what was handed out */
 	uint64_t got;
-	paddr_t q = mm_alloc_some(8 * PAGE_SIZE, PAGE_SIZE, &got);
+	paddr_t q = mm_alloc_some(8 * PAGE_SIZE, PAGE_SIZE, &got, MM_GUEST);
 	assert_int_equal(got, 8 * PAGE_SIZE);
 	for (uint64_t i = 0; i < got; i++) {
 		assert_int_equal(((const uint8_t *)pa_ptr(q))[i], 0);
@@ -146,24 +146,24 @@ static void alloc_some(void **state)
 	assert_int_equal(mm_free_bytes(), 10 * MiB);
 	uint64_t got;
 	/* At most 4 MiB, 2 MiB aligned: the 6 MiB run gives it, top-down. */
-	paddr_t a = mm_alloc_some(4 * MiB, 2 * MiB, &got);
+	paddr_t a = mm_alloc_some(4 * MiB, 2 * MiB, &got, MM_GUEST);
 	assert_int_equal(got, 4 * MiB);
 	assert_int_equal(pa_addr(a), base + 16 * MiB);
 	/* Now the longest is [6,9) (aligned from 6 MiB, 3 MiB long), less
 	 * than asked: all of it. */
-	paddr_t b = mm_alloc_some(4 * MiB, 2 * MiB, &got);
+	paddr_t b = mm_alloc_some(4 * MiB, 2 * MiB, &got, MM_GUEST);
 	assert_int_equal(got, 3 * MiB);
 	assert_int_equal(pa_addr(b), base + 6 * MiB);
 	/* Then [14,16). */
-	paddr_t c = mm_alloc_some(8 * MiB, 2 * MiB, &got);
+	paddr_t c = mm_alloc_some(8 * MiB, 2 * MiB, &got, MM_GUEST);
 	assert_int_equal(got, 2 * MiB);
 	assert_int_equal(pa_addr(c), base + 14 * MiB);
 	/* [2,3): 2 MiB aligned at 2 MiB, 1 MiB. */
-	paddr_t d = mm_alloc_some(8 * MiB, 2 * MiB, &got);
+	paddr_t d = mm_alloc_some(8 * MiB, 2 * MiB, &got, MM_GUEST);
 	assert_int_equal(got, MiB);
 	assert_int_equal(pa_addr(d), base + 2 * MiB);
 	/* Nothing left. */
-	paddr_t e = mm_alloc_some(8 * MiB, PAGE_SIZE, &got);
+	paddr_t e = mm_alloc_some(8 * MiB, PAGE_SIZE, &got, MM_GUEST);
 	assert_true(mm_failed(e));
 	assert_int_equal(got, 0);
 	mm_free(a, 4 * MiB);
