@@ -3,6 +3,7 @@
 #   make            host tool, libraries, hypervisor and guests
 #   make check      the whole test suite (what the README's test command runs)
 #   make loc        lines of code per component
+#   make mutate     the mutation check (tests/mutate/; ONLY=id,id for some)
 #
 # Components add themselves through */build.mk fragments included below; each
 # fragment appends its final artefacts to ALL.
@@ -76,11 +77,16 @@ ALL += $(BUILD)/arm64/liblcm.a
 -include bench/build.mk
 
 .DEFAULT_GOAL := all
-.PHONY: all check loc clean
+.PHONY: all check loc clean mutate
 all: $(ALL)
 
 loc:
 	@scripts/loc.sh
+
+# Not part of check: plants each bug of tests/mutate/mutations.txt in a
+# scratch copy and runs the tests said to catch it (about 30 minutes).
+mutate:
+	@ONLY="$(ONLY)" tests/mutate/run.sh
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \

@@ -90,6 +90,12 @@ if [ "$order" = "config bootdom dom0 app rescue " ]; then pass lcm-keeps-order; 
 expect build-demo-x86 0 "$tool" build --arch x86 demo.json -o "$work/demo-x86.dtb"
 expect show-demo-x86 0 "$tool" show --arch x86 "$work/demo-x86.dtb"
 expect check-x86-as-arm64 1 "$tool" check --arch arm64 "$work/demo-x86.dtb"
+# A JSON configuration with errors: exit status 1, each error at its line
+# and column (the first on line 1, where columns are easiest to get wrong),
+# and the same for build, which writes nothing.
+expect check-json-errors 1 "$tool" check bad-columns.json
+expect build-json-errors 1 "$tool" build bad-columns.json -o "$work/bad.dtb"
+if [ -e "$work/bad.dtb" ]; then fail build-json-errors-writes-nothing "$work/bad.dtb exists"; else pass build-json-errors-writes-nothing; fi
 
 # --- example configurations --------------------------------------------------------
 for f in "$top"/configs/*.json; do
