@@ -8,7 +8,7 @@
 #   tests/mutate/run.sh                 every mutation
 #   tests/mutate/run.sh ID...           only these (shell patterns: 'policy-*')
 #   ONLY=ID,ID make mutate              the same through make
-#   tests/mutate/run.sh --list          the mutations and their tests, no run
+#   tests/mutate/run.sh --list          the mutations, their tests, which are stale; no run
 #
 # One line per mutation:
 #   killed ID: FILE: by TEST (N s)             a named test failed: good
@@ -116,15 +116,49 @@ parse_list() {
 parse_list
 [ ${#ids[@]} -gt 0 ] || die "$list holds no mutation"
 
+# count TEXT FIND: how many times FIND occurs in TEXT.
+count() {
+	local rest=$1 n=0
+	while [[ $rest == *"$2"* ]]; do
+		n=$((n + 1))
+		rest=${rest#*"$2"}
+	done
+	echo $n
+}
+
+# check_stale I [TREE]: prints why mutation I cannot be applied to TREE
+# (the scratch copy), if so.
+check_stale() {
+	local i=$1 f=${2:-$scratch}/${files[$1]} text n
+	if [ ! -f "$f" ]; then
+		echo "no such file"
+		return
+	fi
+	IFS= read -r -d '' text <"$f"
+	n=$(count "$text" "${finds[i]}")
+	if [ "$n" != 1 ]; then
+		echo "the text to find occurs $n times, not once (update $(basename "$list"))"
+	fi
+}
+
+# --list: each mutation, its tests, and whether it still applies to this
+# tree (no build, no run: quick after a change to the code).
 if [ "${1:-}" = --list ]; then
+	nstale=0
 	for i in "${!ids[@]}"; do
-		if [ -n "${equivs[i]}" ]; then
+		why=$(check_stale "$i" "$top")
+		if [ -n "$why" ]; then
+			echo "stale ${ids[i]}: ${files[i]}: $why"
+			nstale=$((nstale + 1))
+		elif [ -n "${equivs[i]}" ]; then
 			echo "${ids[i]}: ${files[i]}: equivalent: ${equivs[i]}"
 		else
 			echo "${ids[i]}: ${files[i]}: ${testss[i]}"
 		fi
 	done
-	exit 0
+	echo "mutate: ${#ids[@]} mutations, $nstale stale"
+	[ $nstale -eq 0 ]
+	exit
 fi
 
 # Which ones: arguments, or ONLY=a,b (shell patterns).
@@ -235,15 +269,6 @@ run_test() {
 }
 
 # --- applying a mutation ----------------------------------------------------------------
-# count TEXT FIND: how many times FIND occurs in TEXT.
-count() {
-	local rest=$1 n=0
-	while [[ $rest == *"$2"* ]]; do
-		n=$((n + 1))
-		rest=${rest#*"$2"}
-	done
-	echo $n
-}
 
 orig_file= orig_text=
 restore() {
@@ -254,20 +279,6 @@ restore() {
 }
 trap 'restore; exit 130' INT TERM
 trap restore EXIT
-
-# check_stale I: prints why mutation I cannot be applied, if so.
-check_stale() {
-	local i=$1 f=$scratch/${files[$1]} text n
-	if [ ! -f "$f" ]; then
-		echo "no such file"
-		return
-	fi
-	IFS= read -r -d '' text <"$f"
-	n=$(count "$text" "${finds[i]}")
-	if [ "$n" != 1 ]; then
-		echo "the text to find occurs $n times, not once (update $(basename "$list"))"
-	fi
-}
 
 # --- the run ------------------------------------------------------------------------------
 t_start=$(date +%s)
