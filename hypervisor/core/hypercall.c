@@ -163,8 +163,10 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	}
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
-		printk("launch: prepare: %s configures %s: bootargs \"%.*s\"\n", v->dom->name,
-		       o->name, (int)len, args);
+		char shown[256];        /* a printk line is at most 384 bytes */
+		console_sanitize(shown, sizeof(shown), args, len);
+		printk("launch: prepare: %s configures %s: bootargs \"%s\"\n", v->dom->name,
+		       o->name, shown);
 	}
 	return r;
 }
