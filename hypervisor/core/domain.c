@@ -26,6 +26,7 @@
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/mm.h"
+#include "core/mmio.h"
 #include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -41,6 +42,15 @@ static unsigned nr_domains;
 /* Domains running, plus one held by the launch until every domain that
  * will start has started (else an early power-off ends the machine). */
 static int nr_running = 1;
+
+/* The core's emulated device of every domain: the PL011 console UART. */
+static bool uart_access(struct vcpu *v, void *arg, uint64_t offset, unsigned size, bool write,
+			uint64_t *val)
+{
+	(void)arg;
+	vuart_access(v->dom, offset, size, write, val);
+	return true;
+}
 
 struct domain *domain_create(const char *name, uint32_t domid)
 {
@@ -61,6 +71,11 @@ struct domain *domain_create(const char *name, uint32_t domid)
 	console_sanitize(d->name, sizeof(d->name), name, strnlen(name, sizeof(d->name) - 1));
 	d->ram_base = arch_guest_ram_base();
 	vuart_init(&d->vuart);
+	if (mmio_register(d, arch_guest_uart_base(), VUART_SIZE, uart_access, NULL, "PL011") != 0) {
+		arch_domain_free(d);
+		mm_free(p, sizeof(struct domain));
+		return NULL;
+	}
 	return d;
 }
 
@@ -384,37 +399,6 @@ bool domain_is_ram(struct domain *d, ipaddr_t ipa)
 	return arch_stage2_translate(d->s2, ipa, &pa);
 }
 
-
-/* The core's emulated device of every domain: the PL011. The interrupt
- * controller is the architecture's (arch/arm64/vgic_mmio.c), which sees a
- * guest's access first. */
-static bool in_uart(ipaddr_t ipa, uint64_t *offset)
-{
-	uint64_t uart = ipa_addr(arch_guest_uart_base());
-	uint64_t a = ipa_addr(ipa);
-
-	*offset = a - uart;
-	return a >= uart && a - uart < VUART_SIZE;
-}
-
-bool domain_is_device(struct domain *d, ipaddr_t ipa)
-{
-	uint64_t offset;
-
-	(void)d;
-	return in_uart(ipa, &offset);
-}
-
-bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val)
-{
-	uint64_t offset;
-
-	if (in_uart(ipa, &offset)) {
-		vuart_access(d, offset, size, write, val);
-		return true;
-	}
-	return false;
-}
 
 struct domain_counts domain_counts(void)
 {

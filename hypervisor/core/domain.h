@@ -1,12 +1,13 @@
 /*
  * Domains: what the launch builds from each LCM domain node (or the classic
  * dom0), their life cycle (running, powered off, stopped by a fault) and
- * the emulated devices of their address space.
+ * the devices of their address space (the MMIO registry, mmio.h).
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
 #include "core/console.h"
+#include "core/mmio.h"
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "core/vuart.h"
@@ -65,6 +66,8 @@ struct domain {
 	uint64_t entry_arg;             /* in its first register */
 
 	struct vuart vuart;
+	struct mmio_region mmio[DOMAIN_MAX_MMIO];       /* its devices (mmio.h) */
+	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch;       /* arm64: virtual GIC distributor, counter offset */
 };
@@ -130,12 +133,6 @@ void domain_stop(struct domain *d, const char *fmt, ...) __attribute__((format(p
  * part of it is not RAM of @d. */
 bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n);
 bool domain_is_ram(struct domain *d, ipaddr_t ipa);
-
-/* A guest data access outside its RAM: emulate it if a device of @d sits
- * there (true), else false. On a read *@val is filled. */
-bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val);
-/* Whether an emulated device of @d sits at @ipa (no access made). */
-bool domain_is_device(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {

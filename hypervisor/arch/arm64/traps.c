@@ -20,6 +20,7 @@
 #include "arm64.h"
 #include "core/domain.h"
 #include "core/hypercall.h"
+#include "core/mmio.h"
 #include "core/vcpu.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -261,7 +262,7 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	 * emulated without decoding the instruction; device drivers use
 	 * single loads and stores. */
 	if (!DABT_ISV(iss)) {
-		bool device = domain_is_device(v->dom, ipa_init(ipa)) || vgic_is_mmio(v->dom, ipa);
+		bool device = mmio_find(v->dom, ipa_init(ipa)) != NULL;
 		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, %s)",
 				      (unsigned long long)ipa, dir,
 				      device ? "an access to a device that cannot be emulated"
@@ -272,10 +273,9 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 	uint64_t val = write && rt != 31 ? r->x[rt] & mask : 0;
 
-	/* The interrupt controller is the architecture's; the rest of the
-	 * devices are the core's. */
-	if (!vgic_mmio(v, ipa, size, write, &val) &&
-	    !domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
+	/* One lookup in the domain's registry (core/mmio.h): the interrupt
+	 * controller, the console UART, any later device. */
+	if (!mmio_access(v, ipa_init(ipa), size, write, &val)) {
 		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, no RAM or device)",
 				      (unsigned long long)ipa, dir);
 	}
