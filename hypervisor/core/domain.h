@@ -28,12 +28,15 @@ enum domain_state {
 };
 
 /* A piece of guest RAM: @size bytes at @ipa backed by @pa. @owned pieces
- * came from the page allocator; the others are boot modules mapped in place. */
+ * came from the page allocator; the others are boot modules mapped in place.
+ * Fresh pieces are @lazy: a 2 MiB window of guest RAM is scrubbed and
+ * mapped the first time anyone touches it (domain_touch). */
 struct domain_mem {
 	ipaddr_t ipa;
 	paddr_t pa;
 	uint64_t size;
 	bool owned;
+	bool lazy;                      /* fresh: scrubbed and mapped when first touched */
 };
 
 struct domain {
@@ -58,6 +61,8 @@ struct domain {
 	uint64_t ram_size;
 	struct domain_mem mem[DOMAIN_MAX_MEM];
 	unsigned nr_mem;
+	uint64_t *touched;              /* a bit per 2 MiB window of RAM: scrubbed, mapped */
+	struct spinlock touch_lock;
 	struct stage2 *s2;
 
 	unsigned nr_vcpus;
@@ -133,6 +138,16 @@ void domain_stop(struct domain *d, const char *fmt, ...) __attribute__((format(p
  * part of it is not RAM of @d. */
 bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n);
 bool domain_is_ram(struct domain *d, ipaddr_t ipa);
+/* The bookkeeping of @d's RAM windows (the builder, once its RAM size is
+ * set); -1 when out of memory. */
+int domain_touch_init(struct domain *d);
+/* @ipa is in @d's RAM and was never touched: scrub (zero, clean to the
+ * point of coherency) and map the lazy pieces of its 2 MiB window. True
+ * when @ipa is RAM now mapped (also by another CPU meanwhile); false when
+ * it is not RAM, or its stage-2 tables could not grow. Any CPU, any vCPU
+ * of @d running meanwhile: the architecture calls it on a stage-2 fault
+ * and retries the access. */
+bool domain_touch(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {

@@ -238,8 +238,21 @@ static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool
 	return TRAP_CONTINUE;
 }
 
+/* A stage-2 translation fault (ISS.xFSC 0b0001LL, Arm ARM D17.2.37) in the
+ * domain's RAM is its first touch of a 2 MiB window: the core scrubs and
+ * maps it, and the access is made again (ELR unchanged). */
+static bool first_touch(struct vcpu *v, const struct arch_regs *r)
+{
+	uint32_t fsc = (uint32_t)ESR_ISS(r->esr) & 0x3f;
+
+	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa_init(fault_ipa(r)));
+}
+
 static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)
 {
+	if (first_touch(v, r)) {
+		return TRAP_CONTINUE;
+	}
 	return external_abort(v, r, false, "instruction abort at IPA 0x%llx (no RAM)",
 			      (unsigned long long)fault_ipa(r));
 }
@@ -250,6 +263,10 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	uint64_t ipa = fault_ipa(r);
 	bool write = DABT_WNR(iss);
 	const char *dir = write ? "write" : "read";
+
+	if (first_touch(v, r)) {
+		return TRAP_CONTINUE;
+	}
 
 	/* A stage-1 table walk that reads no RAM. The syndrome says 0x10,
 	 * not "on a translation table walk, level N": the hypervisor does
