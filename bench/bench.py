@@ -523,11 +523,12 @@ def report(rows, runs, icount, load0, load1, xen_slope, took):
     say("The same launch is asked of both, not the same work done:")
     say("  - ours checks every module's SHA-256 before use ('digests'; a module shared by N domains is hashed")
     say("    once); Xen dom0less checks none;")
-    say("  - ours zeroes every domain's RAM and cleans it to the point of coherency ('memory'); Xen, booted with")
-    say("    bootscrub=0 as bench/xen/run.sh does, hands out RAM it never scrubbed (QEMU's RAM starts zeroed);")
+    say("  - ours zeroes (and cleans to the point of coherency) every 2 MiB window of a domain's RAM before the")
+    say("    domain or the builder first touches it, so no domain ever reads what was there before (the copies")
+    say("    and the device tree touch theirs during the build: 'copy', 'dt'); Xen, booted with bootscrub=0 as")
+    say("    bench/xen/run.sh does, hands out RAM it never scrubbed (QEMU's RAM starts zeroed);")
     say("  - ours scrubs the boot modules it gives back after the launch; Xen frees them as they are;")
-    say("  - before the launch ours waits until every CPU has taken 2 ticks of its timer (10 ms each), part of")
-    say("    'LCM parse + SMP + timer check'.")
+    say("  - ours counts from QEMU's start; Xen's stamps count from its own timer init, after its early boot.")
 
 
 def report_wall(rows, runs, ours_size, xen_size, xen_slope):
@@ -687,8 +688,8 @@ def report_timeline(rows, icount):
         + ("the first -icount run: virtual time, repeatable" if icount else "one more boot per row, wall clock") + "):")
     steps = ["create", "digests", "memory", "copy", "dt", "vcpus"]
     explain = {"create": "domain + vGIC", "digests": "SHA-256 of modules, Image check",
-               "memory": "RAM allocation + zero + clean to PoC, stage 2", "copy": "kernel/ramdisk copies",
-               "dt": "device tree (sizing, writing, copy)", "vcpus": "vCPU creation",
+               "memory": "RAM allocation, stage 2 of in-place modules", "copy": "kernel/ramdisk copies, their windows scrubbed",
+               "dt": "device tree (sizing, writing, copy, its window scrubbed)", "vcpus": "vCPU creation",
                "console and other": "build lines on the UART, loop"}
     for row in rows:
         if row.timeline is None or not row.timeline.ok:

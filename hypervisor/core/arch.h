@@ -42,7 +42,8 @@ int arch_cpu_start(struct cpu *c, paddr_t stack_top);
  * run queue again). */
 void arch_cpu_kick(const struct cpu *c);
 
-/* A periodic tick on this CPU: hv_tick() is called from its interrupt. */
+/* A periodic tick on this CPU: hv_tick() is called from its interrupt,
+ * the first time at once, then every 1/@hz s. */
 void arch_timer_start(unsigned hz);
 uint64_t arch_time_ns(void);
 

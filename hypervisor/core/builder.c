@@ -16,11 +16,14 @@
  *     pages is mapped in place (no copy: its pages become the domain's);
  *     everything else comes from the page allocator, placed so that guest
  *     and physical addresses agree modulo 2 MiB (then stage 2 can use 2 MiB
- *     blocks), and is scrubbed (zeroed, cleaned to the point of coherency);
+ *     blocks), and is scrubbed (zeroed, cleaned to the point of coherency)
+ *     and mapped a 2 MiB window at a time when first touched, by the guest
+ *     or by the copies below (domain_touch): what a domain never touches
+ *     costs nothing, and it can never read what was there before;
  *  4. copy what was not mapped, write the device tree, create the vCPUs.
  *
  * The work is done in bounded steps (build_step: a few MiB hashed, scrubbed
- * or copied), so that HL_DOMAIN_CREATE can let a CPU's other vCPUs run in
+ * or copied; scrubbing on first touch is per 2 MiB window), so that HL_DOMAIN_CREATE can let a CPU's other vCPUs run in
  * between; the launch runs the steps back to back (domain_build), on the
  * boot CPU before any guest runs. The device tree is written with libfdt,
  * whose SIMD registers the caller keeps aside when a guest owns them.
@@ -59,7 +62,7 @@ static const char *const step_name[NR_STEPS] = {
 /* The stages of a build, in order; each step of a build does a bounded
  * amount of one stage (BUILD_STEP bytes of hashing, scrubbing or copying). */
 enum stage {
-	ST_CHECK_KERNEL, ST_CHECK_RAMDISK, ST_LAYOUT, ST_SCRUB, ST_COPY_KERNEL,
+	ST_CHECK_KERNEL, ST_CHECK_RAMDISK, ST_LAYOUT, ST_COPY_KERNEL,
 	ST_COPY_RAMDISK, ST_FINISH, ST_DONE,
 };
 
@@ -71,8 +74,7 @@ struct build {
 	char why[240];                  /* the reason it failed */
 	bool failed;
 	enum stage stage;
-	uint64_t at;                    /* progress in the stage: bytes, or piece */
-	uint64_t off;                   /* offset in the piece (ST_SCRUB) */
+	uint64_t at;                    /* progress in the stage: bytes */
 	struct sha256 sha;              /* a module hashed in steps */
 	struct kernel_image k;
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
@@ -250,8 +252,11 @@ static bool add_piece(struct build *b, ipaddr_t ipa, paddr_t pa, uint64_t size, 
 	if (d->nr_mem == DOMAIN_MAX_MEM) {
 		return fail(b, "its RAM is in more than %u pieces", DOMAIN_MAX_MEM);
 	}
-	d->mem[d->nr_mem++] = (struct domain_mem){ ipa, pa, size, owned };
-	if (arch_stage2_map(d->s2, ipa, pa, size) != 0) {
+	/* Fresh RAM is mapped (and scrubbed) a 2 MiB window at a time, when
+	 * first touched (domain_touch); a module mapped in place is its
+	 * contents, mapped now. */
+	d->mem[d->nr_mem++] = (struct domain_mem){ ipa, pa, size, owned, owned };
+	if (!owned && arch_stage2_map(d->s2, ipa, pa, size) != 0) {
 		return fail(b, "no memory for its stage-2 page tables");
 	}
 	return true;
@@ -310,6 +315,9 @@ static bool back_ram(struct build *b)
 	if (d->s2 == NULL) {
 		return fail(b, "no memory for its stage-2 page tables");
 	}
+	if (domain_touch_init(d) != 0) {
+		return fail(b, "no memory for its RAM's bookkeeping");
+	}
 	b->kernel_mapped = mappable(&c->kernel, b->kernel_ipa);
 	b->ramdisk_mapped = c->ramdisk.present && mappable(&c->ramdisk, b->ramdisk_ipa);
 	if (b->kernel_mapped) {
@@ -361,30 +369,6 @@ static bool copy_step(struct build *b, const struct module_ref *m, ipaddr_t ipa)
 	return b->at == m->size;
 }
 
-/* Zero and clean to the point of coherency (the guest starts with its
- * caches off) up to BUILD_STEP bytes of the fresh RAM, piece b->at from
- * b->off on; true when every fresh piece is scrubbed. */
-static bool scrub_step(struct build *b)
-{
-	struct domain *d = b->d;
-
-	while (b->at < d->nr_mem && !d->mem[b->at].owned) {
-		b->at++;
-	}
-	if (b->at == d->nr_mem) {
-		return true;
-	}
-	const struct domain_mem *m = &d->mem[b->at];
-	uint64_t n = m->size - b->off < BUILD_STEP ? m->size - b->off : BUILD_STEP;
-	arch_zero_pages(pa_add(m->pa, b->off), n, true);
-	b->off += n;
-	if (b->off == m->size) {
-		b->off = 0;
-		b->at++;
-	}
-	return false;
-}
-
 /* The last stage: the device tree and the vCPUs. */
 static void finish(struct build *b)
 {
@@ -430,7 +414,6 @@ static void next_stage(struct build *b)
 {
 	b->stage++;
 	b->at = 0;
-	b->off = 0;
 }
 
 struct build *build_begin(const struct domain_config *c)
@@ -489,12 +472,6 @@ bool build_step(struct build *b)
 	case ST_LAYOUT:
 		layout_and_ram(b);
 		next_stage(b);
-		break;
-	case ST_SCRUB:
-		if (scrub_step(b)) {
-			next_stage(b);
-		}
-		lap(b, T_MEMORY);
 		break;
 	case ST_COPY_KERNEL:
 		if (b->kernel_mapped || copy_step(b, &c->kernel, b->kernel_ipa)) {

@@ -34,7 +34,6 @@
 #include "core/create.h"
 #include "core/domain.h"
 #include "core/mm.h"
-#include "core/policy.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 #include <hyperlaunch/hypercall.h>
@@ -331,10 +330,6 @@ static bool caller_alive(void)
 int64_t create_call(struct vcpu *v, uint64_t ipa, uint64_t size, uint64_t *domid)
 {
 	int64_t r = HL_OK;
-
-	if (!policy_check(v->dom, OP_CREATE, NULL)) {
-		return HL_EPERM;
-	}
 	unsigned long flags = arch_irq_save();
 	spin_lock(&create_lock);
 	if (job.caller != NULL && job.caller != v && caller_alive()) {

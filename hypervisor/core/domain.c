@@ -26,11 +26,19 @@
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/mm.h"
+#include "core/mmio.h"
 #include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 
 #define MAX_DOMAINS 255
+
+#define WINDOW (2 * MiB)                /* scrubbed and mapped at first touch */
+
+static bool window_touched(const struct domain *d, uint64_t w)
+{
+	return (d->touched[w / 64] >> (w % 64)) & 1;
+}
 
 /* Scrubbed per step when a domain's memory is given back. */
 #define RECLAIM_STEP (4 * MiB)
@@ -41,6 +49,15 @@ static unsigned nr_domains;
 /* Domains running, plus one held by the launch until every domain that
  * will start has started (else an early power-off ends the machine). */
 static int nr_running = 1;
+
+/* The core's emulated device of every domain: the PL011 console UART. */
+static bool uart_access(struct vcpu *v, void *arg, uint64_t offset, unsigned size, bool write,
+			uint64_t *val)
+{
+	(void)arg;
+	vuart_access(v->dom, offset, size, write, val);
+	return true;
+}
 
 struct domain *domain_create(const char *name, uint32_t domid)
 {
@@ -61,6 +78,11 @@ struct domain *domain_create(const char *name, uint32_t domid)
 	console_sanitize(d->name, sizeof(d->name), name, strnlen(name, sizeof(d->name) - 1));
 	d->ram_base = arch_guest_ram_base();
 	vuart_init(&d->vuart);
+	if (mmio_register(d, arch_guest_uart_base(), VUART_SIZE, uart_access, NULL, "PL011") != 0) {
+		arch_domain_free(d);
+		mm_free(p, sizeof(struct domain));
+		return NULL;
+	}
 	return d;
 }
 
@@ -91,6 +113,11 @@ void domain_release(struct domain *d)
 		}
 	}
 	d->nr_mem = 0;
+	if (d->touched != NULL) {
+		uint64_t windows = (d->ram_size + WINDOW - 1) / WINDOW;
+		mm_free(pa_of(d->touched), (windows + 63) / 64 * 8);
+		d->touched = NULL;
+	}
 	arch_domain_free(d);
 }
 
@@ -278,25 +305,35 @@ bool domains_reclaim_pending(void)
 	return __atomic_load_n(&nr_to_give_back, __ATOMIC_ACQUIRE) > 0;
 }
 
-/* With reclaim_lock: scrub one chunk of @d's RAM (every piece, boot modules
- * mapped in place included: they were its own), from where the last step
- * stopped; true when all of it is scrubbed. The next owner must never see
- * this domain's data, and none of it lingers in free memory. */
+/* With reclaim_lock: scrub at least RECLAIM_STEP bytes of @d's RAM (or
+ * what is left), from where the last step stopped: every piece mapped in
+ * place (boot modules only it used, its own), the windows of fresh pieces
+ * it touched (the others it never saw: they were never scrubbed for it,
+ * and are not now). True when all of it is done. The next owner must
+ * never see this domain's data, and none of it lingers in free memory. */
 static bool scrub_chunk(struct domain *d)
 {
-	if (d->scrub_piece == d->nr_mem) {
-		return true;
-	}
-	struct domain_mem *m = &d->mem[d->scrub_piece];
-	uint64_t n = m->size - d->scrub_off < RECLAIM_STEP ? m->size - d->scrub_off : RECLAIM_STEP;
-	arch_zero_pages(pa_add(m->pa, d->scrub_off), n, false);
-	d->scrub_off += n;
-	if (d->scrub_off == m->size) {
-		/* Pieces mapped in place were boot modules only it used:
-		 * once scrubbed they are free memory like the rest. */
-		m->owned = true;
-		d->scrub_off = 0;
-		d->scrub_piece++;
+	uint64_t done = 0, base = ipa_addr(d->ram_base);
+
+	while (d->scrub_piece < d->nr_mem && done < RECLAIM_STEP) {
+		struct domain_mem *m = &d->mem[d->scrub_piece];
+		uint64_t at = ipa_addr(m->ipa) + d->scrub_off;
+		uint64_t end = align_down(at - base, WINDOW) + base + WINDOW;
+		if (end > ipa_addr(m->ipa) + m->size) {
+			end = ipa_addr(m->ipa) + m->size;
+		}
+		if (!m->lazy || window_touched(d, (at - base) / WINDOW)) {
+			arch_zero_pages(pa_add(m->pa, d->scrub_off), end - at, false);
+			done += end - at;
+		}
+		d->scrub_off += end - at;
+		if (d->scrub_off == m->size) {
+			/* Pieces mapped in place were boot modules only it
+			 * used: once scrubbed they are free memory like the rest. */
+			m->owned = true;
+			d->scrub_off = 0;
+			d->scrub_piece++;
+		}
 	}
 	return d->scrub_piece == d->nr_mem;
 }
@@ -351,7 +388,8 @@ static bool copy_ram(struct domain *d, uint64_t a, char *buf, size_t n, bool to_
 		if (chunk > n) {
 			chunk = n;
 		}
-		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa)) {
+		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa) &&
+		    (!domain_touch(d, ipa_init(a)) || !arch_stage2_translate(d->s2, ipa_init(a), &pa))) {
 			return false;
 		}
 		if (to_guest) {
@@ -379,42 +417,59 @@ bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n)
 
 bool domain_is_ram(struct domain *d, ipaddr_t ipa)
 {
-	paddr_t pa;
+	uint64_t a = ipa_addr(ipa), base = ipa_addr(d->ram_base);
 
-	return arch_stage2_translate(d->s2, ipa, &pa);
+	/* All of [base, base + ram_size) is RAM, touched yet or not. */
+	return d->nr_mem > 0 && a >= base && a - base < d->ram_size;
 }
 
-
-/* The core's emulated device of every domain: the PL011. The interrupt
- * controller is the architecture's (arch/arm64/vgic_mmio.c), which sees a
- * guest's access first. */
-static bool in_uart(ipaddr_t ipa, uint64_t *offset)
+int domain_touch_init(struct domain *d)
 {
-	uint64_t uart = ipa_addr(arch_guest_uart_base());
-	uint64_t a = ipa_addr(ipa);
+	uint64_t windows = (d->ram_size + WINDOW - 1) / WINDOW;
+	paddr_t p = mm_alloc((windows + 63) / 64 * 8, PAGE_SIZE, MM_HV);
 
-	*offset = a - uart;
-	return a >= uart && a - uart < VUART_SIZE;
-}
-
-bool domain_is_device(struct domain *d, ipaddr_t ipa)
-{
-	uint64_t offset;
-
-	(void)d;
-	return in_uart(ipa, &offset);
-}
-
-bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val)
-{
-	uint64_t offset;
-
-	if (in_uart(ipa, &offset)) {
-		vuart_access(d, offset, size, write, val);
-		return true;
+	if (mm_failed(p)) {
+		return -1;
 	}
-	return false;
+	d->touched = pa_ptr(p);
+	return 0;
 }
+
+bool domain_touch(struct domain *d, ipaddr_t ipa)
+{
+	uint64_t a = ipa_addr(ipa), base = ipa_addr(d->ram_base);
+	bool ok = true;
+
+	if (d->touched == NULL || !domain_is_ram(d, ipa)) {
+		return false;
+	}
+	uint64_t w = (a - base) / WINDOW;
+	uint64_t ws = base + w * WINDOW, we = ws + WINDOW;
+	unsigned long flags = arch_irq_save();
+	spin_lock(&d->touch_lock);
+	if (!window_touched(d, w)) {
+		for (unsigned i = 0; i < d->nr_mem && ok; i++) {
+			const struct domain_mem *m = &d->mem[i];
+			uint64_t s = ipa_addr(m->ipa), e = s + m->size;
+			s = s > ws ? s : ws;
+			e = e < we ? e : we;
+			if (!m->lazy || s >= e) {
+				continue;
+			}
+			paddr_t pa = pa_add(m->pa, s - ipa_addr(m->ipa));
+			/* Cleaned too: the guest may run with its caches off. */
+			arch_zero_pages(pa, e - s, true);
+			ok = arch_stage2_map(d->s2, ipa_init(s), pa, e - s) == 0;
+		}
+		if (ok) {
+			d->touched[w / 64] |= 1ull << (w % 64);
+		}
+	}
+	spin_unlock(&d->touch_lock);
+	arch_irq_restore(flags);
+	return ok;
+}
+
 
 struct domain_counts domain_counts(void)
 {

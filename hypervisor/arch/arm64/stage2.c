@@ -10,9 +10,12 @@
  *
  * Tables come from the page allocator (zeroed) and are written through the
  * hypervisor's cacheable mapping, which the walker reads coherently
- * (VTCR_EL2 IRGN0/ORGN0 = write-back). A domain's tables are built before
- * it first runs and never change while it runs; VMIDs are never reused,
- * so no TLB maintenance is needed.
+ * (VTCR_EL2 IRGN0/ORGN0 = write-back). While a domain runs its tables only
+ * grow (a window of its RAM mapped at first touch, core/domain.c): an
+ * invalid entry becomes valid, which needs no TLB maintenance (a walk that
+ * faulted caches nothing), only barriers so that other CPUs' walks see a
+ * new table zeroed before the entry pointing to it; mappings are never
+ * changed or removed while it runs, and VMIDs are never reused.
  */
 #include "arm64.h"
 #include "core/console.h"
@@ -99,6 +102,9 @@ static int map_level(uint64_t *table, unsigned level, uint64_t ipa, uint64_t pa,
 				if (t == NULL) {
 					return -1;
 				}
+				/* The zeroed table is visible to other CPUs' walks
+				 * before the entry that points to it. */
+				dsb(ishst);
 				*e = (uint64_t)(uintptr_t)t | S2_TABLE | S2_VALID;
 			}
 			if (!(*e & S2_TABLE)) {

@@ -45,7 +45,9 @@ void timer_reprogram(void)
 void arch_timer_start(unsigned hz)
 {
 	period = read_sysreg(cntfrq_el0) / hz;
-	next_tick[arch_this_cpu()->id] = counter() + period;
+	/* The first tick at once: it proves the interrupt path (the boot CPU
+	 * waits for one on every CPU) without waiting a period. */
+	next_tick[arch_this_cpu()->id] = counter();
 	timer_reprogram();
 	write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
 	isb();

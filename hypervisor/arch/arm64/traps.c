@@ -20,6 +20,7 @@
 #include "arm64.h"
 #include "core/domain.h"
 #include "core/hypercall.h"
+#include "core/mmio.h"
 #include "core/vcpu.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -237,8 +238,21 @@ static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool
 	return TRAP_CONTINUE;
 }
 
+/* A stage-2 translation fault (ISS.xFSC 0b0001LL, Arm ARM D17.2.37) in the
+ * domain's RAM is its first touch of a 2 MiB window: the core scrubs and
+ * maps it, and the access is made again (ELR unchanged). */
+static bool first_touch(struct vcpu *v, const struct arch_regs *r)
+{
+	uint32_t fsc = (uint32_t)ESR_ISS(r->esr) & 0x3f;
+
+	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa_init(fault_ipa(r)));
+}
+
 static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)
 {
+	if (first_touch(v, r)) {
+		return TRAP_CONTINUE;
+	}
 	return external_abort(v, r, false, "instruction abort at IPA 0x%llx (no RAM)",
 			      (unsigned long long)fault_ipa(r));
 }
@@ -249,6 +263,10 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	uint64_t ipa = fault_ipa(r);
 	bool write = DABT_WNR(iss);
 	const char *dir = write ? "write" : "read";
+
+	if (first_touch(v, r)) {
+		return TRAP_CONTINUE;
+	}
 
 	/* A stage-1 table walk that reads no RAM. The syndrome says 0x10,
 	 * not "on a translation table walk, level N": the hypervisor does
@@ -261,7 +279,7 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	 * emulated without decoding the instruction; device drivers use
 	 * single loads and stores. */
 	if (!DABT_ISV(iss)) {
-		bool device = domain_is_device(v->dom, ipa_init(ipa)) || vgic_is_mmio(v->dom, ipa);
+		bool device = mmio_find(v->dom, ipa_init(ipa)) != NULL;
 		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, %s)",
 				      (unsigned long long)ipa, dir,
 				      device ? "an access to a device that cannot be emulated"
@@ -272,10 +290,9 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	uint64_t mask = size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 	uint64_t val = write && rt != 31 ? r->x[rt] & mask : 0;
 
-	/* The interrupt controller is the architecture's; the rest of the
-	 * devices are the core's. */
-	if (!vgic_mmio(v, ipa, size, write, &val) &&
-	    !domain_mmio(v->dom, ipa_init(ipa), size, write, &val)) {
+	/* One lookup in the domain's registry (core/mmio.h): the interrupt
+	 * controller, the console UART, any later device. */
+	if (!mmio_access(v, ipa_init(ipa), size, write, &val)) {
 		return external_abort(v, r, true, "data abort at IPA 0x%llx (%s, no RAM or device)",
 				      (unsigned long long)ipa, dir);
 	}

@@ -156,6 +156,10 @@ int arch_domain_init(struct domain *d)
 	}
 	d->arch = pa_ptr(p);
 	vgic_dist_init(&d->arch->vgic);
+	if (vgic_mmio_register(d) != 0) {
+		arch_domain_free(d);
+		return -1;
+	}
 	isb();
 	d->arch->cntvoff = read_sysreg(cntpct_el0);
 	return 0;

@@ -126,10 +126,9 @@ void vgic_wake(struct domain *d, uint64_t wake);        /* after unlocking */
 unsigned long vgic_lock(struct domain *d);
 void vgic_unlock(struct domain *d, unsigned long flags);
 
-/* vgic_mmio.c: a guest access to its distributor or redistributors (true),
- * or not there (false). */
-bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *val);
-bool vgic_is_mmio(const struct domain *d, uint64_t ipa);
+/* vgic_mmio.c: put the distributor and the redistributors in @d's MMIO
+ * registry (core/mmio.h); -1 when they do not fit. */
+int vgic_mmio_register(struct domain *d);
 
 /* vtimer.c */
 void vtimer_load(struct vcpu *v);

@@ -24,8 +24,12 @@
  *
  * Called from a vCPU's data abort; takes the domain's vgic lock (vgic.c).
  */
+#include <hyperlaunch/lcm-abi.h>
+
 #include "arm64.h"
+
 #include "core/domain.h"
+#include "core/mmio.h"
 #include "core/vcpu.h"
 #include "vgic.h"
 
@@ -322,33 +326,30 @@ static void table_access(struct access *a, const struct vreg *regs, size_t n, ui
 	}
 }
 
-bool vgic_is_mmio(const struct domain *d, uint64_t ipa)
+/* The distributor's frame (mmio.h's handler). */
+static bool gicd_access(struct vcpu *v, void *arg, uint64_t off, unsigned size, bool write,
+			uint64_t *val)
 {
-	return (ipa >= GUEST_GICD && ipa - GUEST_GICD < GICD_SIZE) ||
-	       (ipa >= GUEST_GICR && ipa - GUEST_GICR < d->nr_vcpus * GICR_FRAME);
+	struct access a = { .d = v->dom, .lo = VGIC_NR_PRIVATE, .hi = VGIC_NR_IRQS };
+
+	(void)arg;
+	table_access(&a, gicd_regs, ARRAY_SIZE(gicd_regs), off, size, write, val);
+	return true;
 }
 
-bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t *val)
+/* The redistributors: a frame pair per vCPU, registered for the most
+ * vCPUs a domain may have; past its own vCPUs nothing answers. */
+static bool gicr_access(struct vcpu *v, void *arg, uint64_t off, unsigned size, bool write,
+			uint64_t *val)
 {
 	struct domain *d = v->dom;
-	struct access a = { .d = d };
+	struct access a = { .d = d, .lo = 0, .hi = VGIC_NR_PRIVATE };
 
-	if (!vgic_is_mmio(d, ipa)) {
+	(void)arg;
+	if (off / GICR_FRAME >= d->nr_vcpus) {
 		return false;
 	}
-	if (!write) {
-		*val = 0;
-	}
-	if (ipa - GUEST_GICD < GICD_SIZE) {
-		a.lo = VGIC_NR_PRIVATE;
-		a.hi = VGIC_NR_IRQS;
-		table_access(&a, gicd_regs, ARRAY_SIZE(gicd_regs), ipa - GUEST_GICD, size, write, val);
-		return true;
-	}
-	uint64_t off = ipa - GUEST_GICR;
 	a.owner = vcpu_get(d, (unsigned)(off / GICR_FRAME));
-	a.lo = 0;
-	a.hi = VGIC_NR_PRIVATE;
 	off %= GICR_FRAME;
 	if (off < GICR_SGI) {
 		table_access(&a, gicr_rd_regs, ARRAY_SIZE(gicr_rd_regs), off, size, write, val);
@@ -357,4 +358,14 @@ bool vgic_mmio(struct vcpu *v, uint64_t ipa, unsigned size, bool write, uint64_t
 			     val);
 	}
 	return true;
+}
+
+int vgic_mmio_register(struct domain *d)
+{
+	if (mmio_register(d, ipa_init(GUEST_GICD), GICD_SIZE, gicd_access, NULL, "GICD") != 0 ||
+	    mmio_register(d, ipa_init(GUEST_GICR), LCM_MAX_VCPUS * GICR_FRAME, gicr_access, NULL,
+			  "GICR") != 0) {
+		return -1;
+	}
+	return 0;
 }
