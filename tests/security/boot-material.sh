@@ -7,13 +7,16 @@
 # early. ctl destroys "victim", which never ran and whose kernel is mapped
 # in place, creates "late" and leaves it paused, and reports ready. The Boot
 # Domain then waits a while (the victim's memory is reclaimed meanwhile),
-# reads ctl's kernel module (now ctl's running RAM), and says done.
+# reads ctl's kernel module (now ctl's running RAM), tries to act on
+# "late", and says done.
 #  - The victim's kernel was its RAM: reclaimed once, with the victim, and
 #    not again at finalization, which returns only ctl's ramdisk (a 5000-byte
 #    module: its one whole page). Freed twice, those pages would back two
 #    later domains at once.
 #  - Reading a module that is a started domain's RAM is refused (EBUSY).
-#  - Finalization starts initial domains only: "late" never runs.
+#  - Finalization starts initial domains only: "late" never runs; nor may
+#    the Boot Domain start it, pause or destroy it (it may only read its
+#    state; configure is for initial domains).
 . "$(dirname "$0")/security.bash"
 
 boot=$(padded boot.img build/guests/roles.img 1)
@@ -24,7 +27,7 @@ cat >"$WORK/config.json" <<JSON
 {
   "domains": [
     { "name": "bootdom", "functions": ["boot"], "memory": "8M",
-      "kernel": { "file": "$boot", "bootargs": "start=1 readafter=1 delay=200 done=1" } },
+      "kernel": { "file": "$boot", "bootargs": "start=1 readafter=1 unknown=100 delay=200 done=1" } },
     { "name": "ctl", "domid": 1, "permissions": ["control"], "memory": "8M",
       "kernel": { "file": "$ctl",
                   "bootargs": "kill=2 createpaused=1 earlyready=1 report=1 delay=200 shutdown=1" },
@@ -41,6 +44,10 @@ role ctl kill 2 ok
 expect "$LOG" "domain 2 victim: destroyed by ctl"
 expect "$LOG" "launch: reclaim: victim's 8 MiB scrubbed and returned"
 role bootdom module-read-after 1 EBUSY
+for op in pause unpause destroy configure; do
+	role bootdom "$op" 100 denied
+done
+role bootdom info 100 ok
 expect "$LOG" "domain 32757 bootdom: done (status 0)"
 expect "$LOG" "launch: reclaim: 4 KiB of boot modules scrubbed and returned"
 expect_none "$LOG" '^mm: BUG'

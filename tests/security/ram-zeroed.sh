@@ -8,15 +8,20 @@
 # LCM node names (bootloader leftovers), where the allocator, top-down,
 # places guest RAM. Three domains of the scrub guest read every word of
 # their RAM between their image and their device tree: all zero.
+#
+# Their kernels cover whole pages: z3's, its own, is mapped in place (its
+# pages become its RAM); z1 and z2 share one, which is copied into each
+# (mapped into both, one could write into the other).
 . "$(dirname "$0")/security.bash"
 
-scrub=$top/build/guests/scrub.img
+shared=$(padded shared.img build/guests/scrub.img)
+own=$(padded own.img build/guests/scrub.img 1)
 cat >"$WORK/config.json" <<JSON
 {
   "domains": [
-    { "name": "z1", "memory": "8M", "kernel": { "file": "$scrub", "bootargs": "check=1" } },
-    { "name": "z2", "memory": "8M", "kernel": { "file": "$scrub", "bootargs": "check=1" } },
-    { "name": "z3", "memory": "16M", "kernel": { "file": "$scrub", "bootargs": "check=1" } }
+    { "name": "z1", "memory": "8M", "kernel": { "file": "$shared", "bootargs": "check=1" } },
+    { "name": "z2", "memory": "8M", "kernel": { "file": "$shared", "bootargs": "check=1" } },
+    { "name": "z3", "memory": "16M", "kernel": { "file": "$own", "bootargs": "check=1" } }
   ]
 }
 JSON
@@ -25,6 +30,9 @@ pack "$WORK/config.json" --memory 256M
 boot_pack "$LOG" -device loader,file="$WORK/dirt.bin",addr=0x4c000000,force-raw=on
 expect_rc 0
 created 3 0
+expect_re "$LOG" "$(built_re "1 z1" "8 MiB, 1 vCPU, kernel copied")"
+expect_re "$LOG" "$(built_re "2 z2" "8 MiB, 1 vCPU, kernel copied")"
+expect_re "$LOG" "$(built_re "3 z3" "16 MiB, 1 vCPU, kernel mapped")"
 for d in z1 z2 z3; do
 	expect_re "$LOG" "\[$d\] scrub: [0-9]+ KiB read zero"
 done
