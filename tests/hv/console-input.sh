@@ -3,7 +3,8 @@
 # Ctrl-A with -echr), it goes to one domain at a time. The launch gives it
 # to the first domain; Ctrl-A three times moves it to the next running
 # domain (the probe, off by then, is skipped), then to the hypervisor, then
-# round to the first again, each move announced. The echo domain
+# round to the first again, each move announced; one or two Ctrl-A in a
+# row are input like any other (printed as '.' in the echo's line). The echo domain
 # (test-guest.S) reads what it gets through its emulated PL011's DR and
 # writes it back: its line shows the input reached that domain only.
 . "$(dirname "$0")/qemu.bash"
@@ -20,6 +21,8 @@ input '\001\001\001'
 wait_line "console: input to echo (Ctrl-A three times to switch)"
 input 'hello\n'
 wait_line "[echo] hello"
+input 'a\001b\001\001c\n'       # fewer than three Ctrl-A are input like any other
+wait_line "[echo] a.b..c"
 input '\001\001\001'
 wait_line "console: input to the hypervisor (Ctrl-A three times to switch)"
 input 'dropped\n\001\001\001'
