@@ -781,10 +781,24 @@ static void initial_fault(void **state)
 	assert_no_line("launch: reclaim: app1's 2 MiB scrubbed and returned");  /* stopped, not destroyed */
 }
 
+/* Nothing of a domain is printed after its end line: output that still
+ * arrives (a vCPU on another CPU, between the end and its kick) is
+ * dropped; a running domain's is printed. */
+static void ended_domain_is_quiet(void **state)
+{
+	(void)state;
+	assert_int_equal(domain_state(dom("app1")), DOM_STOPPED);
+	console_domain_write(dom("app1"), "late\n", 5);
+	assert_no_line("[app1] late");
+	console_domain_write(dom("hwdom"), "alive\n", 6);
+	assert_line("[hwdom] alive");
+}
+
 int run_fault_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(initial_fault),
+		cmocka_unit_test(ended_domain_is_quiet),
 	};
 	return cmocka_run_group_tests_name("core: initial domain fault", tests, fault_setup, NULL);
 }
