@@ -10,7 +10,13 @@
  *                 device tree, so only this fill puts the reversed form in
  *                 memory, and a test can look for it in a dump)
  *   hold=MS       then wait MS milliseconds (a test dumps memory meanwhile)
- *   done=1        then say HL_BOOT_DONE (as a Boot Domain); else power off
+ *   done=1        then say HL_BOOT_DONE (as a Boot Domain)
+ *   past=1        then the end of RAM: an HL_CONSOLE_WRITE of 8 bytes of
+ *                 which 4 lie past it (must fail, HL_EFAULT), then a read
+ *                 of the first word past it (must fault: the guest's
+ *                 exception handler reports it and powers off)
+ *
+ * Else it powers off.
  */
 #include "guest.h"
 
@@ -85,6 +91,14 @@ int main(const void *fdt)
 	if (guest_arg("done", arg, sizeof(arg))) {
 		struct hvc_result r = hvc(HL_BOOT_DONE, 0, 0, 0);
 		gprintf("scrub: boot done refused: %s\n", hl_strerror(r.x0));
+	}
+	if (guest_arg("past", arg, sizeof(arg))) {
+		uint64_t ram_end = guest_ram_base() + guest_ram_size();
+		struct hvc_result r = hvc(HL_CONSOLE_WRITE, ram_end - 4, 8, 0);
+		gprintf("scrub: console write across the end of RAM: %s\n", hl_strerror(r.x0));
+		gprintf("scrub: reading 0x%llx, past the end of RAM\n", (unsigned long long)ram_end);
+		uint64_t got = *(volatile uint64_t *)ram_end;
+		gprintf("scrub: FAIL: read 0x%llx past the end of RAM\n", (unsigned long long)got);
 	}
 	return 0;
 }

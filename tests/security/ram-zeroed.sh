@@ -12,6 +12,10 @@
 # Their kernels cover whole pages: z3's, its own, is mapped in place (its
 # pages become its RAM); z1 and z2 share one, which is copied into each
 # (mapped into both, one could write into the other).
+#
+# Then z3 tries the first bytes past the end of its RAM (16 MiB, not the
+# 8 MiB of hv/faults' domain): a console write of 8 bytes of which 4 are
+# past it fails (HL_EFAULT), a read of the first word past it faults.
 . "$(dirname "$0")/security.bash"
 
 shared=$(padded shared.img build/guests/scrub.img)
@@ -21,7 +25,7 @@ cat >"$WORK/config.json" <<JSON
   "domains": [
     { "name": "z1", "memory": "8M", "kernel": { "file": "$shared", "bootargs": "check=1" } },
     { "name": "z2", "memory": "8M", "kernel": { "file": "$shared", "bootargs": "check=1" } },
-    { "name": "z3", "memory": "16M", "kernel": { "file": "$own", "bootargs": "check=1" } }
+    { "name": "z3", "memory": "16M", "kernel": { "file": "$own", "bootargs": "check=1 past=1" } }
   ]
 }
 JSON
@@ -36,6 +40,10 @@ expect_re "$LOG" "$(built_re "3 z3" "16 MiB, 1 vCPU, kernel mapped")"
 for d in z1 z2 z3; do
 	expect_re "$LOG" "\[$d\] scrub: [0-9]+ KiB read zero"
 done
+expect "$LOG" "[z3] scrub: console write across the end of RAM: EFAULT"
+expect "$LOG" "[z3] scrub: reading 0x41000000, past the end of RAM"
+expect_re "$LOG" "domain 3 z3: data abort at IPA 0x41000000 \(read, no RAM or device\) at PC 0x[0-9a-f]+: .*"
+expect_re "$LOG" "\[z3\] guest: unexpected exception: ESR 0x96000010 ELR 0x[0-9a-f]+ FAR 0x41000000"
 expect_none "$LOG" 'scrub: FAIL'
 expect_last "$LOG" "hyperlaunch: all 3 domains are off (3 powered off); powering off"
 finish
