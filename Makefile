@@ -84,7 +84,7 @@ loc:
 	@scripts/loc.sh
 
 # Not part of check: plants each bug of tests/mutate/mutations.txt in a
-# scratch copy and runs the tests said to catch it (about 30 minutes).
+# scratch copy and runs the tests said to catch it (about 10 minutes).
 mutate:
 	@ONLY="$(ONLY)" tests/mutate/run.sh
 
