@@ -11,7 +11,7 @@
  *  2. lay out its guest-physical memory: RAM at arch_guest_ram_base(), the
  *     kernel at the boot protocol's place (arm64: a 2 MiB aligned base, here
  *     the RAM base, plus text_offset, with image_size free), the device tree
- *     in the last pages of RAM and the ramdisk just below it;
+ *     right after it and the ramdisk after the device tree;
  *  3. back its RAM: a module that no other domain uses and that covers whole
  *     pages is mapped in place (no copy: its pages become the domain's);
  *     everything else comes from the page allocator, placed so that guest
@@ -52,6 +52,7 @@
 #define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
 #define DT_BUF_SIZE  (64 * KiB)
 #define BUILD_STEP   (4 * MiB)          /* hashed, scrubbed or copied per step */
+#define DT_GROW      (64 * KiB)         /* after the device tree: HL_BOOT_CONFIGURE's room */
 
 /* The steps of a build, as the timeline names them. */
 enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
@@ -211,37 +212,45 @@ static int write_dt(struct build *b)
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
 }
 
-/* Step 2. The device tree's size does not depend on the addresses in it,
- * so a first pass sizes it before the ramdisk is placed below it. */
+/*
+ * Step 2: from the RAM base up, the kernel (at its load offset, with its
+ * image size free), its device tree (with room for a Boot Domain's longer
+ * bootargs, DT_GROW), then the ramdisk. Kept together at the bottom, a
+ * small guest's kernel and device tree share one 2 MiB window, the only
+ * one the build has to scrub (RAM is scrubbed a window at a time, on first
+ * touch). The device tree's size does not depend on the addresses in it,
+ * so a first pass sizes it before the ramdisk is placed after it.
+ */
 static bool layout(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 	uint64_t base = ipa_addr(b->d->ram_base);
-	uint64_t end = base + c->memory;
 
 	b->dt_size = write_dt(b);
 	if (b->dt_size < 0) {
 		return fail(b, "its device tree needs more than %llu KiB",
 			    (unsigned long long)(DT_BUF_SIZE / KiB));
 	}
-	uint64_t dt = align_down(end - (uint64_t)b->dt_size, PAGE_SIZE);
-	uint64_t rd = align_down(dt - c->ramdisk.size, PAGE_SIZE);
-	uint64_t kernel = base + b->k.load_offset;
 	/* image_size comes from the guest's Image header: compare sizes, never
-	 * form an end address from it (it could wrap). */
+	 * form an end address from it before it is known to fit (it could
+	 * wrap). */
 	uint64_t need = b->k.image_size > c->kernel.size ? b->k.image_size : c->kernel.size;
-	if ((uint64_t)b->dt_size > c->memory || c->ramdisk.size > dt - base ||
-	    (c->ramdisk.present ? rd : dt) < kernel ||
-	    need > (c->ramdisk.present ? rd : dt) - kernel) {
+	uint64_t room = align_up((uint64_t)b->dt_size, PAGE_SIZE) + DT_GROW;
+	uint64_t after = c->memory > b->k.load_offset ? c->memory - b->k.load_offset : 0;
+	if (need > after || room > after - align_up(need, PAGE_SIZE) ||
+	    c->ramdisk.size > after - align_up(need, PAGE_SIZE) - room) {
 		return fail(b, "kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
 			    (unsigned long long)need,
 			    (unsigned long long)b->k.load_offset,
 			    c->ramdisk.present ? ", ramdisk" : "",
 			    (unsigned long long)(c->memory / KiB));
 	}
+	uint64_t kernel = base + b->k.load_offset;
+	uint64_t dt = kernel + align_up(need, PAGE_SIZE);
 	b->kernel_ipa = ipa_init(kernel);
-	b->ramdisk_ipa = ipa_init(rd);
 	b->dt_ipa = ipa_init(dt);
+	b->ramdisk_ipa = ipa_init(dt + room);
+	b->d->dt_room = room;
 	return true;
 }
 
