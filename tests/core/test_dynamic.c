@@ -130,8 +130,13 @@ static void unpause_destroy(void **state)
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, 7, 0, 0, 0, 0, NULL), HL_OK);
 	assert_line("domain 7 dyn1: destroyed by ctl");
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, 7, 0, 0, 0, 0, NULL), HL_EBUSY);
+	/* The tick only asks CPU 0 for its loop; the loop gives it back. */
 	assert_stop(fake_tick(0), FAKE_RETURNED);
+	assert_no_line("launch: reclaim: dyn1's 2 MiB scrubbed and returned");
+	assert_true(domains_reclaim_pending());
+	assert_stop(fake_run_cpu(0), FAKE_IDLE);
 	assert_line("launch: reclaim: dyn1's 2 MiB scrubbed and returned");
+	assert_true(dom("dyn1")->released);
 	assert_true(mm_free_bytes() >= free0 + 2 * MiB);
 }
 
