@@ -36,6 +36,33 @@ static void interrupt(struct vcpu *v)
 
 /* --- reclaim ----------------------------------------------------------------------- */
 
+/* hog: once interrupted, a guest that never leaves its CPU by itself; the
+ * timer interrupts it (a tick per exit) until mid's memory is back. */
+static struct {
+	bool go;
+	unsigned exits, ticks_seen;
+} hog;
+
+static enum fake_exit hog_guest(struct vcpu *v, unsigned step)
+{
+	(void)step;
+	if (v->arch->interrupt) {
+		v->arch->interrupt = false;
+		hog.go = true;
+	}
+	if (!hog.go || dom("mid")->released || ++hog.exits > 1000) {
+		hog.go = false;
+		return FAKE_WFI;
+	}
+	/* The timer fires while it runs: interrupt context, its vCPU
+	 * current on CPU 0. */
+	if (fake_tick(0) != FAKE_RETURNED) {
+		fail_msg("the tick did not return");
+	}
+	hog.ticks_seen++;
+	return FAKE_CONTINUE;
+}
+
 static int reclaim_setup(void **state)
 {
 	(void)state;
@@ -44,8 +71,11 @@ static int reclaim_setup(void **state)
 	struct tlaunch l = { .dom = {
 		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
 		{ .name = "big", .memory_kib = 64 * 1024 },
+		{ .name = "mid", .memory_kib = 16 * 1024 },
+		{ .name = "hog" },
 	} };
 	dtb = host_dtb(&l);
+	fake_guest_set("hog", hog_guest);
 	return 0;
 }
 
@@ -53,7 +83,7 @@ static void reclaim_boot(void **state)
 {
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
-	assert_line("launch: final: 2 domains started, console to ctl, in 0.0 ms total");
+	assert_line("launch: final: 4 domains started, console to ctl, in 0.0 ms total");
 	assert_int_equal(domain_state(dom("big")), DOM_RUNNING);
 }
 
@@ -110,11 +140,41 @@ static void reclaim_in_steps(void **state)
 	assert_int_equal(fake_console_count("mm: BUG"), 0);
 }
 
+/*
+ * A vCPU alone on CPU 0 that never gives its CPU back: the tick takes it
+ * (need_resched while a reclaim is pending) so that the loop does a step
+ * between two of its turns; nothing scrubbed in the tick itself.
+ */
+static void tick_makes_room(void **state)
+{
+	(void)state;
+	uint64_t free0 = mm_free_bytes();
+	struct vcpu *h = vcpu0("hog");
+	unsigned runs0 = h->arch->runs;
+
+	assert_int_equal(fake_hvc(vcpu0("ctl"), HL_DOMAIN_DESTROY, domid("mid"), 0, 0, 0, 0, NULL),
+			 HL_OK);
+	interrupt(h);
+	assert_stop(fake_run_cpu(0), FAKE_IDLE);
+	assert_true(dom("mid")->released);
+	assert_line("launch: reclaim: mid's 16 MiB scrubbed and returned");
+	assert_true(mm_free_bytes() >= free0 + 16 * MiB);
+	assert_true(hog.exits <= 1000);
+	/* 16 MiB at most 4 MiB a step, a step per turn it gave up. */
+	unsigned runs = h->arch->runs - runs0;
+	if (runs < 4) {
+		fail_msg("hog ran %u times: the reclaim never made it leave", runs);
+	}
+	assert_true(hog.ticks_seen >= 3);
+	assert_int_equal(fake_zeroed_in_irq(), 0);
+}
+
 int run_reclaim_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reclaim_boot),
 		cmocka_unit_test(reclaim_in_steps),
+		cmocka_unit_test(tick_makes_room),
 	};
 	return cmocka_run_group_tests_name("core: reclaim in steps", tests, reclaim_setup, NULL);
 }
