@@ -264,7 +264,6 @@ static jmp_buf *catcher;
 static jmp_buf *hvc_again_at;
 static struct vcpu *hvc_again_vcpu;
 
-
 static noreturn void escape(enum fake_stop why)
 {
 	if (catcher == NULL) {

@@ -121,13 +121,17 @@ enum fake_exit fake_guest_idle(struct vcpu *v, unsigned step);
  *
  * A call that is not over (hypercall() returns false: HL_DOMAIN_CREATE in
  * steps) is made again, as arm64 does by putting the guest's PC back on
- * the HVC: from a guest script (inside arch_vcpu_run) the vCPU yields and
- * the script's same step runs again on its next turn, so it sees one call
- * that returns once the work is over; from a test acting as @v outside any
- * run, fake_hvc() repeats the call itself, calling the hook set with
- * fake_hvc_between() in between (what the CPU's other vCPUs do
- * meanwhile), and returns FAKE_HVC_GONE if @v may no longer run (off,
- * its domain ended or paused): it would never make the call again. */
+ * the HVC:
+ *  - from a guest script (inside arch_vcpu_run), the vCPU yields and the
+ *    same step of the script runs again on its next turn; a script sees one
+ *    call that returns once the work is over, but whatever its step does
+ *    before the call is done again on each turn (unlike a real guest, which
+ *    only executes the HVC again), so it must be harmless to repeat;
+ *  - from a test acting as @v outside any run, fake_hvc() repeats the call
+ *    itself, calling the hook set with fake_hvc_between() in between (what
+ *    the CPU's other vCPUs do meanwhile), and returns FAKE_HVC_GONE if @v
+ *    may no longer run (off, its domain ended or paused): it would never
+ *    make the call again. */
 #define FAKE_HVC_GONE INT64_MIN
 int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5, uint64_t out[4]);
