@@ -137,12 +137,26 @@ boot_pack() {
 boot_bg() {
 	BG_LOG=$1
 	shift
-	rm -f "$WORK/input"
-	mkfifo "$WORK/input"
-	exec 3<>"$WORK/input"           # read-write: opening never blocks
+	_bg_input
 	timeout "${LIMIT:-30}" env HYPERLAUNCH="$top/$BIN" "$PACK/run-qemu" "$@" \
 		<"$WORK/input" >"$BG_LOG.raw" 2>&1 &
 	BG_PID=$!
+}
+
+# boot_bg_qemu LOG [QEMU args...]: as boot_bg, for a boot without a pack:
+# QEMU (as `boot` runs it) with exactly these arguments.
+boot_bg_qemu() {
+	BG_LOG=$1
+	shift
+	_bg_input
+	timeout "${LIMIT:-30}" "${QEMU[@]}" "$@" <"$WORK/input" >"$BG_LOG.raw" 2>&1 &
+	BG_PID=$!
+}
+
+_bg_input() {
+	rm -f "$WORK/input"
+	mkfifo "$WORK/input"
+	exec 3<>"$WORK/input"           # read-write: opening never blocks
 }
 
 # input TEXT: type TEXT (printf format) on the console of the boot_bg QEMU.
