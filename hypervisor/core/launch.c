@@ -476,10 +476,11 @@ void launch_start(void)
 		build_classic();
 		break;
 	default:
-		printk("launch: LCM rejected (%u errors): falling back to the console\n",
-		       lcm.nr_errors);
+		/* A launch failure with no domain: the hold is kept, so the
+		 * machine stays on with the diagnostics (docs/boot-flow.md). */
+		printk("launch: FAILED: LCM rejected (%u error%s); the hypervisor keeps the console\n",
+		       lcm.nr_errors, lcm.nr_errors == 1 ? "" : "s");
 		console_input_start(NULL);
-		release_hold();
 		return;
 	}
 	/* Phase 1 is over: every domain is built, paused, before the first

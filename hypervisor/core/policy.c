@@ -2,8 +2,9 @@
  * The policy check, in the spirit of XSM/FLASK: one function decides every
  * privileged hypercall from the subject's and object's roles. The default
  * rules are the roles table of docs/boot-flow.md; an operation no rule
- * allows is denied. The launch state (boot.c's "before done", a failed
- * launch) comes from launch.c, which owns it.
+ * allows is denied. The launch state (the Boot Domain "before done":
+ * launch_boot_active(); a failed launch: launch_failed()) comes from
+ * launch.c, which owns it.
  *
  * Counts are per domain index and operation; the table is written from any
  * CPU, so the updates are atomic, and "first denial" is the count going

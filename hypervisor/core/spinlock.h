@@ -2,8 +2,10 @@
  * Ticket spinlock on the compiler's __atomic builtins, so it stays
  * architecture-free (TARGET_CFLAGS has -mno-outline-atomics: GCC would
  * otherwise call libgcc helpers that probe the CPU through Linux's auxv).
- * Exclusive accesses need normal cacheable memory on real hardware: take a
- * lock only once the MMU is on (arm64-el2.md §1.3).
+ * Exclusive accesses need normal cacheable memory on real hardware (Arm
+ * ARM, "Synchronization and semaphores": on other memory types they are
+ * IMPLEMENTATION DEFINED; with the MMU off every data access is Device):
+ * take a lock only once the MMU is on.
  */
 #ifndef HV_SPINLOCK_H
 #define HV_SPINLOCK_H

@@ -4,8 +4,9 @@
  * one root table), tagged with the domain's VMID so that CPUs switch
  * domains without flushing TLBs. RAM is mapped normal write-back, inner
  * shareable, read-write, executable, with 1 GiB and 2 MiB blocks where the
- * guest and physical addresses are both aligned (arm64-el2.md §1.3: a
- * block's output address must be aligned to its size). Devices are never
+ * guest and physical addresses are both aligned (a block descriptor holds
+ * only the output address bits above the block's size: Arm ARM DDI 0487,
+ * the VMSAv8-64 translation table descriptor formats). Devices are never
  * mapped: every device access traps and is emulated or refused.
  *
  * Tables come from the page allocator (zeroed) and are written through the
