@@ -180,7 +180,7 @@ static void prepare(void **state)
 	/* The new bootargs are in the device tree app1 will boot with. */
 	struct domain *d = dom("app1");
 	static char dt[64 * 1024];
-	uint64_t room = ipa_addr(d->ram_base) + d->ram_size - d->entry_arg;
+	uint64_t room = d->dt_room < sizeof(dt) ? d->dt_room : sizeof(dt);
 	assert_true(domain_read_ram(d, ipa_init(d->entry_arg), dt, room));
 	int chosen = fdt_path_offset(dt, "/chosen");
 	assert_true(chosen >= 0);
