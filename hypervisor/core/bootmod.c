@@ -227,6 +227,36 @@ unsigned bootmod_probe_classic(const struct platform *p)
 	return nr_mods;
 }
 
+bool bootmod_tail_free(int r)
+{
+	const struct bootmod *m = &mods[r];
+	uint64_t end = m->base + m->size;
+	uint64_t page = align_down(end, PAGE_SIZE);
+	struct mem_range img = arch_image_range();
+
+	if (end % PAGE_SIZE == 0) {
+		return true;
+	}
+	/* What else could share its last page: another module, the
+	 * hypervisor, the host DTB, firmware memory. */
+	for (unsigned i = 0; i < nr_mods; i++) {
+		if ((int)i != r && overlaps(page, PAGE_SIZE, mods[i].base, mods[i].size)) {
+			return false;
+		}
+	}
+	if (overlaps(page, PAGE_SIZE, pa_addr(img.base), img.size) ||
+	    overlaps(page, PAGE_SIZE, (uintptr_t)plat->fdt, plat->fdt_size)) {
+		return false;
+	}
+	for (unsigned i = 0; i < plat->nr_reserved; i++) {
+		if (overlaps(page, PAGE_SIZE, pa_addr(plat->reserved[i].base),
+			     plat->reserved[i].size)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 int bootmod_classic(const char *compat, uint64_t *addr, uint64_t *size)
 {
 	const void *fdt = plat->fdt;

@@ -191,10 +191,28 @@ static bool check_module_step(struct build *b, const struct module_ref *m, const
 }
 
 /* Whole pages used by this domain only: its pages can become guest RAM. */
+/* A boot module used by this domain only, from a page boundary: its pages
+ * can become guest RAM. A last page it fills only in part is taken too
+ * when nothing else lies in it (bootmod_tail_free); the rest of that page
+ * is zeroed first (a Linux Image is never a whole number of pages: copying
+ * 30 MiB to spare a few bytes would cost more than the whole launch). */
 static bool mappable(const struct module_ref *m, ipaddr_t ipa)
 {
-	return m->exclusive && pa_addr(m->addr) % PAGE_SIZE == 0 && m->size % PAGE_SIZE == 0 &&
-	       ipa_addr(ipa) % PAGE_SIZE == 0;
+	return m->exclusive && m->range != BOOTMOD_NONE && pa_addr(m->addr) % PAGE_SIZE == 0 &&
+	       ipa_addr(ipa) % PAGE_SIZE == 0 &&
+	       (m->size % PAGE_SIZE == 0 || bootmod_tail_free(m->range));
+}
+
+/* The pages of an in-place module, its last one's tail zeroed. */
+static uint64_t in_place_size(const struct module_ref *m)
+{
+	uint64_t size = align_up(m->size, PAGE_SIZE);
+
+	if (size != m->size) {
+		memset((uint8_t *)pa_ptr(m->addr) + m->size, 0, size - m->size);
+		arch_dcache_clean(pa_add(m->addr, m->size), size - m->size);
+	}
+	return size;
 }
 
 static int write_dt(struct build *b)
@@ -337,7 +355,7 @@ static bool back_ram(struct build *b)
 	}
 	uint64_t fresh = c->memory;
 	for (unsigned i = 0; i < nr_holes; i++) {
-		fresh -= holes[i].m->size;
+		fresh -= align_up(holes[i].m->size, PAGE_SIZE);
 	}
 	if (fresh > mm_free_bytes()) {
 		return fail(b, "not enough memory: %llu KiB of RAM to allocate, %llu KiB free",
@@ -354,10 +372,11 @@ static bool back_ram(struct build *b)
 		}
 		if (i < nr_holes) {
 			const struct module_ref *m = holes[i].m;
-			if (!add_piece(b, ipa_init(next), m->addr, m->size, false)) {
+			uint64_t size = in_place_size(m);
+			if (!add_piece(b, ipa_init(next), m->addr, size, false)) {
 				return false;
 			}
-			at = next + m->size;
+			at = next + size;
 		}
 	}
 	return true;
