@@ -16,7 +16,7 @@ $(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 
 # build/tests/unit-core: the architecture-free core of the hypervisor (all of
 # hypervisor/core/*.c, unchanged) on the fake architecture (hypervisor/arch/
-# fake/, which also stands in for drivers/pl011.c), under ASan+UBSan.
+# fake/, whose console.c is the console), under ASan+UBSan.
 CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
 CORE_TEST_SRCS := $(wildcard tests/core/*.c)
 CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))

@@ -213,7 +213,7 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 		mm_free(frag, size);
 		return HL_EFAULT;
 	}
-	if (lcm_parse(&l, pa_ptr(frag), size, LCM_ARCH_ARM64) != LCM_OK || l.nr_domains != 1 ||
+	if (lcm_parse(&l, pa_ptr(frag), size, (enum lcm_arch)arch_lcm_arch()) != LCM_OK || l.nr_domains != 1 ||
 	    c_domains[0].module[LCM_MOD_KERNEL] < 0) {
 		char text[400];
 		for (uint32_t i = 0; i < l.nr_diags; i++) {

@@ -31,7 +31,6 @@
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 
-#define MAX_DOMAINS 255
 
 #define WINDOW (2 * MiB)                /* scrubbed and mapped at first touch */
 
@@ -43,7 +42,7 @@ static bool window_touched(const struct domain *d, uint64_t w)
 /* Scrubbed per step when a domain's memory is given back. */
 #define RECLAIM_STEP (4 * MiB)
 
-static struct domain *domains[MAX_DOMAINS];
+static struct domain *domains[HV_MAX_DOMAINS];
 static struct spinlock reclaim_lock;
 static unsigned nr_domains;
 /* Domains running, plus one held by the launch until every domain that
@@ -61,7 +60,7 @@ static bool uart_access(struct vcpu *v, void *arg, uint64_t offset, unsigned siz
 
 struct domain *domain_create(const char *name, uint32_t domid)
 {
-	if (nr_domains == MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
+	if (nr_domains == HV_MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
 		return NULL;
 	}
 	paddr_t p = mm_alloc(sizeof(struct domain), PAGE_SIZE, MM_HV);

@@ -16,6 +16,9 @@ struct vcpu;
 struct stage2;
 struct arch_domain;
 
+/* Domains in one boot at most: arm64's 8-bit VMIDs (stage2.c) give 255;
+ * arch_max_vmid() may allow fewer. */
+#define HV_MAX_DOMAINS  255
 #define DOMAIN_NAME_MAX 32
 #define DOMAIN_MAX_MEM  16              /* pieces of guest RAM */
 

@@ -39,17 +39,16 @@
 #include <hyperlaunch/hypercall.h>
 
 
-#define MAX_DOMAINS 255                 /* the address-space ids of arm64 (8-bit VMID) */
 #define MAX_MODULES 512
 #define MAX_DIAGS   16
 /* Classic dom0: half the free RAM, at most this, in whole 2 MiB blocks. */
 #define DOM0_MAX_MEMORY (256 * MiB)
 
-static struct lcm_domain domains[MAX_DOMAINS];
+static struct lcm_domain domains[HV_MAX_DOMAINS];
 static struct lcm_module modules[MAX_MODULES];
 static struct lcm_diag diags[MAX_DIAGS];
 static struct lcm_launch lcm = {
-	.domains = domains, .max_domains = MAX_DOMAINS,
+	.domains = domains, .max_domains = HV_MAX_DOMAINS,
 	.modules = modules, .max_modules = MAX_MODULES,
 	.diags = diags, .max_diags = MAX_DIAGS,
 };
@@ -64,7 +63,7 @@ unsigned launch_probe(const struct platform *p)
 
 	plat = p;
 	builder_init(p);
-	lcm_result = lcm_parse(&lcm, p->fdt, p->fdt_size, LCM_ARCH_ARM64);
+	lcm_result = lcm_parse(&lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
 	for (uint32_t i = 0; i < lcm.nr_diags; i++) {
 		lcm_diag_format(&diags[i], text, sizeof(text));
 		printk("lcm: %s: %s\n", diags[i].severity == LCM_ERROR ? "error" : "warning",
@@ -92,7 +91,7 @@ static struct domain *bootdom, *recovery;
  * through a successful launch. One that also has other roles (a dom0, a
  * control domain) starts like any domain and takes over on a failure. */
 static struct domain *standby;
-static struct domain *initial[MAX_DOMAINS];   /* by LCM index; NULL: not created */
+static struct domain *initial[HV_MAX_DOMAINS];   /* by LCM index; NULL: not created */
 static unsigned nr_initial;
 static uint64_t t_launch, t_boot_start, boot_deadline;
 static bool boot_done;                  /* it called HL_BOOT_DONE */

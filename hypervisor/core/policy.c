@@ -18,9 +18,8 @@
 #include "core/launch.h"
 #include "core/policy.h"
 
-#define MAX_DOMAINS 255
 
-static unsigned denials[MAX_DOMAINS][OP_NR];
+static unsigned denials[HV_MAX_DOMAINS][OP_NR];
 
 /* How a denial reads: "policy: denied: app1 may not unpause app2"; the
  * operations on the caller itself or the platform name no object. */
