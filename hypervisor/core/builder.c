@@ -22,17 +22,13 @@
  *     costs nothing, and it can never read what was there before;
  *  4. copy what was not mapped, write the device tree, create the vCPUs.
  *
- * The work is done in bounded steps (build_step: a few MiB hashed, scrubbed
- * or copied; scrubbing on first touch is per 2 MiB window), so that HL_DOMAIN_CREATE can let a CPU's other vCPUs run in
- * between; the launch runs the steps back to back (domain_build), on the
+ * The work is done in bounded steps (build_step: a few MiB hashed or
+ * copied; scrubbing on first touch is per 2 MiB window), so that
+ * HL_DOMAIN_CREATE can let a CPU's other vCPUs run in between; the launch runs the steps back to back (domain_build), on the
  * boot CPU before any guest runs. The device tree is written with libfdt,
  * whose SIMD registers the caller keeps aside when a guest owns them.
  *
- * Timeline (for the benchmark, README "Benchmark"): when the host DTB's
- * /chosen has a "hyperlaunch,timeline" property, each build also prints
- * where its time went, step by step, and the launch its phases
- * (builder_launch_event()); without it only the counters are kept. After
- * the launch, in any case, one "mm: ... free after the launch" line.
+ * Its counters and the benchmark's timeline are timeline.c's.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -47,18 +43,13 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/timeline.h"
 #include "core/vcpu.h"
 
 #define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
 #define DT_BUF_SIZE  (64 * KiB)
 #define BUILD_STEP   (4 * MiB)          /* hashed, scrubbed or copied per step */
 #define DT_GROW      (64 * KiB)         /* after the device tree: HL_BOOT_CONFIGURE's room */
-
-/* The steps of a build, as the timeline names them. */
-enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
-static const char *const step_name[NR_STEPS] = {
-	"create", "digests", "memory", "copy", "dt", "vcpus",
-};
 
 /* The stages of a build, in order; each step of a build does a bounded
  * amount of one stage (BUILD_STEP bytes of hashing, scrubbing or copying). */
@@ -82,34 +73,16 @@ struct build {
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
 	uint64_t t0, free0;
-	uint64_t mark, ns[NR_STEPS];    /* timeline: end of the last step, time per step */
+	struct tl_build tl;             /* where its time went */
 };
 
 static const struct platform *plat;
 static uint8_t dt_buf[DT_BUF_SIZE] __attribute__((aligned(8)));
 
-/* The launch's counters (ns since the counter's zero, QEMU's start; bytes). */
-static bool timeline;
-static uint64_t t_probe, t_first, t_last, step_ns[NR_STEPS];
-static unsigned nr_built;
-static uint64_t ram_fresh, ram_mapped, hv_data;
-
 void builder_init(const struct platform *p)
 {
-	int chosen = fdt_path_offset(p->fdt, "/chosen");
-
 	plat = p;
-	t_probe = arch_time_ns();
-	timeline = chosen >= 0 && fdt_getprop(p->fdt, chosen, "hyperlaunch,timeline", NULL) != NULL;
-}
-
-/* Timeline: the time since the last mark goes to step @s. */
-static void lap(struct build *b, enum step s)
-{
-	uint64_t now = arch_time_ns();
-
-	b->ns[s] += now - b->mark;
-	b->mark = now;
+	timeline_init(p);
 }
 
 static bool fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -408,12 +381,12 @@ static void finish(struct build *b)
 		fail(b, "its device tree does not fit in its RAM");
 		return;
 	}
-	lap(b, T_DT);
+	timeline_lap(&b->tl, TL_DT);
 	if (vcpus_create(d, c->vcpus) != 0) {
 		fail(b, "no memory for %u vCPUs", c->vcpus);
 		return;
 	}
-	lap(b, T_VCPUS);
+	timeline_lap(&b->tl, TL_VCPUS);
 	d->entry = b->kernel_ipa;
 	d->entry_arg = ipa_addr(b->dt_ipa);
 }
@@ -432,9 +405,9 @@ static void layout_and_ram(struct build *b)
 	if (!layout(b)) {
 		return;
 	}
-	lap(b, T_DT);           /* layout() is mostly sizing the device tree */
+	timeline_lap(&b->tl, TL_DT);           /* layout() is mostly sizing the device tree */
 	back_ram(b);
-	lap(b, T_MEMORY);
+	timeline_lap(&b->tl, TL_MEMORY);
 }
 
 /* Leave stage b->stage for the next one. */
@@ -454,11 +427,9 @@ struct build *build_begin(const struct domain_config *c)
 	}
 	struct build *b = pa_ptr(p);
 	b->c = *c;
-	b->t0 = b->mark = arch_time_ns();
+	b->t0 = arch_time_ns();
 	b->free0 = mm_free_bytes();
-	if (t_first == 0) {
-		t_first = b->t0;
-	}
+	timeline_build_start(&b->tl);
 	b->d = domain_create(c->name, c->domid);
 	if (b->d == NULL) {
 		printk("domain %u %s: not started: no domain slot or address-space id left\n",
@@ -466,7 +437,7 @@ struct build *build_begin(const struct domain_config *c)
 		mm_free(p, sizeof(struct build));
 		return NULL;
 	}
-	lap(b, T_CREATE);
+	timeline_lap(&b->tl, TL_CREATE);
 	b->d->permissions = c->permissions;
 	b->d->functions = c->functions;
 	b->d->ram_size = c->memory;
@@ -480,7 +451,7 @@ bool build_step(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 
-	b->mark = arch_time_ns();       /* time between steps is not the build's */
+	timeline_resume(&b->tl);        /* time between steps is not the build's */
 	if (b->failed) {
 		return true;
 	}
@@ -489,13 +460,13 @@ bool build_step(struct build *b)
 		if (check_module_step(b, &c->kernel, "kernel")) {
 			next_stage(b);
 		}
-		lap(b, T_DIGESTS);
+		timeline_lap(&b->tl, TL_DIGESTS);
 		break;
 	case ST_CHECK_RAMDISK:
 		if (check_module_step(b, &c->ramdisk, "ramdisk")) {
 			next_stage(b);
 		}
-		lap(b, T_DIGESTS);
+		timeline_lap(&b->tl, TL_DIGESTS);
 		break;
 	case ST_LAYOUT:
 		layout_and_ram(b);
@@ -505,14 +476,14 @@ bool build_step(struct build *b)
 		if (b->kernel_mapped || copy_step(b, &c->kernel, b->kernel_ipa)) {
 			next_stage(b);
 		}
-		lap(b, T_COPY);
+		timeline_lap(&b->tl, TL_COPY);
 		break;
 	case ST_COPY_RAMDISK:
 		if (!c->ramdisk.present || b->ramdisk_mapped ||
 		    copy_step(b, &c->ramdisk, b->ramdisk_ipa)) {
 			next_stage(b);
 		}
-		lap(b, T_COPY);
+		timeline_lap(&b->tl, TL_COPY);
 		break;
 	case ST_FINISH:
 		finish(b);
@@ -558,24 +529,7 @@ static void report_built(struct build *b)
 	}
 	uint64_t free1 = mm_free_bytes();
 	uint64_t took = b->free0 > free1 ? b->free0 - free1 : 0;  /* others may free meanwhile */
-	ram_fresh += fresh;
-	ram_mapped += mapped;
-	hv_data += took > fresh ? took - fresh : 0;
-	nr_built++;
-	for (unsigned s = 0; s < NR_STEPS; s++) {
-		step_ns[s] += b->ns[s];
-	}
-	if (timeline) {
-		char line[200];
-		size_t n = 0;
-		for (unsigned s = 0; s < NR_STEPS; s++) {
-			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
-						  (unsigned long long)(b->ns[s] / 1000));
-		}
-		printk("timeline: domain %u %s: %stotal %llu us\n", c->domid, c->name, line,
-		       (unsigned long long)(ns / 1000));
-	}
-	t_last = arch_time_ns();
+	timeline_built(&b->tl, c->domid, c->name, ns, fresh, mapped, took > fresh ? took - fresh : 0);
 }
 
 struct domain *build_end(struct build *b)
@@ -615,48 +569,4 @@ struct domain *domain_build(const struct domain_config *c)
 	while (!build_step(b)) {
 	}
 	return build_end(b);
-}
-
-/*
- * The launch is final (@all_off false: every domain that will run was
- * started) or every domain is off (@all_off true); launch.c calls this.
- * Prints the memory left and, with the timeline, the launch's phases.
- */
-void builder_launch_event(bool all_off)
-{
-	uint64_t now = arch_time_ns();
-
-	if (all_off) {
-		if (timeline) {
-			printk("timeline: all domains off at %llu us\n", (unsigned long long)(now / 1000));
-		}
-		return;
-	}
-	uint64_t free = mm_free_bytes();
-	printk("mm: %llu MiB free after the launch (%llu KiB; %u domains: guest RAM %llu KiB "
-	       "allocated + %llu KiB mapped in place, hypervisor data %llu KiB)\n",
-	       (unsigned long long)(free / MiB), (unsigned long long)(free / KiB), nr_built,
-	       (unsigned long long)(ram_fresh / KiB), (unsigned long long)(ram_mapped / KiB),
-	       (unsigned long long)(hv_data / KiB));
-	if (!timeline) {
-		return;
-	}
-	uint64_t built = 0;
-	char line[200];
-	size_t n = 0;
-	for (unsigned s = 0; s < NR_STEPS; s++) {
-		built += step_ns[s];
-		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
-					  (unsigned long long)(step_ns[s] / 1000));
-	}
-	uint64_t phase = t_last > t_first ? t_last - t_first : 0;
-	printk("timeline: build steps of %u domains: %sconsole and other %llu us\n", nr_built, line,
-	       (unsigned long long)((phase > built ? phase - built : 0) / 1000));
-	printk("timeline: phases: boot %llu us, to first build %llu us, build %llu us, "
-	       "to launch final %llu us; final at %llu us\n",
-	       (unsigned long long)(t_probe / 1000),
-	       (unsigned long long)((t_first > t_probe ? t_first - t_probe : 0) / 1000),
-	       (unsigned long long)(phase / 1000),
-	       (unsigned long long)((now > t_last ? now - t_last : 0) / 1000),
-	       (unsigned long long)(now / 1000));
 }

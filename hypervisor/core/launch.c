@@ -36,6 +36,7 @@
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
+#include "core/timeline.h"
 #include <hyperlaunch/hypercall.h>
 
 
@@ -451,7 +452,7 @@ static void finalize(void)
 	printk("launch: %s: %u domain%s started, console to %s, in %s total\n",
 	       failed ? "final (with failures)" : "final", running, running == 1 ? "" : "s",
 	       owner != NULL ? owner->name : "the hypervisor", t);
-	builder_launch_event(false);
+	timeline_launch_event(false);
 	if (failed) {
 		print_states();
 	}
@@ -652,7 +653,7 @@ void launch_all_off(void)
 						  n > 0 ? ", " : "", parts[i].count, parts[i].what);
 		}
 	}
-	builder_launch_event(true);
+	timeline_launch_event(true);
 	/* Memory of ended domains not given back yet (a Boot Domain's, one
 	 * just destroyed): the machine may end now, with nothing of theirs
 	 * left in memory. One still leaving a CPU is left as it is. */
