@@ -160,11 +160,9 @@ bool domain_start(struct domain *d)
 	 * has_run and rewrites its memory under the same lock, so that is
 	 * over before its first vCPU is on. Then its in-place modules stop
 	 * being boot material. */
-	unsigned long flags = arch_irq_save();
-	spin_lock(&d->cfg_lock);
+	unsigned long flags = spin_lock_irqsave(&d->cfg_lock);
 	__atomic_store_n(&d->has_run, true, __ATOMIC_RELEASE);
-	spin_unlock(&d->cfg_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&d->cfg_lock, flags);
 	bootmod_domain_takes(d);
 	vcpu_on(&d->vcpus[0], d->entry, d->entry_arg);
 	return true;
@@ -340,10 +338,8 @@ static bool scrub_chunk(struct domain *d)
 bool domains_reclaim_step(bool *waiting)
 {
 	bool did = false;
-	unsigned long flags = arch_irq_save();
-
 	*waiting = false;
-	spin_lock(&reclaim_lock);
+	unsigned long flags = spin_lock_irqsave(&reclaim_lock);
 	for (unsigned i = 0; i < domain_count() && !did; i++) {
 		struct domain *d = domains[i];
 		if (!__atomic_load_n(&d->give_back, __ATOMIC_ACQUIRE) || d->released) {
@@ -367,8 +363,7 @@ bool domains_reclaim_step(bool *waiting)
 			       (unsigned long long)(bytes / MiB));
 		}
 	}
-	spin_unlock(&reclaim_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&reclaim_lock, flags);
 	return did;
 }
 
@@ -444,8 +439,7 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 	}
 	uint64_t w = (a - base) / WINDOW;
 	uint64_t ws = base + w * WINDOW, we = ws + WINDOW;
-	unsigned long flags = arch_irq_save();
-	spin_lock(&d->touch_lock);
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
 	if (!window_touched(d, w)) {
 		for (unsigned i = 0; i < d->nr_mem && ok; i++) {
 			const struct domain_mem *m = &d->mem[i];
@@ -464,8 +458,7 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 			d->touched[w / 64] |= 1ull << (w % 64);
 		}
 	}
-	spin_unlock(&d->touch_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&d->touch_lock, flags);
 	return ok;
 }
 

@@ -208,11 +208,9 @@ static int64_t boot_configure(struct vcpu *v, struct domain *o, const uint64_t i
 	}
 	/* The policy saw it never ran; under its configuration lock that
 	 * stays true until the change is made (domain_start takes it). */
-	unsigned long flags = arch_irq_save();
-	spin_lock(&o->cfg_lock);
+	unsigned long flags = spin_lock_irqsave(&o->cfg_lock);
 	r = __atomic_load_n(&o->has_run, __ATOMIC_ACQUIRE) ? HL_EPERM : configure_locked(v, o, in);
-	spin_unlock(&o->cfg_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&o->cfg_lock, flags);
 	return r;
 }
 

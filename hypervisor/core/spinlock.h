@@ -31,4 +31,21 @@ static inline void spin_unlock(struct spinlock *l)
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
 
+/* For a lock an interrupt handler (the tick) may take too: held with
+ * interrupts masked, so the handler never spins on its own CPU's holder.
+ * Returns the mask to give back to spin_unlock_irqrestore(). */
+static inline unsigned long spin_lock_irqsave(struct spinlock *l)
+{
+	unsigned long flags = arch_irq_save();
+
+	spin_lock(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags)
+{
+	spin_unlock(l);
+	arch_irq_restore(flags);
+}
+
 #endif /* HV_SPINLOCK_H */
