@@ -388,6 +388,9 @@ static void finish(struct build *b)
 	}
 	timeline_lap(&b->tl, TL_VCPUS);
 	d->entry = b->kernel_ipa;
+	d->dt = b->dt_ipa;
+	/* The boot protocol's argument: arm64 Linux takes its device tree's
+	 * address in x0 (Documentation/arm64/booting.rst). */
 	d->entry_arg = ipa_addr(b->dt_ipa);
 }
 

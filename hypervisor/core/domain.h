@@ -71,8 +71,9 @@ struct domain {
 	unsigned nr_vcpus;
 	struct vcpu *vcpus;
 	ipaddr_t entry;                 /* where vCPU 0 starts, with entry_arg */
-	uint64_t entry_arg;             /* in its first register: its device tree */
-	uint64_t dt_room;               /* bytes at entry_arg its device tree may fill */
+	uint64_t entry_arg;             /* in its first register (the boot protocol's) */
+	ipaddr_t dt;                    /* its device tree (HL_BOOT_CONFIGURE rewrites it) */
+	uint64_t dt_room;               /* bytes at dt its device tree may fill */
 
 	struct vuart vuart;
 	struct mmio_region mmio[DOMAIN_MAX_MMIO];       /* its devices (mmio.h) */

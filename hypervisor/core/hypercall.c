@@ -127,12 +127,12 @@ static int64_t boot_module_read(struct vcpu *v, struct domain *o, const uint64_t
 }
 
 /* Rewrite /chosen/bootargs of a domain that never ran, in the device tree
- * the builder left in its RAM (at its entry argument): it may grow into the
- * room the builder left after it (dt_room). */
+ * the builder left in its RAM (d->dt): it may grow into the room the
+ * builder left after it (dt_room). */
 static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint64_t len)
 {
 	char args[HL_CONSOLE_WRITE_MAX];
-	uint64_t dt = o->entry_arg;
+	uint64_t dt = ipa_addr(o->dt);
 	uint64_t room = o->dt_room;
 	int64_t r = HL_OK;
 

@@ -181,7 +181,7 @@ static void prepare(void **state)
 	struct domain *d = dom("app1");
 	static char dt[64 * 1024];
 	uint64_t room = d->dt_room < sizeof(dt) ? d->dt_room : sizeof(dt);
-	assert_true(domain_read_ram(d, ipa_init(d->entry_arg), dt, room));
+	assert_true(domain_read_ram(d, d->dt, dt, room));
 	int chosen = fdt_path_offset(dt, "/chosen");
 	assert_true(chosen >= 0);
 	assert_string_equal(fdt_getprop(dt, chosen, "bootargs", NULL), "quiet loglevel=1");
@@ -853,8 +853,8 @@ static void classic_dom0(void **state)
 	assert_line("[dom0] hello from dom0");
 	/* The bootargs of /chosen, in its device tree. */
 	static char dt[64 * 1024];
-	uint64_t room = ipa_addr(d->ram_base) + d->ram_size - d->entry_arg;
-	assert_true(domain_read_ram(d, ipa_init(d->entry_arg), dt, room < sizeof(dt) ? room : sizeof(dt)));
+	uint64_t room = d->dt_room;
+	assert_true(domain_read_ram(d, d->dt, dt, room < sizeof(dt) ? room : sizeof(dt)));
 	assert_string_equal(fdt_getprop(dt, fdt_path_offset(dt, "/chosen"), "bootargs", NULL),
 			    "console=hvc0");
 	/* No LCM in a classic boot: the roles are dom0's alone. */
