@@ -1,5 +1,6 @@
 # Test programs: host unit tests of the LCM library (and of the hypervisor's
-# console filter, tests/unit/test_console.c) and of the hypervisor's core on
+# console filter, tests/unit/test_console.c, and of lib/crypto's SHA-256
+# against OpenSSL's libcrypto, tests/unit/test_sha256.c) and of the hypervisor's core on
 # the fake architecture (tests/core) under ASan+UBSan (cmocka), and the
 # libFuzzer target. `make check` builds everything and runs tests/run.sh.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -9,13 +10,13 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 # headers as "core/...".
 $(BUILD)/asan/tests/unit/test_console.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS)
+$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
 # build/tests/unit-core: the architecture-free core of the hypervisor (all of
 # hypervisor/core/*.c, unchanged) on the fake architecture (hypervisor/arch/
-# fake/, which also stands in for drivers/pl011.c), under ASan+UBSan.
+# fake/, whose console.c is the console), under ASan+UBSan.
 CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
 CORE_TEST_SRCS := $(wildcard tests/core/*.c)
 CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))

@@ -30,6 +30,16 @@ int arch_platform_probe(const void *fdt, struct platform *p);
 void arch_map_ram(struct mem_range r);
 void arch_map_device(struct mem_range r);
 
+/* The hypervisor's console (arm64: the PL011 the platform names): bytes
+ * out, polled; a received byte, or -1 when none is waiting. */
+void arch_console_init(const struct platform *p);
+void arch_console_putc(char c);
+int arch_console_getc(void);
+
+/* The LCM bindings' flavour of this architecture (enum lcm_arch of
+ * lib/lcm: how modules are located, which modes a domain may have). */
+unsigned arch_lcm_arch(void);
+
 /* Interrupt controller named by the probed platform: its global part and
  * this (boot) CPU's part. Secondary CPUs initialise their own part before
  * calling hv_secondary_main(). */

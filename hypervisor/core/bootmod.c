@@ -227,6 +227,36 @@ unsigned bootmod_probe_classic(const struct platform *p)
 	return nr_mods;
 }
 
+bool bootmod_tail_free(int r)
+{
+	const struct bootmod *m = &mods[r];
+	uint64_t end = m->base + m->size;
+	uint64_t page = align_down(end, PAGE_SIZE);
+	struct mem_range img = arch_image_range();
+
+	if (end % PAGE_SIZE == 0) {
+		return true;
+	}
+	/* What else could share its last page: another module, the
+	 * hypervisor, the host DTB, firmware memory. */
+	for (unsigned i = 0; i < nr_mods; i++) {
+		if ((int)i != r && overlaps(page, PAGE_SIZE, mods[i].base, mods[i].size)) {
+			return false;
+		}
+	}
+	if (overlaps(page, PAGE_SIZE, pa_addr(img.base), img.size) ||
+	    overlaps(page, PAGE_SIZE, (uintptr_t)plat->fdt, plat->fdt_size)) {
+		return false;
+	}
+	for (unsigned i = 0; i < plat->nr_reserved; i++) {
+		if (overlaps(page, PAGE_SIZE, pa_addr(plat->reserved[i].base),
+			     plat->reserved[i].size)) {
+			return false;
+		}
+	}
+	return true;
+}
+
 int bootmod_classic(const char *compat, uint64_t *addr, uint64_t *size)
 {
 	const void *fdt = plat->fdt;
@@ -286,31 +316,27 @@ const uint8_t *bootmod_digest(int r)
 
 void bootmod_give(int r, struct domain *d)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&bm_lock);
 
-	spin_lock(&bm_lock);
 	if (mods[r].state != BM_RESERVED) {
 		panic("bootmod: range 0x%llx+0x%llx given to %s is not boot material",
 		      (unsigned long long)mods[r].base, (unsigned long long)mods[r].size, d->name);
 	}
 	mods[r].state = BM_GIVEN;
 	mods[r].owner = d;
-	spin_unlock(&bm_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&bm_lock, flags);
 }
 
 void bootmod_domain_takes(struct domain *d)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&bm_lock);
 
-	spin_lock(&bm_lock);
 	for (unsigned i = 0; i < nr_mods; i++) {
 		if (mods[i].state == BM_GIVEN && mods[i].owner == d) {
 			mods[i].state = BM_TAKEN;
 		}
 	}
-	spin_unlock(&bm_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&bm_lock, flags);
 }
 
 int64_t bootmod_read(int r, uint64_t off, struct domain *to, ipaddr_t ipa, uint64_t n,
@@ -329,8 +355,7 @@ int64_t bootmod_read(int r, uint64_t off, struct domain *to, ipaddr_t ipa, uint6
 	if (n > READ_CHUNK) {
 		n = READ_CHUNK;
 	}
-	unsigned long flags = arch_irq_save();
-	spin_lock(&bm_lock);
+	unsigned long flags = spin_lock_irqsave(&bm_lock);
 	switch (m->state) {
 	case BM_RESERVED:
 	case BM_GIVEN:
@@ -344,8 +369,7 @@ int64_t bootmod_read(int r, uint64_t off, struct domain *to, ipaddr_t ipa, uint6
 		ret = HL_EBUSY;
 		break;
 	}
-	spin_unlock(&bm_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&bm_lock, flags);
 	return ret;
 }
 
@@ -355,15 +379,13 @@ uint64_t bootmod_reclaim(void)
 
 	for (unsigned i = 0; i < nr_mods; i++) {
 		struct bootmod *m = &mods[i];
-		unsigned long flags = arch_irq_save();
+		unsigned long flags = spin_lock_irqsave(&bm_lock);
 
-		spin_lock(&bm_lock);
 		bool mine = m->state == BM_RESERVED;
 		if (mine) {
 			m->state = BM_FREED;
 		}
-		spin_unlock(&bm_lock);
-		arch_irq_restore(flags);
+		spin_unlock_irqrestore(&bm_lock, flags);
 		/* Whole pages only: a partial page at either end may share
 		 * its page with something else that lives on. */
 		uint64_t base = align_up(m->base, PAGE_SIZE);

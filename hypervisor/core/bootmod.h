@@ -42,6 +42,10 @@ const char *bootmod_refused(int r);
  * still boot material (never freed meanwhile: its handle is never reused). */
 const uint8_t *bootmod_digest(int r);
 
+/* Whether the rest of the page range @r ends in is used by nothing else
+ * (no other module, nor the hypervisor, the host DTB or firmware memory):
+ * then that whole page may become guest RAM with the range. */
+bool bootmod_tail_free(int r);
 /* The builder mapped range @r in place as @d's RAM: from now on it is
  * @d's memory, freed (once) by domain_reclaim(), never by bootmod_reclaim(). */
 void bootmod_give(int r, struct domain *d);

@@ -11,7 +11,7 @@
  *  2. lay out its guest-physical memory: RAM at arch_guest_ram_base(), the
  *     kernel at the boot protocol's place (arm64: a 2 MiB aligned base, here
  *     the RAM base, plus text_offset, with image_size free), the device tree
- *     in the last pages of RAM and the ramdisk just below it;
+ *     right after it and the ramdisk after the device tree;
  *  3. back its RAM: a module that no other domain uses and that covers whole
  *     pages is mapped in place (no copy: its pages become the domain's);
  *     everything else comes from the page allocator, placed so that guest
@@ -22,17 +22,13 @@
  *     costs nothing, and it can never read what was there before;
  *  4. copy what was not mapped, write the device tree, create the vCPUs.
  *
- * The work is done in bounded steps (build_step: a few MiB hashed, scrubbed
- * or copied; scrubbing on first touch is per 2 MiB window), so that HL_DOMAIN_CREATE can let a CPU's other vCPUs run in
- * between; the launch runs the steps back to back (domain_build), on the
+ * The work is done in bounded steps (build_step: a few MiB hashed or
+ * copied; scrubbing on first touch is per 2 MiB window), so that
+ * HL_DOMAIN_CREATE can let a CPU's other vCPUs run in between; the launch runs the steps back to back (domain_build), on the
  * boot CPU before any guest runs. The device tree is written with libfdt,
  * whose SIMD registers the caller keeps aside when a guest owns them.
  *
- * Timeline (for the benchmark, README "Benchmark"): when the host DTB's
- * /chosen has a "hyperlaunch,timeline" property, each build also prints
- * where its time went, step by step, and the launch its phases
- * (builder_launch_event()); without it only the counters are kept. After
- * the launch, in any case, one "mm: ... free after the launch" line.
+ * Its counters and the benchmark's timeline are timeline.c's.
  */
 #include <libfdt.h>
 #include <stdarg.h>
@@ -47,17 +43,13 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/timeline.h"
 #include "core/vcpu.h"
 
 #define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
 #define DT_BUF_SIZE  (64 * KiB)
 #define BUILD_STEP   (4 * MiB)          /* hashed, scrubbed or copied per step */
-
-/* The steps of a build, as the timeline names them. */
-enum step { T_CREATE, T_DIGESTS, T_MEMORY, T_COPY, T_DT, T_VCPUS, NR_STEPS };
-static const char *const step_name[NR_STEPS] = {
-	"create", "digests", "memory", "copy", "dt", "vcpus",
-};
+#define DT_GROW      (64 * KiB)         /* after the device tree: HL_BOOT_CONFIGURE's room */
 
 /* The stages of a build, in order; each step of a build does a bounded
  * amount of one stage (BUILD_STEP bytes of hashing, scrubbing or copying). */
@@ -81,34 +73,16 @@ struct build {
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
 	uint64_t t0, free0;
-	uint64_t mark, ns[NR_STEPS];    /* timeline: end of the last step, time per step */
+	struct tl_build tl;             /* where its time went */
 };
 
 static const struct platform *plat;
 static uint8_t dt_buf[DT_BUF_SIZE] __attribute__((aligned(8)));
 
-/* The launch's counters (ns since the counter's zero, QEMU's start; bytes). */
-static bool timeline;
-static uint64_t t_probe, t_first, t_last, step_ns[NR_STEPS];
-static unsigned nr_built;
-static uint64_t ram_fresh, ram_mapped, hv_data;
-
 void builder_init(const struct platform *p)
 {
-	int chosen = fdt_path_offset(p->fdt, "/chosen");
-
 	plat = p;
-	t_probe = arch_time_ns();
-	timeline = chosen >= 0 && fdt_getprop(p->fdt, chosen, "hyperlaunch,timeline", NULL) != NULL;
-}
-
-/* Timeline: the time since the last mark goes to step @s. */
-static void lap(struct build *b, enum step s)
-{
-	uint64_t now = arch_time_ns();
-
-	b->ns[s] += now - b->mark;
-	b->mark = now;
+	timeline_init(p);
 }
 
 static bool fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -190,10 +164,28 @@ static bool check_module_step(struct build *b, const struct module_ref *m, const
 }
 
 /* Whole pages used by this domain only: its pages can become guest RAM. */
+/* A boot module used by this domain only, from a page boundary: its pages
+ * can become guest RAM. A last page it fills only in part is taken too
+ * when nothing else lies in it (bootmod_tail_free); the rest of that page
+ * is zeroed first (a Linux Image is never a whole number of pages: copying
+ * 30 MiB to spare a few bytes would cost more than the whole launch). */
 static bool mappable(const struct module_ref *m, ipaddr_t ipa)
 {
-	return m->exclusive && pa_addr(m->addr) % PAGE_SIZE == 0 && m->size % PAGE_SIZE == 0 &&
-	       ipa_addr(ipa) % PAGE_SIZE == 0;
+	return m->exclusive && m->range != BOOTMOD_NONE && pa_addr(m->addr) % PAGE_SIZE == 0 &&
+	       ipa_addr(ipa) % PAGE_SIZE == 0 &&
+	       (m->size % PAGE_SIZE == 0 || bootmod_tail_free(m->range));
+}
+
+/* The pages of an in-place module, its last one's tail zeroed. */
+static uint64_t in_place_size(const struct module_ref *m)
+{
+	uint64_t size = align_up(m->size, PAGE_SIZE);
+
+	if (size != m->size) {
+		memset((uint8_t *)pa_ptr(m->addr) + m->size, 0, size - m->size);
+		arch_dcache_clean(pa_add(m->addr, m->size), size - m->size);
+	}
+	return size;
 }
 
 static int write_dt(struct build *b)
@@ -211,37 +203,45 @@ static int write_dt(struct build *b)
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
 }
 
-/* Step 2. The device tree's size does not depend on the addresses in it,
- * so a first pass sizes it before the ramdisk is placed below it. */
+/*
+ * Step 2: from the RAM base up, the kernel (at its load offset, with its
+ * image size free), its device tree (with room for a Boot Domain's longer
+ * bootargs, DT_GROW), then the ramdisk. Kept together at the bottom, a
+ * small guest's kernel and device tree share one 2 MiB window, the only
+ * one the build has to scrub (RAM is scrubbed a window at a time, on first
+ * touch). The device tree's size does not depend on the addresses in it,
+ * so a first pass sizes it before the ramdisk is placed after it.
+ */
 static bool layout(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 	uint64_t base = ipa_addr(b->d->ram_base);
-	uint64_t end = base + c->memory;
 
 	b->dt_size = write_dt(b);
 	if (b->dt_size < 0) {
 		return fail(b, "its device tree needs more than %llu KiB",
 			    (unsigned long long)(DT_BUF_SIZE / KiB));
 	}
-	uint64_t dt = align_down(end - (uint64_t)b->dt_size, PAGE_SIZE);
-	uint64_t rd = align_down(dt - c->ramdisk.size, PAGE_SIZE);
-	uint64_t kernel = base + b->k.load_offset;
 	/* image_size comes from the guest's Image header: compare sizes, never
-	 * form an end address from it (it could wrap). */
+	 * form an end address from it before it is known to fit (it could
+	 * wrap). */
 	uint64_t need = b->k.image_size > c->kernel.size ? b->k.image_size : c->kernel.size;
-	if ((uint64_t)b->dt_size > c->memory || c->ramdisk.size > dt - base ||
-	    (c->ramdisk.present ? rd : dt) < kernel ||
-	    need > (c->ramdisk.present ? rd : dt) - kernel) {
+	uint64_t room = align_up((uint64_t)b->dt_size, PAGE_SIZE) + DT_GROW;
+	uint64_t after = c->memory > b->k.load_offset ? c->memory - b->k.load_offset : 0;
+	if (need > after || room > after - align_up(need, PAGE_SIZE) ||
+	    c->ramdisk.size > after - align_up(need, PAGE_SIZE) - room) {
 		return fail(b, "kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
 			    (unsigned long long)need,
 			    (unsigned long long)b->k.load_offset,
 			    c->ramdisk.present ? ", ramdisk" : "",
 			    (unsigned long long)(c->memory / KiB));
 	}
+	uint64_t kernel = base + b->k.load_offset;
+	uint64_t dt = kernel + align_up(need, PAGE_SIZE);
 	b->kernel_ipa = ipa_init(kernel);
-	b->ramdisk_ipa = ipa_init(rd);
 	b->dt_ipa = ipa_init(dt);
+	b->ramdisk_ipa = ipa_init(dt + room);
+	b->d->dt_room = room;
 	return true;
 }
 
@@ -328,7 +328,7 @@ static bool back_ram(struct build *b)
 	}
 	uint64_t fresh = c->memory;
 	for (unsigned i = 0; i < nr_holes; i++) {
-		fresh -= holes[i].m->size;
+		fresh -= align_up(holes[i].m->size, PAGE_SIZE);
 	}
 	if (fresh > mm_free_bytes()) {
 		return fail(b, "not enough memory: %llu KiB of RAM to allocate, %llu KiB free",
@@ -345,10 +345,11 @@ static bool back_ram(struct build *b)
 		}
 		if (i < nr_holes) {
 			const struct module_ref *m = holes[i].m;
-			if (!add_piece(b, ipa_init(next), m->addr, m->size, false)) {
+			uint64_t size = in_place_size(m);
+			if (!add_piece(b, ipa_init(next), m->addr, size, false)) {
 				return false;
 			}
-			at = next + m->size;
+			at = next + size;
 		}
 	}
 	return true;
@@ -380,13 +381,16 @@ static void finish(struct build *b)
 		fail(b, "its device tree does not fit in its RAM");
 		return;
 	}
-	lap(b, T_DT);
+	timeline_lap(&b->tl, TL_DT);
 	if (vcpus_create(d, c->vcpus) != 0) {
 		fail(b, "no memory for %u vCPUs", c->vcpus);
 		return;
 	}
-	lap(b, T_VCPUS);
+	timeline_lap(&b->tl, TL_VCPUS);
 	d->entry = b->kernel_ipa;
+	d->dt = b->dt_ipa;
+	/* The boot protocol's argument: arm64 Linux takes its device tree's
+	 * address in x0 (Documentation/arm64/booting.rst). */
 	d->entry_arg = ipa_addr(b->dt_ipa);
 }
 
@@ -404,9 +408,9 @@ static void layout_and_ram(struct build *b)
 	if (!layout(b)) {
 		return;
 	}
-	lap(b, T_DT);           /* layout() is mostly sizing the device tree */
+	timeline_lap(&b->tl, TL_DT);           /* layout() is mostly sizing the device tree */
 	back_ram(b);
-	lap(b, T_MEMORY);
+	timeline_lap(&b->tl, TL_MEMORY);
 }
 
 /* Leave stage b->stage for the next one. */
@@ -426,11 +430,9 @@ struct build *build_begin(const struct domain_config *c)
 	}
 	struct build *b = pa_ptr(p);
 	b->c = *c;
-	b->t0 = b->mark = arch_time_ns();
+	b->t0 = arch_time_ns();
 	b->free0 = mm_free_bytes();
-	if (t_first == 0) {
-		t_first = b->t0;
-	}
+	timeline_build_start(&b->tl);
 	b->d = domain_create(c->name, c->domid);
 	if (b->d == NULL) {
 		printk("domain %u %s: not started: no domain slot or address-space id left\n",
@@ -438,7 +440,7 @@ struct build *build_begin(const struct domain_config *c)
 		mm_free(p, sizeof(struct build));
 		return NULL;
 	}
-	lap(b, T_CREATE);
+	timeline_lap(&b->tl, TL_CREATE);
 	b->d->permissions = c->permissions;
 	b->d->functions = c->functions;
 	b->d->ram_size = c->memory;
@@ -452,7 +454,7 @@ bool build_step(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 
-	b->mark = arch_time_ns();       /* time between steps is not the build's */
+	timeline_resume(&b->tl);        /* time between steps is not the build's */
 	if (b->failed) {
 		return true;
 	}
@@ -461,13 +463,13 @@ bool build_step(struct build *b)
 		if (check_module_step(b, &c->kernel, "kernel")) {
 			next_stage(b);
 		}
-		lap(b, T_DIGESTS);
+		timeline_lap(&b->tl, TL_DIGESTS);
 		break;
 	case ST_CHECK_RAMDISK:
 		if (check_module_step(b, &c->ramdisk, "ramdisk")) {
 			next_stage(b);
 		}
-		lap(b, T_DIGESTS);
+		timeline_lap(&b->tl, TL_DIGESTS);
 		break;
 	case ST_LAYOUT:
 		layout_and_ram(b);
@@ -477,14 +479,14 @@ bool build_step(struct build *b)
 		if (b->kernel_mapped || copy_step(b, &c->kernel, b->kernel_ipa)) {
 			next_stage(b);
 		}
-		lap(b, T_COPY);
+		timeline_lap(&b->tl, TL_COPY);
 		break;
 	case ST_COPY_RAMDISK:
 		if (!c->ramdisk.present || b->ramdisk_mapped ||
 		    copy_step(b, &c->ramdisk, b->ramdisk_ipa)) {
 			next_stage(b);
 		}
-		lap(b, T_COPY);
+		timeline_lap(&b->tl, TL_COPY);
 		break;
 	case ST_FINISH:
 		finish(b);
@@ -530,24 +532,7 @@ static void report_built(struct build *b)
 	}
 	uint64_t free1 = mm_free_bytes();
 	uint64_t took = b->free0 > free1 ? b->free0 - free1 : 0;  /* others may free meanwhile */
-	ram_fresh += fresh;
-	ram_mapped += mapped;
-	hv_data += took > fresh ? took - fresh : 0;
-	nr_built++;
-	for (unsigned s = 0; s < NR_STEPS; s++) {
-		step_ns[s] += b->ns[s];
-	}
-	if (timeline) {
-		char line[200];
-		size_t n = 0;
-		for (unsigned s = 0; s < NR_STEPS; s++) {
-			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
-						  (unsigned long long)(b->ns[s] / 1000));
-		}
-		printk("timeline: domain %u %s: %stotal %llu us\n", c->domid, c->name, line,
-		       (unsigned long long)(ns / 1000));
-	}
-	t_last = arch_time_ns();
+	timeline_built(&b->tl, c->domid, c->name, ns, fresh, mapped, took > fresh ? took - fresh : 0);
 }
 
 struct domain *build_end(struct build *b)
@@ -587,48 +572,4 @@ struct domain *domain_build(const struct domain_config *c)
 	while (!build_step(b)) {
 	}
 	return build_end(b);
-}
-
-/*
- * The launch is final (@all_off false: every domain that will run was
- * started) or every domain is off (@all_off true); launch.c calls this.
- * Prints the memory left and, with the timeline, the launch's phases.
- */
-void builder_launch_event(bool all_off)
-{
-	uint64_t now = arch_time_ns();
-
-	if (all_off) {
-		if (timeline) {
-			printk("timeline: all domains off at %llu us\n", (unsigned long long)(now / 1000));
-		}
-		return;
-	}
-	uint64_t free = mm_free_bytes();
-	printk("mm: %llu MiB free after the launch (%llu KiB; %u domains: guest RAM %llu KiB "
-	       "allocated + %llu KiB mapped in place, hypervisor data %llu KiB)\n",
-	       (unsigned long long)(free / MiB), (unsigned long long)(free / KiB), nr_built,
-	       (unsigned long long)(ram_fresh / KiB), (unsigned long long)(ram_mapped / KiB),
-	       (unsigned long long)(hv_data / KiB));
-	if (!timeline) {
-		return;
-	}
-	uint64_t built = 0;
-	char line[200];
-	size_t n = 0;
-	for (unsigned s = 0; s < NR_STEPS; s++) {
-		built += step_ns[s];
-		n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s %llu us, ", step_name[s],
-					  (unsigned long long)(step_ns[s] / 1000));
-	}
-	uint64_t phase = t_last > t_first ? t_last - t_first : 0;
-	printk("timeline: build steps of %u domains: %sconsole and other %llu us\n", nr_built, line,
-	       (unsigned long long)((phase > built ? phase - built : 0) / 1000));
-	printk("timeline: phases: boot %llu us, to first build %llu us, build %llu us, "
-	       "to launch final %llu us; final at %llu us\n",
-	       (unsigned long long)(t_probe / 1000),
-	       (unsigned long long)((t_first > t_probe ? t_first - t_probe : 0) / 1000),
-	       (unsigned long long)(phase / 1000),
-	       (unsigned long long)((now > t_last ? now - t_last : 0) / 1000),
-	       (unsigned long long)(now / 1000));
 }

@@ -60,9 +60,6 @@ struct build *build_begin(const struct domain_config *c);
 bool build_step(struct build *b);
 struct domain *build_end(struct build *b);
 
-/* The launch reached a milestone (final, or every domain off): prints the
- * "mm: ... free after the launch" line and, when the host DTB's /chosen has
- * "hyperlaunch,timeline", the benchmark's timeline (README "Benchmark"). */
-void builder_launch_event(bool all_off);
+
 
 #endif /* HV_BUILDER_H */

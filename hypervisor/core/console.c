@@ -42,7 +42,6 @@
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 #include "core/vuart.h"
-#include "drivers/pl011.h"
 
 #define CTRL_A          0x01
 #define SWITCH_PRESSES  3
@@ -50,13 +49,6 @@
 
 static struct spinlock console_lock;
 static int lock_holder = -1;            /* CPU id, or -1 */
-static paddr_t uart;
-
-void console_init(paddr_t base)
-{
-	uart = base;
-}
-
 static int this_cpu_id(void)
 {
 	struct cpu *c = arch_this_cpu();
@@ -98,9 +90,9 @@ static void put(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n') {
-			pl011_putc(uart, '\r');
+			arch_console_putc('\r');
 		}
-		pl011_putc(uart, s[i]);
+		arch_console_putc(s[i]);
 	}
 }
 
@@ -553,7 +545,7 @@ void console_poll(void)
 {
 	int ch;
 
-	while ((ch = pl011_getc(uart)) >= 0) {
+	while ((ch = arch_console_getc()) >= 0) {
 		input((char)ch);
 	}
 	show_prompt();

@@ -37,8 +37,6 @@ struct domain_console {
 	unsigned in_head, in_tail;      /* ring: in_head == in_tail is empty */
 	char in[CONSOLE_INPUT_MAX];
 };
-
-void console_init(paddr_t uart);
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -213,7 +213,7 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 		mm_free(frag, size);
 		return HL_EFAULT;
 	}
-	if (lcm_parse(&l, pa_ptr(frag), size, LCM_ARCH_ARM64) != LCM_OK || l.nr_domains != 1 ||
+	if (lcm_parse(&l, pa_ptr(frag), size, (enum lcm_arch)arch_lcm_arch()) != LCM_OK || l.nr_domains != 1 ||
 	    c_domains[0].module[LCM_MOD_KERNEL] < 0) {
 		char text[400];
 		for (uint32_t i = 0; i < l.nr_diags; i++) {
@@ -330,8 +330,7 @@ static bool caller_alive(void)
 int64_t create_call(struct vcpu *v, uint64_t ipa, uint64_t size, uint64_t *domid)
 {
 	int64_t r = HL_OK;
-	unsigned long flags = arch_irq_save();
-	spin_lock(&create_lock);
+	unsigned long flags = spin_lock_irqsave(&create_lock);
 	if (job.caller != NULL && job.caller != v && caller_alive()) {
 		r = HL_EBUSY;
 	} else {
@@ -345,19 +344,16 @@ int64_t create_call(struct vcpu *v, uint64_t ipa, uint64_t size, uint64_t *domid
 			r = job_step(v, domid);
 		}
 	}
-	spin_unlock(&create_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&create_lock, flags);
 	return r;
 }
 
 void create_caller_ended(struct domain *d)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = spin_lock_irqsave(&create_lock);
 
-	spin_lock(&create_lock);
 	if (job.caller != NULL && job.caller->dom == d) {
 		job_end();
 	}
-	spin_unlock(&create_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&create_lock, flags);
 }

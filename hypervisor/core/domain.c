@@ -31,7 +31,6 @@
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 
-#define MAX_DOMAINS 255
 
 #define WINDOW (2 * MiB)                /* scrubbed and mapped at first touch */
 
@@ -43,7 +42,7 @@ static bool window_touched(const struct domain *d, uint64_t w)
 /* Scrubbed per step when a domain's memory is given back. */
 #define RECLAIM_STEP (4 * MiB)
 
-static struct domain *domains[MAX_DOMAINS];
+static struct domain *domains[HV_MAX_DOMAINS];
 static struct spinlock reclaim_lock;
 static unsigned nr_domains;
 /* Domains running, plus one held by the launch until every domain that
@@ -61,7 +60,7 @@ static bool uart_access(struct vcpu *v, void *arg, uint64_t offset, unsigned siz
 
 struct domain *domain_create(const char *name, uint32_t domid)
 {
-	if (nr_domains == MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
+	if (nr_domains == HV_MAX_DOMAINS || nr_domains >= arch_max_vmid()) {
 		return NULL;
 	}
 	paddr_t p = mm_alloc(sizeof(struct domain), PAGE_SIZE, MM_HV);
@@ -161,11 +160,9 @@ bool domain_start(struct domain *d)
 	 * has_run and rewrites its memory under the same lock, so that is
 	 * over before its first vCPU is on. Then its in-place modules stop
 	 * being boot material. */
-	unsigned long flags = arch_irq_save();
-	spin_lock(&d->cfg_lock);
+	unsigned long flags = spin_lock_irqsave(&d->cfg_lock);
 	__atomic_store_n(&d->has_run, true, __ATOMIC_RELEASE);
-	spin_unlock(&d->cfg_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&d->cfg_lock, flags);
 	bootmod_domain_takes(d);
 	vcpu_on(&d->vcpus[0], d->entry, d->entry_arg);
 	return true;
@@ -341,10 +338,8 @@ static bool scrub_chunk(struct domain *d)
 bool domains_reclaim_step(bool *waiting)
 {
 	bool did = false;
-	unsigned long flags = arch_irq_save();
-
 	*waiting = false;
-	spin_lock(&reclaim_lock);
+	unsigned long flags = spin_lock_irqsave(&reclaim_lock);
 	for (unsigned i = 0; i < domain_count() && !did; i++) {
 		struct domain *d = domains[i];
 		if (!__atomic_load_n(&d->give_back, __ATOMIC_ACQUIRE) || d->released) {
@@ -368,8 +363,7 @@ bool domains_reclaim_step(bool *waiting)
 			       (unsigned long long)(bytes / MiB));
 		}
 	}
-	spin_unlock(&reclaim_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&reclaim_lock, flags);
 	return did;
 }
 
@@ -445,8 +439,7 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 	}
 	uint64_t w = (a - base) / WINDOW;
 	uint64_t ws = base + w * WINDOW, we = ws + WINDOW;
-	unsigned long flags = arch_irq_save();
-	spin_lock(&d->touch_lock);
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
 	if (!window_touched(d, w)) {
 		for (unsigned i = 0; i < d->nr_mem && ok; i++) {
 			const struct domain_mem *m = &d->mem[i];
@@ -465,8 +458,7 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 			d->touched[w / 64] |= 1ull << (w % 64);
 		}
 	}
-	spin_unlock(&d->touch_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&d->touch_lock, flags);
 	return ok;
 }
 

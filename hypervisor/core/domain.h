@@ -16,6 +16,9 @@ struct vcpu;
 struct stage2;
 struct arch_domain;
 
+/* Domains in one boot at most: arm64's 8-bit VMIDs (stage2.c) give 255;
+ * arch_max_vmid() may allow fewer. */
+#define HV_MAX_DOMAINS  255
 #define DOMAIN_NAME_MAX 32
 #define DOMAIN_MAX_MEM  16              /* pieces of guest RAM */
 
@@ -68,7 +71,9 @@ struct domain {
 	unsigned nr_vcpus;
 	struct vcpu *vcpus;
 	ipaddr_t entry;                 /* where vCPU 0 starts, with entry_arg */
-	uint64_t entry_arg;             /* in its first register */
+	uint64_t entry_arg;             /* in its first register (the boot protocol's) */
+	ipaddr_t dt;                    /* its device tree (HL_BOOT_CONFIGURE rewrites it) */
+	uint64_t dt_room;               /* bytes at dt its device tree may fill */
 
 	struct vuart vuart;
 	struct mmio_region mmio[DOMAIN_MAX_MMIO];       /* its devices (mmio.h) */

@@ -127,13 +127,13 @@ static int64_t boot_module_read(struct vcpu *v, struct domain *o, const uint64_t
 }
 
 /* Rewrite /chosen/bootargs of a domain that never ran, in the device tree
- * the builder left in its RAM (at its entry argument, in the last pages of
- * RAM): it may grow into the free space up to the end of RAM. */
+ * the builder left in its RAM (d->dt): it may grow into the room the
+ * builder left after it (dt_room). */
 static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint64_t len)
 {
 	char args[HL_CONSOLE_WRITE_MAX];
-	uint64_t dt = o->entry_arg;
-	uint64_t room = ipa_addr(o->ram_base) + o->ram_size - dt;
+	uint64_t dt = ipa_addr(o->dt);
+	uint64_t room = o->dt_room;
 	int64_t r = HL_OK;
 
 	if (len >= sizeof(args)) {
@@ -208,11 +208,9 @@ static int64_t boot_configure(struct vcpu *v, struct domain *o, const uint64_t i
 	}
 	/* The policy saw it never ran; under its configuration lock that
 	 * stays true until the change is made (domain_start takes it). */
-	unsigned long flags = arch_irq_save();
-	spin_lock(&o->cfg_lock);
+	unsigned long flags = spin_lock_irqsave(&o->cfg_lock);
 	r = __atomic_load_n(&o->has_run, __ATOMIC_ACQUIRE) ? HL_EPERM : configure_locked(v, o, in);
-	spin_unlock(&o->cfg_lock);
-	arch_irq_restore(flags);
+	spin_unlock_irqrestore(&o->cfg_lock, flags);
 	return r;
 }
 

@@ -13,11 +13,10 @@
  * takes over, or the hypervisor reports). When the last domain is off, the
  * LCM's on-all-off decides (launch_all_off).
  *
- * launch_probe() and the building run on the boot CPU before any guest
- * runs. After that the phase changes from any CPU (a hypercall, a fault,
- * the boot CPU's tick for the deadline): @phase is atomic, and the one
- * transition that must happen once (the failure report) is under
- * launch_lock.
+ * All its state is one structure, L (below), with its rules there.
+ *
+ * Lock order: L.lock is a leaf (taken with interrupts masked: the boot
+ * CPU's tick may fail the launch at the Boot Domain's deadline).
  */
 #include <stdarg.h>
 #include <libfdt.h>
@@ -36,72 +35,91 @@
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
+#include "core/timeline.h"
 #include <hyperlaunch/hypercall.h>
 
 
-#define MAX_DOMAINS 255                 /* the address-space ids of arm64 (8-bit VMID) */
 #define MAX_MODULES 512
 #define MAX_DIAGS   16
 /* Classic dom0: half the free RAM, at most this, in whole 2 MiB blocks. */
 #define DOM0_MAX_MEMORY (256 * MiB)
 
-static struct lcm_domain domains[MAX_DOMAINS];
+static struct lcm_domain domains[HV_MAX_DOMAINS];
 static struct lcm_module modules[MAX_MODULES];
 static struct lcm_diag diags[MAX_DIAGS];
-static struct lcm_launch lcm = {
-	.domains = domains, .max_domains = MAX_DOMAINS,
-	.modules = modules, .max_modules = MAX_MODULES,
-	.diags = diags, .max_diags = MAX_DIAGS,
-};
-static int lcm_result;
 
-static const struct platform *plat;
-static uint8_t on_all_off = LCM_ALL_OFF_POWEROFF;
+/*
+ * The launch's state, all of it, owned by this file. Written by the boot
+ * CPU while it probes and builds (before any guest runs); after that by
+ * whichever CPU moves the launch on (a hypercall, a fault, the boot CPU's
+ * tick): @phase is atomic (release when it changes, acquire to read), and
+ * what must happen once (the first failure's report, the hold) is decided
+ * under @lock, a leaf taken with interrupts masked.
+ */
+enum phase { PH_CREATE, PH_PREPARE, PH_FINAL, PH_FAILED };
+
+static struct launch {
+	/* The LCM as lcm_parse() judged it (storage: the arrays above). */
+	struct lcm_launch lcm;
+	int lcm_result;
+	bool hyperlaunch;               /* an LCM was accepted: roles apply */
+	uint8_t on_all_off;
+	const struct platform *plat;
+
+	/* The domains of the LCM, by LCM index (NULL: not created). */
+	struct domain *initial[HV_MAX_DOMAINS];
+	unsigned nr_initial;
+	struct domain *bootdom, *recovery;
+	/* The Recovery Domain when recovery is all it does: it stands by,
+	 * paused, through a successful launch. One that also has other roles
+	 * (a dom0, a control domain) starts like any domain and takes over on
+	 * a failure. */
+	struct domain *standby;
+
+	int phase;                      /* enum phase, atomic */
+	uint64_t t_launch, t_boot_start, boot_deadline;
+	bool boot_done;                 /* it called HL_BOOT_DONE */
+	bool deadline_passed;           /* the tick stopped the Boot Domain */
+	bool hold_released;
+	struct spinlock lock;
+	char report[400];               /* the first failure (HL_LAUNCH_STATUS) */
+	uint32_t report_domid;
+} L = {
+	.lcm = {
+		.domains = domains, .max_domains = HV_MAX_DOMAINS,
+		.modules = modules, .max_modules = MAX_MODULES,
+		.diags = diags, .max_diags = MAX_DIAGS,
+	},
+	.on_all_off = LCM_ALL_OFF_POWEROFF,
+	.phase = PH_CREATE,
+	.report_domid = HL_NO_DOMID,
+};
 
 unsigned launch_probe(const struct platform *p)
 {
 	char text[400];
 
-	plat = p;
+	L.plat = p;
 	builder_init(p);
-	lcm_result = lcm_parse(&lcm, p->fdt, p->fdt_size, LCM_ARCH_ARM64);
-	for (uint32_t i = 0; i < lcm.nr_diags; i++) {
+	L.lcm_result = lcm_parse(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
+	for (uint32_t i = 0; i < L.lcm.nr_diags; i++) {
 		lcm_diag_format(&diags[i], text, sizeof(text));
 		printk("lcm: %s: %s\n", diags[i].severity == LCM_ERROR ? "error" : "warning",
 		       text);
 	}
-	if (lcm.nr_errors > lcm.nr_diags) {
-		printk("lcm: error: %u more errors not shown\n", lcm.nr_errors - lcm.nr_diags);
+	if (L.lcm.nr_errors > L.lcm.nr_diags) {
+		printk("lcm: error: %u more errors not shown\n", L.lcm.nr_errors - L.lcm.nr_diags);
 	}
 	/* Even a rejected LCM's well-formed modules stay reserved: whatever
 	 * runs instead (recovery, the console) must not overwrite them. */
-	if (lcm_result == LCM_ENOLCM) {
+	if (L.lcm_result == LCM_ENOLCM) {
 		return bootmod_probe_classic(p);
 	}
-	return bootmod_probe_lcm(p, &lcm);
+	return bootmod_probe_lcm(p, &L.lcm);
 }
 
 /* --- the phases (docs/boot-flow.md) ------------------------------------------------ */
 
-enum phase { PH_CREATE, PH_PREPARE, PH_FINAL, PH_FAILED };
-
-static int phase = PH_CREATE;           /* atomic: read by every CPU */
-static bool hyperlaunch;                /* an LCM was accepted: roles apply */
-static struct domain *bootdom, *recovery;
-/* The Recovery Domain when recovery is all it does: it stands by, paused,
- * through a successful launch. One that also has other roles (a dom0, a
- * control domain) starts like any domain and takes over on a failure. */
-static struct domain *standby;
-static struct domain *initial[MAX_DOMAINS];   /* by LCM index; NULL: not created */
-static unsigned nr_initial;
-static uint64_t t_launch, t_boot_start, boot_deadline;
-static bool boot_done;                  /* it called HL_BOOT_DONE */
-static bool deadline_passed;            /* the tick stopped the Boot Domain */
-static bool hold_released;
-static struct spinlock launch_lock;
-/* The failure report (HL_LAUNCH_STATUS). */
-static char report[400];
-static uint32_t report_domid = HL_NO_DOMID;
 
 /* --- building the domains ---------------------------------------------------- */
 
@@ -114,7 +132,7 @@ static void module_from_lcm(struct module_ref *r, int32_t index)
 	unsigned users = 0;
 
 	/* A shared module is one range named by several domains' nodes. */
-	for (uint32_t i = 0; i < lcm.nr_modules; i++) {
+	for (uint32_t i = 0; i < L.lcm.nr_modules; i++) {
 		users += modules[i].addr == m->addr && modules[i].size == m->size;
 	}
 	r->present = true;
@@ -148,8 +166,8 @@ static const char *refused_module(const struct lcm_domain *ld, char *why, size_t
 
 static void build_lcm_domains(void)
 {
-	on_all_off = lcm.on_all_off;
-	for (uint32_t i = 0; i < lcm.nr_domains; i++) {
+	L.on_all_off = L.lcm.on_all_off;
+	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
 		const struct lcm_domain *ld = &domains[i];
 		char why[160];
 		struct domain_config c = {
@@ -166,17 +184,17 @@ static void build_lcm_domains(void)
 		if (c.kernel.present) {
 			c.bootargs = modules[ld->module[LCM_MOD_KERNEL]].bootargs;
 		}
-		initial[i] = domain_build(&c);
+		L.initial[i] = domain_build(&c);
 	}
-	nr_initial = lcm.nr_domains;
+	L.nr_initial = L.lcm.nr_domains;
 }
 
 /* The config node's modules (microcode, policy, a launch-wide config) that
  * were refused at probe time: the first one's reason, or NULL. */
 static const char *refused_config_module(char *why, size_t n)
 {
-	for (uint32_t i = lcm.first_config_module;
-	     i < lcm.first_config_module + lcm.nr_config_modules; i++) {
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
 		const char *r = bootmod_refused(bootmod_of_lcm(i));
 		if (r != NULL) {
 			fmt_snprintf(why, n, "the config node's %s module 0x%llx+0x%llx: %s",
@@ -213,7 +231,7 @@ static int classic_module(const char *compat, struct module_ref *r)
  */
 static void build_classic(void)
 {
-	const void *fdt = plat->fdt;
+	const void *fdt = L.plat->fdt;
 	struct domain_config c = {
 		.name = "dom0",
 		.domid = 0,
@@ -242,8 +260,8 @@ static void build_classic(void)
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB;    /* the builder says it does not fit */
 	}
-	initial[0] = domain_build(&c);
-	nr_initial = 1;
+	L.initial[0] = domain_build(&c);
+	L.nr_initial = 1;
 }
 
 static void ms_str(char *out, size_t n, uint64_t ns)
@@ -258,10 +276,10 @@ static void release_hold(void)
 {
 	bool first;
 
-	spin_lock(&launch_lock);
-	first = !hold_released;
-	hold_released = true;
-	spin_unlock(&launch_lock);
+	unsigned long flags = spin_lock_irqsave(&L.lock);
+	first = !L.hold_released;
+	L.hold_released = true;
+	spin_unlock_irqrestore(&L.lock, flags);
 	if (first) {
 		domains_launched();
 	}
@@ -269,8 +287,8 @@ static void release_hold(void)
 
 bool launch_is_initial(const struct domain *d)
 {
-	for (unsigned i = 0; i < nr_initial; i++) {
-		if (initial[i] == d) {
+	for (unsigned i = 0; i < L.nr_initial; i++) {
+		if (L.initial[i] == d) {
 			return true;
 		}
 	}
@@ -279,12 +297,12 @@ bool launch_is_initial(const struct domain *d)
 
 bool launch_boot_active(const struct domain *d)
 {
-	return d == bootdom && __atomic_load_n(&phase, __ATOMIC_ACQUIRE) == PH_PREPARE;
+	return d == L.bootdom && __atomic_load_n(&L.phase, __ATOMIC_ACQUIRE) == PH_PREPARE;
 }
 
 bool launch_failed(void)
 {
-	return __atomic_load_n(&phase, __ATOMIC_ACQUIRE) == PH_FAILED;
+	return __atomic_load_n(&L.phase, __ATOMIC_ACQUIRE) == PH_FAILED;
 }
 
 static const char *state_name(const struct domain *d)
@@ -294,7 +312,7 @@ static const char *state_name(const struct domain *d)
 	case DOM_RUNNING: return d->paused ? "paused" : "running";
 	case DOM_OFF: return "powered off";
 	case DOM_STOPPED: return "stopped";
-	case DOM_DESTROYED: return d == bootdom ? "done" : "destroyed";
+	case DOM_DESTROYED: return d == L.bootdom ? "done" : "destroyed";
 	}
 	return "?";
 }
@@ -320,20 +338,20 @@ static bool record_failure(struct domain *d, const char *why, bool fatal)
 	} else {
 		printk("launch: FAILED: %s\n", why);
 	}
-	spin_lock(&launch_lock);
-	was = phase;
-	if (report[0] == '\0') {
+	unsigned long flags = spin_lock_irqsave(&L.lock);
+	was = L.phase;
+	if (L.report[0] == '\0') {
 		if (d != NULL) {
-			fmt_snprintf(report, sizeof(report), "domain %u %s: %s", d->domid, d->name, why);
-			report_domid = d->domid;
+			fmt_snprintf(L.report, sizeof(L.report), "domain %u %s: %s", d->domid, d->name, why);
+			L.report_domid = d->domid;
 		} else {
-			fmt_snprintf(report, sizeof(report), "%s", why);
+			fmt_snprintf(L.report, sizeof(L.report), "%s", why);
 		}
 	}
 	if (fatal) {
-		__atomic_store_n(&phase, PH_FAILED, __ATOMIC_RELEASE);
+		__atomic_store_n(&L.phase, PH_FAILED, __ATOMIC_RELEASE);
 	}
-	spin_unlock(&launch_lock);
+	spin_unlock_irqrestore(&L.lock, flags);
 	return fatal && was != PH_FAILED;
 }
 
@@ -343,16 +361,16 @@ static void take_over(void)
 {
 	/* A Boot Domain still running has nothing left to do: every
 	 * preparation operation is refused from now on. */
-	if (bootdom != NULL && domain_state(bootdom) == DOM_RUNNING) {
-		domain_destroy(bootdom, DOM_DESTROYED, "stopped: the launch failed");
+	if (L.bootdom != NULL && domain_state(L.bootdom) == DOM_RUNNING) {
+		domain_destroy(L.bootdom, DOM_DESTROYED, "stopped: the launch failed");
 	}
-	if (recovery != NULL && domain_state(recovery) == DOM_NEW) {
-		printk("launch: starting the Recovery Domain %s\n", recovery->name);
-		console_input_start(recovery);
-		domain_start(recovery);
-	} else if (recovery != NULL && domain_state(recovery) == DOM_RUNNING) {
-		printk("launch: the Recovery Domain %s takes over\n", recovery->name);
-		console_input_start(recovery);
+	if (L.recovery != NULL && domain_state(L.recovery) == DOM_NEW) {
+		printk("launch: starting the Recovery Domain %s\n", L.recovery->name);
+		console_input_start(L.recovery);
+		domain_start(L.recovery);
+	} else if (L.recovery != NULL && domain_state(L.recovery) == DOM_RUNNING) {
+		printk("launch: the Recovery Domain %s takes over\n", L.recovery->name);
+		console_input_start(L.recovery);
 	} else {
 		print_states();
 		console_input_start(NULL);
@@ -379,7 +397,7 @@ static void launch_fail(struct domain *d, const char *fmt, ...)
  * gone. Scrubbed, then free memory. Classic boots keep their modules. */
 static void reclaim_modules(void)
 {
-	if (!hyperlaunch) {
+	if (!L.hyperlaunch) {
 		return;
 	}
 	uint64_t total = bootmod_reclaim();
@@ -398,14 +416,14 @@ static struct domain *console_owner(void)
 	for (size_t f = 0; f < ARRAY_SIZE(functions); f++) {
 		for (unsigned i = 0; i < domain_count(); i++) {
 			struct domain *d = domain_get(i);
-			if (d != bootdom && d->nr_vcpus > 0 && (d->functions & functions[f])) {
+			if (d != L.bootdom && d->nr_vcpus > 0 && (d->functions & functions[f])) {
 				return d;
 			}
 		}
 	}
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
-		if (d == bootdom || d == standby || d->nr_vcpus == 0) {
+		if (d == L.bootdom || d == L.standby || d->nr_vcpus == 0) {
 			continue;
 		}
 		if (control == NULL && (d->permissions & LCM_PERMISSION_CONTROL)) {
@@ -429,7 +447,7 @@ static void finalize(void)
 	char t[32];
 
 	if (!failed) {
-		__atomic_store_n(&phase, PH_FINAL, __ATOMIC_RELEASE);
+		__atomic_store_n(&L.phase, PH_FINAL, __ATOMIC_RELEASE);
 	}
 	console_input_start(owner);
 	reclaim_modules();
@@ -437,7 +455,7 @@ static void finalize(void)
 		struct domain *d = domain_get(i);
 		/* Initial domains only: one a control domain created paused
 		 * during the preparation phase is its creator's to start. */
-		if (d != standby && d != bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
+		if (d != L.standby && d != L.bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
 		    launch_is_initial(d)) {
 			domain_start(d);
 		}
@@ -446,13 +464,13 @@ static void finalize(void)
 	 * already have powered off, and the line must not depend on timing. */
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
-		running += d != bootdom && __atomic_load_n(&d->has_run, __ATOMIC_ACQUIRE);
+		running += d != L.bootdom && __atomic_load_n(&d->has_run, __ATOMIC_ACQUIRE);
 	}
-	ms_str(t, sizeof(t), arch_time_ns() - t_launch);
+	ms_str(t, sizeof(t), arch_time_ns() - L.t_launch);
 	printk("launch: %s: %u domain%s started, console to %s, in %s total\n",
 	       failed ? "final (with failures)" : "final", running, running == 1 ? "" : "s",
 	       owner != NULL ? owner->name : "the hypervisor", t);
-	builder_launch_event(false);
+	timeline_launch_event(false);
 	if (failed) {
 		print_states();
 	}
@@ -464,11 +482,11 @@ void launch_start(void)
 	unsigned built = 0, failed = 0;
 	char t[32];
 
-	t_launch = arch_time_ns();
-	switch (lcm_result) {
+	L.t_launch = arch_time_ns();
+	switch (L.lcm_result) {
 	case LCM_OK:
-		printk("launch: LCM with %u domains\n", lcm.nr_domains);
-		hyperlaunch = true;
+		printk("launch: LCM with %u domains\n", L.lcm.nr_domains);
+		L.hyperlaunch = true;
 		build_lcm_domains();
 		break;
 	case LCM_ENOLCM:
@@ -476,10 +494,11 @@ void launch_start(void)
 		build_classic();
 		break;
 	default:
-		printk("launch: LCM rejected (%u errors): falling back to the console\n",
-		       lcm.nr_errors);
+		/* A launch failure with no domain: the hold is kept, so the
+		 * machine stays on with the diagnostics (docs/boot-flow.md). */
+		printk("launch: FAILED: LCM rejected (%u error%s); the hypervisor keeps the console\n",
+		       L.lcm.nr_errors, L.lcm.nr_errors == 1 ? "" : "s");
 		console_input_start(NULL);
-		release_hold();
 		return;
 	}
 	/* Phase 1 is over: every domain is built, paused, before the first
@@ -492,23 +511,23 @@ void launch_start(void)
 			failed++;
 		}
 	}
-	ms_str(t, sizeof(t), arch_time_ns() - t_launch);
+	ms_str(t, sizeof(t), arch_time_ns() - L.t_launch);
 	printk("launch: create: %u domain%s built, %u failed, in %s\n", built,
 	       built == 1 ? "" : "s", failed, t);
-	if (hyperlaunch && lcm.recovery >= 0 && initial[lcm.recovery] != NULL &&
-	    initial[lcm.recovery]->nr_vcpus > 0) {
-		recovery = initial[lcm.recovery];
-		if ((recovery->functions & ~LCM_FUNCTION_RECOVERY) == 0 && recovery->permissions == 0) {
-			standby = recovery;
+	if (L.hyperlaunch && L.lcm.recovery >= 0 && L.initial[L.lcm.recovery] != NULL &&
+	    L.initial[L.lcm.recovery]->nr_vcpus > 0) {
+		L.recovery = L.initial[L.lcm.recovery];
+		if ((L.recovery->functions & ~LCM_FUNCTION_RECOVERY) == 0 && L.recovery->permissions == 0) {
+			L.standby = L.recovery;
 		}
 	}
-	if (hyperlaunch && lcm.boot >= 0) {
-		bootdom = initial[lcm.boot];
+	if (L.hyperlaunch && L.lcm.boot >= 0) {
+		L.bootdom = L.initial[L.lcm.boot];
 	}
 	/* Every creation failure is reported before anything acts on the
 	 * first. Without a Boot or Recovery Domain the launch goes on with
 	 * the others (docs/boot-flow.md: nothing else could decide). */
-	bool fatal = recovery != NULL || bootdom != NULL;
+	bool fatal = L.recovery != NULL || L.bootdom != NULL;
 	char why[160];
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
@@ -517,23 +536,23 @@ void launch_start(void)
 				       fatal);
 		}
 	}
-	if (hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
+	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
 	}
 	if (launch_failed()) {
 		take_over();
 		return;
 	}
-	if (bootdom != NULL) {
-		uint32_t ms = lcm.boot_timeout_ms != 0 ? lcm.boot_timeout_ms : 10000;
-		printk("launch: prepare: %s alone unpaused, %u ms to say done\n", bootdom->name, ms);
-		console_input_start(bootdom);
+	if (L.bootdom != NULL) {
+		uint32_t ms = L.lcm.boot_timeout_ms != 0 ? L.lcm.boot_timeout_ms : 10000;
+		printk("launch: prepare: %s alone unpaused, %u ms to say done\n", L.bootdom->name, ms);
+		console_input_start(L.bootdom);
 		/* The deadline before the phase: the tick reads them in the
 		 * other order (launch_poll). */
-		t_boot_start = arch_time_ns();
-		boot_deadline = t_boot_start + (uint64_t)ms * 1000000;
-		__atomic_store_n(&phase, PH_PREPARE, __ATOMIC_RELEASE);
-		domain_start(bootdom);
+		L.t_boot_start = arch_time_ns();
+		L.boot_deadline = L.t_boot_start + (uint64_t)ms * 1000000;
+		__atomic_store_n(&L.phase, PH_PREPARE, __ATOMIC_RELEASE);
+		domain_start(L.bootdom);
 		return;
 	}
 	finalize();
@@ -541,15 +560,15 @@ void launch_start(void)
 
 void launch_domain_ended(struct domain *d, enum domain_state how)
 {
-	int ph = __atomic_load_n(&phase, __ATOMIC_ACQUIRE);
+	int ph = __atomic_load_n(&L.phase, __ATOMIC_ACQUIRE);
 
-	if (d == bootdom && ph == PH_PREPARE && deadline_passed) {
+	if (d == L.bootdom && ph == PH_PREPARE && L.deadline_passed) {
 		launch_fail(d, "the Boot Domain did not say done within %llu ms",
-			    (unsigned long long)((boot_deadline - t_boot_start) / 1000000));
-	} else if (d == bootdom && ph == PH_PREPARE && how == DOM_DESTROYED && !boot_done) {
+			    (unsigned long long)((L.boot_deadline - L.t_boot_start) / 1000000));
+	} else if (d == L.bootdom && ph == PH_PREPARE && how == DOM_DESTROYED && !L.boot_done) {
 		/* A control domain may destroy any other domain, this one too. */
 		launch_fail(d, "the Boot Domain was destroyed before saying done");
-	} else if (d == bootdom && ph == PH_PREPARE && how != DOM_DESTROYED) {
+	} else if (d == L.bootdom && ph == PH_PREPARE && how != DOM_DESTROYED) {
 		launch_fail(d, "the Boot Domain %s before saying done",
 			    how == DOM_OFF ? "powered off" : "was stopped by a fault");
 	} else if (ph == PH_PREPARE && how == DOM_STOPPED && launch_is_initial(d)) {
@@ -561,16 +580,16 @@ int launch_boot_done(struct domain *d, uint64_t status)
 {
 	char t[32], why[48];
 
-	spin_lock(&launch_lock);
-	bool mine = phase == PH_PREPARE && d == bootdom;
-	spin_unlock(&launch_lock);
+	unsigned long flags = spin_lock_irqsave(&L.lock);
+	bool mine = L.phase == PH_PREPARE && d == L.bootdom;
+	spin_unlock_irqrestore(&L.lock, flags);
 	if (!mine) {
 		return HL_EBUSY;
 	}
-	boot_done = true;
+	L.boot_done = true;
 	fmt_snprintf(why, sizeof(why), "done (status %llu)", (unsigned long long)status);
 	domain_destroy(d, DOM_DESTROYED, why);
-	ms_str(t, sizeof(t), arch_time_ns() - t_boot_start);
+	ms_str(t, sizeof(t), arch_time_ns() - L.t_boot_start);
 	if (status != 0) {
 		printk("launch: prepare: %s failed in %s\n", d->name, t);
 		launch_fail(d, "the Boot Domain said done with status %llu",
@@ -587,26 +606,26 @@ int launch_boot_done(struct domain *d, uint64_t status)
 
 void launch_poll(void)
 {
-	int ph = __atomic_load_n(&phase, __ATOMIC_ACQUIRE);
+	int ph = __atomic_load_n(&L.phase, __ATOMIC_ACQUIRE);
 
-	if (ph == PH_PREPARE && arch_time_ns() > boot_deadline) {
+	if (ph == PH_PREPARE && arch_time_ns() > L.boot_deadline) {
 		/* launch_domain_ended() reports it, with the reason. */
-		deadline_passed = true;
-		domain_destroy(bootdom, DOM_STOPPED, "stopped: did not say done in time");
-		domain_give_back(bootdom);
+		L.deadline_passed = true;
+		domain_destroy(L.bootdom, DOM_STOPPED, "stopped: did not say done in time");
+		domain_give_back(L.bootdom);
 	}
 }
 
 uint32_t launch_status(char *buf, size_t size, uint32_t *domid, size_t *len)
 {
-	size_t n = strlen(report);
+	size_t n = strlen(L.report);
 
-	*domid = report_domid;
+	*domid = L.report_domid;
 	*len = n;
 	if (size > 0) {
-		memcpy(buf, report, n < size ? n : size);
+		memcpy(buf, L.report, n < size ? n : size);
 	}
-	switch (__atomic_load_n(&phase, __ATOMIC_ACQUIRE)) {
+	switch (__atomic_load_n(&L.phase, __ATOMIC_ACQUIRE)) {
 	case PH_FINAL: return HL_LAUNCH_FINAL;
 	case PH_FAILED: return HL_LAUNCH_FAILED;
 	default: return HL_LAUNCH_IN_PROGRESS;
@@ -615,18 +634,18 @@ uint32_t launch_status(char *buf, size_t size, uint32_t *domid, size_t *len)
 
 const struct lcm_launch *launch_lcm(void)
 {
-	return hyperlaunch ? &lcm : NULL;
+	return L.hyperlaunch ? &L.lcm : NULL;
 }
 
 const void *launch_lcm_blob(size_t *size)
 {
-	*size = plat->fdt_size;
-	return plat->fdt;
+	*size = L.plat->fdt_size;
+	return L.plat->fdt;
 }
 
 struct domain *launch_initial(unsigned lcm_index)
 {
-	return lcm_index < nr_initial ? initial[lcm_index] : NULL;
+	return lcm_index < L.nr_initial ? L.initial[lcm_index] : NULL;
 }
 
 void launch_all_off(void)
@@ -652,7 +671,7 @@ void launch_all_off(void)
 						  n > 0 ? ", " : "", parts[i].count, parts[i].what);
 		}
 	}
-	builder_launch_event(true);
+	timeline_launch_event(true);
 	/* Memory of ended domains not given back yet (a Boot Domain's, one
 	 * just destroyed): the machine may end now, with nothing of theirs
 	 * left in memory. One still leaving a CPU is left as it is. */
@@ -661,12 +680,12 @@ void launch_all_off(void)
 	}
 	policy_summary();
 	if (c.total == 0) {
-		printk("hyperlaunch: no domains; %s\n", actions[on_all_off]);
+		printk("hyperlaunch: no domains; %s\n", actions[L.on_all_off]);
 	} else {
 		printk("hyperlaunch: all %u domain%s off (%s); %s\n", c.total,
-		       c.total == 1 ? " is" : "s are", detail, actions[on_all_off]);
+		       c.total == 1 ? " is" : "s are", detail, actions[L.on_all_off]);
 	}
-	switch ((enum lcm_on_all_off)on_all_off) {
+	switch ((enum lcm_on_all_off)L.on_all_off) {
 	case LCM_ALL_OFF_POWEROFF:
 		arch_power_off();
 	case LCM_ALL_OFF_REBOOT:

@@ -78,7 +78,7 @@ noreturn void hv_main(paddr_t fdt)
 		      (unsigned long long)pa_addr(fdt));
 	}
 	map_platform(p);
-	console_init(p->uart);
+	arch_console_init(p);
 	print_platform(p);
 	cpus_init(p);
 	mm_setup(p);

@@ -105,17 +105,17 @@ void mm_add_ram(struct mem_range r)
 	uint64_t end = align_down(range_end(&r), PAGE_SIZE);
 
 	if (base < end) {
-		spin_lock(&mm_lock);
+		unsigned long flags = spin_lock_irqsave(&mm_lock);
 		add_free(base, end);
-		spin_unlock(&mm_lock);
+		spin_unlock_irqrestore(&mm_lock, flags);
 	}
 }
 
 void mm_reserve(struct mem_range r)
 {
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	take(align_down(pa_addr(r.base), PAGE_SIZE), align_up(range_end(&r), PAGE_SIZE));
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 }
 
 static void scrub(uint64_t base, uint64_t size, enum mm_owner owner)
@@ -133,7 +133,7 @@ paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 	if (align < PAGE_SIZE) {
 		align = PAGE_SIZE;
 	}
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	for (unsigned i = nr_runs; i-- > 0;) {
 		if (runs[i].end - runs[i].base < size) {
 			continue;
@@ -145,7 +145,7 @@ paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 			break;
 		}
 	}
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 	scrub(found, size, owner);
 	return pa_init(found);
 }
@@ -158,7 +158,7 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner
 	if (align < PAGE_SIZE) {
 		align = PAGE_SIZE;
 	}
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	for (unsigned i = nr_runs; i-- > 0;) {
 		uint64_t base = align_up(runs[i].base, align);
 		if (base >= runs[i].end || runs[i].end - base <= best) {
@@ -176,7 +176,7 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner
 	if (found != MM_NO_PAGE) {
 		take(found, found + best);
 	}
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 	scrub(found, best, owner);
 	*got = best;
 	return pa_init(found);
@@ -184,14 +184,14 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner
 
 void mm_keep(struct mem_range r)
 {
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	if (nr_kept == MM_MAX_KEPT) {
 		panic("mm: more than %u ranges to keep", MM_MAX_KEPT);
 	}
 	kept[nr_kept++] = (struct run){ align_down(pa_addr(r.base), PAGE_SIZE),
 					align_up(range_end(&r), PAGE_SIZE) };
 	take(kept[nr_kept - 1].base, kept[nr_kept - 1].end);
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 }
 
 /* With mm_lock held: whether [base, end) touches a free run or a kept
@@ -216,12 +216,12 @@ void mm_free(paddr_t base, uint64_t size)
 	uint64_t a = pa_addr(base), end = a + align_up(size, PAGE_SIZE);
 	bool bad;
 
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	bad = a % PAGE_SIZE != 0 || end < a || not_allocated(a, end);
 	if (!bad) {
 		add_free(a, end);
 	}
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 	if (bad) {
 		/* Freeing it would hand pages someone still uses (or the
 		 * hypervisor's own) to the next owner: refuse, loudly. A debug
@@ -238,10 +238,10 @@ uint64_t mm_free_bytes(void)
 {
 	uint64_t total = 0;
 
-	spin_lock(&mm_lock);
+	unsigned long flags = spin_lock_irqsave(&mm_lock);
 	for (unsigned i = 0; i < nr_runs; i++) {
 		total += runs[i].end - runs[i].base;
 	}
-	spin_unlock(&mm_lock);
+	spin_unlock_irqrestore(&mm_lock, flags);
 	return total;
 }

@@ -2,8 +2,9 @@
  * The policy check, in the spirit of XSM/FLASK: one function decides every
  * privileged hypercall from the subject's and object's roles. The default
  * rules are the roles table of docs/boot-flow.md; an operation no rule
- * allows is denied. The launch state (boot.c's "before done", a failed
- * launch) comes from launch.c, which owns it.
+ * allows is denied. The launch state (the Boot Domain "before done":
+ * launch_boot_active(); a failed launch: launch_failed()) comes from
+ * launch.c, which owns it.
  *
  * Counts are per domain index and operation; the table is written from any
  * CPU, so the updates are atomic, and "first denial" is the count going
@@ -17,9 +18,8 @@
 #include "core/launch.h"
 #include "core/policy.h"
 
-#define MAX_DOMAINS 255
 
-static unsigned denials[MAX_DOMAINS][OP_NR];
+static unsigned denials[HV_MAX_DOMAINS][OP_NR];
 
 /* How a denial reads: "policy: denied: app1 may not unpause app2"; the
  * operations on the caller itself or the platform name no object. */

@@ -1,7 +1,7 @@
 /*
  * SHA-256 (FIPS 180-4) for the freestanding binaries: the hypervisor checks
- * module digests and measures boot material with it, the Boot Domain
- * verifies modules. Host code uses OpenSSL's libcrypto instead, and the host
+ * module digests with it (compares them with the LCM's; nothing is recorded
+ * as a measurement yet), the Boot Domain verifies modules. Host code uses OpenSSL's libcrypto instead, and the host
  * tests cross-check the two. Why not a library here: docs/architecture.md.
  */
 #ifndef HL_SHA256_H

@@ -57,6 +57,10 @@ const void *host_dtb(const struct tlaunch *l);
  * Returns its size. */
 size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
 		uint64_t kernel_size, const uint8_t digest[32]);
+/* The same with @memory_kib KiB of RAM. */
+size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid,
+		    uint32_t memory_kib, uint64_t kernel_ipa, uint64_t kernel_size,
+		    const uint8_t digest[32]);
 /* A fake kernel page in @page whose contents depend on @tag; its digest. */
 void fake_kernel_page(void *page, const char *tag, uint8_t digest[32]);
 
@@ -100,6 +104,8 @@ int run_panic_tests(void);
 int run_fault_tests(void);
 int run_classic_tests(void);
 int run_dynamic_tests(void);
-int run_race_tests(void);
+int run_reclaim_tests(void);
+int run_create_step_tests(void);
+int run_bootmod_tests(void);
 
 #endif /* CORE_TEST_H */

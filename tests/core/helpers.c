@@ -48,6 +48,13 @@ static void *place_kernel(const char *name, uint8_t digest[32])
 size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
 		uint64_t kernel_size, const uint8_t digest[32])
 {
+	return fragment_mem(buf, size, name, domid, 2048, kernel_ipa, kernel_size, digest);
+}
+
+size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid,
+		    uint32_t memory_kib, uint64_t kernel_ipa, uint64_t kernel_size,
+		    const uint8_t digest[32])
+{
 	ok(fdt_create(buf, (int)size), "create");
 	ok(fdt_finish_reservemap(buf), "reservemap");
 	ok(fdt_begin_node(buf, ""), "root");
@@ -59,7 +66,7 @@ size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64
 	if (domid != 0) {
 		ok(fdt_property_u32(buf, "domid", domid), "domid");
 	}
-	ok(fdt_property_u32(buf, "memory", 2048), "memory");
+	ok(fdt_property_u32(buf, "memory", memory_kib), "memory");
 	ok(fdt_begin_node(buf, "kernel"), "kernel");
 	ok(fdt_property_string(buf, "compatible", "module,kernel"), "compatible");
 	fdt64_t reg[2] = { cpu_to_fdt64(kernel_ipa), cpu_to_fdt64(kernel_size) };

@@ -6,9 +6,10 @@
  * cmocka's "[       OK ] name" / "[  FAILED  ] name" lines, which
  * tests/run.sh counts; a process that dies (a signal, a sanitizer report)
  * is one more "[  FAILED  ]" line for its group. The exit status is 1 when
- * anything failed. "unit-core GROUP..." runs only those groups (the group
- * "races" only runs so: issue 10's races, which fail on today's code); with
- * UNIT_CORE_CONSOLE=1 each group's console follows its results.
+ * anything failed. "unit-core GROUP..." runs only those groups (a group
+ * marked by_name only runs so: tests of known bugs not fixed yet, none
+ * today); with UNIT_CORE_CONSOLE=1 each group's console follows its
+ * results.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,9 @@ static const struct {
 	{ "fault", run_fault_tests, false },
 	{ "classic", run_classic_tests, false },
 	{ "dynamic", run_dynamic_tests, false },
-	{ "races", run_race_tests, true },
+	{ "reclaim", run_reclaim_tests, false },
+	{ "create-steps", run_create_step_tests, false },
+	{ "bootmod", run_bootmod_tests, false },
 };
 
 int main(int argc, char **argv)

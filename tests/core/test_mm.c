@@ -232,6 +232,85 @@ static void out_of_memory(void **state)
 	assert_int_equal(mm_free_bytes(), RAM);
 }
 
+/* The exact line mm_free() prints when it refuses [a, a + size). */
+static void assert_refused(uint64_t a, uint64_t size)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line),
+		 "mm: BUG: refused to free 0x%llx-0x%llx: not allocated (a double free?)",
+		 (unsigned long long)a, (unsigned long long)(a + size));
+	assert_line(line);
+	assert_int_equal(fake_console_count(line), 1);
+}
+
+/*
+ * A range freed twice: the second free would give its pages a second
+ * owner (whoever the first free's pages went to next). Refused with a
+ * line, the free count untouched; a range partly free is refused whole.
+ */
+static void double_free_refused(void **state)
+{
+	(void)state;
+	paddr_t a = mm_alloc(4 * PAGE_SIZE, PAGE_SIZE, MM_HV);
+	paddr_t b = mm_alloc(2 * PAGE_SIZE, PAGE_SIZE, MM_HV);
+
+	fake_console_clear();
+	mm_free(a, 4 * PAGE_SIZE);
+	assert_int_equal(fake_console_count("mm: BUG"), 0);
+	uint64_t free1 = mm_free_bytes();
+	mm_free(a, 4 * PAGE_SIZE);
+	assert_refused(pa_addr(a), 4 * PAGE_SIZE);
+	assert_int_equal(mm_free_bytes(), free1);
+	/* The first free's pages, handed out again, stay their new owner's. */
+	paddr_t again = mm_alloc(4 * PAGE_SIZE, PAGE_SIZE, MM_HV);
+	assert_int_equal(pa_addr(again), pa_addr(a));
+	uint64_t free2 = mm_free_bytes();
+	/* Partly free (b's pages and the free page below them): nothing of
+	 * it is freed, not even b's allocated pages. */
+	mm_free(pa_init(pa_addr(b) - PAGE_SIZE), 3 * PAGE_SIZE);
+	assert_refused(pa_addr(b) - PAGE_SIZE, 3 * PAGE_SIZE);
+	assert_int_equal(mm_free_bytes(), free2);
+	mm_free(b, 2 * PAGE_SIZE);
+	mm_free(again, 4 * PAGE_SIZE);
+	assert_int_equal(mm_free_bytes(), RAM);
+	assert_int_equal(fake_console_count("mm: BUG"), 2);
+}
+
+/* What the hypervisor keeps for good (its image, the DTB, firmware's
+ * reservations) is never free memory: freeing any of it is refused. Last
+ * of the group: the kept list cannot be undone. */
+static void kept_refused(void **state)
+{
+	(void)state;
+	struct mem_range keep = { pa_init(base + 20 * MiB + 100), 2 * PAGE_SIZE };
+
+	mm_keep(keep);
+	/* Its pages, rounded out to whole pages. */
+	assert_int_equal(mm_free_bytes(), RAM - 3 * PAGE_SIZE);
+	fake_console_clear();
+	mm_free(pa_init(base + 20 * MiB), 3 * PAGE_SIZE);
+	assert_refused(base + 20 * MiB, 3 * PAGE_SIZE);
+	/* Never handed out: all the rest is the runs above and below it. */
+	uint64_t above_size = end - (base + 20 * MiB + 3 * PAGE_SIZE);
+	paddr_t above = mm_alloc(above_size, PAGE_SIZE, MM_HV);
+	paddr_t below = mm_alloc(20 * MiB, PAGE_SIZE, MM_HV);
+	assert_int_equal(pa_addr(above), base + 20 * MiB + 3 * PAGE_SIZE);
+	assert_int_equal(pa_addr(below), base);
+	assert_int_equal(mm_free_bytes(), 0);
+	assert_true(mm_failed(mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV)));
+	/* A page of it with allocated ones: refused whole as well. */
+	mm_free(below, 20 * MiB + PAGE_SIZE);
+	assert_refused(base, 20 * MiB + PAGE_SIZE);
+	mm_free(pa_init(pa_addr(above) - PAGE_SIZE), above_size + PAGE_SIZE);
+	assert_refused(pa_addr(above) - PAGE_SIZE, above_size + PAGE_SIZE);
+	assert_int_equal(mm_free_bytes(), 0);
+	mm_free(below, 20 * MiB);
+	mm_free(above, above_size);
+	assert_int_equal(mm_free_bytes(), RAM - 3 * PAGE_SIZE);
+	assert_int_equal(fake_console_count("mm: BUG"), 3);
+}
+
 int run_mm_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +324,8 @@ int run_mm_tests(void)
 		cmocka_unit_test_teardown(double_free_refused, reset),
 		cmocka_unit_test_teardown(free_merges, reset),
 		cmocka_unit_test_teardown(out_of_memory, reset),
+		cmocka_unit_test_teardown(double_free_refused, reset),
+		cmocka_unit_test(kept_refused),
 	};
 	return cmocka_run_group_tests_name("core: allocator", tests, setup, NULL);
 }

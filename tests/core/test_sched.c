@@ -27,7 +27,7 @@ static int setup(void **state)
 	plat.nr_cpus = 2;
 	cpus_init(&plat);
 	fake_cpus_online(2);
-	console_init(pa_init(0x09000000));
+	arch_console_init(&plat);
 	mm_add_ram(fake_ram());
 	return 0;
 }

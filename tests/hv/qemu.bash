@@ -137,12 +137,26 @@ boot_pack() {
 boot_bg() {
 	BG_LOG=$1
 	shift
-	rm -f "$WORK/input"
-	mkfifo "$WORK/input"
-	exec 3<>"$WORK/input"           # read-write: opening never blocks
+	_bg_input
 	timeout "${LIMIT:-30}" env HYPERLAUNCH="$top/$BIN" "$PACK/run-qemu" "$@" \
 		<"$WORK/input" >"$BG_LOG.raw" 2>&1 &
 	BG_PID=$!
+}
+
+# boot_bg_qemu LOG [QEMU args...]: as boot_bg, for a boot without a pack:
+# QEMU (as `boot` runs it) with exactly these arguments.
+boot_bg_qemu() {
+	BG_LOG=$1
+	shift
+	_bg_input
+	timeout "${LIMIT:-30}" "${QEMU[@]}" "$@" <"$WORK/input" >"$BG_LOG.raw" 2>&1 &
+	BG_PID=$!
+}
+
+_bg_input() {
+	rm -f "$WORK/input"
+	mkfifo "$WORK/input"
+	exec 3<>"$WORK/input"           # read-write: opening never blocks
 }
 
 # input TEXT: type TEXT (printf format) on the console of the boot_bg QEMU.
@@ -151,17 +165,31 @@ input() {
 }
 
 # wait_line LINE [N [SECONDS]]: wait until the boot_bg console has N (1)
-# lines LINE; false after SECONDS (20) or when QEMU ended.
+# lines LINE; false after SECONDS (20) or when QEMU ended without them.
+# QEMU may print the last line and exit between a look at the log and the
+# check that it still runs: once it has ended, its output is all in the
+# log, so the log is read once more before giving up.
 wait_line() {
 	local n=${2:-1} deadline=$(( $(date +%s) + ${3:-20} ))
-	until [ "$(tr -d '\r' <"$BG_LOG.raw" | grep -cxF -- "$1")" -ge "$n" ]; do
-		if [ "$(date +%s)" -ge "$deadline" ] || ! kill -0 "$BG_PID" 2>/dev/null; then
+	until _has_lines "$1" "$n"; do
+		if ! kill -0 "$BG_PID" 2>/dev/null; then
+			_has_lines "$1" "$n" && return 0
+			echo "TIMEOUT waiting for $n x '$1' (QEMU ended)"
+			failures=$((failures + 1))
+			return 1
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
 			echo "TIMEOUT waiting for $n x '$1'"
 			failures=$((failures + 1))
 			return 1
 		fi
 		sleep 0.1
 	done
+}
+
+# _has_lines LINE N: the boot_bg console has at least N lines LINE.
+_has_lines() {
+	[ "$(tr -d '\r' <"$BG_LOG.raw" | grep -cxF -- "$1")" -ge "$2" ]
 }
 
 # still_running: the boot_bg QEMU has not exited.

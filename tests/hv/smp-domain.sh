@@ -10,7 +10,7 @@ log=$WORK/console.log
 boot_pack "$log"
 expect_booted_on "$log" 2
 expect_rc 0
-expect_re "$log" "$(built_re "1 smp" "8 MiB, 4 vCPUs, kernel copied")"
+expect_re "$log" "$(built_re "1 smp" "8 MiB, 4 vCPUs, kernel mapped")"
 expect "$log" "[smp] smp: 4 vcpus, psci 0x2"
 for i in 1 2 3; do
 	expect "$log" "[smp] smp: vcpu $i up"

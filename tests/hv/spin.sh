@@ -17,7 +17,7 @@ sleep 1
 still_running
 stop_bg
 expect_booted_on "$log" 2
-expect_re "$log" "$(built_re "1 spin" "8 MiB, 1 vCPU, kernel copied")"
+expect_re "$log" "$(built_re "1 spin" "8 MiB, 1 vCPU, kernel mapped")"
 for i in 1 2 3 4 5 6; do
 	expect_count "$log" "[p$i] probe: ready" 1
 	expect "$log" "domain $((i + 1)) p$i: powered off"

@@ -10,8 +10,9 @@
 # reads ctl's kernel module (now ctl's running RAM), tries to act on
 # "late", and says done.
 #  - The victim's kernel was its RAM: reclaimed once, with the victim, and
-#    not again at finalization, which returns only ctl's ramdisk (a 5000-byte
-#    module: its one whole page). Freed twice, those pages would back two
+#    not again at finalization, which returns only the ramdisk ctl and the
+#    victim share (copied, so still boot material: a 5000-byte module, its
+#    one whole page). Freed twice, those pages would back two
 #    later domains at once.
 #  - Reading a module that is a started domain's RAM is refused (EBUSY).
 #  - Finalization starts initial domains only: "late" never runs; nor may
@@ -32,13 +33,14 @@ cat >"$WORK/config.json" <<JSON
       "kernel": { "file": "$ctl",
                   "bootargs": "kill=2 createpaused=1 earlyready=1 report=1 delay=200 shutdown=1" },
       "ramdisk": "$WORK/ctl-ramdisk.bin" },
-    { "name": "victim", "domid": 2, "memory": "8M", "kernel": "$victim" }
+    { "name": "victim", "domid": 2, "memory": "8M", "kernel": "$victim",
+      "ramdisk": "$WORK/ctl-ramdisk.bin" }
   ]
 }
 JSON
 launch_boot "$WORK/config.json"
 expect_rc 0
-expect_re "$LOG" "$(built_re "2 victim" "8 MiB, 1 vCPU, kernel mapped")"
+expect_re "$LOG" "$(built_re "2 victim" "8 MiB, 1 vCPU, kernel mapped, ramdisk copied")"
 role bootdom start 1 ok
 role ctl kill 2 ok
 expect "$LOG" "domain 2 victim: destroyed by ctl"

@@ -67,6 +67,13 @@ check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json
 check_rc build-not-json 2 'is not a .json configuration' "$tool" build demo.txt -o "$work/x.dtb"
 expect check-bad-arch 2 "$tool" check --arch mips demo.json
 check_rc check-missing-file 2 'cannot read "nothing.dtb": No such file' "$tool" check nothing.dtb
+# A missing input file is a failure of the system (2), JSON as DTB, in every
+# command; a missing module file is a problem of the input (1, lcm-fixtures).
+for cmd in check show; do
+	expect "$cmd-missing-json" 2 "$tool" "$cmd" nothing.json
+done
+expect build-missing-json 2 "$tool" build nothing.json -o "$work/x.dtb"
+expect pack-missing-json 2 "$tool" pack nothing.json -o "$work/x"
 expect pack-bad-cpus 2 "$tool" pack --cpus 0 demo.json -o "$work/p"
 
 # --- round trips ------------------------------------------------------------------

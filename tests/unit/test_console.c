@@ -23,18 +23,16 @@
 static char shown[8192];
 static size_t shown_len;
 
-void pl011_putc(paddr_t base, char c)
+void arch_console_putc(char c)
 {
-	(void)base;
 	if (shown_len < sizeof(shown) - 1) {
 		shown[shown_len++] = c;
 		shown[shown_len] = '\0';
 	}
 }
 
-int pl011_getc(paddr_t base)
+int arch_console_getc(void)
 {
-	(void)base;
 	return -1;
 }
 

@@ -694,8 +694,9 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 	c->path = path;
 	c->text = lt_read_file(path, &size);
 	if (c->text == NULL) {
-		lt_error(NULL, "cannot read \"%s\": %s", path, strerror(errno));
-		return false;
+		/* The input itself: a failure of the system (exit 2), as for a
+		 * DTB; a missing module file is a problem of the input (1). */
+		lt_fatal_usage("cannot read \"%s\": %s", path, strerror(errno));
 	}
 	char *t = realloc(c->text, size + 1);
 	if (t == NULL) {

@@ -98,4 +98,7 @@ void timer_reprogram(void);     /* after the vtimer deadlines changed */
 /* psci.c */
 void psci_set_conduit(enum fw_conduit c);
 
+/* console.c: the UART to print on before the DTB is read (QEMU virt's). */
+void console_early(paddr_t base);
+
 #endif /* ARM64_H */

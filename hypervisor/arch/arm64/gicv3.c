@@ -3,10 +3,10 @@
  * specification"): the distributor once, then on every CPU its own
  * redistributor and CPU interface. Everything is Group 1 non-secure: QEMU
  * virt runs the GIC with security disabled (GICD_CTLR.DS = 1), where Group 0
- * would arrive as FIQ (arm64-el2.md §3.2). The hypervisor uses its timer's
- * PPI, one SGI (a CPU kicks another to look at its run queue), the GIC
- * maintenance interrupt (PPI 9, INTID 25: list registers of a vCPU need
- * attention) and the EL1 virtual timer's PPI (INTID 27, injected into the
+ * would arrive as FIQ (IHI 0069, "Interrupt grouping"). The hypervisor uses
+ * its timer's PPI, one SGI (a CPU kicks another to look at its run
+ * queue), the GIC maintenance interrupt (PPI 9, INTID 25: list registers of
+ * a vCPU need attention) and the EL1 virtual timer's PPI (INTID 27, injected into the
  * loaded vCPU by vtimer.c); SPIs stay disabled until devices are assigned.
  */
 #include "arm64.h"

@@ -13,23 +13,20 @@
 #include <string.h>
 
 #include "arm64.h"
+#include "pgtable.h"
 #include "core/console.h"
 #include "sysreg.h"
 
-#define PT_ENTRIES    512
 #define PT_POOL_PAGES 32
 #define FDT_MAGIC_BE  0xd00dfeedu
 #define FDT_MAX_SIZE  (2 * MiB)         /* booting.rst: the DTB is at most 2 MiB */
 
-#define PTE_VALID     (1ull << 0)
-#define PTE_TABLE     (1ull << 1)       /* table at levels 1-2, page at level 3 */
 #define PTE_ATTR(i)   ((uint64_t)(i) << 2)
 #define PTE_AP1       (1ull << 6)       /* RES1 in the EL2 regime */
 #define PTE_RO        (1ull << 7)
 #define PTE_SH_INNER  (3ull << 8)
 #define PTE_AF        (1ull << 10)
 #define PTE_XN        (1ull << 54)
-#define PTE_ADDR      0x0000fffffffff000ull
 
 #define ATTR_NORMAL   0                 /* MAIR_EL2 attr0 */
 #define ATTR_DEVICE   1                 /* MAIR_EL2 attr1 */
@@ -54,44 +51,6 @@ static uint64_t *pt_alloc(void)
 	return pt_pool[pt_used++];  /* zero: in BSS, never freed */
 }
 
-/* Fill the empty slots of [va, va + size) in @table (level 1-3) with the
- * largest blocks alignment allows; existing entries are kept. */
-static void map_level(uint64_t *table, unsigned level, uint64_t va, uint64_t pa,
-		      uint64_t size, uint64_t prot)
-{
-	unsigned shift = 12 + 9 * (3 - level);
-	uint64_t block = 1ull << shift;
-
-	while (size > 0) {
-		uint64_t *e = &table[(va >> shift) & (PT_ENTRIES - 1)];
-		uint64_t chunk = align_down(va, block) + block - va;
-		if (chunk > size) {
-			chunk = size;
-		}
-		bool whole = chunk == block && (pa & (block - 1)) == 0;
-
-		if (level == 3) {
-			if (!(*e & PTE_VALID)) {
-				*e = pa | prot | PTE_TABLE | PTE_VALID;
-			}
-		} else if (!(*e & PTE_VALID) && whole) {
-			*e = pa | prot | PTE_VALID;
-		} else {
-			if (!(*e & PTE_VALID)) {
-				*e = (uint64_t)(uintptr_t)pt_alloc() | PTE_TABLE | PTE_VALID;
-			}
-			if (*e & PTE_TABLE) {
-				map_level((uint64_t *)(uintptr_t)(*e & PTE_ADDR), level + 1,
-					  va, pa, chunk, prot);
-			}
-			/* else: a block maps it already */
-		}
-		va += chunk;
-		pa += chunk;
-		size -= chunk;
-	}
-}
-
 static void map(paddr_t pa, uint64_t size, uint64_t prot)
 {
 	uint64_t base = align_down(pa_addr(pa), PAGE_SIZE);
@@ -104,10 +63,10 @@ static void map(paddr_t pa, uint64_t size, uint64_t prot)
 	}
 	/* Identity: the virtual address is the physical one. */
 	vaddr_t va = va_init(base);
-	map_level(pt_pool[0], 1, va_addr(va), base, end - base, prot);
-	/* New entries only filled empty slots, which no TLB caches: a barrier
-	 * for the walker is all that is needed. */
-	dsb(ishst);
+	/* First mapping of a page wins (PT_CLASH is expected: the image's
+	 * own mappings lie inside RAM). New entries only filled empty slots,
+	 * which no TLB caches: the walker's barrier is all that is needed. */
+	pt_map(pt_pool[0], va_addr(va), base, end - base, prot, pt_alloc);
 	isb();
 }
 

@@ -1,7 +1,7 @@
 /*
  * Calls to the firmware through PSCI (Arm DEN 0022): starting secondary CPUs,
  * powering off and rebooting. From EL2 the conduit is SMC; QEMU implements PSCI 1.1
- * itself and exits with status 0 on SYSTEM_OFF (arm64-el2.md §0, §3.4).
+ * itself (virt without EL3 firmware) and exits with status 0 on SYSTEM_OFF.
  */
 #include "arm64.h"
 #include "core/console.h"

@@ -24,7 +24,7 @@ noreturn void arch_boot_primary(uint64_t dtb)
 	cpu_el2_init();
 	/* QEMU virt's UART until the DTB names the console; set before the
 	 * MMU work so that a fault in it still gets reported. */
-	console_init(pa_init(QEMU_UART));
+	console_early(pa_init(QEMU_UART));
 	mmu_boot(pa_init(dtb));
 	hv_main(pa_init(dtb));
 }

@@ -1,7 +1,7 @@
 /*
  * System register access and the register bits the arm64 code uses, with
- * the values chosen for QEMU virt on cortex-a57 (shared/notes/arm64-el2.md
- * §1.3). Names follow the Arm ARM (DDI 0487).
+ * the values chosen for QEMU virt on cortex-a57, each with why where it is
+ * defined. Names follow the Arm ARM (DDI 0487).
  */
 #ifndef ARM64_SYSREG_H
 #define ARM64_SYSREG_H
@@ -36,7 +36,7 @@
 #define HCR_TIDCP  (1ull << 20)
 #define HCR_RW     (1ull << 31)
 #define HCR_BOOT   (HCR_RW | HCR_AMO | HCR_IMO | HCR_FMO)
-/* Running guests (arm64-el2.md §1.3): stage 2 on (VM); set/way cache
+/* Running guests (Arm ARM, HCR_EL2): stage 2 on (VM); set/way cache
  * operations by invalidate become clean+invalidate (SWIO); WFI and WFE trap
  * (TWI, TWE), since vCPUs share CPUs; SMC traps (TSC): without it QEMU
  * would take a guest's PSCI SMC itself and power the machine off; TLB and

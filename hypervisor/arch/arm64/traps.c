@@ -1,6 +1,6 @@
 /*
  * What a guest's exit to EL2 means, by ESR_EL2.EC (Arm ARM D17.2.37,
- * arm64-el2.md §2.6): WFI waits for an interrupt and WFE gives the CPU
+ * ESR_EL2): WFI waits for an interrupt and WFE gives the CPU
  * away, HVC is PSCI or a Hyperlaunch hypercall, SMC is PSCI only, a trapped
  * system register is emulated from a table (ICC_SGI1R_EL1 sends an SGI,
  * the ID registers say what the guest has, CNTP_* is the emulated physical
@@ -132,7 +132,8 @@ static enum trap_result trap_hvc(struct vcpu *v, struct arch_regs *r)
 
 static enum trap_result trap_smc(struct vcpu *v, struct arch_regs *r)
 {
-	/* A trapped SMC reports its own address as ELR (arm64-el2.md §0). */
+	/* A trapped SMC reports its own address as ELR (its preferred return
+	 * address, unlike HVC's: Arm ARM, HCR_EL2.TSC). */
 	uint64_t pc = r->elr;
 
 	r->elr += 4;

@@ -2,7 +2,8 @@
  * arm64 vCPUs: the register context of a vCPU, its reset state (Linux
  * booting.rst: EL1h, DAIF masked, MMU and caches off, x0 = the device
  * tree), the switch of the EL1, FP/SIMD, virtual timer and virtual CPU
- * interface state when a CPU changes vCPU (arm64-el2.md §2.9), and the run
+ * interface state when a CPU changes vCPU (the registers are listed in
+ * docs/architecture.md, "Running", context switch), and the run
  * loop: present pending virtual interrupts (vgic_flush), enter the guest,
  * note which interrupts it ended (vgic_sync), handle its exit, until the
  * scheduler wants the CPU back or the vCPU waits for an interrupt. The

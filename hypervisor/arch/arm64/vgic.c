@@ -5,8 +5,8 @@
  * redistributor registers are trapped and emulated (vgic_mmio.c); the CPU
  * interface is the hardware's virtual one: with HCR_EL2.IMO set, a guest's
  * ICC_* accesses reach the ICV_* registers, fed by the list registers
- * (ICH_LR<n>_EL2), and only ICC_SGI1R_EL1 traps
- * (arm64-el2.md §2.4).
+ * (ICH_LR<n>_EL2), and only ICC_SGI1R_EL1 traps (with HCR_EL2.IMO set,
+ * EL1's writes of it trap to EL2: IHI 0069, ICC_SGI1R_EL1).
  *
  * The pending set: an interrupt is *ready* for a vCPU when it is enabled,
  * pending (its latch: an edge, an SGI, ISPENDR; or its input line for a

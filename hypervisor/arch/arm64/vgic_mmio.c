@@ -5,8 +5,8 @@
  * descriptors in Bao's style: where a register (or register array) starts,
  * how many bytes it covers, what kind it is. Offsets and meanings: Arm IHI
  * 0069, the register descriptions of GICD_* and GICR_*. Stage 2 maps neither
- * frame, so every access traps here (arm64-el2.md §2.4: a hypervisor that
- * mapped the real GIC never saw its guests' accesses).
+ * frame, so every access traps here (a hypervisor that mapped the real
+ * GIC frames would never see its guests' accesses).
  *
  * Every access size works on every register: the interrupt arrays are
  * decoded bit by bit from the bytes accessed, so Linux's byte writes of

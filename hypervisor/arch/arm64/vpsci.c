@@ -1,8 +1,9 @@
 /*
  * PSCI for guests (Arm DEN 0022, version 0.2), over HVC (what the guest's
  * device tree names) and over SMC (trapped by HCR_EL2.TSC). Version 0.2
- * keeps Linux from probing PSCI_FEATURES and the SMCCC version
- * (arm64-el2.md §2.5). Everything acts on the calling domain only: CPU_ON
+ * keeps Linux from probing PSCI_FEATURES and the SMCCC version (its PSCI
+ * driver asks for them only when PSCI_VERSION says 1.0 or later).
+ * Everything acts on the calling domain only: CPU_ON
  * finds the target among its own vCPUs (MPIDR affinity = vCPU index),
  * SYSTEM_OFF and SYSTEM_RESET end the domain, not the machine. A reset is
  * treated as a power-off (docs/architecture.md). Other functions of the

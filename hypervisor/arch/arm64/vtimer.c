@@ -26,7 +26,8 @@
  * register: with it the physical PPI stays active until the guest
  * deactivates the virtual one, so a vCPU switched out (or not yet ready to
  * take it) would block the timer of every other vCPU of that CPU
- * (arm64-el2.md §2.3).
+ * (IHI 0069, ICH_LR<n>_EL2.HW: the physical interrupt is deactivated when
+ * the guest deactivates the virtual one, not before).
  *
  * The EL1 physical timer is emulated per vCPU (ptimer.c); its deadline
  * joins the virtual timer's here.
@@ -110,7 +111,7 @@ void vtimer_reset(struct vcpu *v)
 		unlink_sleeper(v);
 	}
 	/* Off: a stale timer must not fire into a guest whose GIC is not
-	 * set up yet (arm64-el2.md §2.3). */
+	 * set up yet (CNTV_CTL_EL0.ENABLE resets to an UNKNOWN value). */
 	t->ctl = 0;
 	t->cval = 0;
 	if (t->line) {

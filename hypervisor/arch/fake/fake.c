@@ -27,6 +27,7 @@
 #define FAKE_TICK_NS (1000000000ull / HV_TICK_HZ)
 #define RUN_BUDGET   100000u            /* vCPU runs per process: a runaway guard */
 #define SPIN_LIMIT   10000000u          /* arch_cpu_relax() calls: a lock never freed */
+#define HVC_REPEAT_LIMIT 1000000u       /* repeats of one fake_hvc(): a job never over */
 
 static void default_bug(const char *what)
 {
@@ -53,6 +54,9 @@ static struct {
 	unsigned spins;
 	bool in_irq;                    /* in hv_tick(), as from the timer interrupt */
 	uint64_t irq_zeroed;            /* bytes arch_zero_pages() cleared in it */
+	uint64_t zeroed;                /* bytes arch_zero_pages() cleared in all */
+	unsigned hvc_again;             /* hypercall() answers "not over" */
+	void (*between)(struct vcpu *v, unsigned again);
 } m;
 
 /* The hypervisor's "image": a few pages the allocator must never hand out. */
@@ -255,6 +259,10 @@ bool fake_irqs_enabled(unsigned cpu)
 /* --- run control ----------------------------------------------------------------- */
 
 static jmp_buf *catcher;
+/* Where fake_hvc() leaves a guest script whose call is not over, and for
+ * which vCPU: set only while that script runs. */
+static jmp_buf *hvc_again_at;
+static struct vcpu *hvc_again_vcpu;
 
 static noreturn void escape(enum fake_stop why)
 {
@@ -268,6 +276,7 @@ static noreturn void escape(enum fake_stop why)
 void fake_abandon(void)
 {
 	catcher = NULL;
+	hvc_again_at = NULL;
 	m.in_irq = false;
 }
 
@@ -285,6 +294,7 @@ enum fake_stop fake_call(void (*fn)(void *), void *arg)
 		fn(arg);
 	} else {
 		why = (enum fake_stop)r;
+		hvc_again_at = NULL;    /* the script it pointed into is gone */
 	}
 	catcher = outer;
 	m.cpu = cpu;
@@ -407,6 +417,7 @@ void arch_zero_pages(paddr_t pa, uint64_t size, bool clean)
 		fake_bug("arch_zero_pages: not whole pages");
 	}
 	memset(pa_ptr(pa), 0, size);
+	m.zeroed += size;
 	if (m.in_irq) {
 		m.irq_zeroed += size;
 	}
@@ -415,6 +426,21 @@ void arch_zero_pages(paddr_t pa, uint64_t size, bool clean)
 uint64_t fake_zeroed_in_irq(void)
 {
 	return m.irq_zeroed;
+}
+
+uint64_t fake_zeroed(void)
+{
+	return m.zeroed;
+}
+
+unsigned fake_hvc_again(void)
+{
+	return m.hvc_again;
+}
+
+void fake_hvc_between(void (*fn)(struct vcpu *v, unsigned again))
+{
+	m.between = fn;
 }
 
 void arch_dcache_clean(paddr_t pa, uint64_t size)
@@ -581,7 +607,23 @@ void arch_vcpu_run(struct vcpu *v)
 		trace_len += (size_t)n;
 	}
 	for (;;) {
+		jmp_buf again;
+		/* volatile: read after longjmp. */
+		volatile unsigned step = a->step;
+
+		/* A hypercall that is not over (fake_hvc) comes back here: the
+		 * guest's PC goes back onto the HVC, so the script's step is
+		 * made again next time, and the vCPU yields (arm64's
+		 * TRAP_YIELD) so that its CPU's other vCPUs run first. */
+		if (setjmp(again) != 0) {
+			hvc_again_at = NULL;
+			a->step = step;
+			break;
+		}
+		hvc_again_at = &again;
+		hvc_again_vcpu = v;
 		enum fake_exit e = fn(v, a->step++);
+		hvc_again_at = NULL;
 		if (e == FAKE_WFI_POLL) {
 			sched_wfi(v);
 			break;
@@ -619,11 +661,35 @@ int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_
 {
 	uint64_t in[6] = { fid, a1, a2, a3, a4, a5 };
 	uint64_t res[4] = { 0 };
+	unsigned repeats = 0;
 
 	if (!hypercall_in_range((uint32_t)fid)) {
 		fake_bug("fake_hvc: not a Hyperlaunch function id");
 	}
-	hypercall(v, in, res);
+	while (!hypercall(v, in, res)) {
+		/* Not over (a creation in steps): the guest makes the same
+		 * call again after the other vCPUs of its CPU ran. */
+		m.hvc_again++;
+		if (hvc_again_at != NULL && hvc_again_vcpu == v) {
+			longjmp(*hvc_again_at, 1);
+		}
+		/* The test plays the guest, outside any vCPU run: what the
+		 * other vCPUs would do meanwhile is the test's hook. */
+		if (m.between != NULL) {
+			m.between(v, m.hvc_again);
+		}
+		/* A vCPU that may not run any more never makes the call
+		 * again: the guest never sees an answer. */
+		if (__atomic_load_n(&v->power, __ATOMIC_ACQUIRE) != VCPU_ON ||
+		    domain_state(v->dom) != DOM_RUNNING ||
+		    __atomic_load_n(&v->dom->paused, __ATOMIC_ACQUIRE)) {
+			return FAKE_HVC_GONE;
+		}
+		if (++repeats > HVC_REPEAT_LIMIT) {
+			fake_bug("fake_hvc: a call that is never over");
+			return FAKE_HVC_GONE;
+		}
+	}
 	if (out != NULL) {
 		memcpy(out, res, sizeof(res));
 	}

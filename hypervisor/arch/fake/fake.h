@@ -89,6 +89,8 @@ enum fake_stop fake_tick(unsigned cpu);
 /* Bytes arch_zero_pages() scrubbed in interrupt context (a tick) so far:
  * work that holds a CPU with interrupts masked. */
 uint64_t fake_zeroed_in_irq(void);
+/* Bytes arch_zero_pages() scrubbed so far, in any context. */
+uint64_t fake_zeroed(void);
 /* The test leaves every fake_call() it is in at once, without their
  * return (a failed assertion longjmps to the test framework): forget them. */
 void fake_abandon(void);
@@ -115,9 +117,30 @@ void fake_guest_set(const char *name, fake_guest_fn *fn);
 enum fake_exit fake_guest_idle(struct vcpu *v, unsigned step);
 
 /* A hypercall from @v: x0 = @fid, x1..x5; @out (may be NULL) gets x0..x3.
- * Returns x0 as the signed result. */
+ * Returns x0 as the signed result.
+ *
+ * A call that is not over (hypercall() returns false: HL_DOMAIN_CREATE in
+ * steps) is made again, as arm64 does by putting the guest's PC back on
+ * the HVC:
+ *  - from a guest script (inside arch_vcpu_run), the vCPU yields and the
+ *    same step of the script runs again on its next turn; a script sees one
+ *    call that returns once the work is over, but whatever its step does
+ *    before the call is done again on each turn (unlike a real guest, which
+ *    only executes the HVC again), so it must be harmless to repeat;
+ *  - from a test acting as @v outside any run, fake_hvc() repeats the call
+ *    itself, calling the hook set with fake_hvc_between() in between (what
+ *    the CPU's other vCPUs do meanwhile), and returns FAKE_HVC_GONE if @v
+ *    may no longer run (off, its domain ended or paused): it would never
+ *    make the call again. */
+#define FAKE_HVC_GONE INT64_MIN
 int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5, uint64_t out[4]);
+/* How many times a hypercall answered "not over" so far (each one a repeat
+ * of the call). */
+unsigned fake_hvc_again(void);
+/* @fn(@v, fake_hvc_again()) between a test's call and its repeat; NULL:
+ * none. */
+void fake_hvc_between(void (*fn)(struct vcpu *v, unsigned again));
 
 /* The fake's part of a vCPU and a domain (arch_vcpu_init, arch_domain_init). */
 struct arch_vcpu {
