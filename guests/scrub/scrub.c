@@ -2,9 +2,9 @@
  * Scrubbing, seen from a guest (tests/security/ram-zeroed.sh and
  * reclaim-scrubbed.sh). bootargs, in this order:
  *
- *   check=1       every word of this domain's RAM from the end of its image
- *                 to its device tree must read zero: the hypervisor zeroes
- *                 guest RAM before the guest gets it, whatever was there
+ *   check=1       every word of this domain's RAM past its image, but its
+ *                 device tree, must read zero: the hypervisor zeroes guest
+ *                 RAM before the guest gets it, whatever was there
  *   mark=WORD     fill that RAM with WORD spelled backwards, over and over
  *                 (backwards: WORD itself is in the LCM and the guest's
  *                 device tree, so only this fill puts the reversed form in
@@ -18,6 +18,8 @@
  *
  * Else it powers off.
  */
+#include <libfdt.h>
+
 #include "guest.h"
 
 static uint64_t counter(void)
@@ -38,28 +40,59 @@ static uint64_t number(const char *p)
 	return n;
 }
 
+/* This domain's RAM past its image, in at most two ranges: the device
+ * tree (which the runtime reads bootargs from) is left out. */
+struct span {
+	uint64_t start, end;
+};
+
+static unsigned free_ram(const void *fdt, struct span out[2])
+{
+	uint64_t start = (guest_image_end() + 4095) & ~4095ull;
+	uint64_t end = guest_ram_base() + guest_ram_size();
+	uint64_t dt = (uintptr_t)fdt & ~4095ull;
+	uint64_t dt_end = ((uintptr_t)fdt + fdt_totalsize(fdt) + 4095) & ~4095ull;
+	unsigned n = 0;
+
+	if (dt >= end || dt_end <= start) {
+		out[n++] = (struct span){ start, end };
+		return n;
+	}
+	if (dt > start) {
+		out[n++] = (struct span){ start, dt };
+	}
+	if (dt_end < end) {
+		out[n++] = (struct span){ dt_end, end };
+	}
+	return n;
+}
+
 int main(const void *fdt)
 {
 	char arg[40];
-	uint64_t start = (guest_image_end() + 4095) & ~4095ull;
-	uint64_t end = (uintptr_t)fdt & ~4095ull;
+	struct span ram[2];
+	unsigned nr = free_ram(fdt, ram);
+	uint64_t kib = 0;
 
+	for (unsigned r = 0; r < nr; r++) {
+		kib += (ram[r].end - ram[r].start) >> 10;
+	}
 	if (guest_arg("check", arg, sizeof(arg))) {
 		uint64_t bad = 0, first = 0, value = 0;
-		for (uint64_t a = start; a < end; a += 8) {
-			uint64_t got = *(volatile uint64_t *)a;
-			if (got != 0) {
-				if (bad++ == 0) {
+		for (unsigned r = 0; r < nr; r++) {
+			for (uint64_t a = ram[r].start; a < ram[r].end; a += 8) {
+				uint64_t got = *(volatile uint64_t *)a;
+				if (got != 0 && bad++ == 0) {
 					first = a;
 					value = got;
 				}
 			}
 		}
 		if (bad == 0) {
-			gprintf("scrub: %llu KiB read zero\n", (unsigned long long)((end - start) >> 10));
+			gprintf("scrub: %llu KiB read zero\n", (unsigned long long)kib);
 		} else {
 			gprintf("scrub: FAIL: %llu words of %llu KiB are not zero, the first at 0x%llx: 0x%llx\n",
-				(unsigned long long)bad, (unsigned long long)((end - start) >> 10),
+				(unsigned long long)bad, (unsigned long long)kib,
 				(unsigned long long)first, (unsigned long long)value);
 		}
 	}
@@ -74,12 +107,15 @@ int main(const void *fdt)
 		for (i = 0; i < sizeof(block.b); i++) {
 			block.b[i] = (uint8_t)arg[n - 1 - i % n];
 		}
-		for (uint64_t a = start; a + 64 <= end; a += 64) {
-			for (i = 0; i < 8; i++) {
-				((volatile uint64_t *)a)[i] = block.w[i];
+		for (unsigned r = 0; r < nr; r++) {
+			for (uint64_t a = ram[r].start; a + 64 <= ram[r].end; a += 64) {
+				for (i = 0; i < 8; i++) {
+					((volatile uint64_t *)a)[i] = block.w[i];
+				}
 			}
 		}
-		gprintf("scrub: filled %llu KiB with the mark\n", (unsigned long long)((end - start) >> 10));
+		gprintf("scrub: filled %llu KiB with the mark\n", (unsigned long long)kib);
+		gprintf("scrub: holding\n");
 	}
 	if (guest_arg("hold", arg, sizeof(arg))) {
 		uint64_t ms = number(arg), t0 = counter(), freq;

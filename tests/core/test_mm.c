@@ -174,30 +174,6 @@ static void alloc_some(void **state)
 	assert_int_equal(mm_free_bytes(), 10 * MiB);
 }
 
-/* A range that is not all allocated (freed already, or partly free) is
- * refused with a line: freed twice, a page would have two owners. */
-static void double_free_refused(void **state)
-{
-	(void)state;
-	paddr_t a = mm_alloc(MiB, PAGE_SIZE, MM_HV);
-	paddr_t b = mm_alloc(MiB, PAGE_SIZE, MM_HV);
-	uint64_t free0 = mm_free_bytes();
-	char line[128];
-
-	mm_free(a, MiB);
-	assert_int_equal(mm_free_bytes(), free0 + MiB);
-	mm_free(a, MiB);
-	assert_int_equal(mm_free_bytes(), free0 + MiB);
-	snprintf(line, sizeof(line), "mm: BUG: refused to free 0x%llx-0x%llx: not allocated (a double free?)",
-		 (unsigned long long)pa_addr(a), (unsigned long long)(pa_addr(a) + MiB));
-	assert_line(line);
-	/* b and the freed page after it: partly free, refused whole. */
-	mm_free(b, MiB + PAGE_SIZE);
-	assert_int_equal(mm_free_bytes(), free0 + MiB);
-	mm_free(b, MiB);
-	assert_int_equal(mm_free_bytes(), free0 + 2 * MiB);
-}
-
 static void free_merges(void **state)
 {
 	(void)state;
@@ -321,7 +297,6 @@ int run_mm_tests(void)
 		cmocka_unit_test_teardown(reservations, reset),
 		cmocka_unit_test_teardown(fragmentation, reset),
 		cmocka_unit_test_teardown(alloc_some, reset),
-		cmocka_unit_test_teardown(double_free_refused, reset),
 		cmocka_unit_test_teardown(free_merges, reset),
 		cmocka_unit_test_teardown(out_of_memory, reset),
 		cmocka_unit_test_teardown(double_free_refused, reset),
