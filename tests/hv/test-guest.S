@@ -15,6 +15,11 @@
  *            registers with values of its own (from its domain id), then 64
  *            times gives the CPU away with WFI and checks them all; prints
  *            "context: ok" or "test: check N failed (...)", then FINAL.
+ *   -DTAIL   an image that ends inside a page (not padded): reads the rest
+ *            of that page, which the hypervisor must have zeroed when it
+ *            mapped the module in place; prints "tail: zero" or "test:
+ *            check 1 failed (x0 low byte 0xXX)" (the first byte that is
+ *            not), then FINAL.
  */
 #define HL_CONSOLE_WRITE  0xc6000000
 #define HL_WHOAMI         0xc6000001
@@ -123,6 +128,20 @@ entry:
 	ldr	x0, =FINAL
 	hvc	#0
 	b	.
+#elif defined(TAIL)
+	adr	x1, image_end
+	add	x2, x1, #4095
+	and	x2, x2, #~4095
+	mov	x10, #1
+1:	cmp	x1, x2
+	b.hs	2f
+	ldrb	w0, [x1], #1
+	cbnz	w0, fail
+	b	1b
+2:	say	msg_tail
+	ldr	x0, =FINAL
+	hvc	#0
+	b	.
 #elif defined(ECHO)
 	say	msg_echo
 	ldr	x1, =UART
@@ -225,9 +244,13 @@ msg_echo:	.ascii	"echo: ready\n"
 msg_echo_end:
 msg_context:	.ascii	"context: ok\n"
 msg_context_end:
+msg_tail:	.ascii	"tail: zero\n"
+msg_tail_end:
 msg_fail:	.ascii	"test: check "
 msg_fail_num:	.ascii	"00 failed (x0 low byte 0x"
 msg_fail_x0:	.ascii	"00)\n"
 msg_fail_end:
+#ifndef TAIL
 	.balign	4096
+#endif
 image_end:
