@@ -21,7 +21,8 @@ const char *arch_name(void);
 /* The hypervisor's own footprint in memory: image, BSS, boot stack, tables. */
 struct mem_range arch_image_range(void);
 
-/* Fill @p from the firmware's description (arm64: the host DTB at @fdt).
+/* Fill @p from the firmware's description (arm64: the host DTB at @fdt,
+ * checked with lcm_fdt_check() before any walk: it carries the LCM).
  * Prints the reason and returns -1 when the description is unusable. */
 int arch_platform_probe(const void *fdt, struct platform *p);
 

@@ -189,7 +189,7 @@ static bool is_classic_module(const void *fdt, int node)
 unsigned bootmod_probe_classic(const struct platform *p)
 {
 	const void *fdt = p->fdt;
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = p->fdt_chosen;
 	unsigned extra = 0;
 	int node;
 
@@ -260,7 +260,7 @@ bool bootmod_tail_free(int r)
 int bootmod_classic(const char *compat, uint64_t *addr, uint64_t *size)
 {
 	const void *fdt = plat->fdt;
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = plat->fdt_chosen;
 	int node;
 
 	if (chosen < 0) {

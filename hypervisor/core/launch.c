@@ -101,7 +101,8 @@ unsigned launch_probe(const struct platform *p)
 
 	L.plat = p;
 	builder_init(p);
-	L.lcm_result = lcm_parse(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
+	/* arch_platform_probe() checked the blob with lcm_fdt_check(). */
+	L.lcm_result = lcm_parse_checked(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
 	for (uint32_t i = 0; i < L.lcm.nr_diags; i++) {
 		lcm_diag_format(&diags[i], text, sizeof(text));
 		printk("lcm: %s: %s\n", diags[i].severity == LCM_ERROR ? "error" : "warning",
@@ -247,7 +248,7 @@ static void build_classic(void)
 	classic_module("multiboot,ramdisk", &c.ramdisk);
 	c.bootargs = fdt_getprop(fdt, kernel, "bootargs", NULL);
 	if (c.bootargs == NULL) {
-		int chosen = fdt_path_offset(fdt, "/chosen");
+		int chosen = L.plat->fdt_chosen;
 		c.bootargs = fdt_getprop(fdt, chosen, "xen,dom0-bootargs", NULL);
 	}
 	for (unsigned i = 0; i < cpu_count(); i++) {

@@ -18,6 +18,7 @@ enum fw_conduit { FW_CONDUIT_NONE, FW_CONDUIT_SMC, FW_CONDUIT_HVC };
 struct platform {
 	const void *fdt;                /* the host device tree */
 	uint64_t fdt_size;              /* its totalsize */
+	int fdt_chosen;                 /* the offset of its /chosen, or -1 */
 
 	struct mem_range ram[PLAT_MAX_RAM];
 	unsigned nr_ram;

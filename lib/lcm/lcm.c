@@ -1052,7 +1052,23 @@ static int stuck_tag(const void *fdt)
 	return -1;
 }
 
-int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+const char *lcm_fdt_check(const void *fdt, size_t size)
+{
+	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
+		return "not a flattened device tree (bad magic or shorter than its header)";
+	}
+	if (fdt_version(fdt) < 16) {
+		return "device tree version before 16 (not supported)";
+	}
+	if (fdt_check_header(fdt) == 0 && fdt_totalsize(fdt) <= size && stuck_tag(fdt) >= 0) {
+		return "a property's length runs past the end of the blob";
+	}
+	int err = fdt_check_full(fdt, size);
+	return err != 0 ? fdt_error_words(err) : NULL;
+}
+
+static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch,
+		 bool checked)
 {
 	struct parser p = { l, arch };
 
@@ -1067,6 +1083,9 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 	l->on_all_off = LCM_ALL_OFF_POWEROFF;
 	l->nr_diags = l->nr_errors = l->nr_warnings = 0;
 
+	if (checked) {
+		goto checked;   /* the caller ran lcm_fdt_check() on this blob */
+	}
 	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
 		error(&p, -1, NULL, "not a flattened device tree (bad magic or shorter than its header)");
 		return LCM_EINVAL;
@@ -1094,6 +1113,7 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 		return LCM_EINVAL;
 	}
 
+checked:;
 	int hv = fdt_path_offset(fdt, LCM_HYPERVISOR_PATH);
 	if (hv < 0) {
 		return LCM_ENOLCM;
@@ -1151,4 +1171,14 @@ const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t dom
 		}
 	}
 	return NULL;
+}
+
+int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+{
+	return parse(l, fdt, size, arch, false);
+}
+
+int lcm_parse_checked(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+{
+	return parse(l, fdt, size, arch, true);
 }

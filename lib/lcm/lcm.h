@@ -133,6 +133,10 @@ struct lcm_launch {
  */
 int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
 	      enum lcm_arch arch);
+/* The same for a blob the caller has checked with lcm_fdt_check(), which
+ * passed: its structure is not checked again. */
+int lcm_parse_checked(struct lcm_launch *l, const void *fdt, size_t size,
+		      enum lcm_arch arch);
 
 /*
  * A domain's name is its whole node name, "@unit-address" included when it
@@ -147,6 +151,16 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
 bool lcm_valid_name(const char *s);
 /* lcm_domain.name of a domain whose node name breaks the rule (an error). */
 #define LCM_INVALID_NAME "(invalid name)"
+
+/*
+ * The structural check lcm_parse() makes of a blob before walking it:
+ * fdt_check_full() behind guards against the libfdt 1.6.1 bugs that make
+ * it loop or crash (a property length that wraps, a version before 16).
+ * NULL when the blob is sound, else why not. For anyone who walks a blob
+ * that may carry an LCM (the hypervisor's platform probe) before
+ * lcm_parse() has.
+ */
+const char *lcm_fdt_check(const void *fdt, size_t size);
 
 /* "kernel", "ramdisk", ... for an enum lcm_module_type. */
 const char *lcm_module_type_name(unsigned type);

@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libfdt.h>
+#include <lcm/lcm.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -132,6 +134,13 @@ int arch_platform_probe(const void *fdt, struct platform *p)
 	/* The header's totalsize, big-endian at offset 4 (an FDT). */
 	const uint8_t *h = fdt;
 	p->fdt_size = (uint64_t)h[4] << 24 | (uint64_t)h[5] << 16 | (uint64_t)h[6] << 8 | h[7];
+	/* The contract of arch.h: the blob is checked before any walk. */
+	const char *why = lcm_fdt_check(fdt, p->fdt_size);
+	if (why != NULL) {
+		printk("platform: malformed device tree: %s\n", why);
+		return -1;
+	}
+	p->fdt_chosen = fdt_path_offset(fdt, "/chosen");
 	p->ram[0] = fake_ram();
 	p->nr_ram = 1;
 	p->nr_cpus = m.nr_cpus;
