@@ -209,24 +209,21 @@ static int write_dt(struct build *b)
  * bootargs, DT_GROW), then the ramdisk. Kept together at the bottom, a
  * small guest's kernel and device tree share one 2 MiB window, the only
  * one the build has to scrub (RAM is scrubbed a window at a time, on first
- * touch). The device tree's size does not depend on the addresses in it,
- * so a first pass sizes it before the ramdisk is placed after it.
+ * touch).
  */
 static bool layout(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 	uint64_t base = ipa_addr(b->d->ram_base);
+	/* The device tree's room does not depend on its size (at most the
+	 * buffer, plus what a Boot Domain may add): the tree is written once,
+	 * with the ramdisk's final address in it. */
+	const uint64_t room = DT_BUF_SIZE + DT_GROW;
 
-	b->dt_size = write_dt(b);
-	if (b->dt_size < 0) {
-		return fail(b, "its device tree needs more than %llu KiB",
-			    (unsigned long long)(DT_BUF_SIZE / KiB));
-	}
 	/* image_size comes from the guest's Image header: compare sizes, never
 	 * form an end address from it before it is known to fit (it could
 	 * wrap). */
 	uint64_t need = b->k.image_size > c->kernel.size ? b->k.image_size : c->kernel.size;
-	uint64_t room = align_up((uint64_t)b->dt_size, PAGE_SIZE) + DT_GROW;
 	uint64_t after = c->memory > b->k.load_offset ? c->memory - b->k.load_offset : 0;
 	if (need > after || room > after - align_up(need, PAGE_SIZE) ||
 	    c->ramdisk.size > after - align_up(need, PAGE_SIZE) - room) {
@@ -242,6 +239,11 @@ static bool layout(struct build *b)
 	b->dt_ipa = ipa_init(dt);
 	b->ramdisk_ipa = ipa_init(dt + room);
 	b->d->dt_room = room;
+	b->dt_size = write_dt(b);
+	if (b->dt_size < 0) {
+		return fail(b, "its device tree needs more than %llu KiB",
+			    (unsigned long long)(DT_BUF_SIZE / KiB));
+	}
 	return true;
 }
 
@@ -376,8 +378,8 @@ static void finish(struct build *b)
 	const struct domain_config *c = &b->c;
 	struct domain *d = b->d;
 
-	if (write_dt(b) != b->dt_size ||
-	    !domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
+	/* Written in the buffer by layout(); no other build ran since. */
+	if (!domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
 		fail(b, "its device tree does not fit in its RAM");
 		return;
 	}
