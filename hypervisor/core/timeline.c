@@ -87,7 +87,8 @@ void timeline_launch_event(bool all_off)
 
 	if (all_off) {
 		if (timeline) {
-			printk("timeline: all domains off at %llu us\n", (unsigned long long)(now / 1000));
+			printk("timeline: all domains off at %llu us\n",
+			       (unsigned long long)(now / 1000));
 		}
 		return;
 	}

@@ -17,7 +17,7 @@
 #include "sysreg.h"
 
 #define GIC_PPI_BASE    16
-#define TIMER_HYP_INDEX 3       /* interrupts: sec-phys, phys, virt, hyp */
+#define TIMER_HYP_INDEX 3 /* interrupts: sec-phys, phys, virt, hyp */
 
 const struct platform *plat;
 
@@ -38,17 +38,17 @@ static uint64_t cells(const fdt32_t *p, int n)
  * that carries an LCM has hundreds of nodes, so a dozen of them cost more
  * than the rest of the boot (measured: 2.3 of 2.7 ms under QEMU -icount).
  */
-#define SCAN_NODES 2048         /* node/parent pairs kept; past them, libfdt walks */
+#define SCAN_NODES  2048 /* node/parent pairs kept; past them, libfdt walks */
 #define SCAN_MEMORY 16
 #define SCAN_DEPTH  32
 
 static struct {
-	int nodes[SCAN_NODES], parents[SCAN_NODES];     /* in tree order */
+	int nodes[SCAN_NODES], parents[SCAN_NODES]; /* in tree order */
 	unsigned nr_nodes;
 	int memory[SCAN_MEMORY];
 	unsigned nr_memory;
 	int gic, timer, pl011, psci, psci02;
-	int cpus, chosen, reserved;     /* /cpus, /chosen, /reserved-memory */
+	int cpus, chosen, reserved; /* /cpus, /chosen, /reserved-memory */
 } scan;
 
 static void scan_tree(const void *fdt)
@@ -82,7 +82,8 @@ static void scan_tree(const void *fdt)
 		 * (fdt_getprop would walk them once per name). */
 		const char *type = NULL, *compat = NULL;
 		int compat_len = 0, prop;
-		fdt_for_each_property_offset(prop, fdt, node) {
+		fdt_for_each_property_offset(prop, fdt, node)
+		{
 			int len;
 			const char *pname;
 			const char *val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
@@ -99,8 +100,11 @@ static void scan_tree(const void *fdt)
 		if (type != NULL && strcmp(type, "memory") == 0 && scan.nr_memory < SCAN_MEMORY) {
 			scan.memory[scan.nr_memory++] = node;
 		}
-		static const struct { const char *compat; int *slot; } wanted[] = {
-			{ "arm,gic-v3", &scan.gic }, { "arm,armv8-timer", &scan.timer },
+		static const struct {
+			const char *compat;
+			int *slot;
+		} wanted[] = {
+			{ "arm,gic-v3", &scan.gic },  { "arm,armv8-timer", &scan.timer },
 			{ "arm,pl011", &scan.pl011 }, { "arm,psci-0.2", &scan.psci02 },
 			{ "arm,psci", &scan.psci },
 		};
@@ -175,14 +179,14 @@ static int probe_memory(const void *fdt, struct platform *p)
 			uint64_t limit = 1ull << TCR_VA_BITS;
 			if (pa_addr(r.base) >= limit) {
 				printk("platform: RAM 0x%llx+0x%llx is above the %u-bit space the hypervisor maps: not used\n",
-				       (unsigned long long)pa_addr(r.base), (unsigned long long)r.size,
-				       TCR_VA_BITS);
+				       (unsigned long long)pa_addr(r.base),
+				       (unsigned long long)r.size, TCR_VA_BITS);
 				continue;
 			}
 			if (r.size > limit - pa_addr(r.base)) {
 				printk("platform: RAM 0x%llx+0x%llx is cut at the %u-bit space the hypervisor maps\n",
-				       (unsigned long long)pa_addr(r.base), (unsigned long long)r.size,
-				       TCR_VA_BITS);
+				       (unsigned long long)pa_addr(r.base),
+				       (unsigned long long)r.size, TCR_VA_BITS);
 				r.size = limit - pa_addr(r.base);
 			}
 			if (p->nr_ram == PLAT_MAX_RAM) {
@@ -207,7 +211,8 @@ static int probe_memory(const void *fdt, struct platform *p)
 	int rm = scan.reserved;
 	int child;
 	if (rm >= 0) {
-		fdt_for_each_subnode(child, fdt, rm) {
+		fdt_for_each_subnode(child, fdt, rm)
+		{
 			struct mem_range r;
 			for (int i = 0; read_reg(fdt, child, i, &r); i++) {
 				add_reserved(p, r);
@@ -231,7 +236,8 @@ static int probe_cpus(const void *fdt, struct platform *p)
 		printk("platform: no /cpus node\n");
 		return -1;
 	}
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		struct mem_range reg;
 		if (type == NULL || strcmp(type, "cpu") != 0 || !read_reg(fdt, node, 0, &reg)) {
@@ -345,8 +351,8 @@ int arch_platform_probe(const void *fdt, struct platform *p)
 	p->fdt_size = fdt_totalsize(fdt);
 	scan_tree(fdt);
 	p->fdt_chosen = scan.chosen;
-	if (probe_memory(fdt, p) != 0 || probe_cpus(fdt, p) != 0 ||
-	    probe_gic(fdt, p) != 0 || probe_psci(fdt, p) != 0) {
+	if (probe_memory(fdt, p) != 0 || probe_cpus(fdt, p) != 0 || probe_gic(fdt, p) != 0 ||
+	    probe_psci(fdt, p) != 0) {
 		return -1;
 	}
 	probe_uart(fdt, p);

@@ -26,10 +26,10 @@
 #include "core/sched.h"
 #include "core/vcpu.h"
 
-#define FAKE_TICK_NS (1000000000ull / HV_TICK_HZ)
-#define RUN_BUDGET   100000u            /* vCPU runs per process: a runaway guard */
-#define SPIN_LIMIT   10000000u          /* arch_cpu_relax() calls: a lock never freed */
-#define HVC_REPEAT_LIMIT 1000000u       /* repeats of one fake_hvc(): a job never over */
+#define FAKE_TICK_NS     (1000000000ull / HV_TICK_HZ)
+#define RUN_BUDGET       100000u   /* vCPU runs per process: a runaway guard */
+#define SPIN_LIMIT       10000000u /* arch_cpu_relax() calls: a lock never freed */
+#define HVC_REPEAT_LIMIT 1000000u  /* repeats of one fake_hvc(): a job never over */
 
 static void default_bug(const char *what)
 {
@@ -45,7 +45,7 @@ void (*fake_bug)(const char *what) = default_bug;
 static struct {
 	uint8_t *ram;
 	uint64_t ram_size;
-	uint64_t placed;                /* bytes given by fake_ram_place() */
+	uint64_t placed; /* bytes given by fake_ram_place() */
 	unsigned nr_cpus;
 	bool platform_fail;
 	bool refuse[PLAT_MAX_CPUS];
@@ -54,10 +54,10 @@ static struct {
 	bool irqs[PLAT_MAX_CPUS];
 	unsigned kicks[PLAT_MAX_CPUS];
 	unsigned spins;
-	bool in_irq;                    /* in hv_tick(), as from the timer interrupt */
-	uint64_t irq_zeroed;            /* bytes arch_zero_pages() cleared in it */
-	uint64_t zeroed;                /* bytes arch_zero_pages() cleared in all */
-	unsigned hvc_again;             /* hypercall() answers "not over" */
+	bool in_irq;         /* in hv_tick(), as from the timer interrupt */
+	uint64_t irq_zeroed; /* bytes arch_zero_pages() cleared in it */
+	uint64_t zeroed;     /* bytes arch_zero_pages() cleared in all */
+	unsigned hvc_again;  /* hypercall() answers "not over" */
 	void (*between)(struct vcpu *v, unsigned again);
 } m;
 
@@ -303,7 +303,7 @@ enum fake_stop fake_call(void (*fn)(void *), void *arg)
 		fn(arg);
 	} else {
 		why = (enum fake_stop)r;
-		hvc_again_at = NULL;    /* the script it pointed into is gone */
+		hvc_again_at = NULL; /* the script it pointed into is gone */
 	}
 	catcher = outer;
 	m.cpu = cpu;
@@ -313,8 +313,10 @@ enum fake_stop fake_call(void (*fn)(void *), void *arg)
 const char *fake_stop_name(enum fake_stop s)
 {
 	static const char *const names[] = {
-		[FAKE_RETURNED] = "returned", [FAKE_IDLE] = "idle",
-		[FAKE_OFF] = "power off", [FAKE_REBOOT] = "reboot",
+		[FAKE_RETURNED] = "returned",
+		[FAKE_IDLE] = "idle",
+		[FAKE_OFF] = "power off",
+		[FAKE_REBOOT] = "reboot",
 	};
 	return s <= FAKE_REBOOT ? names[s] : "?";
 }
@@ -413,7 +415,7 @@ enum fake_stop fake_tick(unsigned cpu)
 	m.cpu = cpu;
 	enum fake_stop s = fake_call(tick, NULL);
 	m.cpu = me;
-	m.in_irq = false;               /* also when the tick powered off */
+	m.in_irq = false; /* also when the tick powered off */
 	return s;
 }
 
@@ -641,7 +643,7 @@ void arch_vcpu_run(struct vcpu *v)
 			if (sched_block(v)) {
 				break;
 			}
-			e = FAKE_CONTINUE;      /* an interrupt is there: take it */
+			e = FAKE_CONTINUE; /* an interrupt is there: take it */
 		}
 		if (e != FAKE_CONTINUE || sched_must_leave(v)) {
 			break;
@@ -665,8 +667,8 @@ unsigned fake_total_runs(void)
 	return total_runs;
 }
 
-int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5, uint64_t out[4])
+int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		 uint64_t a5, uint64_t out[4])
 {
 	uint64_t in[6] = { fid, a1, a2, a3, a4, a5 };
 	uint64_t res[4] = { 0 };
