@@ -59,6 +59,7 @@ run_suite unit-core build/tests/unit-core
 run_suite lcm-fixtures tests/lcm-fixtures/run.sh
 run_suite tool tests/tool/run.sh
 run_suite docs tests/docs/run.sh
+run_suite format tests/format/run.sh
 run_suite fuzz-smoke tests/fuzz/smoke.sh
 for t in tests/guests/*.sh tests/hv/*.sh tests/launch/*.sh tests/security/*.sh; do
 	[ -x "$t" ] && run_script "$t"

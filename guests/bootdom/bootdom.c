@@ -17,28 +17,31 @@
 
 #include "guest.h"
 
-#define MAX_DOMAINS   64
-#define MAX_MODULES   256
-#define MAX_DIAGS     8
-#define CHUNK         (64 * 1024)
-#define CONFIG_MAX    (16 * 1024)
-#define LINE_MAX      256
+#define MAX_DOMAINS     64
+#define MAX_MODULES     256
+#define MAX_DIAGS       8
+#define CHUNK           (64 * 1024)
+#define CONFIG_MAX      (16 * 1024)
+#define LINE_MAX        256
 #define WAIT_DEFAULT_MS 5000
 
 static struct lcm_domain domains[MAX_DOMAINS];
 static struct lcm_module modules[MAX_MODULES];
 static struct lcm_diag diags[MAX_DIAGS];
 static struct lcm_launch lcm = {
-	.domains = domains, .max_domains = MAX_DOMAINS,
-	.modules = modules, .max_modules = MAX_MODULES,
-	.diags = diags, .max_diags = MAX_DIAGS,
+	.domains = domains,
+	.max_domains = MAX_DOMAINS,
+	.modules = modules,
+	.max_modules = MAX_MODULES,
+	.diags = diags,
+	.max_diags = MAX_DIAGS,
 };
 
 static uint8_t chunk[CHUNK] __attribute__((aligned(16)));
 static char config[CONFIG_MAX + 1];
 
 /* The start plan the configuration makes. */
-static int order[MAX_DOMAINS];          /* domain indexes, in start order */
+static int order[MAX_DOMAINS]; /* domain indexes, in start order */
 static unsigned nr_order;
 static bool wait_for[MAX_DOMAINS];
 static uint64_t wait_timeout_ms = WAIT_DEFAULT_MS;
@@ -48,7 +51,8 @@ static __attribute__((noreturn)) void done(uint64_t status)
 	if (status == 0) {
 		gprintf("bootdom: done\n");
 	} else {
-		gprintf("bootdom: failed, saying done with status %llu\n", (unsigned long long)status);
+		gprintf("bootdom: failed, saying done with status %llu\n",
+			(unsigned long long)status);
 	}
 	hvc(HL_BOOT_DONE, status, 0, 0);
 	/* HL_BOOT_DONE does not return to a Boot Domain; if it did, the
@@ -151,8 +155,8 @@ static void verify_all(void)
 		/* A module shared by several domains is one range: hashed once. */
 		bool seen = false;
 		for (uint32_t j = 0; j < i; j++) {
-			seen |= (modules[j].flags & LCM_MODF_DIGEST) && modules[j].addr == m->addr &&
-				modules[j].size == m->size &&
+			seen |= (modules[j].flags & LCM_MODF_DIGEST) &&
+				modules[j].addr == m->addr && modules[j].size == m->size &&
 				memcmp(modules[j].sha256, m->sha256, sizeof(digest)) == 0;
 		}
 		if (seen) {
@@ -252,7 +256,8 @@ static void apply_line(unsigned no, char *line)
 		*hash = '\0';
 	}
 	size_t len = strlen(line);
-	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r')) {
+	while (len > 0 &&
+	       (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r')) {
 		line[--len] = '\0';
 	}
 	const char *p = line;

@@ -42,7 +42,9 @@ static void vecloop(void)
 	__asm__ volatile("dsb sy\n\tic iallu\n\tdsb sy\n\tisb\n\t"
 			 "msr vbar_el1, %0\n\tisb\n\t"
 			 "mov x0, %1\n\tldr x1, [x0]"
-			 : : "r"(vectors), "r"(0x30000000ull) : "x0", "x1", "memory");
+			 :
+			 : "r"(vectors), "r"(0x30000000ull)
+			 : "x0", "x1", "memory");
 }
 
 int main(const void *fdt)
@@ -77,7 +79,8 @@ int main(const void *fdt)
 	} else if (strcmp(kind, "debug") == 0) {
 		uint64_t v;
 		__asm__ volatile("msr dbgbvr0_el1, %1\n\tisb\n\tmrs %0, dbgbvr0_el1"
-				 : "=r"(v) : "r"(0x40001234ull));
+				 : "=r"(v)
+				 : "r"(0x40001234ull));
 		gprintf("fault: DBGBVR0_EL1 reads 0x%llx after writing 0x40001234\n",
 			(unsigned long long)v);
 		return 0;

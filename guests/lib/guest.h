@@ -44,7 +44,7 @@ uint32_t guest_domid(void);
 const char *hl_strerror(int64_t r);
 
 /* PSCI (DEN0022): through the conduit the DTB's /psci names. */
-int64_t guest_cpu_on(unsigned cpu);     /* start vCPU @cpu at secondary_main */
+int64_t guest_cpu_on(unsigned cpu); /* start vCPU @cpu at secondary_main */
 void guest_cpu_off(void) __attribute__((noreturn));
 void guest_power_off(void) __attribute__((noreturn));
 void guest_reset(void) __attribute__((noreturn));

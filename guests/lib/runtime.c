@@ -13,15 +13,15 @@
 
 #include "fmt/fmt.h"
 
-#define PSCI_VERSION       0x84000000u
-#define PSCI_CPU_OFF       0x84000002u
-#define PSCI_CPU_ON        0xC4000003u
-#define PSCI_SYSTEM_OFF    0x84000008u
-#define PSCI_SYSTEM_RESET  0x84000009u
+#define PSCI_VERSION      0x84000000u
+#define PSCI_CPU_OFF      0x84000002u
+#define PSCI_CPU_ON       0xC4000003u
+#define PSCI_SYSTEM_OFF   0x84000008u
+#define PSCI_SYSTEM_RESET 0x84000009u
 
-#define PL011_DR           0x00
-#define PL011_FR           0x18
-#define PL011_FR_TXFF      (1u << 5)
+#define PL011_DR      0x00
+#define PL011_FR      0x18
+#define PL011_FR_TXFF (1u << 5)
 
 extern char _start[];
 extern char __image_end[];
@@ -32,7 +32,7 @@ static bool psci_smc;
 static uint64_t ram_base, ram_size;
 static const char *bootargs = "";
 static volatile int console_lock;
-static int hyperlaunch = -1;            /* unknown until asked */
+static int hyperlaunch = -1; /* unknown until asked */
 
 /* One SMC Calling Convention call (DEN0028): function id in x0, arguments
  * in x1-x4, results in x0-x3; x4-x17 may be clobbered. Through the
@@ -47,8 +47,9 @@ static struct hvc_result smccc(bool smc, uint64_t fn, uint64_t a1, uint64_t a2, 
 	register uint64_t x4 __asm__("x4") = a4;
 
 #define SMCCC_REGS "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-#define SMCCC_CLOBBERS "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", \
-		       "x15", "x16", "x17", "memory"
+#define SMCCC_CLOBBERS                                                                        \
+	"x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17", \
+		"memory"
 	if (smc) {
 		__asm__ volatile("smc #0" : SMCCC_REGS : : SMCCC_CLOBBERS);
 	} else {
@@ -76,8 +77,8 @@ __attribute__((noinline)) bool on_hyperlaunch(void)
 {
 	if (hyperlaunch < 0) {
 		struct hvc_result r = hvc(HL_CALL_UID, 0, 0, 0);
-		hyperlaunch = (uint32_t)r.x0 == HL_UID_0 && r.x1 == HL_UID_1 &&
-			      r.x2 == HL_UID_2 && r.x3 == HL_UID_3;
+		hyperlaunch = (uint32_t)r.x0 == HL_UID_0 && r.x1 == HL_UID_1 && r.x2 == HL_UID_2 &&
+			      r.x3 == HL_UID_3;
 	}
 	return hyperlaunch;
 }
@@ -200,9 +201,12 @@ static int find_uart(const void *fdt)
 	const char *path = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", NULL) : NULL;
 
 	if (path != NULL) {
-		int len = (int)(strchr(path, ':') != NULL ? strchr(path, ':') - path : (long)strlen(path));
-		int node = path[0] == '/' ? fdt_path_offset_namelen(fdt, path, len)
-					  : fdt_path_offset(fdt, fdt_get_alias_namelen(fdt, path, len) ?: "");
+		int len = (int)(strchr(path, ':') != NULL ? strchr(path, ':') - path
+							  : (long)strlen(path));
+		int node =
+			path[0] == '/'
+				? fdt_path_offset_namelen(fdt, path, len)
+				: fdt_path_offset(fdt, fdt_get_alias_namelen(fdt, path, len) ?: "");
 		if (node >= 0) {
 			return node;
 		}

@@ -99,11 +99,10 @@ static void try_target(uint64_t domid)
 	}
 	line("pause", t, hvc(HL_DOMAIN_PAUSE, domid, 0, 0).x0);
 	/* Before unpause: a Boot Domain may configure only what never ran. */
-	line("configure", t, hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_BOOTARGS,
-				  (uintptr_t)args, sizeof(args) - 1).x0);
+	line("configure", t,
+	     hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_BOOTARGS, (uintptr_t)args, sizeof(args) - 1).x0);
 	/* vCPU 2^32: not vCPU 0 with the top bits cut off. */
-	line("affinity-2^32", t, hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_AFFINITY,
-				      1ull << 32, 0).x0);
+	line("affinity-2^32", t, hvc4(HL_BOOT_CONFIGURE, domid, HL_CFG_AFFINITY, 1ull << 32, 0).x0);
 	line("unpause", t, hvc(HL_DOMAIN_UNPAUSE, domid, 0, 0).x0);
 }
 
@@ -153,7 +152,7 @@ static void report(void)
 struct creation {
 	const char *name;
 	uint32_t domid, permissions, functions;
-	uint32_t memory_kib;            /* 0: 8 MiB */
+	uint32_t memory_kib; /* 0: 8 MiB */
 	const void *image;
 	uint32_t size;
 	const uint8_t *digest;
@@ -324,15 +323,15 @@ static void try_unknown(const char *domid)
 	line("unpause", domid, hvc(HL_DOMAIN_UNPAUSE, d, 0, 0).x0);
 	line("destroy", domid, hvc(HL_DOMAIN_DESTROY, d, 0, 0).x0);
 	line("info", domid, hvc(HL_DOMAIN_INFO, d, 0, 0).x0);
-	line("configure", domid, hvc4(HL_BOOT_CONFIGURE, d, HL_CFG_BOOTARGS, (uintptr_t)args,
-				      sizeof(args) - 1).x0);
+	line("configure", domid,
+	     hvc4(HL_BOOT_CONFIGURE, d, HL_CFG_BOOTARGS, (uintptr_t)args, sizeof(args) - 1).x0);
 }
 
 static void try_bigmem(const char *mib)
 {
 	const char *p = mib;
-	struct creation c = { "big", 120, 0, 0, (uint32_t)number(&p) * 1024, probe_image,
-			      probe_size(), NULL };
+	struct creation c = { "big",       120,          0,   0, (uint32_t)number(&p) * 1024,
+			      probe_image, probe_size(), NULL };
 
 	line("bigmem create", "big", create(&c).x0);
 	line("bigmem destroy", "big", hvc(HL_DOMAIN_DESTROY, 120, 0, 0).x0);
@@ -381,7 +380,8 @@ static void try_all(void)
 		line("kill", buf, hvc(HL_DOMAIN_DESTROY, number(&p), 0, 0).x0);
 	}
 	if (guest_arg("createpaused", buf, sizeof(buf))) {
-		struct creation c = { "late", CREATED_DOMID, 0, 0, 0, probe_image, probe_size(), NULL };
+		struct creation c = { "late",      CREATED_DOMID, 0,   0, 0,
+				      probe_image, probe_size(),  NULL };
 		line("create", "late", create(&c).x0);
 	}
 	if (guest_arg("earlyready", buf, sizeof(buf))) {
@@ -410,8 +410,9 @@ static void try_all(void)
 	}
 	if (guest_arg("createpaused", buf, sizeof(buf))) {
 		struct hvc_result i = hvc(HL_DOMAIN_INFO, CREATED_DOMID, 0, 0);
-		gprintf("roles: late has run: %s\n", i.x0 != HL_OK ? result(i.x0)
-						     : (i.x1 & HL_INFO_HAS_RUN) ? "yes" : "no");
+		gprintf("roles: late has run: %s\n", i.x0 != HL_OK              ? result(i.x0)
+						     : (i.x1 & HL_INFO_HAS_RUN) ? "yes"
+										: "no");
 	}
 	if (guest_arg("mk", buf, sizeof(buf))) {
 		try_mk(buf);

@@ -22,7 +22,8 @@ static unsigned count_cpus(const void *fdt)
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	int node;
 
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		n += type != NULL && strcmp(type, "cpu") == 0;
 	}

@@ -13,7 +13,7 @@
 struct cpu;
 struct domain;
 struct vcpu;
-struct stage2;                  /* a domain's guest-physical address space */
+struct stage2; /* a domain's guest-physical address space */
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -21,7 +21,8 @@ const char *arch_name(void);
 /* The hypervisor's own footprint in memory: image, BSS, boot stack, tables. */
 struct mem_range arch_image_range(void);
 
-/* Fill @p from the firmware's description (arm64: the host DTB at @fdt).
+/* Fill @p from the firmware's description (arm64: the host DTB at @fdt,
+ * checked with lcm_fdt_check() before any walk: it carries the LCM).
  * Prints the reason and returns -1 when the description is unusable. */
 int arch_platform_probe(const void *fdt, struct platform *p);
 
@@ -82,7 +83,7 @@ void arch_zero_pages(paddr_t pa, uint64_t size, bool clean);
  * hypervisor serves it: code that calls libfdt after launch keeps them aside
  * in @save between arch_simd_begin() and arch_simd_end(). */
 struct arch_simd_save {
-	uint64_t words[66];             /* arm64: V0-V31, FPSR, FPCR */
+	uint64_t words[66]; /* arm64: V0-V31, FPSR, FPCR */
 } __attribute__((aligned(16)));
 void arch_simd_begin(struct arch_simd_save *save);
 void arch_simd_end(const struct arch_simd_save *save);
@@ -113,8 +114,8 @@ ipaddr_t arch_guest_ram_base(void);
 ipaddr_t arch_guest_uart_base(void);
 
 struct kernel_image {
-	uint64_t load_offset;           /* from the RAM base: where it must sit */
-	uint64_t image_size;            /* bytes that must be free from there */
+	uint64_t load_offset; /* from the RAM base: where it must sit */
+	uint64_t image_size;  /* bytes that must be free from there */
 };
 
 /* Check that @img (@size bytes) is a kernel this architecture boots and
@@ -125,7 +126,7 @@ struct guest_dt {
 	unsigned nr_vcpus;
 	ipaddr_t ram_base;
 	uint64_t ram_size;
-	const char *bootargs;           /* NULL: none */
+	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
 };

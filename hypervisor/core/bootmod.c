@@ -53,15 +53,15 @@ enum bm_state { BM_RESERVED, BM_REFUSED, BM_GIVEN, BM_TAKEN, BM_FREED };
 struct bootmod {
 	uint64_t base, size;
 	enum bm_state state;
-	const char *why;                /* BM_REFUSED: the reason */
-	struct domain *owner;           /* BM_GIVEN, BM_TAKEN */
+	const char *why;      /* BM_REFUSED: the reason */
+	struct domain *owner; /* BM_GIVEN, BM_TAKEN */
 	bool hashed;
 	uint8_t digest[MODULE_DIGEST_SIZE];
 };
 
 static struct bootmod mods[BOOTMOD_MAX];
 static unsigned nr_mods;
-static int16_t of_lcm[BOOTMOD_MAX];     /* LCM module index -> range */
+static int16_t of_lcm[BOOTMOD_MAX]; /* LCM module index -> range */
 static uint32_t nr_lcm;
 static const struct platform *plat;
 static struct spinlock bm_lock;
@@ -151,8 +151,8 @@ unsigned bootmod_probe_lcm(const struct platform *p, const struct lcm_launch *l)
 		if (!(m->flags & LCM_MODF_ADDR)) {
 			continue;
 		}
-		const char *owner = m->owner == LCM_OWNER_CONFIG ? "config"
-				    : l->domains[m->owner].name;
+		const char *owner =
+			m->owner == LCM_OWNER_CONFIG ? "config" : l->domains[m->owner].name;
 		fmt_snprintf(what, sizeof(what), "the %s module of %s",
 			     lcm_module_type_name(m->type), owner);
 		of_lcm[i] = (int16_t)record(m->addr, m->size, what);
@@ -175,7 +175,9 @@ static uint64_t read_cells(const fdt32_t *p, int n)
 static bool is_classic_module(const void *fdt, int node)
 {
 	static const char *const compat[] = {
-		"multiboot,module", "multiboot,kernel", "multiboot,ramdisk",
+		"multiboot,module",
+		"multiboot,kernel",
+		"multiboot,ramdisk",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(compat); i++) {
@@ -189,7 +191,7 @@ static bool is_classic_module(const void *fdt, int node)
 unsigned bootmod_probe_classic(const struct platform *p)
 {
 	const void *fdt = p->fdt;
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = p->fdt_chosen;
 	unsigned extra = 0;
 	int node;
 
@@ -199,21 +201,21 @@ unsigned bootmod_probe_classic(const struct platform *p)
 	}
 	int ac = fdt_address_cells(fdt, chosen);
 	int sc = fdt_size_cells(fdt, chosen);
-	fdt_for_each_subnode(node, fdt, chosen) {
+	fdt_for_each_subnode(node, fdt, chosen)
+	{
 		if (!is_classic_module(fdt, node)) {
 			continue;
 		}
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 		const char *name = fdt_get_name(fdt, node, NULL);
-		if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || reg == NULL ||
-		    len < (ac + sc) * 4) {
+		if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || reg == NULL || len < (ac + sc) * 4) {
 			printk("launch: /chosen/%s: no usable reg: module ignored\n", name);
 			continue;
 		}
 		uint64_t a = read_cells(reg, ac), size = read_cells(reg + ac, sc);
 		if (nr_mods == BOOTMOD_MAX && bootmod_find(a, size) == BOOTMOD_NONE) {
-			extra++;        /* one line for them all, below */
+			extra++; /* one line for them all, below */
 			continue;
 		}
 		char what[96];
@@ -260,7 +262,7 @@ bool bootmod_tail_free(int r)
 int bootmod_classic(const char *compat, uint64_t *addr, uint64_t *size)
 {
 	const void *fdt = plat->fdt;
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	int chosen = plat->fdt_chosen;
 	int node;
 
 	if (chosen < 0) {
@@ -268,11 +270,12 @@ int bootmod_classic(const char *compat, uint64_t *addr, uint64_t *size)
 	}
 	int ac = fdt_address_cells(fdt, chosen);
 	int sc = fdt_size_cells(fdt, chosen);
-	fdt_for_each_subnode(node, fdt, chosen) {
+	fdt_for_each_subnode(node, fdt, chosen)
+	{
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		if (fdt_node_check_compatible(fdt, node, compat) != 0 || reg == NULL ||
-		    ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4) {
+		if (fdt_node_check_compatible(fdt, node, compat) != 0 || reg == NULL || ac < 1 ||
+		    ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4) {
 			continue;
 		}
 		*addr = read_cells(reg, ac);
@@ -360,7 +363,7 @@ int64_t bootmod_read(int r, uint64_t off, struct domain *to, ipaddr_t ipa, uint6
 	case BM_RESERVED:
 	case BM_GIVEN:
 		ret = domain_write_ram(to, ipa, pa_ptr(pa_init(m->base + off)), n) ? (int64_t)n
-										  : HL_EFAULT;
+										   : HL_EFAULT;
 		break;
 	case BM_REFUSED:
 		ret = HL_ENOENT;

@@ -14,8 +14,8 @@
 struct domain;
 struct lcm_launch;
 
-#define BOOTMOD_NONE (-1)               /* not a boot module (a copy, or absent) */
-#define BOOTMOD_MAX  512                /* distinct ranges */
+#define BOOTMOD_NONE (-1) /* not a boot module (a copy, or absent) */
+#define BOOTMOD_MAX  512  /* distinct ranges */
 
 /* Record and validate every module-addr range of the accepted (or
  * rejected: its well-formed modules stay reserved) LCM @l, keeping each

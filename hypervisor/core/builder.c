@@ -46,16 +46,21 @@
 #include "core/timeline.h"
 #include "core/vcpu.h"
 
-#define BLOCK_SIZE   (2 * MiB)          /* stage-2 block: worth aligning for */
-#define DT_BUF_SIZE  (64 * KiB)
-#define BUILD_STEP   (4 * MiB)          /* hashed, scrubbed or copied per step */
-#define DT_GROW      (64 * KiB)         /* after the device tree: HL_BOOT_CONFIGURE's room */
+#define BLOCK_SIZE  (2 * MiB) /* stage-2 block: worth aligning for */
+#define DT_BUF_SIZE (64 * KiB)
+#define BUILD_STEP  (4 * MiB)  /* hashed, scrubbed or copied per step */
+#define DT_GROW     (64 * KiB) /* after the device tree: HL_BOOT_CONFIGURE's room */
 
 /* The stages of a build, in order; each step of a build does a bounded
  * amount of one stage (BUILD_STEP bytes of hashing, scrubbing or copying). */
 enum stage {
-	ST_CHECK_KERNEL, ST_CHECK_RAMDISK, ST_LAYOUT, ST_COPY_KERNEL,
-	ST_COPY_RAMDISK, ST_FINISH, ST_DONE,
+	ST_CHECK_KERNEL,
+	ST_CHECK_RAMDISK,
+	ST_LAYOUT,
+	ST_COPY_KERNEL,
+	ST_COPY_RAMDISK,
+	ST_FINISH,
+	ST_DONE,
 };
 
 /* The working state of one build (in pages of its own: a build for
@@ -63,17 +68,17 @@ enum stage {
 struct build {
 	struct domain_config c;
 	struct domain *d;
-	char why[240];                  /* the reason it failed */
+	char why[240]; /* the reason it failed */
 	bool failed;
 	enum stage stage;
-	uint64_t at;                    /* progress in the stage: bytes */
-	struct sha256 sha;              /* a module hashed in steps */
+	uint64_t at;       /* progress in the stage: bytes */
+	struct sha256 sha; /* a module hashed in steps */
 	struct kernel_image k;
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
 	uint64_t t0, free0;
-	struct tl_build tl;             /* where its time went */
+	struct tl_build tl; /* where its time went */
 };
 
 static const struct platform *plat;
@@ -115,7 +120,8 @@ static bool digest_matches(struct build *b, const struct module_ref *m, const ch
 		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
 		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
 		hex(got_hex, got, MODULE_DIGEST_SIZE);
-		return fail(b, "%s module 0x%llx+0x%llx: SHA-256 mismatch: LCM has %s, module has %s",
+		return fail(b,
+			    "%s module 0x%llx+0x%llx: SHA-256 mismatch: LCM has %s, module has %s",
 			    what, (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,
 			    want_hex, got_hex);
 	}
@@ -139,7 +145,8 @@ static bool check_module_step(struct build *b, const struct module_ref *m, const
 	}
 	if (refused != NULL) {
 		return !fail(b, "%s module 0x%llx+0x%llx: %s", what,
-			     (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, refused);
+			     (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,
+			     refused);
 	}
 	if (!m->has_digest) {
 		return true;
@@ -209,32 +216,30 @@ static int write_dt(struct build *b)
  * bootargs, DT_GROW), then the ramdisk. Kept together at the bottom, a
  * small guest's kernel and device tree share one 2 MiB window, the only
  * one the build has to scrub (RAM is scrubbed a window at a time, on first
- * touch). The device tree's size does not depend on the addresses in it,
- * so a first pass sizes it before the ramdisk is placed after it.
+ * touch).
  */
 static bool layout(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 	uint64_t base = ipa_addr(b->d->ram_base);
+	/* The device tree's room does not depend on its size (at most the
+	 * buffer, plus what a Boot Domain may add): the tree is written once,
+	 * with the ramdisk's final address in it. */
+	const uint64_t room = DT_BUF_SIZE + DT_GROW;
 
-	b->dt_size = write_dt(b);
-	if (b->dt_size < 0) {
-		return fail(b, "its device tree needs more than %llu KiB",
-			    (unsigned long long)(DT_BUF_SIZE / KiB));
-	}
 	/* image_size comes from the guest's Image header: compare sizes, never
 	 * form an end address from it before it is known to fit (it could
 	 * wrap). */
 	uint64_t need = b->k.image_size > c->kernel.size ? b->k.image_size : c->kernel.size;
-	uint64_t room = align_up((uint64_t)b->dt_size, PAGE_SIZE) + DT_GROW;
 	uint64_t after = c->memory > b->k.load_offset ? c->memory - b->k.load_offset : 0;
 	if (need > after || room > after - align_up(need, PAGE_SIZE) ||
 	    c->ramdisk.size > after - align_up(need, PAGE_SIZE) - room) {
-		return fail(b, "kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
-			    (unsigned long long)need,
-			    (unsigned long long)b->k.load_offset,
-			    c->ramdisk.present ? ", ramdisk" : "",
-			    (unsigned long long)(c->memory / KiB));
+		return fail(
+			b,
+			"kernel (0x%llx bytes at +0x%llx)%s and device tree do not fit in %llu KiB",
+			(unsigned long long)need, (unsigned long long)b->k.load_offset,
+			c->ramdisk.present ? ", ramdisk" : "",
+			(unsigned long long)(c->memory / KiB));
 	}
 	uint64_t kernel = base + b->k.load_offset;
 	uint64_t dt = kernel + align_up(need, PAGE_SIZE);
@@ -242,6 +247,11 @@ static bool layout(struct build *b)
 	b->dt_ipa = ipa_init(dt);
 	b->ramdisk_ipa = ipa_init(dt + room);
 	b->d->dt_room = room;
+	b->dt_size = write_dt(b);
+	if (b->dt_size < 0) {
+		return fail(b, "its device tree needs more than %llu KiB",
+			    (unsigned long long)(DT_BUF_SIZE / KiB));
+	}
 	return true;
 }
 
@@ -308,7 +318,10 @@ static bool back_ram(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 	struct domain *d = b->d;
-	struct { uint64_t ipa; const struct module_ref *m; } holes[2];
+	struct {
+		uint64_t ipa;
+		const struct module_ref *m;
+	} holes[2];
 	unsigned nr_holes = 0;
 
 	d->s2 = arch_stage2_create(d->index + 1);
@@ -376,8 +389,8 @@ static void finish(struct build *b)
 	const struct domain_config *c = &b->c;
 	struct domain *d = b->d;
 
-	if (write_dt(b) != b->dt_size ||
-	    !domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
+	/* Written in the buffer by layout(); no other build ran since. */
+	if (!domain_write_ram(d, b->dt_ipa, dt_buf, (uint64_t)b->dt_size)) {
 		fail(b, "its device tree does not fit in its RAM");
 		return;
 	}
@@ -401,14 +414,15 @@ static void layout_and_ram(struct build *b)
 	const char *bad = arch_kernel_probe(pa_ptr(c->kernel.addr), c->kernel.size, &b->k);
 
 	if (bad != NULL) {
-		fail(b, "kernel module 0x%llx+0x%llx: %s", (unsigned long long)pa_addr(c->kernel.addr),
+		fail(b, "kernel module 0x%llx+0x%llx: %s",
+		     (unsigned long long)pa_addr(c->kernel.addr),
 		     (unsigned long long)c->kernel.size, bad);
 		return;
 	}
 	if (!layout(b)) {
 		return;
 	}
-	timeline_lap(&b->tl, TL_DT);           /* layout() is mostly sizing the device tree */
+	timeline_lap(&b->tl, TL_DT); /* layout() is mostly sizing the device tree */
 	back_ram(b);
 	timeline_lap(&b->tl, TL_MEMORY);
 }
@@ -454,7 +468,7 @@ bool build_step(struct build *b)
 {
 	const struct domain_config *c = &b->c;
 
-	timeline_resume(&b->tl);        /* time between steps is not the build's */
+	timeline_resume(&b->tl); /* time between steps is not the build's */
 	if (b->failed) {
 		return true;
 	}
@@ -516,7 +530,8 @@ static void report_built(struct build *b)
 
 	size_str(mem, sizeof(mem), c->memory);
 	if (c->ramdisk.present) {
-		fmt_snprintf(rd, sizeof(rd), ", ramdisk %s", b->ramdisk_mapped ? "mapped" : "copied");
+		fmt_snprintf(rd, sizeof(rd), ", ramdisk %s",
+			     b->ramdisk_mapped ? "mapped" : "copied");
 	}
 	printk("domain %u %s: %s, %u vCPU%s, kernel %s%s, built in %llu.%02llu ms\n", c->domid,
 	       c->name, mem, c->vcpus, c->vcpus == 1 ? "" : "s",
@@ -531,8 +546,9 @@ static void report_built(struct build *b)
 		*(b->d->mem[i].owned ? &fresh : &mapped) += b->d->mem[i].size;
 	}
 	uint64_t free1 = mm_free_bytes();
-	uint64_t took = b->free0 > free1 ? b->free0 - free1 : 0;  /* others may free meanwhile */
-	timeline_built(&b->tl, c->domid, c->name, ns, fresh, mapped, took > fresh ? took - fresh : 0);
+	uint64_t took = b->free0 > free1 ? b->free0 - free1 : 0; /* others may free meanwhile */
+	timeline_built(&b->tl, c->domid, c->name, ns, fresh, mapped,
+		       took > fresh ? took - fresh : 0);
 }
 
 struct domain *build_end(struct build *b)

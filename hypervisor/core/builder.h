@@ -9,7 +9,7 @@
 #include "core/platform.h"
 #include "core/types.h"
 
-#define MODULE_DIGEST_SIZE 32           /* SHA-256 */
+#define MODULE_DIGEST_SIZE 32 /* SHA-256 */
 
 /* A boot module as the launch describes it. */
 struct module_ref {
@@ -18,8 +18,8 @@ struct module_ref {
 	uint64_t size;
 	bool has_digest;
 	uint8_t digest[MODULE_DIGEST_SIZE];
-	bool exclusive;                 /* no other domain uses it: may be mapped in place */
-	int range;                      /* its boot module (bootmod.h), or BOOTMOD_NONE:
+	bool exclusive; /* no other domain uses it: may be mapped in place */
+	int range;      /* its boot module (bootmod.h), or BOOTMOD_NONE:
 					 * a copy the hypervisor made, hashed each time */
 };
 
@@ -29,11 +29,11 @@ struct domain_config {
 	uint32_t permissions;
 	uint32_t functions;
 	unsigned vcpus;
-	uint64_t memory;                /* bytes, page aligned */
+	uint64_t memory; /* bytes, page aligned */
 	struct module_ref kernel;
 	struct module_ref ramdisk;
-	const char *bootargs;           /* NULL: none */
-	const char *refused;            /* another of its modules was refused: why */
+	const char *bootargs; /* NULL: none */
+	const char *refused;  /* another of its modules was refused: why */
 };
 
 void builder_init(const struct platform *p);
@@ -59,7 +59,6 @@ struct build;
 struct build *build_begin(const struct domain_config *c);
 bool build_step(struct build *b);
 struct domain *build_end(struct build *b);
-
 
 
 #endif /* HV_BUILDER_H */

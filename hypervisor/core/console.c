@@ -43,12 +43,12 @@
 #include "core/vcpu.h"
 #include "core/vuart.h"
 
-#define CTRL_A          0x01
-#define SWITCH_PRESSES  3
-#define PARTIAL_TICKS   2               /* quiet time before a prompt is shown */
+#define CTRL_A         0x01
+#define SWITCH_PRESSES 3
+#define PARTIAL_TICKS  2 /* quiet time before a prompt is shown */
 
 static struct spinlock console_lock;
-static int lock_holder = -1;            /* CPU id, or -1 */
+static int lock_holder = -1; /* CPU id, or -1 */
 static int this_cpu_id(void)
 {
 	struct cpu *c = arch_this_cpu();
@@ -118,7 +118,7 @@ static void console_write(const char *s, size_t n)
 
 static int vprintk(const char *fmt, va_list ap)
 {
-	char buf[384];                  /* a digest mismatch line is ~300 */
+	char buf[384]; /* a digest mismatch line is ~300 */
 	int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 
 	if (n >= (int)sizeof(buf)) {
@@ -159,7 +159,7 @@ noreturn void panic(const char *fmt, ...)
 
 /* --- text a guest supplies ------------------------------------------------------- */
 
-#define REPLACEMENT '.'                 /* what is printed for a refused character */
+#define REPLACEMENT '.' /* what is printed for a refused character */
 
 /*
  * May this character reach the terminal? Refused:
@@ -182,9 +182,8 @@ static bool printable(uint32_t cp)
 	if (cp < 0x20) {
 		return cp == '\t';
 	}
-	return cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) &&
-	       cp != 0x061c && cp != 0x200e && cp != 0x200f &&
-	       !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069) &&
+	return cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f) && cp != 0x061c && cp != 0x200e &&
+	       cp != 0x200f && !(cp >= 0x202a && cp <= 0x202e) && !(cp >= 0x2066 && cp <= 0x2069) &&
 	       cp != 0x2028 && cp != 0x2029;
 }
 
@@ -237,20 +236,20 @@ static size_t text_feed(struct console_utf8 *u, unsigned char b, char out[5])
 		u->need = 2;
 		u->cp = b & 0x0f;
 		if (b == 0xe0) {
-			u->lo = 0xa0;           /* shorter forms are overlong */
+			u->lo = 0xa0; /* shorter forms are overlong */
 		} else if (b == 0xed) {
-			u->hi = 0x9f;           /* U+D800-U+DFFF are surrogates */
+			u->hi = 0x9f; /* U+D800-U+DFFF are surrogates */
 		}
 	} else if (b >= 0xf0 && b <= 0xf4) {
 		u->need = 3;
 		u->cp = b & 0x07;
 		if (b == 0xf0) {
-			u->lo = 0x90;           /* overlong */
+			u->lo = 0x90; /* overlong */
 		} else if (b == 0xf4) {
-			u->hi = 0x8f;           /* above U+10FFFF */
+			u->hi = 0x8f; /* above U+10FFFF */
 		}
 	} else {
-		out[n++] = REPLACEMENT;         /* 0x80-0xc1, 0xf5-0xff: never a start */
+		out[n++] = REPLACEMENT; /* 0x80-0xc1, 0xf5-0xff: never a start */
 		return n;
 	}
 	u->buf[0] = (char)b;
@@ -282,7 +281,7 @@ size_t console_sanitize(char *buf, size_t size, const char *s, size_t n)
 		bool last = i == n || s[i] == '\0';
 		size_t k = last ? text_end(&u, out) : text_feed(&u, (unsigned char)s[i], out);
 		if (len + k >= size) {
-			break;                  /* never half a character */
+			break; /* never half a character */
 		}
 		memcpy(buf + len, out, k);
 		len += k;
@@ -343,11 +342,11 @@ static bool in_escape(struct domain_console *c, char ch)
 		return true;
 	case ESC_CSI:
 		if (ch < 0x20 || ch > 0x7e) {
-			c->escape = ESC_NONE;           /* broken: the byte is text */
+			c->escape = ESC_NONE; /* broken: the byte is text */
 			return false;
 		}
 		if (ch >= 0x40) {
-			c->escape = ESC_NONE;           /* the final byte */
+			c->escape = ESC_NONE; /* the final byte */
 		}
 		return true;
 	default:
@@ -402,7 +401,7 @@ void console_domain_write(struct domain *d, const char *s, size_t n)
 				continue;
 			}
 			if (ch == '\r') {
-				continue;       /* Linux ends lines with CR LF */
+				continue; /* Linux ends lines with CR LF */
 			}
 			if (in_escape(c, ch)) {
 				continue;
@@ -431,8 +430,8 @@ void console_domain_flush(struct domain *d)
 
 /* --- input ------------------------------------------------------------------------ */
 
-static int focus = -1;                  /* domain index, -1: the hypervisor */
-static unsigned ctrl_a_run;             /* Ctrl-A pressed so many times in a row */
+static int focus = -1;      /* domain index, -1: the hypervisor */
+static unsigned ctrl_a_run; /* Ctrl-A pressed so many times in a row */
 
 int console_domain_getc(struct domain *d)
 {
@@ -496,7 +495,7 @@ static void deliver(char ch)
 	unsigned long flags = arch_irq_save();
 	spin_lock(&c->lock);
 	unsigned next = (c->in_head + 1) % CONSOLE_INPUT_MAX;
-	if (next != c->in_tail) {       /* full: the byte is lost, as on a UART */
+	if (next != c->in_tail) { /* full: the byte is lost, as on a UART */
 		c->in[c->in_head] = ch;
 		__atomic_store_n(&c->in_head, next, __ATOMIC_RELAXED);
 	}

@@ -13,28 +13,28 @@
 
 struct domain;
 
-#define CONSOLE_LINE_MAX 160            /* a longer line is cut in pieces */
-#define CONSOLE_INPUT_MAX 64            /* input a domain has not read yet */
+#define CONSOLE_LINE_MAX  160 /* a longer line is cut in pieces */
+#define CONSOLE_INPUT_MAX 64  /* input a domain has not read yet */
 
 /* Where a UTF-8 decoder is between two bytes: a sequence begun and not
  * finished (a domain's output may be split anywhere between writes). */
 struct console_utf8 {
-	uint8_t held;                   /* bytes of the sequence in buf */
-	uint8_t need;                   /* continuation bytes still to come */
-	uint8_t lo, hi;                 /* the range the next one must be in */
-	uint32_t cp;                    /* the code point so far */
+	uint8_t held;   /* bytes of the sequence in buf */
+	uint8_t need;   /* continuation bytes still to come */
+	uint8_t lo, hi; /* the range the next one must be in */
+	uint32_t cp;    /* the code point so far */
 	char buf[4];
 };
 
 /* The console state of one domain. */
 struct domain_console {
-	struct spinlock lock;           /* taken before console_lock */
+	struct spinlock lock; /* taken before console_lock */
 	unsigned len;
-	unsigned quiet_ticks;           /* ticks since the domain last wrote */
-	uint8_t escape;                 /* where in a terminal escape sequence */
-	struct console_utf8 utf8;       /* where in a UTF-8 sequence */
+	unsigned quiet_ticks;     /* ticks since the domain last wrote */
+	uint8_t escape;           /* where in a terminal escape sequence */
+	struct console_utf8 utf8; /* where in a UTF-8 sequence */
 	char line[CONSOLE_LINE_MAX];
-	unsigned in_head, in_tail;      /* ring: in_head == in_tail is empty */
+	unsigned in_head, in_tail; /* ring: in_head == in_tail is empty */
 	char in[CONSOLE_INPUT_MAX];
 };
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

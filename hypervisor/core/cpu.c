@@ -15,7 +15,7 @@
 #define CPU_START_TIMEOUT_NS (1000ull * 1000 * 1000)
 
 static struct cpu cpus[HV_MAX_CPUS];
-static unsigned nr_cpus = 1;            /* cpu0 exists before cpus_init() */
+static unsigned nr_cpus = 1; /* cpu0 exists before cpus_init() */
 
 void cpus_init(const struct platform *p)
 {
@@ -52,8 +52,8 @@ static bool start_one(struct cpu *c)
 	}
 	int err = arch_cpu_start(c, pa_add(stack, HV_STACK_SIZE));
 	if (err != 0) {
-		printk("smp: cpu%u (mpidr 0x%llx): firmware refused to start it (%d)\n",
-		       c->id, (unsigned long long)c->hwid, err);
+		printk("smp: cpu%u (mpidr 0x%llx): firmware refused to start it (%d)\n", c->id,
+		       (unsigned long long)c->hwid, err);
 		mm_free(stack, HV_STACK_SIZE);
 		return false;
 	}
@@ -61,8 +61,8 @@ static bool start_one(struct cpu *c)
 	while (!cpu_is_online(c)) {
 		if (arch_time_ns() > deadline) {
 			/* Its stack stays allocated: the CPU may still be using it. */
-			printk("smp: cpu%u (mpidr 0x%llx) did not report in\n",
-			       c->id, (unsigned long long)c->hwid);
+			printk("smp: cpu%u (mpidr 0x%llx) did not report in\n", c->id,
+			       (unsigned long long)c->hwid);
 			return false;
 		}
 		arch_cpu_relax();

@@ -10,15 +10,15 @@
 #include "core/platform.h"
 #include "core/types.h"
 
-#define HV_MAX_CPUS     PLAT_MAX_CPUS
-#define HV_STACK_SIZE   (16 * KiB)
-#define HV_TICK_HZ      100
+#define HV_MAX_CPUS   PLAT_MAX_CPUS
+#define HV_STACK_SIZE (16 * KiB)
+#define HV_TICK_HZ    100
 
 struct cpu {
 	unsigned id;
-	uint64_t hwid;                  /* arm64: MPIDR affinity */
-	bool online;                    /* set by the CPU itself (atomic) */
-	uint64_t ticks;                 /* timer interrupts taken (atomic) */
+	uint64_t hwid;  /* arm64: MPIDR affinity */
+	bool online;    /* set by the CPU itself (atomic) */
+	uint64_t ticks; /* timer interrupts taken (atomic) */
 };
 
 void cpus_init(const struct platform *p);

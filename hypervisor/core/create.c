@@ -38,20 +38,20 @@
 #include "core/vcpu.h"
 #include <hyperlaunch/hypercall.h>
 
-#define FRAGMENT_MAX (64 * KiB)         /* an HL_DOMAIN_CREATE fragment */
-#define FETCH_STEP   (4 * MiB)          /* copied from the caller per step */
+#define FRAGMENT_MAX (64 * KiB) /* an HL_DOMAIN_CREATE fragment */
+#define FETCH_STEP   (4 * MiB)  /* copied from the caller per step */
 
 enum job_stage { JOB_FETCH_KERNEL, JOB_FETCH_RAMDISK, JOB_BUILD };
 
 /* The creation under way; caller NULL when none. */
 static struct job {
 	struct vcpu *caller;
-	uint64_t ipa, size;             /* the call's arguments */
-	paddr_t fragment;               /* its copy: names and bootargs point in */
+	uint64_t ipa, size; /* the call's arguments */
+	paddr_t fragment;   /* its copy: names and bootargs point in */
 	struct domain_config c;
-	uint64_t src[2];                /* kernel, ramdisk: IPAs in the caller's RAM */
+	uint64_t src[2]; /* kernel, ramdisk: IPAs in the caller's RAM */
 	enum job_stage stage;
-	uint64_t at;                    /* bytes fetched of the current module */
+	uint64_t at; /* bytes fetched of the current module */
 	struct build *b;
 } job;
 static struct spinlock create_lock;
@@ -86,7 +86,11 @@ static uint32_t free_domid(void)
  * still alive holds; NULL when none. */
 static const char *held_role(const struct lcm_domain *want, const struct domain **holder)
 {
-	static const struct { bool perm; uint32_t bit; const char *name; } roles[] = {
+	static const struct {
+		bool perm;
+		uint32_t bit;
+		const char *name;
+	} roles[] = {
 		{ true, LCM_PERMISSION_HARDWARE, "hardware" },
 		{ false, LCM_FUNCTION_CONSOLE, "console" },
 		{ false, LCM_FUNCTION_XENSTORE, "xenstore" },
@@ -164,7 +168,7 @@ static void module_ref(const struct lcm_module *m, struct module_ref *r)
 {
 	r->present = true;
 	r->size = m->size;
-	r->exclusive = false;   /* copied again by the builder: the copy is ours to free */
+	r->exclusive = false; /* copied again by the builder: the copy is ours to free */
 	r->range = BOOTMOD_NONE;
 	r->has_digest = (m->flags & LCM_MODF_DIGEST) != 0;
 	if (r->has_digest) {
@@ -196,9 +200,12 @@ static void job_end(void)
 static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 {
 	struct lcm_launch l = {
-		.domains = c_domains, .max_domains = 1,
-		.modules = c_modules, .max_modules = 8,
-		.diags = c_diags, .max_diags = 4,
+		.domains = c_domains,
+		.max_domains = 1,
+		.modules = c_modules,
+		.max_modules = 8,
+		.diags = c_diags,
+		.max_diags = 4,
 	};
 	int64_t r;
 
@@ -213,8 +220,8 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 		mm_free(frag, size);
 		return HL_EFAULT;
 	}
-	if (lcm_parse(&l, pa_ptr(frag), size, (enum lcm_arch)arch_lcm_arch()) != LCM_OK || l.nr_domains != 1 ||
-	    c_domains[0].module[LCM_MOD_KERNEL] < 0) {
+	if (lcm_parse(&l, pa_ptr(frag), size, (enum lcm_arch)arch_lcm_arch()) != LCM_OK ||
+	    l.nr_domains != 1 || c_domains[0].module[LCM_MOD_KERNEL] < 0) {
 		char text[400];
 		for (uint32_t i = 0; i < l.nr_diags; i++) {
 			lcm_diag_format(&c_diags[i], text, sizeof(text));
@@ -229,8 +236,8 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 	}
 	const struct lcm_domain *ld = &c_domains[0];
 	const struct lcm_module *k = &c_modules[ld->module[LCM_MOD_KERNEL]];
-	const struct lcm_module *rd = ld->module[LCM_MOD_RAMDISK] >= 0
-		? &c_modules[ld->module[LCM_MOD_RAMDISK]] : NULL;
+	const struct lcm_module *rd =
+		ld->module[LCM_MOD_RAMDISK] >= 0 ? &c_modules[ld->module[LCM_MOD_RAMDISK]] : NULL;
 	job = (struct job){
 		.caller = v, .ipa = ipa, .size = size, .fragment = frag,
 		.c = {
@@ -306,7 +313,7 @@ static int64_t job_step(struct vcpu *v, uint64_t *domid)
 		struct domain *d = build_end(job.b);
 		job.b = NULL;
 		if (d->nr_vcpus == 0) {
-			r = HL_ENOMEM;  /* its line says why */
+			r = HL_ENOMEM; /* its line says why */
 			break;
 		}
 		*domid = d->domid;
@@ -335,7 +342,7 @@ int64_t create_call(struct vcpu *v, uint64_t ipa, uint64_t size, uint64_t *domid
 		r = HL_EBUSY;
 	} else {
 		if (job.caller != NULL && (job.caller != v || job.ipa != ipa || job.size != size)) {
-			job_end();      /* its caller is gone, or made another call */
+			job_end(); /* its caller is gone, or made another call */
 		}
 		if (job.caller == NULL) {
 			r = job_start(v, ipa, size);

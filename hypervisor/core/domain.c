@@ -32,7 +32,7 @@
 #include "core/vcpu.h"
 
 
-#define WINDOW (2 * MiB)                /* scrubbed and mapped at first touch */
+#define WINDOW (2 * MiB) /* scrubbed and mapped at first touch */
 
 static bool window_touched(const struct domain *d, uint64_t w)
 {
@@ -72,7 +72,7 @@ struct domain *domain_create(const char *name, uint32_t domid)
 		mm_free(p, sizeof(struct domain));
 		return NULL;
 	}
-	d->index = nr_domains;         /* the next slot: published by domain_publish() */
+	d->index = nr_domains; /* the next slot: published by domain_publish() */
 	d->domid = domid;
 	console_sanitize(d->name, sizeof(d->name), name, strnlen(name, sizeof(d->name) - 1));
 	d->ram_base = arch_guest_ram_base();
@@ -149,8 +149,8 @@ bool domain_start(struct domain *d)
 	 * once: of two callers racing to unpause it, one starts it. */
 	__atomic_add_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
 	if (d->nr_vcpus == 0 ||
-	    !__atomic_compare_exchange_n(&d->state, &expected, DOM_RUNNING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+	    !__atomic_compare_exchange_n(&d->state, &expected, DOM_RUNNING, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
 		/* Back to what it was; had that been 0, the machine's all-off
 		 * came before this call and is not for it to repeat. */
 		__atomic_sub_fetch(&nr_running, 1, __ATOMIC_ACQ_REL);
@@ -198,7 +198,7 @@ static void domain_end(struct domain *d, enum domain_state how, const char *line
 		bool running = v->running;
 		vcpu_unlock(l);
 		if (running) {
-			sched_kick(v);  /* it leaves the guest at once */
+			sched_kick(v); /* it leaves the guest at once */
 		}
 	}
 	console_domain_flush(d);
@@ -383,7 +383,8 @@ static bool copy_ram(struct domain *d, uint64_t a, char *buf, size_t n, bool to_
 			chunk = n;
 		}
 		if (!arch_stage2_translate(d->s2, ipa_init(a), &pa) &&
-		    (!domain_touch(d, ipa_init(a)) || !arch_stage2_translate(d->s2, ipa_init(a), &pa))) {
+		    (!domain_touch(d, ipa_init(a)) ||
+		     !arch_stage2_translate(d->s2, ipa_init(a), &pa))) {
 			return false;
 		}
 		if (to_guest) {
@@ -469,11 +470,21 @@ struct domain_counts domain_counts(void)
 
 	for (unsigned i = 0; i < c.total; i++) {
 		switch (domain_state(domains[i])) {
-		case DOM_NEW: c.not_started++; break;
-		case DOM_RUNNING: c.running++; break;
-		case DOM_OFF: c.off++; break;
-		case DOM_STOPPED: c.stopped++; break;
-		case DOM_DESTROYED: c.destroyed++; break;
+		case DOM_NEW:
+			c.not_started++;
+			break;
+		case DOM_RUNNING:
+			c.running++;
+			break;
+		case DOM_OFF:
+			c.off++;
+			break;
+		case DOM_STOPPED:
+			c.stopped++;
+			break;
+		case DOM_DESTROYED:
+			c.destroyed++;
+			break;
 		}
 	}
 	return c;

@@ -20,14 +20,14 @@ struct arch_domain;
  * arch_max_vmid() may allow fewer. */
 #define HV_MAX_DOMAINS  255
 #define DOMAIN_NAME_MAX 32
-#define DOMAIN_MAX_MEM  16              /* pieces of guest RAM */
+#define DOMAIN_MAX_MEM  16 /* pieces of guest RAM */
 
 enum domain_state {
-	DOM_NEW,                        /* being built, or not started */
+	DOM_NEW, /* being built, or not started */
 	DOM_RUNNING,
-	DOM_OFF,                        /* powered itself off */
-	DOM_STOPPED,                    /* stopped by a fault */
-	DOM_DESTROYED,                  /* ended by HL_DOMAIN_DESTROY (or a Boot Domain done) */
+	DOM_OFF,       /* powered itself off */
+	DOM_STOPPED,   /* stopped by a fault */
+	DOM_DESTROYED, /* ended by HL_DOMAIN_DESTROY (or a Boot Domain done) */
 };
 
 /* A piece of guest RAM: @size bytes at @ipa backed by @pa. @owned pieces
@@ -39,22 +39,22 @@ struct domain_mem {
 	paddr_t pa;
 	uint64_t size;
 	bool owned;
-	bool lazy;                      /* fresh: scrubbed and mapped when first touched */
+	bool lazy; /* fresh: scrubbed and mapped when first touched */
 };
 
 struct domain {
-	unsigned index;                 /* creation order, from 0 */
+	unsigned index; /* creation order, from 0 */
 	uint32_t domid;
 	char name[DOMAIN_NAME_MAX];
-	uint32_t permissions;           /* LCM_PERMISSION_* */
-	uint32_t functions;             /* LCM_FUNCTION_* */
-	int state;                      /* enum domain_state, atomic */
-	bool has_run;                   /* was ever unpaused (HL_INFO_HAS_RUN) */
-	bool ready;                     /* called HL_READY (HL_INFO_READY) */
-	bool paused;                    /* HL_DOMAIN_PAUSE: its vCPUs are kept off the CPUs */
-	bool give_back;                 /* its memory is to be given back (atomic) */
-	bool released;                  /* its memory and vCPUs are given back (atomic) */
-	unsigned scrub_piece;           /* how far the give-back got (reclaim_lock) */
+	uint32_t permissions; /* LCM_PERMISSION_* */
+	uint32_t functions;   /* LCM_FUNCTION_* */
+	int state;            /* enum domain_state, atomic */
+	bool has_run;         /* was ever unpaused (HL_INFO_HAS_RUN) */
+	bool ready;           /* called HL_READY (HL_INFO_READY) */
+	bool paused;          /* HL_DOMAIN_PAUSE: its vCPUs are kept off the CPUs */
+	bool give_back;       /* its memory is to be given back (atomic) */
+	bool released;        /* its memory and vCPUs are given back (atomic) */
+	unsigned scrub_piece; /* how far the give-back got (reclaim_lock) */
 	uint64_t scrub_off;
 	/* Taken around has_run becoming true and by whoever changes a domain
 	 * that never ran (HL_BOOT_CONFIGURE): not both at once. */
@@ -64,22 +64,22 @@ struct domain {
 	uint64_t ram_size;
 	struct domain_mem mem[DOMAIN_MAX_MEM];
 	unsigned nr_mem;
-	uint64_t *touched;              /* a bit per 2 MiB window of RAM: scrubbed, mapped */
+	uint64_t *touched; /* a bit per 2 MiB window of RAM: scrubbed, mapped */
 	struct spinlock touch_lock;
 	struct stage2 *s2;
 
 	unsigned nr_vcpus;
 	struct vcpu *vcpus;
-	ipaddr_t entry;                 /* where vCPU 0 starts, with entry_arg */
-	uint64_t entry_arg;             /* in its first register (the boot protocol's) */
-	ipaddr_t dt;                    /* its device tree (HL_BOOT_CONFIGURE rewrites it) */
-	uint64_t dt_room;               /* bytes at dt its device tree may fill */
+	ipaddr_t entry;     /* where vCPU 0 starts, with entry_arg */
+	uint64_t entry_arg; /* in its first register (the boot protocol's) */
+	ipaddr_t dt;        /* its device tree (HL_BOOT_CONFIGURE rewrites it) */
+	uint64_t dt_room;   /* bytes at dt its device tree may fill */
 
 	struct vuart vuart;
-	struct mmio_region mmio[DOMAIN_MAX_MMIO];       /* its devices (mmio.h) */
+	struct mmio_region mmio[DOMAIN_MAX_MMIO]; /* its devices (mmio.h) */
 	unsigned nr_mmio;
 	struct domain_console console;
-	struct arch_domain *arch;       /* arm64: virtual GIC distributor, counter offset */
+	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

@@ -18,8 +18,18 @@
 #define FDT_END        9u
 
 /* Header word offsets. */
-enum { H_MAGIC, H_TOTAL, H_OFF_STRUCT, H_OFF_STRINGS, H_OFF_RSVMAP, H_VERSION,
-       H_LAST_COMP, H_BOOT_CPU, H_SIZE_STRINGS, H_SIZE_STRUCT };
+enum {
+	H_MAGIC,
+	H_TOTAL,
+	H_OFF_STRUCT,
+	H_OFF_STRINGS,
+	H_OFF_RSVMAP,
+	H_VERSION,
+	H_LAST_COMP,
+	H_BOOT_CPU,
+	H_SIZE_STRINGS,
+	H_SIZE_STRUCT
+};
 
 static uint32_t be32(const void *p)
 {
@@ -53,8 +63,8 @@ static size_t align4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
-long dt_set_string(void *fdt, size_t room, const char *node, const char *prop,
-		   const char *val, size_t len)
+long dt_set_string(void *fdt, size_t room, const char *node, const char *prop, const char *val,
+		   size_t len)
 {
 	uint8_t *f = fdt;
 
@@ -72,7 +82,7 @@ long dt_set_string(void *fdt, size_t room, const char *node, const char *prop,
 	const char *strings = (const char *)f + off_strings;
 	size_t p = off_struct, end = off_struct + size_struct;
 	int depth = 0;
-	size_t node_body = 0;           /* where @node's properties start */
+	size_t node_body = 0; /* where @node's properties start */
 	size_t found = 0, found_len = 0;
 
 	while (p + 4 <= end) {

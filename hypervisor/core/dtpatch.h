@@ -13,7 +13,7 @@
  * @val (@len bytes, a NUL added) in the FDT @fdt of @room bytes; the
  * property is added when absent. Returns the new total size, or -1 when the
  * FDT is malformed, the node is missing or @room is too small. */
-long dt_set_string(void *fdt, size_t room, const char *node, const char *prop,
-		   const char *val, size_t len);
+long dt_set_string(void *fdt, size_t room, const char *node, const char *prop, const char *val,
+		   size_t len);
 
 #endif /* HV_DTPATCH_H */

@@ -35,8 +35,8 @@
 
 #define DT_ROOM_MAX (64 * KiB)
 
-#define SMCCC_FAST        0x80000000u
-#define SMCCC_OEN(fid)    (((fid) >> 24) & 0x3f)
+#define SMCCC_FAST           0x80000000u
+#define SMCCC_OEN(fid)       (((fid) >> 24) & 0x3f)
 #define SMCCC_OEN_VENDOR_HYP 6u
 
 bool hypercall_in_range(uint32_t fid)
@@ -83,11 +83,21 @@ static uint64_t info_flags(const struct domain *o)
 	uint64_t st;
 
 	switch (domain_state(o)) {
-	case DOM_NEW: st = o->nr_vcpus > 0 ? HL_STATE_PAUSED : HL_STATE_NONE; break;
-	case DOM_RUNNING: st = o->paused ? HL_STATE_PAUSED : HL_STATE_RUNNING; break;
-	case DOM_OFF: st = HL_STATE_OFF; break;
-	case DOM_STOPPED: st = HL_STATE_STOPPED; break;
-	default: st = HL_STATE_DESTROYED; break;
+	case DOM_NEW:
+		st = o->nr_vcpus > 0 ? HL_STATE_PAUSED : HL_STATE_NONE;
+		break;
+	case DOM_RUNNING:
+		st = o->paused ? HL_STATE_PAUSED : HL_STATE_RUNNING;
+		break;
+	case DOM_OFF:
+		st = HL_STATE_OFF;
+		break;
+	case DOM_STOPPED:
+		st = HL_STATE_STOPPED;
+		break;
+	default:
+		st = HL_STATE_DESTROYED;
+		break;
 	}
 	return st | (o->has_run ? HL_INFO_HAS_RUN : 0) |
 	       (__atomic_load_n(&o->ready, __ATOMIC_ACQUIRE) ? HL_INFO_READY : 0);
@@ -167,7 +177,7 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	}
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
-		char shown[256];        /* a printk line is at most 384 bytes */
+		char shown[256]; /* a printk line is at most 384 bytes */
 		console_sanitize(shown, sizeof(shown), args, len);
 		printk("launch: prepare: %s configures %s: bootargs \"%s\"\n", v->dom->name,
 		       o->name, shown);
@@ -296,8 +306,7 @@ static int64_t launch_status_call(struct vcpu *v, struct domain *o, const uint64
 	return HL_OK;
 }
 
-static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6],
-			   uint64_t out[4])
+static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
 {
 	(void)v;
 	(void)in;
@@ -385,9 +394,9 @@ static int64_t shutdown(struct vcpu *v, struct domain *o, const uint64_t in[6], 
 
 /* How a call's object domain is found. */
 enum object {
-	OBJ_NONE,                       /* the platform, or nothing */
-	OBJ_SELF,                       /* the caller's own domain */
-	OBJ_DOMID,                      /* the domain whose domid is in x1 */
+	OBJ_NONE,  /* the platform, or nothing */
+	OBJ_SELF,  /* the caller's own domain */
+	OBJ_DOMID, /* the domain whose domid is in x1 */
 };
 
 /* The operation of a call any domain may make on itself: no policy check. */
@@ -402,27 +411,26 @@ struct call {
 
 /* Every hypercall there is (docs/hypercalls.md, "Who may call"). */
 static const struct call calls[] = {
-	{ HL_CALL_UID,          OP_OWN,              OBJ_NONE,  uid },
-	{ HL_CALL_REVISION,     OP_OWN,              OBJ_NONE,  revision },
-	{ HL_CONSOLE_WRITE,     OP_OWN,              OBJ_SELF,  console_write },
-	{ HL_WHOAMI,            OP_OWN,              OBJ_SELF,  whoami },
-	{ HL_READY,             OP_OWN,              OBJ_SELF,  ready },
-	{ HL_DOMAIN_INFO,       OP_INFO,             OBJ_DOMID, domain_info },
-	{ HL_BOOT_LCM_READ,     OP_BOOT_LCM_READ,    OBJ_SELF,  boot_lcm_read },
-	{ HL_BOOT_MODULE_READ,  OP_BOOT_MODULE_READ, OBJ_SELF,  boot_module_read },
-	{ HL_BOOT_CONFIGURE,    OP_BOOT_CONFIGURE,   OBJ_DOMID, boot_configure },
-	{ HL_BOOT_DONE,         OP_BOOT_DONE,        OBJ_SELF,  boot_done },
-	{ HL_DOMAIN_UNPAUSE,    OP_UNPAUSE,          OBJ_DOMID, domain_unpause },
-	{ HL_DOMAIN_PAUSE,      OP_PAUSE,            OBJ_DOMID, domain_pause_call },
-	{ HL_DOMAIN_DESTROY,    OP_DESTROY,          OBJ_DOMID, domain_destroy_call },
-	{ HL_DOMAIN_CREATE,     OP_CREATE,           OBJ_NONE,  domain_create_call },
-	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN,         OBJ_NONE,  shutdown },
-	{ HL_LAUNCH_STATUS,     OP_LAUNCH_STATUS,    OBJ_NONE,  launch_status_call },
+	{ HL_CALL_UID, OP_OWN, OBJ_NONE, uid },
+	{ HL_CALL_REVISION, OP_OWN, OBJ_NONE, revision },
+	{ HL_CONSOLE_WRITE, OP_OWN, OBJ_SELF, console_write },
+	{ HL_WHOAMI, OP_OWN, OBJ_SELF, whoami },
+	{ HL_READY, OP_OWN, OBJ_SELF, ready },
+	{ HL_DOMAIN_INFO, OP_INFO, OBJ_DOMID, domain_info },
+	{ HL_BOOT_LCM_READ, OP_BOOT_LCM_READ, OBJ_SELF, boot_lcm_read },
+	{ HL_BOOT_MODULE_READ, OP_BOOT_MODULE_READ, OBJ_SELF, boot_module_read },
+	{ HL_BOOT_CONFIGURE, OP_BOOT_CONFIGURE, OBJ_DOMID, boot_configure },
+	{ HL_BOOT_DONE, OP_BOOT_DONE, OBJ_SELF, boot_done },
+	{ HL_DOMAIN_UNPAUSE, OP_UNPAUSE, OBJ_DOMID, domain_unpause },
+	{ HL_DOMAIN_PAUSE, OP_PAUSE, OBJ_DOMID, domain_pause_call },
+	{ HL_DOMAIN_DESTROY, OP_DESTROY, OBJ_DOMID, domain_destroy_call },
+	{ HL_DOMAIN_CREATE, OP_CREATE, OBJ_NONE, domain_create_call },
+	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN, OBJ_NONE, shutdown },
+	{ HL_LAUNCH_STATUS, OP_LAUNCH_STATUS, OBJ_NONE, launch_status_call },
 };
 
 /* The one gate: the object, then the policy, then the handler. */
-static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[6],
-			uint64_t out[4])
+static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[6], uint64_t out[4])
 {
 	struct domain *o = NULL;
 

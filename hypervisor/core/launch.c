@@ -62,7 +62,7 @@ static struct launch {
 	/* The LCM as lcm_parse() judged it (storage: the arrays above). */
 	struct lcm_launch lcm;
 	int lcm_result;
-	bool hyperlaunch;               /* an LCM was accepted: roles apply */
+	bool hyperlaunch; /* an LCM was accepted: roles apply */
 	uint8_t on_all_off;
 	const struct platform *plat;
 
@@ -76,13 +76,13 @@ static struct launch {
 	 * a failure. */
 	struct domain *standby;
 
-	int phase;                      /* enum phase, atomic */
+	int phase; /* enum phase, atomic */
 	uint64_t t_launch, t_boot_start, boot_deadline;
-	bool boot_done;                 /* it called HL_BOOT_DONE */
-	bool deadline_passed;           /* the tick stopped the Boot Domain */
+	bool boot_done;       /* it called HL_BOOT_DONE */
+	bool deadline_passed; /* the tick stopped the Boot Domain */
 	bool hold_released;
 	struct spinlock lock;
-	char report[400];               /* the first failure (HL_LAUNCH_STATUS) */
+	char report[400]; /* the first failure (HL_LAUNCH_STATUS) */
 	uint32_t report_domid;
 } L = {
 	.lcm = {
@@ -101,11 +101,12 @@ unsigned launch_probe(const struct platform *p)
 
 	L.plat = p;
 	builder_init(p);
-	L.lcm_result = lcm_parse(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
+	/* arch_platform_probe() checked the blob with lcm_fdt_check(). */
+	L.lcm_result =
+		lcm_parse_checked(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
 	for (uint32_t i = 0; i < L.lcm.nr_diags; i++) {
 		lcm_diag_format(&diags[i], text, sizeof(text));
-		printk("lcm: %s: %s\n", diags[i].severity == LCM_ERROR ? "error" : "warning",
-		       text);
+		printk("lcm: %s: %s\n", diags[i].severity == LCM_ERROR ? "error" : "warning", text);
 	}
 	if (L.lcm.nr_errors > L.lcm.nr_diags) {
 		printk("lcm: error: %u more errors not shown\n", L.lcm.nr_errors - L.lcm.nr_diags);
@@ -247,7 +248,7 @@ static void build_classic(void)
 	classic_module("multiboot,ramdisk", &c.ramdisk);
 	c.bootargs = fdt_getprop(fdt, kernel, "bootargs", NULL);
 	if (c.bootargs == NULL) {
-		int chosen = fdt_path_offset(fdt, "/chosen");
+		int chosen = L.plat->fdt_chosen;
 		c.bootargs = fdt_getprop(fdt, chosen, "xen,dom0-bootargs", NULL);
 	}
 	for (unsigned i = 0; i < cpu_count(); i++) {
@@ -258,7 +259,7 @@ static void build_classic(void)
 		c.memory = DOM0_MAX_MEMORY;
 	}
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
-		c.memory = LCM_MIN_MEMORY_KIB * KiB;    /* the builder says it does not fit */
+		c.memory = LCM_MIN_MEMORY_KIB * KiB; /* the builder says it does not fit */
 	}
 	L.initial[0] = domain_build(&c);
 	L.nr_initial = 1;
@@ -308,11 +309,16 @@ bool launch_failed(void)
 static const char *state_name(const struct domain *d)
 {
 	switch (domain_state(d)) {
-	case DOM_NEW: return d->nr_vcpus > 0 ? "paused" : "not built";
-	case DOM_RUNNING: return d->paused ? "paused" : "running";
-	case DOM_OFF: return "powered off";
-	case DOM_STOPPED: return "stopped";
-	case DOM_DESTROYED: return d == L.bootdom ? "done" : "destroyed";
+	case DOM_NEW:
+		return d->nr_vcpus > 0 ? "paused" : "not built";
+	case DOM_RUNNING:
+		return d->paused ? "paused" : "running";
+	case DOM_OFF:
+		return "powered off";
+	case DOM_STOPPED:
+		return "stopped";
+	case DOM_DESTROYED:
+		return d == L.bootdom ? "done" : "destroyed";
 	}
 	return "?";
 }
@@ -342,7 +348,8 @@ static bool record_failure(struct domain *d, const char *why, bool fatal)
 	was = L.phase;
 	if (L.report[0] == '\0') {
 		if (d != NULL) {
-			fmt_snprintf(L.report, sizeof(L.report), "domain %u %s: %s", d->domid, d->name, why);
+			fmt_snprintf(L.report, sizeof(L.report), "domain %u %s: %s", d->domid,
+				     d->name, why);
 			L.report_domid = d->domid;
 		} else {
 			fmt_snprintf(L.report, sizeof(L.report), "%s", why);
@@ -378,7 +385,8 @@ static void take_over(void)
 	release_hold();
 }
 
-static void launch_fail(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void launch_fail(struct domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void launch_fail(struct domain *d, const char *fmt, ...)
 {
 	char why[240];
@@ -455,8 +463,8 @@ static void finalize(void)
 		struct domain *d = domain_get(i);
 		/* Initial domains only: one a control domain created paused
 		 * during the preparation phase is its creator's to start. */
-		if (d != L.standby && d != L.bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
-		    launch_is_initial(d)) {
+		if (d != L.standby && d != L.bootdom && d->nr_vcpus > 0 &&
+		    domain_state(d) == DOM_NEW && launch_is_initial(d)) {
 			domain_start(d);
 		}
 	}
@@ -517,7 +525,8 @@ void launch_start(void)
 	if (L.hyperlaunch && L.lcm.recovery >= 0 && L.initial[L.lcm.recovery] != NULL &&
 	    L.initial[L.lcm.recovery]->nr_vcpus > 0) {
 		L.recovery = L.initial[L.lcm.recovery];
-		if ((L.recovery->functions & ~LCM_FUNCTION_RECOVERY) == 0 && L.recovery->permissions == 0) {
+		if ((L.recovery->functions & ~LCM_FUNCTION_RECOVERY) == 0 &&
+		    L.recovery->permissions == 0) {
 			L.standby = L.recovery;
 		}
 	}
@@ -532,8 +541,9 @@ void launch_start(void)
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *d = domain_get(i);
 		if (d->nr_vcpus == 0) {
-			record_failure(d, fatal ? "not started: see its build line above" : "not built",
-				       fatal);
+			record_failure(
+				d, fatal ? "not started: see its build line above" : "not built",
+				fatal);
 		}
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
@@ -545,7 +555,8 @@ void launch_start(void)
 	}
 	if (L.bootdom != NULL) {
 		uint32_t ms = L.lcm.boot_timeout_ms != 0 ? L.lcm.boot_timeout_ms : 10000;
-		printk("launch: prepare: %s alone unpaused, %u ms to say done\n", L.bootdom->name, ms);
+		printk("launch: prepare: %s alone unpaused, %u ms to say done\n", L.bootdom->name,
+		       ms);
 		console_input_start(L.bootdom);
 		/* The deadline before the phase: the tick reads them in the
 		 * other order (launch_poll). */
@@ -626,9 +637,12 @@ uint32_t launch_status(char *buf, size_t size, uint32_t *domid, size_t *len)
 		memcpy(buf, L.report, n < size ? n : size);
 	}
 	switch (__atomic_load_n(&L.phase, __ATOMIC_ACQUIRE)) {
-	case PH_FINAL: return HL_LAUNCH_FINAL;
-	case PH_FAILED: return HL_LAUNCH_FAILED;
-	default: return HL_LAUNCH_IN_PROGRESS;
+	case PH_FINAL:
+		return HL_LAUNCH_FINAL;
+	case PH_FAILED:
+		return HL_LAUNCH_FAILED;
+	default:
+		return HL_LAUNCH_IN_PROGRESS;
 	}
 }
 
@@ -658,7 +672,10 @@ void launch_all_off(void)
 		[LCM_ALL_OFF_REBOOT] = "rebooting",
 		[LCM_ALL_OFF_STAY] = "staying on (on-all-off = stay)",
 	};
-	struct { unsigned count; const char *what; } parts[] = {
+	struct {
+		unsigned count;
+		const char *what;
+	} parts[] = {
 		{ c.off, "powered off" },
 		{ c.stopped, "stopped by a fault" },
 		{ c.not_started, "not started" },

@@ -15,7 +15,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 
-#define HV_VERSION "0.1"
+#define HV_VERSION   "0.1"
 #define TICK_WAIT_NS (2000ull * 1000 * 1000)
 
 static struct platform platform;

@@ -28,8 +28,8 @@
 #define MM_MAX_RUNS 1024
 
 struct run {
-	uint64_t base;                  /* page aligned */
-	uint64_t end;                   /* exclusive, page aligned */
+	uint64_t base; /* page aligned */
+	uint64_t end;  /* exclusive, page aligned */
 };
 
 /* What is never free memory: the hypervisor, the host DTB, firmware
@@ -37,7 +37,7 @@ struct run {
 #define MM_MAX_KEPT 80
 
 static struct spinlock mm_lock;
-static struct run runs[MM_MAX_RUNS];    /* sorted, disjoint, not adjacent */
+static struct run runs[MM_MAX_RUNS]; /* sorted, disjoint, not adjacent */
 static unsigned nr_runs;
 static struct run kept[MM_MAX_KEPT];
 static unsigned nr_kept;

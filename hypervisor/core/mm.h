@@ -9,7 +9,10 @@
 
 #define MM_NO_PAGE UINT64_MAX
 
-static inline bool mm_failed(paddr_t p) { return pa_addr(p) == MM_NO_PAGE; }
+static inline bool mm_failed(paddr_t p)
+{
+	return pa_addr(p) == MM_NO_PAGE;
+}
 
 /* Boot only, before any allocation: RAM first, then the reservations:
  * what is never free memory (mm_keep: the hypervisor, the host DTB,
@@ -21,10 +24,10 @@ void mm_reserve(struct mem_range r);
 
 /* Who the pages are for, which decides how they are scrubbed. */
 enum mm_owner {
-	MM_HV,          /* the hypervisor: zeroed */
-	MM_GUEST,       /* a guest: zeroed and cleaned to the point of
+	MM_HV,         /* the hypervisor: zeroed */
+	MM_GUEST,      /* a guest: zeroed and cleaned to the point of
 			 * coherency, as a guest starts with its caches off */
-	MM_UNSCRUBBED,  /* as they are: the caller scrubs (or overwrites)
+	MM_UNSCRUBBED, /* as they are: the caller scrubs (or overwrites)
 			 * them before anyone else sees them, in steps that
 			 * can be interleaved with other work (builder.c) */
 };

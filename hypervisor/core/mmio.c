@@ -8,8 +8,8 @@
 #include "core/mmio.h"
 #include "core/vcpu.h"
 
-int mmio_register(struct domain *d, ipaddr_t base, uint64_t size, mmio_handler handler,
-		  void *arg, const char *name)
+int mmio_register(struct domain *d, ipaddr_t base, uint64_t size, mmio_handler handler, void *arg,
+		  const char *name)
 {
 	uint64_t a = ipa_addr(base);
 

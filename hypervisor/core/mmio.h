@@ -18,21 +18,21 @@ struct vcpu;
 /* Emulate an access of @size bytes at @offset in the region (*@val: what
  * a write stores, or what a read returns). False: nothing answers there
  * (the guest gets an external abort). */
-typedef bool (*mmio_handler)(struct vcpu *v, void *arg, uint64_t offset, unsigned size,
-			     bool write, uint64_t *val);
+typedef bool (*mmio_handler)(struct vcpu *v, void *arg, uint64_t offset, unsigned size, bool write,
+			     uint64_t *val);
 
 struct mmio_region {
 	ipaddr_t base;
 	uint64_t size;
 	mmio_handler handler;
 	void *arg;
-	const char *name;               /* for messages: "GICD", "PL011" */
+	const char *name; /* for messages: "GICD", "PL011" */
 };
 
 /* Add a region to @d; -1 (with a line naming the domain and the region)
  * when the table is full or it overlaps a region already there. */
-int mmio_register(struct domain *d, ipaddr_t base, uint64_t size, mmio_handler handler,
-		  void *arg, const char *name);
+int mmio_register(struct domain *d, ipaddr_t base, uint64_t size, mmio_handler handler, void *arg,
+		  const char *name);
 /* The region of @d that holds @ipa, or NULL. */
 const struct mmio_region *mmio_find(const struct domain *d, ipaddr_t ipa);
 /* A guest access at @ipa by @v: emulated (true), or no device (false). A

@@ -16,8 +16,9 @@
 enum fw_conduit { FW_CONDUIT_NONE, FW_CONDUIT_SMC, FW_CONDUIT_HVC };
 
 struct platform {
-	const void *fdt;                /* the host device tree */
-	uint64_t fdt_size;              /* its totalsize */
+	const void *fdt;   /* the host device tree */
+	uint64_t fdt_size; /* its totalsize */
+	int fdt_chosen;    /* the offset of its /chosen, or -1 */
 
 	struct mem_range ram[PLAT_MAX_RAM];
 	unsigned nr_ram;
@@ -30,11 +31,11 @@ struct platform {
 	uint64_t cpu_hwid[PLAT_MAX_CPUS];
 	unsigned nr_cpus;
 
-	paddr_t uart;                   /* console UART (PL011) */
-	struct mem_range irqc_dist;     /* interrupt controller (GICv3 distributor) */
-	struct mem_range irqc_redist;   /* per-CPU part (GICv3 redistributors) */
-	unsigned tick_irq;              /* hypervisor timer interrupt (INTID) */
-	enum fw_conduit fw_conduit;     /* how to call firmware (PSCI) */
+	paddr_t uart;                 /* console UART (PL011) */
+	struct mem_range irqc_dist;   /* interrupt controller (GICv3 distributor) */
+	struct mem_range irqc_redist; /* per-CPU part (GICv3 redistributors) */
+	unsigned tick_irq;            /* hypervisor timer interrupt (INTID) */
+	enum fw_conduit fw_conduit;   /* how to call firmware (PSCI) */
 };
 
 #endif /* HV_PLATFORM_H */

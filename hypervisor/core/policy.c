@@ -23,7 +23,11 @@ static unsigned denials[HV_MAX_DOMAINS][OP_NR];
 
 /* How a denial reads: "policy: denied: app1 may not unpause app2"; the
  * operations on the caller itself or the platform name no object. */
-static const struct { const char *verb; bool object; const char *name; } ops[OP_NR] = {
+static const struct {
+	const char *verb;
+	bool object;
+	const char *name;
+} ops[OP_NR] = {
 	[OP_INFO] = { "read the state of", true, "info" },
 	[OP_BOOT_LCM_READ] = { "read the LCM", false, "lcm-read" },
 	[OP_BOOT_MODULE_READ] = { "read boot modules", false, "module-read" },

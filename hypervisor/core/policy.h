@@ -12,7 +12,7 @@ struct domain;
 
 /* The closed list of operations the check knows. */
 enum policy_op {
-	OP_INFO,                /* read a domain's state */
+	OP_INFO, /* read a domain's state */
 	OP_BOOT_LCM_READ,
 	OP_BOOT_MODULE_READ,
 	OP_BOOT_CONFIGURE,

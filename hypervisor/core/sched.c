@@ -33,15 +33,15 @@
 struct runqueue {
 	struct spinlock lock;
 	struct vcpu *head, *tail;
-	unsigned queued;                /* written under the lock, read by the tick */
+	unsigned queued; /* written under the lock, read by the tick */
 	struct vcpu *current;
 	bool need_resched;
 	bool wfi;
-	uint64_t slice_start;           /* the CPU's tick count when current started */
+	uint64_t slice_start; /* the CPU's tick count when current started */
 };
 
 static struct runqueue rqs[HV_MAX_CPUS];
-static unsigned next_place;             /* boot CPU only, during the launch */
+static unsigned next_place; /* boot CPU only, during the launch */
 
 void sched_place(struct vcpu *v)
 {
@@ -121,7 +121,7 @@ void sched_wake(struct vcpu *v)
 
 	if (v->blocked) {
 		v->blocked = false;
-		sched_enqueue(l);       /* or put_back() queues it, if still running */
+		sched_enqueue(l); /* or put_back() queues it, if still running */
 		look = true;
 	}
 	vcpu_unlock(l);

@@ -23,7 +23,7 @@ static uint64_t ram_fresh, ram_mapped, hv_data_all;
 
 void timeline_init(const struct platform *p)
 {
-	int chosen = fdt_path_offset(p->fdt, "/chosen");
+	int chosen = p->fdt_chosen;
 
 	t_probe = arch_time_ns();
 	timeline = chosen >= 0 && fdt_getprop(p->fdt, chosen, "hyperlaunch,timeline", NULL) != NULL;
@@ -87,7 +87,8 @@ void timeline_launch_event(bool all_off)
 
 	if (all_off) {
 		if (timeline) {
-			printk("timeline: all domains off at %llu us\n", (unsigned long long)(now / 1000));
+			printk("timeline: all domains off at %llu us\n",
+			       (unsigned long long)(now / 1000));
 		}
 		return;
 	}

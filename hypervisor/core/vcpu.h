@@ -22,19 +22,19 @@ enum vcpu_on_result { VCPU_ON_DONE, VCPU_ON_ALREADY, VCPU_ON_PENDING, VCPU_ON_DE
 
 struct vcpu {
 	struct domain *dom;
-	unsigned index;                 /* in its domain: the MPIDR affinity */
-	unsigned cpu;                   /* the physical CPU it runs on */
-	struct arch_vcpu *arch;         /* registers (arch/<arch>/vcpu.c) */
+	unsigned index;         /* in its domain: the MPIDR affinity */
+	unsigned cpu;           /* the physical CPU it runs on */
+	struct arch_vcpu *arch; /* registers (arch/<arch>/vcpu.c) */
 
 	/* Under the run-queue lock of @cpu. @power is also read without it
 	 * (atomically) by the run loop, to notice a stop soon. */
 	enum vcpu_power power;
-	bool boot_pending;              /* reset to boot_entry before it runs */
+	bool boot_pending; /* reset to boot_entry before it runs */
 	ipaddr_t boot_entry;
 	uint64_t boot_arg;
-	bool on_rq;                     /* queued on its CPU */
-	bool running;                   /* its CPU is in arch_vcpu_run() for it */
-	bool blocked;                   /* waits for an interrupt, off the queue */
+	bool on_rq;   /* queued on its CPU */
+	bool running; /* its CPU is in arch_vcpu_run() for it */
+	bool blocked; /* waits for an interrupt, off the queue */
 	struct vcpu *rq_next;
 };
 

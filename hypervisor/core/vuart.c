@@ -30,27 +30,27 @@
 #include "core/domain.h"
 #include "core/vuart.h"
 
-#define FR_RXFE   (1u << 4)
-#define FR_TXFE   (1u << 7)
-#define INT_RX    (1u << 4)             /* RIS/MIS/IMSC/ICR bits */
-#define INT_TX    (1u << 5)
-#define INT_RT    (1u << 6)
+#define FR_RXFE (1u << 4)
+#define FR_TXFE (1u << 7)
+#define INT_RX  (1u << 4) /* RIS/MIS/IMSC/ICR bits */
+#define INT_TX  (1u << 5)
+#define INT_RT  (1u << 6)
 
 enum vuart_kind {
-	VU_DATA,                        /* DR: read pops input, write prints */
-	VU_FLAGS,                       /* FR: computed */
-	VU_STORE,                       /* read back what was written (masked) */
-	VU_RIS,                         /* raw interrupt status: computed */
-	VU_MIS,                         /* masked interrupt status: computed */
-	VU_ZERO,                        /* reads 0, writes ignored (RSR/ECR, ICR) */
-	VU_ID,                          /* read-only identification byte */
+	VU_DATA,  /* DR: read pops input, write prints */
+	VU_FLAGS, /* FR: computed */
+	VU_STORE, /* read back what was written (masked) */
+	VU_RIS,   /* raw interrupt status: computed */
+	VU_MIS,   /* masked interrupt status: computed */
+	VU_ZERO,  /* reads 0, writes ignored (RSR/ECR, ICR) */
+	VU_ID,    /* read-only identification byte */
 };
 
 struct vuart_reg {
 	uint16_t offset;
-	uint8_t kind;                   /* enum vuart_kind */
-	uint8_t field;                  /* VU_STORE: index into struct vuart */
-	uint32_t value;                 /* VU_STORE: writable bits; VU_ID: the byte */
+	uint8_t kind;   /* enum vuart_kind */
+	uint8_t field;  /* VU_STORE: index into struct vuart */
+	uint32_t value; /* VU_STORE: writable bits; VU_ID: the byte */
 };
 
 /* struct vuart_regs as an array, for VU_STORE's field index. */
@@ -58,25 +58,29 @@ enum { F_ILPR, F_IBRD, F_FBRD, F_LCRH, F_CR, F_IFLS, F_IMSC, F_DMACR };
 static_assert(sizeof(struct vuart_regs) == 8 * sizeof(uint32_t), "vuart fields");
 
 static const struct vuart_reg regs[] = {
-	{ 0x000, VU_DATA,  0, 0 },                      /* UARTDR */
-	{ 0x004, VU_ZERO,  0, 0 },                      /* UARTRSR/ECR: no errors */
-	{ 0x018, VU_FLAGS, 0, 0 },                      /* UARTFR */
-	{ 0x020, VU_STORE, F_ILPR, 0xff },              /* UARTILPR */
-	{ 0x024, VU_STORE, F_IBRD, 0xffff },            /* UARTIBRD */
-	{ 0x028, VU_STORE, F_FBRD, 0x3f },              /* UARTFBRD */
-	{ 0x02c, VU_STORE, F_LCRH, 0xff },              /* UARTLCR_H */
-	{ 0x030, VU_STORE, F_CR,   0xffff },            /* UARTCR */
-	{ 0x034, VU_STORE, F_IFLS, 0x3f },              /* UARTIFLS */
-	{ 0x038, VU_STORE, F_IMSC, 0x7ff },             /* UARTIMSC */
-	{ 0x03c, VU_RIS,   0, 0 },                      /* UARTRIS */
-	{ 0x040, VU_MIS,   0, 0 },                      /* UARTMIS */
-	{ 0x044, VU_ZERO,  0, 0 },                      /* UARTICR: nothing latches */
-	{ 0x048, VU_STORE, F_DMACR, 0x7 },              /* UARTDMACR */
+	{ 0x000, VU_DATA, 0, 0 },            /* UARTDR */
+	{ 0x004, VU_ZERO, 0, 0 },            /* UARTRSR/ECR: no errors */
+	{ 0x018, VU_FLAGS, 0, 0 },           /* UARTFR */
+	{ 0x020, VU_STORE, F_ILPR, 0xff },   /* UARTILPR */
+	{ 0x024, VU_STORE, F_IBRD, 0xffff }, /* UARTIBRD */
+	{ 0x028, VU_STORE, F_FBRD, 0x3f },   /* UARTFBRD */
+	{ 0x02c, VU_STORE, F_LCRH, 0xff },   /* UARTLCR_H */
+	{ 0x030, VU_STORE, F_CR, 0xffff },   /* UARTCR */
+	{ 0x034, VU_STORE, F_IFLS, 0x3f },   /* UARTIFLS */
+	{ 0x038, VU_STORE, F_IMSC, 0x7ff },  /* UARTIMSC */
+	{ 0x03c, VU_RIS, 0, 0 },             /* UARTRIS */
+	{ 0x040, VU_MIS, 0, 0 },             /* UARTMIS */
+	{ 0x044, VU_ZERO, 0, 0 },            /* UARTICR: nothing latches */
+	{ 0x048, VU_STORE, F_DMACR, 0x7 },   /* UARTDMACR */
 	/* PL011 r1p5 identification, as QEMU's own PL011 (amba bus probing). */
-	{ 0xfe0, VU_ID, 0, 0x11 }, { 0xfe4, VU_ID, 0, 0x10 },
-	{ 0xfe8, VU_ID, 0, 0x14 }, { 0xfec, VU_ID, 0, 0x00 },
-	{ 0xff0, VU_ID, 0, 0x0d }, { 0xff4, VU_ID, 0, 0xf0 },
-	{ 0xff8, VU_ID, 0, 0x05 }, { 0xffc, VU_ID, 0, 0xb1 },
+	{ 0xfe0, VU_ID, 0, 0x11 },
+	{ 0xfe4, VU_ID, 0, 0x10 },
+	{ 0xfe8, VU_ID, 0, 0x14 },
+	{ 0xfec, VU_ID, 0, 0x00 },
+	{ 0xff0, VU_ID, 0, 0x0d },
+	{ 0xff4, VU_ID, 0, 0xf0 },
+	{ 0xff8, VU_ID, 0, 0x05 },
+	{ 0xffc, VU_ID, 0, 0xb1 },
 };
 
 void vuart_init(struct vuart *u)
@@ -146,7 +150,7 @@ static void reg_write(struct domain *d, const struct vuart_reg *r, uint32_t v)
 	case VU_MIS:
 	case VU_ZERO:
 	case VU_ID:
-		break;                  /* read-only or nothing to do */
+		break; /* read-only or nothing to do */
 	}
 }
 

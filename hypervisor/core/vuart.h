@@ -21,16 +21,15 @@ struct vuart_regs {
 };
 
 struct vuart {
-	struct spinlock lock;           /* taken before the domain's console lock */
+	struct spinlock lock; /* taken before the domain's console lock */
 	struct vuart_regs r;
-	bool irq;                       /* the level last given to the interrupt line */
+	bool irq; /* the level last given to the interrupt line */
 };
 
 void vuart_init(struct vuart *u);
 /* A guest access at @offset of the UART page: @size bytes (1, 2, 4, 8);
  * on a read *@val is filled, on a write it is the value. */
-void vuart_access(struct domain *d, uint64_t offset, unsigned size, bool write,
-		  uint64_t *val);
+void vuart_access(struct domain *d, uint64_t offset, unsigned size, bool write, uint64_t *val);
 /* The console gave @d input (any context): the receive interrupt may rise. */
 void vuart_input(struct domain *d);
 

@@ -5,10 +5,10 @@
  */
 #include "drivers/pl011.h"
 
-#define UARTDR   0x000
-#define UARTFR   0x018
-#define FR_TXFF  (1u << 5)      /* transmit FIFO full */
-#define FR_RXFE  (1u << 4)      /* receive FIFO empty */
+#define UARTDR  0x000
+#define UARTFR  0x018
+#define FR_TXFF (1u << 5) /* transmit FIFO full */
+#define FR_RXFE (1u << 4) /* receive FIFO empty */
 
 static inline uint32_t rd(paddr_t base, unsigned off)
 {

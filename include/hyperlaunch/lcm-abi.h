@@ -10,12 +10,12 @@
 #define HYPERLAUNCH_LCM_ABI_H
 
 /* Node names and compatible strings. */
-#define LCM_HYPERVISOR_PATH     "/chosen/hypervisor"
-#define LCM_COMPAT_HYPERVISOR   "hypervisor,xen"
-#define LCM_COMPAT_CONFIG       "xen,config"
-#define LCM_COMPAT_DOMAIN       "xen,domain"
-#define LCM_COMPAT_MODULE_PFX   "module,"
-#define LCM_COMPAT_MULTIBOOT    "multiboot,module"
+#define LCM_HYPERVISOR_PATH   "/chosen/hypervisor"
+#define LCM_COMPAT_HYPERVISOR "hypervisor,xen"
+#define LCM_COMPAT_CONFIG     "xen,config"
+#define LCM_COMPAT_DOMAIN     "xen,domain"
+#define LCM_COMPAT_MODULE_PFX "module,"
+#define LCM_COMPAT_MULTIBOOT  "multiboot,module"
 
 /* permissions: Discretionary Access Control permissions. */
 #define LCM_PERMISSION_NONE     0u
@@ -31,24 +31,23 @@
 #define LCM_FUNCTION_CONSOLE     (1u << 2)
 #define LCM_FUNCTION_XENSTORE    (1u << 30)
 #define LCM_FUNCTION_LEGACY_DOM0 (1u << 31)
-#define LCM_FUNCTION_ALL \
-	(LCM_FUNCTION_BOOT | LCM_FUNCTION_CRASH | LCM_FUNCTION_CONSOLE | \
-	 LCM_FUNCTION_XENSTORE | LCM_FUNCTION_LEGACY_DOM0)
+#define LCM_FUNCTION_ALL                                                                         \
+	(LCM_FUNCTION_BOOT | LCM_FUNCTION_CRASH | LCM_FUNCTION_CONSOLE | LCM_FUNCTION_XENSTORE | \
+	 LCM_FUNCTION_LEGACY_DOM0)
 
 /* mode: how the domain executes. */
 #define LCM_MODE_PARAVIRTUALIZED     (1u << 0) /* PV | PVH/HVM */
 #define LCM_MODE_ENABLE_DEVICE_MODEL (1u << 1) /* HVM | PVH */
 #define LCM_MODE_LONG                (1u << 2) /* 64 bit | 32 bit */
-#define LCM_MODE_ALL \
-	(LCM_MODE_PARAVIRTUALIZED | LCM_MODE_ENABLE_DEVICE_MODEL | LCM_MODE_LONG)
+#define LCM_MODE_ALL                 (LCM_MODE_PARAVIRTUALIZED | LCM_MODE_ENABLE_DEVICE_MODEL | LCM_MODE_LONG)
 /* Default when `mode` is absent: a 64-bit domain (the only kind on arm64). */
-#define LCM_MODE_DEFAULT             LCM_MODE_LONG
+#define LCM_MODE_DEFAULT LCM_MODE_LONG
 
 /* Domain ids. */
-#define LCM_DOMID_AUTO          0u      /* "next free" (or dom0 for LEGACY_DOM0) */
+#define LCM_DOMID_AUTO           0u      /* "next free" (or dom0 for LEGACY_DOM0) */
 #define LCM_DOMID_FIRST_RESERVED 0x7FF0u /* DOMID_FIRST_RESERVED in Xen */
-#define LCM_DOMID_BOOT          0x7FF5u /* the Boot Domain's reserved id */
-#define LCM_DOMID_MAX           (LCM_DOMID_FIRST_RESERVED - 1u)
+#define LCM_DOMID_BOOT           0x7FF5u /* the Boot Domain's reserved id */
+#define LCM_DOMID_MAX            (LCM_DOMID_FIRST_RESERVED - 1u)
 
 /* Defaults and limits. */
 #define LCM_DEFAULT_CPUS        1u
@@ -57,12 +56,12 @@
 #define LCM_MIN_MEMORY_KIB      1024u
 #define LCM_UUID_SIZE           16u
 #define LCM_SHA256_SIZE         32u
-#define LCM_SECURITY_ID_MAX     63u     /* bytes, without the NUL */
-#define LCM_NAME_MAX            31u     /* a domain's name, without the NUL */
+#define LCM_SECURITY_ID_MAX     63u /* bytes, without the NUL */
+#define LCM_NAME_MAX            31u /* a domain's name, without the NUL */
 
 /* Extension properties of the config node (docs/bindings.md, "Extensions"). */
-#define LCM_PROP_BOOT_TIMEOUT   "boot-timeout-ms"
-#define LCM_PROP_ON_ALL_OFF     "on-all-off"  /* "poweroff" | "reboot" | "stay" */
+#define LCM_PROP_BOOT_TIMEOUT       "boot-timeout-ms"
+#define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -10,7 +10,7 @@
 struct out {
 	char *buf;
 	size_t size;
-	size_t len;     /* characters the full output has so far */
+	size_t len; /* characters the full output has so far */
 };
 
 static void put(struct out *o, char c)
@@ -32,7 +32,7 @@ struct spec {
 	bool left;
 	bool zero;
 	int width;
-	int prec;       /* -1: none */
+	int prec; /* -1: none */
 };
 
 static void put_str(struct out *o, const struct spec *s, const char *str)
@@ -56,8 +56,8 @@ static void put_str(struct out *o, const struct spec *s, const char *str)
 	}
 }
 
-static void put_num(struct out *o, const struct spec *s, uint64_t v,
-		    bool neg, unsigned base, bool upper, const char *prefix)
+static void put_num(struct out *o, const struct spec *s, uint64_t v, bool neg, unsigned base,
+		    bool upper, const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -116,7 +116,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 		}
 		if (*f == '*') {
 			s.width = va_arg(ap, int);
-			if (s.width < 0) {      /* C11 7.21.6.1p5 */
+			if (s.width < 0) { /* C11 7.21.6.1p5 */
 				s.left = true;
 				s.width = -s.width;
 			}
@@ -136,8 +136,8 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 				s.prec = s.prec * 10 + (*f++ - '0');
 			}
 		}
-		int lng = 0;    /* 0 int, 1 long, 2 long long, 3 size_t */
-		int shrt = 0;   /* 1 h (short), 2 hh (char) */
+		int lng = 0;  /* 0 int, 1 long, 2 long long, 3 size_t */
+		int shrt = 0; /* 1 h (short), 2 hh (char) */
 		while (*f == 'l' || *f == 'h' || *f == 'z') {
 			if (*f == 'l') {
 				lng++;
@@ -154,33 +154,35 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 		switch (c) {
 		case 'd':
 		case 'i':
-			i = lng == 0 ? va_arg(ap, int)
-			  : lng == 1 ? va_arg(ap, long)
-			  : lng == 3 ? (int64_t)va_arg(ap, size_t)
-			  : va_arg(ap, long long);
+			i = lng == 0   ? va_arg(ap, int)
+			    : lng == 1 ? va_arg(ap, long)
+			    : lng == 3 ? (int64_t)va_arg(ap, size_t)
+				       : va_arg(ap, long long);
 			if (shrt != 0 && lng == 0) {
 				i = shrt == 1 ? (short)i : (signed char)i;
 			}
-			put_num(&o, &s, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i,
-				i < 0, 10, false, NULL);
+			put_num(&o, &s, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, i < 0, 10,
+				false, NULL);
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
 		case 'o':
-			u = lng == 0 ? va_arg(ap, unsigned int)
-			  : lng == 1 ? va_arg(ap, unsigned long)
-			  : lng == 3 ? va_arg(ap, size_t)
-			  : va_arg(ap, unsigned long long);
+			u = lng == 0   ? va_arg(ap, unsigned int)
+			    : lng == 1 ? va_arg(ap, unsigned long)
+			    : lng == 3 ? va_arg(ap, size_t)
+				       : va_arg(ap, unsigned long long);
 			if (shrt != 0 && lng == 0) {
 				u = shrt == 1 ? (unsigned short)u : (unsigned char)u;
 			}
 			put_num(&o, &s, u, false,
-				c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', NULL);
+				c == 'u'   ? 10
+				: c == 'o' ? 8
+					   : 16,
+				c == 'X', NULL);
 			break;
 		case 'p':
-			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), false, 16,
-				false, "0x");
+			put_num(&o, &s, (uintptr_t)va_arg(ap, void *), false, 16, false, "0x");
 			break;
 		case 'c':
 			/* Not through put_str: a NUL character is output too. */
@@ -199,7 +201,7 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			put(&o, '%');
 			break;
 		case '\0':
-			f--;    /* a lone '%' at the end: stop */
+			f--; /* a lone '%' at the end: stop */
 			break;
 		default:
 			put(&o, '%');

@@ -12,7 +12,6 @@
 #include <stddef.h>
 
 int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap);
-int fmt_snprintf(char *buf, size_t size, const char *f, ...)
-	__attribute__((format(printf, 3, 4)));
+int fmt_snprintf(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
 
 #endif /* HL_FMT_H */

@@ -57,8 +57,8 @@ void lcm_printable(char *dst, size_t size, const char *src)
 	}
 }
 
-static void vdiag(struct parser *p, enum lcm_severity sev, int node,
-		  const char *prop, const char *f, va_list ap)
+static void vdiag(struct parser *p, enum lcm_severity sev, int node, const char *prop,
+		  const char *f, va_list ap)
 {
 	struct lcm_launch *l = p->l;
 
@@ -83,8 +83,8 @@ static void vdiag(struct parser *p, enum lcm_severity sev, int node,
 	lcm_printable(d->msg, sizeof(d->msg), raw);
 }
 
-__attribute__((format(printf, 4, 5)))
-static void error(struct parser *p, int node, const char *prop, const char *f, ...)
+__attribute__((format(printf, 4, 5))) static void error(struct parser *p, int node,
+							const char *prop, const char *f, ...)
 {
 	va_list ap;
 
@@ -93,8 +93,8 @@ static void error(struct parser *p, int node, const char *prop, const char *f, .
 	va_end(ap);
 }
 
-__attribute__((format(printf, 4, 5)))
-static void warning(struct parser *p, int node, const char *prop, const char *f, ...)
+__attribute__((format(printf, 4, 5))) static void warning(struct parser *p, int node,
+							  const char *prop, const char *f, ...)
 {
 	va_list ap;
 
@@ -108,19 +108,15 @@ int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size)
 	const char *sep1 = d->path[0] != '\0' ? ": " : "";
 	const char *sep2 = d->prop[0] != '\0' ? ": " : "";
 
-	return fmt_snprintf(buf, size, "%s%s%s%s%s", d->path, sep1, d->prop,
-			    sep2, d->msg);
+	return fmt_snprintf(buf, size, "%s%s%s%s%s", d->path, sep1, d->prop, sep2, d->msg);
 }
 
 /* --- names --------------------------------------------------------------- */
 
 static const char *const module_type_names[LCM_MOD_NR_TYPES] = {
-	[LCM_MOD_KERNEL] = "kernel",
-	[LCM_MOD_RAMDISK] = "ramdisk",
-	[LCM_MOD_DEVICE_TREE] = "device-tree",
-	[LCM_MOD_CONFIG] = "config",
-	[LCM_MOD_MICROCODE] = "microcode",
-	[LCM_MOD_XSM_POLICY] = "xsm-policy",
+	[LCM_MOD_KERNEL] = "kernel",           [LCM_MOD_RAMDISK] = "ramdisk",
+	[LCM_MOD_DEVICE_TREE] = "device-tree", [LCM_MOD_CONFIG] = "config",
+	[LCM_MOD_MICROCODE] = "microcode",     [LCM_MOD_XSM_POLICY] = "xsm-policy",
 };
 
 /* "a kernel module", "an xsm-policy module". */
@@ -152,8 +148,7 @@ static const struct bit_name function_names[] = {
 	{ LCM_FUNCTION_LEGACY_DOM0, "legacy-dom0" },
 };
 
-static int bits_str(uint32_t v, const struct bit_name *names, size_t n,
-		    char *buf, size_t size)
+static int bits_str(uint32_t v, const struct bit_name *names, size_t n, char *buf, size_t size)
 {
 	size_t len = 0;
 
@@ -182,14 +177,12 @@ static int bits_str(uint32_t v, const struct bit_name *names, size_t n,
 int lcm_permissions_str(uint32_t perms, char *buf, size_t size)
 {
 	return bits_str(perms, permission_names,
-			sizeof(permission_names) / sizeof(permission_names[0]),
-			buf, size);
+			sizeof(permission_names) / sizeof(permission_names[0]), buf, size);
 }
 
 int lcm_functions_str(uint32_t funcs, char *buf, size_t size)
 {
-	return bits_str(funcs, function_names,
-			sizeof(function_names) / sizeof(function_names[0]),
+	return bits_str(funcs, function_names, sizeof(function_names) / sizeof(function_names[0]),
 			buf, size);
 }
 
@@ -205,8 +198,8 @@ static bool is_letter(unsigned char c)
 
 static bool is_name_char(unsigned char c)
 {
-	return is_letter(c) || (c >= '0' && c <= '9') || c == ',' || c == '.' ||
-	       c == '_' || c == '+' || c == '-';
+	return is_letter(c) || (c >= '0' && c <= '9') || c == ',' || c == '.' || c == '_' ||
+	       c == '+' || c == '-';
 }
 
 bool lcm_valid_name(const char *s)
@@ -226,7 +219,8 @@ bool lcm_valid_name(const char *s)
 	return true;
 }
 
-#define NAME_RULE "a domain's name is its node name: 1-31 letters, digits or \",._+-\", from a letter, \"@unit\" optional"
+#define NAME_RULE \
+	"a domain's name is its node name: 1-31 letters, digits or \",._+-\", from a letter, \"@unit\" optional"
 
 /*
  * The domain's name is printed on the hypervisor's console in front of each
@@ -250,8 +244,8 @@ static void check_domain_name(struct parser *p, int node, const char *name)
 			continue;
 		}
 		if (c > 0x20 && c < 0x7f) {
-			error(p, node, "name", "'%c' at byte %u is not allowed (" NAME_RULE ")",
-			      c, (unsigned)i);
+			error(p, node, "name", "'%c' at byte %u is not allowed (" NAME_RULE ")", c,
+			      (unsigned)i);
 		} else {
 			error(p, node, "name", "byte 0x%02x at %u is not allowed (" NAME_RULE ")",
 			      c, (unsigned)i);
@@ -263,8 +257,8 @@ static void check_domain_name(struct parser *p, int node, const char *name)
 	} else if (at != NULL && at[1] == '\0') {
 		error(p, node, "name", "ends with '@': no unit address (" NAME_RULE ")");
 	} else {
-		error(p, node, "name", "%u characters, more than %u (" NAME_RULE ")",
-		      (unsigned)n, LCM_NAME_MAX);
+		error(p, node, "name", "%u characters, more than %u (" NAME_RULE ")", (unsigned)n,
+		      LCM_NAME_MAX);
 	}
 }
 
@@ -312,8 +306,8 @@ static int prop_u64(struct parser *p, int node, const char *name, uint64_t *out)
 }
 
 /* A single NUL-terminated string of printable characters. */
-static int prop_string(struct parser *p, int node, const char *name,
-		       const char **out, bool allow_empty)
+static int prop_string(struct parser *p, int node, const char *name, const char **out,
+		       bool allow_empty)
 {
 	int len;
 	const char *v = fdt_getprop(p->l->fdt, node, name, &len);
@@ -335,7 +329,8 @@ static int prop_string(struct parser *p, int node, const char *name,
 	}
 	for (int i = 0; i < len - 1; i++) {
 		if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] > 0x7e) {
-			error(p, node, name, "contains a non-printable character (0x%02x) at byte %d",
+			error(p, node, name,
+			      "contains a non-printable character (0x%02x) at byte %d",
 			      (unsigned char)v[i], i);
 			return -1;
 		}
@@ -362,8 +357,7 @@ static int cells_of(const void *fdt, int node, const char *name)
 	return (int)fdt32_ld(v);
 }
 
-static bool bits_ok(struct parser *p, int node, const char *prop,
-		    uint32_t v, uint32_t known)
+static bool bits_ok(struct parser *p, int node, const char *prop, uint32_t v, uint32_t known)
 {
 	if (v & ~known) {
 		error(p, node, prop, "unknown bits 0x%x (known: 0x%x)", v & ~known, known);
@@ -378,16 +372,15 @@ static bool is_module_node(const void *fdt, int node)
 {
 	const char *name = fdt_get_name(fdt, node, NULL);
 
-	if (name != NULL && (strcmp(name, "module") == 0 ||
-			     strncmp(name, "module@", 7) == 0)) {
+	if (name != NULL && (strcmp(name, "module") == 0 || strncmp(name, "module@", 7) == 0)) {
 		return true;
 	}
 	/* A differently named node that says it is a module is one. */
 	int n = fdt_stringlist_count(fdt, node, "compatible");
 	for (int i = 0; i < n; i++) {
 		const char *c = fdt_stringlist_get(fdt, node, "compatible", i, NULL);
-		if (c != NULL && strncmp(c, LCM_COMPAT_MODULE_PFX,
-					 sizeof(LCM_COMPAT_MODULE_PFX) - 1) == 0) {
+		if (c != NULL &&
+		    strncmp(c, LCM_COMPAT_MODULE_PFX, sizeof(LCM_COMPAT_MODULE_PFX) - 1) == 0) {
 			return true;
 		}
 	}
@@ -418,8 +411,8 @@ static int module_type(struct parser *p, int node)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *c = fdt_stringlist_get(fdt, node, "compatible", i, NULL);
-		if (c == NULL || strncmp(c, LCM_COMPAT_MODULE_PFX,
-					 sizeof(LCM_COMPAT_MODULE_PFX) - 1) != 0) {
+		if (c == NULL ||
+		    strncmp(c, LCM_COMPAT_MODULE_PFX, sizeof(LCM_COMPAT_MODULE_PFX) - 1) != 0) {
 			continue;
 		}
 		const char *t = c + sizeof(LCM_COMPAT_MODULE_PFX) - 1;
@@ -431,7 +424,8 @@ static int module_type(struct parser *p, int node)
 		warning(p, node, "compatible", "unknown module type \"%s\"; module skipped", t);
 		return -2;
 	}
-	error(p, node, "compatible", "no \"module,<type>\" string (type is one of kernel, ramdisk, device-tree, config, microcode, xsm-policy)");
+	error(p, node, "compatible",
+	      "no \"module,<type>\" string (type is one of kernel, ramdisk, device-tree, config, microcode, xsm-policy)");
 	return -1;
 }
 
@@ -440,7 +434,8 @@ static void parse_hash(struct parser *p, int mnode, struct lcm_module *m)
 	const void *fdt = p->l->fdt;
 	int h;
 
-	fdt_for_each_subnode(h, fdt, mnode) {
+	fdt_for_each_subnode(h, fdt, mnode)
+	{
 		if (!is_hash_node(fdt, h)) {
 			continue;
 		}
@@ -454,7 +449,8 @@ static void parse_hash(struct parser *p, int mnode, struct lcm_module *m)
 			continue;
 		}
 		if (strcmp(algo, "sha256") != 0) {
-			error(p, h, "algo", "unsupported algorithm \"%s\" (supported: sha256)", algo);
+			error(p, h, "algo", "unsupported algorithm \"%s\" (supported: sha256)",
+			      algo);
 			continue;
 		}
 		int len;
@@ -507,8 +503,8 @@ static void parse_module_addr(struct parser *p, int parent, int node, struct lcm
 	}
 	if (len != (ac + sc) * 4) {
 		error(p, node, "module-addr",
-		      "%d bytes: expected %d cells (#address-cells %d + #size-cells %d)",
-		      len, ac + sc, ac, sc);
+		      "%d bytes: expected %d cells (#address-cells %d + #size-cells %d)", len,
+		      ac + sc, ac, sc);
 		return;
 	}
 	uint64_t addr = fdt32_ld(&v[0]);
@@ -524,7 +520,8 @@ static void parse_module_addr(struct parser *p, int parent, int node, struct lcm
 		return;
 	}
 	if (addr + size < addr) {
-		error(p, node, "module-addr", "0x%llx + 0x%llx wraps past the end of the address space",
+		error(p, node, "module-addr",
+		      "0x%llx + 0x%llx wraps past the end of the address space",
 		      (unsigned long long)addr, (unsigned long long)size);
 		return;
 	}
@@ -576,19 +573,22 @@ static int parse_module(struct parser *p, int parent, int node, uint16_t owner, 
 			error(p, node, "mb-index", "0 is the LCM itself; modules start at 1");
 			ok = false;
 		} else if (p->arch == LCM_ARCH_ARM64) {
-			error(p, node, "mb-index", "multiboot modules do not exist on Arm: use module-addr");
+			error(p, node, "mb-index",
+			      "multiboot modules do not exist on Arm: use module-addr");
 			ok = false;
 		} else {
 			m->flags |= LCM_MODF_INDEX;
 		}
 	} else if (has_addr) {
 		if (p->arch == LCM_ARCH_X86) {
-			error(p, node, "module-addr", "x86 locates modules in the multiboot2 chain: use mb-index");
+			error(p, node, "module-addr",
+			      "x86 locates modules in the multiboot2 chain: use mb-index");
 			ok = false;
 		} else if (m->flags & LCM_MODF_MULTIBOOT) {
-			error(p, node, "compatible", p->arch == LCM_ARCH_ARM64
-			      ? "\"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it"
-			      : "a \"multiboot,module\" is located by mb-index, not module-addr");
+			error(p, node, "compatible",
+			      p->arch == LCM_ARCH_ARM64
+				      ? "\"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it"
+				      : "a \"multiboot,module\" is located by mb-index, not module-addr");
 			ok = false;
 		} else {
 			parse_module_addr(p, parent, node, m);
@@ -603,7 +603,8 @@ static int parse_module(struct parser *p, int parent, int node, uint16_t owner, 
 	if (r < 0) {
 		ok = false;
 	} else if (r > 0 && m->type != LCM_MOD_KERNEL) {
-		warning(p, node, "bootargs", "only kernel modules take bootargs; ignored on %s %s module",
+		warning(p, node, "bootargs",
+			"only kernel modules take bootargs; ignored on %s %s module",
 			article(m->type), module_type_names[m->type]);
 		m->bootargs = NULL;
 	}
@@ -627,7 +628,8 @@ static void parse_config(struct parser *p, int node)
 
 	l->config_node = node;
 	l->first_config_module = l->nr_modules;
-	fdt_for_each_subnode(child, fdt, node) {
+	fdt_for_each_subnode(child, fdt, node)
+	{
 		if (!is_module_node(fdt, child)) {
 			continue;
 		}
@@ -658,7 +660,8 @@ static void parse_config(struct parser *p, int node)
 	int r = prop_u32(p, node, LCM_PROP_BOOT_TIMEOUT, &timeout);
 	if (r > 0) {
 		if (timeout == 0) {
-			error(p, node, LCM_PROP_BOOT_TIMEOUT, "0 ms leaves the Boot Domain no time at all");
+			error(p, node, LCM_PROP_BOOT_TIMEOUT,
+			      "0 ms leaves the Boot Domain no time at all");
 		} else {
 			l->boot_timeout_ms = timeout;
 		}
@@ -691,7 +694,8 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 	bool kernel_seen = false;
 
 	d->first_module = l->nr_modules;
-	fdt_for_each_subnode(child, fdt, node) {
+	fdt_for_each_subnode(child, fdt, node)
+	{
 		if (!is_module_node(fdt, child)) {
 			continue;
 		}
@@ -719,7 +723,8 @@ static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 	}
 	d->nr_modules = l->nr_modules - d->first_module;
 	if (!kernel_seen) {
-		error(p, node, NULL, "no kernel module: every domain needs exactly one \"module,kernel\"");
+		error(p, node, NULL,
+		      "no kernel module: every domain needs exactly one \"module,kernel\"");
 	}
 }
 
@@ -736,7 +741,8 @@ static void parse_uuid(struct parser *p, int node, struct lcm_domain *d)
 		return;
 	}
 	if (len != (int)LCM_UUID_SIZE) {
-		warning(p, node, "domain-uuid", "a UUID is 16 bytes, found %d; padded with zeros", len);
+		warning(p, node, "domain-uuid", "a UUID is 16 bytes, found %d; padded with zeros",
+			len);
 	}
 	memset(d->uuid, 0, sizeof(d->uuid));
 	memcpy(d->uuid, v, (size_t)len);
@@ -758,7 +764,7 @@ static void parse_domain(struct parser *p, int node)
 	d->node = node;
 	d->name = fdt_get_name(fdt, node, NULL);
 	if (d->name == NULL) {
-		d->name = "";           /* not after fdt_check_full(); never NULL below */
+		d->name = ""; /* not after fdt_check_full(); never NULL below */
 	}
 	if (!lcm_valid_name(d->name)) {
 		check_domain_name(p, node, d->name);
@@ -789,13 +795,14 @@ static void parse_domain(struct parser *p, int node)
 		bits_ok(p, node, "functions", d->functions, LCM_FUNCTION_ALL);
 	}
 	if (prop_u32(p, node, "mode", &d->mode) > 0 &&
-	    bits_ok(p, node, "mode", d->mode, LCM_MODE_ALL) &&
-	    p->arch == LCM_ARCH_ARM64) {
+	    bits_ok(p, node, "mode", d->mode, LCM_MODE_ALL) && p->arch == LCM_ARCH_ARM64) {
 		if (!(d->mode & LCM_MODE_LONG)) {
-			error(p, node, "mode", "0x%x lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
+			error(p, node, "mode",
+			      "0x%x lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
 			      d->mode);
 		} else if (d->mode & (LCM_MODE_PARAVIRTUALIZED | LCM_MODE_ENABLE_DEVICE_MODEL)) {
-			warning(p, node, "mode", "PV and device-model bits have no meaning on Arm; ignored");
+			warning(p, node, "mode",
+				"PV and device-model bits have no meaning on Arm; ignored");
 		}
 	}
 	parse_uuid(p, node, d);
@@ -882,10 +889,10 @@ static void check_roles(struct parser *p)
 			if (d->functions & ~LCM_FUNCTION_BOOT) {
 				error(p, d->node, "functions",
 				      "the boot domain cannot also be a %s domain",
-				      (d->functions & LCM_FUNCTION_RECOVERY) ? "recovery"
-				      : (d->functions & LCM_FUNCTION_CONSOLE) ? "console"
+				      (d->functions & LCM_FUNCTION_RECOVERY)   ? "recovery"
+				      : (d->functions & LCM_FUNCTION_CONSOLE)  ? "console"
 				      : (d->functions & LCM_FUNCTION_XENSTORE) ? "xenstore"
-				      : "legacy-dom0");
+									       : "legacy-dom0");
 			}
 		}
 	}
@@ -922,17 +929,20 @@ static void assign_domids(struct parser *p)
 			continue;
 		}
 		if (d->domid == LCM_DOMID_BOOT && !boot) {
-			error(p, d->node, "domid", "0x%x is reserved for the boot domain", d->domid);
+			error(p, d->node, "domid", "0x%x is reserved for the boot domain",
+			      d->domid);
 		} else if (boot && d->domid != LCM_DOMID_BOOT) {
-			error(p, d->node, "domid", "the boot domain has the reserved id 0x%x, not 0x%x",
-			      LCM_DOMID_BOOT, d->domid);
+			error(p, d->node, "domid",
+			      "the boot domain has the reserved id 0x%x, not 0x%x", LCM_DOMID_BOOT,
+			      d->domid);
 		} else if (d->domid >= LCM_DOMID_FIRST_RESERVED && !boot) {
 			error(p, d->node, "domid", "0x%x is in the reserved range (0x%x and above)",
 			      d->domid, LCM_DOMID_FIRST_RESERVED);
 		} else if (domid_taken(l, d->domid, i)) {
 			const struct lcm_domain *other = lcm_find_domid(l, d->domid);
-			error(p, d->node, "domid", d->domid >= LCM_DOMID_FIRST_RESERVED
-			      ? "0x%x is also requested by %s" : "%u is also requested by %s",
+			error(p, d->node, "domid",
+			      d->domid >= LCM_DOMID_FIRST_RESERVED ? "0x%x is also requested by %s"
+								   : "%u is also requested by %s",
 			      d->domid, other != NULL ? other->name : "another domain");
 		} else {
 			bad = false;
@@ -953,7 +963,7 @@ static void assign_domids(struct parser *p)
 		if (d->functions & LCM_FUNCTION_BOOT) {
 			d->domid = LCM_DOMID_BOOT;
 		} else if ((d->functions & LCM_FUNCTION_LEGACY_DOM0) && !dom0_used) {
-			dom0_used = true;       /* stays 0 */
+			dom0_used = true; /* stays 0 */
 		} else {
 			while (domid_taken(l, next, l->nr_domains)) {
 				next++;
@@ -986,7 +996,7 @@ static void check_overlaps(struct parser *p)
 				continue;
 			}
 			if (same && a->type == b->type) {
-				continue;       /* shared */
+				continue; /* shared */
 			}
 			char other[128];
 			if (fdt_get_path(l->fdt, a->node, other, sizeof(other)) < 0) {
@@ -996,7 +1006,8 @@ static void check_overlaps(struct parser *p)
 				error(p, b->node, "module-addr",
 				      "0x%llx+0x%llx overlaps %s (0x%llx+0x%llx)",
 				      (unsigned long long)b->addr, (unsigned long long)b->size,
-				      other, (unsigned long long)a->addr, (unsigned long long)a->size);
+				      other, (unsigned long long)a->addr,
+				      (unsigned long long)a->size);
 			} else {
 				error(p, b->node, both_index ? "mb-index" : "module-addr",
 				      "the same module as %s, which is %s %s module: a shared module has one type",
@@ -1052,7 +1063,23 @@ static int stuck_tag(const void *fdt)
 	return -1;
 }
 
-int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+const char *lcm_fdt_check(const void *fdt, size_t size)
+{
+	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
+		return "not a flattened device tree (bad magic or shorter than its header)";
+	}
+	if (fdt_version(fdt) < 16) {
+		return "device tree version before 16 (not supported)";
+	}
+	if (fdt_check_header(fdt) == 0 && fdt_totalsize(fdt) <= size && stuck_tag(fdt) >= 0) {
+		return "a property's length runs past the end of the blob";
+	}
+	int err = fdt_check_full(fdt, size);
+	return err != 0 ? fdt_error_words(err) : NULL;
+}
+
+static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch,
+		 bool checked)
 {
 	struct parser p = { l, arch };
 
@@ -1067,15 +1094,20 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 	l->on_all_off = LCM_ALL_OFF_POWEROFF;
 	l->nr_diags = l->nr_errors = l->nr_warnings = 0;
 
+	if (checked) {
+		goto checked; /* the caller ran lcm_fdt_check() on this blob */
+	}
 	if (size < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC) {
-		error(&p, -1, NULL, "not a flattened device tree (bad magic or shorter than its header)");
+		error(&p, -1, NULL,
+		      "not a flattened device tree (bad magic or shorter than its header)");
 		return LCM_EINVAL;
 	}
 	/* Before version 16 node names were full paths, and libfdt 1.6.1's
 	 * fdt_check_full() follows a NULL fdt_get_name() for a root name
 	 * without '/' (found by tests/fuzz). dtc and libfdt write 17. */
 	if (fdt_version(fdt) < 16) {
-		error(&p, -1, NULL, "device tree version %u is not supported (an LCM is version 16 or 17)",
+		error(&p, -1, NULL,
+		      "device tree version %u is not supported (an LCM is version 16 or 17)",
 		      fdt_version(fdt));
 		return LCM_EINVAL;
 	}
@@ -1083,8 +1115,10 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 		int at = stuck_tag(fdt);
 		if (at >= 0) {
 			const char *prop = (const char *)fdt + fdt_off_dt_struct(fdt) + at;
-			error(&p, -1, NULL, "malformed device tree: the property at byte %u has a length (0x%x) past the end of the blob",
-			      fdt_off_dt_struct(fdt) + (unsigned)at, fdt32_ld((const fdt32_t *)(prop + 4)));
+			error(&p, -1, NULL,
+			      "malformed device tree: the property at byte %u has a length (0x%x) past the end of the blob",
+			      fdt_off_dt_struct(fdt) + (unsigned)at,
+			      fdt32_ld((const fdt32_t *)(prop + 4)));
 			return LCM_EINVAL;
 		}
 	}
@@ -1094,6 +1128,7 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 		return LCM_EINVAL;
 	}
 
+checked:;
 	int hv = fdt_path_offset(fdt, LCM_HYPERVISOR_PATH);
 	if (hv < 0) {
 		return LCM_ENOLCM;
@@ -1105,7 +1140,8 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 	}
 
 	int child;
-	fdt_for_each_subnode(child, fdt, hv) {
+	fdt_for_each_subnode(child, fdt, hv)
+	{
 		if (has_string(fdt, child, "compatible", LCM_COMPAT_DOMAIN)) {
 			parse_domain(&p, child);
 		} else if (has_string(fdt, child, "compatible", LCM_COMPAT_CONFIG)) {
@@ -1116,8 +1152,8 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch 
 			}
 		} else {
 			const char *name = fdt_get_name(fdt, child, NULL);
-			if (name != NULL && (strncmp(name, "domain", 6) == 0 ||
-					     strncmp(name, "config", 6) == 0) &&
+			if (name != NULL &&
+			    (strncmp(name, "domain", 6) == 0 || strncmp(name, "config", 6) == 0) &&
 			    fdt_getprop(fdt, child, "compatible", NULL) == NULL) {
 				warning(&p, child, "compatible",
 					"missing: node skipped (a domain needs \"%s\", a config \"%s\")",
@@ -1151,4 +1187,14 @@ const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t dom
 		}
 	}
 	return NULL;
+}
+
+int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+{
+	return parse(l, fdt, size, arch, false);
+}
+
+int lcm_parse_checked(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch)
+{
+	return parse(l, fdt, size, arch, true);
 }

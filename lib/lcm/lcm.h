@@ -32,41 +32,41 @@ enum lcm_module_type {
 };
 
 /* lcm_module.flags */
-#define LCM_MODF_MULTIBOOT  (1u << 0) /* compatible lists "multiboot,module" */
-#define LCM_MODF_ADDR       (1u << 1) /* located by module-addr */
-#define LCM_MODF_INDEX      (1u << 2) /* located by mb-index */
-#define LCM_MODF_DIGEST     (1u << 3) /* has a sha256 hash node */
+#define LCM_MODF_MULTIBOOT (1u << 0) /* compatible lists "multiboot,module" */
+#define LCM_MODF_ADDR      (1u << 1) /* located by module-addr */
+#define LCM_MODF_INDEX     (1u << 2) /* located by mb-index */
+#define LCM_MODF_DIGEST    (1u << 3) /* has a sha256 hash node */
 
-#define LCM_OWNER_CONFIG    0xFFFFu   /* lcm_module.owner of config-node modules */
+#define LCM_OWNER_CONFIG 0xFFFFu /* lcm_module.owner of config-node modules */
 
 struct lcm_module {
-	int node;                       /* offset of the module node in the FDT */
-	int hash_node;                  /* offset of its hash node, or -1 */
-	uint8_t type;                   /* enum lcm_module_type */
-	uint8_t flags;                  /* LCM_MODF_* */
-	uint16_t owner;                 /* domain index, or LCM_OWNER_CONFIG */
-	uint32_t mb_index;              /* with LCM_MODF_INDEX */
-	uint64_t addr;                  /* with LCM_MODF_ADDR */
-	uint64_t size;                  /* with LCM_MODF_ADDR */
-	const char *bootargs;           /* in the FDT; NULL when absent */
-	uint8_t sha256[LCM_SHA256_SIZE];/* with LCM_MODF_DIGEST */
+	int node;                        /* offset of the module node in the FDT */
+	int hash_node;                   /* offset of its hash node, or -1 */
+	uint8_t type;                    /* enum lcm_module_type */
+	uint8_t flags;                   /* LCM_MODF_* */
+	uint16_t owner;                  /* domain index, or LCM_OWNER_CONFIG */
+	uint32_t mb_index;               /* with LCM_MODF_INDEX */
+	uint64_t addr;                   /* with LCM_MODF_ADDR */
+	uint64_t size;                   /* with LCM_MODF_ADDR */
+	const char *bootargs;            /* in the FDT; NULL when absent */
+	uint8_t sha256[LCM_SHA256_SIZE]; /* with LCM_MODF_DIGEST */
 };
 
 struct lcm_domain {
-	int node;                       /* offset of the domain node in the FDT */
-	const char *name;               /* the node name, in the FDT; LCM_INVALID_NAME
+	int node;         /* offset of the domain node in the FDT */
+	const char *name; /* the node name, in the FDT; LCM_INVALID_NAME
 					 * when it breaks the rule (lcm_valid_name) */
-	uint32_t domid;                 /* resolved: never LCM_DOMID_AUTO unless dom0 */
-	bool domid_auto;                /* domid was omitted or 0 */
+	uint32_t domid;   /* resolved: never LCM_DOMID_AUTO unless dom0 */
+	bool domid_auto;  /* domid was omitted or 0 */
 	bool has_uuid;
-	uint32_t permissions;           /* LCM_PERMISSION_* */
-	uint32_t functions;             /* LCM_FUNCTION_* */
-	uint32_t mode;                  /* LCM_MODE_* */
+	uint32_t permissions; /* LCM_PERMISSION_* */
+	uint32_t functions;   /* LCM_FUNCTION_* */
+	uint32_t mode;        /* LCM_MODE_* */
 	uint32_t cpus;
 	uint64_t memory_kib;
-	const char *security_id;        /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
+	const char *security_id; /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
 	uint8_t uuid[LCM_UUID_SIZE];
-	uint32_t first_module;          /* its modules: [first, first + nr) */
+	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;
 	int32_t module[LCM_MOD_NR_TYPES]; /* index in lcm_launch.modules, or -1 */
 };
@@ -76,24 +76,24 @@ enum lcm_severity { LCM_ERROR, LCM_WARNING };
 /* Every byte of a diagnostic is printable ASCII: bytes of the LCM that are
  * not (in a node name, in a string quoted) are written as "\xHH". */
 struct lcm_diag {
-	uint8_t severity;               /* enum lcm_severity */
-	char path[128];                 /* node path, "" for the whole blob */
-	char prop[32];                  /* property, "" when about the node */
+	uint8_t severity; /* enum lcm_severity */
+	char path[128];   /* node path, "" for the whole blob */
+	char prop[32];    /* property, "" when about the node */
 	char msg[192];
 };
 
 enum lcm_arch {
-	LCM_ARCH_ANY,                   /* accept mb-index and module-addr */
-	LCM_ARCH_ARM64,                 /* module-addr; 64-bit domains only */
-	LCM_ARCH_X86,                   /* mb-index (multiboot2 chain) */
+	LCM_ARCH_ANY,   /* accept mb-index and module-addr */
+	LCM_ARCH_ARM64, /* module-addr; 64-bit domains only */
+	LCM_ARCH_X86,   /* mb-index (multiboot2 chain) */
 };
 
 enum lcm_on_all_off { LCM_ALL_OFF_POWEROFF, LCM_ALL_OFF_REBOOT, LCM_ALL_OFF_STAY };
 
 /* lcm_parse() results */
-#define LCM_OK       0   /* a valid LCM (warnings may have been recorded) */
-#define LCM_ENOLCM   1   /* a valid FDT without /chosen/hypervisor: classic boot */
-#define LCM_EINVAL   2   /* errors were recorded in diags */
+#define LCM_OK     0 /* a valid LCM (warnings may have been recorded) */
+#define LCM_ENOLCM 1 /* a valid FDT without /chosen/hypervisor: classic boot */
+#define LCM_EINVAL 2 /* errors were recorded in diags */
 
 struct lcm_launch {
 	/* Storage the caller provides before lcm_parse(). */
@@ -106,23 +106,23 @@ struct lcm_launch {
 
 	/* The description, filled by lcm_parse(). */
 	const void *fdt;
-	int hv_node;                    /* /chosen/hypervisor */
-	int config_node;                /* -1 when absent */
+	int hv_node;     /* /chosen/hypervisor */
+	int config_node; /* -1 when absent */
 	uint32_t nr_domains;
-	uint32_t nr_modules;            /* config modules and domain modules */
-	uint32_t first_config_module;   /* config modules: [first, first + nr) */
+	uint32_t nr_modules;          /* config modules and domain modules */
+	uint32_t first_config_module; /* config modules: [first, first + nr) */
 	uint32_t nr_config_modules;
-	int32_t boot;                   /* domain index of each role, or -1 */
+	int32_t boot; /* domain index of each role, or -1 */
 	int32_t recovery;
 	int32_t console;
 	int32_t xenstore;
 	int32_t legacy_dom0;
 	int32_t hardware;
 	uint32_t boot_timeout_ms;
-	uint8_t on_all_off;             /* enum lcm_on_all_off */
+	uint8_t on_all_off; /* enum lcm_on_all_off */
 
-	uint32_t nr_diags;              /* recorded, at most max_diags */
-	uint32_t nr_errors;             /* counted, even past max_diags */
+	uint32_t nr_diags;  /* recorded, at most max_diags */
+	uint32_t nr_errors; /* counted, even past max_diags */
 	uint32_t nr_warnings;
 };
 
@@ -131,8 +131,10 @@ struct lcm_launch {
  * FDT's totalsize). Returns LCM_OK, LCM_ENOLCM or LCM_EINVAL. Every problem
  * is recorded, not only the first.
  */
-int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
-	      enum lcm_arch arch);
+int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch);
+/* The same for a blob the caller has checked with lcm_fdt_check(), which
+ * passed: its structure is not checked again. */
+int lcm_parse_checked(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch);
 
 /*
  * A domain's name is its whole node name, "@unit-address" included when it
@@ -147,6 +149,16 @@ int lcm_parse(struct lcm_launch *l, const void *fdt, size_t size,
 bool lcm_valid_name(const char *s);
 /* lcm_domain.name of a domain whose node name breaks the rule (an error). */
 #define LCM_INVALID_NAME "(invalid name)"
+
+/*
+ * The structural check lcm_parse() makes of a blob before walking it:
+ * fdt_check_full() behind guards against the libfdt 1.6.1 bugs that make
+ * it loop or crash (a property length that wraps, a version before 16).
+ * NULL when the blob is sound, else why not. For anyone who walks a blob
+ * that may carry an LCM (the hypervisor's platform probe) before
+ * lcm_parse() has.
+ */
+const char *lcm_fdt_check(const void *fdt, size_t size);
 
 /* "kernel", "ramdisk", ... for an enum lcm_module_type. */
 const char *lcm_module_type_name(unsigned type);
@@ -167,7 +179,6 @@ int lcm_permissions_str(uint32_t perms, char *buf, size_t size);
 int lcm_functions_str(uint32_t funcs, char *buf, size_t size);
 
 /* Find the domain with @domid; NULL when none. */
-const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l,
-					uint32_t domid);
+const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t domid);
 
 #endif /* HL_LCM_H */

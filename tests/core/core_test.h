@@ -31,19 +31,19 @@ struct tdom {
 	const char *name;
 	uint32_t functions;
 	uint32_t permissions;
-	uint32_t domid;                 /* 0: automatic */
-	unsigned cpus;                  /* 0: 1 */
-	unsigned memory_kib;            /* 0: 2048 */
+	uint32_t domid;      /* 0: automatic */
+	unsigned cpus;       /* 0: 1 */
+	unsigned memory_kib; /* 0: 2048 */
 	const char *bootargs;
-	bool bad_digest;                /* the LCM's digest is not the module's */
+	bool bad_digest; /* the LCM's digest is not the module's */
 };
 
 #define TL_MAX_DOMAINS 16
 
 struct tlaunch {
 	struct tdom dom[TL_MAX_DOMAINS];
-	uint32_t boot_timeout_ms;       /* 0: the default */
-	const char *on_all_off;         /* NULL: the default (poweroff) */
+	uint32_t boot_timeout_ms; /* 0: the default */
+	const char *on_all_off;   /* NULL: the default (poweroff) */
 };
 
 /* A host DTB holding the LCM @l, each domain's kernel a fake kernel page
@@ -58,9 +58,8 @@ const void *host_dtb(const struct tlaunch *l);
 size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64_t kernel_ipa,
 		uint64_t kernel_size, const uint8_t digest[32]);
 /* The same with @memory_kib KiB of RAM. */
-size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid,
-		    uint32_t memory_kib, uint64_t kernel_ipa, uint64_t kernel_size,
-		    const uint8_t digest[32]);
+size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, uint32_t memory_kib,
+		    uint64_t kernel_ipa, uint64_t kernel_size, const uint8_t digest[32]);
 /* A fake kernel page in @page whose contents depend on @tag; its digest. */
 void fake_kernel_page(void *page, const char *tag, uint8_t digest[32]);
 

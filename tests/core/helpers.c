@@ -25,7 +25,8 @@ static void ok(int err, const char *what)
 
 void fake_kernel_page(void *page, const char *tag, uint8_t digest[32])
 {
-	struct fake_kernel k = { .magic = FAKE_KERNEL_MAGIC, .load_offset = 0,
+	struct fake_kernel k = { .magic = FAKE_KERNEL_MAGIC,
+				 .load_offset = 0,
 				 .image_size = 64 * 1024 };
 	uint8_t *p = page;
 
@@ -51,9 +52,8 @@ size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64
 	return fragment_mem(buf, size, name, domid, 2048, kernel_ipa, kernel_size, digest);
 }
 
-size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid,
-		    uint32_t memory_kib, uint64_t kernel_ipa, uint64_t kernel_size,
-		    const uint8_t digest[32])
+size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, uint32_t memory_kib,
+		    uint64_t kernel_ipa, uint64_t kernel_size, const uint8_t digest[32])
 {
 	ok(fdt_create(buf, (int)size), "create");
 	ok(fdt_finish_reservemap(buf), "reservemap");
@@ -90,7 +90,7 @@ const void *host_dtb(const struct tlaunch *l)
 	char *b;
 
 	if (buf == NULL) {
-		buf = aligned_alloc(8, DTB_SIZE);       /* kept: the core points into it */
+		buf = aligned_alloc(8, DTB_SIZE); /* kept: the core points into it */
 	}
 	b = buf;
 	ok(fdt_create(b, DTB_SIZE), "create");
@@ -105,10 +105,12 @@ const void *host_dtb(const struct tlaunch *l)
 		ok(fdt_begin_node(b, "config"), "config");
 		ok(fdt_property_string(b, "compatible", LCM_COMPAT_CONFIG), "compatible");
 		if (l->boot_timeout_ms != 0) {
-			ok(fdt_property_u32(b, LCM_PROP_BOOT_TIMEOUT, l->boot_timeout_ms), "timeout");
+			ok(fdt_property_u32(b, LCM_PROP_BOOT_TIMEOUT, l->boot_timeout_ms),
+			   "timeout");
 		}
 		if (l->on_all_off != NULL) {
-			ok(fdt_property_string(b, LCM_PROP_ON_ALL_OFF, l->on_all_off), "on-all-off");
+			ok(fdt_property_string(b, LCM_PROP_ON_ALL_OFF, l->on_all_off),
+			   "on-all-off");
 		}
 		ok(fdt_end_node(b), "config");
 	}
@@ -129,7 +131,8 @@ const void *host_dtb(const struct tlaunch *l)
 			ok(fdt_property_u32(b, "permissions", d->permissions), "permissions");
 		}
 		ok(fdt_property_u32(b, "cpus", d->cpus != 0 ? d->cpus : 1), "cpus");
-		ok(fdt_property_u32(b, "memory", d->memory_kib != 0 ? d->memory_kib : 2048), "memory");
+		ok(fdt_property_u32(b, "memory", d->memory_kib != 0 ? d->memory_kib : 2048),
+		   "memory");
 		ok(fdt_begin_node(b, "kernel"), "kernel");
 		ok(fdt_property_string(b, "compatible", "module,kernel"), "compatible");
 		fdt64_t reg[2] = { cpu_to_fdt64((uintptr_t)k), cpu_to_fdt64(PAGE_SIZE) };
@@ -214,9 +217,11 @@ void assert_no_line_at(const char *file, int line, const char *text)
 void assert_stop_at(const char *file, int line, enum fake_stop got, enum fake_stop want)
 {
 	if (got != want) {
-		fprintf(stderr, "%s:%d: the fake machine stopped for \"%s\", not \"%s\"; console:\n%s\n",
+		fprintf(stderr,
+			"%s:%d: the fake machine stopped for \"%s\", not \"%s\"; console:\n%s\n",
 			file, line, fake_stop_name(got), fake_stop_name(want), fake_console());
-		fail_msg("stopped for \"%s\", not \"%s\"", fake_stop_name(got), fake_stop_name(want));
+		fail_msg("stopped for \"%s\", not \"%s\"", fake_stop_name(got),
+			 fake_stop_name(want));
 	}
 }
 
@@ -231,7 +236,7 @@ uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n)
 static void bug_fails(const char *what)
 {
 	print_error("fake arch: %s\n", what);
-	fake_abandon();         /* fail() leaves through the fake's run */
+	fake_abandon(); /* fail() leaves through the fake's run */
 	fail();
 }
 

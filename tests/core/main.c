@@ -22,7 +22,7 @@
 static const struct {
 	const char *name;
 	int (*run)(void);
-	bool by_name;                   /* only when named: tests of bugs not fixed yet */
+	bool by_name; /* only when named: tests of bugs not fixed yet */
 } groups[] = {
 	{ "mm", run_mm_tests, false },
 	{ "sched", run_sched_tests, false },
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 			       WTERMSIG(status));
 			failed++;
 		} else if (WEXITSTATUS(status) == 1) {
-			failed++;               /* cmocka named the failed tests */
+			failed++; /* cmocka named the failed tests */
 		} else if (WEXITSTATUS(status) != 0) {
 			printf("[  FAILED  ] %s: its process exited with status %d (a sanitizer report?)\n",
 			       groups[i].name, WEXITSTATUS(status));

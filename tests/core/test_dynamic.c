@@ -31,9 +31,9 @@ static int setup(void **state)
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "app1" },
-	} };
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "app1" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set(NULL, hello);
 	return 0;
@@ -53,7 +53,8 @@ static int64_t create(const char *caller, const char *name, uint32_t id, const c
 
 	fake_kernel_page(page, tag, d);
 	uint64_t k = guest_put(v, KERNEL_OFF, page, sizeof(page));
-	size_t n = fragment(frag, sizeof(frag), name, id, k, PAGE_SIZE, digest != NULL ? digest : d);
+	size_t n =
+		fragment(frag, sizeof(frag), name, id, k, PAGE_SIZE, digest != NULL ? digest : d);
 	uint64_t f = guest_put(v, FRAG_OFF, frag, n);
 	return fake_hvc(v, HL_DOMAIN_CREATE, f, n, 0, 0, 0, out);
 }
@@ -96,8 +97,10 @@ static void create_errors(void **state)
 	assert_int_equal(create("ctl", "again", 1, "again", NULL, out), HL_EBUSY);
 	/* A fragment the LCM library rejects: its diagnostics, HL_EINVAL. */
 	assert_int_equal(create("ctl", "boot", LCM_DOMID_BOOT, "boot", NULL, out), HL_EINVAL);
-	assert_line("create: ctl: /chosen/hypervisor/boot: domid: 0x7ff5 is reserved for the boot domain");
-	assert_int_equal(fake_hvc(v, HL_DOMAIN_CREATE, ram + FRAG_OFF, 0, 0, 0, 0, NULL), HL_EINVAL);
+	assert_line(
+		"create: ctl: /chosen/hypervisor/boot: domid: 0x7ff5 is reserved for the boot domain");
+	assert_int_equal(fake_hvc(v, HL_DOMAIN_CREATE, ram + FRAG_OFF, 0, 0, 0, 0, NULL),
+			 HL_EINVAL);
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_CREATE, ram + FRAG_OFF, 65 * KiB, 0, 0, 0, NULL),
 			 HL_EINVAL);
 	/* Not the caller's RAM. */
@@ -110,7 +113,7 @@ static void create_errors(void **state)
 	/* Only CONTROL (or LEGACY_DOM0) may create. */
 	assert_int_equal(create("app1", "dyn3", 9, "dyn3", NULL, out), HL_EPERM);
 	assert_line("policy: denied: app1 may not create domains");
-	assert_int_equal(domain_count(), 4);            /* ctl, app1, dyn1, dyn2 */
+	assert_int_equal(domain_count(), 4); /* ctl, app1, dyn1, dyn2 */
 }
 
 static void unpause_destroy(void **state)
@@ -157,7 +160,8 @@ static void digest_not_cached(void **state)
 		fail_msg("a kernel that does not match its digest was built (stale digest cache)");
 	}
 	assert_int_equal(r, HL_ENOMEM);
-	assert_true(strstr(fake_console(), "domain 21 evil: not started: kernel module 0x") != NULL);
+	assert_true(strstr(fake_console(), "domain 21 evil: not started: kernel module 0x") !=
+		    NULL);
 }
 
 /*
@@ -196,12 +200,9 @@ static void race_scrub_in_tick(void **state)
 int run_dynamic_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(dynamic_boot),
-		cmocka_unit_test(create_paused),
-		cmocka_unit_test(create_errors),
-		cmocka_unit_test(unpause_destroy),
-		cmocka_unit_test(digest_not_cached),
-		cmocka_unit_test(race_scrub_in_tick),
+		cmocka_unit_test(dynamic_boot),      cmocka_unit_test(create_paused),
+		cmocka_unit_test(create_errors),     cmocka_unit_test(unpause_destroy),
+		cmocka_unit_test(digest_not_cached), cmocka_unit_test(race_scrub_in_tick),
 	};
 	return cmocka_run_group_tests_name("core: Hyperlaunch Dynamic", tests, setup, NULL);
 }

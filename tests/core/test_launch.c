@@ -46,7 +46,7 @@ static void interrupt(struct vcpu *v)
 /* --- launch: the whole flow ---------------------------------------------------- */
 
 static struct {
-	uint64_t info_before[3];        /* app1, app2, ctl seen from step 0 */
+	uint64_t info_before[3]; /* app1, app2, ctl seen from step 0 */
 	int64_t configure_args, configure_affinity, lcm_read, module_read, unpause;
 	uint64_t lcm_size, module_size;
 	char lcm_head[64], module_head[8];
@@ -83,14 +83,14 @@ static enum fake_exit launch_bootdom(struct vcpu *v, unsigned step)
 		bd.module_size = out[1];
 		domain_read_ram(v->dom, ipa_init(buf), bd.module_head, 8);
 		bd.unpause = fake_hvc(v, HL_DOMAIN_UNPAUSE, domid("app1"), 0, 0, 0, 0, NULL);
-		return FAKE_WFI;        /* until app1 is ready */
+		return FAKE_WFI; /* until app1 is ready */
 	}
 	case 2:
 		v->arch->interrupt = false;
 		fake_hvc(v, HL_DOMAIN_INFO, domid("app1"), 0, 0, 0, 0, out);
 		bd.info_app1_ready = out[1];
 		bd.done = fake_hvc(v, HL_BOOT_DONE, 0, 0, 0, 0, 0, NULL);
-		return FAKE_CONTINUE;   /* it is gone: the run loop leaves */
+		return FAKE_CONTINUE; /* it is gone: the run loop leaves */
 	default:
 		return FAKE_WFI;
 	}
@@ -125,11 +125,11 @@ static int launch_setup(void **state)
 	fake_init(128 * MiB, 2);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1", .bootargs = "console=ttyAMA0" },
-		{ .name = "app2", .cpus = 2, .memory_kib = 4096 },
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1", .bootargs = "console=ttyAMA0" },
+				     { .name = "app2", .cpus = 2, .memory_kib = 4096 },
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", launch_bootdom);
 	fake_guest_set(NULL, app);
@@ -247,10 +247,8 @@ static void all_off(void **state)
 int run_launch_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(boot_alone),
-		cmocka_unit_test(prepare),
-		cmocka_unit_test(app_runs),
-		cmocka_unit_test(done_and_final),
+		cmocka_unit_test(boot_alone), cmocka_unit_test(prepare),
+		cmocka_unit_test(app_runs),   cmocka_unit_test(done_and_final),
 		cmocka_unit_test(all_off),
 	};
 	return cmocka_run_group_tests_name("core: launch", tests, launch_setup, NULL);
@@ -297,15 +295,16 @@ static int deadline_setup(void **state)
 	(void)state;
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
-	struct tlaunch l = { .boot_timeout_ms = 300, .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1" },
-		{ .name = "app2" },
-		{ .name = "rescue", .functions = LCM_FUNCTION_RECOVERY },
-	} };
+	struct tlaunch l = { .boot_timeout_ms = 300,
+			     .dom = {
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1" },
+				     { .name = "app2" },
+				     { .name = "rescue", .functions = LCM_FUNCTION_RECOVERY },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("rescue", rescue);
-	fake_guest_set(NULL, fake_guest_idle);          /* the Boot Domain never says done */
+	fake_guest_set(NULL, fake_guest_idle); /* the Boot Domain never says done */
 	return 0;
 }
 
@@ -333,7 +332,8 @@ static void deadline_passed(void **state)
 	fake_time_advance(1);
 	assert_stop(fake_tick(0), FAKE_RETURNED);
 	assert_line("domain 32757 bootdom: stopped: did not say done in time");
-	assert_line("launch: FAILED: domain 32757 bootdom: the Boot Domain did not say done within 300 ms");
+	assert_line(
+		"launch: FAILED: domain 32757 bootdom: the Boot Domain did not say done within 300 ms");
 	assert_line("launch: starting the Recovery Domain rescue");
 	assert_line("console: input to rescue (Ctrl-A three times to switch)");
 	assert_true(launch_failed());
@@ -396,10 +396,8 @@ static void recovery_ends(void **state)
 int run_deadline_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(deadline_boot),
-		cmocka_unit_test(deadline_not_yet),
-		cmocka_unit_test(deadline_passed),
-		cmocka_unit_test(recovery_acts),
+		cmocka_unit_test(deadline_boot),   cmocka_unit_test(deadline_not_yet),
+		cmocka_unit_test(deadline_passed), cmocka_unit_test(recovery_acts),
 		cmocka_unit_test(recovery_ends),
 	};
 	return cmocka_run_group_tests_name("core: launch deadline and recovery", tests,
@@ -409,11 +407,30 @@ int run_deadline_tests(void)
 /* --- hostile: a Boot Domain that tries what it may not ------------------------------- */
 
 enum {
-	H_CREATE, H_DESTROY, H_PAUSE, H_SHUTDOWN, H_UNPAUSE_SELF, H_CONFIGURE_SELF,
-	H_STATUS, H_UNPAUSE, H_UNPAUSE_AGAIN, H_CONFIGURE_RAN, H_WRITE_UNMAPPED,
-	H_WRITE_DEVICE, H_LCM_UNMAPPED, H_LCM_ACROSS_END, H_LCM_PAST_END, H_MODULE_NONE,
-	H_AFFINITY_OFFLINE, H_AFFINITY_NO_VCPU, H_BOOTARGS_NUL, H_BAD_KEY, H_INFO_NONE,
-	H_UNKNOWN_CALL, H_WRITE_ESCAPES, H_NR
+	H_CREATE,
+	H_DESTROY,
+	H_PAUSE,
+	H_SHUTDOWN,
+	H_UNPAUSE_SELF,
+	H_CONFIGURE_SELF,
+	H_STATUS,
+	H_UNPAUSE,
+	H_UNPAUSE_AGAIN,
+	H_CONFIGURE_RAN,
+	H_WRITE_UNMAPPED,
+	H_WRITE_DEVICE,
+	H_LCM_UNMAPPED,
+	H_LCM_ACROSS_END,
+	H_LCM_PAST_END,
+	H_MODULE_NONE,
+	H_AFFINITY_OFFLINE,
+	H_AFFINITY_NO_VCPU,
+	H_BOOTARGS_NUL,
+	H_BAD_KEY,
+	H_INFO_NONE,
+	H_UNKNOWN_CALL,
+	H_WRITE_ESCAPES,
+	H_NR
 };
 static int64_t hr[H_NR];
 
@@ -443,8 +460,10 @@ static enum fake_exit hostile_bootdom(struct vcpu *v, unsigned step)
 	hr[H_LCM_ACROSS_END] = fake_hvc(v, HL_BOOT_LCM_READ, end - 16, 0, 64, 0, 0, NULL);
 	hr[H_LCM_PAST_END] = fake_hvc(v, HL_BOOT_LCM_READ, ram, 1u << 30, 64, 0, 0, NULL);
 	hr[H_MODULE_NONE] = fake_hvc(v, HL_BOOT_MODULE_READ, 99, 0, ram, 64, 0, NULL);
-	hr[H_AFFINITY_OFFLINE] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 0, 5, 0, NULL);
-	hr[H_AFFINITY_NO_VCPU] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 3, 0, 0, NULL);
+	hr[H_AFFINITY_OFFLINE] =
+		fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 0, 5, 0, NULL);
+	hr[H_AFFINITY_NO_VCPU] =
+		fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_AFFINITY, 3, 0, 0, NULL);
 	uint64_t s = guest_put(v, MiB, nul_args, 3);
 	hr[H_BOOTARGS_NUL] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, HL_CFG_BOOTARGS, s, 3, 0, NULL);
 	hr[H_BAD_KEY] = fake_hvc(v, HL_BOOT_CONFIGURE, app2, 99, 0, 0, 0, NULL);
@@ -462,10 +481,10 @@ static int hostile_setup(void **state)
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1" },
-		{ .name = "app2" },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1" },
+				     { .name = "app2" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", hostile_bootdom);
 	fake_guest_set(NULL, app);
@@ -477,8 +496,8 @@ static void hostile_denied(void **state)
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
 	static const int denied[] = {
-		H_CREATE, H_DESTROY, H_PAUSE, H_SHUTDOWN, H_UNPAUSE_SELF, H_CONFIGURE_SELF,
-		H_STATUS, H_UNPAUSE_AGAIN, H_CONFIGURE_RAN,
+		H_CREATE,         H_DESTROY, H_PAUSE,         H_SHUTDOWN,      H_UNPAUSE_SELF,
+		H_CONFIGURE_SELF, H_STATUS,  H_UNPAUSE_AGAIN, H_CONFIGURE_RAN,
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(denied); i++) {
 		if (hr[denied[i]] != HL_EPERM) {
@@ -516,7 +535,7 @@ static void hostile_bad_arguments(void **state)
 	assert_int_equal(hr[H_INFO_NONE], HL_ENOENT);
 	assert_int_equal(hr[H_UNKNOWN_CALL], HL_ENOSYS);
 	/* Its console cannot move the cursor or ring a bell. */
-	assert_int_equal(hr[H_WRITE_ESCAPES], 15);      /* all of it, the newline too */
+	assert_int_equal(hr[H_WRITE_ESCAPES], 15); /* all of it, the newline too */
 	assert_line("[bootdom] fake. line");
 	/* Nothing it tried took effect. */
 	assert_int_equal(dom("app2")->vcpus[0].cpu, 0);
@@ -562,9 +581,9 @@ static int bootdom_off_setup(void **state)
 	fake_init(64 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1" },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", bootdom_off);
 	return 0;
@@ -577,12 +596,14 @@ static void bootdom_powers_off(void **state)
 	 * then on-all-off applies. */
 	assert_stop(fake_boot(dtb), FAKE_OFF);
 	assert_line("domain 32757 bootdom: powered off");
-	assert_line("launch: FAILED: domain 32757 bootdom: the Boot Domain powered off before saying done");
+	assert_line(
+		"launch: FAILED: domain 32757 bootdom: the Boot Domain powered off before saying done");
 	assert_line("launch: domain 32757 bootdom: powered off");
 	assert_line("launch: domain 1 app1: paused");
 	assert_line("console: input to the hypervisor (Ctrl-A three times to switch)");
 	assert_int_equal(domain_state(dom("app1")), DOM_NEW);
-	assert_line("hyperlaunch: all 2 domains are off (1 powered off, 1 not started); powering off");
+	assert_line(
+		"hyperlaunch: all 2 domains are off (1 powered off, 1 not started); powering off");
 }
 
 int run_bootdom_off_tests(void)
@@ -590,8 +611,8 @@ int run_bootdom_off_tests(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bootdom_powers_off),
 	};
-	return cmocka_run_group_tests_name("core: Boot Domain powers off", tests,
-					   bootdom_off_setup, NULL);
+	return cmocka_run_group_tests_name("core: Boot Domain powers off", tests, bootdom_off_setup,
+					   NULL);
 }
 
 /* --- boot: a static launch with a bad module ------------------------------------------ */
@@ -601,11 +622,12 @@ static int static_setup(void **state)
 	(void)state;
 	fake_init(64 * MiB, 2);
 	fake_bug_fails_test();
-	struct tlaunch l = { .on_all_off = "reboot", .dom = {
-		{ .name = "app1" },
-		{ .name = "app2", .bad_digest = true },
-		{ .name = "app3" },
-	} };
+	struct tlaunch l = { .on_all_off = "reboot",
+			     .dom = {
+				     { .name = "app1" },
+				     { .name = "app2", .bad_digest = true },
+				     { .name = "app3" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set(NULL, app);
 	fake_cpu_refuse(1);
@@ -633,7 +655,7 @@ static void static_bad_digest(void **state)
 	assert_int_equal(id, 2);
 	assert_int_equal(domain_state(dom("app2")), DOM_NEW);
 	assert_int_equal(dom("app2")->nr_vcpus, 0);
-	assert_int_equal(fake_stage2_live(), 2);        /* the failed build gave back its own */
+	assert_int_equal(fake_stage2_live(), 2); /* the failed build gave back its own */
 }
 
 static void static_apps_run(void **state)
@@ -684,8 +706,8 @@ static void console_input(void **state)
 	/* Round again (app2 never ran: skipped); fewer presses are input. */
 	fake_console_input("\x01\x01\x01\x01\x01y", 6);
 	assert_stop(fake_tick(0), FAKE_RETURNED);
-	assert_int_equal(fake_console_count("console: input to app1 (Ctrl-A three times to switch)"),
-			 2);
+	assert_int_equal(
+		fake_console_count("console: input to app1 (Ctrl-A three times to switch)"), 2);
 	input_of("app1", "\x01\x01y");
 	assert_true(console_domain_has_input(dom("app1")) == false);
 }
@@ -709,7 +731,8 @@ static void console_prompt(void **state)
 	assert_stop(fake_tick(0), FAKE_RETURNED);
 	assert_stop(fake_tick(0), FAKE_RETURNED);
 	printk("hypervisor line\n");
-	assert_string_equal(fake_console(), "[app1] sh# ls\n[app3] busy\n[app1] sh# \nhypervisor line\n");
+	assert_string_equal(fake_console(),
+			    "[app1] sh# ls\n[app3] busy\n[app1] sh# \nhypervisor line\n");
 }
 
 static void static_runs_and_reboots(void **state)
@@ -725,10 +748,8 @@ static void static_runs_and_reboots(void **state)
 int run_boot_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(static_bad_digest),
-		cmocka_unit_test(static_apps_run),
-		cmocka_unit_test(console_input),
-		cmocka_unit_test(console_prompt),
+		cmocka_unit_test(static_bad_digest),       cmocka_unit_test(static_apps_run),
+		cmocka_unit_test(console_input),           cmocka_unit_test(console_prompt),
 		cmocka_unit_test(static_runs_and_reboots),
 	};
 	return cmocka_run_group_tests_name("core: static launch with a bad module", tests,
@@ -759,11 +780,13 @@ static int fault_setup(void **state)
 	fake_init(64 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1" },
-		{ .name = "hwdom", .functions = LCM_FUNCTION_RECOVERY,
-		  .permissions = LCM_PERMISSION_CONTROL | LCM_PERMISSION_HARDWARE },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1" },
+				     { .name = "hwdom",
+				       .functions = LCM_FUNCTION_RECOVERY,
+				       .permissions =
+					       LCM_PERMISSION_CONTROL | LCM_PERMISSION_HARDWARE },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", fault_bootdom);
 	fake_guest_set("app1", faulting);
@@ -775,7 +798,8 @@ static void initial_fault(void **state)
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
 	assert_line("domain 1 app1: stopped: data abort at 0xdead0000");
-	assert_line("launch: FAILED: domain 1 app1: stopped by a fault before the launch was final");
+	assert_line(
+		"launch: FAILED: domain 1 app1: stopped by a fault before the launch was final");
 	assert_line("domain 32757 bootdom: stopped: the launch failed");
 	/* A Recovery Domain with other roles was not standing by: it starts. */
 	assert_line("launch: starting the Recovery Domain hwdom");
@@ -785,11 +809,13 @@ static void initial_fault(void **state)
 	uint32_t id;
 	size_t len;
 	assert_int_equal(launch_status(report, sizeof(report) - 1, &id, &len), HL_LAUNCH_FAILED);
-	assert_string_equal(report, "domain 1 app1: stopped by a fault before the launch was final");
+	assert_string_equal(report,
+			    "domain 1 app1: stopped by a fault before the launch was final");
 	/* Both ended domains' memory goes back once off their CPUs. */
 	assert_stop(fake_tick(0), FAKE_RETURNED);
 	assert_line("launch: reclaim: bootdom's 2 MiB scrubbed and returned");
-	assert_no_line("launch: reclaim: app1's 2 MiB scrubbed and returned");  /* stopped, not destroyed */
+	assert_no_line(
+		"launch: reclaim: app1's 2 MiB scrubbed and returned"); /* stopped, not destroyed */
 }
 
 /* Nothing of a domain is printed after its end line: output that still
@@ -856,7 +882,7 @@ static void classic_dom0(void **state)
 		    strstr(fake_console(), " for /chosen/module@1\n") != NULL);
 	struct domain *d = dom("dom0");
 	assert_int_equal(d->domid, 0);
-	assert_int_equal(d->nr_vcpus, 2);                /* one per online CPU */
+	assert_int_equal(d->nr_vcpus, 2); /* one per online CPU */
 	assert_int_equal(d->permissions, LCM_PERMISSION_ALL);
 	assert_int_equal(d->functions, LCM_FUNCTION_ALL);
 	/* Half of the free memory, whole 2 MiB blocks. */
@@ -893,8 +919,8 @@ static void no_platform(void **state)
 	dtb = host_dtb(&l);
 	fake_platform_fail(true);
 	assert_stop(fake_boot(dtb), FAKE_OFF);
-	assert_true(strstr(fake_console(), "panic: no usable platform description in the DTB at 0x") !=
-		    NULL);
+	assert_true(strstr(fake_console(),
+			   "panic: no usable platform description in the DTB at 0x") != NULL);
 }
 
 int run_panic_tests(void)

@@ -56,13 +56,13 @@ static void top_down(void **state)
 static void alignment(void **state)
 {
 	(void)state;
-	paddr_t small = mm_alloc(100, 1, MM_HV);               /* rounded to a page */
+	paddr_t small = mm_alloc(100, 1, MM_HV); /* rounded to a page */
 	paddr_t big = mm_alloc(PAGE_SIZE, 2 * MiB, MM_GUEST);
 	paddr_t mid = mm_alloc(5 * PAGE_SIZE, 64 * KiB, MM_HV);
 
 	assert_int_equal(pa_addr(small), end - PAGE_SIZE);
 	assert_int_equal(pa_addr(big) % (2 * MiB), 0);
-	assert_int_equal(pa_addr(big), end - 2 * MiB);         /* highest that is aligned */
+	assert_int_equal(pa_addr(big), end - 2 * MiB); /* highest that is aligned */
 	assert_int_equal(pa_addr(mid) % (64 * KiB), 0);
 	/* The highest fit: the hole between the two earlier allocations. */
 	assert_int_equal(pa_addr(mid), end - 64 * KiB);
@@ -83,10 +83,11 @@ static void zeroed(void **state)
 	const uint8_t *b = pa_ptr(p);
 	for (uint64_t i = 0; i < 4 * PAGE_SIZE; i++) {
 		if (b[i] != 0) {
-			fail_msg("byte %llu of an allocation is 0x%02x", (unsigned long long)i, b[i]);
+			fail_msg("byte %llu of an allocation is 0x%02x", (unsigned long long)i,
+				 b[i]);
 		}
 	}
-	assert_int_equal(b[-1], 0xa5);                         /* only what was handed out */
+	assert_int_equal(b[-1], 0xa5); /* only what was handed out */
 	uint64_t got;
 	paddr_t q = mm_alloc_some(8 * PAGE_SIZE, PAGE_SIZE, &got, MM_GUEST);
 	assert_int_equal(got, 8 * PAGE_SIZE);
@@ -177,7 +178,7 @@ static void alloc_some(void **state)
 static void free_merges(void **state)
 {
 	(void)state;
-	paddr_t a = mm_alloc(MiB, PAGE_SIZE, MM_HV);    /* top */
+	paddr_t a = mm_alloc(MiB, PAGE_SIZE, MM_HV); /* top */
 	paddr_t b = mm_alloc(MiB, PAGE_SIZE, MM_HV);
 	paddr_t c = mm_alloc(MiB, PAGE_SIZE, MM_HV);
 	paddr_t rest = mm_alloc(RAM - 3 * MiB, PAGE_SIZE, MM_HV);

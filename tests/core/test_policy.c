@@ -46,15 +46,16 @@ static int setup(uint64_t status)
 	fake_bug_fails_test();
 	done_status = status;
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "dom0", .functions = LCM_FUNCTION_LEGACY_DOM0 },
-		{ .name = "hwdom", .permissions = LCM_PERMISSION_HARDWARE },
-		{ .name = "xs", .functions = LCM_FUNCTION_XENSTORE | LCM_FUNCTION_CONSOLE },
-		{ .name = "rescue", .functions = LCM_FUNCTION_RECOVERY },
-		{ .name = "app1" },
-		{ .name = "app2" },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "dom0", .functions = LCM_FUNCTION_LEGACY_DOM0 },
+				     { .name = "hwdom", .permissions = LCM_PERMISSION_HARDWARE },
+				     { .name = "xs",
+				       .functions = LCM_FUNCTION_XENSTORE | LCM_FUNCTION_CONSOLE },
+				     { .name = "rescue", .functions = LCM_FUNCTION_RECOVERY },
+				     { .name = "app1" },
+				     { .name = "app2" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", policy_bootdom);
 	return 0;
@@ -86,54 +87,44 @@ struct row {
 };
 
 static const bool takes_object[OP_NR] = {
-	[OP_INFO] = true, [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
+	[OP_INFO] = true,  [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
 	[OP_PAUSE] = true, [OP_DESTROY] = true,
 };
 static const char *const op_names[OP_NR] = {
-	"info", "lcm-read", "module-read", "configure", "boot-done", "unpause", "pause",
-	"destroy", "create", "shutdown", "launch-status",
+	"info",  "lcm-read", "module-read", "configure", "boot-done",     "unpause",
+	"pause", "destroy",  "create",      "shutdown",  "launch-status",
 };
 
 /*                        info lcm mod conf done unpause pause destroy create shut status */
-#define PLAIN     "YNNN N N NNNN N NNNN NNNN NNNN N N N"
-#define CONTROL   "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y"
-#define BOOT      "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N"
-#define RECOVERY  "YYYY N N NNNN N NNNN NNNN NNNN N N Y"
-#define RESCUE    "YYYY N N NNNN N NYYN NNNN NYYN N N Y"
+#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N"
+#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y"
+#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N"
+#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y"
+#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y"
 
 /* Preparation: app1 has run (the Boot Domain unpaused it), app2 has not. */
 static const struct row prepare_rows[] = {
-	{ "bootdom", BOOT },
-	{ "ctl", CONTROL },
-	{ "dom0", CONTROL },            /* LEGACY_DOM0: everything CONTROL may */
-	{ "hwdom", PLAIN },             /* HARDWARE: no extra hypercall */
-	{ "xs", PLAIN },                /* XENSTORE, CONSOLE: none either */
-	{ "rescue", RECOVERY },         /* before any failure */
-	{ "app1", PLAIN },
-	{ "app2", PLAIN },
+	{ "bootdom", BOOT },    { "ctl", CONTROL },
+	{ "dom0", CONTROL },    /* LEGACY_DOM0: everything CONTROL may */
+	{ "hwdom", PLAIN },     /* HARDWARE: no extra hypercall */
+	{ "xs", PLAIN },        /* XENSTORE, CONSOLE: none either */
+	{ "rescue", RECOVERY }, /* before any failure */
+	{ "app1", PLAIN },      { "app2", PLAIN },
 };
 
 /* Final: the Boot Domain is done; the standby Recovery Domain is the one
  * initial domain never run. */
 static const struct row final_rows[] = {
-	{ "bootdom", PLAIN },
-	{ "ctl", CONTROL },
-	{ "dom0", CONTROL },
-	{ "hwdom", PLAIN },
-	{ "xs", PLAIN },
-	{ "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y" },
+	{ "bootdom", PLAIN }, { "ctl", CONTROL },
+	{ "dom0", CONTROL },  { "hwdom", PLAIN },
+	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y" },
 	{ "app1", PLAIN },
 };
 
 /* Failed (the Boot Domain said done with status 1): app2 never ran. */
 static const struct row failed_rows[] = {
-	{ "bootdom", PLAIN },
-	{ "ctl", CONTROL },
-	{ "dom0", CONTROL },
-	{ "hwdom", PLAIN },
-	{ "xs", PLAIN },
-	{ "rescue", RESCUE },
-	{ "app1", PLAIN },
+	{ "bootdom", PLAIN }, { "ctl", CONTROL },   { "dom0", CONTROL }, { "hwdom", PLAIN },
+	{ "xs", PLAIN },      { "rescue", RESCUE }, { "app1", PLAIN },
 };
 
 /* Ask every cell of @rows; report every disagreement, then fail. */
@@ -155,19 +146,21 @@ static void check_rows(const struct row *rows, size_t n, const char *fresh, cons
 				if (*e == '-' || (takes_object[op] && c > 0 && objs[c] == s)) {
 					continue;
 				}
-				struct domain *o = takes_object[op] ? objs[c]
-						   : op <= OP_BOOT_DONE ? s : NULL;
+				struct domain *o = takes_object[op]     ? objs[c]
+						   : op <= OP_BOOT_DONE ? s
+									: NULL;
 				bool want = *e == 'Y';
 				bool got = policy_check(s, (enum policy_op)op, o);
 				if (got != want) {
 					fprintf(stderr, "policy: %s %s %s: %s, the table says %s\n",
 						rows[r].subject, op_names[op],
 						takes_object[op] ? obj_names[c] : "",
-						got ? "allowed" : "denied", want ? "allowed" : "denied");
+						got ? "allowed" : "denied",
+						want ? "allowed" : "denied");
 					bad++;
 				}
 			}
-			e++;                    /* the space */
+			e++; /* the space */
 		}
 	}
 	if (bad > 0) {
@@ -304,12 +297,9 @@ static void final_shutdown(void **state)
 int run_policy_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(prepare_boot),
-		cmocka_unit_test(denial_printed_once),
-		cmocka_unit_test(prepare_table),
-		cmocka_unit_test(final_reached),
-		cmocka_unit_test(final_table),
-		cmocka_unit_test(unknown_domid),
+		cmocka_unit_test(prepare_boot),   cmocka_unit_test(denial_printed_once),
+		cmocka_unit_test(prepare_table),  cmocka_unit_test(final_reached),
+		cmocka_unit_test(final_table),    cmocka_unit_test(unknown_domid),
 		cmocka_unit_test(final_shutdown),
 	};
 	return cmocka_run_group_tests_name("core: policy (launch succeeds)", tests, setup_ok, NULL);
@@ -326,7 +316,8 @@ static void failed_launch(void **state)
 	sched_wake(b);
 	assert_stop(fake_run_all(), FAKE_IDLE);
 	assert_line("launch: prepare: bootdom failed in 0.0 ms");
-	assert_line("launch: FAILED: domain 32757 bootdom: the Boot Domain said done with status 1");
+	assert_line(
+		"launch: FAILED: domain 32757 bootdom: the Boot Domain said done with status 1");
 	assert_line("launch: starting the Recovery Domain rescue");
 	assert_true(launch_failed());
 	assert_false(dom("app2")->has_run);

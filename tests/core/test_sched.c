@@ -80,7 +80,7 @@ static enum fake_exit spin(struct vcpu *v, unsigned step)
 {
 	(void)v;
 	if (step == 3 || step == 7) {
-		hv_tick();              /* the timer fires while it runs */
+		hv_tick(); /* the timer fires while it runs */
 	}
 	return step >= 8 ? FAKE_WFI : FAKE_CONTINUE;
 }
@@ -124,10 +124,10 @@ static enum fake_exit pending_then_wfi(struct vcpu *v, unsigned step)
 		fake_cpu_set(0);
 		wk_kicks_after = fake_kicks(0);
 		wk_on_rq_after_wake = v->on_rq;
-		return FAKE_WFI;        /* sees the interrupt: runs on */
+		return FAKE_WFI; /* sees the interrupt: runs on */
 	case 1:
 		v->arch->interrupt = false;
-		return FAKE_WFI;        /* nothing pending: sleeps */
+		return FAKE_WFI; /* nothing pending: sleeps */
 	default:
 		return FAKE_WFI;
 	}
@@ -141,7 +141,7 @@ static void wake_before_block(void **state)
 	domain_start(d);
 	fake_trace_clear();
 	assert_stop(fake_run_cpu(0), FAKE_IDLE);
-	assert_string_equal(fake_trace(), "wk1.0@0 ");     /* one run, two exits */
+	assert_string_equal(fake_trace(), "wk1.0@0 "); /* one run, two exits */
 	assert_int_equal(d->vcpus[0].arch->step, 2);
 	assert_int_equal(wk_kicks_after, wk_kicks_before + 1);
 	assert_false(wk_on_rq_after_wake);
@@ -168,7 +168,7 @@ static void block_then_wake(void **state)
 	assert_false(v->blocked);
 	assert_true(v->on_rq);
 	assert_int_equal(fake_kicks(0), kicks + 1);
-	sched_wake(v);                  /* queued already: no second entry */
+	sched_wake(v); /* queued already: no second entry */
 	assert_int_equal(fake_kicks(0), kicks + 1);
 	fake_cpu_set(0);
 
@@ -190,8 +190,8 @@ static void block_then_wake(void **state)
 static enum fake_exit pause_self_at_2(struct vcpu *v, unsigned step)
 {
 	if (step == 2) {
-		domain_pause(v->dom);   /* as a control domain on another CPU would */
-		return FAKE_CONTINUE;   /* sched_must_leave() says go */
+		domain_pause(v->dom); /* as a control domain on another CPU would */
+		return FAKE_CONTINUE; /* sched_must_leave() says go */
 	}
 	return step >= 3 ? FAKE_WFI : FAKE_PREEMPT;
 }
@@ -272,7 +272,7 @@ static enum fake_exit off_self(struct vcpu *v, unsigned step)
 {
 	(void)step;
 	vcpu_off_self(v);
-	return FAKE_CONTINUE;           /* it is off: the run loop leaves */
+	return FAKE_CONTINUE; /* it is off: the run loop leaves */
 }
 
 static void last_vcpu_off(void **state)
@@ -316,7 +316,7 @@ static void wfi_poll(void **state)
 	struct domain *c = mkdom("po3", 1, 0, poll_twice);
 	domain_start(c);
 	fake_trace_clear();
-	assert_stop(fake_run_cpu(0), FAKE_IDLE);       /* slept after its first poll */
+	assert_stop(fake_run_cpu(0), FAKE_IDLE); /* slept after its first poll */
 	assert_string_equal(fake_trace(), "po3.0@0 ");
 	assert_true(c->vcpus[0].on_rq);
 	assert_stop(fake_run_cpu(0), FAKE_IDLE);
@@ -341,14 +341,10 @@ static void placement(void **state)
 int run_sched_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(round_robin),
-		cmocka_unit_test(tick_ends_slice),
-		cmocka_unit_test(wake_before_block),
-		cmocka_unit_test(block_then_wake),
-		cmocka_unit_test(pause_resume),
-		cmocka_unit_test(power_states),
-		cmocka_unit_test(last_vcpu_off),
-		cmocka_unit_test(wfi_poll),
+		cmocka_unit_test(round_robin),       cmocka_unit_test(tick_ends_slice),
+		cmocka_unit_test(wake_before_block), cmocka_unit_test(block_then_wake),
+		cmocka_unit_test(pause_resume),      cmocka_unit_test(power_states),
+		cmocka_unit_test(last_vcpu_off),     cmocka_unit_test(wfi_poll),
 		cmocka_unit_test(placement),
 	};
 	return cmocka_run_group_tests_name("core: scheduler", tests, setup, NULL);

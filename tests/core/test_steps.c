@@ -69,11 +69,11 @@ static int reclaim_setup(void **state)
 	fake_init(256 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "big", .memory_kib = 64 * 1024 },
-		{ .name = "mid", .memory_kib = 16 * 1024 },
-		{ .name = "hog" },
-	} };
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "big", .memory_kib = 64 * 1024 },
+				     { .name = "mid", .memory_kib = 16 * 1024 },
+				     { .name = "hog" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("hog", hog_guest);
 	return 0;
@@ -215,12 +215,12 @@ static int64_t create_as(struct vcpu *v, const char *name, uint32_t kib, uint64_
 
 /* What happens between the repeats of a test's call (fake_hvc_between). */
 static struct {
-	unsigned first;                 /* fake_hvc_again() before the call */
-	uint64_t zeroed;                /* fake_zeroed() at the last repeat */
-	uint64_t most;                  /* the most scrubbed between two */
-	int64_t other;                  /* another control domain's create */
-	unsigned end_at;                /* end the caller at this repeat (0: never) */
-	bool destroy;                   /* by HL_DOMAIN_DESTROY from ctl, else power off */
+	unsigned first;  /* fake_hvc_again() before the call */
+	uint64_t zeroed; /* fake_zeroed() at the last repeat */
+	uint64_t most;   /* the most scrubbed between two */
+	int64_t other;   /* another control domain's create */
+	unsigned end_at; /* end the caller at this repeat (0: never) */
+	bool destroy;    /* by HL_DOMAIN_DESTROY from ctl, else power off */
 	bool ended;
 } between;
 
@@ -229,7 +229,7 @@ static void between_reset(void)
 	memset(&between, 0, sizeof(between));
 	between.first = fake_hvc_again();
 	between.zeroed = fake_zeroed();
-	between.other = 1;              /* not an HL_* answer: never called */
+	between.other = 1; /* not an HL_* answer: never called */
 }
 
 static void between_hook(struct vcpu *v, unsigned again)
@@ -250,8 +250,8 @@ static void between_hook(struct vcpu *v, unsigned again)
 	if (n == between.end_at) {
 		between.ended = true;
 		if (between.destroy) {
-			assert_int_equal(fake_hvc(vcpu0("ctl"), HL_DOMAIN_DESTROY, v->dom->domid, 0, 0,
-						  0, 0, NULL),
+			assert_int_equal(fake_hvc(vcpu0("ctl"), HL_DOMAIN_DESTROY, v->dom->domid, 0,
+						  0, 0, 0, NULL),
 					 HL_OK);
 		} else {
 			domain_power_off(v->dom, "the test ends it");
@@ -279,7 +279,7 @@ static enum fake_exit ctl_guest(struct vcpu *v, unsigned step)
 		gy.returns++;
 		gy.domid = out[1];
 	}
-	return FAKE_WFI;                /* step 0: until the test's interrupt */
+	return FAKE_WFI; /* step 0: until the test's interrupt */
 }
 
 /* Once interrupted, app1 wants the CPU until ctl's creation returned. */
@@ -300,11 +300,11 @@ static int create_setup(void **state)
 	fake_init(512 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "ctl2", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "ctl3", .permissions = LCM_PERMISSION_CONTROL },
-		{ .name = "app1" },
-	} };
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "ctl2", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "ctl3", .permissions = LCM_PERMISSION_CONTROL },
+				     { .name = "app1" },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("ctl", ctl_guest);
 	fake_guest_set("app1", busy_guest);
@@ -351,7 +351,7 @@ static void create_in_steps(void **state)
 		fail_msg("%llu KiB scrubbed in one step", (unsigned long long)(between.most / KiB));
 	}
 	assert_int_equal(between.other, HL_EBUSY);
-	assert_null(domain_find(d->domid + 1));         /* "other" was not built */
+	assert_null(domain_find(d->domid + 1)); /* "other" was not built */
 	assert_int_equal(fake_console_count(" other:"), 0);
 	/* Now it may. */
 	assert_int_equal(create_as(vcpu0("ctl2"), "other", 2048, out), HL_OK);
@@ -380,8 +380,8 @@ static void abandon(const char *caller, const char *name, bool destroy)
 	assert_true(r == FAKE_HVC_GONE);
 	assert_int_equal(fake_hvc_again() - between.first, 5);
 	struct domain *d = dom(name);
-	snprintf(line, sizeof(line), "domain %u %s: not started: its build was abandoned",
-		 d->domid, name);
+	snprintf(line, sizeof(line), "domain %u %s: not started: its build was abandoned", d->domid,
+		 name);
 	assert_line(line);
 	assert_int_equal(d->nr_vcpus, 0);
 	assert_int_equal(domain_state(d), DOM_NEW);
@@ -448,7 +448,8 @@ static void guest_sees_one_call(void **state)
 		turns++;
 	}
 	if (turns < repeats) {
-		fail_msg("app1 ran between %u of ctl's %u repeats: %s", turns, repeats, fake_trace());
+		fail_msg("app1 ran between %u of ctl's %u repeats: %s", turns, repeats,
+			 fake_trace());
 	}
 	/* One step of its script (however many tries): the call, then the
 	 * WFI it now waits in. */
@@ -459,10 +460,8 @@ static void guest_sees_one_call(void **state)
 int run_create_step_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(create_boot),
-		cmocka_unit_test(create_in_steps),
-		cmocka_unit_test(abandon_power_off),
-		cmocka_unit_test(abandon_destroy),
+		cmocka_unit_test(create_boot),         cmocka_unit_test(create_in_steps),
+		cmocka_unit_test(abandon_power_off),   cmocka_unit_test(abandon_destroy),
 		cmocka_unit_test(guest_sees_one_call),
 	};
 	return cmocka_run_group_tests_name("core: HL_DOMAIN_CREATE in steps", tests, create_setup,
@@ -501,7 +500,7 @@ static enum fake_exit bm_bootdom(struct vcpu *v, unsigned step)
 		bm.other = module_read(v, 2, NULL);
 		bm.own = module_read(v, 0, NULL);
 		bm.done = fake_hvc(v, HL_BOOT_DONE, 0, 0, 0, 0, 0, NULL);
-		return FAKE_CONTINUE;   /* it is gone: the run loop leaves */
+		return FAKE_CONTINUE; /* it is gone: the run loop leaves */
 	}
 	return FAKE_WFI;
 }
@@ -512,10 +511,10 @@ static int bootmod_setup(void **state)
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
-		{ .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
-		{ .name = "app1" },
-		{ .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
-	} };
+				     { .name = "bootdom", .functions = LCM_FUNCTION_BOOT },
+				     { .name = "app1" },
+				     { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL },
+			     } };
 	dtb = host_dtb(&l);
 	fake_guest_set("bootdom", bm_bootdom);
 	return 0;
@@ -537,7 +536,10 @@ static const struct domain_mem *in_place(struct domain *d)
  * free memory, look, give it back. */
 static bool allocatable(uint64_t pa, uint64_t size)
 {
-	struct { paddr_t at; uint64_t got; } taken[256];
+	struct {
+		paddr_t at;
+		uint64_t got;
+	} taken[256];
 	unsigned n = 0;
 	bool hit = false;
 
@@ -565,7 +567,7 @@ static void module_busy_once_started(void **state)
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
 	/* Before app1 ran: boot material, readable. */
-	assert_int_equal(bm.before, 64);        /* bytes copied */
+	assert_int_equal(bm.before, 64); /* bytes copied */
 	assert_non_null(strstr(bm.head + sizeof(struct fake_kernel), "kernel of app1"));
 	assert_int_equal(bm.unpause, HL_OK);
 	/* app1 started: the module is its RAM, which no one else reads. */

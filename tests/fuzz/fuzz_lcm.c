@@ -41,8 +41,9 @@ static void check_launch(const struct lcm_launch *l, int rc)
 	check(rc == LCM_OK || rc == LCM_ENOLCM || rc == LCM_EINVAL);
 	check(l->nr_domains <= MAX_DOMAINS && l->nr_modules <= MAX_MODULES);
 	check(l->nr_diags <= MAX_DIAGS);
-	check(l->nr_diags == (l->nr_errors + l->nr_warnings < MAX_DIAGS ?
-			      l->nr_errors + l->nr_warnings : MAX_DIAGS));
+	check(l->nr_diags == (l->nr_errors + l->nr_warnings < MAX_DIAGS
+				      ? l->nr_errors + l->nr_warnings
+				      : MAX_DIAGS));
 	check((rc == LCM_EINVAL) == (l->nr_errors != 0));
 	if (rc == LCM_ENOLCM) {
 		check(l->nr_diags == 0 && l->nr_domains == 0 && l->hv_node < 0);
@@ -134,9 +135,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(fdt, data, size);
 	for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
 		struct lcm_launch l = {
-			.domains = domains, .max_domains = MAX_DOMAINS,
-			.modules = modules, .max_modules = MAX_MODULES,
-			.diags = diags, .max_diags = MAX_DIAGS,
+			.domains = domains,
+			.max_domains = MAX_DOMAINS,
+			.modules = modules,
+			.max_modules = MAX_MODULES,
+			.diags = diags,
+			.max_diags = MAX_DIAGS,
 		};
 		int rc = lcm_parse(&l, fdt, size, arches[a]);
 		check_launch(&l, rc);

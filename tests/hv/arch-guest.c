@@ -27,22 +27,27 @@
 
 #include "../../guests/lib/guest.h"
 
-#define GICR            0x080a0000ul
-#define GICR_SGI        0x10000ul
-#define ISPENDR0        (GICR + GICR_SGI + 0x200)
-#define INTID_VTIMER    27
-#define INTID_PTIMER    30
-#define NO_RAM          0x30000000ul    /* nothing there in a domain */
+#define GICR         0x080a0000ul
+#define GICR_SGI     0x10000ul
+#define ISPENDR0     (GICR + GICR_SGI + 0x200)
+#define INTID_VTIMER 27
+#define INTID_PTIMER 30
+#define NO_RAM       0x30000000ul /* nothing there in a domain */
 
-#define CTL_ENABLE      1u
-#define CTL_IMASK       2u
+#define CTL_ENABLE 1u
+#define CTL_IMASK  2u
 
-#define sysreg_read(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define sysreg_read(r)                                      \
+	({                                                  \
+		uint64_t v_;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+		v_;                                         \
+	})
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0; isb" : : "r"((uint64_t)(v)) : "memory")
 
 static uint64_t freq;
 static volatile unsigned irqs[64];
-static volatile uint64_t irq_ctl;               /* the timer's CTL its handler saw */
+static volatile uint64_t irq_ctl; /* the timer's CTL its handler saw */
 static volatile uint64_t sync_esr, sync_far, sync_elr;
 static volatile unsigned nr_sync;
 
@@ -121,7 +126,7 @@ static bool pending(unsigned intid)
 void irq_handler(void);
 void irq_handler(void)
 {
-	uint64_t iar = sysreg_read(S3_0_C12_C12_0);     /* ICC_IAR1_EL1 */
+	uint64_t iar = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	unsigned intid = (unsigned)(iar & 0xffffff);
 
 	if (intid >= 1020) {
@@ -136,7 +141,7 @@ void irq_handler(void)
 		sysreg_write(cntp_ctl_el0, CTL_ENABLE | CTL_IMASK);
 	}
 	irqs[intid < 64 ? intid : 63]++;
-	sysreg_write(S3_0_C12_C12_1, iar);              /* ICC_EOIR1_EL1 */
+	sysreg_write(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
 }
 
 /* A synchronous exception at EL1: note it and go on, after the faulting
@@ -157,54 +162,48 @@ uint64_t sync_handler(uint64_t *frame)
 	return sync_elr + 4;
 }
 
-#define SAVE \
-	"	sub	sp, sp, #176\n" \
-	"	stp	x0, x1, [sp, #0]\n" \
-	"	stp	x2, x3, [sp, #16]\n" \
-	"	stp	x4, x5, [sp, #32]\n" \
-	"	stp	x6, x7, [sp, #48]\n" \
-	"	stp	x8, x9, [sp, #64]\n" \
-	"	stp	x10, x11, [sp, #80]\n" \
-	"	stp	x12, x13, [sp, #96]\n" \
+#define SAVE                          \
+	"	sub	sp, sp, #176\n"         \
+	"	stp	x0, x1, [sp, #0]\n"     \
+	"	stp	x2, x3, [sp, #16]\n"    \
+	"	stp	x4, x5, [sp, #32]\n"    \
+	"	stp	x6, x7, [sp, #48]\n"    \
+	"	stp	x8, x9, [sp, #64]\n"    \
+	"	stp	x10, x11, [sp, #80]\n"  \
+	"	stp	x12, x13, [sp, #96]\n"  \
 	"	stp	x14, x15, [sp, #112]\n" \
 	"	stp	x16, x17, [sp, #128]\n" \
 	"	stp	x18, x29, [sp, #144]\n" \
 	"	str	x30, [sp, #160]\n"
-#define RESTORE \
-	"	ldp	x0, x1, [sp, #0]\n" \
-	"	ldp	x2, x3, [sp, #16]\n" \
-	"	ldp	x4, x5, [sp, #32]\n" \
-	"	ldp	x6, x7, [sp, #48]\n" \
-	"	ldp	x8, x9, [sp, #64]\n" \
-	"	ldp	x10, x11, [sp, #80]\n" \
-	"	ldp	x12, x13, [sp, #96]\n" \
+#define RESTORE                       \
+	"	ldp	x0, x1, [sp, #0]\n"     \
+	"	ldp	x2, x3, [sp, #16]\n"    \
+	"	ldp	x4, x5, [sp, #32]\n"    \
+	"	ldp	x6, x7, [sp, #48]\n"    \
+	"	ldp	x8, x9, [sp, #64]\n"    \
+	"	ldp	x10, x11, [sp, #80]\n"  \
+	"	ldp	x12, x13, [sp, #96]\n"  \
 	"	ldp	x14, x15, [sp, #112]\n" \
 	"	ldp	x16, x17, [sp, #128]\n" \
 	"	ldp	x18, x29, [sp, #144]\n" \
-	"	ldr	x30, [sp, #160]\n" \
-	"	add	sp, sp, #176\n" \
+	"	ldr	x30, [sp, #160]\n"      \
+	"	add	sp, sp, #176\n"         \
 	"	eret\n"
 
 /* Vectors: synchronous and IRQ at EL1h; anything else is unexpected. */
-__asm__(
-	"	.text\n"
+__asm__("	.text\n"
 	"	.balign	0x800\n"
 	"arch_vectors:\n"
 	"	.rept	4\n"
 	"	.balign	0x80\n"
 	"	b	arch_bad\n"
 	"	.endr\n"
-	"	.balign	0x80\n"                 /* 0x200: sync, current EL, SP_ELx */
-	SAVE
-	"	mov	x0, sp\n"
+	"	.balign	0x80\n" /* 0x200: sync, current EL, SP_ELx */
+	SAVE "	mov	x0, sp\n"
 	"	bl	sync_handler\n"
-	"	msr	elr_el1, x0\n"
-	RESTORE
-	"	.balign	0x80\n"                 /* 0x280: IRQ, current EL, SP_ELx */
-	SAVE
-	"	bl	irq_handler\n"
-	RESTORE
-	"	.rept	10\n"
+	"	msr	elr_el1, x0\n" RESTORE
+	"	.balign	0x80\n" /* 0x280: IRQ, current EL, SP_ELx */
+	SAVE "	bl	irq_handler\n" RESTORE "	.rept	10\n"
 	"	.balign	0x80\n"
 	"	b	arch_bad\n"
 	"	.endr\n"
@@ -222,12 +221,12 @@ __asm__(
 	"	str	x1, [x0]\n"
 	"	ret\n"
 	"probe_branch:\n"
-	"	br	x0\n"                   /* x30 still points to the caller */
+	"	br	x0\n" /* x30 still points to the caller */
 	"probe_pmu_write:\n"
-	"	msr	S3_3_C9_C12_2, x0\n"    /* PMCNTENCLR_EL0 */
+	"	msr	S3_3_C9_C12_2, x0\n" /* PMCNTENCLR_EL0 */
 	"	ret\n"
 	"probe_pmu_read:\n"
-	"	mrs	x0, S3_3_C9_C13_0\n"    /* PMCCNTR_EL0 */
+	"	mrs	x0, S3_3_C9_C13_0\n" /* PMCCNTR_EL0 */
 	"	ret\n");
 extern char arch_vectors[];
 void guest_exception(uint64_t esr, uint64_t elr, uint64_t far);
@@ -242,17 +241,17 @@ uint64_t probe_pmu_read(void);
  * interface on; IRQs stay masked. */
 static void gic_init(void)
 {
-	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~2u);     /* GICR_WAKER.ProcessorSleep */
+	wr32(GICR + 0x14, rd32(GICR + 0x14) & ~2u); /* GICR_WAKER.ProcessorSleep */
 	while (rd32(GICR + 0x14) & 4u) {
 		cpu_relax();
 	}
-	wr32(GICR + GICR_SGI + 0x80, ~0u);              /* IGROUPR0 */
+	wr32(GICR + GICR_SGI + 0x80, ~0u); /* IGROUPR0 */
 	for (unsigned i = 0; i < 32; i += 4) {
 		wr32(GICR + GICR_SGI + 0x400 + i, 0xa0a0a0a0u);
 	}
 	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER | 1u << INTID_PTIMER);
-	sysreg_write(S3_0_C4_C6_0, 0xff);               /* ICC_PMR_EL1 */
-	sysreg_write(S3_0_C12_C12_7, 1);                /* ICC_IGRPEN1_EL1 */
+	sysreg_write(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
 }
 
 /* --- the checks --------------------------------------------------------------------------- */
@@ -271,7 +270,7 @@ static void test_vtimer(void)
 	 * sit in a list register, where a guest that masks its timer with
 	 * IRQs masked and without any exit to the hypervisor still finds it
 	 * (docs/architecture.md). */
-	wr32(GICR + GICR_SGI + 0x180, 1u << INTID_VTIMER);      /* ICENABLER0 */
+	wr32(GICR + GICR_SGI + 0x180, 1u << INTID_VTIMER); /* ICENABLER0 */
 	/* Fire: the output is high, INTID 27 pending; CTL is what was
 	 * written, plus ISTATUS. */
 	sysreg_write(cntv_cval_el0, vcount() - 1);
@@ -299,27 +298,28 @@ static void test_vtimer(void)
 	 * timer masked, the next exit (the ISPENDR0 read) takes it back,
 	 * and nothing comes when IRQs are unmasked. */
 	sysreg_write(cntv_ctl_el0, 0);
-	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER);      /* ISENABLER0 */
+	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER); /* ISENABLER0 */
 	sysreg_write(cntv_cval_el0, vcount() - 1);
 	sysreg_write(cntv_ctl_el0, CTL_ENABLE);
 	check(3, pending_within(INTID_VTIMER, 100), rd32(ISPENDR0));
-	uint64_t before = sysreg_read(S3_0_C12_C12_2);          /* ICC_HPPIR1_EL1 */
+	uint64_t before = sysreg_read(S3_0_C12_C12_2); /* ICC_HPPIR1_EL1 */
 	sysreg_write(cntv_ctl_el0, CTL_ENABLE | CTL_IMASK);
 	bool still = pending(INTID_VTIMER);
 	gprintf("arch: vtimer in a list register: highest pending %llu, masked: pending %s, "
-		"highest pending %llu\n", (unsigned long long)before, yes(still),
+		"highest pending %llu\n",
+		(unsigned long long)before, yes(still),
 		(unsigned long long)sysreg_read(S3_0_C12_C12_2));
 	irqs_on();
 	spin_ms(20);
 	irqs_off();
-	wr32(GICR + GICR_SGI + 0x180, 1u << INTID_VTIMER);      /* ICENABLER0 */
+	wr32(GICR + GICR_SGI + 0x180, 1u << INTID_VTIMER); /* ICENABLER0 */
 	/* Fire, disable, and only then enable INTID 27 and unmask: nothing
 	 * comes. */
 	sysreg_write(cntv_cval_el0, vcount() - 1);
 	sysreg_write(cntv_ctl_el0, CTL_ENABLE);
 	check(2, pending_within(INTID_VTIMER, 100), rd32(ISPENDR0));
 	sysreg_write(cntv_ctl_el0, 0);
-	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER);      /* ISENABLER0 */
+	wr32(GICR + GICR_SGI + 0x100, 1u << INTID_VTIMER); /* ISENABLER0 */
 	irqs_on();
 	spin_ms(20);
 	gprintf("arch: vtimer interrupts after disable, mask and move: %u\n", irqs[INTID_VTIMER]);
@@ -346,17 +346,15 @@ static void test_aborts(void)
 
 	nr_sync = 0;
 	probe_load(bad);
-	gprintf("arch: load: ESR 0x%llx FAR 0x%llx at the load %s\n",
-		(unsigned long long)sync_esr, (unsigned long long)sync_far,
-		yes(sync_elr == (uintptr_t)probe_load));
+	gprintf("arch: load: ESR 0x%llx FAR 0x%llx at the load %s\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far, yes(sync_elr == (uintptr_t)probe_load));
 	probe_store(NO_RAM + 8, 0xdead);
 	gprintf("arch: store: ESR 0x%llx FAR 0x%llx at the store %s\n",
 		(unsigned long long)sync_esr, (unsigned long long)sync_far,
 		yes(sync_elr == (uintptr_t)probe_store));
 	probe_branch(NO_RAM);
-	gprintf("arch: branch: ESR 0x%llx FAR 0x%llx ELR 0x%llx\n",
-		(unsigned long long)sync_esr, (unsigned long long)sync_far,
-		(unsigned long long)sync_elr);
+	gprintf("arch: branch: ESR 0x%llx FAR 0x%llx ELR 0x%llx\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far, (unsigned long long)sync_elr);
 	gprintf("arch: %u aborts taken\n", nr_sync);
 }
 
@@ -374,7 +372,7 @@ static void test_loop(void)
 
 static void test_sysregs(void)
 {
-	uint64_t dfr0 = sysreg_read(S3_0_C0_C5_0);      /* ID_AA64DFR0_EL1 */
+	uint64_t dfr0 = sysreg_read(S3_0_C0_C5_0); /* ID_AA64DFR0_EL1 */
 
 	gprintf("arch: ID_AA64DFR0_EL1 PMUVer %llu BRPs %llu WRPs %llu\n",
 		(unsigned long long)(dfr0 >> 8) & 0xf, (unsigned long long)(dfr0 >> 12) & 0xf,
@@ -384,8 +382,8 @@ static void test_sysregs(void)
 	gprintf("arch: PMCNTENCLR_EL0 write: ESR 0x%llx at the write %s\n",
 		(unsigned long long)sync_esr, yes(sync_elr == (uintptr_t)probe_pmu_write));
 	probe_pmu_read();
-	gprintf("arch: PMCCNTR_EL0 read: ESR 0x%llx at the read %s\n",
-		(unsigned long long)sync_esr, yes(sync_elr == (uintptr_t)probe_pmu_read));
+	gprintf("arch: PMCCNTR_EL0 read: ESR 0x%llx at the read %s\n", (unsigned long long)sync_esr,
+		yes(sync_elr == (uintptr_t)probe_pmu_read));
 	gprintf("arch: %u undefined instructions taken\n", nr_sync);
 }
 
@@ -416,7 +414,7 @@ static void test_ptimer(void)
 {
 	gic_init();
 	irqs_off();
-	uint64_t later = pcount() + 10 * freq;         /* TVAL is 32 bits */
+	uint64_t later = pcount() + 10 * freq; /* TVAL is 32 bits */
 	sysreg_write(cntp_cval_el0, later);
 	sysreg_write(cntp_ctl_el0, CTL_ENABLE);
 	uint64_t tval = (uint32_t)sysreg_read(cntp_tval_el0);
@@ -445,11 +443,8 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } tests[] = {
-	{ "vtimer", test_vtimer },
-	{ "aborts", test_aborts },
-	{ "loop", test_loop },
-	{ "sysregs", test_sysregs },
-	{ "ptimer", test_ptimer },
+	{ "vtimer", test_vtimer },   { "aborts", test_aborts }, { "loop", test_loop },
+	{ "sysregs", test_sysregs }, { "ptimer", test_ptimer },
 };
 
 int main(const void *fdt)

@@ -67,26 +67,63 @@ int main(const void *fdt)
 	(void)fdt;
 
 	/* Through the emulated PL011, one byte per write. */
-	gputs("c1: A\x85" "B\x9b" "C\x9d" "D\x90" "E\x9f" "F\x80" "G\n");
-	gputs("utf8-c1: A\xc2\x85" "B\xc2\x9b" "31mC\xc2\x9d" "D\xc2\x80" "E\xc2\x9f" "F\n");
-	gputs("bidi: A\xe2\x80\xae" "B\xe2\x80\xaa" "C\xe2\x81\xa6" "D\xe2\x81\xa9"
-	      "E\xd8\x9c" "F\xe2\x80\x8e" "G\xe2\x80\x8f" "H\xe2\x80\xac" "I\n");
-	gputs("esc: A\x1b[2J\x1b[1;1HB\x1b[31mC\x1b]0;title\x07" "D\x1b" "cE\n");
+	gputs("c1: A\x85"
+	      "B\x9b"
+	      "C\x9d"
+	      "D\x90"
+	      "E\x9f"
+	      "F\x80"
+	      "G\n");
+	gputs("utf8-c1: A\xc2\x85"
+	      "B\xc2\x9b"
+	      "31mC\xc2\x9d"
+	      "D\xc2\x80"
+	      "E\xc2\x9f"
+	      "F\n");
+	gputs("bidi: A\xe2\x80\xae"
+	      "B\xe2\x80\xaa"
+	      "C\xe2\x81\xa6"
+	      "D\xe2\x81\xa9"
+	      "E\xd8\x9c"
+	      "F\xe2\x80\x8e"
+	      "G\xe2\x80\x8f"
+	      "H\xe2\x80\xac"
+	      "I\n");
+	gputs("esc: A\x1b[2J\x1b[1;1HB\x1b[31mC\x1b]0;title\x07"
+	      "D\x1b"
+	      "cE\n");
 	gputs("cr: x\r[other] fake\n");
 	gputs("cr-clear: x\r\x1b[K[other] fake\n");
 	gputs("nel: x\xc2\x85[other] fake\n");
 	gputs("ls: x\xe2\x80\xa8[other] fake\n");
-	gputs("controls: A\x01" "B\x08" "C\x7f" "D\x0b" "E\x0c" "F\x07" "G\tH\n");
-	gputs("bad: A\xc0\xaf" "B\xed\xa0\x80" "C\xf4\x90\x80\x80" "D\xe2\x82" "E\xff" "F\xf8\x88\x80\x80\x80" "G\n");
+	gputs("controls: A\x01"
+	      "B\x08"
+	      "C\x7f"
+	      "D\x0b"
+	      "E\x0c"
+	      "F\x07"
+	      "G\tH\n");
+	gputs("bad: A\xc0\xaf"
+	      "B\xed\xa0\x80"
+	      "C\xf4\x90\x80\x80"
+	      "D\xe2\x82"
+	      "E\xff"
+	      "F\xf8\x88\x80\x80\x80"
+	      "G\n");
 	gputs("ok: caf\xc3\xa9 \xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80\n");
 
 	/* Through HL_CONSOLE_WRITE, each sequence split between two calls. */
 	RAW("split: A\xc2");
-	RAW("\x85" "B\xe2\x80");
-	RAW("\xae" "C\xe2");
-	RAW("\x81\xa6" "D\xc3");
-	RAW("\xa9" "E\xf0\x9f");
-	RAW("\x98\x80" "F\n");
+	RAW("\x85"
+	    "B\xe2\x80");
+	RAW("\xae"
+	    "C\xe2");
+	RAW("\x81\xa6"
+	    "D\xc3");
+	RAW("\xa9"
+	    "E\xf0\x9f");
+	RAW("\x98\x80"
+	    "F\n");
 	/* An unfinished sequence when the line ends. */
 	RAW("end: A\xe2\x80");
 	RAW("\n");

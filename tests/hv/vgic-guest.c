@@ -20,21 +20,21 @@
 
 #include "../../guests/lib/guest.h"
 
-#define GICD            0x08000000ul
-#define GICR            0x080a0000ul
-#define GICR_STRIDE     0x20000ul
-#define GICR_SGI        0x10000ul
+#define GICD        0x08000000ul
+#define GICR        0x080a0000ul
+#define GICR_STRIDE 0x20000ul
+#define GICR_SGI    0x10000ul
 
-#define TICKS           20
-#define TICK_US         1000
-#define ROUNDS          50
-#define SGI_HELLO       0               /* a secondary is up, or done */
-#define SGI_PING        1
-#define SGI_PONG        2
-#define SGI_ALL         3
-#define SGI_PRIO_FIRST  4               /* 4..11: the priority check */
-#define SGI_PRIO_LAST   11
-#define INTID_VTIMER    27
+#define TICKS          20
+#define TICK_US        1000
+#define ROUNDS         50
+#define SGI_HELLO      0 /* a secondary is up, or done */
+#define SGI_PING       1
+#define SGI_PONG       2
+#define SGI_ALL        3
+#define SGI_PRIO_FIRST 4 /* 4..11: the priority check */
+#define SGI_PRIO_LAST  11
+#define INTID_VTIMER   27
 
 static unsigned nr_vcpus;
 static volatile unsigned online, timer_done;
@@ -43,7 +43,12 @@ static volatile unsigned pongs, hellos, unexpected, unexpected_intid;
 static volatile unsigned order[8], nr_order;
 static uint64_t tick_period;
 
-#define sysreg_read(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+#define sysreg_read(r)                                      \
+	({                                                  \
+		uint64_t v_;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+		v_;                                         \
+	})
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 /* Single loads and stores without writeback, as Linux's readl/writel: the
@@ -149,11 +154,11 @@ void irq_handler(void);
 void irq_handler(void)
 {
 	unsigned me = this_vcpu();
-	uint64_t iar = sysreg_read(S3_0_C12_C12_0);     /* ICC_IAR1_EL1 */
+	uint64_t iar = sysreg_read(S3_0_C12_C12_0); /* ICC_IAR1_EL1 */
 	unsigned intid = (unsigned)(iar & 0xffffff);
 
 	if (intid >= 1020) {
-		return;                 /* spurious: nothing to end */
+		return; /* spurious: nothing to end */
 	}
 	if (intid == INTID_VTIMER) {
 		/* Re-arm by writing CTL too: the hypervisor masked the timer
@@ -180,20 +185,19 @@ void irq_handler(void)
 		unexpected++;
 		unexpected_intid = intid;
 	}
-	sysreg_write(S3_0_C12_C12_1, iar);              /* ICC_EOIR1_EL1 */
+	sysreg_write(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
 }
 
 /* Lower-EL and current-EL vectors: only an IRQ at EL1h is expected. */
 void guest_exception(uint64_t esr, uint64_t elr, uint64_t far);
-__asm__(
-	"	.text\n"
+__asm__("	.text\n"
 	"	.balign	0x800\n"
 	"vgic_vectors:\n"
 	"	.rept	5\n"
 	"	.balign	0x80\n"
 	"	b	bad_vector\n"
 	"	.endr\n"
-	"	.balign	0x80\n"                 /* 0x280: IRQ, current EL, SP_ELx */
+	"	.balign	0x80\n" /* 0x280: IRQ, current EL, SP_ELx */
 	"	sub	sp, sp, #176\n"
 	"	stp	x0, x1, [sp, #0]\n"
 	"	stp	x2, x3, [sp, #16]\n"
@@ -238,19 +242,19 @@ static void cpu_init(unsigned me)
 {
 	uintptr_t rd = GICR + me * GICR_STRIDE;
 
-	wr32(rd + 0x14, rd32(rd + 0x14) & ~2u);         /* GICR_WAKER.ProcessorSleep */
-	while (rd32(rd + 0x14) & 4u) {                  /* ChildrenAsleep */
+	wr32(rd + 0x14, rd32(rd + 0x14) & ~2u); /* GICR_WAKER.ProcessorSleep */
+	while (rd32(rd + 0x14) & 4u) {          /* ChildrenAsleep */
 		cpu_relax();
 	}
-	wr32(rd + GICR_SGI + 0x80, ~0u);                /* IGROUPR0: Group 1 */
+	wr32(rd + GICR_SGI + 0x80, ~0u); /* IGROUPR0: Group 1 */
 	for (unsigned i = 0; i < 32; i += 4) {
 		wr32(rd + GICR_SGI + 0x400 + i, 0xa0a0a0a0u);
 	}
-	wr32(rd + GICR_SGI + 0x100, 0xffffu | 1u << INTID_VTIMER);  /* ISENABLER0 */
+	wr32(rd + GICR_SGI + 0x100, 0xffffu | 1u << INTID_VTIMER); /* ISENABLER0 */
 	sysreg_write(vbar_el1, (uintptr_t)vgic_vectors);
-	sysreg_write(S3_0_C4_C6_0, 0xff);               /* ICC_PMR_EL1 */
-	sysreg_write(S3_0_C12_C12_3, 0);                /* ICC_BPR1_EL1 */
-	sysreg_write(S3_0_C12_C12_7, 1);                /* ICC_IGRPEN1_EL1 */
+	sysreg_write(S3_0_C4_C6_0, 0xff); /* ICC_PMR_EL1 */
+	sysreg_write(S3_0_C12_C12_3, 0);  /* ICC_BPR1_EL1 */
+	sysreg_write(S3_0_C12_C12_7, 1);  /* ICC_IGRPEN1_EL1 */
 	irqs_on();
 }
 
@@ -271,26 +275,26 @@ void secondary_main(unsigned cpu)
 	__atomic_add_fetch(&timer_done, 1, __ATOMIC_SEQ_CST);
 	send_sgi(SGI_HELLO, 0, false);
 	for (;;) {
-		wfi_masked();                           /* pings until the domain ends */
+		wfi_masked(); /* pings until the domain ends */
 	}
 }
 
 /* The registers as Linux's irq-gic-v3 reads and writes them. */
 static void check_registers(void)
 {
-	check(1, (rd32(GICD + 0xffe8) & 0xf0) == 0x30, rd32(GICD + 0xffe8));    /* PIDR2.ArchRev */
+	check(1, (rd32(GICD + 0xffe8) & 0xf0) == 0x30, rd32(GICD + 0xffe8)); /* PIDR2.ArchRev */
 	uint32_t typer = rd32(GICD + 0x4);
 	check(2, (typer & 0x1f) == 1 && ((typer >> 19) & 0x1f) == 9, typer);
-	wr32(GICD + 0x0, 0x13);                         /* ARE_NS | EnableGrp1A | EnableGrp1 */
+	wr32(GICD + 0x0, 0x13); /* ARE_NS | EnableGrp1A | EnableGrp1 */
 	uint32_t ctlr = rd32(GICD + 0x0);
-	check(3, (ctlr & 0x80000053u) == 0x53, ctlr);   /* ARE, DS, enables; RWP clear */
+	check(3, (ctlr & 0x80000053u) == 0x53, ctlr); /* ARE, DS, enables; RWP clear */
 	unsigned frames = 0;
 	for (uintptr_t r = GICR;; r += GICR_STRIDE) {
-		uint64_t t = rd64(r + 0x8);             /* GICR_TYPER, one 64-bit read */
+		uint64_t t = rd64(r + 0x8); /* GICR_TYPER, one 64-bit read */
 		check(4, (t >> 32) == frames && ((t >> 8) & 0xffff) == frames, t);
-		check(5, (uint32_t)(t >> 32) == rd32(r + 0xc), t);     /* its upper half */
+		check(5, (uint32_t)(t >> 32) == rd32(r + 0xc), t); /* its upper half */
 		frames++;
-		if (t & 0x10) {                         /* Last */
+		if (t & 0x10) { /* Last */
 			break;
 		}
 		check(6, frames < nr_vcpus, frames);
@@ -309,12 +313,12 @@ static void check_registers(void)
 	check(12, rd64(GICD + 0x6000 + 33 * 8) == 0, rd64(GICD + 0x6000 + 33 * 8));
 	/* ICFGR: what is written reads back (Linux checks it for SPIs);
 	 * SGIs are edge-triggered, read-only. */
-	wr32(GICD + 0xc00 + 8, 0x8);                    /* INTID 33 edge */
+	wr32(GICD + 0xc00 + 8, 0x8); /* INTID 33 edge */
 	check(13, rd32(GICD + 0xc00 + 8) == 0x8, rd32(GICD + 0xc00 + 8));
 	wr32(GICD + 0xc00 + 8, 0);
 	check(14, rd32(GICR + GICR_SGI + 0xc00) == 0xaaaaaaaau, rd32(GICR + GICR_SGI + 0xc00));
 	/* Enable bits: set by ISENABLER, seen in both, cleared by ICENABLER. */
-	wr32(GICD + 0x104, 1u << 2);                    /* INTID 34 */
+	wr32(GICD + 0x104, 1u << 2); /* INTID 34 */
 	check(15, rd32(GICD + 0x184) == 1u << 2, rd32(GICD + 0x184));
 	wr32(GICD + 0x184, 1u << 2);
 	check(16, rd32(GICD + 0x104) == 0, rd32(GICD + 0x104));

@@ -115,8 +115,7 @@ void tb_config(struct tb *t)
 	tb_str(t, "compatible", LCM_COMPAT_CONFIG);
 }
 
-void tb_mod_addr(struct tb *t, const char *name, const char *type,
-		 uint32_t addr, uint32_t size)
+void tb_mod_addr(struct tb *t, const char *name, const char *type, uint32_t addr, uint32_t size)
 {
 	char compat[64];
 
@@ -187,8 +186,8 @@ const char *lp_diag(const struct lp *p, uint32_t i)
 
 static void dump(const struct lp *p)
 {
-	print_error("recorded %u diagnostics (%u errors, %u warnings), rc %d:\n",
-		    p->l.nr_diags, p->l.nr_errors, p->l.nr_warnings, p->rc);
+	print_error("recorded %u diagnostics (%u errors, %u warnings), rc %d:\n", p->l.nr_diags,
+		    p->l.nr_errors, p->l.nr_warnings, p->rc);
 	for (uint32_t i = 0; i < p->l.nr_diags && i < LP_DIAGS; i++) {
 		print_error("  \"%s\"\n", lp_diag(p, i));
 	}
@@ -211,14 +210,17 @@ void expect_diags_at(const char *file, int line, const struct lp *p, ...)
 		} else if (strncmp(s, "warning: ", 9) == 0) {
 			warnings++;
 		} else {
-			print_error("expected diagnostic without \"error: \" or \"warning: \": %s\n", s);
+			print_error(
+				"expected diagnostic without \"error: \" or \"warning: \": %s\n",
+				s);
 			_fail(file, line);
 		}
 	}
 	va_end(ap);
 
 	if (p->l.nr_diags != n || p->l.nr_errors != errors || p->l.nr_warnings != warnings) {
-		print_error("expected %u diagnostics (%u errors, %u warnings)\n", n, errors, warnings);
+		print_error("expected %u diagnostics (%u errors, %u warnings)\n", n, errors,
+			    warnings);
 		dump(p);
 		_fail(file, line);
 	}

@@ -27,8 +27,8 @@
 
 struct tb {
 	_Alignas(8) char buf[TB_SIZE];
-	unsigned depth;         /* open nodes */
-	uint32_t next_index;    /* next automatic mb-index */
+	unsigned depth;      /* open nodes */
+	uint32_t next_index; /* next automatic mb-index */
 };
 
 /* An empty tree with only the root node open. */
@@ -54,8 +54,7 @@ void tb_domain(struct tb *t, const char *name);
 /* Begin a node with compatible "xen,config" (left open). */
 void tb_config(struct tb *t);
 /* A complete module node located by module-addr <addr size>, one cell each. */
-void tb_mod_addr(struct tb *t, const char *name, const char *type,
-		 uint32_t addr, uint32_t size);
+void tb_mod_addr(struct tb *t, const char *name, const char *type, uint32_t addr, uint32_t size);
 /* A complete "multiboot,module" node with an explicit mb-index. */
 void tb_mod_idx(struct tb *t, const char *name, const char *type, uint32_t index);
 /* A kernel module "kernel" with the next automatic mb-index (from 1). */
@@ -93,7 +92,7 @@ const char *lp_diag(const struct lp *p, uint32_t i);
  */
 void expect_diags_at(const char *file, int line, const struct lp *p, ...);
 #define expect_diags(p, ...) expect_diags_at(__FILE__, __LINE__, (p), __VA_ARGS__, NULL)
-#define expect_no_diags(p) expect_diags_at(__FILE__, __LINE__, (p), NULL)
+#define expect_no_diags(p)   expect_diags_at(__FILE__, __LINE__, (p), NULL)
 
 /* Index of the domain named @name; fails the test when there is none. */
 const struct lcm_domain *lp_domain(const struct lp *p, const char *name);

@@ -99,7 +99,8 @@ static void functions_str(void **state)
 	str_is(lcm_functions_str, 0xC0000006, "recovery,console,xenstore,legacy-dom0");
 	str_is(lcm_functions_str, 0x9, "boot,0x8");
 	str_is(lcm_functions_str, 0x8, "0x8");
-	str_is(lcm_functions_str, 0xFFFFFFFF, "boot,recovery,console,xenstore,legacy-dom0,0x3ffffff8");
+	str_is(lcm_functions_str, 0xFFFFFFFF,
+	       "boot,recovery,console,xenstore,legacy-dom0,0x3ffffff8");
 }
 
 static void names_truncate(void **state)
@@ -180,12 +181,9 @@ static void module_type_names(void **state)
 int run_api_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(diag_format_parts),
-		cmocka_unit_test(diag_format_truncates),
-		cmocka_unit_test(permissions_str),
-		cmocka_unit_test(functions_str),
-		cmocka_unit_test(names_truncate),
-		cmocka_unit_test(find_domid),
+		cmocka_unit_test(diag_format_parts), cmocka_unit_test(diag_format_truncates),
+		cmocka_unit_test(permissions_str),   cmocka_unit_test(functions_str),
+		cmocka_unit_test(names_truncate),    cmocka_unit_test(find_domid),
 		cmocka_unit_test(module_type_names),
 	};
 

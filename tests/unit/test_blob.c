@@ -55,13 +55,15 @@ static void bad_magic(void **state)
 	t.buf[0] ^= 0x01;
 	lp_parse_ex(&p, t.buf, sizeof(t.buf), LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
 	assert_int_equal(p.rc, LCM_EINVAL);
-	expect_diags(&p, "error: not a flattened device tree (bad magic or shorter than its header)");
+	expect_diags(&p,
+		     "error: not a flattened device tree (bad magic or shorter than its header)");
 	assert_int_equal(p.l.nr_domains, 0);
 
 	/* Text is not a device tree either. */
 	static const char text[] = "/dts-v1/; / { chosen { hypervisor { }; }; };";
 	lp_parse_ex(&p, text, sizeof(text), LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
-	expect_diags(&p, "error: not a flattened device tree (bad magic or shorter than its header)");
+	expect_diags(&p,
+		     "error: not a flattened device tree (bad magic or shorter than its header)");
 }
 
 static void shorter_than_header(void **state)
@@ -71,10 +73,13 @@ static void shorter_than_header(void **state)
 	(void)state;
 
 	const void *fdt = valid_lcm(&t);
-	lp_parse_ex(&p, fdt, sizeof(struct fdt_header) - 1, LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
-	expect_diags(&p, "error: not a flattened device tree (bad magic or shorter than its header)");
+	lp_parse_ex(&p, fdt, sizeof(struct fdt_header) - 1, LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES,
+		    LP_DIAGS);
+	expect_diags(&p,
+		     "error: not a flattened device tree (bad magic or shorter than its header)");
 	lp_parse_ex(&p, fdt, 0, LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
-	expect_diags(&p, "error: not a flattened device tree (bad magic or shorter than its header)");
+	expect_diags(&p,
+		     "error: not a flattened device tree (bad magic or shorter than its header)");
 }
 
 static void truncated(void **state)
@@ -86,9 +91,14 @@ static void truncated(void **state)
 	const void *fdt = valid_lcm(&t);
 	size_t size = fdt_totalsize(fdt);
 	lp_parse_ex(&p, fdt, size - 1, LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
-	expect_diags(&p, "error: malformed device tree: it ends before the size its header gives (truncated)");
-	lp_parse_ex(&p, fdt, sizeof(struct fdt_header), LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
-	expect_diags(&p, "error: malformed device tree: it ends before the size its header gives (truncated)");
+	expect_diags(
+		&p,
+		"error: malformed device tree: it ends before the size its header gives (truncated)");
+	lp_parse_ex(&p, fdt, sizeof(struct fdt_header), LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES,
+		    LP_DIAGS);
+	expect_diags(
+		&p,
+		"error: malformed device tree: it ends before the size its header gives (truncated)");
 	/* More bytes than totalsize are fine: a DTB in a larger buffer. */
 	lp_parse_ex(&p, fdt, sizeof(t.buf), LCM_ARCH_ANY, LP_DOMAINS, LP_MODULES, LP_DIAGS);
 	expect_no_diags(&p);
@@ -138,7 +148,9 @@ static void corrupted(void **state)
 	valid_lcm(&t);
 	h->size_dt_struct = cpu_to_fdt32(fdt32_ld(&h->size_dt_struct) + 4096);
 	lp_parse(&p, t.buf, LCM_ARCH_ANY);
-	expect_diags(&p, "error: malformed device tree: it ends before the size its header gives (truncated)");
+	expect_diags(
+		&p,
+		"error: malformed device tree: it ends before the size its header gives (truncated)");
 }
 
 /* Versions before 16 name nodes by full path; libfdt 1.6.1's
@@ -158,8 +170,10 @@ static void old_versions(void **state)
 		h->last_comp_version = cpu_to_fdt32(1);
 		lp_parse(&p, t.buf, LCM_ARCH_ANY);
 		char want[128];
-		snprintf(want, sizeof(want), "error: device tree version %u is not supported (an LCM is version 16 or 17)",
-			 versions[i]);
+		snprintf(
+			want, sizeof(want),
+			"error: device tree version %u is not supported (an LCM is version 16 or 17)",
+			versions[i]);
 		expect_diags(&p, want);
 	}
 
@@ -186,8 +200,10 @@ static void property_length_wraps(void **state)
 	size_t value = find(&t, "hypervisor,xen", 15);
 	fdt32_st(t.buf + value - 8, 0xFFFFFFF4);
 	lp_parse(&p, t.buf, LCM_ARCH_ANY);
-	snprintf(want, sizeof(want), "error: malformed device tree: the property at byte %zu has a length (0xfffffff4) past the end of the blob",
-		 value - 12);
+	snprintf(
+		want, sizeof(want),
+		"error: malformed device tree: the property at byte %zu has a length (0xfffffff4) past the end of the blob",
+		value - 12);
 	expect_diags(&p, want);
 
 	valid_lcm(&t);
@@ -213,8 +229,7 @@ static void too_many_domains(void **state)
 	tb_simple_domain(&t, "c");
 	tb_simple_domain(&t, "d");
 	lp_parse_ex(&p, tb_done(&t), fdt_totalsize(t.buf), LCM_ARCH_ANY, 2, LP_MODULES, LP_DIAGS);
-	expect_diags(&p,
-		     "error: " HV "/c: too many domains (this build handles 2)",
+	expect_diags(&p, "error: " HV "/c: too many domains (this build handles 2)",
 		     "error: " HV "/d: too many domains (this build handles 2)");
 	assert_int_equal(p.l.nr_domains, 2);
 	assert_int_equal(p.l.nr_modules, 2);
@@ -238,8 +253,7 @@ static void too_many_modules(void **state)
 	tb_end(&t);
 	tb_simple_domain(&t, "b");
 	lp_parse_ex(&p, tb_done(&t), fdt_totalsize(t.buf), LCM_ARCH_X86, LP_DOMAINS, 2, LP_DIAGS);
-	expect_diags(&p,
-		     "error: " HV "/a/ramdisk: too many modules (this build handles 2)",
+	expect_diags(&p, "error: " HV "/a/ramdisk: too many modules (this build handles 2)",
 		     "error: " HV "/b/kernel: too many modules (this build handles 2)");
 	assert_int_equal(p.l.nr_modules, 2);
 	assert_int_equal(p.dom[0].nr_modules, 1);
@@ -273,8 +287,10 @@ static void diag_overflow_still_counts(void **state)
 	assert_int_equal(p.l.nr_diags, 2);
 	assert_int_equal(p.l.nr_errors, 5);
 	assert_int_equal(p.l.nr_warnings, 0);
-	assert_string_equal(lp_diag(&p, 0), "error: " HV "/a: memory: 1000 KiB is below the minimum of 1024 KiB");
-	assert_string_equal(lp_diag(&p, 1), "error: " HV "/b: memory: 1001 KiB is below the minimum of 1024 KiB");
+	assert_string_equal(lp_diag(&p, 0),
+			    "error: " HV "/a: memory: 1000 KiB is below the minimum of 1024 KiB");
+	assert_string_equal(lp_diag(&p, 1),
+			    "error: " HV "/b: memory: 1001 KiB is below the minimum of 1024 KiB");
 	/* Nothing written past the caller's array. */
 	assert_int_equal(p.diag[2].severity, 0xA5);
 	assert_int_equal((unsigned char)p.diag[2].msg[0], 0xA5);
@@ -283,8 +299,12 @@ static void diag_overflow_still_counts(void **state)
 	struct lcm_domain doms[8];
 	struct lcm_module mods[8];
 	struct lcm_launch l = {
-		.domains = doms, .max_domains = 8, .modules = mods, .max_modules = 8,
-		.diags = NULL, .max_diags = 0,
+		.domains = doms,
+		.max_domains = 8,
+		.modules = mods,
+		.max_modules = 8,
+		.diags = NULL,
+		.max_diags = 0,
 	};
 	assert_int_equal(lcm_parse(&l, fdt, fdt_totalsize(fdt), LCM_ARCH_ANY), LCM_EINVAL);
 	assert_int_equal(l.nr_diags, 0);

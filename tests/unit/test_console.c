@@ -157,7 +157,14 @@ static void ascii_and_tab_pass(void **state)
 static void c0_and_del(void **state)
 {
 	(void)state;
-	SAME("a\x01" "b\x07" "c\x08" "d\x0b" "e\x0c" "f\x7f" "g", "a.b.c.d.e.f.g");
+	SAME("a\x01"
+	     "b\x07"
+	     "c\x08"
+	     "d\x0b"
+	     "e\x0c"
+	     "f\x7f"
+	     "g",
+	     "a.b.c.d.e.f.g");
 	/* Line breaks are text to the sanitiser, a line end to the console. */
 	assert_string_equal(SAN("a\rb\nc"), "a.b.c");
 	assert_string_equal(SAN("a\x1b[2Jb"), "a.[2Jb");
@@ -166,24 +173,54 @@ static void c0_and_del(void **state)
 static void c1_bytes(void **state)
 {
 	(void)state;
-	SAME("a\x80" "b\x85" "c\x9b" "d\x9d" "e\x9f" "f", "a.b.c.d.e.f");
+	SAME("a\x80"
+	     "b\x85"
+	     "c\x9b"
+	     "d\x9d"
+	     "e\x9f"
+	     "f",
+	     "a.b.c.d.e.f");
 }
 
 static void c1_in_utf8(void **state)
 {
 	(void)state;
-	SAME("a\xc2\x80" "b\xc2\x85" "c\xc2\x9b" "31md\xc2\x9f" "e", "a.b.c.31md.e");
+	SAME("a\xc2\x80"
+	     "b\xc2\x85"
+	     "c\xc2\x9b"
+	     "31md\xc2\x9f"
+	     "e",
+	     "a.b.c.31md.e");
 	/* The first characters after C1: U+00A0 and U+00E9 pass. */
-	SAME("a\xc2\xa0" "b\xc3\xa9", "a\xc2\xa0" "b\xc3\xa9");
+	SAME("a\xc2\xa0"
+	     "b\xc3\xa9",
+	     "a\xc2\xa0"
+	     "b\xc3\xa9");
 }
 
 static void bidi_and_separators(void **state)
 {
 	(void)state;
-	SAME("a\xd8\x9c" "b\xe2\x80\x8e" "c\xe2\x80\x8f" "d", "a.b.c.d");
-	SAME("\xe2\x80\xaa" "\xe2\x80\xab" "\xe2\x80\xac" "\xe2\x80\xad" "\xe2\x80\xae", ".....");
-	SAME("\xe2\x81\xa6" "\xe2\x81\xa7" "\xe2\x81\xa8" "\xe2\x81\xa9", "....");
-	SAME("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a.b.c");
+	SAME("a\xd8\x9c"
+	     "b\xe2\x80\x8e"
+	     "c\xe2\x80\x8f"
+	     "d",
+	     "a.b.c.d");
+	SAME("\xe2\x80\xaa"
+	     "\xe2\x80\xab"
+	     "\xe2\x80\xac"
+	     "\xe2\x80\xad"
+	     "\xe2\x80\xae",
+	     ".....");
+	SAME("\xe2\x81\xa6"
+	     "\xe2\x81\xa7"
+	     "\xe2\x81\xa8"
+	     "\xe2\x81\xa9",
+	     "....");
+	SAME("a\xe2\x80\xa8"
+	     "b\xe2\x80\xa9"
+	     "c",
+	     "a.b.c");
 	/* Their neighbours pass: U+200D ZWJ, U+202F, U+2065, U+206A. */
 	SAME("\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa",
 	     "\xe2\x80\x8d\xe2\x80\xaf\xe2\x81\xa5\xe2\x81\xaa");
@@ -200,22 +237,43 @@ static void valid_utf8_passes(void **state)
 static void ill_formed(void **state)
 {
 	(void)state;
-	SAME("a\xc0\xaf" "b", "a..b");                  /* overlong '/' */
-	SAME("a\xe0\x80\xaf" "b", "a...b");             /* overlong */
-	SAME("a\xed\xa0\x80" "b", "a...b");             /* a surrogate */
-	SAME("a\xf4\x90\x80\x80" "b", "a....b");        /* above U+10FFFF */
-	SAME("a\xf5\x80" "b\xff" "c\xfe" "d", "a..b.c.d");
-	SAME("a\xe2\x82" "b", "a.b");                   /* cut short by ASCII */
-	SAME("a\xf0\x9f\x98" "b", "a.b");
-	SAME("a\xe2\x82\xe2\x82\xac" "b", "a.\xe2\x82\xac" "b");   /* then a new start */
-	SAME("a\xe2", "a.");                             /* cut short by the end */
+	SAME("a\xc0\xaf"
+	     "b",
+	     "a..b"); /* overlong '/' */
+	SAME("a\xe0\x80\xaf"
+	     "b",
+	     "a...b"); /* overlong */
+	SAME("a\xed\xa0\x80"
+	     "b",
+	     "a...b"); /* a surrogate */
+	SAME("a\xf4\x90\x80\x80"
+	     "b",
+	     "a....b"); /* above U+10FFFF */
+	SAME("a\xf5\x80"
+	     "b\xff"
+	     "c\xfe"
+	     "d",
+	     "a..b.c.d");
+	SAME("a\xe2\x82"
+	     "b",
+	     "a.b"); /* cut short by ASCII */
+	SAME("a\xf0\x9f\x98"
+	     "b",
+	     "a.b");
+	SAME("a\xe2\x82\xe2\x82\xac"
+	     "b",
+	     "a.\xe2\x82\xac"
+	     "b");           /* then a new start */
+	SAME("a\xe2", "a."); /* cut short by the end */
 }
 
 /* An ESC ends an unfinished sequence, and escape sequences are dropped from
  * the console stream whole (the sanitiser shows the ESC as '.'). */
 static void escape_sequences(void **state)
 {
-	const char s[] = "A\x1b[2J\x1b[1;1HB\x1b[31mC\x1b]0;t\x07" "D\xe2\x80\x1b" "cE\r[x] F\n";
+	const char s[] = "A\x1b[2J\x1b[1;1HB\x1b[31mC\x1b]0;t\x07"
+			 "D\xe2\x80\x1b"
+			 "cE\r[x] F\n";
 	(void)state;
 
 	console_shows(s, sizeof(s) - 1, 1, "[g] ABC0;t.D.E[x] F\r\n");
@@ -230,7 +288,10 @@ static void long_line_keeps_characters_whole(void **state)
 	(void)state;
 
 	memset(s, 'x', CONSOLE_LINE_MAX - 1);
-	memcpy(s + CONSOLE_LINE_MAX - 1, "\xe2\x9c\x93" "y\n", 5);
+	memcpy(s + CONSOLE_LINE_MAX - 1,
+	       "\xe2\x9c\x93"
+	       "y\n",
+	       5);
 	char want[CONSOLE_LINE_MAX + 32];
 	snprintf(want, sizeof(want), "[g] %.*s\r\n[g] \xe2\x9c\x93y\r\n", CONSOLE_LINE_MAX - 1, s);
 	console_shows(s, CONSOLE_LINE_MAX + 4, 1, want);

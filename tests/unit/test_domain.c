@@ -365,7 +365,8 @@ static void uuid_short_padded(void **state)
 	(void)state;
 
 	lp_parse(&p, one_domain(&t, uuid_8), LCM_ARCH_ANY);
-	expect_diags(&p, "warning: " D1 ": domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
+	expect_diags(&p, "warning: " D1
+			 ": domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
 	assert_int_equal(p.rc, LCM_OK);
 	assert_true(p.dom[0].has_uuid);
 	assert_memory_equal(p.dom[0].uuid, want, 16);
@@ -533,7 +534,8 @@ static void memory_too_large_or_malformed(void **state)
 	expect_no_diags(&p);
 	assert_int_equal(p.dom[0].memory_kib, 0xFFFFFFFFFCull);
 	parse_memory(&p, 2, 0x100, 0, 0);
-	expect_diags(&p, "error: " D1 ": memory: 1099511627776 KiB is beyond any machine (2^40 KiB)");
+	expect_diags(&p,
+		     "error: " D1 ": memory: 1099511627776 KiB is beyond any machine (2^40 KiB)");
 	parse_memory(&p, 3, 0, 0, 0x4000);
 	expect_diags(&p, "error: " D1 ": memory: expected one or two 32-bit cells, found 12 bytes");
 }
@@ -583,15 +585,18 @@ static void security_id_malformed(void **state)
 	expect_diags(&p, "error: " D1 ": security-id: must not be empty");
 	assert_string_equal(p.dom[0].security_id, "domU_t");
 	parse_sid(&p, "a\0b", 4);
-	expect_diags(&p, "error: " D1 ": security-id: expected one string, found a list of strings");
+	expect_diags(&p,
+		     "error: " D1 ": security-id: expected one string, found a list of strings");
 	parse_sid(&p, "abc", 3);
 	expect_diags(&p, "error: " D1 ": security-id: expected a NUL-terminated string");
 	parse_sid(&p, "", 0);
 	expect_diags(&p, "error: " D1 ": security-id: expected a NUL-terminated string");
 	parse_sid(&p, "dom\t_t", 7);
-	expect_diags(&p, "error: " D1 ": security-id: contains a non-printable character (0x09) at byte 3");
+	expect_diags(&p, "error: " D1
+			 ": security-id: contains a non-printable character (0x09) at byte 3");
 	parse_sid(&p, "d\xc3\xa9", 4);
-	expect_diags(&p, "error: " D1 ": security-id: contains a non-printable character (0xc3) at byte 1");
+	expect_diags(&p, "error: " D1
+			 ": security-id: contains a non-printable character (0xc3) at byte 1");
 
 	char toolong[65];
 	memset(toolong, 'x', 64);
@@ -616,8 +621,7 @@ static void every_problem_reported(void **state)
 	(void)state;
 
 	lp_parse(&p, one_domain(&t, all_problems), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 ": permissions: unknown bits 0x8 (known: 0x3)",
+	expect_diags(&p, "error: " D1 ": permissions: unknown bits 0x8 (known: 0x3)",
 		     "error: " D1 ": cpus: 0 vCPUs is outside 1..64",
 		     "error: " D1 ": memory: 1000 KiB is below the minimum of 1024 KiB",
 		     "error: " D1 ": security-id: must not be empty");
@@ -633,7 +637,7 @@ static void unknown_properties_ignored(void **state)
 	tb_str(&t, "vendor,note", "x");
 	tb_domain(&t, "dom1");
 	tb_u32(&t, "memory", 16384);
-	tb_u32(&t, "vcpus", 8);               /* not ours: cpus is */
+	tb_u32(&t, "vcpus", 8); /* not ours: cpus is */
 	tb_str(&t, "status", "okay");
 	tb_kernel(&t);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);

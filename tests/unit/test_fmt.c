@@ -19,26 +19,28 @@
 
 /* fmt_snprintf and snprintf into buffers of @size bytes (at most BUF)
  * pre-filled with '#': the same bytes and the same return value. */
-#define SAME(size, ...) do { \
-	char mine_[BUF], host_[BUF]; \
-	memset(mine_, '#', BUF); \
-	memset(host_, '#', BUF); \
-	int rm_ = fmt_snprintf(mine_, (size), __VA_ARGS__); \
-	int rh_ = snprintf(host_, (size), __VA_ARGS__); \
-	if (rm_ != rh_ || memcmp(mine_, host_, BUF) != 0) { \
-		print_error("%s (size %d): fmt gives %d \"%.*s\", host %d \"%.*s\"\n", \
-			    #__VA_ARGS__, (int)(size), rm_, BUF, mine_, rh_, BUF, host_); \
-		fail(); \
-	} \
-} while (0)
+#define SAME(size, ...)                                                                           \
+	do {                                                                                      \
+		char mine_[BUF], host_[BUF];                                                      \
+		memset(mine_, '#', BUF);                                                          \
+		memset(host_, '#', BUF);                                                          \
+		int rm_ = fmt_snprintf(mine_, (size), __VA_ARGS__);                               \
+		int rh_ = snprintf(host_, (size), __VA_ARGS__);                                   \
+		if (rm_ != rh_ || memcmp(mine_, host_, BUF) != 0) {                               \
+			print_error("%s (size %d): fmt gives %d \"%.*s\", host %d \"%.*s\"\n",    \
+				    #__VA_ARGS__, (int)(size), rm_, BUF, mine_, rh_, BUF, host_); \
+			fail();                                                                   \
+		}                                                                                 \
+	} while (0)
 
 /* fmt_snprintf gives exactly @want (and returns its length). */
-#define IS(want, ...) do { \
-	char mine_[BUF]; \
-	int rm_ = fmt_snprintf(mine_, BUF, __VA_ARGS__); \
-	assert_string_equal(mine_, (want)); \
-	assert_int_equal(rm_, strlen(want)); \
-} while (0)
+#define IS(want, ...)                                            \
+	do {                                                     \
+		char mine_[BUF];                                 \
+		int rm_ = fmt_snprintf(mine_, BUF, __VA_ARGS__); \
+		assert_string_equal(mine_, (want));              \
+		assert_int_equal(rm_, strlen(want));             \
+	} while (0)
 
 static void signed_decimal(void **state)
 {
@@ -61,8 +63,7 @@ static void unsigned_conversions(void **state)
 	SAME(BUF, "%u %u", 0u, UINT_MAX);
 	SAME(BUF, "%x %X %o", 0xdeadbeefu, 0xdeadbeefu, 0xdeadbeefu);
 	SAME(BUF, "%lu %lx", ULONG_MAX, ULONG_MAX);
-	SAME(BUF, "%llu %llx %llX", ULLONG_MAX, 0x0123456789abcdefull,
-	     0x0123456789abcdefull);
+	SAME(BUF, "%llu %llx %llX", ULLONG_MAX, 0x0123456789abcdefull, 0x0123456789abcdefull);
 	SAME(BUF, "%llo", ULLONG_MAX);
 	SAME(BUF, "%zu %zx", SIZE_MAX, (size_t)4096);
 	SAME(BUF, "%x", 0u);
@@ -160,9 +161,9 @@ static void unsupported_and_lone_percent(void **state)
 	const char *f;
 	(void)state;
 
-	f = "50%";                      /* a lone '%' at the end stops output */
+	f = "50%"; /* a lone '%' at the end stops output */
 	IS("50", f, 0);
-	f = "%q%d";                     /* unknown conversion: printed as is */
+	f = "%q%d"; /* unknown conversion: printed as is */
 	IS("%q1", f, 1);
 }
 

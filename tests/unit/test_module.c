@@ -63,7 +63,10 @@ static void each_type(void **state)
 	assert_int_equal(d->module[LCM_MOD_MICROCODE], -1);
 	assert_int_equal(d->module[LCM_MOD_XSM_POLICY], -1);
 	static const uint8_t types[] = {
-		LCM_MOD_KERNEL, LCM_MOD_RAMDISK, LCM_MOD_DEVICE_TREE, LCM_MOD_CONFIG,
+		LCM_MOD_KERNEL,
+		LCM_MOD_RAMDISK,
+		LCM_MOD_DEVICE_TREE,
+		LCM_MOD_CONFIG,
 	};
 	for (unsigned i = 0; i < 4; i++) {
 		const struct lcm_module *m = &p.mod[2 + i];
@@ -117,7 +120,10 @@ static void module_addr_cells_from_hypervisor(void **state)
 	tb_str(&t, "compatible", "module,ramdisk");
 	tb_cells(&t, "module-addr", 2, 0x10000, 0x1000);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk: module-addr: 8 bytes: expected 3 cells (#address-cells 2 + #size-cells 1)");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/ramdisk: module-addr: 8 bytes: expected 3 cells (#address-cells 2 + #size-cells 1)");
 	assert_int_equal(p.l.nr_modules, 1);
 	assert_int_equal(p.mod[0].addr, 0x100000000ull);
 	assert_int_equal(p.mod[0].size, 0x3000);
@@ -165,7 +171,10 @@ static void module_addr_unusable_cells_infer_from_length(void **state)
 	tb_str(&t, "compatible", "module,ramdisk");
 	tb_cells(&t, "module-addr", 3, 0, 0x20000, 0x80);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk: module-addr: 12 bytes: expected <address size> as 2 or 4 cells, or set #address-cells/#size-cells (1 or 2) on the parent node");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/ramdisk: module-addr: 12 bytes: expected <address size> as 2 or 4 cells, or set #address-cells/#size-cells (1 or 2) on the parent node");
 	assert_int_equal(p.mod[0].addr, 0xff00);
 	assert_int_equal(p.mod[0].size, 0x80);
 }
@@ -187,9 +196,10 @@ static void module_addr_size_zero_and_wrap(void **state)
 	tb_str(&t, "compatible", "module,config");
 	tb_cells(&t, "module-addr", 4, 0xFFFFFFFF, 0xFFFF0000, 0x0, 0xFFFF);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 "/ramdisk: module-addr: size is 0",
-		     "error: " D1 "/device-tree: module-addr: 0xffffffffffff0000 + 0x20000 wraps past the end of the address space");
+	expect_diags(
+		&p, "error: " D1 "/ramdisk: module-addr: size is 0",
+		"error: " D1
+		"/device-tree: module-addr: 0xffffffffffff0000 + 0x20000 wraps past the end of the address space");
 	assert_int_equal(p.l.nr_modules, 2);
 	assert_int_equal(p.mod[1].addr, 0xFFFFFFFFFFFF0000ull);
 	assert_int_equal(p.mod[1].size, 0xFFFF);
@@ -206,7 +216,7 @@ static void mb_index(void **state)
 	tb_u32(&t, "memory", 16384);
 	tb_mod_idx(&t, "kernel", "kernel", 3);
 	tb_begin(&t, "ramdisk");
-	tb_str(&t, "compatible", "module,ramdisk");  /* no "multiboot,module" */
+	tb_str(&t, "compatible", "module,ramdisk"); /* no "multiboot,module" */
 	tb_u32(&t, "mb-index", 4);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
 	expect_no_diags(&p);
@@ -233,9 +243,9 @@ static void mb_index_errors(void **state)
 	tb_u32(&t, "mb-index", 2);
 	tb_cells(&t, "module-addr", 2, 0x5000, 0x1000);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 "/ramdisk: mb-index: 0 is the LCM itself; modules start at 1",
-		     "error: " D1 "/device-tree: mb-index: expected one 32-bit cell (4 bytes), found 8 bytes",
+	expect_diags(&p, "error: " D1 "/ramdisk: mb-index: 0 is the LCM itself; modules start at 1",
+		     "error: " D1
+		     "/device-tree: mb-index: expected one 32-bit cell (4 bytes), found 8 bytes",
 		     "error: " D1 "/config: both mb-index and module-addr: give exactly one");
 	assert_int_equal(p.l.nr_modules, 1);
 	assert_int_equal(p.dom[0].nr_modules, 1);
@@ -251,7 +261,8 @@ static void no_location(void **state)
 	tb_begin(&t, "ramdisk");
 	tb_str(&t, "compatible", "module,ramdisk");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk: no location: give mb-index (multiboot) or module-addr");
+	expect_diags(&p, "error: " D1
+			 "/ramdisk: no location: give mb-index (multiboot) or module-addr");
 }
 
 static void multiboot_module_with_module_addr(void **state)
@@ -265,7 +276,10 @@ static void multiboot_module_with_module_addr(void **state)
 	tb_strs(&t, "compatible", "module,ramdisk", "multiboot,module", NULL);
 	tb_cells(&t, "module-addr", 2, 0x200000, 0x1000);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/ramdisk: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
 }
 
 static void bootargs_kernel(void **state)
@@ -314,9 +328,12 @@ static void bootargs_on_other_modules_warned(void **state)
 	tb_cells(&t, "module-addr", 2, 0x300000, 0x1000);
 	tb_str(&t, "bootargs", "x");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "warning: " D1 "/ramdisk: bootargs: only kernel modules take bootargs; ignored on a ramdisk module",
-		     "warning: " HV "/config/microcode: bootargs: only kernel modules take bootargs; ignored on a microcode module");
+	expect_diags(
+		&p,
+		"warning: " D1
+		"/ramdisk: bootargs: only kernel modules take bootargs; ignored on a ramdisk module",
+		"warning: " HV
+		"/config/microcode: bootargs: only kernel modules take bootargs; ignored on a microcode module");
 	assert_int_equal(p.l.nr_modules, 3);
 	assert_null(p.mod[1].bootargs);
 	assert_null(p.mod[2].bootargs);
@@ -339,9 +356,9 @@ static void bootargs_malformed(void **state)
 }
 
 static const uint8_t digest[32] = {
-	0xbd, 0x64, 0x4b, 0xcf, 0xbf, 0x16, 0x85, 0x50, 0x2b, 0x72, 0xe3, 0x9b,
-	0xc4, 0x4d, 0x1e, 0x01, 0x7f, 0x4c, 0x5d, 0xe8, 0xd2, 0xe5, 0xfd, 0xed,
-	0x51, 0xf6, 0xa9, 0x93, 0x5c, 0xcc, 0xce, 0x15,
+	0xbd, 0x64, 0x4b, 0xcf, 0xbf, 0x16, 0x85, 0x50, 0x2b, 0x72, 0xe3,
+	0x9b, 0xc4, 0x4d, 0x1e, 0x01, 0x7f, 0x4c, 0x5d, 0xe8, 0xd2, 0xe5,
+	0xfd, 0xed, 0x51, 0xf6, 0xa9, 0x93, 0x5c, 0xcc, 0xce, 0x15,
 };
 
 /* A ramdisk in dom1 whose hash nodes the caller writes (builder inside the
@@ -361,7 +378,7 @@ static void hash_sha256(void **state)
 	(void)state;
 
 	start_ramdisk(&t);
-	tb_begin(&t, "signature");      /* not a hash node: ignored */
+	tb_begin(&t, "signature"); /* not a hash node: ignored */
 	tb_str(&t, "algo", "rsa");
 	tb_end(&t);
 	tb_begin(&t, "hash@1");
@@ -389,7 +406,8 @@ static void hash_bad_algo(void **state)
 	tb_str(&t, "algo", "sha1");
 	tb_raw(&t, "value", digest, 20);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk/hash: algo: unsupported algorithm \"sha1\" (supported: sha256)");
+	expect_diags(&p, "error: " D1
+			 "/ramdisk/hash: algo: unsupported algorithm \"sha1\" (supported: sha256)");
 	assert_int_equal(p.l.nr_modules, 1);
 	assert_int_equal(p.dom[0].module[LCM_MOD_RAMDISK], -1);
 }
@@ -404,7 +422,8 @@ static void hash_missing_or_empty_algo(void **state)
 	tb_begin(&t, "hash");
 	tb_raw(&t, "value", digest, 32);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk/hash: algo: missing: a hash node needs algo = \"sha256\"");
+	expect_diags(&p, "error: " D1
+			 "/ramdisk/hash: algo: missing: a hash node needs algo = \"sha256\"");
 
 	start_ramdisk(&t);
 	tb_begin(&t, "hash");
@@ -424,14 +443,16 @@ static void hash_value_missing_or_wrong_length(void **state)
 	tb_begin(&t, "hash");
 	tb_str(&t, "algo", "sha256");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk/hash: value: missing: a sha256 hash node needs a 32-byte value");
+	expect_diags(&p, "error: " D1
+			 "/ramdisk/hash: value: missing: a sha256 hash node needs a 32-byte value");
 
 	start_ramdisk(&t);
 	tb_begin(&t, "hash");
 	tb_str(&t, "algo", "sha256");
 	tb_raw(&t, "value", digest, 31);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 "/ramdisk/hash: value: a sha256 digest is 32 bytes, found 31");
+	expect_diags(&p,
+		     "error: " D1 "/ramdisk/hash: value: a sha256 digest is 32 bytes, found 31");
 	assert_int_equal(p.dom[0].module[LCM_MOD_RAMDISK], -1);
 }
 
@@ -464,7 +485,8 @@ static void unknown_module_type_skipped(void **state)
 	start_dom1(&t);
 	tb_mod_addr(&t, "firmware", "firmware", 0x200000, 0x1000);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "warning: " D1 "/firmware: compatible: unknown module type \"firmware\"; module skipped");
+	expect_diags(&p, "warning: " D1
+			 "/firmware: compatible: unknown module type \"firmware\"; module skipped");
 	assert_int_equal(p.rc, LCM_OK);
 	assert_int_equal(p.l.nr_modules, 1);
 	assert_int_equal(p.dom[0].nr_modules, 1);
@@ -485,9 +507,10 @@ static void module_compatible_missing_or_wrong(void **state)
 	tb_cells(&t, "module-addr", 2, 0x300000, 0x1000);
 	tb_end(&t);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 "/module: compatible: missing: a module needs \"module,<type>\"",
-		     "error: " D1 "/module@2: compatible: no \"module,<type>\" string (type is one of kernel, ramdisk, device-tree, config, microcode, xsm-policy)");
+	expect_diags(
+		&p, "error: " D1 "/module: compatible: missing: a module needs \"module,<type>\"",
+		"error: " D1
+		"/module@2: compatible: no \"module,<type>\" string (type is one of kernel, ramdisk, device-tree, config, microcode, xsm-policy)");
 }
 
 /* Any node name works when compatible says module; the first "module,"

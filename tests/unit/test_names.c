@@ -12,7 +12,8 @@
 
 #include "lcm_test.h"
 
-#define RULE "(a domain's name is its node name: 1-31 letters, digits or \",._+-\", from a letter, \"@unit\" optional)"
+#define RULE \
+	"(a domain's name is its node name: 1-31 letters, digits or \",._+-\", from a letter, \"@unit\" optional)"
 
 static void valid_names(void **state)
 {
@@ -23,8 +24,8 @@ static void valid_names(void **state)
 	assert_true(lcm_valid_name("Linux-1.control_a+b,c"));
 	assert_true(lcm_valid_name("domain@0"));
 	assert_true(lcm_valid_name("d@1,2.x"));
-	assert_true(lcm_valid_name("abcdefghijklmnopqrstuvwxyz01234"));        /* 31 */
-	assert_true(lcm_valid_name("abcdefghijklmnopqrstuvwxyz0@234"));        /* 31 in all */
+	assert_true(lcm_valid_name("abcdefghijklmnopqrstuvwxyz01234")); /* 31 */
+	assert_true(lcm_valid_name("abcdefghijklmnopqrstuvwxyz0@234")); /* 31 in all */
 }
 
 static void invalid_names(void **state)
@@ -37,7 +38,7 @@ static void invalid_names(void **state)
 	assert_false(lcm_valid_name("@0"));
 	assert_false(lcm_valid_name("dom@"));
 	assert_false(lcm_valid_name("a@b@c"));
-	assert_false(lcm_valid_name("abcdefghijklmnopqrstuvwxyz012345"));      /* 32 */
+	assert_false(lcm_valid_name("abcdefghijklmnopqrstuvwxyz012345")); /* 32 */
 	assert_false(lcm_valid_name("abcdefghijklmnopqrstuvwxyz@012345"));
 	assert_false(lcm_valid_name("a b"));
 	assert_false(lcm_valid_name("a/b"));
@@ -47,10 +48,10 @@ static void invalid_names(void **state)
 	assert_false(lcm_valid_name("a\rb"));
 	assert_false(lcm_valid_name("a\x1b[2Jb"));
 	assert_false(lcm_valid_name("a\x7f"));
-	assert_false(lcm_valid_name("a\x85"));                  /* C1 NEL */
-	assert_false(lcm_valid_name("a\xc2\x9b"));              /* U+009B CSI in UTF-8 */
-	assert_false(lcm_valid_name("a\xe2\x80\xae"));          /* U+202E RLO */
-	assert_false(lcm_valid_name("caf\xc3\xa9"));            /* any non-ASCII */
+	assert_false(lcm_valid_name("a\x85"));         /* C1 NEL */
+	assert_false(lcm_valid_name("a\xc2\x9b"));     /* U+009B CSI in UTF-8 */
+	assert_false(lcm_valid_name("a\xe2\x80\xae")); /* U+202E RLO */
+	assert_false(lcm_valid_name("caf\xc3\xa9"));   /* any non-ASCII */
 }
 
 /* One domain called @name, otherwise valid. */
@@ -79,7 +80,8 @@ static void name_with_line_break(void **state)
 
 	/* A name that would print a fake hypervisor line. */
 	lp_parse(&p, one_domain(&t, "a\r\nlaunch: FAILED"), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " HV "/a\\x0d\\x0alaunch: FAILED: name: byte 0x0d at 1 is not allowed " RULE);
+	expect_diags(&p, "error: " HV
+			 "/a\\x0d\\x0alaunch: FAILED: name: byte 0x0d at 1 is not allowed " RULE);
 }
 
 static void name_with_c1_and_bidi(void **state)
@@ -88,12 +90,19 @@ static void name_with_c1_and_bidi(void **state)
 	struct lp p;
 	(void)state;
 
-	lp_parse(&p, one_domain(&t, "a\x9b" "31m"), LCM_ARCH_ANY);
+	lp_parse(&p,
+		 one_domain(&t, "a\x9b"
+				"31m"),
+		 LCM_ARCH_ANY);
 	expect_diags(&p, "error: " HV "/a\\x9b31m: name: byte 0x9b at 1 is not allowed " RULE);
 	lp_parse(&p, one_domain(&t, "x\xc2\x85y"), LCM_ARCH_ANY);
 	expect_diags(&p, "error: " HV "/x\\xc2\\x85y: name: byte 0xc2 at 1 is not allowed " RULE);
-	lp_parse(&p, one_domain(&t, "\xe2\x80\xae" "abc"), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " HV "/\\xe2\\x80\\xaeabc: name: byte 0xe2 at 0 is not allowed " RULE);
+	lp_parse(&p,
+		 one_domain(&t, "\xe2\x80\xae"
+				"abc"),
+		 LCM_ARCH_ANY);
+	expect_diags(&p,
+		     "error: " HV "/\\xe2\\x80\\xaeabc: name: byte 0xe2 at 0 is not allowed " RULE);
 }
 
 static void name_printable_but_not_allowed(void **state)
@@ -125,7 +134,9 @@ static void name_shape(void **state)
 	lp_parse(&p, one_domain(&t, "dom@"), LCM_ARCH_ANY);
 	expect_diags(&p, "error: " HV "/dom@: name: ends with '@': no unit address " RULE);
 	lp_parse(&p, one_domain(&t, "abcdefghijklmnopqrstuvwxyz012345"), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " HV "/abcdefghijklmnopqrstuvwxyz012345: name: 32 characters, more than 31 " RULE);
+	expect_diags(&p,
+		     "error: " HV
+		     "/abcdefghijklmnopqrstuvwxyz012345: name: 32 characters, more than 31 " RULE);
 	lp_parse(&p, one_domain(&t, "domain@0"), LCM_ARCH_ANY);
 	expect_no_diags(&p);
 	assert_string_equal(p.dom[0].name, "domain@0");
@@ -140,7 +151,8 @@ static void bad_name_quoted_elsewhere(void **state)
 	(void)state;
 
 	tb_init(&t);
-	tb_domain(&t, "a\x1b" "b");
+	tb_domain(&t, "a\x1b"
+		      "b");
 	tb_u32(&t, "functions", LCM_FUNCTION_CONSOLE);
 	tb_u32(&t, "memory", 16384);
 	tb_kernel(&t);
@@ -151,9 +163,10 @@ static void bad_name_quoted_elsewhere(void **state)
 	tb_kernel(&t);
 	tb_end(&t);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " HV "/a\\x1bb: name: byte 0x1b at 1 is not allowed " RULE,
-		     "error: " HV "/second: functions: a second console domain (the first is (invalid name)): at most one domain may hold it");
+	expect_diags(
+		&p, "error: " HV "/a\\x1bb: name: byte 0x1b at 1 is not allowed " RULE,
+		"error: " HV
+		"/second: functions: a second console domain (the first is (invalid name)): at most one domain may hold it");
 	assert_string_equal(p.dom[0].name, LCM_INVALID_NAME);
 	for (uint32_t i = 0; i < p.l.nr_diags; i++) {
 		for (const char *c = lp_diag(&p, i); *c != '\0'; c++) {
@@ -198,9 +211,14 @@ static void fragment_names(void **state)
 	lp_parse(&p, fragment(&t, "x] ok\n[app1"), LCM_ARCH_ARM64);
 	expect_diags(&p, "error: " HV "/x] ok\\x0a[app1: name: ']' at byte 1 is not allowed " RULE);
 	lp_parse(&p, fragment(&t, "created\x1b]0;title\x07"), LCM_ARCH_ARM64);
-	expect_diags(&p, "error: " HV "/created\\x1b]0;title\\x07: name: byte 0x1b at 7 is not allowed " RULE);
-	lp_parse(&p, fragment(&t, "c\xe2\x81\xa6" "d"), LCM_ARCH_ARM64);    /* U+2066 LRI */
-	expect_diags(&p, "error: " HV "/c\\xe2\\x81\\xa6d: name: byte 0xe2 at 1 is not allowed " RULE);
+	expect_diags(&p, "error: " HV
+			 "/created\\x1b]0;title\\x07: name: byte 0x1b at 7 is not allowed " RULE);
+	lp_parse(&p,
+		 fragment(&t, "c\xe2\x81\xa6"
+			      "d"),
+		 LCM_ARCH_ARM64); /* U+2066 LRI */
+	expect_diags(&p,
+		     "error: " HV "/c\\xe2\\x81\\xa6d: name: byte 0xe2 at 1 is not allowed " RULE);
 }
 
 static void printable(void **state)
@@ -209,7 +227,7 @@ static void printable(void **state)
 	(void)state;
 
 	lcm_printable(buf, sizeof(buf), "a\x1b\\\xc2\x85");
-	assert_string_equal(buf, "a\\x1b");          /* the next escape does not fit */
+	assert_string_equal(buf, "a\\x1b"); /* the next escape does not fit */
 	lcm_printable(buf, sizeof(buf), "ab~ cd");
 	assert_string_equal(buf, "ab~ cd");
 	lcm_printable(buf, 1, "abc");

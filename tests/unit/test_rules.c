@@ -21,7 +21,8 @@ static void no_kernel(void **state)
 	tb_u32(&t, "memory", 16384);
 	tb_mod_idx(&t, "ramdisk", "ramdisk", 1);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p, "error: " D1 ": no kernel module: every domain needs exactly one \"module,kernel\"");
+	expect_diags(&p, "error: " D1
+			 ": no kernel module: every domain needs exactly one \"module,kernel\"");
 	assert_int_equal(p.dom[0].module[LCM_MOD_RAMDISK], 0);
 }
 
@@ -49,9 +50,9 @@ static void rejected_kernel_is_not_missing(void **state)
 	tb_begin(&t, "hash");
 	tb_str(&t, "algo", "md5");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 "/kernel: module-addr: size is 0",
-		     "error: " HV "/dom2/kernel/hash: algo: unsupported algorithm \"md5\" (supported: sha256)");
+	expect_diags(&p, "error: " D1 "/kernel: module-addr: size is 0",
+		     "error: " HV
+		     "/dom2/kernel/hash: algo: unsupported algorithm \"md5\" (supported: sha256)");
 	assert_int_equal(p.l.nr_modules, 0);
 	assert_int_equal(p.dom[0].module[LCM_MOD_KERNEL], -1);
 	assert_int_equal(p.dom[1].module[LCM_MOD_KERNEL], -1);
@@ -75,10 +76,10 @@ static void second_module_of_a_type(void **state)
 	tb_mod_idx(&t, "device-tree@2", "device-tree", 7);
 	tb_mod_idx(&t, "config@2", "config", 8);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
-	expect_diags(&p,
-		     "error: " D1 "/kernel@2: compatible: second kernel module in domain dom1",
+	expect_diags(&p, "error: " D1 "/kernel@2: compatible: second kernel module in domain dom1",
 		     "error: " D1 "/ramdisk@2: compatible: second ramdisk module in domain dom1",
-		     "error: " D1 "/device-tree@2: compatible: second device-tree module in domain dom1",
+		     "error: " D1
+		     "/device-tree@2: compatible: second device-tree module in domain dom1",
 		     "error: " D1 "/config@2: compatible: second config module in domain dom1");
 	assert_int_equal(p.l.nr_modules, 4);
 	assert_int_equal(p.dom[0].nr_modules, 4);
@@ -98,9 +99,12 @@ static void config_modules_in_a_domain(void **state)
 	tb_mod_idx(&t, "ucode", "microcode", 2);
 	tb_mod_idx(&t, "policy", "xsm-policy", 3);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
-	expect_diags(&p,
-		     "error: " D1 "/ucode: compatible: a microcode module belongs in the config node, not in a domain",
-		     "error: " D1 "/policy: compatible: an xsm-policy module belongs in the config node, not in a domain");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/ucode: compatible: a microcode module belongs in the config node, not in a domain",
+		"error: " D1
+		"/policy: compatible: an xsm-policy module belongs in the config node, not in a domain");
 	assert_int_equal(p.l.nr_modules, 1);
 }
 
@@ -120,11 +124,16 @@ static void domain_modules_in_the_config_node(void **state)
 	tb_end(&t);
 	tb_simple_domain(&t, "dom1");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
-	expect_diags(&p,
-		     "error: " HV "/config/kernel: compatible: a kernel module belongs in a domain node; the config node takes microcode and xsm-policy",
-		     "error: " HV "/config/ramdisk: compatible: a ramdisk module belongs in a domain node; the config node takes microcode and xsm-policy",
-		     "error: " HV "/config/device-tree: compatible: a device-tree module belongs in a domain node; the config node takes microcode and xsm-policy",
-		     "error: " HV "/config/config: compatible: a config module belongs in a domain node; the config node takes microcode and xsm-policy");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/config/kernel: compatible: a kernel module belongs in a domain node; the config node takes microcode and xsm-policy",
+		"error: " HV
+		"/config/ramdisk: compatible: a ramdisk module belongs in a domain node; the config node takes microcode and xsm-policy",
+		"error: " HV
+		"/config/device-tree: compatible: a device-tree module belongs in a domain node; the config node takes microcode and xsm-policy",
+		"error: " HV
+		"/config/config: compatible: a config module belongs in a domain node; the config node takes microcode and xsm-policy");
 	assert_int_equal(p.l.nr_config_modules, 1);
 	assert_int_equal(p.mod[0].type, LCM_MOD_MICROCODE);
 }
@@ -147,8 +156,10 @@ static void second_config_module_of_a_type(void **state)
 	tb_mod_idx(&t, "kernel", "kernel", 5);
 	lp_parse(&p, tb_done(&t), LCM_ARCH_X86);
 	expect_diags(&p,
-		     "error: " HV "/config/ucode2: compatible: second microcode module in the config node",
-		     "error: " HV "/config/policy2: compatible: second xsm-policy module in the config node");
+		     "error: " HV
+		     "/config/ucode2: compatible: second microcode module in the config node",
+		     "error: " HV
+		     "/config/policy2: compatible: second xsm-policy module in the config node");
 	assert_int_equal(p.l.nr_config_modules, 2);
 	assert_int_equal(p.l.nr_modules, 3);
 }
@@ -164,7 +175,7 @@ static void second_config_node(void **state)
 	tb_end(&t);
 	tb_begin(&t, "config@2");
 	tb_str(&t, "compatible", LCM_COMPAT_CONFIG);
-	tb_mod_idx(&t, "ucode", "microcode", 1);   /* not looked at */
+	tb_mod_idx(&t, "ucode", "microcode", 1); /* not looked at */
 	tb_end(&t);
 	tb_simple_domain(&t, "dom1");
 	const void *fdt = tb_done(&t);
@@ -198,23 +209,38 @@ static void roles_held_once(void **state)
 	(void)state;
 
 	parse_two_with(&p, LCM_FUNCTION_BOOT, 0);
-	expect_diags(&p, "error: " HV "/b: functions: a second boot domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second boot domain (the first is a): at most one domain may hold it");
 	assert_int_equal(p.l.boot, 0);
 
 	parse_two_with(&p, LCM_FUNCTION_RECOVERY, 0);
-	expect_diags(&p, "error: " HV "/b: functions: a second recovery domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second recovery domain (the first is a): at most one domain may hold it");
 	assert_int_equal(p.l.recovery, 0);
 
 	parse_two_with(&p, LCM_FUNCTION_CONSOLE, 0);
-	expect_diags(&p, "error: " HV "/b: functions: a second console domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second console domain (the first is a): at most one domain may hold it");
 	assert_int_equal(p.l.console, 0);
 
 	parse_two_with(&p, LCM_FUNCTION_XENSTORE, 0);
-	expect_diags(&p, "error: " HV "/b: functions: a second xenstore domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second xenstore domain (the first is a): at most one domain may hold it");
 	assert_int_equal(p.l.xenstore, 0);
 
 	parse_two_with(&p, LCM_FUNCTION_LEGACY_DOM0, 0);
-	expect_diags(&p, "error: " HV "/b: functions: a second legacy-dom0 domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second legacy-dom0 domain (the first is a): at most one domain may hold it");
 	assert_int_equal(p.l.legacy_dom0, 0);
 	/* Only the first is dom0; the second still gets an id of its own. */
 	assert_int_equal(p.dom[0].domid, 0);
@@ -227,9 +253,12 @@ static void several_roles_held_twice(void **state)
 	(void)state;
 
 	parse_two_with(&p, LCM_FUNCTION_CONSOLE | LCM_FUNCTION_XENSTORE, 0);
-	expect_diags(&p,
-		     "error: " HV "/b: functions: a second console domain (the first is a): at most one domain may hold it",
-		     "error: " HV "/b: functions: a second xenstore domain (the first is a): at most one domain may hold it");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second console domain (the first is a): at most one domain may hold it",
+		"error: " HV
+		"/b: functions: a second xenstore domain (the first is a): at most one domain may hold it");
 }
 
 static void one_hardware_domain(void **state)
@@ -238,7 +267,10 @@ static void one_hardware_domain(void **state)
 	(void)state;
 
 	parse_two_with(&p, 0, LCM_PERMISSION_HARDWARE);
-	expect_diags(&p, "error: " HV "/b: permissions: a second hardware domain (the first is a): devices have one owner");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: permissions: a second hardware domain (the first is a): devices have one owner");
 	assert_int_equal(p.l.hardware, 0);
 
 	/* Control may be held by several domains. */
@@ -266,9 +298,15 @@ static void boot_domain_least_privilege(void **state)
 	(void)state;
 
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT, LCM_PERMISSION_CONTROL);
-	expect_diags(&p, "error: " HV "/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)");
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT, LCM_PERMISSION_HARDWARE);
-	expect_diags(&p, "error: " HV "/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)");
 	assert_int_equal(p.l.hardware, 0);
 }
 
@@ -278,18 +316,24 @@ static void boot_domain_no_other_function(void **state)
 	(void)state;
 
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT | LCM_FUNCTION_RECOVERY, 0);
-	expect_diags(&p, "error: " HV "/boot: functions: the boot domain cannot also be a recovery domain");
+	expect_diags(&p, "error: " HV
+			 "/boot: functions: the boot domain cannot also be a recovery domain");
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT | LCM_FUNCTION_CONSOLE, 0);
-	expect_diags(&p, "error: " HV "/boot: functions: the boot domain cannot also be a console domain");
+	expect_diags(&p, "error: " HV
+			 "/boot: functions: the boot domain cannot also be a console domain");
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT | LCM_FUNCTION_XENSTORE, 0);
-	expect_diags(&p, "error: " HV "/boot: functions: the boot domain cannot also be a xenstore domain");
+	expect_diags(&p, "error: " HV
+			 "/boot: functions: the boot domain cannot also be a xenstore domain");
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT | LCM_FUNCTION_LEGACY_DOM0, 0);
-	expect_diags(&p, "error: " HV "/boot: functions: the boot domain cannot also be a legacy-dom0 domain");
+	expect_diags(&p, "error: " HV
+			 "/boot: functions: the boot domain cannot also be a legacy-dom0 domain");
 	assert_int_equal(p.dom[0].domid, 0x7FF5);
 	parse_boot_domain(&p, LCM_FUNCTION_BOOT | LCM_FUNCTION_CONSOLE, LCM_PERMISSION_CONTROL);
-	expect_diags(&p,
-		     "error: " HV "/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)",
-		     "error: " HV "/boot: functions: the boot domain cannot also be a console domain");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/boot: permissions: the boot domain must hold no permissions (it runs with least privilege)",
+		"error: " HV "/boot: functions: the boot domain cannot also be a console domain");
 }
 
 /* Domains a (domid @a, functions @fa) and b (domid @b, functions @fb);
@@ -334,14 +378,15 @@ static void domid_reserved_range(void **state)
 	(void)state;
 
 	parse_domids(&p, 0x7FEF, 0, 0x7FF0, 0);
-	expect_diags(&p, "error: " HV "/b: domid: 0x7ff0 is in the reserved range (0x7ff0 and above)");
+	expect_diags(&p,
+		     "error: " HV "/b: domid: 0x7ff0 is in the reserved range (0x7ff0 and above)");
 	assert_int_equal(lp_domain(&p, "a")->domid, 0x7FEF);
 	assert_int_equal(lp_domain(&p, "b")->domid, 1);
 
 	parse_domids(&p, 0x10000, 0, 0xFFFFFFFF, 0);
-	expect_diags(&p,
-		     "error: " HV "/a: domid: 0x10000 is in the reserved range (0x7ff0 and above)",
-		     "error: " HV "/b: domid: 0xffffffff is in the reserved range (0x7ff0 and above)");
+	expect_diags(
+		&p, "error: " HV "/a: domid: 0x10000 is in the reserved range (0x7ff0 and above)",
+		"error: " HV "/b: domid: 0xffffffff is in the reserved range (0x7ff0 and above)");
 	assert_int_equal(lp_domain(&p, "a")->domid, 1);
 	assert_int_equal(lp_domain(&p, "b")->domid, 2);
 	assert_int_equal(lp_domain(&p, "c")->domid, 3);
@@ -358,7 +403,8 @@ static void domid_7ff5_only_for_the_boot_domain(void **state)
 	assert_int_equal(lp_domain(&p, "b")->domid, 1);
 
 	parse_domids(&p, 5, LCM_FUNCTION_BOOT, 0, 0);
-	expect_diags(&p, "error: " HV "/a: domid: the boot domain has the reserved id 0x7ff5, not 0x5");
+	expect_diags(&p,
+		     "error: " HV "/a: domid: the boot domain has the reserved id 0x7ff5, not 0x5");
 	assert_int_equal(lp_domain(&p, "a")->domid, 0x7FF5);
 	assert_int_equal(lp_domain(&p, "b")->domid, 1);
 }
@@ -370,9 +416,11 @@ static void two_boot_domains_same_id(void **state)
 	(void)state;
 
 	parse_domids(&p, 0x7FF5, LCM_FUNCTION_BOOT, 0x7FF5, LCM_FUNCTION_BOOT);
-	expect_diags(&p,
-		     "error: " HV "/b: functions: a second boot domain (the first is a): at most one domain may hold it",
-		     "error: " HV "/b: domid: 0x7ff5 is also requested by a");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b: functions: a second boot domain (the first is a): at most one domain may hold it",
+		"error: " HV "/b: domid: 0x7ff5 is also requested by a");
 }
 
 /* The Arm rules: module-addr only, 64-bit domains only. */
@@ -405,18 +453,25 @@ static void arm64_rules(void **state)
 	const void *fdt = tb_done(&t);
 
 	lp_parse(&p, fdt, LCM_ARCH_ARM64);
-	expect_diags(&p,
-		     "error: " D1 ": mode: 0x1 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
-		     "error: " D1 "/ramdisk: mb-index: multiboot modules do not exist on Arm: use module-addr",
-		     "error: " D1 "/device-tree: compatible: \"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it",
-		     "warning: " HV "/dom2: mode: PV and device-model bits have no meaning on Arm; ignored",
-		     "error: " HV "/dom3: mode: 0x0 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only");
+	expect_diags(
+		&p,
+		"error: " D1 ": mode: 0x1 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only",
+		"error: " D1
+		"/ramdisk: mb-index: multiboot modules do not exist on Arm: use module-addr",
+		"error: " D1
+		"/device-tree: compatible: \"multiboot,module\" means nothing on Arm (there is no multiboot chain): remove it",
+		"warning: " HV
+		"/dom2: mode: PV and device-model bits have no meaning on Arm; ignored",
+		"error: " HV
+		"/dom3: mode: 0x0 lacks MODE_LONG (1 << 2): arm64 runs 64-bit domains only");
 
 	/* The same LCM for "any" architecture: only the multiboot module
 	 * located by address is wrong. */
 	lp_parse(&p, fdt, LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " D1 "/device-tree: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/device-tree: compatible: a \"multiboot,module\" is located by mb-index, not module-addr");
 	assert_int_equal(p.dom[0].module[LCM_MOD_RAMDISK], 1);
 }
 
@@ -435,7 +490,10 @@ static void x86_rules(void **state)
 	const void *fdt = tb_done(&t);
 
 	lp_parse(&p, fdt, LCM_ARCH_X86);
-	expect_diags(&p, "error: " D1 "/ramdisk: module-addr: x86 locates modules in the multiboot2 chain: use mb-index");
+	expect_diags(
+		&p,
+		"error: " D1
+		"/ramdisk: module-addr: x86 locates modules in the multiboot2 chain: use mb-index");
 	lp_parse(&p, fdt, LCM_ARCH_ANY);
 	expect_no_diags(&p);
 	assert_int_equal(p.mod[1].flags, LCM_MODF_ADDR);
@@ -444,8 +502,8 @@ static void x86_rules(void **state)
 
 /* Domains a and b, each with a kernel at (ka, ks); b also has a module of
  * @type at (ra, rs). */
-static void parse_ranges(struct lp *p, uint32_t ka, uint32_t ks, const char *type,
-			 uint32_t ra, uint32_t rs)
+static void parse_ranges(struct lp *p, uint32_t ka, uint32_t ks, const char *type, uint32_t ra,
+			 uint32_t rs)
 {
 	struct tb t;
 
@@ -467,15 +525,27 @@ static void overlapping_modules(void **state)
 	(void)state;
 
 	parse_ranges(&p, 0x100000, 0x1000, "ramdisk", 0x100800, 0x1000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: 0x100800+0x1000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b/ramdisk: module-addr: 0x100800+0x1000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
 	/* Inside another module. */
 	parse_ranges(&p, 0x100000, 0x10000, "ramdisk", 0x104000, 0x1000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: 0x104000+0x1000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x10000)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b/ramdisk: module-addr: 0x104000+0x1000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x10000)");
 	/* Around it, and starting at the same address with another size. */
 	parse_ranges(&p, 0x100000, 0x1000, "ramdisk", 0xFF000, 0x3000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: 0xff000+0x3000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b/ramdisk: module-addr: 0xff000+0x3000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
 	parse_ranges(&p, 0x100000, 0x1000, "ramdisk", 0x100000, 0x2000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: 0x100000+0x2000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b/ramdisk: module-addr: 0x100000+0x2000 overlaps /chosen/hypervisor/a/kernel (0x100000+0x1000)");
 	/* Adjacent on either side is fine. */
 	parse_ranges(&p, 0x100000, 0x1000, "ramdisk", 0x101000, 0x1000);
 	expect_no_diags(&p);
@@ -495,7 +565,10 @@ static void identical_ranges(void **state)
 	assert_int_equal(p.mod[0].addr, p.mod[1].addr);
 
 	parse_ranges(&p, 0x200000, 0x1000, "ramdisk", 0x200000, 0x1000);
-	expect_diags(&p, "error: " HV "/b/ramdisk: module-addr: the same module as /chosen/hypervisor/a/kernel, which is a kernel module: a shared module has one type");
+	expect_diags(
+		&p,
+		"error: " HV
+		"/b/ramdisk: module-addr: the same module as /chosen/hypervisor/a/kernel, which is a kernel module: a shared module has one type");
 }
 
 /* Nodes and properties of a newer or custom schema are left alone; a node
@@ -522,10 +595,14 @@ static void unknown_nodes_skipped(void **state)
 	tb_end(&t);
 	tb_simple_domain(&t, "dom1");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "warning: " HV "/domain@9: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
-		     "warning: " HV "/config@1: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
-		     "warning: " HV "/domain@3: compatible: unknown \"xen,domain-v2\": node skipped (a domain is \"xen,domain\", a config \"xen,config\")");
+	expect_diags(
+		&p,
+		"warning: " HV
+		"/domain@9: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
+		"warning: " HV
+		"/config@1: compatible: missing: node skipped (a domain needs \"xen,domain\", a config \"xen,config\")",
+		"warning: " HV
+		"/domain@3: compatible: unknown \"xen,domain-v2\": node skipped (a domain is \"xen,domain\", a config \"xen,config\")");
 	assert_int_equal(p.rc, LCM_OK);
 	assert_int_equal(p.l.nr_domains, 1);
 	assert_string_equal(p.dom[0].name, "dom1");
@@ -611,9 +688,10 @@ static void config_extensions_invalid(void **state)
 	tb_end(&t);
 	tb_simple_domain(&t, "dom1");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
-	expect_diags(&p,
-		     "error: " HV "/config: boot-timeout-ms: 0 ms leaves the Boot Domain no time at all",
-		     "error: " HV "/config: on-all-off: \"halt\" is not one of poweroff, reboot, stay");
+	expect_diags(
+		&p,
+		"error: " HV "/config: boot-timeout-ms: 0 ms leaves the Boot Domain no time at all",
+		"error: " HV "/config: on-all-off: \"halt\" is not one of poweroff, reboot, stay");
 	assert_int_equal(p.l.boot_timeout_ms, 10000);
 	assert_int_equal(p.l.on_all_off, LCM_ALL_OFF_POWEROFF);
 
@@ -625,7 +703,8 @@ static void config_extensions_invalid(void **state)
 	tb_simple_domain(&t, "dom1");
 	lp_parse(&p, tb_done(&t), LCM_ARCH_ANY);
 	expect_diags(&p,
-		     "error: " HV "/config: boot-timeout-ms: expected one 32-bit cell (4 bytes), found 8 bytes",
+		     "error: " HV
+		     "/config: boot-timeout-ms: expected one 32-bit cell (4 bytes), found 8 bytes",
 		     "error: " HV "/config: on-all-off: must not be empty");
 }
 

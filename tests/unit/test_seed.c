@@ -17,8 +17,8 @@ static const uint8_t seed_uuid[16] = { 0xB3, 0xFB, 0x98, 0xFB, 0x8F, 0x9F, 0x67,
 
 /* One module node as the examples write it: x86 by mb-index with
  * "multiboot,module", Arm by module-addr <addr 0x80>. */
-static void seed_module(struct tb *t, bool x86, unsigned n, const char *type,
-			uint32_t addr, const char *bootargs)
+static void seed_module(struct tb *t, bool x86, unsigned n, const char *type, uint32_t addr,
+			const char *bootargs)
 {
 	char name[16], compat[32];
 
@@ -140,7 +140,8 @@ static void seed_x86(void **state)
 	(void)state;
 
 	lp_parse(&p, seed_tree(&t, true, no_addr), LCM_ARCH_X86);
-	expect_diags(&p, "warning: " HV "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
+	expect_diags(&p, "warning: " HV
+			 "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
 	check_roles(&p);
 	for (unsigned i = 0; i < 7; i++) {
 		assert_int_equal(p.mod[i].mb_index, i + 1);
@@ -161,8 +162,10 @@ static void seed_arm64(void **state)
 
 	lp_parse(&p, seed_tree(&t, false, arm_addr), LCM_ARCH_ARM64);
 	expect_diags(&p,
-		     "warning: " HV "/domain@0: mode: PV and device-model bits have no meaning on Arm; ignored",
-		     "warning: " HV "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
+		     "warning: " HV
+		     "/domain@0: mode: PV and device-model bits have no meaning on Arm; ignored",
+		     "warning: " HV
+		     "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros");
 	check_roles(&p);
 	for (unsigned i = 0; i < 7; i++) {
 		assert_int_equal(p.mod[i].addr, arm_addr[i]);
@@ -183,12 +186,15 @@ static void seed_arm64_as_published(void **state)
 	struct lp p;
 	(void)state;
 
-#define SAME_AS(node, other, type) \
-	"error: " HV node ": module-addr: the same module as " HV other ", which is " type " module: a shared module has one type"
+#define SAME_AS(node, other, type)                                                         \
+	"error: " HV node ": module-addr: the same module as " HV other ", which is " type \
+	" module: a shared module has one type"
 	lp_parse(&p, seed_tree(&t, false, same), LCM_ARCH_ARM64);
 	expect_diags(&p,
-		     "warning: " HV "/domain@0: mode: PV and device-model bits have no meaning on Arm; ignored",
-		     "warning: " HV "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros",
+		     "warning: " HV
+		     "/domain@0: mode: PV and device-model bits have no meaning on Arm; ignored",
+		     "warning: " HV
+		     "/domain@0: domain-uuid: a UUID is 16 bytes, found 8; padded with zeros",
 		     SAME_AS("/config/module@2", "/config/module@1", "a microcode"),
 		     SAME_AS("/domain/module@3", "/config/module@1", "a microcode"),
 		     SAME_AS("/domain/module@4", "/config/module@1", "a microcode"),

@@ -14,47 +14,47 @@
 #include "lcm-tool.h"
 
 static const char build_help[] =
-"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] CONFIG.json -o LCM.dtb\n"
-"\n"
-"Turn a JSON configuration into a Launch Control Module: a device tree with\n"
-"/chosen/hypervisor. Every module file is read and its SHA-256 digest stored.\n"
-"On arm64 (the default) modules get module-addr from the layout `pack` uses\n"
-"for QEMU's virt machine (--memory changes that machine's RAM); on x86 they\n"
-"get mb-index, their position in the multiboot2 chain (the LCM is module 0).\n"
-"\n"
-"  -o, --output FILE   where to write the LCM (required)\n"
-"  --arch ARCH         arm64 (default) or x86\n"
-"  --memory SIZE       machine RAM for the arm64 layout, e.g. 512M, 2G\n"
-"  -h, --help          this text\n"
-"\n"
-"Exit status: 0 written, 1 the configuration is invalid, 2 usage error.\n";
+	"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] CONFIG.json -o LCM.dtb\n"
+	"\n"
+	"Turn a JSON configuration into a Launch Control Module: a device tree with\n"
+	"/chosen/hypervisor. Every module file is read and its SHA-256 digest stored.\n"
+	"On arm64 (the default) modules get module-addr from the layout `pack` uses\n"
+	"for QEMU's virt machine (--memory changes that machine's RAM); on x86 they\n"
+	"get mb-index, their position in the multiboot2 chain (the LCM is module 0).\n"
+	"\n"
+	"  -o, --output FILE   where to write the LCM (required)\n"
+	"  --arch ARCH         arm64 (default) or x86\n"
+	"  --memory SIZE       machine RAM for the arm64 layout, e.g. 512M, 2G\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"Exit status: 0 written, 1 the configuration is invalid, 2 usage error.\n";
 
 static const char check_help[] =
-"usage: lcm-tool check [--arch arm64|x86|any] [--no-files] [--memory SIZE] FILE\n"
-"\n"
-"Validate FILE, a JSON configuration or an LCM / host device tree (.dtb):\n"
-"everything the hypervisor checks at boot, and what only a host can check:\n"
-"module files that are missing, empty, not an arm64 Image or not a device\n"
-"tree, modules larger than their domain's memory, digests that differ from\n"
-"a pinned \"sha256\", modules outside the machine's RAM, domains that need\n"
-"more RAM than the machine has. Every problem is listed, not just the first.\n"
-"\n"
-"  --arch ARCH     arm64 (default for JSON), x86, or any (default for .dtb)\n"
-"  --no-files      JSON: check the structure only, without reading modules\n"
-"  --memory SIZE   JSON, arm64: check against a machine with this much RAM\n"
-"  -q, --quiet     print nothing when FILE is valid\n"
-"  -h, --help      this text\n"
-"\n"
-"Exit status: 0 valid, 1 invalid, 2 usage error.\n";
+	"usage: lcm-tool check [--arch arm64|x86|any] [--no-files] [--memory SIZE] FILE\n"
+	"\n"
+	"Validate FILE, a JSON configuration or an LCM / host device tree (.dtb):\n"
+	"everything the hypervisor checks at boot, and what only a host can check:\n"
+	"module files that are missing, empty, not an arm64 Image or not a device\n"
+	"tree, modules larger than their domain's memory, digests that differ from\n"
+	"a pinned \"sha256\", modules outside the machine's RAM, domains that need\n"
+	"more RAM than the machine has. Every problem is listed, not just the first.\n"
+	"\n"
+	"  --arch ARCH     arm64 (default for JSON), x86, or any (default for .dtb)\n"
+	"  --no-files      JSON: check the structure only, without reading modules\n"
+	"  --memory SIZE   JSON, arm64: check against a machine with this much RAM\n"
+	"  -q, --quiet     print nothing when FILE is valid\n"
+	"  -h, --help      this text\n"
+	"\n"
+	"Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 static const char show_help[] =
-"usage: lcm-tool show [--arch arm64|x86|any] FILE\n"
-"\n"
-"Print the launch that FILE (JSON configuration or .dtb) describes: each\n"
-"domain with its id, roles, vCPUs, memory and label, then every module with\n"
-"its location, size, digest and bootargs. Problems are reported as by check.\n"
-"\n"
-"Exit status: 0 shown, 1 invalid, 2 usage error.\n";
+	"usage: lcm-tool show [--arch arm64|x86|any] FILE\n"
+	"\n"
+	"Print the launch that FILE (JSON configuration or .dtb) describes: each\n"
+	"domain with its id, roles, vCPUs, memory and label, then every module with\n"
+	"its location, size, digest and bootargs. Problems are reported as by check.\n"
+	"\n"
+	"Exit status: 0 shown, 1 invalid, 2 usage error.\n";
 
 static enum lcm_arch parse_arch(const char *s, bool allow_any)
 {
@@ -87,8 +87,8 @@ static uint64_t parse_memory_opt(const char *s)
  * A JSON configuration made into an in-memory LCM, validated. Returns the
  * FDT (malloc'd) or NULL when the configuration is invalid (reported).
  */
-static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch,
-			   bool files, uint64_t memory, struct lcm_launch *l)
+static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+			   uint64_t memory, struct lcm_launch *l)
 {
 	void *fdt = NULL;
 
@@ -110,8 +110,10 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 			lt_size_str(m.ram_size, have, sizeof(have));
 			lt_size_str(lt_machine_ram_needed(c), need, sizeof(need));
 			struct lt_loc loc = { path, 0, 0 };
-			lt_error(&loc, "a machine with %s of RAM is too small for this configuration (it needs %s)",
-				 have, need);
+			lt_error(
+				&loc,
+				"a machine with %s of RAM is too small for this configuration (it needs %s)",
+				have, need);
 			return NULL;
 		}
 	}
@@ -171,11 +173,21 @@ int lt_cmd_build(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
-		case 'a': arch = parse_arch(optarg, false); break;
-		case 'm': memory = parse_memory_opt(optarg); break;
-		case 'h': fputs(build_help, stdout); return 0;
-		default: fputs(build_help, stderr); return 2;
+		case 'o':
+			out = optarg;
+			break;
+		case 'a':
+			arch = parse_arch(optarg, false);
+			break;
+		case 'm':
+			memory = parse_memory_opt(optarg);
+			break;
+		case 'h':
+			fputs(build_help, stdout);
+			return 0;
+		default:
+			fputs(build_help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1 || out == NULL) {
@@ -214,12 +226,9 @@ int lt_cmd_build(int argc, char **argv)
 int lt_cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "arch", required_argument, NULL, 'a' },
-		{ "no-files", no_argument, NULL, 'n' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "arch", required_argument, NULL, 'a' },   { "no-files", no_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' }, { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
 	};
 	int arch = -1;
 	bool files = true, quiet = false;
@@ -228,12 +237,24 @@ int lt_cmd_check(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': arch = (int)parse_arch(optarg, true); break;
-		case 'n': files = false; break;
-		case 'm': memory = parse_memory_opt(optarg); break;
-		case 'q': quiet = true; break;
-		case 'h': fputs(check_help, stdout); return 0;
-		default: fputs(check_help, stderr); return 2;
+		case 'a':
+			arch = (int)parse_arch(optarg, true);
+			break;
+		case 'n':
+			files = false;
+			break;
+		case 'm':
+			memory = parse_memory_opt(optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(check_help, stdout);
+			return 0;
+		default:
+			fputs(check_help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -281,14 +302,14 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 {
 	char perms[64], funcs[96], mem[32], id[16];
 
-	printf("LCM %s: %u domain%s, %u module%s", in, l->nr_domains,
-	       l->nr_domains == 1 ? "" : "s", l->nr_modules, l->nr_modules == 1 ? "" : "s");
+	printf("LCM %s: %u domain%s, %u module%s", in, l->nr_domains, l->nr_domains == 1 ? "" : "s",
+	       l->nr_modules, l->nr_modules == 1 ? "" : "s");
 	if (l->boot >= 0) {
 		printf(", boot timeout %u ms", l->boot_timeout_ms);
 	}
-	printf(", when all are off: %s\n\n",
-	       l->on_all_off == LCM_ALL_OFF_POWEROFF ? "poweroff"
-	       : l->on_all_off == LCM_ALL_OFF_REBOOT ? "reboot" : "stay");
+	printf(", when all are off: %s\n\n", l->on_all_off == LCM_ALL_OFF_POWEROFF ? "poweroff"
+					     : l->on_all_off == LCM_ALL_OFF_REBOOT ? "reboot"
+										   : "stay");
 	/* Columns as wide as their widest entry. */
 	int wname = 4, wperms = 11, wfuncs = 9, wsid = 11;
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
@@ -302,31 +323,33 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 		n = (int)strlen(d->security_id);
 		wsid = n > wsid ? n : wsid;
 	}
-	printf("%-7s %-*s %-*s %-*s %-5s %5s %10s  %-*s %s\n", "DOMID", wname, "NAME",
-	       wperms, "PERMISSIONS", wfuncs, "FUNCTIONS", "MODE", "VCPUS", "MEMORY",
-	       wsid, "SECURITY-ID", "UUID");
+	printf("%-7s %-*s %-*s %-*s %-5s %5s %10s  %-*s %s\n", "DOMID", wname, "NAME", wperms,
+	       "PERMISSIONS", wfuncs, "FUNCTIONS", "MODE", "VCPUS", "MEMORY", wsid, "SECURITY-ID",
+	       "UUID");
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
 		const struct lcm_domain *d = &l->domains[i];
 		char uuid[40] = "-";
 		if (d->has_uuid) {
 			const uint8_t *u = d->uuid;
-			snprintf(uuid, sizeof(uuid),
-				 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-				 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-				 u[10], u[11], u[12], u[13], u[14], u[15]);
+			snprintf(
+				uuid, sizeof(uuid),
+				"%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+				u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+				u[11], u[12], u[13], u[14], u[15]);
 		}
 		lcm_permissions_str(d->permissions, perms, sizeof(perms));
 		lcm_functions_str(d->functions, funcs, sizeof(funcs));
 		lt_size_str(d->memory_kib * 1024, mem, sizeof(mem));
 		domid_str(d->domid, id, sizeof(id));
-		printf("%-7s %-*s %-*s %-*s 0x%-3x %5u %10s  %-*s %s\n", id, wname, d->name,
-		       wperms, perms, wfuncs, funcs, d->mode, d->cpus, mem, wsid, d->security_id, uuid);
+		printf("%-7s %-*s %-*s %-*s 0x%-3x %5u %10s  %-*s %s\n", id, wname, d->name, wperms,
+		       perms, wfuncs, funcs, d->mode, d->cpus, mem, wsid, d->security_id, uuid);
 	}
 	printf("\n%-16s %-12s %-23s %10s  %s\n", "OWNER", "MODULE", "LOCATION", "SIZE", "SHA256");
 	for (uint32_t k = 0; k < l->nr_modules; k++) {
 		const struct lcm_module *m = &l->modules[k];
 		char loc[40], size[32] = "-", digest[65] = "(none)";
-		const char *owner = m->owner == LCM_OWNER_CONFIG ? "config" : l->domains[m->owner].name;
+		const char *owner =
+			m->owner == LCM_OWNER_CONFIG ? "config" : l->domains[m->owner].name;
 		if (m->flags & LCM_MODF_ADDR) {
 			snprintf(loc, sizeof(loc), "0x%llx", (unsigned long long)m->addr);
 			lt_size_str(m->size, size, sizeof(size));
@@ -359,9 +382,15 @@ int lt_cmd_show(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': arch = (int)parse_arch(optarg, true); break;
-		case 'h': fputs(show_help, stdout); return 0;
-		default: fputs(show_help, stderr); return 2;
+		case 'a':
+			arch = (int)parse_arch(optarg, true);
+			break;
+		case 'h':
+			fputs(show_help, stdout);
+			return 0;
+		default:
+			fputs(show_help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -374,8 +403,8 @@ int lt_cmd_show(int argc, char **argv)
 	void *fdt;
 
 	if (lt_is_json(in)) {
-		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
-				    true, 0, &l);
+		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch, true,
+				    0, &l);
 	} else {
 		fdt = dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
 	}

@@ -32,7 +32,7 @@ static void adv(struct jscan *j)
 		j->line++;
 		j->col = 1;
 	} else if (((unsigned char)j->s[j->i] & 0xC0) != 0x80) {
-		j->col++;       /* columns count characters, not UTF-8 bytes */
+		j->col++; /* columns count characters, not UTF-8 bytes */
 	}
 	j->i++;
 }
@@ -46,7 +46,7 @@ static void skip_ws(struct jscan *j)
 
 static void skip_string(struct jscan *j)
 {
-	adv(j);         /* opening quote */
+	adv(j); /* opening quote */
 	while (j->s[j->i] != '\0' && j->s[j->i] != '"') {
 		if (j->s[j->i] == '\\' && j->s[j->i + 1] != '\0') {
 			adv(j);
@@ -198,12 +198,12 @@ static void mark_bad(struct lt_domain *d, const char *key)
 
 struct loader {
 	struct lt_config *c;
-	char dir[PATH_MAX];     /* the JSON file's folder, for relative paths */
+	char dir[PATH_MAX]; /* the JSON file's folder, for relative paths */
 	bool read_files;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void jerr(struct loader *ld, const char *path, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const char *path,
+						       const char *fmt, ...)
 {
 	struct lt_loc loc = lt_json_loc(ld->c, path);
 	char msg[1024];
@@ -224,28 +224,27 @@ static void jerr(struct loader *ld, const char *path, const char *fmt, ...)
 }
 
 static const char *const top_keys[] = { "domains", "config", NULL };
-static const char *const config_keys[] = {
-	"microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT, LCM_PROP_ON_ALL_OFF, NULL
-};
+static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
+					   LCM_PROP_ON_ALL_OFF, NULL };
 static const char *const domain_keys[] = {
-	"name", "domid", "permissions", "functions", "mode", "domain-uuid", "cpus",
-	"memory", "security-id", "kernel", "ramdisk", "device-tree", "config", NULL
+	"name",   "domid",       "permissions", "functions", "mode",        "domain-uuid", "cpus",
+	"memory", "security-id", "kernel",      "ramdisk",   "device-tree", "config",      NULL
 };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
-static const char *const function_words[] = {
-	"boot", "recovery", "crash", "console", "xenstore", "legacy-dom0", NULL
-};
+static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
+					      "xenstore", "legacy-dom0", NULL };
 static const char *const mode_words[] = { "pv", "device-model", "long", NULL };
 
-static bool check_keys(struct loader *ld, json_t *obj, const char *path,
-		       const char *what, const char *const *keys)
+static bool check_keys(struct loader *ld, json_t *obj, const char *path, const char *what,
+		       const char *const *keys)
 {
 	const char *key;
 	json_t *v;
 	bool ok = true;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		bool known = false;
 		for (size_t i = 0; keys[i] != NULL; i++) {
 			known |= strcmp(key, keys[i]) == 0;
@@ -257,7 +256,8 @@ static bool check_keys(struct loader *ld, json_t *obj, const char *path,
 		snprintf(kpath, sizeof(kpath), "%s%s%s", path, *path ? "." : "", key);
 		const char *hint = lt_suggest(key, keys);
 		if (hint != NULL) {
-			jerr(ld, kpath, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, key, hint);
+			jerr(ld, kpath, "%s: unknown key \"%s\" (did you mean \"%s\"?)", what, key,
+			     hint);
 		} else {
 			jerr(ld, kpath, "%s: unknown key \"%s\"", what, key);
 		}
@@ -279,7 +279,8 @@ static bool name_bits(struct loader *ld, json_t *v, const char *path, const char
 	json_t *e;
 	bool ok = true;
 	*out = 0;
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		char epath[256];
 		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
 		if (!json_is_string(e)) {
@@ -300,10 +301,12 @@ static bool name_bits(struct loader *ld, json_t *v, const char *path, const char
 					 w ? ", " : "", words[w]);
 			}
 			if (hint != NULL) {
-				jerr(ld, epath, "%s: %s: unknown name \"%s\" (did you mean \"%s\"?)",
-				     what, key, s, hint);
+				jerr(ld, epath,
+				     "%s: %s: unknown name \"%s\" (did you mean \"%s\"?)", what,
+				     key, s, hint);
 			} else {
-				jerr(ld, epath, "%s: %s: unknown name \"%s\" (known: %s)", what, key, s, list);
+				jerr(ld, epath, "%s: %s: unknown name \"%s\" (known: %s)", what,
+				     key, s, list);
 			}
 			ok = false;
 			continue;
@@ -326,7 +329,8 @@ static bool json_u32(struct loader *ld, json_t *v, const char *path, const char 
 		char *end;
 		errno = 0;
 		unsigned long long n = strtoull(s, &end, 0);
-		if (*s != '\0' && *end == '\0' && errno == 0 && n <= UINT32_MAX && isdigit((unsigned char)*s)) {
+		if (*s != '\0' && *end == '\0' && errno == 0 && n <= UINT32_MAX &&
+		    isdigit((unsigned char)*s)) {
 			*out = (uint32_t)n;
 			return true;
 		}
@@ -420,7 +424,8 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 				jerr(ld, kpath, "%s: bootargs: expected a string", mwhat);
 				ok = false;
 			} else if (type != LCM_MOD_KERNEL) {
-				jerr(ld, kpath, "%s: bootargs: only a kernel takes bootargs", mwhat);
+				jerr(ld, kpath, "%s: bootargs: only a kernel takes bootargs",
+				     mwhat);
 				ok = false;
 			} else {
 				m->bootargs = strdup(json_string_value(b));
@@ -432,7 +437,8 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 			bool good = strlen(s) == 2 * LCM_SHA256_SIZE;
 			for (size_t i = 0; good && i < LCM_SHA256_SIZE; i++) {
 				char byte[3] = { s[2 * i], s[2 * i + 1], '\0' };
-				good = isxdigit((unsigned char)byte[0]) && isxdigit((unsigned char)byte[1]);
+				good = isxdigit((unsigned char)byte[0]) &&
+				       isxdigit((unsigned char)byte[1]);
 				m->pin[i] = (uint8_t)strtoul(byte, NULL, 16);
 			}
 			if (!good) {
@@ -465,13 +471,11 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 	struct lt_domain *d = &ld->c->domains[idx];
 	char path[64], kpath[128], what[96];
 	static const uint32_t perm_bits[] = { LCM_PERMISSION_CONTROL, LCM_PERMISSION_HARDWARE };
-	static const uint32_t func_bits[] = {
-		LCM_FUNCTION_BOOT, LCM_FUNCTION_RECOVERY, LCM_FUNCTION_CRASH,
-		LCM_FUNCTION_CONSOLE, LCM_FUNCTION_XENSTORE, LCM_FUNCTION_LEGACY_DOM0
-	};
-	static const uint32_t mode_bits[] = {
-		LCM_MODE_PARAVIRTUALIZED, LCM_MODE_ENABLE_DEVICE_MODEL, LCM_MODE_LONG
-	};
+	static const uint32_t func_bits[] = { LCM_FUNCTION_BOOT,     LCM_FUNCTION_RECOVERY,
+					      LCM_FUNCTION_CRASH,    LCM_FUNCTION_CONSOLE,
+					      LCM_FUNCTION_XENSTORE, LCM_FUNCTION_LEGACY_DOM0 };
+	static const uint32_t mode_bits[] = { LCM_MODE_PARAVIRTUALIZED,
+					      LCM_MODE_ENABLE_DEVICE_MODEL, LCM_MODE_LONG };
 
 	snprintf(path, sizeof(path), "domains.%zu", idx);
 	d->loc = lt_json_loc(ld->c, path);
@@ -496,7 +500,8 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 		if (name != NULL) {
 			mark_bad(d, "name");
 			snprintf(kpath, sizeof(kpath), "%s.name", path);
-			jerr(ld, kpath, "domains[%zu]: name: must be 1-31 letters, digits or \",._+-\", starting with a letter (it becomes the device-tree node name)",
+			jerr(ld, kpath,
+			     "domains[%zu]: name: must be 1-31 letters, digits or \",._+-\", starting with a letter (it becomes the device-tree node name)",
 			     idx);
 		}
 	}
@@ -505,12 +510,14 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
 		if (strcmp(key, "domid") == 0) {
 			json_u32(ld, v, kpath, what, key, &d->domid);
 		} else if (strcmp(key, "permissions") == 0) {
-			name_bits(ld, v, kpath, what, key, permission_words, perm_bits, &d->permissions);
+			name_bits(ld, v, kpath, what, key, permission_words, perm_bits,
+				  &d->permissions);
 		} else if (strcmp(key, "functions") == 0) {
 			uint32_t f = 0;
 			name_bits(ld, v, kpath, what, key, function_words, func_bits, &f);
@@ -524,7 +531,9 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			}
 		} else if (strcmp(key, "domain-uuid") == 0) {
 			if (!json_is_string(v) || !parse_uuid(json_string_value(v), d->uuid)) {
-				jerr(ld, kpath, "%s: domain-uuid: expected a UUID such as \"b3fb98fb-8f9f-67a3-0000-000000000001\"", what);
+				jerr(ld, kpath,
+				     "%s: domain-uuid: expected a UUID such as \"b3fb98fb-8f9f-67a3-0000-000000000001\"",
+				     what);
 			} else {
 				d->has_uuid = true;
 			}
@@ -538,14 +547,17 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 				d->memory_kib = (uint64_t)json_integer_value(v);
 			} else if (!json_is_string(v) ||
 				   !lt_parse_size_kib(json_string_value(v), &d->memory_kib)) {
-				jerr(ld, kpath, "%s: memory: %s%s%s is not a size (a number of KiB, or a string such as \"16M\" or \"1G\")",
+				jerr(ld, kpath,
+				     "%s: memory: %s%s%s is not a size (a number of KiB, or a string such as \"16M\" or \"1G\")",
 				     what, json_is_string(v) ? "\"" : "",
 				     json_is_string(v) ? json_string_value(v) : "the value",
 				     json_is_string(v) ? "\"" : "");
 			}
 		} else if (strcmp(key, "security-id") == 0) {
 			if (!json_is_string(v) || json_string_length(v) == 0) {
-				jerr(ld, kpath, "%s: security-id: expected a non-empty label such as \"domU_t\"", what);
+				jerr(ld, kpath,
+				     "%s: security-id: expected a non-empty label such as \"domU_t\"",
+				     what);
 			} else {
 				d->security_id = strdup(json_string_value(v));
 			}
@@ -580,7 +592,8 @@ static void load_config_object(struct loader *ld, json_t *obj)
 		return;
 	}
 	check_keys(ld, obj, "config", "config", config_keys);
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		snprintf(kpath, sizeof(kpath), "config.%s", key);
 		if (strcmp(key, "microcode") == 0) {
 			load_module(ld, v, kpath, "config", LCM_MOD_MICROCODE,
@@ -596,7 +609,9 @@ static void load_config_object(struct loader *ld, json_t *obj)
 			const char *s = json_is_string(v) ? json_string_value(v) : "";
 			if (strcmp(s, "poweroff") != 0 && strcmp(s, "reboot") != 0 &&
 			    strcmp(s, "stay") != 0) {
-				jerr(ld, kpath, "config: %s: expected \"poweroff\", \"reboot\" or \"stay\"", key);
+				jerr(ld, kpath,
+				     "config: %s: expected \"poweroff\", \"reboot\" or \"stay\"",
+				     key);
 			} else {
 				ld->c->on_all_off = strdup(s);
 			}
@@ -614,7 +629,7 @@ static void read_files(struct loader *ld)
 		void *data = lt_read_file(f->path, &size);
 		if (data == NULL) {
 			f->read_errno = errno;
-			continue;       /* reported per use, below */
+			continue; /* reported per use, below */
 		}
 		f->present = true;
 		f->size = size;
@@ -640,7 +655,8 @@ static void check_module_files(struct loader *ld, struct lt_domain *d, const str
 		return;
 	}
 	if (f->size == 0) {
-		lt_error(&m->loc, "%s: %s: \"%s\" is empty", owner, lcm_module_type_name(type), f->shown);
+		lt_error(&m->loc, "%s: %s: \"%s\" is empty", owner, lcm_module_type_name(type),
+			 f->shown);
 		mark_bad(d, lcm_module_type_name(type));
 	}
 	if (m->has_pin && memcmp(m->pin, f->sha256, LCM_SHA256_SIZE) != 0) {
@@ -669,14 +685,18 @@ static void check_file_types(struct loader *ld)
 			for (size_t j = 0; j <= i && !reported; j++) {
 				for (unsigned u = 0; u < LCM_MOD_NR_TYPES && !reported; u++) {
 					const struct lt_module *o = &c->domains[j].mod[u];
-					if ((j == i && u >= t) || !o->present || o->file != m->file || u == t) {
+					if ((j == i && u >= t) || !o->present ||
+					    o->file != m->file || u == t) {
 						continue;
 					}
 					char kpath[64];
-					snprintf(kpath, sizeof(kpath), "domains.%zu.%s", i, lcm_module_type_name(t));
-					jerr(ld, kpath, "domain \"%s\": %s: \"%s\" is already %s's %s; one file can be only one type of module",
-					     c->domains[i].name, lcm_module_type_name(t), c->files[m->file].shown,
-					     c->domains[j].name, lcm_module_type_name(u));
+					snprintf(kpath, sizeof(kpath), "domains.%zu.%s", i,
+						 lcm_module_type_name(t));
+					jerr(ld, kpath,
+					     "domain \"%s\": %s: \"%s\" is already %s's %s; one file can be only one type of module",
+					     c->domains[i].name, lcm_module_type_name(t),
+					     c->files[m->file].shown, c->domains[j].name,
+					     lcm_module_type_name(u));
 					reported = true;
 				}
 			}
@@ -743,14 +763,16 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 				if (strcmp(c->domains[i].name, c->domains[j].name) == 0) {
 					char kpath[64];
 					snprintf(kpath, sizeof(kpath), "domains.%zu.name", i);
-					jerr(&ld, kpath, "domain \"%s\": name: already used by domains[%zu]",
+					jerr(&ld, kpath,
+					     "domain \"%s\": name: already used by domains[%zu]",
 					     c->domains[i].name, j);
 				}
 			}
 			if (strcmp(c->domains[i].name, "config") == 0) {
 				char kpath[64];
 				snprintf(kpath, sizeof(kpath), "domains.%zu.name", i);
-				jerr(&ld, kpath, "domain \"config\": name: \"config\" is the config node's name");
+				jerr(&ld, kpath,
+				     "domain \"config\": name: \"config\" is the config node's name");
 			}
 		}
 	}
@@ -767,7 +789,8 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 			char owner[64];
 			snprintf(owner, sizeof(owner), "domain \"%s\"", c->domains[i].name);
 			for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
-				check_module_files(&ld, &c->domains[i], &c->domains[i].mod[t], owner, t);
+				check_module_files(&ld, &c->domains[i], &c->domains[i].mod[t],
+						   owner, t);
 			}
 		}
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {

@@ -12,20 +12,28 @@
 
 #include "lcm-tool.h"
 
-#define TRY(expr) do { int err_ = (expr); if (err_ < 0) { return err_; } } while (0)
+#define TRY(expr)                    \
+	do {                         \
+		int err_ = (expr);   \
+		if (err_ < 0) {      \
+			return err_; \
+		}                    \
+	} while (0)
 
 static int set_u64_pair(void *fdt, int node, const char *name, uint64_t a, uint64_t b)
 {
 	fdt32_t cells[4] = {
-		cpu_to_fdt32((uint32_t)(a >> 32)), cpu_to_fdt32((uint32_t)a),
-		cpu_to_fdt32((uint32_t)(b >> 32)), cpu_to_fdt32((uint32_t)b),
+		cpu_to_fdt32((uint32_t)(a >> 32)),
+		cpu_to_fdt32((uint32_t)a),
+		cpu_to_fdt32((uint32_t)(b >> 32)),
+		cpu_to_fdt32((uint32_t)b),
 	};
 
 	return fdt_setprop(fdt, node, name, cells, sizeof(cells));
 }
 
-static int emit_module(void *fdt, int parent, const struct lt_config *c,
-		       const struct lt_module *m, unsigned type, enum lt_target target)
+static int emit_module(void *fdt, int parent, const struct lt_config *c, const struct lt_module *m,
+		       unsigned type, enum lt_target target)
 {
 	const struct lt_file *f = &c->files[m->file];
 	char compat[64];
@@ -34,7 +42,8 @@ static int emit_module(void *fdt, int parent, const struct lt_config *c,
 
 	TRY(node);
 	len = snprintf(compat, sizeof(compat), "%s%s", LCM_COMPAT_MODULE_PFX,
-		       lcm_module_type_name(type)) + 1;
+		       lcm_module_type_name(type)) +
+	      1;
 	if (target == LT_TARGET_X86) {
 		memcpy(compat + len, LCM_COMPAT_MULTIBOOT, sizeof(LCM_COMPAT_MULTIBOOT));
 		len += (int)sizeof(LCM_COMPAT_MULTIBOOT);
@@ -58,8 +67,8 @@ static int emit_module(void *fdt, int parent, const struct lt_config *c,
 	return 0;
 }
 
-static int emit_domain(void *fdt, int hv, const struct lt_config *c,
-		       const struct lt_domain *d, enum lt_target target)
+static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struct lt_domain *d,
+		       enum lt_target target)
 {
 	int node = fdt_add_subnode(fdt, hv, d->name);
 

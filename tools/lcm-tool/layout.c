@@ -11,9 +11,9 @@
  */
 #include "lcm-tool.h"
 
-#define DTB_SLOT_SIZE   (2 * LT_MIB)
-#define LOW_AREA_MAX    (128 * LT_MIB)
-#define PER_DOMAIN      (256 * 1024ull) /* stage-2 tables, guest DTB, vCPUs */
+#define DTB_SLOT_SIZE (2 * LT_MIB)
+#define LOW_AREA_MAX  (128 * LT_MIB)
+#define PER_DOMAIN    (256 * 1024ull) /* stage-2 tables, guest DTB, vCPUs */
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -107,7 +107,7 @@ bool lt_layout(struct lt_config *c, struct lt_machine *m)
 
 void lt_layout_multiboot(struct lt_config *c)
 {
-	uint32_t next = 1;      /* index 0 is the LCM itself */
+	uint32_t next = 1; /* index 0 is the LCM itself */
 
 	for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 		if (c->cfgmod[t].present && c->files[c->cfgmod[t].file].mb_index == 0) {

@@ -21,15 +21,14 @@
 /* Where a problem is: the input file and, for JSON, line and column. */
 struct lt_loc {
 	const char *file;
-	int line;       /* 0: no position */
+	int line; /* 0: no position */
 	int col;
 };
 
 extern const char *lt_prog;
 extern unsigned lt_nr_errors;
 
-void lt_error(const struct lt_loc *loc, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void lt_error(const struct lt_loc *loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lt_warning(const struct lt_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Usage errors and failures of the tool itself (exit 2). */
@@ -39,22 +38,22 @@ void lt_fatal_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), n
 
 /* One distinct module file; domains that name the same file share it. */
 struct lt_file {
-	char *path;             /* as resolved against the JSON's folder */
-	char *shown;            /* as written in the JSON, for messages */
-	int read_errno;         /* why it could not be read, 0 if it was */
-	bool present;           /* read successfully */
+	char *path;     /* as resolved against the JSON's folder */
+	char *shown;    /* as written in the JSON, for messages */
+	int read_errno; /* why it could not be read, 0 if it was */
+	bool present;   /* read successfully */
 	uint64_t size;
 	uint8_t sha256[LCM_SHA256_SIZE];
-	uint64_t addr;          /* from the layout (Arm) */
-	uint32_t mb_index;      /* multiboot chain position (x86), from 1 */
-	uint8_t type;           /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	uint64_t addr;     /* from the layout (Arm) */
+	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
+	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
 };
 
 struct lt_module {
 	bool present;
-	int file;               /* index in lt_config.files */
-	char *bootargs;         /* NULL when none */
-	bool has_pin;           /* "sha256" given in JSON */
+	int file;       /* index in lt_config.files */
+	char *bootargs; /* NULL when none */
+	bool has_pin;   /* "sha256" given in JSON */
 	uint8_t pin[LCM_SHA256_SIZE];
 	struct lt_loc loc;
 };
@@ -62,23 +61,23 @@ struct lt_module {
 struct lt_domain {
 	char *name;
 	struct lt_loc loc;
-	uint32_t domid;         /* 0: next free */
+	uint32_t domid; /* 0: next free */
 	uint32_t permissions;
 	uint32_t functions;
 	uint32_t mode;
 	bool has_mode;
 	bool has_uuid;
 	uint8_t uuid[LCM_UUID_SIZE];
-	uint32_t cpus;          /* 0: not given */
+	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
-	char *security_id;      /* NULL: default */
+	char *security_id; /* NULL: default */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
-	char bad_keys[128];     /* ",memory,cpus,": keys already reported */
+	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };
 
 struct lt_config {
 	const char *path;
-	char *text;             /* the JSON text, to locate keys for messages */
+	char *text; /* the JSON text, to locate keys for messages */
 	struct lt_domain *domains;
 	size_t nr_domains;
 	struct lt_module cfgmod[LCM_MOD_NR_TYPES]; /* microcode, xsm-policy */
@@ -102,12 +101,12 @@ struct lt_loc lt_json_loc(const struct lt_config *c, const char *path);
 
 #define LT_VIRT_RAM_BASE 0x40000000ull
 #define LT_MIB           (1024ull * 1024)
-#define LT_HV_RESERVE    (32 * LT_MIB)  /* hypervisor image, heap, page tables */
+#define LT_HV_RESERVE    (32 * LT_MIB) /* hypervisor image, heap, page tables */
 
 struct lt_machine {
-	uint64_t ram_size;      /* bytes */
+	uint64_t ram_size; /* bytes */
 	unsigned cpus;
-	uint64_t dtb_slot;      /* where QEMU puts the DTB it hands over */
+	uint64_t dtb_slot; /* where QEMU puts the DTB it hands over */
 	uint64_t modules_end;
 };
 
@@ -136,8 +135,8 @@ int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out);
 /* Run the LCM library over @fdt and report its diagnostics; for an LCM built
  * from @c (may be NULL), messages point into the JSON. Returns the result of
  * lcm_parse(); the launch description is left in @l. */
-int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
-		const struct lt_config *c, const char *file, struct lcm_launch *l);
+int lt_validate(const void *fdt, size_t size, enum lcm_arch arch, const struct lt_config *c,
+		const char *file, struct lcm_launch *l);
 /* Storage for lt_validate's launch description. */
 void lt_launch_init(struct lcm_launch *l);
 
@@ -149,10 +148,10 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file);
 
 /* --- utilities ------------------------------------------------------------------ */
 
-void *lt_read_file(const char *path, size_t *size);   /* NULL + errno */
+void *lt_read_file(const char *path, size_t *size); /* NULL + errno */
 bool lt_write_file(const char *path, const void *data, size_t size, int mode);
 void lt_sha256(const void *data, size_t size, uint8_t out[LCM_SHA256_SIZE]);
-void lt_hex(const uint8_t *data, size_t n, char *out);  /* out: 2n+1 */
+void lt_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 */
 /* "16M", "1G", "512K", "1024" (KiB) -> KiB; false when malformed. */
 bool lt_parse_size_kib(const char *s, uint64_t *kib);
 /* Same, but the result in bytes and a bare number means bytes. */

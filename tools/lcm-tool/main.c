@@ -9,16 +9,16 @@
 #include "lcm-tool.h"
 
 static const char usage[] =
-"usage: lcm-tool COMMAND [OPTIONS] FILE\n"
-"\n"
-"Commands:\n"
-"  build CONFIG.json -o LCM.dtb   make a Launch Control Module from JSON\n"
-"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
-"  show FILE                      print domains, roles and modules\n"
-"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
-"\n"
-"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
-"1 invalid input (every problem is listed), 2 usage error.\n";
+	"usage: lcm-tool COMMAND [OPTIONS] FILE\n"
+	"\n"
+	"Commands:\n"
+	"  build CONFIG.json -o LCM.dtb   make a Launch Control Module from JSON\n"
+	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
+	"  show FILE                      print domains, roles and modules\n"
+	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
+	"\n"
+	"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
+	"1 invalid input (every problem is listed), 2 usage error.\n";
 
 int main(int argc, char **argv)
 {
@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 	static const char *const names[] = { "build", "check", "show", "pack", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
-		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd, hint);
+		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,
+			hint);
 	} else {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\"\n\n%s", cmd, usage);
 	}

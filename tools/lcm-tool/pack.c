@@ -25,28 +25,28 @@
 extern char **environ;
 
 static const char pack_help[] =
-"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
-"\n"
-"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
-"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
-"                      LCM under /chosen/hypervisor and module-addr filled in\n"
-"  DIR/hyperlaunch.bin the hypervisor image\n"
-"  DIR/modules/        every module file, once each\n"
-"  DIR/run-qemu        starts qemu-system-aarch64 -machine virt,virtualization=on,\n"
-"                      gic-version=3 -cpu cortex-a57 -nographic with all of them\n"
-"                      loaded; its arguments are passed on to QEMU\n"
-"\n"
-"  -o, --output DIR      the folder to fill (created if needed)\n"
-"  --memory SIZE         machine RAM (default: enough for every domain, the\n"
-"                        hypervisor and the modules, at least 256M)\n"
-"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
-"                        most 4, and at least the widest domain's)\n"
-"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
-"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
-"                        $QEMU or qemu-system-aarch64)\n"
-"  -h, --help            this text\n"
-"\n"
-"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
+	"\n"
+	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
+	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
+	"                      LCM under /chosen/hypervisor and module-addr filled in\n"
+	"  DIR/hyperlaunch.bin the hypervisor image\n"
+	"  DIR/modules/        every module file, once each\n"
+	"  DIR/run-qemu        starts qemu-system-aarch64 -machine virt,virtualization=on,\n"
+	"                      gic-version=3 -cpu cortex-a57 -nographic with all of them\n"
+	"                      loaded; its arguments are passed on to QEMU\n"
+	"\n"
+	"  -o, --output DIR      the folder to fill (created if needed)\n"
+	"  --memory SIZE         machine RAM (default: enough for every domain, the\n"
+	"                        hypervisor and the modules, at least 256M)\n"
+	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
+	"                        most 4, and at least the widest domain's)\n"
+	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
+	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
+	"                        $QEMU or qemu-system-aarch64)\n"
+	"  -h, --help            this text\n"
+	"\n"
+	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
 
 /* -nic none in the dump and in run-qemu alike: the DTB must describe the
  * machine that boots (and the default NIC wants a ROM file QEMU may lack). */
@@ -100,10 +100,8 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
 	snprintf(smp, sizeof(smp), "%u", m->cpus);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
-	char *args[] = {
-		(char *)qemu, "-machine", machine, "-cpu", CPU_MODEL, "-smp", smp, "-m", mem,
-		"-nographic", "-nic", "none", NULL
-	};
+	char *args[] = { (char *)qemu, "-machine", machine,      "-cpu", CPU_MODEL, "-smp", smp,
+			 "-m",         mem,        "-nographic", "-nic", "none",    NULL };
 	/* QEMU's chatter goes to a log, shown only when it fails. */
 	char log[PATH_MAX + 16];
 	posix_spawn_file_actions_t fa;
@@ -114,7 +112,8 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	int err = posix_spawnp(&pid, qemu, &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (err != 0) {
-		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu, strerror(err));
+		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu,
+			       strerror(err));
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		size_t n;
@@ -158,19 +157,21 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	if (f == NULL) {
 		return false;
 	}
-	fprintf(f, "#!/bin/sh\n"
-		   "# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
-		   "# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
-		   "# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
-		   "here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		   "exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
-		   "\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
-		   "\t-smp %u -m %lluM -nographic -nic none \\\n"
-		   "\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
+	fprintf(f,
+		"#!/bin/sh\n"
+		"# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
+		"# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
+		"# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+		"exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		"\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
+		"\t-smp %u -m %lluM -nographic -nic none \\\n"
+		"\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
 		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
 	for (size_t i = 0; i < c->nr_files; i++) {
 		char *base = strrchr(c->files[i].path, '/');
-		fprintf(f, "\t-device loader,file=\"$here/modules/%02zu-%s\",addr=0x%llx,force-raw=on \\\n",
+		fprintf(f,
+			"\t-device loader,file=\"$here/modules/%02zu-%s\",addr=0x%llx,force-raw=on \\\n",
 			i, base != NULL ? base + 1 : c->files[i].path,
 			(unsigned long long)c->files[i].addr);
 	}
@@ -201,23 +202,36 @@ int lt_cmd_pack(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		char *end;
 		switch (opt) {
-		case 'o': dir = optarg; break;
+		case 'o':
+			dir = optarg;
+			break;
 		case 'm':
 			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
 			    memory % LT_MIB != 0) {
-				lt_fatal_usage("--memory: \"%s\" is not a RAM size of at least 64M in whole MiB", optarg);
+				lt_fatal_usage(
+					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
+					optarg);
 			}
 			break;
 		case 'c':
 			cpus = (unsigned)strtoul(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || cpus == 0 || cpus > 64) {
-				lt_fatal_usage("--cpus: \"%s\" is not a CPU count from 1 to 64", optarg);
+				lt_fatal_usage("--cpus: \"%s\" is not a CPU count from 1 to 64",
+					       optarg);
 			}
 			break;
-		case 'H': hv = optarg; break;
-		case 'Q': qemu = optarg; break;
-		case 'h': fputs(pack_help, stdout); return 0;
-		default: fputs(pack_help, stderr); return 2;
+		case 'H':
+			hv = optarg;
+			break;
+		case 'Q':
+			qemu = optarg;
+			break;
+		case 'h':
+			fputs(pack_help, stdout);
+			return 0;
+		default:
+			fputs(pack_help, stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1 || dir == NULL) {
@@ -298,7 +312,8 @@ int lt_cmd_pack(int argc, char **argv)
 	mkdir_p(mdir);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		char *base = strrchr(c.files[i].path, '/');
-		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i, base != NULL ? base + 1 : c.files[i].path);
+		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i,
+			 base != NULL ? base + 1 : c.files[i].path);
 		copy_file(c.files[i].path, to);
 	}
 	if (hv == NULL) {
@@ -309,8 +324,9 @@ int lt_cmd_pack(int argc, char **argv)
 	if (access(hv, R_OK) == 0) {
 		copy_file(hv, to);
 	} else {
-		lt_warning(NULL, "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)",
-			   hv, to);
+		lt_warning(NULL,
+			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,
+			   to);
 	}
 	if (!write_script(dir, &c, &m)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));

@@ -149,13 +149,26 @@ static bool parse_size(const char *s, uint64_t *value, int *shift)
 	if (errno != 0) {
 		return false;
 	}
-	*shift = -1;    /* no unit */
+	*shift = -1; /* no unit */
 	switch (toupper((unsigned char)*end)) {
-	case 'K': *shift = 10; end++; break;
-	case 'M': *shift = 20; end++; break;
-	case 'G': *shift = 30; end++; break;
-	case 'T': *shift = 40; end++; break;
-	default: break;
+	case 'K':
+		*shift = 10;
+		end++;
+		break;
+	case 'M':
+		*shift = 20;
+		end++;
+		break;
+	case 'G':
+		*shift = 30;
+		end++;
+		break;
+	case 'T':
+		*shift = 40;
+		end++;
+		break;
+	default:
+		break;
 	}
 	if (*shift >= 0) {
 		if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0) {

@@ -28,10 +28,10 @@ void lt_launch_init(struct lcm_launch *l)
 }
 
 /* ... and "name", the library's pseudo-property for the node name. */
-static const char *const domain_props[] = {
-	"name", "domid", "permissions", "functions", "mode", "domain-uuid", "cpus", "memory",
-	"security-id", NULL
-};
+static const char *const domain_props[] = { "name",      "domid",  "permissions",
+					    "functions", "mode",   "domain-uuid",
+					    "cpus",      "memory", "security-id",
+					    NULL };
 
 /* "/chosen/hypervisor/NAME[/MODULE[/hash]]" -> the JSON member it came from. */
 static void report_json(const struct lt_config *c, const struct lcm_diag *d)
@@ -54,7 +54,8 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 			if (strcmp(c->domains[i].name, node) != 0) {
 				continue;
 			}
-			snprintf(what, sizeof(what), "domain \"%s\"%s%s", node, sub[0] ? ": " : "", sub);
+			snprintf(what, sizeof(what), "domain \"%s\"%s%s", node, sub[0] ? ": " : "",
+				 sub);
 			if (sub[0] != '\0') {
 				snprintf(jpath, sizeof(jpath), "domains.%zu.%s", i, sub);
 			} else {
@@ -91,8 +92,8 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 	}
 }
 
-int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
-		const struct lt_config *c, const char *file, struct lcm_launch *l)
+int lt_validate(const void *fdt, size_t size, enum lcm_arch arch, const struct lt_config *c,
+		const char *file, struct lcm_launch *l)
 {
 	lt_launch_init(l);
 	int r = lcm_parse(l, fdt, size, arch);
@@ -131,8 +132,10 @@ int lt_validate(const void *fdt, size_t size, enum lcm_arch arch,
 	}
 	if (r == LCM_ENOLCM) {
 		struct lt_loc loc = { file, 0, 0 };
-		lt_error(&loc, "no %s node: this is not an LCM (a hypervisor given this DTB boots one classic domain)",
-			 LCM_HYPERVISOR_PATH);
+		lt_error(
+			&loc,
+			"no %s node: this is not an LCM (a hypervisor given this DTB boots one classic domain)",
+			LCM_HYPERVISOR_PATH);
 	}
 	return r;
 }
@@ -165,21 +168,28 @@ void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch)
 			if (data == NULL) {
 				continue;
 			}
-			if (t == LCM_MOD_KERNEL && arch != LCM_ARCH_X86 && !is_arm64_image(data, n)) {
-				lt_error(&m->loc, "domain \"%s\": kernel: \"%s\" is not an arm64 Image (no \"ARM\\x64\" magic at offset 0x38)",
-					 d->name, f->shown);
+			if (t == LCM_MOD_KERNEL && arch != LCM_ARCH_X86 &&
+			    !is_arm64_image(data, n)) {
+				lt_error(
+					&m->loc,
+					"domain \"%s\": kernel: \"%s\" is not an arm64 Image (no \"ARM\\x64\" magic at offset 0x38)",
+					d->name, f->shown);
 			}
 			if (t == LCM_MOD_DEVICE_TREE && (n < 4 || fdt_magic(data) != FDT_MAGIC)) {
-				lt_error(&m->loc, "domain \"%s\": device-tree: \"%s\" is not a flattened device tree",
-					 d->name, f->shown);
+				lt_error(
+					&m->loc,
+					"domain \"%s\": device-tree: \"%s\" is not a flattened device tree",
+					d->name, f->shown);
 			}
 			free(data);
 		}
 		if (d->memory_kib != 0 && total > d->memory_kib * 1024) {
 			lt_size_str(total, need, sizeof(need));
 			lt_size_str(d->memory_kib * 1024, have, sizeof(have));
-			lt_error(&d->loc, "domain \"%s\": memory: its modules take %s, more than its %s of RAM",
-				 d->name, need, have);
+			lt_error(
+				&d->loc,
+				"domain \"%s\": memory: its modules take %s, more than its %s of RAM",
+				d->name, need, have);
 		}
 	}
 }
@@ -193,14 +203,16 @@ static int ram_ranges(const void *fdt, uint64_t (*r)[2], int max)
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
 		return 0;
 	}
-	fdt_for_each_subnode(node, fdt, 0) {
+	fdt_for_each_subnode(node, fdt, 0)
+	{
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		if (type == NULL || strcmp(type, "memory") != 0) {
 			continue;
 		}
 		int len;
 		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		for (int off = 0; reg != NULL && off + (ac + sc) <= len / 4 && n < max; off += ac + sc) {
+		for (int off = 0; reg != NULL && off + (ac + sc) <= len / 4 && n < max;
+		     off += ac + sc) {
 			uint64_t base = fdt32_ld(&reg[off]), size = fdt32_ld(&reg[off + ac]);
 			if (ac == 2) {
 				base = base << 32 | fdt32_ld(&reg[off + 1]);
@@ -246,13 +258,15 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 		}
 	}
 	if (nr_ram == 0) {
-		return;         /* a stand-alone LCM: no machine to check against */
+		return; /* a stand-alone LCM: no machine to check against */
 	}
 	if (dom_total + LT_HV_RESERVE > ram_total) {
 		lt_size_str(dom_total, a, sizeof(a));
 		lt_size_str(ram_total, b, sizeof(b));
-		lt_error(&loc, "the domains need %s of RAM and the hypervisor about %llu MiB, the machine has %s",
-			 a, (unsigned long long)(LT_HV_RESERVE / LT_MIB), b);
+		lt_error(
+			&loc,
+			"the domains need %s of RAM and the hypervisor about %llu MiB, the machine has %s",
+			a, (unsigned long long)(LT_HV_RESERVE / LT_MIB), b);
 	}
 	for (uint32_t k = 0; k < l->nr_modules; k++) {
 		const struct lcm_module *m = &l->modules[k];
@@ -261,7 +275,8 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 			continue;
 		}
 		for (int i = 0; i < nr_ram; i++) {
-			inside |= m->addr >= ram[i][0] && m->addr + m->size <= ram[i][0] + ram[i][1];
+			inside |=
+				m->addr >= ram[i][0] && m->addr + m->size <= ram[i][0] + ram[i][1];
 		}
 		if (!inside) {
 			char path[128], shown[512];
@@ -271,7 +286,8 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file)
 			/* Module node names are free: shown as the library's
 			 * diagnostics show LCM text. */
 			lcm_printable(shown, sizeof(shown), path);
-			lt_error(&loc, "%s: module-addr: 0x%llx+0x%llx is not inside the machine's RAM",
+			lt_error(&loc,
+				 "%s: module-addr: 0x%llx+0x%llx is not inside the machine's RAM",
 				 shown, (unsigned long long)m->addr, (unsigned long long)m->size);
 		}
 	}

@@ -18,7 +18,7 @@ struct stage2;
 #define GUEST_RAM_BASE    0x40000000ull
 #define GUEST_GICD        0x08000000ull
 #define GUEST_GICR        0x080a0000ull
-#define GUEST_GICR_STRIDE 0x20000ull    /* RD + SGI frame per vCPU */
+#define GUEST_GICR_STRIDE 0x20000ull /* RD + SGI frame per vCPU */
 #define GUEST_UART        0x09000000ull
 
 /* Linker script symbols. */
@@ -88,12 +88,12 @@ void gic_enable_ppi(unsigned intid);
 void gic_set_ppi(unsigned intid, bool on);
 uint32_t gic_ack(void);
 void gic_eoi(uint32_t iar);
-#define SGI_KICK 0                      /* "look at your run queue" */
+#define SGI_KICK 0 /* "look at your run queue" */
 void gic_send_sgi(uint64_t mpidr, unsigned intid);
 
 /* timer.c */
 void timer_interrupt(void);
-void timer_reprogram(void);     /* after the vtimer deadlines changed */
+void timer_reprogram(void); /* after the vtimer deadlines changed */
 
 /* psci.c */
 void psci_set_conduit(enum fw_conduit c);

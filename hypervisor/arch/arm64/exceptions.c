@@ -11,7 +11,7 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define INTID_SPURIOUS 1020     /* 1020-1023: no interrupt to acknowledge */
+#define INTID_SPURIOUS 1020 /* 1020-1023: no interrupt to acknowledge */
 
 /* ESR_ELx.EC values (Arm ARM, ESR_EL2). */
 static const char *const ec_names[64] = {
@@ -47,7 +47,7 @@ const char *esr_class_name(unsigned ec)
 
 static const char *const vec_types[4] = { "sync", "IRQ", "FIQ", "SError" };
 static const char *const vec_origins[4] = { "EL2t", "EL2h", "lower EL (AArch64)",
-					     "lower EL (AArch32)" };
+					    "lower EL (AArch32)" };
 
 static noreturn void unexpected(const struct arch_regs *r, unsigned kind)
 {

@@ -15,38 +15,47 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define GICD_CTLR        0x0000
-#define GICD_TYPER       0x0004
-#define GICD_IGROUPR     0x0080
-#define GICD_ICENABLER   0x0180
-#define GICD_IPRIORITYR  0x0400
-#define CTLR_RWP         (1u << 31)
-#define CTLR_ARE         (1u << 4)      /* ARE_NS when security is enabled */
-#define CTLR_GRP1        (1u << 1)      /* EnableGrp1 / EnableGrp1A */
+#define GICD_CTLR       0x0000
+#define GICD_TYPER      0x0004
+#define GICD_IGROUPR    0x0080
+#define GICD_ICENABLER  0x0180
+#define GICD_IPRIORITYR 0x0400
+#define CTLR_RWP        (1u << 31)
+#define CTLR_ARE        (1u << 4) /* ARE_NS when security is enabled */
+#define CTLR_GRP1       (1u << 1) /* EnableGrp1 / EnableGrp1A */
 
-#define GICR_CTLR        0x0000
-#define GICR_TYPER       0x0008
-#define GICR_WAKER       0x0014
-#define GICR_SGI         0x10000        /* SGI_base frame */
-#define GICR_IGROUPR0    (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0  (GICR_SGI + 0x0100)
-#define GICR_ICENABLER0  (GICR_SGI + 0x0180)
-#define GICR_IPRIORITYR  (GICR_SGI + 0x0400)
-#define GICR_CTLR_RWP    (1u << 3)
-#define WAKER_PSLEEP     (1u << 1)
-#define WAKER_CASLEEP    (1u << 2)
-#define TYPER_VLPIS      (1ull << 1)
-#define TYPER_LAST       (1ull << 4)
-#define GICR_STRIDE      0x20000        /* RD + SGI frames; x2 with VLPIs */
+#define GICR_CTLR       0x0000
+#define GICR_TYPER      0x0008
+#define GICR_WAKER      0x0014
+#define GICR_SGI        0x10000 /* SGI_base frame */
+#define GICR_IGROUPR0   (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
+#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
+#define GICR_CTLR_RWP   (1u << 3)
+#define WAKER_PSLEEP    (1u << 1)
+#define WAKER_CASLEEP   (1u << 2)
+#define TYPER_VLPIS     (1ull << 1)
+#define TYPER_LAST      (1ull << 4)
+#define GICR_STRIDE     0x20000 /* RD + SGI frames; x2 with VLPIs */
 
-#define PRIO_DEFAULT     0xa0u
-#define SPIN_LIMIT       10000000u
+#define PRIO_DEFAULT 0xa0u
+#define SPIN_LIMIT   10000000u
 
 static uint64_t redist_of[HV_MAX_CPUS]; /* each CPU's RD_base */
 
-static inline uint32_t rd32(uint64_t a) { return *(volatile uint32_t *)(uintptr_t)a; }
-static inline uint64_t rd64(uint64_t a) { return *(volatile uint64_t *)(uintptr_t)a; }
-static inline void wr32(uint64_t a, uint32_t v) { *(volatile uint32_t *)(uintptr_t)a = v; }
+static inline uint32_t rd32(uint64_t a)
+{
+	return *(volatile uint32_t *)(uintptr_t)a;
+}
+static inline uint64_t rd64(uint64_t a)
+{
+	return *(volatile uint64_t *)(uintptr_t)a;
+}
+static inline void wr32(uint64_t a, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)a = v;
+}
 
 static void wait_clear(uint64_t reg, uint32_t bit, const char *what)
 {
@@ -173,14 +182,13 @@ void gic_eoi(uint32_t iar)
 void gic_send_sgi(uint64_t mpidr, unsigned intid)
 {
 	uint64_t aff0 = mpidr & 0xff;
-	uint64_t v = ((mpidr >> 32) & 0xff) << 48 |     /* Aff3 */
-		     ((mpidr >> 16) & 0xff) << 32 |     /* Aff2 */
-		     (aff0 >> 4) << 44 |                /* RS */
-		     (uint64_t)(intid & 0xf) << 24 |
-		     ((mpidr >> 8) & 0xff) << 16 |      /* Aff1 */
+	uint64_t v = ((mpidr >> 32) & 0xff) << 48 |                                /* Aff3 */
+		     ((mpidr >> 16) & 0xff) << 32 |                                /* Aff2 */
+		     (aff0 >> 4) << 44 |                                           /* RS */
+		     (uint64_t)(intid & 0xf) << 24 | ((mpidr >> 8) & 0xff) << 16 | /* Aff1 */
 		     1ull << (aff0 & 0xf);
 
-	dsb(ishst);     /* what the target will look at is visible first */
+	dsb(ishst); /* what the target will look at is visible first */
 	write_sysreg(S3_0_C12_C11_5, v);
 	isb();
 }

@@ -19,19 +19,19 @@
 
 #include "arm64.h"
 
-#define GUEST_GICD_SIZE  0x10000ull
-#define GUEST_UART_SIZE  0x1000ull
-#define GUEST_UART_SPI   1              /* INTID 33 */
-#define UART_CLOCK_HZ    24000000u
+#define GUEST_GICD_SIZE 0x10000ull
+#define GUEST_UART_SIZE 0x1000ull
+#define GUEST_UART_SPI  1 /* INTID 33 */
+#define UART_CLOCK_HZ   24000000u
 
-#define PHANDLE_GIC      1
-#define PHANDLE_CLK      2
+#define PHANDLE_GIC 1
+#define PHANDLE_CLK 2
 
 /* Interrupt specifiers of arm,gic-v3: <type number flags>. */
-#define IRQ_SPI          0
-#define IRQ_PPI          1
-#define IRQ_LEVEL_HIGH   4
-#define IRQ_LEVEL_LOW    8
+#define IRQ_SPI        0
+#define IRQ_PPI        1
+#define IRQ_LEVEL_HIGH 4
+#define IRQ_LEVEL_LOW  8
 
 /* The arm64 Image header (booting.rst, "Call the kernel image"). */
 struct image_header {
@@ -45,8 +45,8 @@ struct image_header {
 };
 static_assert(sizeof(struct image_header) == 64, "booting.rst: a 64-byte header");
 
-#define IMAGE_MAGIC      0x644d5241u    /* "ARM\x64" */
-#define IMAGE_FLAG_BE    (1ull << 0)
+#define IMAGE_MAGIC   0x644d5241u /* "ARM\x64" */
+#define IMAGE_FLAG_BE (1ull << 0)
 /* Before Linux 3.17 image_size was 0 and the kernel wanted text_offset
  * 0x80000 with its BSS unaccounted for: give it this much room. */
 #define LEGACY_IMAGE_ROOM (32 * MiB)
@@ -228,7 +228,7 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	prop_str(&w, "compatible", "arm,gic-v3");
 	prop_u32(&w, "#interrupt-cells", 3);
 	prop(&w, "interrupt-controller", NULL, 0);
-	prop_u32(&w, "#address-cells", 2);     /* for ITS children, none here */
+	prop_u32(&w, "#address-cells", 2); /* for ITS children, none here */
 	prop_u32(&w, "#size-cells", 2);
 	prop(&w, "ranges", NULL, 0);
 	uint64_t gic[4] = { GUEST_GICD, GUEST_GICD_SIZE, GUEST_GICR,

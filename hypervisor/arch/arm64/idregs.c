@@ -25,22 +25,24 @@
 
 /* ID_AA64DFR0_EL1 fields kept from the CPU: DebugVer [3:0], DoubleLock
  * [39:36]; set: BRPs [15:12], WRPs [23:20]; everything else 0. */
-#define DFR0_KEEP       (0xfull | 0xfull << 36)
-#define DFR0_BRPS_2     (1ull << 12)
-#define DFR0_WRPS_2     (1ull << 20)
+#define DFR0_KEEP   (0xfull | 0xfull << 36)
+#define DFR0_BRPS_2 (1ull << 12)
+#define DFR0_WRPS_2 (1ull << 20)
 /* ID_DFR0_EL1.PerfMon [27:24] (AArch32 view), TraceFilt [31:28]. */
-#define AA32_DFR0_HIDE  (0xfull << 24 | 0xfull << 28)
+#define AA32_DFR0_HIDE (0xfull << 24 | 0xfull << 28)
 
-#define ID_SPACE_MASK   SYSREG(3, 7, 15, 0, 0)
-#define ID_SPACE        SYSREG(3, 0, 0, 0, 0)
-#define ID_CRM(enc)     (((enc) >> 1) & 15)
-#define ID_OP2(enc)     (((enc) >> 17) & 7)
+#define ID_SPACE_MASK SYSREG(3, 7, 15, 0, 0)
+#define ID_SPACE      SYSREG(3, 0, 0, 0, 0)
+#define ID_CRM(enc)   (((enc) >> 1) & 15)
+#define ID_OP2(enc)   (((enc) >> 17) & 7)
 
 /* The allocated ID registers, read from the CPU: (CRm, op2). */
-#define ID(crm, op2) \
-	case (crm) * 8 + (op2): \
+#define ID(crm, op2)          \
+	case (crm)*8 + (op2): \
 		return read_sysreg(S3_0_C0_C##crm##_##op2);
 
+/* A table of cases, a row per line, as clang-format cannot keep it. */
+/* clang-format off */
 static uint64_t cpu_idreg(unsigned crm, unsigned op2)
 {
 	switch (crm * 8 + op2) {
@@ -57,6 +59,7 @@ static uint64_t cpu_idreg(unsigned crm, unsigned op2)
 	}
 	return 0;
 }
+/* clang-format on */
 
 bool idreg_read(uint32_t enc, uint64_t *val)
 {
@@ -65,9 +68,9 @@ bool idreg_read(uint32_t enc, uint64_t *val)
 	}
 	uint64_t v = cpu_idreg(ID_CRM(enc), ID_OP2(enc));
 
-	if (enc == SYSREG(3, 0, 0, 5, 0)) {             /* ID_AA64DFR0_EL1 */
+	if (enc == SYSREG(3, 0, 0, 5, 0)) { /* ID_AA64DFR0_EL1 */
 		v = (v & DFR0_KEEP) | DFR0_BRPS_2 | DFR0_WRPS_2;
-	} else if (enc == SYSREG(3, 0, 0, 1, 2)) {      /* ID_DFR0_EL1 */
+	} else if (enc == SYSREG(3, 0, 0, 1, 2)) { /* ID_DFR0_EL1 */
 		v &= ~AA32_DFR0_HIDE;
 	}
 	*val = v;

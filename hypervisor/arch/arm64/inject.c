@@ -27,21 +27,21 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define FAULT_LINES     5
-#define NS_PER_S        1000000000ull
+#define FAULT_LINES 5
+#define NS_PER_S    1000000000ull
 
 /* SPSR/PSTATE.M[4:0], and the vector offsets by the state an exception
  * comes from (Arm ARM chapter D1, "Exception vectors"). */
-#define SPSR_M          0x1full
-#define M_EL0T          0x00
-#define M_EL1T          0x04
-#define M_EL1H          0x05
-#define SPSR_PAN        (1ull << 22)
-#define SCTLR_M_BIT     (1ull << 0)
-#define SCTLR_SPAN      (1ull << 23)
-#define MMFR1_PAN(x)    (((x) >> 20) & 0xf)
-#define PAR_F           (1ull << 0)
-#define PAR_PA          0x0000fffffffff000ull
+#define SPSR_M       0x1full
+#define M_EL0T       0x00
+#define M_EL1T       0x04
+#define M_EL1H       0x05
+#define SPSR_PAN     (1ull << 22)
+#define SCTLR_M_BIT  (1ull << 0)
+#define SCTLR_SPAN   (1ull << 23)
+#define MMFR1_PAN(x) (((x) >> 20) & 0xf)
+#define PAR_F        (1ull << 0)
+#define PAR_PA       0x0000fffffffff000ull
 
 /* Where a synchronous exception taken to EL1 enters, from VBAR_EL1: by the
  * state it came from (current EL with SP_EL0 or SP_EL1, lower EL AArch64
@@ -49,10 +49,14 @@
 static uint64_t vector_offset(uint64_t spsr)
 {
 	switch (spsr & SPSR_M) {
-	case M_EL1T: return 0x000;
-	case M_EL1H: return 0x200;
-	case M_EL0T: return 0x400;
-	default: return 0x600;
+	case M_EL1T:
+		return 0x000;
+	case M_EL1H:
+		return 0x200;
+	case M_EL0T:
+		return 0x400;
+	default:
+		return 0x600;
 	}
 }
 
@@ -104,7 +108,8 @@ static void fault_line(struct vcpu *v, const char *what, uint64_t pc, const char
 	spin_unlock(&l->lock);
 	if (left_out != 0) {
 		printk("domain %u %s: %u more faults delivered to the guest, not shown "
-		       "(at most %u lines a second)\n", d->domid, d->name, left_out, FAULT_LINES);
+		       "(at most %u lines a second)\n",
+		       d->domid, d->name, left_out, FAULT_LINES);
 	}
 	if (show) {
 		printk("domain %u %s: %s at PC 0x%llx: delivered to the guest as %s\n", d->domid,
@@ -145,14 +150,17 @@ static bool inject_sync(struct vcpu *v, struct arch_regs *r, uint64_t esr, const
 	uint64_t vector = read_sysreg(vbar_el1) + vector_offset(r->spsr);
 
 	if (r->elr == vector) {
-		domain_stop(v->dom, "%s at PC 0x%llx, which the guest cannot take: it faulted at "
-			    "that vector entry", what, (unsigned long long)r->elr);
+		domain_stop(v->dom,
+			    "%s at PC 0x%llx, which the guest cannot take: it faulted at "
+			    "that vector entry",
+			    what, (unsigned long long)r->elr);
 		return false;
 	}
 	if (!va_in_ram(v->dom, vector)) {
-		domain_stop(v->dom, "%s at PC 0x%llx, which the guest cannot take: its vector "
-			    "0x%llx is not in RAM", what, (unsigned long long)r->elr,
-			    (unsigned long long)vector);
+		domain_stop(v->dom,
+			    "%s at PC 0x%llx, which the guest cannot take: its vector "
+			    "0x%llx is not in RAM",
+			    what, (unsigned long long)r->elr, (unsigned long long)vector);
 		return false;
 	}
 	fault_line(v, what, r->elr, as);

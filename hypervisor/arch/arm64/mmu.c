@@ -19,25 +19,25 @@
 
 #define PT_POOL_PAGES 32
 #define FDT_MAGIC_BE  0xd00dfeedu
-#define FDT_MAX_SIZE  (2 * MiB)         /* booting.rst: the DTB is at most 2 MiB */
+#define FDT_MAX_SIZE  (2 * MiB) /* booting.rst: the DTB is at most 2 MiB */
 
-#define PTE_ATTR(i)   ((uint64_t)(i) << 2)
-#define PTE_AP1       (1ull << 6)       /* RES1 in the EL2 regime */
-#define PTE_RO        (1ull << 7)
-#define PTE_SH_INNER  (3ull << 8)
-#define PTE_AF        (1ull << 10)
-#define PTE_XN        (1ull << 54)
+#define PTE_ATTR(i)  ((uint64_t)(i) << 2)
+#define PTE_AP1      (1ull << 6) /* RES1 in the EL2 regime */
+#define PTE_RO       (1ull << 7)
+#define PTE_SH_INNER (3ull << 8)
+#define PTE_AF       (1ull << 10)
+#define PTE_XN       (1ull << 54)
 
-#define ATTR_NORMAL   0                 /* MAIR_EL2 attr0 */
-#define ATTR_DEVICE   1                 /* MAIR_EL2 attr1 */
-#define PROT_NORMAL   (PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_AP1)
-#define PROT_TEXT     (PROT_NORMAL | PTE_RO)
-#define PROT_RODATA   (PROT_NORMAL | PTE_RO | PTE_XN)
-#define PROT_RAM      (PROT_NORMAL | PTE_XN)
-#define PROT_DEVICE   (PTE_ATTR(ATTR_DEVICE) | PTE_AF | PTE_AP1 | PTE_XN)
+#define ATTR_NORMAL 0 /* MAIR_EL2 attr0 */
+#define ATTR_DEVICE 1 /* MAIR_EL2 attr1 */
+#define PROT_NORMAL (PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | PTE_AF | PTE_AP1)
+#define PROT_TEXT   (PROT_NORMAL | PTE_RO)
+#define PROT_RODATA (PROT_NORMAL | PTE_RO | PTE_XN)
+#define PROT_RAM    (PROT_NORMAL | PTE_XN)
+#define PROT_DEVICE (PTE_ATTR(ATTR_DEVICE) | PTE_AF | PTE_AP1 | PTE_XN)
 
 static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
-static unsigned pt_used = 1;              /* pt_pool[0] is the root (level 1) */
+static unsigned pt_used = 1; /* pt_pool[0] is the root (level 1) */
 static bool dtb_mapped;
 
 /* Read by secondary_entry with the MMU off (head.S). */
@@ -48,7 +48,7 @@ static uint64_t *pt_alloc(void)
 	if (pt_used == PT_POOL_PAGES) {
 		panic("mmu: all %u page-table pages used", PT_POOL_PAGES);
 	}
-	return pt_pool[pt_used++];  /* zero: in BSS, never freed */
+	return pt_pool[pt_used++]; /* zero: in BSS, never freed */
 }
 
 static void map(paddr_t pa, uint64_t size, uint64_t prot)
@@ -100,9 +100,11 @@ void dcache_clean(const void *p, uint64_t size)
 	for (; a + 8 * line <= end; a += 8 * line) {
 		__asm__ volatile("dc cvac, %0\n\tdc cvac, %1\n\tdc cvac, %2\n\tdc cvac, %3\n\t"
 				 "dc cvac, %4\n\tdc cvac, %5\n\tdc cvac, %6\n\tdc cvac, %7"
-				 : : "r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line),
-				     "r"(a + 4 * line), "r"(a + 5 * line), "r"(a + 6 * line),
-				     "r"(a + 7 * line) : "memory");
+				 :
+				 : "r"(a), "r"(a + line), "r"(a + 2 * line), "r"(a + 3 * line),
+				   "r"(a + 4 * line), "r"(a + 5 * line), "r"(a + 6 * line),
+				   "r"(a + 7 * line)
+				 : "memory");
 	}
 	for (; a < end; a += line) {
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
@@ -122,14 +124,16 @@ void arch_zero_pages(paddr_t pa, uint64_t size, bool clean)
 	uint64_t block = 4ull << (dczid & 0xf);
 	char *p = pa_ptr(pa);
 
-	if (dczid & (1u << 4)) {        /* DZP: DC ZVA prohibited */
+	if (dczid & (1u << 4)) { /* DZP: DC ZVA prohibited */
 		memset(p, 0, size);
 	} else {
 		char *b = p, *end = p + size;
 		for (; b + 4 * block <= end; b += 4 * block) {
 			__asm__ volatile("dc zva, %0\n\tdc zva, %1\n\tdc zva, %2\n\tdc zva, %3"
-					 : : "r"(b), "r"(b + block), "r"(b + 2 * block),
-					     "r"(b + 3 * block) : "memory");
+					 :
+					 : "r"(b), "r"(b + block), "r"(b + 2 * block),
+					   "r"(b + 3 * block)
+					 : "memory");
 		}
 		for (; b < end; b += block) {
 			__asm__ volatile("dc zva, %0" : : "r"(b) : "memory");
@@ -184,7 +188,7 @@ void mmu_boot(paddr_t dtb)
 
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 	if (parange > 5) {
-		parange = 5;    /* 52-bit output needs FEAT_LPA2 with 4 KiB pages */
+		parange = 5; /* 52-bit output needs FEAT_LPA2 with 4 KiB pages */
 	}
 	mmu_regs.mair = MAIR_EL2_VALUE;
 	mmu_regs.tcr = TCR_EL2_BASE | (parange << TCR_PS_SHIFT);

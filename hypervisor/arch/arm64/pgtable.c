@@ -45,10 +45,11 @@ static enum pt_result map_level(uint64_t *table, unsigned level, uint64_t va, ui
 				*e = (uint64_t)(uintptr_t)t | PT_TABLE | PT_VALID;
 			}
 			if (!(*e & PT_TABLE)) {
-				r = PT_CLASH;   /* a block maps it already */
+				r = PT_CLASH; /* a block maps it already */
 			} else {
-				enum pt_result sub = map_level((uint64_t *)(uintptr_t)(*e & PT_ADDR),
-							       level + 1, va, pa, chunk, attrs, alloc);
+				enum pt_result sub =
+					map_level((uint64_t *)(uintptr_t)(*e & PT_ADDR), level + 1,
+						  va, pa, chunk, attrs, alloc);
 				if (sub == PT_NOMEM) {
 					return sub;
 				}
@@ -96,7 +97,8 @@ static void free_level(uint64_t *table, unsigned level, void (*free)(uint64_t *t
 	if (level < 3) {
 		for (unsigned i = 0; i < PT_ENTRIES; i++) {
 			if ((table[i] & (PT_VALID | PT_TABLE)) == (PT_VALID | PT_TABLE)) {
-				free_level((uint64_t *)(uintptr_t)(table[i] & PT_ADDR), level + 1, free);
+				free_level((uint64_t *)(uintptr_t)(table[i] & PT_ADDR), level + 1,
+					   free);
 			}
 		}
 	}

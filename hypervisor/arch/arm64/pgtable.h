@@ -12,13 +12,13 @@
 
 #define PT_ENTRIES 512
 #define PT_VALID   (1ull << 0)
-#define PT_TABLE   (1ull << 1)          /* a table at levels 1-2, a page at level 3 */
+#define PT_TABLE   (1ull << 1) /* a table at levels 1-2, a page at level 3 */
 #define PT_ADDR    0x0000fffffffff000ull
 
 enum pt_result {
 	PT_OK = 0,
-	PT_NOMEM = -1,                  /* @alloc gave no table */
-	PT_CLASH = -2,                  /* part was mapped already: that part kept as it was */
+	PT_NOMEM = -1, /* @alloc gave no table */
+	PT_CLASH = -2, /* part was mapped already: that part kept as it was */
 };
 
 /* Map [va, va + size) to [pa, ...) (page aligned) in the tree at @root

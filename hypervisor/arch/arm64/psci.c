@@ -13,7 +13,7 @@
 #define PSCI_SYSTEM_RESET  0x84000009u
 #define PSCI_NOT_SUPPORTED (-1)
 
-static enum fw_conduit conduit = FW_CONDUIT_SMC;   /* until the DTB is read */
+static enum fw_conduit conduit = FW_CONDUIT_SMC; /* until the DTB is read */
 
 void psci_set_conduit(enum fw_conduit c)
 {
@@ -34,8 +34,8 @@ static int64_t psci_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	__asm__ volatile("smc #0"
 			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 			 :
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12",
-			   "x13", "x14", "x15", "x16", "x17", "memory");
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
+			   "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
 

@@ -29,9 +29,9 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define CNT_ENABLE   (1ull << 0)
-#define CNT_IMASK    (1ull << 1)
-#define CNT_ISTATUS  (1ull << 2)
+#define CNT_ENABLE  (1ull << 0)
+#define CNT_IMASK   (1ull << 1)
+#define CNT_ISTATUS (1ull << 2)
 
 #define ENC_TVAL SYSREG(3, 3, 14, 2, 0)
 #define ENC_CTL  SYSREG(3, 3, 14, 2, 1)
@@ -101,7 +101,7 @@ bool ptimer_access(struct vcpu *v, uint32_t enc, bool read, uint64_t *val)
 		if (read) {
 			*val = t->pctl | (condition(t, now) ? CNT_ISTATUS : 0);
 		} else {
-			t->pctl = *val & (CNT_ENABLE | CNT_IMASK);  /* ISTATUS is read-only */
+			t->pctl = *val & (CNT_ENABLE | CNT_IMASK); /* ISTATUS is read-only */
 		}
 		break;
 	case ENC_CVAL:
@@ -127,7 +127,7 @@ bool ptimer_access(struct vcpu *v, uint32_t enc, bool read, uint64_t *val)
 	 * pending, without waiting for the hypervisor timer. */
 	ptimer_sync(v);
 	if (!read) {
-		timer_reprogram();      /* its deadline may be the first now */
+		timer_reprogram(); /* its deadline may be the first now */
 	}
 	return true;
 }

@@ -8,22 +8,22 @@
 #ifndef ARM64_REGS_H
 #define ARM64_REGS_H
 
-#define REGS_X30    240
-#define REGS_ELR    248
-#define REGS_SPSR   256
-#define REGS_ESR    264
-#define REGS_FAR    272
-#define REGS_SP     280
-#define REGS_SIZE   288         /* a multiple of 16: SP stays aligned */
+#define REGS_X30  240
+#define REGS_ELR  248
+#define REGS_SPSR 256
+#define REGS_ESR  264
+#define REGS_FAR  272
+#define REGS_SP   280
+#define REGS_SIZE 288 /* a multiple of 16: SP stays aligned */
 
 /* Vector kinds passed to arch_exception(): origin * 4 + type. */
 #define VEC_SYNC    0
 #define VEC_IRQ     1
 #define VEC_FIQ     2
 #define VEC_SERROR  3
-#define VEC_EL2T    0           /* current EL with SP_EL0 (never used) */
-#define VEC_EL2H    4           /* current EL with SP_EL2: the hypervisor */
-#define VEC_LOWER64 8           /* a lower EL in AArch64: guests */
+#define VEC_EL2T    0 /* current EL with SP_EL0 (never used) */
+#define VEC_EL2H    4 /* current EL with SP_EL2: the hypervisor */
+#define VEC_LOWER64 8 /* a lower EL in AArch64: guests */
 #define VEC_LOWER32 12
 
 #ifndef __ASSEMBLY__
@@ -32,11 +32,11 @@
 
 struct arch_regs {
 	uint64_t x[31];
-	uint64_t elr;               /* restored */
-	uint64_t spsr;              /* restored */
-	uint64_t esr;               /* syndrome, for the handlers */
+	uint64_t elr;  /* restored */
+	uint64_t spsr; /* restored */
+	uint64_t esr;  /* syndrome, for the handlers */
 	uint64_t far;
-	uint64_t sp;                /* SP_EL2 before the exception */
+	uint64_t sp; /* SP_EL2 before the exception */
 };
 
 _Static_assert(offsetof(struct arch_regs, x[30]) == REGS_X30, "frame layout");

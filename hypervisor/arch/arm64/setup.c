@@ -43,8 +43,7 @@ const char *arch_name(void)
 
 struct mem_range arch_image_range(void)
 {
-	return (struct mem_range){ pa_of(__image_start),
-				   (uintptr_t)(__image_end - __image_start) };
+	return (struct mem_range){ pa_of(__image_start), (uintptr_t)(__image_end - __image_start) };
 }
 
 struct cpu *arch_this_cpu(void)

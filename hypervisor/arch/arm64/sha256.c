@@ -13,7 +13,7 @@
 
 void sha256_ce_blocks(uint32_t h[8], const uint8_t *p, size_t n);
 
-static int ce_ok = -1;  /* unknown until the first call */
+static int ce_ok = -1; /* unknown until the first call */
 
 /* Two blocks of a fixed pattern through both paths: equal states, or the
  * extension is not used (a CPU or emulator bug must not fail every digest). */

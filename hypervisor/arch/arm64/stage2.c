@@ -24,10 +24,10 @@
 #include "pgtable.h"
 #include "sysreg.h"
 
-#define MAX_VMID      255               /* 8-bit VMIDs (ID_AA64MMFR1_EL1.VMIDBits = 0 on a57) */
-#define IPA_BITS      (64 - VTCR_T0SZ)
+#define MAX_VMID 255 /* 8-bit VMIDs (ID_AA64MMFR1_EL1.VMIDBits = 0 on a57) */
+#define IPA_BITS (64 - VTCR_T0SZ)
 
-#define S2_MEMATTR_WB (0xfull << 2)     /* normal, outer and inner write-back */
+#define S2_MEMATTR_WB (0xfull << 2) /* normal, outer and inner write-back */
 #define S2_AP_RW      (3ull << 6)
 #define S2_SH_INNER   (3ull << 8)
 #define S2_AF         (1ull << 10)

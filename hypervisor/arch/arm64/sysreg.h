@@ -8,16 +8,16 @@
 
 #include <stdint.h>
 
-#define read_sysreg(r) ({ \
-	uint64_t v_; \
-	__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
-	v_; \
-})
-#define write_sysreg(r, v) \
-	__asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define read_sysreg(r)                                      \
+	({                                                  \
+		uint64_t v_;                                \
+		__asm__ volatile("mrs %0, " #r : "=r"(v_)); \
+		v_;                                         \
+	})
+#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
-#define isb()      __asm__ volatile("isb" : : : "memory")
-#define dsb(opt)   __asm__ volatile("dsb " #opt : : : "memory")
+#define isb()    __asm__ volatile("isb" : : : "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
 
 /* HCR_EL2: physical IRQ/FIQ/SError are routed to EL2 only with IMO/FMO/AMO
  * set; with them clear an interrupt targets EL1 and is never taken while
@@ -43,26 +43,27 @@
  * cache maintenance and barriers of a guest reach every CPU (FB, BSU=IS),
  * since its vCPUs run on several. Only EL1 and EL0 feel these bits, so the
  * same value stays set while the hypervisor runs. */
-#define HCR_GUEST  (HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | \
-		    HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TID3)
+#define HCR_GUEST                                                                           \
+	(HCR_BOOT | HCR_VM | HCR_SWIO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | \
+	 HCR_TIDCP | HCR_TID3)
 
 /* VTCR_EL2: a 39-bit guest-physical space starting at level 1 (T0SZ = 25,
  * SL0 = 1: one 4 KiB root table), walks write-back inner shareable, 4 KiB
  * granule, RES1 bit 31; PS (output size) from ID_AA64MMFR0_EL1.PARange,
  * 44 bits on cortex-a57. */
-#define VTCR_T0SZ      25
-#define VTCR_BASE      (VTCR_T0SZ | (1ull << 6) | (1ull << 8) | (1ull << 10) | \
-			(3ull << 12) | (1ull << 31))
-#define VTCR_PS_SHIFT  16
+#define VTCR_T0SZ 25
+#define VTCR_BASE \
+	(VTCR_T0SZ | (1ull << 6) | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 31))
+#define VTCR_PS_SHIFT    16
 #define VTTBR_VMID_SHIFT 48
 
 /* MDCR_EL2: TPM traps the guests' PMU registers (the PMU is not shared
  * between domains: the ID registers say there is none, and its registers
  * are UNDEFINED); HPMN keeps its reset value. */
 #define MDCR_TPM       (1ull << 6)
-#define MDCR_TDA       (1ull << 9)   /* debug registers */
-#define MDCR_TDOSA     (1ull << 10)  /* OS lock and power-down registers */
-#define MDCR_TDRA      (1ull << 11)  /* debug ROM address registers */
+#define MDCR_TDA       (1ull << 9)  /* debug registers */
+#define MDCR_TDOSA     (1ull << 10) /* OS lock and power-down registers */
+#define MDCR_TDRA      (1ull << 11) /* debug ROM address registers */
 #define MDCR_HPMN_MASK 0x1full
 
 /* CNTHCTL_EL2 (nVHE): EL1 reads the physical counter (booting.rst asks for
@@ -83,50 +84,50 @@
 
 /* SCTLR_EL2: RES1 bits + M, C, SA, I, WXN (writable pages never execute). */
 #define SCTLR_EL2_RES1 0x30c50830ull
-#define SCTLR_M    (1ull << 0)
-#define SCTLR_C    (1ull << 2)
-#define SCTLR_SA   (1ull << 3)
-#define SCTLR_I    (1ull << 12)
-#define SCTLR_WXN  (1ull << 19)
+#define SCTLR_M        (1ull << 0)
+#define SCTLR_C        (1ull << 2)
+#define SCTLR_SA       (1ull << 3)
+#define SCTLR_I        (1ull << 12)
+#define SCTLR_WXN      (1ull << 19)
 
 /* TCR_EL2: T0SZ = 25 (39-bit VA: level 1 start, covers RAM up to 512 GiB),
  * inner/outer write-back walks, inner shareable, 4 KiB granule, RES1 bits
  * 31 and 23; PS is filled from ID_AA64MMFR0_EL1.PARange. */
-#define TCR_T0SZ       25
-#define TCR_EL2_BASE   (TCR_T0SZ | (1ull << 8) | (1ull << 10) | (3ull << 12) | \
-			(1ull << 23) | (1ull << 31))
-#define TCR_PS_SHIFT   16
-#define TCR_VA_BITS    (64 - TCR_T0SZ)
+#define TCR_T0SZ 25
+#define TCR_EL2_BASE \
+	(TCR_T0SZ | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) | (1ull << 31))
+#define TCR_PS_SHIFT 16
+#define TCR_VA_BITS  (64 - TCR_T0SZ)
 
 /* MAIR_EL2: attr0 normal write-back, attr1 Device-nGnRE. */
 #define MAIR_EL2_VALUE 0x04ffull
 
 /* ESR_ELx: exception class, instruction length, syndrome (Arm ARM D17.2.37). */
 #define ESR_EC(esr)  (((esr) >> 26) & 0x3f)
-#define ESR_ISS(esr) ((esr) & 0x1ffffffull)
+#define ESR_ISS(esr) ((esr)&0x1ffffffull)
 
 /* A system register's encoding as the MSR/MRS syndrome gives it (ISS of
  * EC 0x18, Arm ARM D17.2.41). */
 #define SYSREG(op0, op1, crn, crm, op2) \
 	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_MASK  SYSREG(3, 7, 15, 15, 7)
+#define SYSREG_MASK SYSREG(3, 7, 15, 15, 7)
 
-#define EC_UNKNOWN   0x00
-#define EC_WFX       0x01
-#define EC_HVC64     0x16
-#define EC_SMC64     0x17
-#define EC_SYSREG    0x18
-#define EC_IABT_LOW  0x20
-#define EC_IABT_CUR  0x21
-#define EC_DABT_LOW  0x24
-#define EC_DABT_CUR  0x25
-#define ESR_IL       (1ull << 25)      /* a 32-bit instruction */
+#define EC_UNKNOWN  0x00
+#define EC_WFX      0x01
+#define EC_HVC64    0x16
+#define EC_SMC64    0x17
+#define EC_SYSREG   0x18
+#define EC_IABT_LOW 0x20
+#define EC_IABT_CUR 0x21
+#define EC_DABT_LOW 0x24
+#define EC_DABT_CUR 0x25
+#define ESR_IL      (1ull << 25) /* a 32-bit instruction */
 /* Abort ISS bits (D17.2.37, EC 0x20-0x25): write not read, cache
  * maintenance, and the fault status "synchronous external abort, not on a
  * translation table walk". */
-#define ISS_WNR      (1ull << 6)
-#define ISS_CM       (1ull << 8)
-#define FSC_SEA      0x10ull
+#define ISS_WNR (1ull << 6)
+#define ISS_CM  (1ull << 8)
+#define FSC_SEA 0x10ull
 
 /* CNTHP_CTL_EL2 */
 #define CNT_CTL_ENABLE (1ull << 0)

@@ -14,12 +14,12 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-static uint64_t period;                 /* counter ticks; same on every CPU */
+static uint64_t period; /* counter ticks; same on every CPU */
 static uint64_t next_tick[HV_MAX_CPUS];
 
 static uint64_t counter(void)
 {
-	isb();          /* no early, speculative read of the counter */
+	isb(); /* no early, speculative read of the counter */
 	return read_sysreg(cntpct_el0);
 }
 
@@ -63,7 +63,7 @@ void timer_interrupt(void)
 	if (tick) {
 		*next += period;
 		if (*next <= now) {
-			*next = now + period;   /* missed ticks are not made up */
+			*next = now + period; /* missed ticks are not made up */
 		}
 	}
 	vtimer_expire(now);

@@ -37,13 +37,13 @@
 #define DABT_WNR(iss)   (((iss) >> 6) & 1)
 
 /* MSR/MRS ISS (D17.2.41): the target register and the direction. */
-#define SYSREG_RT(iss)  (((iss) >> 5) & 31)
-#define SYSREG_READ(iss) ((iss) & 1)
+#define SYSREG_RT(iss)   (((iss) >> 5) & 31)
+#define SYSREG_READ(iss) ((iss)&1)
 
 enum sysreg_kind {
-	SR_RAZ_WI,                      /* reads as zero, writes ignored */
-	SR_SGI1R,                       /* writes send an SGI (vgic.c) */
-	SR_PTIMER,                      /* the emulated physical timer (ptimer.c) */
+	SR_RAZ_WI, /* reads as zero, writes ignored */
+	SR_SGI1R,  /* writes send an SGI (vgic.c) */
+	SR_PTIMER, /* the emulated physical timer (ptimer.c) */
 };
 
 /*
@@ -55,7 +55,7 @@ enum sysreg_kind {
  */
 static const struct {
 	uint32_t enc;
-	uint8_t kind;                   /* enum sysreg_kind */
+	uint8_t kind; /* enum sysreg_kind */
 	const char *name;
 } sysregs[] = {
 	/* The EL1 physical timer traps (CNTHCTL_EL2.EL1PCEN = 0): each vCPU
@@ -162,8 +162,7 @@ static enum trap_result raz_wi(struct arch_regs *r, uint32_t iss)
 	return sysreg_done(r, iss, 0);
 }
 
-static enum trap_result sysreg_table(struct vcpu *v, struct arch_regs *r, uint32_t iss,
-				     size_t i)
+static enum trap_result sysreg_table(struct vcpu *v, struct arch_regs *r, uint32_t iss, size_t i)
 {
 	unsigned rt = SYSREG_RT(iss);
 	uint64_t val = rt != 31 && !SYSREG_READ(iss) ? r->x[rt] : 0;
@@ -224,8 +223,7 @@ static uint64_t fault_ipa(const struct arch_regs *r)
 /* An abort on an address with no RAM and no device: what a bus with
  * nothing there answers, a synchronous external abort for the guest. */
 static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool data,
-				       const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+				       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool data,
 				       const char *fmt, ...)
 {
@@ -273,8 +271,10 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 	 * not "on a translation table walk, level N": the hypervisor does
 	 * not know the stage-1 level of the descriptor. */
 	if (DABT_S1PTW(iss)) {
-		return external_abort(v, r, true, "data abort at IPA 0x%llx (its page-table walk, "
-				      "no RAM)", (unsigned long long)ipa);
+		return external_abort(v, r, true,
+				      "data abort at IPA 0x%llx (its page-table walk, "
+				      "no RAM)",
+				      (unsigned long long)ipa);
 	}
 	/* Without ISV (load/store pair, writeback forms) the access cannot be
 	 * emulated without decoding the instruction; device drivers use
@@ -303,7 +303,7 @@ static enum trap_result trap_dabt(struct vcpu *v, struct arch_regs *r)
 			val |= ~mask;
 		}
 		if (!DABT_SF(iss)) {
-			val &= 0xffffffffull;   /* a W register clears the upper half */
+			val &= 0xffffffffull; /* a W register clears the upper half */
 		}
 		r->x[rt] = val;
 	}
@@ -315,12 +315,8 @@ static const struct {
 	uint8_t ec;
 	enum trap_result (*handle)(struct vcpu *v, struct arch_regs *r);
 } ec_handlers[] = {
-	{ EC_WFX, trap_wfx },
-	{ EC_HVC64, trap_hvc },
-	{ EC_SMC64, trap_smc },
-	{ EC_SYSREG, trap_sysreg },
-	{ EC_IABT_LOW, trap_iabt },
-	{ EC_DABT_LOW, trap_dabt },
+	{ EC_WFX, trap_wfx },       { EC_HVC64, trap_hvc },     { EC_SMC64, trap_smc },
+	{ EC_SYSREG, trap_sysreg }, { EC_IABT_LOW, trap_iabt }, { EC_DABT_LOW, trap_dabt },
 };
 
 enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind)

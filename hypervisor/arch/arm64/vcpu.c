@@ -30,7 +30,7 @@
 #include "vgic.h"
 
 struct fpsimd_state {
-	uint64_t v[64];                 /* V0-V31, two words each */
+	uint64_t v[64]; /* V0-V31, two words each */
 	uint64_t fpsr, fpcr;
 };
 static_assert(offsetof(struct fpsimd_state, fpsr) == 512, "guest_entry.S layout");
@@ -55,7 +55,7 @@ struct el1_state {
 };
 
 struct arch_vcpu {
-	struct arch_regs regs;          /* x0-x30, PC (elr), PSTATE (spsr) */
+	struct arch_regs regs; /* x0-x30, PC (elr), PSTATE (spsr) */
 	struct el1_state el1;
 	uint64_t vmpidr;
 	struct fpsimd_state fp __attribute__((aligned(16)));
@@ -88,11 +88,11 @@ void virt_cpu_init(void)
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
 	if (parange > 5) {
-		parange = 5;            /* 52-bit output needs FEAT_LPA2 with 4 KiB pages */
+		parange = 5; /* 52-bit output needs FEAT_LPA2 with 4 KiB pages */
 	}
 	write_sysreg(vtcr_el2, VTCR_BASE | (parange << VTCR_PS_SHIFT));
-	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TPM |
-		     MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
+	write_sysreg(mdcr_el2, (read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_TPM | MDCR_TDA |
+				       MDCR_TDOSA | MDCR_TDRA);
 	/* Implementation-defined registers (TIDCP traps the guests' accesses)
 	 * are not the guests' to reach through ACTLR_EL2 either. */
 	write_sysreg(actlr_el2, 0);
@@ -253,7 +253,7 @@ void arch_vcpu_run(struct vcpu *v)
 			if (blocked) {
 				break;
 			}
-			t = TRAP_CONTINUE;      /* an interrupt is there: take it */
+			t = TRAP_CONTINUE; /* an interrupt is there: take it */
 		}
 		if (t != TRAP_CONTINUE || sched_must_leave(v)) {
 			break;

@@ -65,26 +65,28 @@
 #define IROUTER_AFF      0xff00ffffffull
 
 /* ICC_SGI1R_EL1 (IHI 0069, the register's description). */
-#define SGI1R_TARGETS    0xffffull
-#define SGI1R_AFF1(v)    (((v) >> 16) & 0xff)
-#define SGI1R_INTID(v)   (((v) >> 24) & 0xf)
-#define SGI1R_AFF2(v)    (((v) >> 32) & 0xff)
-#define SGI1R_IRM        (1ull << 40)
-#define SGI1R_RS(v)      (((v) >> 44) & 0xf)
-#define SGI1R_AFF3(v)    (((v) >> 48) & 0xff)
+#define SGI1R_TARGETS  0xffffull
+#define SGI1R_AFF1(v)  (((v) >> 16) & 0xff)
+#define SGI1R_INTID(v) (((v) >> 24) & 0xf)
+#define SGI1R_AFF2(v)  (((v) >> 32) & 0xff)
+#define SGI1R_IRM      (1ull << 40)
+#define SGI1R_RS(v)    (((v) >> 44) & 0xf)
+#define SGI1R_AFF3(v)  (((v) >> 48) & 0xff)
 
-static unsigned nr_lrs = 1;             /* the same on every CPU */
+static unsigned nr_lrs = 1; /* the same on every CPU */
 
 /* The list registers are separate system registers: one access each. */
-#define LR_CASE(n) \
-	case n: \
-		if (write) { \
+#define LR_CASE(n)                                          \
+	case n:                                             \
+		if (write) {                                \
 			write_sysreg(ich_lr##n##_el2, val); \
-		} else { \
+		} else {                                    \
 			val = read_sysreg(ich_lr##n##_el2); \
-		} \
+		}                                           \
 		break;
 
+/* A table of cases, a row per line, as clang-format cannot keep it. */
+/* clang-format off */
 static uint64_t lr_access(unsigned n, bool write, uint64_t val)
 {
 	switch (n) {
@@ -94,6 +96,7 @@ static uint64_t lr_access(unsigned n, bool write, uint64_t val)
 	}
 	return val;
 }
+/* clang-format on */
 
 static uint64_t lr_read(unsigned n)
 {
@@ -232,7 +235,8 @@ void vgic_update(struct domain *d, struct vcpu *owner, unsigned intid, uint64_t 
 	if (b == NULL) {
 		return;
 	}
-	bool ready = (b->enable & bit) && ((b->pend & bit) || ((b->level & bit) && !(b->edge & bit))) &&
+	bool ready = (b->enable & bit) &&
+		     ((b->pend & bit) || ((b->level & bit) && !(b->edge & bit))) &&
 		     !(b->inlr & bit);
 	if (intid < VGIC_NR_PRIVATE) {
 		set_ready(owner, intid, ready, wake);
@@ -308,7 +312,8 @@ static int find_lr(struct vcpu *v, uint8_t prio, uint64_t *wake)
 	for (unsigned n = 0; n < nr_lrs; n++) {
 		uint64_t lr = lr_read(n);
 		unsigned p = (unsigned)(lr >> LR_PRIO_SHIFT) & 0xff;
-		if ((lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)) == LR_STATE_PENDING && p > victim_prio) {
+		if ((lr & (LR_STATE_PENDING | LR_STATE_ACTIVE)) == LR_STATE_PENDING &&
+		    p > victim_prio) {
 			victim = (int)n;
 			victim_prio = p;
 		}
@@ -329,7 +334,7 @@ static void lr_place(struct vcpu *v, unsigned n, unsigned intid, uint64_t *wake)
 	b->pend &= ~bit;
 	b->inlr |= bit;
 	lr_write(n, LR_STATE_PENDING | LR_GROUP1 | LR_EOI |
-		    (uint64_t)b->prio[intid % 32] << LR_PRIO_SHIFT | intid);
+			    (uint64_t)b->prio[intid % 32] << LR_PRIO_SHIFT | intid);
 	c->lr_used |= 1u << n;
 	vgic_update(v->dom, v, intid, wake);
 }
@@ -370,8 +375,8 @@ void vgic_sync(struct vcpu *v)
 		return;
 	}
 	/* Ended: empty (ELRSR) or waiting for its EOI maintenance (EISR). */
-	uint32_t done = (uint32_t)(read_sysreg(ich_elrsr_el2) | read_sysreg(ich_eisr_el2)) &
-			c->lr_used;
+	uint32_t done =
+		(uint32_t)(read_sysreg(ich_elrsr_el2) | read_sysreg(ich_eisr_el2)) & c->lr_used;
 	if (done == 0) {
 		return;
 	}
@@ -489,7 +494,7 @@ void vgic_set_level(struct domain *d, unsigned intid, bool level)
 	uint32_t bit = 1u << (intid % 32);
 
 	if (level && !(b->level & bit) && (b->edge & bit)) {
-		b->pend |= bit;         /* an edge-triggered input latches its rising edge */
+		b->pend |= bit; /* an edge-triggered input latches its rising edge */
 	}
 	b->level = level ? b->level | bit : b->level & ~bit;
 	vgic_update(d, NULL, intid, &wake);
@@ -543,7 +548,8 @@ void vgic_sgi(struct vcpu *v, uint64_t sgi1r)
 	uint64_t wake = 0;
 
 	if (sgi1r & SGI1R_IRM) {
-		targets = (d->nr_vcpus >= 64 ? ~0ull : (1ull << d->nr_vcpus) - 1) & ~(1ull << v->index);
+		targets = (d->nr_vcpus >= 64 ? ~0ull : (1ull << d->nr_vcpus) - 1) &
+			  ~(1ull << v->index);
 	} else if (SGI1R_AFF1(sgi1r) == 0 && SGI1R_AFF2(sgi1r) == 0 && SGI1R_AFF3(sgi1r) == 0) {
 		unsigned base = (unsigned)SGI1R_RS(sgi1r) * 16;
 		for (unsigned i = 0; i < 16; i++) {

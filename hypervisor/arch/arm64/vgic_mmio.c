@@ -33,17 +33,17 @@
 #include "core/vcpu.h"
 #include "vgic.h"
 
-#define GICD_SIZE        0x10000ull
-#define GICR_FRAME       0x20000ull     /* RD_base + SGI_base per vCPU */
-#define GICR_SGI         0x10000ull
+#define GICD_SIZE  0x10000ull
+#define GICR_FRAME 0x20000ull /* RD_base + SGI_base per vCPU */
+#define GICR_SGI   0x10000ull
 
-#define CTLR_ENGRP0      (1u << 0)
-#define CTLR_ENGRP1      (1u << 1)
-#define CTLR_ARE         (1u << 4)
-#define CTLR_DS          (1u << 6)
-#define WAKER_PSLEEP     (1u << 1)
-#define WAKER_CASLEEP    (1u << 2)
-#define IIDR_ARM         0x043bu        /* JEP106 code of Arm; no product, no quirks */
+#define CTLR_ENGRP0   (1u << 0)
+#define CTLR_ENGRP1   (1u << 1)
+#define CTLR_ARE      (1u << 4)
+#define CTLR_DS       (1u << 6)
+#define WAKER_PSLEEP  (1u << 1)
+#define WAKER_CASLEEP (1u << 2)
+#define IIDR_ARM      0x043bu /* JEP106 code of Arm; no product, no quirks */
 
 /* GICD_TYPER: ITLinesNumber = 1 (INTIDs 0-63), IDbits = 9 (10-bit INTIDs),
  * No1N (1 of N routing not supported); no LPIs, MBIs, extended SPIs. */
@@ -52,79 +52,85 @@
 #define TYPER_NO1N       (1u << 25)
 #define TYPER_CPUS_SHIFT 5
 /* GICR_TYPER: affinity in [63:32], Processor_Number [23:8], Last [4]. */
-#define RTYPER_LAST      (1ull << 4)
+#define RTYPER_LAST (1ull << 4)
 
 enum vreg_kind {
-	R_ZERO,                         /* RAZ/WI */
-	R_CONST,                        /* read-only value */
-	R_ID,                           /* PIDR/CIDR bytes from 0xFFD0 */
-	R_DCTLR,                        /* GICD_CTLR */
-	R_DTYPER,                       /* GICD_TYPER */
-	R_RTYPER,                       /* GICR_TYPER, 64 bits */
-	R_WAKER,                        /* GICR_WAKER */
-	R_FIELD,                        /* an interrupt array: @field, @bits per INTID */
+	R_ZERO,   /* RAZ/WI */
+	R_CONST,  /* read-only value */
+	R_ID,     /* PIDR/CIDR bytes from 0xFFD0 */
+	R_DCTLR,  /* GICD_CTLR */
+	R_DTYPER, /* GICD_TYPER */
+	R_RTYPER, /* GICR_TYPER, 64 bits */
+	R_WAKER,  /* GICR_WAKER */
+	R_FIELD,  /* an interrupt array: @field, @bits per INTID */
 };
 
 enum vfield { F_GROUP, F_ENABLE, F_PEND, F_ACTIVE, F_PRIO, F_CFG, F_GRPMOD, F_ROUTE };
-enum vop { OP_STORE, OP_SET, OP_CLEAR };        /* a write's effect on a field */
+enum vop { OP_STORE, OP_SET, OP_CLEAR }; /* a write's effect on a field */
 
 struct vreg {
-	uint32_t offset;                /* in its frame */
-	uint32_t len;                   /* bytes covered */
-	uint8_t kind;                   /* enum vreg_kind */
-	uint8_t field;                  /* R_FIELD: enum vfield */
-	uint8_t op;                     /* R_FIELD: enum vop */
-	uint8_t bits;                   /* R_FIELD: bits per INTID (1, 2, 8, 64) */
-	uint32_t value;                 /* R_CONST */
+	uint32_t offset; /* in its frame */
+	uint32_t len;    /* bytes covered */
+	uint8_t kind;    /* enum vreg_kind */
+	uint8_t field;   /* R_FIELD: enum vfield */
+	uint8_t op;      /* R_FIELD: enum vop */
+	uint8_t bits;    /* R_FIELD: bits per INTID (1, 2, 8, 64) */
+	uint32_t value;  /* R_CONST */
 };
 
-#define FIELD(off, len, f, op, bits) { off, len, R_FIELD, f, op, bits, 0 }
-#define REG(off, len, kind, value)   { off, len, kind, 0, 0, 0, value }
+#define FIELD(off, len, f, op, bits)              \
+	{                                         \
+		off, len, R_FIELD, f, op, bits, 0 \
+	}
+#define REG(off, len, kind, value)             \
+	{                                      \
+		off, len, kind, 0, 0, 0, value \
+	}
 
 /* The distributor (IHI 0069, GICD_*): SPIs only; its SGI/PPI parts are RAZ/WI
  * under affinity routing. */
 static const struct vreg gicd_regs[] = {
-	REG(0x0000, 4, R_DCTLR, 0),                     /* GICD_CTLR */
-	REG(0x0004, 4, R_DTYPER, 0),                    /* GICD_TYPER */
-	REG(0x0008, 4, R_CONST, IIDR_ARM),              /* GICD_IIDR */
-	REG(0x000c, 4, R_CONST, 0),                     /* GICD_TYPER2 */
-	FIELD(0x0080, 0x80, F_GROUP, OP_STORE, 1),      /* GICD_IGROUPR<n> */
-	FIELD(0x0100, 0x80, F_ENABLE, OP_SET, 1),       /* GICD_ISENABLER<n> */
-	FIELD(0x0180, 0x80, F_ENABLE, OP_CLEAR, 1),     /* GICD_ICENABLER<n> */
-	FIELD(0x0200, 0x80, F_PEND, OP_SET, 1),         /* GICD_ISPENDR<n> */
-	FIELD(0x0280, 0x80, F_PEND, OP_CLEAR, 1),       /* GICD_ICPENDR<n> */
-	FIELD(0x0300, 0x80, F_ACTIVE, OP_SET, 1),       /* GICD_ISACTIVER<n> */
-	FIELD(0x0380, 0x80, F_ACTIVE, OP_CLEAR, 1),     /* GICD_ICACTIVER<n> */
-	FIELD(0x0400, 0x400, F_PRIO, OP_STORE, 8),      /* GICD_IPRIORITYR<n> */
-	FIELD(0x0c00, 0x100, F_CFG, OP_STORE, 2),       /* GICD_ICFGR<n> */
-	FIELD(0x0d00, 0x80, F_GRPMOD, OP_STORE, 1),     /* GICD_IGRPMODR<n> */
-	FIELD(0x6000, 0x2000, F_ROUTE, OP_STORE, 64),   /* GICD_IROUTER<n> */
-	REG(0xffd0, 0x30, R_ID, 0),                     /* GICD_PIDR4..CIDR3 */
+	REG(0x0000, 4, R_DCTLR, 0),                   /* GICD_CTLR */
+	REG(0x0004, 4, R_DTYPER, 0),                  /* GICD_TYPER */
+	REG(0x0008, 4, R_CONST, IIDR_ARM),            /* GICD_IIDR */
+	REG(0x000c, 4, R_CONST, 0),                   /* GICD_TYPER2 */
+	FIELD(0x0080, 0x80, F_GROUP, OP_STORE, 1),    /* GICD_IGROUPR<n> */
+	FIELD(0x0100, 0x80, F_ENABLE, OP_SET, 1),     /* GICD_ISENABLER<n> */
+	FIELD(0x0180, 0x80, F_ENABLE, OP_CLEAR, 1),   /* GICD_ICENABLER<n> */
+	FIELD(0x0200, 0x80, F_PEND, OP_SET, 1),       /* GICD_ISPENDR<n> */
+	FIELD(0x0280, 0x80, F_PEND, OP_CLEAR, 1),     /* GICD_ICPENDR<n> */
+	FIELD(0x0300, 0x80, F_ACTIVE, OP_SET, 1),     /* GICD_ISACTIVER<n> */
+	FIELD(0x0380, 0x80, F_ACTIVE, OP_CLEAR, 1),   /* GICD_ICACTIVER<n> */
+	FIELD(0x0400, 0x400, F_PRIO, OP_STORE, 8),    /* GICD_IPRIORITYR<n> */
+	FIELD(0x0c00, 0x100, F_CFG, OP_STORE, 2),     /* GICD_ICFGR<n> */
+	FIELD(0x0d00, 0x80, F_GRPMOD, OP_STORE, 1),   /* GICD_IGRPMODR<n> */
+	FIELD(0x6000, 0x2000, F_ROUTE, OP_STORE, 64), /* GICD_IROUTER<n> */
+	REG(0xffd0, 0x30, R_ID, 0),                   /* GICD_PIDR4..CIDR3 */
 };
 
 /* A redistributor's RD_base frame (IHI 0069, GICR_* in RD_base). GICR_CTLR reads 0:
  * RWP = 0, no LPIs to enable. */
 static const struct vreg gicr_rd_regs[] = {
-	REG(0x0000, 4, R_ZERO, 0),                      /* GICR_CTLR */
-	REG(0x0004, 4, R_CONST, IIDR_ARM),              /* GICR_IIDR */
-	REG(0x0008, 8, R_RTYPER, 0),                    /* GICR_TYPER */
-	REG(0x0014, 4, R_WAKER, 0),                     /* GICR_WAKER */
-	REG(0xffd0, 0x30, R_ID, 0),                     /* GICR_PIDR4..CIDR3 */
+	REG(0x0000, 4, R_ZERO, 0),         /* GICR_CTLR */
+	REG(0x0004, 4, R_CONST, IIDR_ARM), /* GICR_IIDR */
+	REG(0x0008, 8, R_RTYPER, 0),       /* GICR_TYPER */
+	REG(0x0014, 4, R_WAKER, 0),        /* GICR_WAKER */
+	REG(0xffd0, 0x30, R_ID, 0),        /* GICR_PIDR4..CIDR3 */
 };
 
 /* A redistributor's SGI_base frame (IHI 0069, GICR_* in SGI_base): the vCPU's SGIs and
  * PPIs. */
 static const struct vreg gicr_sgi_regs[] = {
-	FIELD(0x0080, 4, F_GROUP, OP_STORE, 1),         /* GICR_IGROUPR0 */
-	FIELD(0x0100, 4, F_ENABLE, OP_SET, 1),          /* GICR_ISENABLER0 */
-	FIELD(0x0180, 4, F_ENABLE, OP_CLEAR, 1),        /* GICR_ICENABLER0 */
-	FIELD(0x0200, 4, F_PEND, OP_SET, 1),            /* GICR_ISPENDR0 */
-	FIELD(0x0280, 4, F_PEND, OP_CLEAR, 1),          /* GICR_ICPENDR0 */
-	FIELD(0x0300, 4, F_ACTIVE, OP_SET, 1),          /* GICR_ISACTIVER0 */
-	FIELD(0x0380, 4, F_ACTIVE, OP_CLEAR, 1),        /* GICR_ICACTIVER0 */
-	FIELD(0x0400, 0x20, F_PRIO, OP_STORE, 8),       /* GICR_IPRIORITYR0-7 */
-	FIELD(0x0c00, 8, F_CFG, OP_STORE, 2),           /* GICR_ICFGR0-1 */
-	FIELD(0x0d00, 4, F_GRPMOD, OP_STORE, 1),        /* GICR_IGRPMODR0 */
+	FIELD(0x0080, 4, F_GROUP, OP_STORE, 1),   /* GICR_IGROUPR0 */
+	FIELD(0x0100, 4, F_ENABLE, OP_SET, 1),    /* GICR_ISENABLER0 */
+	FIELD(0x0180, 4, F_ENABLE, OP_CLEAR, 1),  /* GICR_ICENABLER0 */
+	FIELD(0x0200, 4, F_PEND, OP_SET, 1),      /* GICR_ISPENDR0 */
+	FIELD(0x0280, 4, F_PEND, OP_CLEAR, 1),    /* GICR_ICPENDR0 */
+	FIELD(0x0300, 4, F_ACTIVE, OP_SET, 1),    /* GICR_ISACTIVER0 */
+	FIELD(0x0380, 4, F_ACTIVE, OP_CLEAR, 1),  /* GICR_ICACTIVER0 */
+	FIELD(0x0400, 0x20, F_PRIO, OP_STORE, 8), /* GICR_IPRIORITYR0-7 */
+	FIELD(0x0c00, 8, F_CFG, OP_STORE, 2),     /* GICR_ICFGR0-1 */
+	FIELD(0x0d00, 4, F_GRPMOD, OP_STORE, 1),  /* GICR_IGRPMODR0 */
 };
 
 /* PIDR4-7, PIDR0-3, CIDR0-3: an Arm GICv3 (PIDR2.ArchRev = 3, which Linux
@@ -151,14 +157,22 @@ static uint64_t field_get(struct access *a, unsigned intid, enum vfield f)
 	uint32_t bit = 1u << i;
 
 	switch (f) {
-	case F_GROUP: return (b->group & bit) != 0;
-	case F_ENABLE: return (b->enable & bit) != 0;
-	case F_PEND: return ((b->pend | (b->level & ~b->edge)) & bit) != 0;
-	case F_ACTIVE: return 0;
-	case F_PRIO: return b->prio[i];
-	case F_CFG: return (b->edge & bit) ? 2 : 0;
-	case F_GRPMOD: return (b->grpmod & bit) != 0;
-	case F_ROUTE: return b->route[i];
+	case F_GROUP:
+		return (b->group & bit) != 0;
+	case F_ENABLE:
+		return (b->enable & bit) != 0;
+	case F_PEND:
+		return ((b->pend | (b->level & ~b->edge)) & bit) != 0;
+	case F_ACTIVE:
+		return 0;
+	case F_PRIO:
+		return b->prio[i];
+	case F_CFG:
+		return (b->edge & bit) ? 2 : 0;
+	case F_GRPMOD:
+		return (b->grpmod & bit) != 0;
+	case F_ROUTE:
+		return b->route[i];
 	}
 	return 0;
 }
@@ -181,19 +195,32 @@ static void field_put(struct access *a, unsigned intid, enum vfield f, enum vop 
 	uint32_t bit = 1u << i;
 
 	switch (f) {
-	case F_GROUP: bit_op(&b->group, bit, op, v); break;
-	case F_ENABLE: bit_op(&b->enable, bit, op, v); break;
-	case F_PEND: bit_op(&b->pend, bit, op, v); break;
-	case F_ACTIVE: break;
-	case F_PRIO: b->prio[i] = (uint8_t)v; break;
+	case F_GROUP:
+		bit_op(&b->group, bit, op, v);
+		break;
+	case F_ENABLE:
+		bit_op(&b->enable, bit, op, v);
+		break;
+	case F_PEND:
+		bit_op(&b->pend, bit, op, v);
+		break;
+	case F_ACTIVE:
+		break;
+	case F_PRIO:
+		b->prio[i] = (uint8_t)v;
+		break;
 	case F_CFG:
 		/* SGIs are always edge-triggered (ICFGR0 is read-only). */
 		if (intid > INTID_SGI_LAST) {
 			b->edge = (v & 2) ? b->edge | bit : b->edge & ~bit;
 		}
 		break;
-	case F_GRPMOD: bit_op(&b->grpmod, bit, op, v); break;
-	case F_ROUTE: b->route[i] = (b->route[i] & ~mask) | (v & mask); break;
+	case F_GRPMOD:
+		bit_op(&b->grpmod, bit, op, v);
+		break;
+	case F_ROUTE:
+		b->route[i] = (b->route[i] & ~mask) | (v & mask);
+		break;
 	}
 	vgic_update(a->d, a->owner, intid, wake);
 }
@@ -282,7 +309,7 @@ static void reg_write(struct access *a, const struct vreg *r, uint32_t rel, uint
 		      uint64_t *wake)
 {
 	if (rel != 0) {
-		return;                 /* only whole 32-bit registers are writable */
+		return; /* only whole 32-bit registers are writable */
 	}
 	switch ((enum vreg_kind)r->kind) {
 	case R_DCTLR:
@@ -295,7 +322,7 @@ static void reg_write(struct access *a, const struct vreg *r, uint32_t rel, uint
 		vgic_cpu_of(a->owner)->asleep = (v & WAKER_PSLEEP) != 0;
 		break;
 	default:
-		break;                  /* read-only */
+		break; /* read-only */
 	}
 }
 
@@ -354,8 +381,8 @@ static bool gicr_access(struct vcpu *v, void *arg, uint64_t off, unsigned size, 
 	if (off < GICR_SGI) {
 		table_access(&a, gicr_rd_regs, ARRAY_SIZE(gicr_rd_regs), off, size, write, val);
 	} else {
-		table_access(&a, gicr_sgi_regs, ARRAY_SIZE(gicr_sgi_regs), off - GICR_SGI, size, write,
-			     val);
+		table_access(&a, gicr_sgi_regs, ARRAY_SIZE(gicr_sgi_regs), off - GICR_SGI, size,
+			     write, val);
 	}
 	return true;
 }

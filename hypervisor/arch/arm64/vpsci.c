@@ -14,23 +14,28 @@
 #include "core/vcpu.h"
 #include "sysreg.h"
 
-#define PSCI_SMC64           0x40000000u
-#define PSCI_VERSION_0_2     0x00000002
+#define PSCI_SMC64       0x40000000u
+#define PSCI_VERSION_0_2 0x00000002
 
 /* Return codes (DEN 0022, 5.2.2). */
-#define PSCI_SUCCESS             0
-#define PSCI_NOT_SUPPORTED       (-1)
-#define PSCI_INVALID_PARAMETERS  (-2)
-#define PSCI_DENIED              (-3)
-#define PSCI_ALREADY_ON          (-4)
-#define PSCI_ON_PENDING          (-5)
+#define PSCI_SUCCESS            0
+#define PSCI_NOT_SUPPORTED      (-1)
+#define PSCI_INVALID_PARAMETERS (-2)
+#define PSCI_DENIED             (-3)
+#define PSCI_ALREADY_ON         (-4)
+#define PSCI_ON_PENDING         (-5)
 
 /* MIGRATE_INFO_TYPE: no Trusted OS that needs migrating. */
-#define PSCI_TOS_NOT_PRESENT_MP  2
+#define PSCI_TOS_NOT_PRESENT_MP 2
 
 enum psci_fn {
-	PSCI_VERSION, CPU_OFF, CPU_ON, AFFINITY_INFO, MIGRATE_INFO_TYPE,
-	SYSTEM_OFF, SYSTEM_RESET,
+	PSCI_VERSION,
+	CPU_OFF,
+	CPU_ON,
+	AFFINITY_INFO,
+	MIGRATE_INFO_TYPE,
+	SYSTEM_OFF,
+	SYSTEM_RESET,
 };
 
 /* Function ids of PSCI 0.2 that are implemented; the SMC64 id of a call
@@ -74,10 +79,14 @@ static int64_t cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint64_t c
 		return PSCI_INVALID_PARAMETERS;
 	}
 	switch (vcpu_on(t, ipa_init(entry), ctx)) {
-	case VCPU_ON_DONE: return PSCI_SUCCESS;
-	case VCPU_ON_ALREADY: return PSCI_ALREADY_ON;
-	case VCPU_ON_PENDING: return PSCI_ON_PENDING;
-	case VCPU_ON_DENIED: return PSCI_DENIED;
+	case VCPU_ON_DONE:
+		return PSCI_SUCCESS;
+	case VCPU_ON_ALREADY:
+		return PSCI_ALREADY_ON;
+	case VCPU_ON_PENDING:
+		return PSCI_ON_PENDING;
+	case VCPU_ON_DENIED:
+		return PSCI_DENIED;
 	}
 	return PSCI_DENIED;
 }
@@ -124,7 +133,7 @@ bool vpsci_call(struct vcpu *v, struct arch_regs *r)
 			ret = PSCI_VERSION_0_2;
 			break;
 		case CPU_OFF:
-			vcpu_off_self(v);       /* never returns to the guest */
+			vcpu_off_self(v); /* never returns to the guest */
 			ret = PSCI_DENIED;
 			break;
 		case CPU_ON:

@@ -54,12 +54,12 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define CNT_ENABLE   (1ull << 0)
-#define CNT_IMASK    (1ull << 1)
-#define CNT_ISTATUS  (1ull << 2)
+#define CNT_ENABLE  (1ull << 0)
+#define CNT_IMASK   (1ull << 1)
+#define CNT_ISTATUS (1ull << 2)
 
 static struct vcpu *sleepers[HV_MAX_CPUS];
-static bool ppi_off[HV_MAX_CPUS];       /* physical PPI 27 turned off (a line high) */
+static bool ppi_off[HV_MAX_CPUS]; /* physical PPI 27 turned off (a line high) */
 
 bool arch_vcpu_sleeping(const struct vcpu *v)
 {
@@ -148,7 +148,7 @@ void vtimer_interrupt(void)
 	struct vcpu *v = vcpu_loaded();
 
 	if (v == NULL) {
-		write_sysreg(cntv_ctl_el0, 0);  /* nobody's timer: cannot happen */
+		write_sysreg(cntv_ctl_el0, 0); /* nobody's timer: cannot happen */
 		isb();
 		return;
 	}
@@ -176,7 +176,7 @@ void vtimer_sleep(struct vcpu *v)
 
 	when = p < when ? p : when;
 	if (when == ~0ull) {
-		return;                 /* only an interrupt wakes it */
+		return; /* only an interrupt wakes it */
 	}
 	if (t->sleeping) {
 		unlink_sleeper(v);

@@ -20,7 +20,7 @@ void arch_console_init(const struct platform *p)
 
 unsigned arch_lcm_arch(void)
 {
-	return LCM_ARCH_ARM64;  /* the LCMs of the tests are arm64's */
+	return LCM_ARCH_ARM64; /* the LCMs of the tests are arm64's */
 }
 
 void arch_console_putc(char c)

@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libfdt.h>
+#include <lcm/lcm.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -24,10 +26,10 @@
 #include "core/sched.h"
 #include "core/vcpu.h"
 
-#define FAKE_TICK_NS (1000000000ull / HV_TICK_HZ)
-#define RUN_BUDGET   100000u            /* vCPU runs per process: a runaway guard */
-#define SPIN_LIMIT   10000000u          /* arch_cpu_relax() calls: a lock never freed */
-#define HVC_REPEAT_LIMIT 1000000u       /* repeats of one fake_hvc(): a job never over */
+#define FAKE_TICK_NS     (1000000000ull / HV_TICK_HZ)
+#define RUN_BUDGET       100000u   /* vCPU runs per process: a runaway guard */
+#define SPIN_LIMIT       10000000u /* arch_cpu_relax() calls: a lock never freed */
+#define HVC_REPEAT_LIMIT 1000000u  /* repeats of one fake_hvc(): a job never over */
 
 static void default_bug(const char *what)
 {
@@ -43,7 +45,7 @@ void (*fake_bug)(const char *what) = default_bug;
 static struct {
 	uint8_t *ram;
 	uint64_t ram_size;
-	uint64_t placed;                /* bytes given by fake_ram_place() */
+	uint64_t placed; /* bytes given by fake_ram_place() */
 	unsigned nr_cpus;
 	bool platform_fail;
 	bool refuse[PLAT_MAX_CPUS];
@@ -52,10 +54,10 @@ static struct {
 	bool irqs[PLAT_MAX_CPUS];
 	unsigned kicks[PLAT_MAX_CPUS];
 	unsigned spins;
-	bool in_irq;                    /* in hv_tick(), as from the timer interrupt */
-	uint64_t irq_zeroed;            /* bytes arch_zero_pages() cleared in it */
-	uint64_t zeroed;                /* bytes arch_zero_pages() cleared in all */
-	unsigned hvc_again;             /* hypercall() answers "not over" */
+	bool in_irq;         /* in hv_tick(), as from the timer interrupt */
+	uint64_t irq_zeroed; /* bytes arch_zero_pages() cleared in it */
+	uint64_t zeroed;     /* bytes arch_zero_pages() cleared in all */
+	unsigned hvc_again;  /* hypercall() answers "not over" */
 	void (*between)(struct vcpu *v, unsigned again);
 } m;
 
@@ -132,6 +134,13 @@ int arch_platform_probe(const void *fdt, struct platform *p)
 	/* The header's totalsize, big-endian at offset 4 (an FDT). */
 	const uint8_t *h = fdt;
 	p->fdt_size = (uint64_t)h[4] << 24 | (uint64_t)h[5] << 16 | (uint64_t)h[6] << 8 | h[7];
+	/* The contract of arch.h: the blob is checked before any walk. */
+	const char *why = lcm_fdt_check(fdt, p->fdt_size);
+	if (why != NULL) {
+		printk("platform: malformed device tree: %s\n", why);
+		return -1;
+	}
+	p->fdt_chosen = fdt_path_offset(fdt, "/chosen");
 	p->ram[0] = fake_ram();
 	p->nr_ram = 1;
 	p->nr_cpus = m.nr_cpus;
@@ -294,7 +303,7 @@ enum fake_stop fake_call(void (*fn)(void *), void *arg)
 		fn(arg);
 	} else {
 		why = (enum fake_stop)r;
-		hvc_again_at = NULL;    /* the script it pointed into is gone */
+		hvc_again_at = NULL; /* the script it pointed into is gone */
 	}
 	catcher = outer;
 	m.cpu = cpu;
@@ -304,8 +313,10 @@ enum fake_stop fake_call(void (*fn)(void *), void *arg)
 const char *fake_stop_name(enum fake_stop s)
 {
 	static const char *const names[] = {
-		[FAKE_RETURNED] = "returned", [FAKE_IDLE] = "idle",
-		[FAKE_OFF] = "power off", [FAKE_REBOOT] = "reboot",
+		[FAKE_RETURNED] = "returned",
+		[FAKE_IDLE] = "idle",
+		[FAKE_OFF] = "power off",
+		[FAKE_REBOOT] = "reboot",
 	};
 	return s <= FAKE_REBOOT ? names[s] : "?";
 }
@@ -404,7 +415,7 @@ enum fake_stop fake_tick(unsigned cpu)
 	m.cpu = cpu;
 	enum fake_stop s = fake_call(tick, NULL);
 	m.cpu = me;
-	m.in_irq = false;               /* also when the tick powered off */
+	m.in_irq = false; /* also when the tick powered off */
 	return s;
 }
 
@@ -632,7 +643,7 @@ void arch_vcpu_run(struct vcpu *v)
 			if (sched_block(v)) {
 				break;
 			}
-			e = FAKE_CONTINUE;      /* an interrupt is there: take it */
+			e = FAKE_CONTINUE; /* an interrupt is there: take it */
 		}
 		if (e != FAKE_CONTINUE || sched_must_leave(v)) {
 			break;
@@ -656,8 +667,8 @@ unsigned fake_total_runs(void)
 	return total_runs;
 }
 
-int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5, uint64_t out[4])
+int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		 uint64_t a5, uint64_t out[4])
 {
 	uint64_t in[6] = { fid, a1, a2, a3, a4, a5 };
 	uint64_t res[4] = { 0 };

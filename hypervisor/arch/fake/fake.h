@@ -69,10 +69,10 @@ unsigned fake_kicks(unsigned cpu);
 /* --- running ----------------------------------------------------------------- */
 
 enum fake_stop {
-	FAKE_RETURNED,          /* the function returned */
-	FAKE_IDLE,              /* a CPU waited for an interrupt with them masked */
-	FAKE_OFF,               /* arch_power_off() (also panic()) */
-	FAKE_REBOOT,            /* arch_reboot() */
+	FAKE_RETURNED, /* the function returned */
+	FAKE_IDLE,     /* a CPU waited for an interrupt with them masked */
+	FAKE_OFF,      /* arch_power_off() (also panic()) */
+	FAKE_REBOOT,   /* arch_reboot() */
 };
 
 /* Call @fn(@arg) and catch what would not return (see the top). */
@@ -101,10 +101,10 @@ const char *fake_stop_name(enum fake_stop s);
 
 /* What a guest script asks for when it returns (one guest exit each). */
 enum fake_exit {
-	FAKE_CONTINUE,          /* a trap handled: run on (unless told to leave) */
-	FAKE_PREEMPT,           /* the CPU is taken back (a tick, a kick) */
-	FAKE_WFI,               /* WFI with interrupts it can take: sched_block() */
-	FAKE_WFI_POLL,          /* WFI with its interrupt controller off: sched_wfi() */
+	FAKE_CONTINUE, /* a trap handled: run on (unless told to leave) */
+	FAKE_PREEMPT,  /* the CPU is taken back (a tick, a kick) */
+	FAKE_WFI,      /* WFI with interrupts it can take: sched_block() */
+	FAKE_WFI_POLL, /* WFI with its interrupt controller off: sched_wfi() */
 };
 
 /* A guest: called for each exit of vCPU @v, @step counting from 0 since
@@ -133,8 +133,8 @@ enum fake_exit fake_guest_idle(struct vcpu *v, unsigned step);
  *    may no longer run (off, its domain ended or paused): it would never
  *    make the call again. */
 #define FAKE_HVC_GONE INT64_MIN
-int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5, uint64_t out[4]);
+int64_t fake_hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+		 uint64_t a5, uint64_t out[4]);
 /* How many times a hypercall answered "not over" so far (each one a repeat
  * of the call). */
 unsigned fake_hvc_again(void);
@@ -146,18 +146,18 @@ void fake_hvc_between(void (*fn)(struct vcpu *v, unsigned again));
 struct arch_vcpu {
 	struct vcpu *v;
 	bool used;
-	unsigned step;                  /* exits since the last reset */
+	unsigned step; /* exits since the last reset */
 	unsigned resets;
-	ipaddr_t entry;                 /* from the last arch_vcpu_reset() */
+	ipaddr_t entry; /* from the last arch_vcpu_reset() */
 	uint64_t arg;
-	bool interrupt;                 /* arch_vcpu_has_interrupt() answers this */
-	bool sleeping;                  /* arch_vcpu_sleeping() answers this */
-	unsigned runs;                  /* arch_vcpu_run() calls */
+	bool interrupt; /* arch_vcpu_has_interrupt() answers this */
+	bool sleeping;  /* arch_vcpu_sleeping() answers this */
+	unsigned runs;  /* arch_vcpu_run() calls */
 };
 
 struct arch_domain {
 	bool used;
-	bool uart_irq;                  /* the level arch_guest_uart_irq() gave */
+	bool uart_irq; /* the level arch_guest_uart_irq() gave */
 };
 
 /* The order vCPUs ran in: "name.index@cpu " per arch_vcpu_run(). */
@@ -179,16 +179,16 @@ void fake_console_input(const char *s, size_t n);
 
 /* Mappings of @s, for checks. */
 unsigned fake_stage2_count(const struct stage2 *s);
-unsigned fake_stage2_live(void);        /* address spaces not destroyed */
+unsigned fake_stage2_live(void); /* address spaces not destroyed */
 
 /* --- fake kernels ------------------------------------------------------------ */
 
 /* The fake's kernel format (arch_kernel_probe): this header at offset 0. */
 #define FAKE_KERNEL_MAGIC "HLFAKEK"
 struct fake_kernel {
-	char magic[8];                  /* FAKE_KERNEL_MAGIC, NUL included */
-	uint64_t load_offset;           /* page multiple below 2 MiB */
-	uint64_t image_size;            /* 0: the file's size */
+	char magic[8];        /* FAKE_KERNEL_MAGIC, NUL included */
+	uint64_t load_offset; /* page multiple below 2 MiB */
+	uint64_t image_size;  /* 0: the file's size */
 };
 
 /* Called when the fake meets what must never happen (a power off nobody

@@ -59,8 +59,10 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 		err = err ? err : fdt_property_string(buf, "bootargs", g->bootargs);
 	}
 	if (g->has_initrd) {
-		err = err ? err : fdt_property_u64(buf, "linux,initrd-start", ipa_addr(g->initrd_start));
-		err = err ? err : fdt_property_u64(buf, "linux,initrd-end", ipa_addr(g->initrd_end));
+		err = err ? err
+			  : fdt_property_u64(buf, "linux,initrd-start", ipa_addr(g->initrd_start));
+		err = err ? err
+			  : fdt_property_u64(buf, "linux,initrd-end", ipa_addr(g->initrd_end));
 	}
 	err = err ? err : fdt_end_node(buf);
 	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)ipa_addr(g->ram_base));
