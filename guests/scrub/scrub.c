@@ -99,7 +99,10 @@ int main(const void *fdt)
 	if (guest_arg("mark", arg, sizeof(arg)) && arg[0] != '\0') {
 		/* 64 bytes of the reversed word, repeated: written a word at a
 		 * time, the block is the same at every 64-byte boundary. */
-		union { uint8_t b[64]; uint64_t w[8]; } block;
+		union {
+			uint8_t b[64];
+			uint64_t w[8];
+		} block;
 		size_t n = 0, i;
 		while (arg[n] != '\0') {
 			n++;
@@ -132,7 +135,8 @@ int main(const void *fdt)
 		uint64_t ram_end = guest_ram_base() + guest_ram_size();
 		struct hvc_result r = hvc(HL_CONSOLE_WRITE, ram_end - 4, 8, 0);
 		gprintf("scrub: console write across the end of RAM: %s\n", hl_strerror(r.x0));
-		gprintf("scrub: reading 0x%llx, past the end of RAM\n", (unsigned long long)ram_end);
+		gprintf("scrub: reading 0x%llx, past the end of RAM\n",
+			(unsigned long long)ram_end);
 		uint64_t got = *(volatile uint64_t *)ram_end;
 		gprintf("scrub: FAIL: read 0x%llx past the end of RAM\n", (unsigned long long)got);
 	}
