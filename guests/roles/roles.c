@@ -361,6 +361,12 @@ static void sleep_forever(void)
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	__asm__ volatile("msr cntv_cval_el0, %0" : : "r"(now + 3600 * freq));
 	__asm__ volatile("msr cntv_ctl_el0, %0; isb" : : "r"(1ull));
+	/* Its virtual CPU interface on (ICC_PMR_EL1, ICC_IGRPEN1_EL1): a WFI
+	 * then blocks the vCPU until an interrupt, on its CPU's list of
+	 * sleepers with the timer's deadline, instead of only giving its
+	 * turn away as a guest that polls does. */
+	__asm__ volatile("msr S3_0_C4_C6_0, %0" : : "r"(0xffull));
+	__asm__ volatile("msr S3_0_C12_C12_7, %0; isb" : : "r"(1ull));
 	gprintf("roles: sleeping\n");
 	for (;;) {
 		__asm__ volatile("wfi");
