@@ -23,7 +23,10 @@
  * the hypervisor read device memory or past the end of RAM (a data abort at
  * EL2), hand its own pages to the Boot Domain, or map them into a guest.
  *
- * Lock: bm_lock (a leaf, taken with interrupts masked) guards the states.
+ * Lock: bm_lock (taken with interrupts masked) guards the states. Held
+ * while a read copies into the reader's RAM, it comes before that domain's
+ * touch_lock (the copy may be the first touch of a window) and the
+ * allocator's; domain_start() takes it after the domain's cfg_lock.
  * A read copies one chunk under it, so a range cannot be freed, or become a
  * running domain's RAM, in the middle of a copy; bootmod_reclaim() changes
  * a range's state under it before it scrubs and frees outside it.

@@ -339,6 +339,11 @@ bool domains_reclaim_step(bool *waiting)
 {
 	bool did = false;
 	*waiting = false;
+	/* The scheduler of CPU 0 asks between every two vCPUs: nothing to do
+	 * is one load, not a scan of the table under a lock. */
+	if (!domains_reclaim_pending()) {
+		return false;
+	}
 	unsigned long flags = spin_lock_irqsave(&reclaim_lock);
 	for (unsigned i = 0; i < domain_count() && !did; i++) {
 		struct domain *d = domains[i];

@@ -129,6 +129,10 @@ paddr_t mm_alloc(uint64_t size, uint64_t align, enum mm_owner owner)
 {
 	uint64_t found = MM_NO_PAGE;
 
+	/* A size that rounds past 2^64 (from a guest's fragment) is no size. */
+	if (size == 0 || size > UINT64_MAX - PAGE_SIZE) {
+		return pa_init(MM_NO_PAGE);
+	}
 	size = align_up(size, PAGE_SIZE);
 	if (align < PAGE_SIZE) {
 		align = PAGE_SIZE;
@@ -154,6 +158,9 @@ paddr_t mm_alloc_some(uint64_t max, uint64_t align, uint64_t *got, enum mm_owner
 {
 	uint64_t best = 0, found = MM_NO_PAGE;
 
+	if (max > UINT64_MAX - PAGE_SIZE) {
+		max = align_down(UINT64_MAX, PAGE_SIZE);
+	}
 	max = align_up(max, PAGE_SIZE);
 	if (align < PAGE_SIZE) {
 		align = PAGE_SIZE;

@@ -207,6 +207,10 @@ static void out_of_memory(void **state)
 	(void)state;
 	assert_true(mm_failed(mm_alloc(RAM + PAGE_SIZE, PAGE_SIZE, MM_HV)));
 	assert_int_equal(mm_free_bytes(), RAM);
+	/* A size that would round up past 2^64 to a few bytes, and none. */
+	assert_true(mm_failed(mm_alloc(UINT64_MAX - 100, PAGE_SIZE, MM_HV)));
+	assert_true(mm_failed(mm_alloc(0, PAGE_SIZE, MM_HV)));
+	assert_int_equal(mm_free_bytes(), RAM);
 }
 
 /* The exact line mm_free() prints when it refuses [a, a + size). */
