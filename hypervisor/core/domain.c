@@ -455,6 +455,16 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 			if (!m->lazy || s >= e) {
 				continue;
 			}
+			/* A try that ran out of page-table memory mapped a prefix
+			 * of the part (stage 2 maps in ascending order): that is
+			 * the guest's already, kept as it is; the rest is done. */
+			paddr_t mapped;
+			while (s < e && arch_stage2_translate(d->s2, ipa_init(s), &mapped)) {
+				s += PAGE_SIZE;
+			}
+			if (s == e) {
+				continue;
+			}
 			paddr_t pa = pa_add(m->pa, s - ipa_addr(m->ipa));
 			/* Cleaned too: the guest may run with its caches off. */
 			arch_zero_pages(pa, e - s, true);

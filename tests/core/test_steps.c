@@ -96,6 +96,40 @@ static void touch_all(struct domain *d)
 }
 
 /*
+ * A first touch that ran out of page-table memory left a prefix of its
+ * window mapped (stage 2 maps in ascending order), which the guest may
+ * have written since: the next touch maps the rest, without zeroing what
+ * is the guest's already and without mapping it twice.
+ */
+static void touch_after_partial(void **state)
+{
+	(void)state;
+	struct domain *d = dom("big");
+	uint64_t ipa = ipa_addr(d->ram_base) + 32 * MiB; /* a window nothing touched */
+	const struct domain_mem *m = NULL;
+	paddr_t pa;
+
+	assert_false(arch_stage2_translate(d->s2, ipa_init(ipa), &pa));
+	for (unsigned i = 0; i < d->nr_mem; i++) {
+		uint64_t s = ipa_addr(d->mem[i].ipa);
+		if (d->mem[i].lazy && ipa >= s && ipa - s < d->mem[i].size) {
+			m = &d->mem[i];
+		}
+	}
+	assert_non_null(m);
+	pa = pa_add(m->pa, ipa - ipa_addr(m->ipa));
+	/* The prefix: one page, scrubbed, mapped and written by the guest. */
+	memset(pa_ptr(pa), 0, PAGE_SIZE);
+	assert_int_equal(arch_stage2_map(d->s2, ipa_init(ipa), pa, 4 * PAGE_SIZE), 0);
+	memset(pa_ptr(pa), 0x5a, 4 * PAGE_SIZE);
+	assert_true(domain_touch(d, ipa_init(ipa + 8 * PAGE_SIZE)));
+	assert_int_equal(((uint8_t *)pa_ptr(pa))[4 * PAGE_SIZE - 1], 0x5a);
+	assert_int_equal(((uint8_t *)pa_ptr(pa))[4 * PAGE_SIZE], 0);
+	assert_true(arch_stage2_translate(d->s2, ipa_init(ipa + 2 * MiB - PAGE_SIZE), &pa));
+	assert_true(domain_touch(d, ipa_init(ipa))); /* touched: nothing more to do */
+}
+
+/*
  * A destroyed 64 MiB domain: each domains_reclaim_step() scrubs at most a
  * step's worth, so giving it back takes many calls; the line comes once,
  * after the last, and only then is the memory free.
@@ -187,6 +221,7 @@ int run_reclaim_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reclaim_boot),
+		cmocka_unit_test(touch_after_partial),
 		cmocka_unit_test(reclaim_in_steps),
 		cmocka_unit_test(tick_makes_room),
 	};

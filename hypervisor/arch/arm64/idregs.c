@@ -17,8 +17,17 @@
  *     since they are per physical CPU and would outlive the vCPU that set
  *     them. A guest's breakpoints never fire.
  *
- * The registers the CPU does not have in this space read as zero (the
- * space is reserved, RAZ, for ID registers).
+ *   - no SVE, SME, MTE, AMU, RAS, MPAM, nested virtualization:
+ *     ID_AA64PFR0_EL1 SVE [35:32], RAS [31:28], SEL2 [39:36], MPAM
+ *     [43:40], AMU [47:44] and ID_AA64PFR1_EL1 MTE [11:8], SME [27:24],
+ *     RAS_frac [15:12], MPAM_frac [19:16] read 0: their state is not
+ *     switched between vCPUs (only V0-V31 are, 128 bits), so a guest
+ *     must not use them; SVE and SME instructions trap (CPTR_EL2.TZ,
+ *     TSM) and are UNDEFINED (traps.c).
+ *
+ * The registers this list does not name read as zero (the space is
+ * reserved, RAZ, for ID registers; the newer ones describe features a
+ * domain does not get).
  */
 #include "arm64.h"
 #include "sysreg.h"
@@ -30,6 +39,11 @@
 #define DFR0_WRPS_2 (1ull << 20)
 /* ID_DFR0_EL1.PerfMon [27:24] (AArch32 view), TraceFilt [31:28]. */
 #define AA32_DFR0_HIDE (0xfull << 24 | 0xfull << 28)
+/* ID_AA64PFR0_EL1: RAS [31:28], SVE [35:32], SEL2 [39:36], MPAM [43:40],
+ * AMU [47:44]. ID_AA64PFR1_EL1: MTE [11:8], RAS_frac [15:12], MPAM_frac
+ * [19:16], SME [27:24]. */
+#define PFR0_HIDE (0xfffffull << 28)
+#define PFR1_HIDE (0xfffull << 8 | 0xfull << 24)
 
 #define ID_SPACE_MASK SYSREG(3, 7, 15, 0, 0)
 #define ID_SPACE      SYSREG(3, 0, 0, 0, 0)
@@ -72,6 +86,10 @@ bool idreg_read(uint32_t enc, uint64_t *val)
 		v = (v & DFR0_KEEP) | DFR0_BRPS_2 | DFR0_WRPS_2;
 	} else if (enc == SYSREG(3, 0, 0, 1, 2)) { /* ID_DFR0_EL1 */
 		v &= ~AA32_DFR0_HIDE;
+	} else if (enc == SYSREG(3, 0, 0, 4, 0)) { /* ID_AA64PFR0_EL1 */
+		v &= ~PFR0_HIDE;
+	} else if (enc == SYSREG(3, 0, 0, 4, 1)) { /* ID_AA64PFR1_EL1 */
+		v &= ~PFR1_HIDE;
 	}
 	*val = v;
 	return true;

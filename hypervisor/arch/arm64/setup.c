@@ -13,7 +13,11 @@
 static void cpu_el2_init(void)
 {
 	write_sysreg(hcr_el2, HCR_BOOT);
-	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	/* SVE and SME, which guests are not given (idregs.c), trap: TZ only
+	 * where SVE exists (else the bit is RES0); TSM is RES1 without SME
+	 * (Arm ARM, CPTR_EL2 with HCR_EL2.E2H 0). */
+	uint64_t sve = (read_sysreg(id_aa64pfr0_el1) >> 32) & 0xf;
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (sve != 0 ? CPTR_EL2_TZ : 0));
 	isb();
 	virt_cpu_init();
 }

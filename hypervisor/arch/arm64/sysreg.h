@@ -81,6 +81,7 @@
  * without -mgeneral-regs-only and uses SIMD registers, so FP/SIMD must not
  * trap at EL2 while it runs. */
 #define CPTR_EL2_RES1 0x32ffull
+#define CPTR_EL2_TZ   (1ull << 8) /* trap SVE (where SVE exists) */
 
 /* SCTLR_EL2: RES1 bits + M, C, SA, I, WXN (writable pages never execute). */
 #define SCTLR_EL2_RES1 0x30c50830ull
@@ -117,6 +118,8 @@
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
 #define EC_SYSREG   0x18
+#define EC_SVE      0x19 /* SVE access trapped by CPTR_EL2.TZ */
+#define EC_SME      0x1d /* SME access trapped by CPTR_EL2.TSM */
 #define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
 #define EC_DABT_LOW 0x24

@@ -93,6 +93,14 @@ static enum trap_result trap_wfx(struct vcpu *v, struct arch_regs *r)
 	return (ESR_ISS(r->esr) & 1) ? TRAP_YIELD : TRAP_WFI;
 }
 
+/* SVE and SME are not a guest's (idregs.c hides them): their
+ * instructions are UNDEFINED for it, as on a CPU without them. */
+static enum trap_result trap_undef(struct vcpu *v, struct arch_regs *r)
+{
+	inject_undef(v, r, ESR_EC(r->esr) == EC_SVE ? "an SVE instruction" : "an SME instruction");
+	return TRAP_CONTINUE;
+}
+
 /* An SMCCC call (DEN0028) in x0-x5 made with HVC: PSCI, or a Hyperlaunch
  * hypercall. A hypercall that is not over (a long creation, in steps) is
  * made again: ELR back on the HVC, the registers untouched, and the vCPU
@@ -317,6 +325,7 @@ static const struct {
 } ec_handlers[] = {
 	{ EC_WFX, trap_wfx },       { EC_HVC64, trap_hvc },     { EC_SMC64, trap_smc },
 	{ EC_SYSREG, trap_sysreg }, { EC_IABT_LOW, trap_iabt }, { EC_DABT_LOW, trap_dabt },
+	{ EC_SVE, trap_undef },     { EC_SME, trap_undef },
 };
 
 enum trap_result trap_guest(struct vcpu *v, struct arch_regs *r, unsigned kind)

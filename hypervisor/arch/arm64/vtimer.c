@@ -217,8 +217,13 @@ void vtimer_expire(uint64_t now)
 			continue;
 		}
 		*p = t->next_sleeper;
-		t->sleeping = false;
 		t->next_sleeper = NULL;
-		sched_wake(v);
+		bool on = __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
+		if (on) {
+			sched_wake(v);
+		}
+		/* Last: once it reads false, the vCPU is no longer this CPU's
+		 * and a dead one may be freed (domain_on_cpu). */
+		__atomic_store_n(&t->sleeping, false, __ATOMIC_RELEASE);
 	}
 }
