@@ -98,6 +98,10 @@ void timer_reprogram(void); /* after the vtimer deadlines changed */
 /* psci.c */
 void psci_set_conduit(enum fw_conduit c);
 
+/* timer.c: the physical counter, read after an ISB (no early, speculative
+ * read). */
+uint64_t timer_counter(void);
+
 /* console.c: the UART to print on before the DTB is read (QEMU virt's). */
 void console_early(paddr_t base);
 

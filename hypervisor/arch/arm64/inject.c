@@ -16,9 +16,7 @@
  * most FAULT_LINES per domain and second; the count of those left out is
  * printed with the next line shown.
  */
-#include <stdarg.h>
 
-#include <fmt/fmt.h>
 
 #include "arm64.h"
 #include "core/console.h"

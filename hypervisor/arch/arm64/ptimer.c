@@ -29,19 +29,10 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define CNT_ENABLE  (1ull << 0)
-#define CNT_IMASK   (1ull << 1)
-#define CNT_ISTATUS (1ull << 2)
 
 #define ENC_TVAL SYSREG(3, 3, 14, 2, 0)
 #define ENC_CTL  SYSREG(3, 3, 14, 2, 1)
 #define ENC_CVAL SYSREG(3, 3, 14, 2, 2)
-
-static uint64_t counter(void)
-{
-	isb();
-	return read_sysreg(cntpct_el0);
-}
 
 /* The timer condition (D11.2.4): CVAL at or below the counter. */
 static bool condition(const struct vtimer *t, uint64_t now)
@@ -64,7 +55,7 @@ void ptimer_reset(struct vcpu *v)
 void ptimer_sync(struct vcpu *v)
 {
 	struct vtimer *t = vtimer_of(v);
-	bool line = !(t->pctl & CNT_IMASK) && condition(t, counter());
+	bool line = !(t->pctl & CNT_IMASK) && condition(t, timer_counter());
 
 	if (line != t->pline) {
 		t->pline = line;
@@ -94,7 +85,7 @@ void ptimer_expire(void)
 bool ptimer_access(struct vcpu *v, uint32_t enc, bool read, uint64_t *val)
 {
 	struct vtimer *t = vtimer_of(v);
-	uint64_t now = counter();
+	uint64_t now = timer_counter();
 
 	switch (enc) {
 	case ENC_CTL:

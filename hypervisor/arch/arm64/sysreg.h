@@ -132,8 +132,11 @@
 #define ISS_CM  (1ull << 8)
 #define FSC_SEA 0x10ull
 
-/* CNTHP_CTL_EL2 */
+/* CNTHP_CTL_EL2, CNTV_CTL_EL0, CNTP_CTL_EL0 (Arm ARM D11.2.4) */
 #define CNT_CTL_ENABLE (1ull << 0)
+#define CNT_ENABLE     CNT_CTL_ENABLE
+#define CNT_IMASK      (1ull << 1)
+#define CNT_ISTATUS    (1ull << 2)
 
 #define MPIDR_AFF_MASK 0xff00ffffffull
 

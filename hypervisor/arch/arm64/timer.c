@@ -17,7 +17,7 @@
 static uint64_t period; /* counter ticks; same on every CPU */
 static uint64_t next_tick[HV_MAX_CPUS];
 
-static uint64_t counter(void)
+uint64_t timer_counter(void)
 {
 	isb(); /* no early, speculative read of the counter */
 	return read_sysreg(cntpct_el0);
@@ -26,7 +26,7 @@ static uint64_t counter(void)
 uint64_t arch_time_ns(void)
 {
 	uint64_t freq = read_sysreg(cntfrq_el0);
-	uint64_t c = counter();
+	uint64_t c = timer_counter();
 
 	return c / freq * 1000000000ull + c % freq * 1000000000ull / freq;
 }
@@ -47,7 +47,7 @@ void arch_timer_start(unsigned hz)
 	period = read_sysreg(cntfrq_el0) / hz;
 	/* The first tick at once: it proves the interrupt path (the boot CPU
 	 * waits for one on every CPU) without waiting a period. */
-	next_tick[arch_this_cpu()->id] = counter();
+	next_tick[arch_this_cpu()->id] = timer_counter();
 	timer_reprogram();
 	write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
 	isb();
@@ -57,7 +57,7 @@ void arch_timer_start(unsigned hz)
 void timer_interrupt(void)
 {
 	uint64_t *next = &next_tick[arch_this_cpu()->id];
-	uint64_t now = counter();
+	uint64_t now = timer_counter();
 	bool tick = now >= *next;
 
 	if (tick) {

@@ -474,18 +474,6 @@ void vgic_vcpu_reset(struct vcpu *v)
 
 /* --- raising interrupts ------------------------------------------------------------ */
 
-void vgic_set_pending(struct vcpu *v, unsigned intid)
-{
-	uint64_t wake = 0;
-	unsigned long flags = vgic_lock(v->dom);
-	struct virq_bank *b = vgic_bank(v->dom, v, intid);
-
-	b->pend |= 1u << (intid % 32);
-	vgic_update(v->dom, v, intid, &wake);
-	vgic_unlock(v->dom, flags);
-	vgic_wake(v->dom, wake);
-}
-
 void vgic_set_level(struct domain *d, unsigned intid, bool level)
 {
 	uint64_t wake = 0;

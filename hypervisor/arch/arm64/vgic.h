@@ -112,7 +112,6 @@ void vgic_flush(struct vcpu *v);                                   /* before ent
 void vgic_sync(struct vcpu *v);                                    /* after it exits */
 bool vgic_has_interrupt(struct vcpu *v);                           /* loaded @v: one to take */
 bool vgic_enabled(struct vcpu *v);                                 /* loaded @v: Group 1 on */
-void vgic_set_pending(struct vcpu *v, unsigned intid);             /* a private edge */
 void vgic_set_level(struct domain *d, unsigned intid, bool level); /* an SPI's line */
 void vgic_set_line(struct vcpu *v, unsigned intid, bool level);    /* @v's own PPI's line */
 void vgic_sgi(struct vcpu *v, uint64_t sgi1r);                     /* ICC_SGI1R_EL1 write */

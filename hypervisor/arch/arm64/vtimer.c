@@ -54,9 +54,6 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define CNT_ENABLE  (1ull << 0)
-#define CNT_IMASK   (1ull << 1)
-#define CNT_ISTATUS (1ull << 2)
 
 static struct vcpu *sleepers[HV_MAX_CPUS];
 static bool ppi_off[HV_MAX_CPUS]; /* physical PPI 27 turned off (a line high) */
