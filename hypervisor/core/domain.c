@@ -181,13 +181,13 @@ void domains_launched(void)
 }
 
 /* The first end of a running domain: stop its vCPUs, then say why. */
-static void domain_end(struct domain *d, enum domain_state how, const char *line)
+static bool domain_end(struct domain *d, enum domain_state how, const char *line)
 {
 	int expected = DOM_RUNNING;
 
 	if (!__atomic_compare_exchange_n(&d->state, &expected, how, false, __ATOMIC_ACQ_REL,
 					 __ATOMIC_ACQUIRE)) {
-		return;
+		return false;
 	}
 
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
@@ -208,6 +208,7 @@ static void domain_end(struct domain *d, enum domain_state how, const char *line
 	/* The launch judges an end before the all-off count may finish it. */
 	launch_domain_ended(d, how);
 	one_less_running();
+	return true;
 }
 
 void domain_power_off(struct domain *d, const char *why)
@@ -234,20 +235,47 @@ void domain_stop(struct domain *d, const char *fmt, ...)
 	domain_end(d, DOM_STOPPED, line);
 }
 
-void domain_destroy(struct domain *d, enum domain_state how, const char *why)
+bool domain_destroy(struct domain *d, enum domain_state how, const char *why)
 {
-	int expected = DOM_NEW;
-
-	/* Never run: no vCPU is on a CPU, nothing to stop. */
-	if (__atomic_compare_exchange_n(&d->state, &expected, how, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE)) {
-		printk("domain %u %s: %s\n", d->domid, d->name, why);
-	} else {
-		domain_end(d, how, why);
+	/* Whatever state it is in when this CPU gets there: another may be
+	 * ending it (a fault, its own power-off) at the same moment. */
+	for (;;) {
+		int st = domain_state(d);
+		switch (st) {
+		case DOM_NEW:
+			/* Never run: no vCPU is on a CPU, nothing to stop. */
+			if (!__atomic_compare_exchange_n(&d->state, &st, how, false,
+							 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				continue;
+			}
+			printk("domain %u %s: %s\n", d->domid, d->name, why);
+			break;
+		case DOM_RUNNING:
+			if (!domain_end(d, how, why)) {
+				continue;
+			}
+			break;
+		case DOM_OFF:
+		case DOM_STOPPED:
+			/* Already off: only destroying it is left, and its memory. */
+			if (how != DOM_DESTROYED) {
+				return false;
+			}
+			if (!__atomic_compare_exchange_n(&d->state, &st, DOM_DESTROYED, false,
+							 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+				continue;
+			}
+			printk("domain %u %s: %s\n", d->domid, d->name, why);
+			break;
+		default:
+			return false; /* destroyed already */
+		}
+		break;
 	}
 	if (how == DOM_DESTROYED) {
 		domain_give_back(d);
 	}
+	return true;
 }
 
 /* Pausing reuses the power state's path out of the guest: sched_must_leave()

@@ -105,9 +105,10 @@ void domain_pause(struct domain *d);
 void domain_resume(struct domain *d);
 /* End @d for good (HL_DOMAIN_DESTROY, a Boot Domain done): a running domain
  * stops like domain_stop() with the line "domain ID NAME: @why"; one never
- * run just changes state. Only the first end acts. With DOM_DESTROYED its
- * memory is then given back (domain_give_back). */
-void domain_destroy(struct domain *d, enum domain_state how, const char *why);
+ * run just changes state; with DOM_DESTROYED, one that is off already
+ * becomes destroyed. Then its memory is given back (domain_give_back).
+ * False when there was nothing to do: another end came first. */
+bool domain_destroy(struct domain *d, enum domain_state how, const char *why);
 /* Whether a CPU still runs one of @d's vCPUs (the reclaim waits for none). */
 bool domain_on_cpu(struct domain *d);
 /* Give back @d's memory, scrubbed, and its vCPUs, once no CPU runs it:

@@ -263,29 +263,14 @@ static int64_t domain_destroy_call(struct vcpu *v, struct domain *o, const uint6
 				   uint64_t out[4])
 {
 	char why[64];
-	int st = domain_state(o);
 
 	(void)in;
 	(void)out;
 	if (o->nr_vcpus == 0) {
 		return HL_ENOENT;
 	}
-	if (st == DOM_DESTROYED) {
-		return HL_EBUSY;
-	}
 	fmt_snprintf(why, sizeof(why), "destroyed by %s", v->dom->name);
-	if (st == DOM_OFF || st == DOM_STOPPED) {
-		/* Already off: only its memory is left to give back. */
-		if (!__atomic_compare_exchange_n(&o->state, &st, DOM_DESTROYED, false,
-						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			return HL_EBUSY;
-		}
-		printk("domain %u %s: %s\n", o->domid, o->name, why);
-		domain_give_back(o);
-		return HL_OK;
-	}
-	domain_destroy(o, DOM_DESTROYED, why);
-	return HL_OK;
+	return domain_destroy(o, DOM_DESTROYED, why) ? HL_OK : HL_EBUSY;
 }
 
 static int64_t launch_status_call(struct vcpu *v, struct domain *o, const uint64_t in[6],
