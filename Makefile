@@ -63,6 +63,13 @@ LCM_ARM64_OBJS := $(LCM_SRCS:%.c=$(BUILD)/arm64/%.o)
 LIBC_ARM64_OBJS := $(LIBC_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ARM64_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ASAN_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/asan/%.o)
+CRYPTO_HOST_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/host/%.o)
+# The measured launch's event log and events, shared by the hypervisor and
+# lcm-tool predict (lib/tcg; it needs lib/crypto and lib/lcm).
+TCG_SRCS       := $(wildcard lib/tcg/*.c)
+TCG_HOST_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/host/%.o)
+TCG_ASAN_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/asan/%.o)
+TCG_ARM64_OBJS := $(TCG_SRCS:%.c=$(BUILD)/arm64/%.o)
 
 # Proves the library builds freestanding and links against libfdt.a alone.
 $(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(CRYPTO_ARM64_OBJS)

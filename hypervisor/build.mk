@@ -18,10 +18,10 @@ $(BUILD)/arm64/hypervisor/%.o: TARGET_CFLAGS += -Ihypervisor -DHV_DEBUG=$(HV_DEB
 # NONE ones skipped): any other dynamic relocation fails the build here
 # instead of the boot.
 # lib/crypto: module digests are checked before use (core/builder.c).
-$(HV_ELF): $(HV_OBJS) $(LCM_ARM64_OBJS) $(CRYPTO_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A) $(HV_LDS)
+$(HV_ELF): $(HV_OBJS) $(TCG_ARM64_OBJS) $(LCM_ARM64_OBJS) $(CRYPTO_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A) $(HV_LDS)
 	$(TARGET_LD) -T $(HV_LDS) -static -pie --no-dynamic-linker -z notext \
 		--no-warn-rwx-segments --gc-sections -o $@ \
-		$(HV_OBJS) $(LCM_ARM64_OBJS) $(CRYPTO_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A)
+		$(HV_OBJS) $(TCG_ARM64_OBJS) $(LCM_ARM64_OBJS) $(CRYPTO_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(FDT_ARM64_A)
 	@if $(CROSS)readelf -rW $@ | grep -E '^[0-9a-f]{16} ' | grep -v -e R_AARCH64_RELATIVE -e R_AARCH64_NONE; then \
 		echo "$@: dynamic relocations other than R_AARCH64_RELATIVE" >&2; rm -f $@; exit 1; fi
 

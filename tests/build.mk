@@ -17,13 +17,14 @@ $(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 # build/tests/unit-core: the architecture-free core of the hypervisor (all of
 # hypervisor/core/*.c, unchanged) on the fake architecture (hypervisor/arch/
 # fake/, whose console.c is the console), under ASan+UBSan.
-CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
+CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c) \
+             $(wildcard hypervisor/drivers/tpm*.c)
 CORE_TEST_SRCS := $(wildcard tests/core/*.c)
 CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
 

@@ -28,6 +28,7 @@
 #include "core/create.h"
 #include "core/dtpatch.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
@@ -177,6 +178,7 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	}
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
+		measure_set_bootargs(o, args, len);
 		char shown[256]; /* a printk line is at most 384 bytes */
 		console_sanitize(shown, sizeof(shown), args, len);
 		printk("launch: prepare: %s configures %s: bootargs \"%s\"\n", v->dom->name,
@@ -289,6 +291,13 @@ static int64_t launch_status_call(struct vcpu *v, struct domain *o, const uint64
 		return HL_EFAULT;
 	}
 	return HL_OK;
+}
+
+static int64_t event_log_read(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			      uint64_t out[4])
+{
+	(void)o;
+	return measure_log_read(v->dom, ipa_init(in[1]), in[2], in[3], &out[1]);
 }
 
 static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
@@ -412,6 +421,7 @@ static const struct call calls[] = {
 	{ HL_DOMAIN_CREATE, OP_CREATE, OBJ_NONE, domain_create_call },
 	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN, OBJ_NONE, shutdown },
 	{ HL_LAUNCH_STATUS, OP_LAUNCH_STATUS, OBJ_NONE, launch_status_call },
+	{ HL_EVENT_LOG_READ, OP_EVENT_LOG_READ, OBJ_NONE, event_log_read },
 };
 
 /* The one gate: the object, then the policy, then the handler. */

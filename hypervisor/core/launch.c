@@ -32,6 +32,7 @@
 #include "core/cpu.h"
 #include "core/domain.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
@@ -382,6 +383,7 @@ static void take_over(void)
 		print_states();
 		console_input_start(NULL);
 	}
+	measure_launch_end();
 	release_hold();
 }
 
@@ -459,13 +461,26 @@ static void finalize(void)
 	}
 	console_input_start(owner);
 	reclaim_modules();
-	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		/* Initial domains only: one a control domain created paused
-		 * during the preparation phase is its creator's to start. */
-		if (d != L.standby && d != L.bootdom && d->nr_vcpus > 0 &&
-		    domain_state(d) == DOM_NEW && launch_is_initial(d)) {
-			domain_start(d);
+	/* Their launch parameters, then the end of the launch's measurements,
+	 * before the first of them runs: the log is whole when they read it.
+	 * No one may configure them any more (the Boot Domain is gone). */
+	for (int measure = 1; measure >= 0; measure--) {
+		for (unsigned i = 0; i < domain_count(); i++) {
+			struct domain *d = domain_get(i);
+			/* Initial domains only: one a control domain created paused
+			 * during the preparation phase is its creator's to start. */
+			if (d == L.standby || d == L.bootdom || d->nr_vcpus == 0 ||
+			    domain_state(d) != DOM_NEW || !launch_is_initial(d)) {
+				continue;
+			}
+			if (measure) {
+				measure_domain_start(d);
+			} else {
+				domain_start(d);
+			}
+		}
+		if (measure) {
+			measure_launch_end();
 		}
 	}
 	/* Started, not "running now": a domain the Boot Domain started may
@@ -495,6 +510,7 @@ void launch_start(void)
 	case LCM_OK:
 		printk("launch: LCM with %u domains\n", L.lcm.nr_domains);
 		L.hyperlaunch = true;
+		measure_launch(&L.lcm, L.plat->fdt);
 		build_lcm_domains();
 		break;
 	case LCM_ENOLCM:

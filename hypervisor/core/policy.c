@@ -39,6 +39,7 @@ static const struct {
 	[OP_CREATE] = { "create domains", false, "create" },
 	[OP_SHUTDOWN] = { "shut the platform down", false, "shutdown" },
 	[OP_LAUNCH_STATUS] = { "read the launch report", false, "launch-status" },
+	[OP_EVENT_LOG_READ] = { "read the event log", false, "event-log" },
 };
 
 static bool is_control(const struct domain *d)
@@ -91,6 +92,8 @@ static bool allowed(struct domain *s, enum policy_op op, struct domain *o)
 		return control;
 	case OP_LAUNCH_STATUS:
 		return control || (s->functions & LCM_FUNCTION_RECOVERY);
+	case OP_EVENT_LOG_READ:
+		return boot || control || (s->functions & LCM_FUNCTION_RECOVERY);
 	case OP_NR:
 		break;
 	}

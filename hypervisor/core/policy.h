@@ -23,6 +23,7 @@ enum policy_op {
 	OP_CREATE,
 	OP_SHUTDOWN,
 	OP_LAUNCH_STATUS,
+	OP_EVENT_LOG_READ,
 	OP_NR,
 };
 

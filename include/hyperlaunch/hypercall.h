@@ -93,6 +93,11 @@
 #define HL_LAUNCH_FAILED      2u
 #define HL_NO_DOMID           0xFFFFFFFFu
 
+/* The measured launch's TCG event log (docs/measured-launch.md): copy x3
+ * bytes from offset x2 to IPA x1. x0: bytes copied, x1: the log's whole
+ * size (it grows while domains start). BOOT, CONTROL and RECOVERY. */
+#define HL_EVENT_LOG_READ HL_CALL(0x31)
+
 /* --- results -------------------------------------------------------------------- */
 
 #define HL_OK     0

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "lcm/lcm.h"
 
@@ -160,10 +162,38 @@ void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
 const char *lt_suggest(const char *word, const char *const *words);
 
+/* --- a software TPM for QEMU (pack --tpm) ------------------------------------- */
+
+struct lt_swtpm {
+	char dir[4096]; /* its temporary state folder */
+	pid_t pid;
+	char chardev[4200]; /* QEMU's -chardev for its control socket */
+};
+
+/* Start swtpm with a fresh state in a temporary folder (exits 2 when it
+ * cannot); stop it and remove the folder. */
+bool lt_swtpm_start(struct lt_swtpm *t);
+void lt_swtpm_stop(struct lt_swtpm *t);
+/* QEMU's options for it into @out (room for 6); returns how many. */
+size_t lt_swtpm_qemu_args(const struct lt_swtpm *t, char **out);
+/* run-qemu's part: start a fresh swtpm before QEMU, and (after QEMU's
+ * other options) its TPM options, then end swtpm with QEMU. */
+void lt_swtpm_script(FILE *f);
+void lt_swtpm_script_qemu_end(FILE *f);
+
+/* A JSON configuration made into an in-memory LCM, validated (commands.c);
+ * NULL when it is invalid (reported). */
+void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+		       uint64_t memory, struct lcm_launch *l);
+
+/* A .dtb file read and validated (commands.c); NULL when invalid (reported). */
+void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l);
+
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
 int lt_cmd_show(int argc, char **argv);
 int lt_cmd_pack(int argc, char **argv);
+int lt_cmd_predict(int argc, char **argv);
 
 #endif /* LCM_TOOL_H */

@@ -1,7 +1,8 @@
 /*
  * lcm-tool: the host side of a Hyperlaunch launch. JSON configuration in,
  * Launch Control Module out (build); validation (check); a readable view
- * (show); and everything QEMU needs to boot it (pack). docs/lcm-tool.md.
+ * (show); and everything QEMU needs to boot it (pack); what its measured
+ * launch must produce (predict). docs/lcm-tool.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@ static const char usage[] =
 	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
 	"  show FILE                      print domains, roles and modules\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
+	"  predict FILE                   the measured launch's event log and PCRs\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
 	"1 invalid input (every problem is listed), 2 usage error.\n";
@@ -35,17 +37,15 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{ "build", lt_cmd_build },
-		{ "check", lt_cmd_check },
-		{ "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },
+		{ "build", lt_cmd_build }, { "check", lt_cmd_check },     { "show", lt_cmd_show },
+		{ "pack", lt_cmd_pack },   { "predict", lt_cmd_predict },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", NULL };
+	static const char *const names[] = { "build", "check", "show", "pack", "predict", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,

@@ -25,7 +25,7 @@
 extern char **environ;
 
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--tpm] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -44,6 +44,9 @@ static const char pack_help[] =
 	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
+	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
+	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
+	"                        one) and ends it with QEMU\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -90,7 +93,8 @@ static void copy_file(const char *from, const char *to)
 }
 
 /* Run QEMU once with dumpdtb= to get the DTB it makes for these options. */
-static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
+static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			      bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
 	int status;
@@ -100,8 +104,13 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
 	snprintf(smp, sizeof(smp), "%u", m->cpus);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
-	char *args[] = { (char *)qemu, "-machine", machine,      "-cpu", CPU_MODEL, "-smp", smp,
-			 "-m",         mem,        "-nographic", "-nic", "none",    NULL };
+	char *args[20] = { (char *)qemu, "-machine", machine, "-cpu",       CPU_MODEL, "-smp",
+			   smp,          "-m",       mem,     "-nographic", "-nic",    "none" };
+	struct lt_swtpm swtpm;
+	if (tpm) {
+		lt_swtpm_start(&swtpm);
+		lt_swtpm_qemu_args(&swtpm, args + 12);
+	}
 	/* QEMU's chatter goes to a log, shown only when it fails. */
 	char log[PATH_MAX + 16];
 	posix_spawn_file_actions_t fa;
@@ -111,11 +120,16 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	int err = posix_spawnp(&pid, qemu, &fa, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	bool ok = err == 0 && waitpid(pid, &status, 0) >= 0 && WIFEXITED(status) &&
+		  WEXITSTATUS(status) == 0;
+	if (tpm) {
+		lt_swtpm_stop(&swtpm);
+	}
 	if (err != 0) {
 		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu,
 			       strerror(err));
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (!ok) {
 		size_t n;
 		char *text = lt_read_file(log, &n);
 		if (text != NULL) {
@@ -147,7 +161,8 @@ static void default_hypervisor(char *out, size_t size)
 	snprintf(out, size, "%s/hyperlaunch.bin", dirname(self));
 }
 
-static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
+static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+			 bool tpm)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -162,12 +177,17 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		"# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
 		"# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
 		"# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		"exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n",
+		c->path);
+	if (tpm) {
+		lt_swtpm_script(f);
+	}
+	fprintf(f,
+		"%s\"${QEMU:-qemu-system-aarch64}\" \\\n"
 		"\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
 		"\t-smp %u -m %lluM -nographic -nic none \\\n"
 		"\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
-		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
+		tpm ? "" : "exec ", m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
 	for (size_t i = 0; i < c->nr_files; i++) {
 		char *base = strrchr(c->files[i].path, '/');
 		fprintf(f,
@@ -175,7 +195,11 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			i, base != NULL ? base + 1 : c->files[i].path,
 			(unsigned long long)c->files[i].addr);
 	}
-	fprintf(f, "\t\"$@\"\n");
+	if (tpm) {
+		lt_swtpm_script_qemu_end(f);
+	} else {
+		fprintf(f, "\t\"$@\"\n");
+	}
 	if (fclose(f) != 0) {
 		return false;
 	}
@@ -190,6 +214,7 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "tpm", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -197,6 +222,7 @@ int lt_cmd_pack(int argc, char **argv)
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
 	uint64_t memory = 0;
 	unsigned cpus = 0;
+	bool tpm = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -225,6 +251,9 @@ int lt_cmd_pack(int argc, char **argv)
 			break;
 		case 'Q':
 			qemu = optarg;
+			break;
+		case 'T':
+			tpm = true;
 			break;
 		case 'h':
 			fputs(pack_help, stdout);
@@ -266,7 +295,7 @@ int lt_cmd_pack(int argc, char **argv)
 	}
 
 	mkdir_p(dir);
-	void *qdtb = dump_machine_dtb(qemu, dir, &m);
+	void *qdtb = dump_machine_dtb(qemu, dir, &m, tpm);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -328,7 +357,7 @@ int lt_cmd_pack(int argc, char **argv)
 			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,
 			   to);
 	}
-	if (!write_script(dir, &c, &m)) {
+	if (!write_script(dir, &c, &m, tpm)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
 	}
 	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM\n", dir, l.nr_domains,
