@@ -372,6 +372,11 @@ static void take_over(void)
 	if (L.bootdom != NULL && domain_state(L.bootdom) == DOM_RUNNING) {
 		domain_destroy(L.bootdom, DOM_DESTROYED, "stopped: the launch failed");
 	}
+	/* The log ends before the Recovery Domain may read it. */
+	if (L.recovery != NULL && domain_state(L.recovery) == DOM_NEW) {
+		measure_domain_start(L.recovery);
+	}
+	measure_launch_end();
 	if (L.recovery != NULL && domain_state(L.recovery) == DOM_NEW) {
 		printk("launch: starting the Recovery Domain %s\n", L.recovery->name);
 		console_input_start(L.recovery);
@@ -383,7 +388,6 @@ static void take_over(void)
 		print_states();
 		console_input_start(NULL);
 	}
-	measure_launch_end();
 	release_hold();
 }
 
@@ -449,6 +453,14 @@ static struct domain *console_owner(void)
 	return control != NULL ? control : hw != NULL ? hw : first;
 }
 
+/* The domains finalize() starts: initial ones only (one a control domain
+ * created paused during the preparation phase is its creator's to start). */
+static bool finalize_starts(const struct domain *d)
+{
+	return d != L.standby && d != L.bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
+	       launch_is_initial(d);
+}
+
 static void finalize(void)
 {
 	struct domain *owner = console_owner();
@@ -456,31 +468,24 @@ static void finalize(void)
 	unsigned running = 0;
 	char t[32];
 
+	/* Their launch parameters, then the end of the launch's measurements,
+	 * before the launch says final and the first of them runs: the log is
+	 * whole when they read it. No one may configure them any more (the
+	 * Boot Domain is gone). */
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (finalize_starts(domain_get(i))) {
+			measure_domain_start(domain_get(i));
+		}
+	}
+	measure_launch_end();
 	if (!failed) {
 		__atomic_store_n(&L.phase, PH_FINAL, __ATOMIC_RELEASE);
 	}
 	console_input_start(owner);
 	reclaim_modules();
-	/* Their launch parameters, then the end of the launch's measurements,
-	 * before the first of them runs: the log is whole when they read it.
-	 * No one may configure them any more (the Boot Domain is gone). */
-	for (int measure = 1; measure >= 0; measure--) {
-		for (unsigned i = 0; i < domain_count(); i++) {
-			struct domain *d = domain_get(i);
-			/* Initial domains only: one a control domain created paused
-			 * during the preparation phase is its creator's to start. */
-			if (d == L.standby || d == L.bootdom || d->nr_vcpus == 0 ||
-			    domain_state(d) != DOM_NEW || !launch_is_initial(d)) {
-				continue;
-			}
-			if (measure) {
-				measure_domain_start(d);
-			} else {
-				domain_start(d);
-			}
-		}
-		if (measure) {
-			measure_launch_end();
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (finalize_starts(domain_get(i))) {
+			domain_start(domain_get(i));
 		}
 	}
 	/* Started, not "running now": a domain the Boot Domain started may

@@ -35,7 +35,7 @@
 #define READ_CHUNK  (64 * KiB) /* what one HL_EVENT_LOG_READ copies at most */
 #define TPM_RETRIES 3
 
-static const unsigned launch_pcrs[] = { TCG_PCR_CONFIG, TCG_PCR_IMAGES };
+static const unsigned launch_pcrs[] = { TCG_PCR_PARAMS, TCG_PCR_MATERIAL };
 
 static struct {
 	struct spinlock lock;
@@ -44,6 +44,7 @@ static struct {
 	uint64_t log_alloc;
 	bool started, ended;
 	bool tpm;                                  /* extends go to the TPM */
+	bool had_tpm;                              /* the platform has one (it may have failed) */
 	bool full_said;                            /* "event log full" printed */
 	unsigned extends;                          /* PCR_Extend commands that succeeded */
 	uint64_t tpm_ns;                           /* time spent in them */
@@ -124,7 +125,7 @@ static bool cap_banks(const uint16_t *algs, unsigned nr)
 	}
 	if (at > 0) {
 		printk("tpm: banks %s are not computed by the hypervisor: PCRs %u and %u capped in them\n",
-		       names, TCG_PCR_CONFIG, TCG_PCR_IMAGES);
+		       names, TCG_PCR_PARAMS, TCG_PCR_MATERIAL);
 	}
 	return true;
 }
@@ -140,6 +141,7 @@ void measure_init(const struct platform *p)
 	if (p->tpm.size == 0) {
 		return; /* said once, when the launch's measurements end */
 	}
+	M.had_tpm = true;
 	unsigned long long base = pa_addr(p->tpm.base);
 	r = tpm_tis_init(p->tpm.base, &id);
 	if (r == 0) {
@@ -217,7 +219,7 @@ void measure_launch(const struct lcm_launch *l, const void *fdt)
 
 	unsigned long flags = spin_lock_irqsave(&M.lock);
 	tcg_lcm_digest(fdt, l->hv_node, digest);
-	event(TCG_PCR_CONFIG, TCG_EV_IPL, digest, TCG_LCM_TEXT, sizeof(TCG_LCM_TEXT) - 1);
+	event(TCG_PCR_MATERIAL, TCG_EV_IPL, digest, TCG_LCM_TEXT, sizeof(TCG_LCM_TEXT));
 	for (uint32_t n = 0; n < nr; n++) {
 		uint32_t i = M.order[n];
 		int r = bootmod_of_lcm(i);
@@ -227,7 +229,7 @@ void measure_launch(const struct lcm_launch *l, const void *fdt)
 			continue;
 		}
 		uint32_t len = tcg_module_text(l, i, M.text, sizeof(M.text));
-		event(tcg_module_pcr(l, i), TCG_EV_IPL, bootmod_digest(r), M.text, len);
+		event(TCG_PCR_MATERIAL, TCG_EV_IPL, bootmod_digest(r), M.text, len);
 	}
 	spin_unlock_irqrestore(&M.lock, flags);
 }
@@ -262,8 +264,8 @@ void measure_domain_start(struct domain *d)
 			p.bootargs_len = M.bootargs_len[d->index];
 		}
 		uint32_t len = tcg_params_text(&p, M.text, sizeof(M.text));
-		sha256(M.text, len, digest);
-		event(TCG_PCR_CONFIG, TCG_EV_IPL, digest, M.text, len);
+		tcg_params_digest(M.text, len, digest);
+		event(TCG_PCR_PARAMS, TCG_EV_IPL, digest, M.text, len);
 	}
 	spin_unlock_irqrestore(&M.lock, flags);
 }
@@ -335,9 +337,13 @@ void measure_launch_end(void)
 		       (unsigned long long)(M.tpm_ns / 1000000),
 		       (unsigned long long)(M.tpm_ns / 1000 % 1000));
 		read_back();
+	} else if (M.extends == 0) {
+		printk("measure: %u events in %llu bytes of event log; %s: nothing was extended\n",
+		       M.log.nr_events, (unsigned long long)M.log.len,
+		       M.had_tpm ? "the TPM failed" : "no TPM");
 	} else {
-		printk("measure: %u events in %llu bytes of event log; no TPM: nothing was extended\n",
-		       M.log.nr_events, (unsigned long long)M.log.len);
+		printk("measure: %u events in %llu bytes of event log; the TPM failed after %u extends\n",
+		       M.log.nr_events, (unsigned long long)M.log.len, M.extends);
 	}
 	spin_unlock_irqrestore(&M.lock, flags);
 }

@@ -84,17 +84,13 @@ uint32_t tcg_module_order(const struct lcm_launch *l, uint32_t *order, uint32_t 
 	return n;
 }
 
-uint32_t tcg_module_pcr(const struct lcm_launch *l, uint32_t i)
-{
-	return l->modules[i].owner == LCM_OWNER_CONFIG ? TCG_PCR_CONFIG : TCG_PCR_IMAGES;
-}
-
-static uint32_t clamp(int n, size_t size)
+/* The length of what fmt_snprintf wrote, its NUL included. */
+static uint32_t with_nul(int n, size_t size)
 {
 	if (n < 0) {
 		return 0;
 	}
-	return (size_t)n < size ? (uint32_t)n : (uint32_t)(size - 1);
+	return (size_t)n < size ? (uint32_t)n + 1 : (uint32_t)size;
 }
 
 uint32_t tcg_module_text(const struct lcm_launch *l, uint32_t i, char *buf, size_t n)
@@ -103,10 +99,10 @@ uint32_t tcg_module_text(const struct lcm_launch *l, uint32_t i, char *buf, size
 	const char *type = lcm_module_type_name(m->type);
 
 	if (m->owner == LCM_OWNER_CONFIG) {
-		return clamp(fmt_snprintf(buf, n, "config: %s", type), n);
+		return with_nul(fmt_snprintf(buf, n, "config: %s", type), n);
 	}
 	const struct lcm_domain *d = &l->domains[m->owner];
-	return clamp(fmt_snprintf(buf, n, "domain %u %s: %s", d->domid, d->name, type), n);
+	return with_nul(fmt_snprintf(buf, n, "domain %u %s: %s", d->domid, d->name, type), n);
 }
 
 void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params *p)
@@ -125,19 +121,34 @@ void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params
 	p->bootargs_len = p->bootargs != NULL ? strlen(p->bootargs) : 0;
 }
 
+#define PARAMS_TAG "domain_launch: "
+
 uint32_t tcg_params_text(const struct tcg_params *p, char *buf, size_t n)
 {
-	uint32_t len = clamp(fmt_snprintf(buf, n,
-					  "domain %u %s: domid=%u permissions=0x%x functions=0x%x "
-					  "label=%s memory=%lluKiB vcpus=%u bootargs=",
-					  p->domid, p->name, p->domid, p->permissions, p->functions,
-					  p->label, (unsigned long long)p->memory_kib, p->vcpus),
-			     n);
-	size_t room = n > len ? n - len - 1 : 0;
+	uint32_t len =
+		with_nul(fmt_snprintf(buf, n,
+				      PARAMS_TAG "domid=%u name=%s permissions=0x%x functions=0x%x "
+						 "label=%s memory=%lluKiB vcpus=%u bootargs=",
+				      p->domid, p->name, p->permissions, p->functions, p->label,
+				      (unsigned long long)p->memory_kib, p->vcpus),
+			 n);
+	if (len == 0) {
+		return 0;
+	}
+	/* The bootargs replace the NUL, which ends them. */
+	size_t room = n - len;
 	size_t args = p->bootargs_len < room ? p->bootargs_len : room;
 
 	if (args > 0) {
-		memcpy(buf + len, p->bootargs, args);
+		memcpy(buf + len - 1, p->bootargs, args);
 	}
+	buf[len - 1 + args] = '\0';
 	return len + (uint32_t)args;
+}
+
+void tcg_params_digest(const char *text, uint32_t len, uint8_t out[TCG_SHA256_SIZE])
+{
+	size_t tag = sizeof(PARAMS_TAG) - 1;
+
+	sha256(text + tag, len > tag ? len - tag - 1 : 0, out);
 }

@@ -169,7 +169,7 @@ static void predict(const struct lcm_launch *l, const struct lt_config *c, const
 	struct plan pl = { .nr = 0 };
 
 	tcg_lcm_digest(fdt, l->hv_node, digest);
-	event(p, TCG_PCR_CONFIG, TCG_EV_IPL, digest, TCG_LCM_TEXT, sizeof(TCG_LCM_TEXT) - 1);
+	event(p, TCG_PCR_MATERIAL, TCG_EV_IPL, digest, TCG_LCM_TEXT, sizeof(TCG_LCM_TEXT));
 	uint32_t nr = tcg_module_order(l, order, LT_MAX_MODULES);
 	for (uint32_t n = 0; n < nr; n++) {
 		const struct lcm_module *m = &l->modules[order[n]];
@@ -184,7 +184,7 @@ static void predict(const struct lcm_launch *l, const struct lt_config *c, const
 				text);
 		}
 		uint32_t len = tcg_module_text(l, order[n], text, sizeof(text));
-		event(p, tcg_module_pcr(l, order[n]), TCG_EV_IPL, m->sha256, text, len);
+		event(p, TCG_PCR_MATERIAL, TCG_EV_IPL, m->sha256, text, len);
 	}
 	make_plan(l, c, &pl);
 	for (unsigned i = 0; i < pl.nr; i++) {
@@ -195,13 +195,13 @@ static void predict(const struct lcm_launch *l, const struct lt_config *c, const
 			tp.bootargs_len = strlen(tp.bootargs);
 		}
 		uint32_t len = tcg_params_text(&tp, text, sizeof(text));
-		sha256(text, len, digest);
-		event(p, TCG_PCR_CONFIG, TCG_EV_IPL, digest, text, len);
+		tcg_params_digest(text, len, digest);
+		event(p, TCG_PCR_PARAMS, TCG_EV_IPL, digest, text, len);
 	}
 	tcg_separator_digest(digest);
-	event(p, TCG_PCR_CONFIG, TCG_EV_SEPARATOR, digest, tcg_separator_data,
+	event(p, TCG_PCR_PARAMS, TCG_EV_SEPARATOR, digest, tcg_separator_data,
 	      sizeof(tcg_separator_data));
-	event(p, TCG_PCR_IMAGES, TCG_EV_SEPARATOR, digest, tcg_separator_data,
+	event(p, TCG_PCR_MATERIAL, TCG_EV_SEPARATOR, digest, tcg_separator_data,
 	      sizeof(tcg_separator_data));
 	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
 		free(pl.bootargs[i]);
@@ -236,7 +236,7 @@ static void print(const char *in, const struct predict *p)
 		       type == TCG_EV_SEPARATOR ? "EV_SEPARATOR" : "EV_IPL", hex, data);
 		b += 50 + len;
 	}
-	for (unsigned pcr = TCG_PCR_CONFIG; pcr <= TCG_PCR_IMAGES; pcr++) {
+	for (unsigned pcr = TCG_PCR_PARAMS; pcr <= TCG_PCR_MATERIAL; pcr++) {
 		lt_hex(p->pcr[pcr], TCG_SHA256_SIZE, hex);
 		printf("PCR %u sha256 %s\n", pcr, hex);
 	}
