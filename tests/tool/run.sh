@@ -150,3 +150,54 @@ case "$args" in
 	*"-dtb /"*"/tests/tool/pack/host.dtb -device loader"*"force-raw=on -S -d guest_errors") pass run-qemu-passes-arguments ;;
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
+
+# --- predict and pack --tpm (docs/measured-launch.md) ------------------------------------
+expect predict-demo 0 "$tool" predict demo.json -o "$work/predicted.log"
+expect predict-usage 2 "$tool" predict
+# The LCM's measurement is the same for the JSON, its stand-alone LCM and
+# the host DTB pack made: the same prediction, but for the file named.
+"$tool" build demo.json -o "$work/demo.dtb" >/dev/null 2>&1
+same=1
+for f in "$work/demo.dtb" "$p/host.dtb"; do
+	diff <("$tool" predict demo.json | tail -n +2) <("$tool" predict "$f" 2>/dev/null | tail -n +2) >/dev/null || same=0
+done
+if [ $same = 1 ]; then pass predict-json-lcm-host-dtb-agree; else fail predict-json-lcm-host-dtb-agree "predictions differ"; fi
+# Debian's tpm2_eventlog reads the predicted log without a warning and
+# replays it to the predicted PCRs.
+if command -v tpm2_eventlog >/dev/null; then
+	replay=$(tpm2_eventlog "$work/predicted.log" 2>"$work/eventlog.err" |
+		sed -n 's/^ *\([89]\) *: 0x\([0-9a-f]*\)$/PCR \1 sha256 \2/p')
+	want=$("$tool" predict demo.json | grep '^PCR ')
+	if [ -s "$work/eventlog.err" ] || [ "$replay" != "$want" ]; then
+		fail predict-log-replays "tpm2_eventlog: $(head -c 200 "$work/eventlog.err") $replay"
+	else
+		pass predict-log-replays
+	fi
+else
+	fail predict-log-replays "tpm2_eventlog is missing (scripts/setup.sh installs tpm2-tools)"
+fi
+# A module without a digest cannot be predicted.
+cp "$work/demo.dtb" "$work/nodigest.dtb"
+hash=$(fdtget -l "$work/nodigest.dtb" /chosen/hypervisor/app/kernel 2>/dev/null | head -n 1)
+fdtput -r "$work/nodigest.dtb" "/chosen/hypervisor/app/kernel/$hash" 2>/dev/null
+expect predict-no-digest 2 "$tool" predict "$work/nodigest.dtb"
+# pack --tpm: QEMU's own TPM node in host.dtb; run-qemu starts swtpm in a
+# temporary folder, gives QEMU the TPM, and leaves nothing behind.
+pt=$work/pack-tpm
+if "$tool" pack --tpm --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$pt" >/dev/null 2>&1 &&
+   [ "$(fdtget "$pt/host.dtb" /platform-bus@c000000/tpm_tis@0 compatible 2>/dev/null)" = tcg,tpm-tis-mmio ]; then
+	pass pack-tpm-host-dtb
+else
+	fail pack-tpm-host-dtb "no /platform-bus@c000000/tpm_tis@0 compatible with tcg,tpm-tis-mmio"
+fi
+mkdir -p "$work/tmp"
+args=$(TMPDIR=$(cd "$work/tmp" && pwd) QEMU="$work/fake-qemu" "$pt/run-qemu" -S)
+case "$args" in
+	*"-chardev socket,id=chrtpm,path=$(cd "$work/tmp" && pwd)/tmp."*"/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis-device,tpmdev=tpm0 -S")
+		if [ -z "$(ls -A "$work/tmp")" ] && ! pgrep -f "$(cd "$work/tmp" && pwd)" >/dev/null; then
+			pass pack-tpm-run-qemu
+		else
+			fail pack-tpm-run-qemu "swtpm or its folder left behind: $(ls -A "$work/tmp")"
+		fi ;;
+	*) fail pack-tpm-run-qemu "QEMU got: $args" ;;
+esac

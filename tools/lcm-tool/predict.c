@@ -144,8 +144,11 @@ static void make_plan(const struct lcm_launch *l, const struct lt_config *c, str
 	}
 	if (l->boot >= 0) {
 		pl->order[pl->nr++] = l->boot;
-		const struct lt_module *m = &c->domains[l->boot].mod[LCM_MOD_CONFIG];
-		if (c->nr_domains == l->nr_domains && m->present) {
+		/* A JSON configuration's domains are the LCM's, in order. */
+		const struct lt_module *m = c->nr_domains == l->nr_domains
+						    ? &c->domains[l->boot].mod[LCM_MOD_CONFIG]
+						    : NULL;
+		if (m != NULL && m->present) {
 			plan_config(l, pl, c->files[m->file].path);
 		} else if (l->domains[l->boot].module[LCM_MOD_CONFIG] >= 0) {
 			fprintf(stderr,
