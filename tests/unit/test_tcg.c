@@ -104,7 +104,8 @@ static void extend_as_openssl(void **state)
 
 /* An LCM whose hypervisor node holds a config node and a domain with a
  * module; @host adds what a host DTB has around it; @variant changes one
- * thing inside (1: a property value, 2: an empty node at its end). */
+ * thing inside (1: a property value, 2: an empty node at its end, 3: the
+ * module a sibling of its domain instead of its child). */
 static const void *lcm_tree(struct tb *t, bool host, int variant)
 {
 	tb_init_bare(t);
@@ -124,8 +125,13 @@ static const void *lcm_tree(struct tb *t, bool host, int variant)
 	tb_end(t);
 	tb_domain(t, "app1");
 	tb_u32(t, "memory", variant == 1 ? 16385 : 16384);
+	if (variant == 3) {
+		tb_end(t);
+	}
 	tb_mod_addr(t, "kernel", "kernel", 0x48000000, 0x1000);
-	tb_end(t);
+	if (variant != 3) {
+		tb_end(t);
+	}
 	if (variant == 2) {
 		tb_begin(t, "empty");
 		tb_end(t);
@@ -154,17 +160,19 @@ static void lcm_digest_of(const void *fdt, uint8_t out[32])
 
 static void lcm_digest_canonical(void **state)
 {
-	static struct tb a, b, c, d;
-	uint8_t da[32], db[32], dc[32], dd[32];
+	static struct tb a, b, c, d, e;
+	uint8_t da[32], db[32], dc[32], dd[32], de[32];
 
 	(void)state;
 	lcm_digest_of(lcm_tree(&a, false, 0), da);
 	lcm_digest_of(lcm_tree(&b, true, 0), db);
 	lcm_digest_of(lcm_tree(&c, false, 1), dc);
 	lcm_digest_of(lcm_tree(&d, false, 2), dd);
+	lcm_digest_of(lcm_tree(&e, false, 3), de);
 	assert_memory_equal(da, db, 32);
 	assert_memory_not_equal(da, dc, 32);
 	assert_memory_not_equal(da, dd, 32);
+	assert_memory_not_equal(da, de, 32);
 }
 
 static void module_order_and_text(void **state)
