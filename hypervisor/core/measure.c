@@ -205,7 +205,8 @@ static uint64_t log_size(const struct lcm_launch *l, uint32_t nr)
 void measure_launch(const struct lcm_launch *l, const void *fdt)
 {
 	uint8_t digest[TCG_SHA256_SIZE];
-	uint32_t nr = tcg_module_order(l, M.order, MAX_ORDER);
+	uint64_t t0 = arch_time_ns();
+	uint32_t nr = tcg_module_order(l, M.order, MAX_ORDER), measured = 0;
 
 	M.log_alloc = log_size(l, nr);
 	M.log_pages = mm_alloc(M.log_alloc, PAGE_SIZE, MM_HV);
@@ -230,8 +231,15 @@ void measure_launch(const struct lcm_launch *l, const void *fdt)
 		}
 		uint32_t len = tcg_module_text(l, i, M.text, sizeof(M.text));
 		event(TCG_PCR_MATERIAL, TCG_EV_IPL, bootmod_digest(r), M.text, len);
+		measured++;
 	}
 	spin_unlock_irqrestore(&M.lock, flags);
+	/* The modules' hashes are the builder's digest check's, paid here. */
+	uint64_t ns = arch_time_ns() - t0;
+	printk("measure: the LCM and %u modules measured in %llu.%03llu ms (TPM %llu.%03llu ms)\n",
+	       measured, (unsigned long long)(ns / 1000000), (unsigned long long)(ns / 1000 % 1000),
+	       (unsigned long long)(M.tpm_ns / 1000000),
+	       (unsigned long long)(M.tpm_ns / 1000 % 1000));
 }
 
 static int lcm_index(const struct domain *d)
