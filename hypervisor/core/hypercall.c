@@ -300,6 +300,35 @@ static int64_t event_log_read(struct vcpu *v, struct domain *o, const uint64_t i
 	return measure_log_read(v->dom, ipa_init(in[1]), in[2], in[3], &out[1]);
 }
 
+/* Persistent objects (TPM 2.0 Part 2, 7.5: TPM_HT_PERSISTENT). */
+#define TPM_PERSISTENT_FIRST 0x81000000u
+#define TPM_PERSISTENT_LAST  0x81FFFFFFu
+#define QUOTE_MAX            1024
+
+static int64_t tpm_quote(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	uint8_t nonce[HL_QUOTE_NONCE_MAX], answer[QUOTE_MAX];
+	size_t len;
+
+	(void)o;
+	if (in[1] < TPM_PERSISTENT_FIRST || in[1] > TPM_PERSISTENT_LAST ||
+	    in[3] > HL_QUOTE_NONCE_MAX) {
+		return HL_EINVAL;
+	}
+	if (!domain_read_ram(v->dom, ipa_init(in[2]), nonce, in[3])) {
+		return HL_EFAULT;
+	}
+	int64_t r = measure_quote(v->dom, (uint32_t)in[1], nonce, (unsigned)in[3], answer,
+				  sizeof(answer), &len);
+	if (r != HL_OK) {
+		return r;
+	}
+	size_t n = len < in[5] ? len : in[5];
+	n = n < sizeof(answer) ? n : sizeof(answer);
+	out[1] = len;
+	return to_guest(v->dom, in[4], answer, n) ? (int64_t)n : HL_EFAULT;
+}
+
 static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
 {
 	(void)v;
@@ -422,6 +451,7 @@ static const struct call calls[] = {
 	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN, OBJ_NONE, shutdown },
 	{ HL_LAUNCH_STATUS, OP_LAUNCH_STATUS, OBJ_NONE, launch_status_call },
 	{ HL_EVENT_LOG_READ, OP_EVENT_LOG_READ, OBJ_NONE, event_log_read },
+	{ HL_TPM_QUOTE, OP_TPM_QUOTE, OBJ_NONE, tpm_quote },
 };
 
 /* The one gate: the object, then the policy, then the handler. */

@@ -297,6 +297,11 @@ bool launch_is_initial(const struct domain *d)
 	return false;
 }
 
+bool launch_is_attestation_agent(const struct domain *d)
+{
+	return L.hyperlaunch && L.lcm.attestation >= 0 && L.initial[L.lcm.attestation] == d;
+}
+
 bool launch_boot_active(const struct domain *d)
 {
 	return d == L.bootdom && __atomic_load_n(&L.phase, __ATOMIC_ACQUIRE) == PH_PREPARE;

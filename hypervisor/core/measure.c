@@ -373,3 +373,31 @@ int64_t measure_log_read(struct domain *to, ipaddr_t ipa, uint64_t off, uint64_t
 	spin_unlock_irqrestore(&M.lock, flags);
 	return r;
 }
+
+int64_t measure_quote(struct domain *d, uint32_t key, const uint8_t *nonce, unsigned n,
+		      uint8_t *out, size_t size, size_t *len)
+{
+	uint32_t mask = 1u << TCG_PCR_PARAMS | 1u << TCG_PCR_MATERIAL;
+	char why[160];
+	int64_t r = HL_OK;
+
+	unsigned long flags = spin_lock_irqsave(&M.lock);
+	if (!M.tpm) {
+		r = HL_ENOENT;
+	} else if (!M.ended) {
+		r = HL_EBUSY;
+	} else {
+		int e;
+		unsigned tries = 0;
+		do {
+			e = tpm2_quote(key, nonce, n, TCG_ALG_SHA256, mask, out, size, len);
+		} while (again(e) && ++tries < TPM_RETRIES);
+		if (e != 0) {
+			printk("tpm: TPM2_Quote for %s with key 0x%08x: %s\n", d->name, key,
+			       tpm_strerror(e, why, sizeof(why)));
+			r = HL_EIO;
+		}
+	}
+	spin_unlock_irqrestore(&M.lock, flags);
+	return r;
+}

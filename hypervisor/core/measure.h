@@ -37,4 +37,13 @@ void measure_launch_end(void);
  * RAM at @ipa; *@size is the log's size. Bytes copied or HL_E*. */
 int64_t measure_log_read(struct domain *to, ipaddr_t ipa, uint64_t off, uint64_t n, uint64_t *size);
 
+/* HL_TPM_QUOTE for @d: a TPM2_Quote of PCRs 8 and 9 (SHA-256) with the
+ * key at persistent handle @key and the qualifying data @nonce (@n bytes);
+ * the TPM's answer in @out (at most @size bytes), its size in *@len.
+ * HL_OK, HL_ENOENT (no TPM, or it failed), HL_EBUSY (the launch's
+ * measurements are not complete), HL_EIO (the TPM refused: the console
+ * says why). */
+int64_t measure_quote(struct domain *d, uint32_t key, const uint8_t *nonce, unsigned n,
+		      uint8_t *out, size_t size, size_t *len);
+
 #endif /* HV_MEASURE_H */

@@ -40,6 +40,7 @@ static const struct {
 	[OP_SHUTDOWN] = { "shut the platform down", false, "shutdown" },
 	[OP_LAUNCH_STATUS] = { "read the launch report", false, "launch-status" },
 	[OP_EVENT_LOG_READ] = { "read the event log", false, "event-log" },
+	[OP_TPM_QUOTE] = { "ask for a TPM quote", false, "tpm-quote" },
 };
 
 static bool is_control(const struct domain *d)
@@ -94,6 +95,8 @@ static bool allowed(struct domain *s, enum policy_op op, struct domain *o)
 		return control || (s->functions & LCM_FUNCTION_RECOVERY);
 	case OP_EVENT_LOG_READ:
 		return boot || control || (s->functions & LCM_FUNCTION_RECOVERY);
+	case OP_TPM_QUOTE:
+		return launch_is_attestation_agent(s);
 	case OP_NR:
 		break;
 	}

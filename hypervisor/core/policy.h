@@ -24,6 +24,7 @@ enum policy_op {
 	OP_SHUTDOWN,
 	OP_LAUNCH_STATUS,
 	OP_EVENT_LOG_READ,
+	OP_TPM_QUOTE,
 	OP_NR,
 };
 

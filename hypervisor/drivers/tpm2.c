@@ -1,6 +1,7 @@
 /*
  * The TPM 2.0 commands the hypervisor sends (TPM 2.0 Library, Part 3:
- * Startup 9.3, PCR_Extend 22.2, PCR_Read 22.4, GetCapability 30.2), with
+ * Startup 9.3, Quote 18.4, PCR_Extend 22.2, PCR_Read 22.4, GetCapability
+ * 30.2), with
  * their structures from Part 2 (all big-endian), over the TIS interface
  * (tpm_tis.c); and response codes in words (Part 2, 6.6).
  */
@@ -16,6 +17,8 @@
 #define TPM_CC_GET_CAP     0x17Au
 #define TPM_CC_PCR_READ    0x17Eu
 #define TPM_CC_PCR_EXTEND  0x182u
+#define TPM_CC_QUOTE       0x158u
+#define TPM_ALG_NULL       0x0010u
 #define TPM_SU_CLEAR       0x0000u
 #define TPM_CAP_PCRS       5u
 #define TPM_RS_PW          0x40000009u /* the password session, empty auth */
@@ -58,6 +61,16 @@ static void begin(uint16_t tag, uint32_t cc)
 	put(&cmd, tag, 2);
 	put(&cmd, 0, 4); /* commandSize, set by run() */
 	put(&cmd, cc, 4);
+}
+
+/* The password session with the empty password (Part 1, 19.6.13). */
+static void password_session(void)
+{
+	put(&cmd, 9, 4);         /* authorizationSize */
+	put(&cmd, TPM_RS_PW, 4); /* sessionHandle */
+	put(&cmd, 0, 2);         /* nonce: empty */
+	put(&cmd, 0, 1);         /* sessionAttributes */
+	put(&cmd, 0, 2);         /* hmac: the empty password */
 }
 
 /* Send cmd, read rsp up to its parameters: 0, a TPM rc or TPM_E*. */
@@ -119,13 +132,9 @@ int tpm2_active_banks(uint16_t algs[TPM_MAX_BANKS], unsigned *nr)
 int tpm2_pcr_extend(unsigned pcr, const struct tpm_digest *d, unsigned n)
 {
 	begin(TPM_ST_SESSIONS, TPM_CC_PCR_EXTEND);
-	put(&cmd, pcr, 4);       /* pcrHandle: the PCR's index */
-	put(&cmd, 9, 4);         /* authorizationSize */
-	put(&cmd, TPM_RS_PW, 4); /* sessionHandle */
-	put(&cmd, 0, 2);         /* nonce: empty */
-	put(&cmd, 0, 1);         /* sessionAttributes */
-	put(&cmd, 0, 2);         /* hmac: the empty password */
-	put(&cmd, n, 4);         /* TPML_DIGEST_VALUES */
+	put(&cmd, pcr, 4); /* pcrHandle: the PCR's index */
+	password_session();
+	put(&cmd, n, 4); /* TPML_DIGEST_VALUES */
 	for (unsigned i = 0; i < n; i++) {
 		put(&cmd, d[i].alg, 2);
 		memcpy(cmd.b + cmd.len, d[i].bytes, d[i].size);
@@ -162,6 +171,35 @@ int tpm2_pcr_read(unsigned pcr, uint16_t alg, uint8_t out[TPM_MAX_DIGEST], unsig
 		return TPM_EPROTO;
 	}
 	memcpy(out, rsp.b + rsp.at, *size);
+	return 0;
+}
+
+int tpm2_quote(uint32_t key, const uint8_t *nonce, unsigned n, uint16_t alg, uint32_t pcr_mask,
+	       uint8_t *out, size_t size, size_t *len)
+{
+	begin(TPM_ST_SESSIONS, TPM_CC_QUOTE);
+	put(&cmd, key, 4); /* signHandle */
+	password_session();
+	put(&cmd, n, 2); /* qualifyingData */
+	memcpy(cmd.b + cmd.len, nonce, n);
+	cmd.len += n;
+	put(&cmd, TPM_ALG_NULL, 2); /* inScheme: the key's own */
+	put(&cmd, 1, 4);            /* TPML_PCR_SELECTION: one bank */
+	put(&cmd, alg, 2);
+	put(&cmd, PCR_SELECT_BYTES, 1);
+	for (unsigned i = 0; i < PCR_SELECT_BYTES; i++) {
+		put(&cmd, (pcr_mask >> (8 * i)) & 0xff, 1);
+	}
+	int r = run();
+	if (r != 0) {
+		return r;
+	}
+	uint32_t params = get(&rsp, 4); /* parameterSize */
+	if (rsp.bad || params > rsp.len - rsp.at) {
+		return TPM_EPROTO;
+	}
+	*len = params;
+	memcpy(out, rsp.b + rsp.at, params < size ? params : size);
 	return 0;
 }
 

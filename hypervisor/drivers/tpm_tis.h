@@ -48,6 +48,14 @@ int tpm2_pcr_extend(unsigned pcr, const struct tpm_digest *d, unsigned n);
 /* TPM2_PCR_Read of PCR @pcr in bank @alg into @out (its size in *@size). */
 int tpm2_pcr_read(unsigned pcr, uint16_t alg, uint8_t out[TPM_MAX_DIGEST], unsigned *size);
 
+/* TPM2_Quote (Part 3, 18.4) with the key at handle @key (empty
+ * authorization, its own signing scheme), qualifying data @nonce (@n
+ * bytes), of the PCRs in @pcr_mask (bit N: PCR N, N < 24) of bank @alg:
+ * the response's parameters (TPM2B_ATTEST, TPMT_SIGNATURE) into @out, at
+ * most @size bytes; their whole size in *@len. */
+int tpm2_quote(uint32_t key, const uint8_t *nonce, unsigned n, uint16_t alg, uint32_t pcr_mask,
+	       uint8_t *out, size_t size, size_t *len);
+
 /* The digest size of algorithm @alg, 0 for one this driver does not know. */
 unsigned tpm2_alg_size(uint16_t alg);
 /* Its name ("sha256"), or "alg 0xNNNN" in @buf. */

@@ -64,4 +64,8 @@
 #define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
+/* Extension property of a domain node (docs/bindings.md, "Extensions"): the
+ * domain may ask for TPM quotes of the measured launch (at most one). */
+#define LCM_PROP_ATTESTATION_AGENT "attestation-agent"
+
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -832,6 +832,8 @@ static void parse_domain(struct parser *p, int node)
 	if (strlen(d->security_id) > LCM_SECURITY_ID_MAX) {
 		error(p, node, "security-id", "longer than %u bytes", LCM_SECURITY_ID_MAX);
 	}
+	d->attestation_agent =
+		fdt_getprop(p->l->fdt, node, LCM_PROP_ATTESTATION_AGENT, NULL) != NULL;
 
 	parse_domain_modules(p, node, di);
 }
@@ -868,6 +870,18 @@ static void check_roles(struct parser *p)
 				      roles[r].name, l->domains[*roles[r].slot].name);
 			} else {
 				*roles[r].slot = (int32_t)i;
+			}
+		}
+		if (d->attestation_agent) {
+			if (l->attestation >= 0) {
+				error(p, d->node, LCM_PROP_ATTESTATION_AGENT,
+				      "a second attestation agent (the first is %s): at most one domain may be",
+				      l->domains[l->attestation].name);
+			} else if (d->functions & LCM_FUNCTION_BOOT) {
+				error(p, d->node, LCM_PROP_ATTESTATION_AGENT,
+				      "the boot domain cannot be the attestation agent (it runs with least privilege)");
+			} else {
+				l->attestation = (int32_t)i;
 			}
 		}
 		if (d->permissions & LCM_PERMISSION_HARDWARE) {
@@ -1089,7 +1103,7 @@ static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_ar
 	l->nr_domains = l->nr_modules = 0;
 	l->first_config_module = l->nr_config_modules = 0;
 	l->boot = l->recovery = l->console = l->xenstore = -1;
-	l->legacy_dom0 = l->hardware = -1;
+	l->legacy_dom0 = l->hardware = l->attestation = -1;
 	l->boot_timeout_ms = LCM_DEFAULT_BOOT_TIMEOUT_MS;
 	l->on_all_off = LCM_ALL_OFF_POWEROFF;
 	l->nr_diags = l->nr_errors = l->nr_warnings = 0;

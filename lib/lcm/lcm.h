@@ -65,6 +65,7 @@ struct lcm_domain {
 	uint32_t cpus;
 	uint64_t memory_kib;
 	const char *security_id; /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
+	bool attestation_agent;  /* LCM_PROP_ATTESTATION_AGENT */
 	uint8_t uuid[LCM_UUID_SIZE];
 	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;
@@ -118,6 +119,7 @@ struct lcm_launch {
 	int32_t xenstore;
 	int32_t legacy_dom0;
 	int32_t hardware;
+	int32_t attestation; /* the attestation agent's domain index, or -1 */
 	uint32_t boot_timeout_ms;
 	uint8_t on_all_off; /* enum lcm_on_all_off */
 
