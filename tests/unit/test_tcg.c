@@ -4,7 +4,8 @@
  * extend against OpenSSL, the LCM's canonical digest (the same wherever the
  * node sits, different for any change inside it), the module order (the
  * XSM policy after the other config modules, then each domain's modules)
- * and the text and digest of a domain's launch parameters.
+ * and the text and digest of a domain's launch parameters; the LCM's
+ * attestation agent (lib/lcm: at most one, never the Boot Domain).
  */
 #include "lcm_test.h"
 
@@ -254,6 +255,52 @@ static void params_text_and_digest(void **state)
 	assert_int_equal(text[strlen(text) - 1], '=');
 }
 
+/* Domains a, b, c with the attestation-agent property on those in @agents
+ * (a bit per domain); b is the Boot Domain when @boot. */
+static void parse_agents(struct lp *p, unsigned agents, bool boot)
+{
+	static struct tb t;
+	const char *names[] = { "a", "b", "c" };
+
+	tb_init(&t);
+	for (int i = 0; i < 3; i++) {
+		tb_domain(&t, names[i]);
+		tb_u32(&t, "memory", 16384);
+		if (boot && i == 1) {
+			tb_u32(&t, "functions", LCM_FUNCTION_BOOT);
+		}
+		if (agents & (1u << i)) {
+			tb_raw(&t, LCM_PROP_ATTESTATION_AGENT, NULL, 0);
+		}
+		tb_kernel(&t);
+		tb_end(&t);
+	}
+	lp_parse(p, tb_done(&t), LCM_ARCH_ANY);
+}
+
+static void attestation_agent(void **state)
+{
+	static struct lp p;
+
+	(void)state;
+	parse_agents(&p, 0, false);
+	expect_no_diags(&p);
+	assert_int_equal(p.l.attestation, -1);
+	parse_agents(&p, 1u << 2, false);
+	expect_no_diags(&p);
+	assert_int_equal(p.l.attestation, 2);
+	assert_true(p.l.domains[2].attestation_agent);
+	assert_false(p.l.domains[0].attestation_agent);
+	parse_agents(&p, 1u << 0 | 1u << 2, false);
+	expect_diags(&p,
+		     "error: /chosen/hypervisor/c: attestation-agent: a second attestation agent "
+		     "(the first is a): at most one domain may be");
+	parse_agents(&p, 1u << 1, true);
+	expect_diags(&p,
+		     "error: /chosen/hypervisor/b: attestation-agent: the boot domain cannot be "
+		     "the attestation agent (it runs with least privilege)");
+}
+
 int run_tcg_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +311,7 @@ int run_tcg_tests(void)
 		cmocka_unit_test(lcm_digest_canonical),
 		cmocka_unit_test(module_order_and_text),
 		cmocka_unit_test(params_text_and_digest),
+		cmocka_unit_test(attestation_agent),
 	};
 
 	return cmocka_run_group_tests_name("tcg", tests, NULL, NULL);
