@@ -107,5 +107,6 @@ int run_reclaim_tests(void);
 int run_create_step_tests(void);
 int run_bootmod_tests(void);
 int run_measure_tests(void);
+int run_tpm_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -41,6 +41,7 @@ static const struct {
 	{ "create-steps", run_create_step_tests, false },
 	{ "bootmod", run_bootmod_tests, false },
 	{ "measure", run_measure_tests, false },
+	{ "tpm", run_tpm_tests, false },
 };
 
 int main(int argc, char **argv)
