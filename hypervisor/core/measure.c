@@ -186,18 +186,23 @@ static void event(uint32_t pcr, uint32_t type, const uint8_t digest[TCG_SHA256_S
 	}
 }
 
-/* Room for every event this launch can log: the modules' and the LCM's
- * exactly, each domain's parameters with the longest bootargs a Boot
- * Domain may set, two separators. */
+/* Room for every event this launch can log: the modules', the LCM's and
+ * each domain's parameters exactly as the LCM gives them, plus, when a Boot
+ * Domain may change bootargs, the longest it may set; two separators. */
 static uint64_t log_size(const struct lcm_launch *l, uint32_t nr)
 {
 	uint64_t size = TCG_HEADER_EVENT_SIZE + TCG_EVENT2_FIXED_SIZE + sizeof(TCG_LCM_TEXT);
+	struct tcg_params p;
 
 	for (uint32_t i = 0; i < nr; i++) {
 		size += TCG_EVENT2_FIXED_SIZE +
 			tcg_module_text(l, M.order[i], M.text, sizeof(M.text));
 	}
-	size += (uint64_t)l->nr_domains * (TCG_EVENT2_FIXED_SIZE + TCG_EVENT_TEXT_MAX);
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		tcg_params_of(l, i, &p);
+		size += TCG_EVENT2_FIXED_SIZE + tcg_params_text(&p, M.text, sizeof(M.text));
+		size += l->boot >= 0 ? HL_CONSOLE_WRITE_MAX : 0; /* HL_BOOT_CONFIGURE's limit */
+	}
 	size += 2 * (TCG_EVENT2_FIXED_SIZE + sizeof(tcg_separator_data));
 	return align_up(size, PAGE_SIZE);
 }
