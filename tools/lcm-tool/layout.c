@@ -23,8 +23,8 @@
 #define PER_DOMAIN    (256 * 1024ull) /* stage-2 tables, guest DTB, vCPUs */
 #define HV_OFFSET     (2 * LT_MIB)    /* QEMU's -kernel load offset, kept for booti */
 /* U-Boot 2023.01 (Debian's qemu_arm64) keeps the top 34.3 MiB of RAM
- * (bdinfo: lmb reserved 0x5ddb2000-0x5fffffff of 512 MiB, the same at
- * 1 GiB); with room to spare for other builds. */
+ * (bdinfo: lmb reserved 0x5ddb2000-0x5fffffff of 512 MiB, the same size at
+ * 1 and 4 GiB); with room to spare for other builds. */
 #define UBOOT_TOP (48 * LT_MIB)
 
 static uint64_t round_up(uint64_t v, uint64_t a)

@@ -50,7 +50,8 @@ static uint64_t file_bytes(const char *path)
  * (U-Boot runs scripts from scriptaddr, RAM + 2 MiB, where it goes), then
  * booti. fdt_high all ones keeps host.dtb where it was loaded: by default
  * U-Boot would move it below 4 GiB, to the top of RAM. A file that does not
- * load stops the script before booti. */
+ * load stops the script before booti (with a flag: U-Boot's `exit` does
+ * not end a script in 2023.01). */
 static void write_boot_cmd(const char *dir, const struct lt_config *c, const struct lt_machine *m)
 {
 	char path[PATH_MAX];
@@ -62,23 +63,31 @@ static void write_boot_cmd(const char *dir, const struct lt_config *c, const str
 		lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
 	}
 	fprintf(f,
-		"# Hyperlaunch: loads the launch packed by lcm-tool from %s at the\n"
-		"# addresses of its LCM (module-addr) and starts the hypervisor at EL2 with\n"
-		"# host.dtb, which carries the LCM. devtype, devnum and distro_bootpart\n"
-		"# come from U-Boot's distro boot (set them when running it by hand).\n"
+		"# Hyperlaunch, packed by lcm-tool pack --boot uboot from\n"
+		"#   %s\n"
+		"# Loads every file at the address of the LCM (module-addr) and starts the\n"
+		"# hypervisor at EL2 with host.dtb, which carries the LCM. devtype, devnum\n"
+		"# and distro_bootpart come from U-Boot's distro boot (set them when\n"
+		"# running it by hand).\n"
 		"setenv fdt_high 0xffffffffffffffff\n"
 		"setenv hl_dev \"${devtype} ${devnum}:${distro_bootpart}\"\n"
-		"load ${hl_dev} 0x%llx host.dtb || exit\n",
+		"setenv hl_loaded yes\n"
+		"load ${hl_dev} 0x%llx host.dtb || setenv hl_loaded no\n",
 		c->path, (unsigned long long)m->dtb_slot);
 	for (size_t i = 0; i < c->nr_files; i++) {
 		char name[NAME_MAX + 1];
 		lt_module_name(c, i, name, sizeof(name));
-		fprintf(f, "load ${hl_dev} 0x%llx modules/%s || exit\n",
+		fprintf(f, "load ${hl_dev} 0x%llx modules/%s || setenv hl_loaded no\n",
 			(unsigned long long)c->files[i].addr, name);
 	}
 	fprintf(f,
-		"load ${hl_dev} 0x%llx hyperlaunch.bin || exit\n"
-		"booti 0x%llx - 0x%llx\n",
+		"load ${hl_dev} 0x%llx hyperlaunch.bin || setenv hl_loaded no\n"
+		"if test \"${hl_loaded}\" = yes; then\n"
+		"\tbooti 0x%llx - 0x%llx\n"
+		"\techo \"hyperlaunch: booti failed\"\n"
+		"else\n"
+		"\techo \"hyperlaunch: not booted: a file did not load\"\n"
+		"fi\n",
 		(unsigned long long)m->hv_addr, (unsigned long long)m->hv_addr,
 		(unsigned long long)m->dtb_slot);
 	if (fclose(f) != 0) {
