@@ -150,3 +150,57 @@ case "$args" in
 	*"-dtb /"*"/tests/tool/pack/host.dtb -device loader"*"force-raw=on -S -d guest_errors") pass run-qemu-passes-arguments ;;
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
+
+# --- pack --boot uboot ------------------------------------------------------------------
+u=$work/upack
+expect pack-uboot-demo 0 "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$u"
+expect pack-bad-boot 2 "$tool" pack --boot grub demo.json -o "$work/x"
+# One layout: the script loads each module where the LCM's module-addr says,
+# host.dtb at the DTB slot and the hypervisor at RAM + 2 MiB, then booti.
+lcm=$(for n in $(fdtget -l "$u/host.dtb" /chosen/hypervisor); do
+	for m in $(fdtget -l "$u/host.dtb" "/chosen/hypervisor/$n"); do
+		fdtget -t x "$u/host.dtb" "/chosen/hypervisor/$n/$m" module-addr 2>/dev/null | awk '{ print "0x" $2 }'
+	done
+done | sort -u | tr '\n' ' ')
+scr=$(sed -n 's|^load ${hl_dev} \(0x[0-9a-f]*\) modules/.*|\1|p' "$u/boot.cmd" | sort -u | tr '\n' ' ')
+if [ "$lcm" = "$scr" ] && [ -n "$lcm" ] &&
+   grep -qx 'load ${hl_dev} 0x48000000 host.dtb || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qx 'load ${hl_dev} 0x40200000 hyperlaunch.bin || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qxP '\tbooti 0x40200000 - 0x48000000' "$u/boot.cmd"; then
+	pass pack-uboot-one-layout
+else
+	fail pack-uboot-one-layout "LCM module-addr: $lcm; boot.cmd loads: $scr"
+fi
+if dumpimage -l "$u/boot.scr" 2>/dev/null | grep -q 'Image Type: *AArch64 Linux Script (uncompressed)' &&
+   tail -c +73 "$u/boot.scr" | head -c "$(stat -c %s "$u/boot.cmd")" | cmp -s - "$u/boot.cmd"; then
+	pass pack-uboot-boot-scr
+else
+	fail pack-uboot-boot-scr "boot.scr is not mkimage's script image of boot.cmd"
+fi
+# The disk: one bootable FAT32 partition from 1 MiB holding every file.
+dump=$(sfdisk --dump "$u/disk.img" 2>/dev/null | grep 'disk.img1 :')
+case "$dump" in
+	*"start=        2048, size="*"type=c, bootable") pass pack-uboot-partition ;;
+	*) fail pack-uboot-partition "sfdisk --dump: $dump" ;;
+esac
+ok=1
+for f in boot.scr host.dtb hyperlaunch.bin modules/00-kernel.img modules/01-ramdisk.img modules/02-guest.dtb; do
+	rm -f "$work/from-disk"
+	mcopy -i "$u/disk.img@@1048576" "::$f" "$work/from-disk" 2>/dev/null && cmp -s "$work/from-disk" "$u/$f" || ok=0
+done
+if [ $ok = 1 ] && minfo -i "$u/disk.img@@1048576" :: 2>/dev/null | grep -q 'disk type="FAT32'; then
+	pass pack-uboot-disk-files
+else
+	fail pack-uboot-disk-files "a file differs or is missing on the FAT32 partition"
+fi
+# The DTB is QEMU's for a firmware boot (-bios), which has no PL061 GPIO.
+if fdtget -l "$u/host.dtb" / | grep -q '^pl061' || ! fdtget -l "$p/host.dtb" / | grep -q '^pl061'; then
+	fail pack-uboot-dtb-of-firmware-boot "pl061 in the U-Boot DTB, or not in the -kernel one"
+else
+	pass pack-uboot-dtb-of-firmware-boot
+fi
+args=$(QEMU="$work/fake-qemu" "$u/run-qemu" -S)
+case "$args" in
+	*"-smp 4 -m 320M -nographic -nic none -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin -drive if=none,file=/"*"/tests/tool/upack/disk.img,format=raw,readonly=on,id=disk -device virtio-blk-device,drive=disk -S") pass uboot-run-qemu ;;
+	*) fail uboot-run-qemu "QEMU got: $args" ;;
+esac

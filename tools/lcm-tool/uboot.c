@@ -30,6 +30,9 @@
 /* FAT32 needs 65525 clusters: with 512-byte sectors and clusters that is
  * 32 MiB and some; this leaves room for the FATs. */
 #define FS_MIN (64 * LT_MIB)
+/* The disk's and the file system's serial number ("HLLT"): the same disk
+ * from the same files. */
+#define DISK_ID "484c4c54"
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -134,7 +137,8 @@ static void make_disk(const char *dir, const char *disk, uint64_t bytes)
 	if (f == NULL) {
 		lt_fatal_usage("cannot write \"%s\": %s", script, strerror(errno));
 	}
-	fprintf(f, "label: dos\nstart=%u, type=c, bootable\n", PART_START_SECTOR);
+	fprintf(f, "label: dos\nlabel-id: 0x" DISK_ID "\nstart=%u, type=c, bootable\n",
+		PART_START_SECTOR);
 	if (fclose(f) != 0) {
 		lt_fatal_usage("cannot write \"%s\": %s", script, strerror(errno));
 	}
@@ -146,8 +150,9 @@ static void make_disk(const char *dir, const char *disk, uint64_t bytes)
 		 (unsigned long long)((bytes - PART_OFFSET) / 1024));
 	char offset[16];
 	snprintf(offset, sizeof(offset), "%u", PART_START_SECTOR);
-	char *mkfs[] = { "mkfs.vfat", "-F",       "32",         "-n",   "HYPERLAUNCH", "--offset",
-			 offset,      "--mbr=no", (char *)disk, blocks, NULL };
+	char *mkfs[] = { "mkfs.vfat",  "-F",    "32",       "-n",   "HYPERLAUNCH",
+			 "-i",         DISK_ID, "--offset", offset, "--mbr=no",
+			 (char *)disk, blocks,  NULL };
 	lt_run(mkfs, "dosfstools", dir, NULL);
 }
 
