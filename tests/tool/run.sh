@@ -204,3 +204,8 @@ case "$args" in
 	*"-smp 4 -m 320M -nographic -nic none -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin -drive if=none,file=/"*"/tests/tool/upack/disk.img,format=raw,readonly=on,id=disk -device virtio-blk-device,drive=disk -S") pass uboot-run-qemu ;;
 	*) fail uboot-run-qemu "QEMU got: $args" ;;
 esac
+# While it loads the files U-Boot keeps the top of RAM (its code, heap,
+# stack and DTB): a machine with room for the domains may still be too
+# small for it.
+check_rc pack-small-qemu 0 '1 domain, 1 module file' "$tool" pack --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small"
+expect pack-uboot-memory-too-small 2 "$tool" pack --boot uboot --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small2"
