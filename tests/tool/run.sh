@@ -209,3 +209,41 @@ esac
 # small for it.
 check_rc pack-small-qemu 0 '1 domain, 1 module file' "$tool" pack --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small"
 expect pack-uboot-memory-too-small 2 "$tool" pack --boot uboot --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small2"
+
+# --- version and make install ------------------------------------------------------------
+# One release, VERSION, in lcm-tool --version (with the commit when built
+# from a clone) and in the installed man page.
+v=$(cat ../../VERSION)
+check_rc version 0 "^lcm-tool \(Hyperlaunch\) $v( \(git [0-9a-f]{12}(-dirty)?\))?\$" "$tool" --version
+dest=$(cd "$work" && pwd)/install
+if make -s -C "$top" install DESTDIR="$dest" PREFIX=/opt/hl >"$work/install.log" 2>&1; then
+	pass make-install
+else
+	fail make-install "$(tail -n 3 "$work/install.log" | tr '\n' ' ')"
+fi
+# The files and their modes: the program, the two images, the man page, and
+# every doc of the tree.
+expect install-files 0 sh -c "cd '$dest/opt/hl' && find . -path ./share/doc -prune -o -type f -printf '%m %P\n' | sort"
+docs=$(cd "$dest/opt/hl/share/doc/hyperlaunch" 2>/dev/null && find . -type f -perm 644 -printf '%P\n' | sort | tr '\n' ' ')
+want=$(cd "$top" && { echo README.md; ls docs/*.md | sed 's|docs/||'; } | sort | tr '\n' ' ')
+if [ "$docs" = "$want" ]; then pass install-docs; else fail install-docs "installed: $docs; tree: $want"; fi
+ours=$("$top/build/lcm-tool" --version)
+if [ "$("$dest/opt/hl/bin/lcm-tool" --version 2>&1)" = "$ours" ]; then pass installed-version; else fail installed-version "not '$ours'"; fi
+# An installed lcm-tool packs with the installed hypervisor by default.
+"$dest/opt/hl/bin/lcm-tool" pack small.json -o "$work/ipack" >"$work/ipack.log" 2>&1
+if cmp -s "$work/ipack/hyperlaunch.bin" "$top/build/hyperlaunch.bin" && ! grep -q warning "$work/ipack.log"; then
+	pass installed-pack-finds-hypervisor
+else
+	fail installed-pack-finds-hypervisor "$(head -n 2 "$work/ipack.log" | tr '\n' ' ')"
+fi
+# The man page renders without a warning from man or groff.
+page=$dest/opt/hl/share/man/man1/lcm-tool.1
+out=$(MANWIDTH=80 man --warnings -l -Tascii "$page" 2>"$work/man.err" | col -bx)
+if [ -s "$work/man.err" ] || [ ! -f "$page" ]; then
+	fail man-page "$(head -n 2 "$work/man.err" | tr '\n' ' ')"
+elif ! printf '%s\n' "$out" | grep -qE "^ +lcm-tool +- build, check, show and pack Hyperlaunch" ||
+     ! printf '%s\n' "$out" | grep -qE "^Hyperlaunch $v +[0-9-]+ +LCM-TOOL\(1\)\$"; then
+	fail man-page "NAME or the footer with release $v missing"
+else
+	pass man-page
+fi

@@ -38,7 +38,8 @@ static const char pack_help[] =
 	"                        hypervisor and the modules, at least 256M)\n"
 	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
 	"                        most 4, and at least the widest domain's)\n"
-	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
+	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool,\n"
+	"                        or PREFIX/lib/hyperlaunch/ for PREFIX/bin/lcm-tool)\n"
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
 	"  --boot qemu|uboot     who loads the launch: QEMU itself (default), or\n"
@@ -120,6 +121,8 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	return dtb;
 }
 
+/* hyperlaunch.bin beside lcm-tool (build/), else where make install puts
+ * it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
 static void default_hypervisor(char *out, size_t size)
 {
 	char self[PATH_MAX];
@@ -130,7 +133,11 @@ static void default_hypervisor(char *out, size_t size)
 		return;
 	}
 	self[n] = '\0';
-	snprintf(out, size, "%s/hyperlaunch.bin", dirname(self));
+	char *bin = dirname(self);
+	snprintf(out, size, "%s/hyperlaunch.bin", bin);
+	if (access(out, R_OK) != 0) {
+		snprintf(out, size, "%s/lib/hyperlaunch/hyperlaunch.bin", dirname(bin));
+	}
 }
 
 static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
