@@ -34,6 +34,10 @@
  * from the same files. */
 #define DISK_ID "484c4c54"
 
+/* On the partition's root, beside modules/. */
+static const char *const top_files[] = { "boot.scr", "boot.cmd", "host.dtb", "hyperlaunch.bin" };
+#define NR_TOP_FILES (sizeof(top_files) / sizeof(top_files[0]))
+
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) / a * a;
@@ -176,16 +180,15 @@ static void copy_to_disk(const char *dir, const char *image, char *files[], size
 
 static void fill_disk(const char *dir, const char *disk, const struct lt_config *c)
 {
-	static char *top[] = { "boot.scr", "boot.cmd", "host.dtb", "hyperlaunch.bin" };
-	char image[PATH_MAX + 32], paths[4][PATH_MAX];
+	char image[PATH_MAX + 32], paths[NR_TOP_FILES][PATH_MAX];
 	char *files[LT_MAX_MODULES];
 
 	snprintf(image, sizeof(image), "%s@@%llu", disk, (unsigned long long)PART_OFFSET);
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, top[i]);
+	for (size_t i = 0; i < NR_TOP_FILES; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, top_files[i]);
 		files[i] = paths[i];
 	}
-	copy_to_disk(dir, image, files, 4, "::/");
+	copy_to_disk(dir, image, files, NR_TOP_FILES, "::/");
 
 	char *mmd[] = { "mmd", "-i", image, "::/modules", NULL };
 	lt_run(mmd, "mtools", dir, NULL);
@@ -206,12 +209,11 @@ static void fill_disk(const char *dir, const char *disk, const struct lt_config 
 
 static uint64_t disk_size(const char *dir, const struct lt_config *c)
 {
-	static const char *const top[] = { "boot.scr", "boot.cmd", "host.dtb", "hyperlaunch.bin" };
 	char path[PATH_MAX];
 	uint64_t total = 0;
 
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, top[i]);
+	for (size_t i = 0; i < NR_TOP_FILES; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, top_files[i]);
 		total += round_up(file_bytes(path), 4096);
 	}
 	for (size_t i = 0; i < c->nr_files; i++) {
