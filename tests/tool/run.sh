@@ -247,3 +247,5 @@ elif ! printf '%s\n' "$out" | grep -qE "^ +lcm-tool +- build, check, show and pa
 else
 	pass man-page
 fi
+expect pack-firmware-without-uboot 2 "$tool" pack --firmware /dev/null demo.json -o "$work/x"
+expect pack-uboot-no-firmware 2 "$tool" pack --boot uboot --firmware "$work/no-u-boot.bin" demo.json -o "$work/x"

@@ -192,6 +192,7 @@ int lt_cmd_pack(int argc, char **argv)
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
 	const char *firmware = getenv("UBOOT") != NULL ? getenv("UBOOT") : LT_UBOOT_FIRMWARE;
 	enum lt_boot boot = LT_BOOT_QEMU;
+	bool firmware_given = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
 	int opt;
@@ -234,6 +235,7 @@ int lt_cmd_pack(int argc, char **argv)
 			break;
 		case 'F':
 			firmware = optarg;
+			firmware_given = true;
 			break;
 		case 'h':
 			fputs(pack_help, stdout);
@@ -246,6 +248,9 @@ int lt_cmd_pack(int argc, char **argv)
 	if (optind != argc - 1 || dir == NULL) {
 		fputs(pack_help, stderr);
 		return 2;
+	}
+	if (firmware_given && boot != LT_BOOT_UBOOT) {
+		lt_fatal_usage("--firmware is for --boot uboot");
 	}
 	const char *in = argv[optind];
 	if (!lt_is_json(in)) {
