@@ -249,3 +249,7 @@ else
 fi
 expect pack-firmware-without-uboot 2 "$tool" pack --firmware /dev/null demo.json -o "$work/x"
 expect pack-uboot-no-firmware 2 "$tool" pack --boot uboot --firmware "$work/no-u-boot.bin" demo.json -o "$work/x"
+# A Debian tool missing: one line naming the package that has it.
+mkdir -p "$work/bin"
+for t in qemu-system-aarch64 sfdisk mkfs.vfat mcopy mmd; do ln -sf "$(command -v "$t")" "$work/bin/$t"; done
+expect pack-uboot-no-mkimage 2 env PATH="$work/bin" "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$work/nomk"
