@@ -43,6 +43,16 @@ static void rm_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* The swtpm running, if any: ended at exit too (lt_fatal_usage exits). */
+static struct lt_swtpm *running;
+
+static void stop_running(void)
+{
+	if (running != NULL) {
+		lt_swtpm_stop(running);
+	}
+}
+
 bool lt_swtpm_start(struct lt_swtpm *t)
 {
 	char state[4200], ctrl[4200], log[4200];
@@ -76,8 +86,13 @@ bool lt_swtpm_start(struct lt_swtpm *t)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
+	running = t;
+	static bool registered;
+	if (!registered) {
+		atexit(stop_running);
+		registered = true;
+	}
 	if (stat(sock, &st) != 0) {
-		lt_swtpm_stop(t);
 		lt_fatal_usage("swtpm did not start within 5 s");
 	}
 	return true;
@@ -85,6 +100,7 @@ bool lt_swtpm_start(struct lt_swtpm *t)
 
 void lt_swtpm_stop(struct lt_swtpm *t)
 {
+	running = NULL;
 	kill(t->pid, SIGTERM);
 	waitpid(t->pid, NULL, 0);
 	rm_dir(t->dir);
