@@ -9,7 +9,7 @@
  * sequence of measurements starts from, so a quote over those banks never
  * vouches for a launch (the log lists SHA-256 only).
  *
- * Lock order: a domain's cfg_lock (domain_start) before m_lock, a leaf
+ * Lock order: a domain's cfg_lock (domain_start) before M.lock, a leaf
  * taken with interrupts masked: events come from the boot CPU during the
  * creation phase and from whichever CPU starts a domain afterwards.
  */
@@ -67,9 +67,10 @@ static void hex(char *out, const uint8_t *d, size_t n)
 	out[2 * n] = '\0';
 }
 
+/* The TPM could not start the command now: the same command again. */
 static bool again(int r)
 {
-	return r == 0x908 || r == 0x90A || r == 0x922; /* YIELDED, TESTING, RETRY */
+	return r == TPM_RC_YIELDED || r == TPM_RC_TESTING || r == TPM_RC_RETRY;
 }
 
 static int extend(unsigned pcr, const struct tpm_digest *d, unsigned n)
@@ -93,41 +94,49 @@ static void tpm_lost(const char *what, int r)
 	       tpm_strerror(r, why, sizeof(why)));
 }
 
-/* Cap the PCRs of the launch in every active bank but SHA-256. */
-static bool cap_banks(const uint16_t *algs, unsigned nr)
+/* Cap the PCRs of the launch in every active bank but SHA-256 (one of an
+ * algorithm this driver does not know the size of cannot be, and is named). */
+static void cap_banks(const uint16_t *algs, unsigned nr)
 {
-	char names[96] = "", buf[16];
-	size_t at = 0;
+	char capped[96] = "", unknown[96] = "", buf[16];
+	size_t at = 0, un = 0;
 	bool sha256 = false;
 
-	for (unsigned i = 0; i < nr; i++) {
+	for (unsigned i = 0; i < nr && M.tpm; i++) {
 		struct tpm_digest d = { .alg = algs[i], .size = (uint16_t)tpm2_alg_size(algs[i]) };
+		const char *name = tpm2_alg_name(algs[i], buf, sizeof(buf));
 		if (algs[i] == TCG_ALG_SHA256) {
 			sha256 = true;
 			continue;
 		}
+		if (d.size == 0) {
+			un += (size_t)fmt_snprintf(unknown + un, sizeof(unknown) - un, "%s%s",
+						   un > 0 ? ", " : "", name);
+			continue;
+		}
 		memset(d.bytes, 0xff, sizeof(d.bytes));
-		for (size_t p = 0; p < ARRAY_SIZE(launch_pcrs) && d.size != 0; p++) {
+		for (size_t p = 0; p < ARRAY_SIZE(launch_pcrs); p++) {
 			int r = extend(launch_pcrs[p], &d, 1);
 			if (r != 0) {
 				tpm_lost("capping a bank", r);
-				return false;
+				return;
 			}
 		}
-		at += (size_t)fmt_snprintf(names + at, sizeof(names) - at, "%s%s",
-					   at > 0 ? ", " : "",
-					   tpm2_alg_name(algs[i], buf, sizeof(buf)));
+		at += (size_t)fmt_snprintf(capped + at, sizeof(capped) - at, "%s%s",
+					   at > 0 ? ", " : "", name);
+	}
+	if (at > 0) {
+		printk("tpm: banks %s are not computed by the hypervisor: PCRs %u and %u capped in them\n",
+		       capped, TCG_PCR_PARAMS, TCG_PCR_MATERIAL);
+	}
+	if (un > 0) {
+		printk("tpm: banks %s have an algorithm the hypervisor does not know: not capped\n",
+		       unknown);
 	}
 	if (!sha256) {
 		printk("tpm: no active sha256 bank: nothing is extended\n");
 		M.tpm = false;
-		return false;
 	}
-	if (at > 0) {
-		printk("tpm: banks %s are not computed by the hypervisor: PCRs %u and %u capped in them\n",
-		       names, TCG_PCR_PARAMS, TCG_PCR_MATERIAL);
-	}
-	return true;
 }
 
 void measure_init(const struct platform *p)

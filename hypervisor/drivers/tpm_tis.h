@@ -24,6 +24,9 @@
 #define TPM_MAX_BANKS     8
 #define TPM_MAX_DIGEST    64
 #define TPM_RC_INITIALIZE 0x100u /* TPM2_Startup: already started */
+#define TPM_RC_YIELDED    0x908  /* warnings: the same command again */
+#define TPM_RC_TESTING    0x90A
+#define TPM_RC_RETRY      0x922
 
 struct tpm_digest {
 	uint16_t alg; /* TPM_ALG_ID */

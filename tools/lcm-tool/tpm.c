@@ -5,6 +5,7 @@
  * platform bus), then ends it and removes the folder; run-qemu starts a
  * fresh one for every boot and ends it, and its state, with QEMU.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,15 +31,22 @@ static const char *const qemu_tpm[] = {
 	"-device",  "tpm-tis-device,tpmdev=tpm0",
 };
 
+/* The state folder and what swtpm left in it (files only: it makes no
+ * folders). */
 static void rm_dir(const char *dir)
 {
-	char path[4096];
-	static const char *const files[] = { SOCK, "swtpm.log", "tpm2-00.permall",
-					     "tpm2-00.volatilestate", ".lock" };
+	char path[4200];
+	DIR *d = opendir(dir);
+	struct dirent *e;
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (d != NULL) {
+		closedir(d);
 	}
 	rmdir(dir);
 }
