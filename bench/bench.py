@@ -734,13 +734,13 @@ def report_timeline(rows, icount):
                   ["  step", "median", "min", "max", "all domains", "of build", "what"], left_last=True)
             ph = tl["phases"]
             say(f"  Phases (ms since QEMU's start): boot to the LCM probe {ph.get('boot', 0) / 1000:.1f}; "
-                f"LCM parse, module reservation, SMP, timer check {ph.get('to first build', 0) / 1000:.1f}; "
+                f"LCM parse, module reservation, SMP, timer check, measuring the launch (the modules' SHA-256s) {ph.get('to first build', 0) / 1000:.1f}; "
                 f"build {build / 1000:.1f}; module reclaim and starts {ph.get('to launch final', 0) / 1000:.1f}; "
                 f"launch final at {(tl['final_us'] or 0) / 1000:.1f}.")
             costs = dict(tl["totals"])
             costs["console and other"] = costs.get("console and other", 0)
             costs.update({"boot to the LCM probe": ph.get("boot", 0),
-                          "LCM parse + SMP + timer check": ph.get("to first build", 0),
+                          "LCM parse + SMP + timer check + measuring": ph.get("to first build", 0),
                           "module reclaim + starts": ph.get("to launch final", 0)})
             end = tl["final_us"] or 1
             if tl["off_us"] and tl["final_us"]:
