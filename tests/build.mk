@@ -38,7 +38,14 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
+# The TPM driver's response parsing, its transport replaced (tests/fuzz/fuzz_tpm2.c).
+$(BUILD)/fuzz/fuzz-tpm2: tests/fuzz/fuzz_tpm2.c hypervisor/drivers/tpm2.c lib/fmt/fmt.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Ihypervisor \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+
+TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
+	      $(BUILD)/fuzz/fuzz-tpm2
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

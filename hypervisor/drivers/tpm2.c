@@ -89,7 +89,8 @@ static int run(void)
 	get(&rsp, 2); /* tag */
 	get(&rsp, 4); /* responseSize, checked by the transport */
 	uint32_t rc = get(&rsp, 4);
-	return rsp.bad ? TPM_EPROTO : (int)rc;
+	/* Response codes are 12 bits (Part 2, 6.6.3): more is no TPM's. */
+	return rsp.bad || rc > 0xfff ? TPM_EPROTO : (int)rc;
 }
 
 int tpm2_startup(void)
@@ -285,7 +286,8 @@ const char *tpm_strerror(int err, char *buf, size_t n)
 	uint32_t rc = (uint32_t)err;
 
 	if (err < 0) {
-		return -err < (int)ARRAY_SIZE(local) ? local[-err] : "unknown interface error";
+		uint32_t e = 0u - rc;
+		return e < ARRAY_SIZE(local) ? local[e] : "unknown interface error";
 	}
 	if (rc & 0x80) {
 		/* Format one: bits 0-5 the error, bit 6 parameter (else

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# A short, bounded run of the LCM fuzzer (build/fuzz/fuzz-lcm, `make tests`)
-# for the test suite: about 20 seconds from a copy of tests/fuzz/corpus in
-# build/tests/fuzz-smoke/ (the source tree is never written). Prints
-#   PASS fuzz-lcm-smoke (N execs)     or     FAIL fuzz-lcm-smoke: <reason>
-# and exits 0 or 1. Crash inputs and the full log stay in build/tests/fuzz-smoke/.
+# Short, bounded runs of the fuzzers (`make tests`) for the test suite:
+#   fuzz-lcm   the LCM library (build/fuzz/fuzz-lcm), about 20 seconds from
+#              a copy of tests/fuzz/corpus, with tests/fuzz/lcm.dict;
+#   fuzz-tpm2  the hypervisor's TPM 2.0 response parsing
+#              (build/fuzz/fuzz-tpm2), about 5 seconds from a copy of
+#              tests/fuzz/corpus-tpm2,
+# each in build/tests/fuzz-smoke/NAME/ (the source tree is never written).
+# Prints, per fuzzer,
+#   PASS NAME-smoke (N execs)     or     FAIL NAME-smoke: <reason>
+# and exits 0 or 1. Crash inputs and the full logs stay in build/tests/fuzz-smoke/.
 #
 # A long session (hours; interrupt with Ctrl-C, findings go to crash-*):
 #   make build/fuzz/fuzz-lcm
@@ -13,38 +18,47 @@
 #       -artifact_prefix=build/fuzz/ build/fuzz/corpus
 # build/fuzz/corpus grows with every new path found; copy a few small,
 # interesting inputs back into tests/fuzz/corpus only by hand. To replay a
-# finding: build/fuzz/fuzz-lcm build/fuzz/crash-<hash>.
+# finding: build/fuzz/fuzz-lcm build/fuzz/crash-<hash>. The same goes for
+# fuzz-tpm2 with tests/fuzz/corpus-tpm2 (no dictionary).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-fuzzer=$top/build/fuzz/fuzz-lcm
-work=$top/build/tests/fuzz-smoke
-seconds=${FUZZ_SMOKE_SECONDS:-20}
+failed=0
 
-if [ ! -x "$fuzzer" ]; then
-	echo "FAIL fuzz-lcm-smoke: $fuzzer is not built (make tests)"
-	exit 1
-fi
-rm -rf "$work"
-mkdir -p "$work/corpus"
-cp "$here"/corpus/* "$work/corpus/"
+# smoke NAME CORPUS SECONDS [FUZZER OPTIONS...]
+smoke() {
+	local name=$1 corpus=$2 seconds=$3
+	shift 3
+	local fuzzer=$top/build/fuzz/$name work=$top/build/tests/fuzz-smoke/$name
 
-# -max_total_time bounds the run; -timeout and -rss_limit_mb turn a hang or a
-# runaway allocation into a failure instead of a stuck suite.
-"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=512 \
-	-dict="$here/lcm.dict" -max_len=4096 -print_final_stats=1 \
-	-artifact_prefix="$work/" "$work/corpus" >"$work/fuzz.log" 2>&1
-rc=$?
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -n 1)
-crashes=$(cd "$work" && ls | grep -m 1 -E '^(crash|timeout|oom|leak|slow-unit)-')
+	if [ ! -x "$fuzzer" ]; then
+		echo "FAIL $name-smoke: $fuzzer is not built (make tests)"
+		failed=1
+		return
+	fi
+	rm -rf "$work"
+	mkdir -p "$work/corpus"
+	cp "$corpus"/* "$work/corpus/"
+	# -max_total_time bounds the run; -timeout and -rss_limit_mb turn a hang
+	# or a runaway allocation into a failure instead of a stuck suite.
+	"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=512 -max_len=4096 \
+		-print_final_stats=1 -artifact_prefix="$work/" "$@" "$work/corpus" \
+		>"$work/fuzz.log" 2>&1
+	local rc=$? execs crashes
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -n 1)
+	crashes=$(cd "$work" && ls | grep -m 1 -E '^(crash|timeout|oom|leak|slow-unit)-')
+	if [ "$rc" -ne 0 ] || [ -n "$crashes" ]; then
+		echo "FAIL $name-smoke: exit status $rc${crashes:+, input $crashes}; see $work/fuzz.log"
+		grep -m 5 -E 'ERROR|SUMMARY|deadly' "$work/fuzz.log" | sed 's/^/    /'
+		failed=1
+	elif [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
+		echo "FAIL $name-smoke: no inputs were run; see $work/fuzz.log"
+		failed=1
+	else
+		echo "PASS $name-smoke ($execs execs)"
+	fi
+}
 
-if [ "$rc" -ne 0 ] || [ -n "$crashes" ]; then
-	echo "FAIL fuzz-lcm-smoke: exit status $rc${crashes:+, input $crashes}; see $work/fuzz.log"
-	grep -m 5 -E 'ERROR|SUMMARY|deadly' "$work/fuzz.log" | sed 's/^/    /'
-	exit 1
-fi
-if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
-	echo "FAIL fuzz-lcm-smoke: no inputs were run; see $work/fuzz.log"
-	exit 1
-fi
-echo "PASS fuzz-lcm-smoke ($execs execs)"
+smoke fuzz-lcm "$here/corpus" "${FUZZ_SMOKE_SECONDS:-20}" -dict="$here/lcm.dict"
+smoke fuzz-tpm2 "$here/corpus-tpm2" "${FUZZ_TPM2_SECONDS:-5}"
+exit $failed
