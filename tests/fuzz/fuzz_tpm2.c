@@ -4,7 +4,9 @@
  * answers every command with the fuzzer's bytes, as a broken or hostile
  * TPM (or bus interposer) could. The first byte picks the command whose
  * response is parsed; the rest is the response. Nothing may read or write
- * out of bounds, and what the parser returns must fit what it promises.
+ * out of bounds, and what the parser returns must fit what it promises: a
+ * result is 0, a 12-bit TPM response code or one of the interface's
+ * TPM_E* codes, and a count or size within its bounds.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +32,14 @@ int tpm_tis_transmit(const uint8_t *cmd, size_t len, uint8_t *rsp, size_t size, 
 	return 0;
 }
 
+static int checked(int r)
+{
+	if (r < TPM_EPROTO || r > 0xfff) {
+		abort();
+	}
+	return r;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t nonce[20];
@@ -46,20 +56,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	answer_len = size - 1;
 	switch (data[0] % 4) {
 	case 0:
-		if (tpm2_active_banks(algs, &nr) == 0 && nr > TPM_MAX_BANKS) {
+		if (checked(tpm2_active_banks(algs, &nr)) == 0 && nr > TPM_MAX_BANKS) {
 			abort();
 		}
 		break;
 	case 1:
-		if (tpm2_pcr_read(9, 0x000B, digest, &n) == 0 && n > TPM_MAX_DIGEST) {
+		if (checked(tpm2_pcr_read(9, 0x000B, digest, &n)) == 0 && n > TPM_MAX_DIGEST) {
 			abort();
 		}
 		break;
 	case 2:
-		tpm2_quote(0x81010002, nonce, sizeof(nonce), 0x000B, 0x300, out, sizeof(out), &len);
+		checked(tpm2_quote(0x81010002, nonce, sizeof(nonce), 0x000B, 0x300, out,
+				   sizeof(out), &len));
 		break;
 	default:
-		tpm_strerror(tpm2_startup(), words, sizeof(words));
+		tpm_strerror(checked(tpm2_startup()), words, sizeof(words));
 		break;
 	}
 	return 0;

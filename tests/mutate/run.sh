@@ -226,7 +226,7 @@ sync_tree() {
 
 build() {
 	make -C "$scratch" -s -j"$jobs" all build/tests/unit-lcm build/tests/unit-core \
-		build/asan/lcm-tool >"$1" 2>&1
+		build/asan/lcm-tool build/fuzz/fuzz-lcm build/fuzz/fuzz-tpm2 >"$1" 2>&1
 }
 
 # --- running one test -------------------------------------------------------------------
