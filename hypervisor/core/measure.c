@@ -13,6 +13,7 @@
  * taken with interrupts masked: events come from the boot CPU during the
  * creation phase and from whichever CPU starts a domain afterwards.
  */
+#include <libfdt.h>
 #include <string.h>
 
 #include <crypto/sha256.h>
@@ -46,6 +47,7 @@ static struct {
 	bool tpm;                                  /* extends go to the TPM */
 	bool had_tpm;                              /* the platform has one (it may have failed) */
 	bool full_said;                            /* "event log full" printed */
+	bool dump;                                 /* print the log (hyperlaunch,event-log) */
 	unsigned extends;                          /* PCR_Extend commands that succeeded */
 	uint64_t tpm_ns;                           /* time spent in them */
 	uint8_t pcr[TCG_NR_PCRS][TCG_SHA256_SIZE]; /* what the log says */
@@ -147,6 +149,10 @@ void measure_init(const struct platform *p)
 	char why[160];
 	int r;
 
+	/* Like hyperlaunch,timeline: a property of the host DTB's /chosen
+	 * that the LCM's measurement does not cover. */
+	M.dump = p->fdt_chosen >= 0 &&
+		 fdt_getprop(p->fdt, p->fdt_chosen, "hyperlaunch,event-log", NULL) != NULL;
 	if (p->tpm.size == 0) {
 		return; /* said once, when the launch's measurements end */
 	}
@@ -309,6 +315,20 @@ void measure_set_bootargs(struct domain *d, const char *args, size_t len)
 	spin_unlock_irqrestore(&M.lock, flags);
 }
 
+/* The whole log on the console, for a verifier without a domain that
+ * reads it: "event-log: HEX" lines of 64 bytes, then "event-log: end". */
+static void dump_log(void)
+{
+	char line[2 * 64 + 1];
+
+	for (size_t at = 0; at < M.log.len; at += 64) {
+		size_t n = M.log.len - at < 64 ? M.log.len - at : 64;
+		hex(line, M.log.buf + at, n);
+		printk("event-log: %s\n", line);
+	}
+	printk("event-log: end (%llu bytes)\n", (unsigned long long)M.log.len);
+}
+
 /* PCRs 8 and 9 from the TPM, against the log's replay. Under M.lock. */
 static void read_back(void)
 {
@@ -348,6 +368,9 @@ void measure_launch_end(void)
 	for (size_t i = 0; i < ARRAY_SIZE(launch_pcrs); i++) {
 		event(launch_pcrs[i], TCG_EV_SEPARATOR, sep, tcg_separator_data,
 		      sizeof(tcg_separator_data));
+	}
+	if (M.dump) {
+		dump_log();
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(launch_pcrs); i++) {
 		hex(v, M.pcr[launch_pcrs[i]], TCG_SHA256_SIZE);
