@@ -9,7 +9,13 @@
  *   quote: x HEX        32 bytes a line, in order
  *   quote: end N bytes
  *
- * or "quote: EPERM" (any error by name). Then it powers its domain off.
+ * or "quote: EPERM" (any error by name); then, when it may, the event log
+ * (HL_EVENT_LOG_READ) the verifier replays against the quoted PCRs:
+ *
+ *   quote: log HEX      32 bytes a line
+ *   quote: log end N bytes
+ *
+ * or "quote: log: EPERM". Then it powers its domain off.
  */
 #include <fmt/fmt.h>
 
@@ -17,7 +23,7 @@
 
 #define LINE 32
 
-static uint8_t answer[2048];
+static uint8_t answer[2048], log[64 * 1024];
 
 /* HL_TPM_QUOTE takes five arguments; the runtime's calls pass four. */
 static struct hvc_result quote(uint64_t key, const uint8_t *nonce, unsigned n)
@@ -41,9 +47,43 @@ static unsigned digit(char c)
 	return c >= 'a' ? (unsigned)(c - 'a' + 10) : (unsigned)(c - '0');
 }
 
+static void print_hex(const char *tag, const uint8_t *p, uint64_t len)
+{
+	char hex[2 * LINE + 1];
+
+	for (uint64_t at = 0; at < len; at += LINE) {
+		unsigned k = len - at < LINE ? (unsigned)(len - at) : LINE;
+		for (unsigned i = 0; i < k; i++) {
+			fmt_snprintf(hex + 2 * i, 3, "%02x", p[at + i]);
+		}
+		gprintf("quote: %s %s\n", tag, hex);
+	}
+}
+
+static void print_log(void)
+{
+	uint64_t size = 0;
+
+	for (uint64_t off = 0;;) {
+		struct hvc_result r =
+			hvc(HL_EVENT_LOG_READ, (uintptr_t)log + off, off, sizeof(log) - off);
+		if (r.x0 < 0) {
+			gprintf("quote: log: %s\n", hl_strerror(r.x0));
+			return;
+		}
+		size = r.x1;
+		off += (uint64_t)r.x0;
+		if (off >= size || r.x0 == 0 || off >= sizeof(log)) {
+			break;
+		}
+	}
+	print_hex("log", log, size < sizeof(log) ? size : sizeof(log));
+	gprintf("quote: log end %llu bytes\n", (unsigned long long)size);
+}
+
 int main(const void *fdt)
 {
-	char arg[2 * HL_QUOTE_NONCE_MAX + 1], hex[2 * LINE + 1];
+	char arg[2 * HL_QUOTE_NONCE_MAX + 1];
 	uint8_t nonce[HL_QUOTE_NONCE_MAX];
 	uint64_t key = 0;
 	unsigned n = 0;
@@ -69,13 +109,8 @@ int main(const void *fdt)
 		return 0;
 	}
 	uint64_t len = (uint64_t)r.x0;
-	for (uint64_t at = 0; at < len; at += LINE) {
-		unsigned k = len - at < LINE ? (unsigned)(len - at) : LINE;
-		for (unsigned i = 0; i < k; i++) {
-			fmt_snprintf(hex + 2 * i, 3, "%02x", answer[at + i]);
-		}
-		gprintf("quote: x %s\n", hex);
-	}
+	print_hex("x", answer, len);
 	gprintf("quote: end %llu bytes\n", (unsigned long long)len);
+	print_log();
 	return 0;
 }

@@ -2,11 +2,13 @@
 # Remote attestation of a measured launch: an attestation key (AK) is made
 # in this test's own swtpm state with tpm2-tools (EK, AK under it, made
 # persistent at 0x81010002); the launch boots on that state; the domain the
-# LCM names as the attestation agent asks for a quote of PCRs 8 and 9 with
-# a fresh nonce (HL_TPM_QUOTE), and the verifier on the host checks it with
-# tpm2_checkquote against the PCR values lcm-tool predict gives for the
-# same configuration. A wrong nonce or a PCR value off by one bit fails the
-# check; a domain that is not the agent is denied.
+# LCM names as the attestation agent (also a control domain, so that it may
+# read the event log) asks for a quote of PCRs 8 and 9 with a fresh nonce
+# (HL_TPM_QUOTE) and sends it out with the log; the verifier on the host
+# checks it with tpm2_checkquote against the PCR values lcm-tool predict
+# gives for the same configuration, the log replaying to them. A wrong
+# nonce or a PCR value off by one bit fails the check; a domain that is not
+# the agent is denied; an edited log does not replay.
 . "$(dirname "$0")/measure.bash"
 for t in tpm2_createek tpm2_createak tpm2_evictcontrol tpm2_flushcontext tpm2_checkquote; do
 	command -v "$t" >/dev/null || { echo "FAIL: $t is missing (tpm2-tools)"; exit 1; }
@@ -50,7 +52,7 @@ cat >"$WORK/quote.json" <<JSON
 {
   "domains": [
     { "name": "app1", "memory": "8M", "kernel": "$top_abs/build/guests/probe.img" },
-    { "name": "agent", "attestation-agent": true, "memory": "8M",
+    { "name": "agent", "attestation-agent": true, "permissions": ["control"], "memory": "8M",
       "kernel": { "file": "$top_abs/$PARTS/quote.img", "bootargs": "ak=0x81010002 nonce=$nonce" } },
     { "name": "other", "memory": "8M",
       "kernel": { "file": "$top_abs/$PARTS/quote.img", "bootargs": "ak=0x81010002 nonce=$nonce" } }
@@ -64,6 +66,7 @@ expect_rc 0
 expect "$LOG" "[other] quote: EPERM"
 expect "$LOG" "policy: denied: other may not ask for a TPM quote"
 expect_re "$LOG" "\[agent\] quote: end [0-9]+ bytes"
+expect_re "$LOG" "\[agent\] quote: log end [0-9]+ bytes"
 for pcr in 8 9; do
 	expect "$LOG" "tpm: PCR $pcr sha256 $(sed -n "s/^PCR $pcr sha256 //p" "$WORK/predict.txt") (read back: as the log says)"
 done
@@ -78,9 +81,11 @@ open(sys.argv[1], "wb").write(b[2:2 + n])
 open(sys.argv[2], "wb").write(b[2 + n:])' "$WORK/quote.msg" "$WORK/quote.sig"
 pcrs() { sed -n 's/^PCR [89] sha256 //p' "$WORK/predict.txt" | tr -d '\n'; }
 pcrs | python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$WORK/pcrs.bin"
+grep -E '^\[agent\] quote: log [0-9a-f]+$' "$LOG" | sed 's/.* log //' | tr -d '\n' |
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read()))' >"$WORK/hv.log"
 checkquote() {
 	tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/quote.msg" -s "$WORK/quote.sig" \
-		-f "$1" -l sha256:8,9 -g sha256 -q "$2"
+		-f "$1" -l sha256:8,9 -g sha256 -q "$2" -e "$WORK/hv.log"
 }
 if checkquote "$WORK/pcrs.bin" "$nonce" >"$WORK/checkquote.log" 2>&1; then
 	cat "$WORK/checkquote.log"
@@ -98,6 +103,14 @@ python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[40] ^= 
 	"$WORK/pcrs.bin" "$WORK/pcrs-wrong.bin"
 if checkquote "$WORK/pcrs-wrong.bin" "$nonce" >/dev/null 2>&1; then
 	echo "tpm2_checkquote accepted PCR 9 off by one bit"
+	failures=$((failures + 1))
+fi
+# A log whose first measurement (the LCM's) was edited no longer replays.
+python3 -c 'import sys; b = bytearray(open(sys.argv[1], "rb").read()); b[65 + 14] ^= 1; open(sys.argv[2], "wb").write(b)' \
+	"$WORK/hv.log" "$WORK/hv-edited.log"
+if tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/quote.msg" -s "$WORK/quote.sig" -f "$WORK/pcrs.bin" \
+	-l sha256:8,9 -g sha256 -q "$nonce" -e "$WORK/hv-edited.log" >/dev/null 2>&1; then
+	echo "tpm2_checkquote accepted an edited event log"
 	failures=$((failures + 1))
 fi
 finish
