@@ -165,5 +165,6 @@ int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
 int lt_cmd_show(int argc, char **argv);
 int lt_cmd_pack(int argc, char **argv);
+int lt_cmd_import(int argc, char **argv); /* import.c */
 
 #endif /* LCM_TOOL_H */

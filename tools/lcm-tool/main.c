@@ -16,6 +16,7 @@ static const char usage[] =
 	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
 	"  show FILE                      print domains, roles and modules\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
+	"  import FILE [-o OUT.json]      JSON from a Xen dom0less DTB or an ImageBuilder config\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
 	"1 invalid input (every problem is listed), 2 usage error.\n";
@@ -35,17 +36,15 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{ "build", lt_cmd_build },
-		{ "check", lt_cmd_check },
-		{ "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },
+		{ "build", lt_cmd_build }, { "check", lt_cmd_check },   { "show", lt_cmd_show },
+		{ "pack", lt_cmd_pack },   { "import", lt_cmd_import },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", NULL };
+	static const char *const names[] = { "build", "check", "show", "pack", "import", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,
