@@ -35,7 +35,17 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
+# The importer of lcm-tool (tools/lcm-tool/import*.c) with what it calls.
+FUZZ_IMPORT_SRCS := tools/lcm-tool/import.c tools/lcm-tool/import-dtb.c \
+	tools/lcm-tool/import-ib.c tools/lcm-tool/util.c
+$(BUILD)/fuzz/fuzz-import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRCS) $(LCM_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Itools/lcm-tool \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $^ -lfdt -ljansson -lcrypto
+
+TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
+	$(BUILD)/fuzz/fuzz-import
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

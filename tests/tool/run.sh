@@ -150,3 +150,33 @@ case "$args" in
 	*"-dtb /"*"/tests/tool/pack/host.dtb -device loader"*"force-raw=on -S -d guest_errors") pass run-qemu-passes-arguments ;;
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
+
+# --- import ---------------------------------------------------------------------------
+# Xen dom0less device trees (import/*.dts, compiled here) into JSON: every
+# warning and error with its exact message, the JSON byte for byte.
+iw=$work/import
+mkdir -p "$iw"
+for f in import/*.dts; do
+	dtc -q -I dts -O dtb -o "$iw/$(basename "$f" .dts).dtb" "$f" || fail "dtc-$f" "dtc failed"
+done
+k=../lcm-fixtures/files/kernel.img
+r=../lcm-fixtures/files/ramdisk.img
+g=../lcm-fixtures/files/guest.dtb
+expect import-warnings 0 "$tool" import --module 0x40400000=$k --module 0x40500000=$r \
+	--module 0x40700000=$r --module 0x40800000=$g "$iw/warnings.dtb" -o "$iw/warnings.json"
+expect import-warnings-json 0 cat "$iw/warnings.json"
+expect import-errors 1 "$tool" import "$iw/errors.dtb" -o "$iw/errors.json"
+if [ -e "$iw/errors.json" ]; then fail import-errors-writes-nothing "$iw/errors.json exists"; else pass import-errors-writes-nothing; fi
+expect import-dom0-errors 1 "$tool" import "$iw/dom0-errors.dtb"
+# Without --module or xen,uefi-binary a module is named by its address.
+expect import-untyped-dom0 0 "$tool" import "$iw/untyped-dom0.dtb"
+expect import-nothing 1 "$tool" import "$iw/nothing.dtb"
+expect import-no-chosen 1 "$tool" import "$iw/no-chosen.dtb"
+expect import-an-lcm 1 "$tool" import "$work/demo.dtb"
+expect import-bad-dtb 1 "$tool" import ../lcm-fixtures/dtb-corrupted-structure.dtb
+expect import-module-size 1 "$tool" import --module 0x40400000=$r --module 0x40500000=$k \
+	--module 0x40700000=$g --module 0x40800000=$g --module 0x50000000=$k "$iw/warnings.dtb"
+expect import-module-syntax 2 "$tool" import --module 40400000 "$iw/warnings.dtb"
+expect import-missing-file 2 "$tool" import nothing.dtb
+# The JSON it writes is a configuration lcm-tool accepts.
+expect import-check 0 "$tool" check "$iw/warnings.json"

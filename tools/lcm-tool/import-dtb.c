@@ -86,7 +86,8 @@ static void node_path(const void *fdt, int node, char *out, size_t size)
 	lcm_printable(out, size, raw);
 }
 
-/* A string property: NUL-terminated within its length, else NULL (reported). */
+/* A string property: NUL-terminated within its length and printable, else
+ * NULL (reported). */
 static const char *string_prop(struct dtb *b, int node, const char *name, const char *where)
 {
 	int len;
@@ -98,6 +99,14 @@ static const char *string_prop(struct dtb *b, int node, const char *name, const 
 	if (len <= 0 || memchr(v, '\0', (size_t)len) == NULL) {
 		imp_error(b->im, 0, where, "%s: not a string", name);
 		return NULL;
+	}
+	/* What goes into the JSON and onto a command line: printable ASCII. */
+	for (const char *c = v; *c != '\0'; c++) {
+		if (*c < 0x20 || *c > 0x7e) {
+			imp_error(b->im, 0, where, "%s: byte 0x%02x at %d is not printable ASCII",
+				  name, (unsigned char)*c, (int)(c - v));
+			return NULL;
+		}
 	}
 	return v;
 }
@@ -133,6 +142,22 @@ static char *dup_or_die(const char *s)
 	return d;
 }
 
+/* #address-cells or #size-cells for the children of @node: its own, else
+ * inherited from its nearest ancestor that has one (as Xen's
+ * dt_n_addr_cells() reads them), else the Devicetree default @def; 0 when
+ * the property is malformed. */
+static int cells(const void *fdt, int node, const char *name, int def)
+{
+	for (int n = node; n >= 0; n = fdt_parent_offset(fdt, n)) {
+		int len;
+		const fdt32_t *v = fdt_getprop(fdt, n, name, &len);
+		if (v != NULL) {
+			return len == 4 ? (int)fdt32_to_cpu(*v) : 0;
+		}
+	}
+	return def;
+}
+
 /* The module node @node of a domain: located by reg (with the cells of
  * @parent) or named by xen,uefi-binary; bootargs on kernels only. */
 static void read_module(struct dtb *b, int parent, int node, unsigned type, struct imp_domain *d)
@@ -150,15 +175,16 @@ static void read_module(struct dtb *b, int parent, int node, unsigned type, stru
 	m->present = true;
 	snprintf(m->where, sizeof(m->where), "%s", where);
 
-	int ac = fdt_address_cells(b->fdt, parent);
-	int sc = fdt_size_cells(b->fdt, parent);
+	int ac = cells(b->fdt, parent, "#address-cells", 2);
+	int sc = cells(b->fdt, parent, "#size-cells", 1);
 	const fdt32_t *reg = fdt_getprop(b->fdt, node, "reg", &len);
 	const char *uefi = string_prop(b, node, "xen,uefi-binary", where);
 	if (reg != NULL) {
 		if (ac < 1 || ac > 2 || sc < 1 || sc > 2) {
 			imp_error(
 				b->im, 0, where,
-				"reg: the parent's #address-cells and #size-cells must be 1 or 2");
+				"reg: #address-cells and #size-cells must be 1 or 2 (they are %d and %d)",
+				ac, sc);
 		} else if (len != (ac + sc) * 4) {
 			imp_error(
 				b->im, 0, where,
@@ -490,6 +516,45 @@ static void read_chosen_props(struct dtb *b, int chosen, struct imp_domain *dom0
 	}
 }
 
+/*
+ * The roles Xen gives one domain at most: hardware, xenstore. A classic
+ * dom0 runs xenstore unless a domU has the capability (Xen 4.21's
+ * disaggregated xenstore); two claims are an error, as on Xen.
+ */
+static void check_roles(struct imp *im, bool has_dom0)
+{
+	struct imp_domain *dom0 = has_dom0 ? &im->domains[0] : NULL;
+	static const struct {
+		bool function;
+		uint32_t bit;
+		const char *name;
+	} roles[] = {
+		{ false, LCM_PERMISSION_HARDWARE, "hardware" },
+		{ true, LCM_FUNCTION_XENSTORE, "xenstore" },
+	};
+
+	for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+		const struct imp_domain *first = NULL;
+		for (size_t i = 0; i < im->nr_domains; i++) {
+			struct imp_domain *d = &im->domains[i];
+			uint32_t *bits = roles[r].function ? &d->functions : &d->permissions;
+			if (!(*bits & roles[r].bit)) {
+				continue;
+			}
+			if (first == dom0 && first != NULL && roles[r].function) {
+				dom0->functions &= ~roles[r].bit;
+			} else if (first != NULL) {
+				imp_error(
+					im, 0, d->where,
+					"capabilities: a second %s domain (the first is %s): Xen allows one",
+					roles[r].name, first->where);
+				continue;
+			}
+			first = d;
+		}
+	}
+}
+
 bool imp_read_dtb(struct imp *im, const void *fdt, size_t size)
 {
 	struct dtb b = { im, fdt };
@@ -523,6 +588,7 @@ bool imp_read_dtb(struct imp *im, const void *fdt, size_t size)
 			other_node(&b, child);
 		}
 	}
+	check_roles(im, dom0 != NULL); /* dom0 is domains[0]; the list has moved */
 	if (im->nr_domains == 0 && lt_nr_errors == errors) {
 		imp_error(im, 0, "/chosen",
 			  "no xen,domain node and no dom0 kernel: not a dom0less device tree");
