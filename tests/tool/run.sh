@@ -180,3 +180,28 @@ expect import-module-syntax 2 "$tool" import --module 40400000 "$iw/warnings.dtb
 expect import-missing-file 2 "$tool" import nothing.dtb
 # The JSON it writes is a configuration lcm-tool accepts.
 expect import-check 0 "$tool" check "$iw/warnings.json"
+
+# --- show --format ----------------------------------------------------------------------
+# The launch as Graphviz dot and as JSON, byte for byte: without a Boot
+# Domain config (LCM order; the recovery-only domain stands by), with one
+# (order and waits), and from a DTB, where the config module's text is not.
+expect show-dot-demo 0 "$tool" show --format dot demo.json
+expect show-json-demo 0 "$tool" show --format json demo.json
+expect show-dot-plan 0 "$tool" show --format dot plan.json
+expect show-json-plan 0 "$tool" show --format json plan.json
+"$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
+expect show-dot-plan-dtb 0 "$tool" show --format dot "$work/plan.dtb"
+expect show-json-static 0 "$tool" show --no-files --format json ../../configs/static-basic.json
+expect show-bad-format 2 "$tool" show --format png demo.json
+expect show-svg-no-dot 2 env DOT=/nonexistent/dot "$tool" show --format svg demo.json
+# svg: what Graphviz's dot drew, well-formed, with every domain's name.
+if "$tool" show --format svg plan.json >"$work/plan.svg" 2>"$work/plan.svg.err" &&
+	python3 - "$work/plan.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+for name in ("bootdom", "ctl", "net", "app", "rescue", "1. start, wait ready"):
+    assert name in text, name
+PY
+then pass show-svg; else fail show-svg "$(head -c 300 "$work/plan.svg.err")"; fi
