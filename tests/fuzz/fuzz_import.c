@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: arbitrary bytes as the Xen dom0less device tree that
- * `lcm-tool import` reads (tools/lcm-tool/import-dtb.c), then the JSON it
- * would write. A device tree to import comes from anywhere, so no input may
+ * `lcm-tool import` reads (tools/lcm-tool/import-dtb.c), or, without the
+ * FDT magic, as an ImageBuilder configuration (import-ib.c), as import
+ * decides; then the JSON it would write. A device tree to import comes from anywhere, so no input may
  * crash the reader, read outside the blob, or make a JSON that breaks the
  * reader's promises: every domain has a valid name, a kernel, vCPUs from 1
  * to 64; a broken promise aborts, which libFuzzer reports.
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <libfdt.h>
 
 #include "import.h"
 
@@ -34,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(fdt != NULL);
 	memcpy(fdt, data, size);
 	lt_nr_errors = 0;
-	bool ok = imp_read_dtb(&im, fdt, size);
+	bool is_dtb = size >= 4 && fdt_magic(fdt) == FDT_MAGIC;
+	bool ok = is_dtb ? imp_read_dtb(&im, fdt, size) : imp_read_imagebuilder(&im, fdt, size);
 	check(ok == (lt_nr_errors == 0));
 	if (ok) {
 		for (size_t i = 0; i < im.nr_domains; i++) {

@@ -205,3 +205,15 @@ for name in ("bootdom", "ctl", "net", "app", "rescue", "1. start, wait ready"):
     assert name in text, name
 PY
 then pass show-svg; else fail show-svg "$(head -c 300 "$work/plan.svg.err")"; fi
+
+# ImageBuilder configurations (import/*.cfg), read as data: the same.
+expect import-ib 0 "$tool" import import/imagebuilder.cfg -o "$iw/ib.json"
+expect import-ib-json 0 cat "$iw/ib.json"
+expect import-ib-check 0 "$tool" check --no-files "$iw/ib.json"
+expect import-ib-errors 1 "$tool" import import/ib-errors.cfg
+expect import-ib-shell 1 "$tool" import import/ib-shell.cfg
+# -d: the folder the configuration's paths are relative to (here: this one).
+printf 'NUM_DOMUS=1\nDOMU_KERNEL[0]=../lcm-fixtures/files/kernel.img\n' >"$iw/ib-dir.cfg"
+expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
+expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
+expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img

@@ -516,45 +516,6 @@ static void read_chosen_props(struct dtb *b, int chosen, struct imp_domain *dom0
 	}
 }
 
-/*
- * The roles Xen gives one domain at most: hardware, xenstore. A classic
- * dom0 runs xenstore unless a domU has the capability (Xen 4.21's
- * disaggregated xenstore); two claims are an error, as on Xen.
- */
-static void check_roles(struct imp *im, bool has_dom0)
-{
-	struct imp_domain *dom0 = has_dom0 ? &im->domains[0] : NULL;
-	static const struct {
-		bool function;
-		uint32_t bit;
-		const char *name;
-	} roles[] = {
-		{ false, LCM_PERMISSION_HARDWARE, "hardware" },
-		{ true, LCM_FUNCTION_XENSTORE, "xenstore" },
-	};
-
-	for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
-		const struct imp_domain *first = NULL;
-		for (size_t i = 0; i < im->nr_domains; i++) {
-			struct imp_domain *d = &im->domains[i];
-			uint32_t *bits = roles[r].function ? &d->functions : &d->permissions;
-			if (!(*bits & roles[r].bit)) {
-				continue;
-			}
-			if (first == dom0 && first != NULL && roles[r].function) {
-				dom0->functions &= ~roles[r].bit;
-			} else if (first != NULL) {
-				imp_error(
-					im, 0, d->where,
-					"capabilities: a second %s domain (the first is %s): Xen allows one",
-					roles[r].name, first->where);
-				continue;
-			}
-			first = d;
-		}
-	}
-}
-
 bool imp_read_dtb(struct imp *im, const void *fdt, size_t size)
 {
 	struct dtb b = { im, fdt };
@@ -588,7 +549,7 @@ bool imp_read_dtb(struct imp *im, const void *fdt, size_t size)
 			other_node(&b, child);
 		}
 	}
-	check_roles(im, dom0 != NULL); /* dom0 is domains[0]; the list has moved */
+	imp_check_roles(im, dom0 != NULL); /* dom0 is domains[0]; the list has moved */
 	if (im->nr_domains == 0 && lt_nr_errors == errors) {
 		imp_error(im, 0, "/chosen",
 			  "no xen,domain node and no dom0 kernel: not a dom0less device tree");

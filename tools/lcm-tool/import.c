@@ -88,12 +88,16 @@ struct imp_domain *imp_add_domain(struct imp *im, const char *name, const char *
 		imp_error(im, line, where, "more than %d domains", IMP_MAX_DOMAINS);
 		return NULL;
 	}
-	struct imp_domain *d = realloc(im->domains, (im->nr_domains + 1) * sizeof(*d));
-	if (d == NULL) {
-		lt_fatal_usage("out of memory");
+	if (im->nr_domains == im->max_domains) {
+		size_t max = im->max_domains != 0 ? 2 * im->max_domains : 8;
+		struct imp_domain *d = realloc(im->domains, max * sizeof(*d));
+		if (d == NULL) {
+			lt_fatal_usage("out of memory");
+		}
+		im->domains = d;
+		im->max_domains = max;
 	}
-	im->domains = d;
-	d = &im->domains[im->nr_domains++];
+	struct imp_domain *d = &im->domains[im->nr_domains++];
 	memset(d, 0, sizeof(*d));
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(d->where, sizeof(d->where), "%s", where);
@@ -113,6 +117,46 @@ void imp_free(struct imp *im)
 	free(im->domains);
 	im->domains = NULL;
 	im->nr_domains = 0;
+	im->max_domains = 0;
+}
+
+/*
+ * The roles Xen gives one domain at most: hardware, xenstore. A classic
+ * dom0 runs xenstore unless a domU has the capability (Xen 4.21's
+ * disaggregated xenstore); two claims are an error, as on Xen.
+ */
+void imp_check_roles(struct imp *im, bool has_dom0)
+{
+	struct imp_domain *dom0 = has_dom0 ? &im->domains[0] : NULL;
+	static const struct {
+		bool function;
+		uint32_t bit;
+		const char *name;
+	} roles[] = {
+		{ false, LCM_PERMISSION_HARDWARE, "hardware" },
+		{ true, LCM_FUNCTION_XENSTORE, "xenstore" },
+	};
+
+	for (size_t r = 0; r < sizeof(roles) / sizeof(roles[0]); r++) {
+		const struct imp_domain *first = NULL;
+		for (size_t i = 0; i < im->nr_domains; i++) {
+			struct imp_domain *d = &im->domains[i];
+			uint32_t *bits = roles[r].function ? &d->functions : &d->permissions;
+			if (!(*bits & roles[r].bit)) {
+				continue;
+			}
+			if (first == dom0 && first != NULL && roles[r].function) {
+				dom0->functions &= ~roles[r].bit;
+			} else if (first != NULL) {
+				imp_error(
+					im, 0, d->where,
+					"capabilities: a second %s domain (the first is %s): Xen allows one",
+					roles[r].name, first->where);
+				continue;
+			}
+			first = d;
+		}
+	}
 }
 
 /* dom0_max_vcpus=N or =MIN-MAX: the largest. */

@@ -42,6 +42,7 @@ struct imp {
 	const char *input; /* the file named on the command line, for messages */
 	struct imp_domain *domains;
 	size_t nr_domains;
+	size_t max_domains; /* allocated */
 	unsigned nr_warnings;
 };
 
@@ -62,6 +63,10 @@ void imp_free(struct imp *im);
 #define IMP_SEEN_DOM0_VCPUS 2u
 unsigned imp_xen_cmdline(struct imp *im, int line, const char *where, const char *cmdline,
 			 struct imp_domain *dom0);
+
+/* At most one hardware and one xenstore domain, as on Xen; a classic dom0
+ * (domains[0] when @has_dom0) leaves xenstore to a domain that claims it. */
+void imp_check_roles(struct imp *im, bool has_dom0);
 
 /* The readers: false when the input has errors (reported). */
 bool imp_read_dtb(struct imp *im, const void *fdt, size_t size);
