@@ -191,6 +191,8 @@ expect show-dot-plan 0 "$tool" show --format dot plan.json
 expect show-json-plan 0 "$tool" show --format json plan.json
 "$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
 expect show-dot-plan-dtb 0 "$tool" show --format dot "$work/plan.dtb"
+# A config line the Boot Domain refuses: it starts nothing, the order is unknown.
+expect show-json-plan-bad 0 "$tool" show --format json plan-bad.json
 expect show-json-static 0 "$tool" show --no-files --format json ../../configs/static-basic.json
 expect show-bad-format 2 "$tool" show --format png demo.json
 expect show-svg-no-dot 2 env DOT=/nonexistent/dot "$tool" show --format svg demo.json

@@ -89,8 +89,9 @@ static void read_plan_text(const struct lcm_launch *l, char *text, const char *f
 			p->known = false;
 			return;
 		}
+		unsigned names = 0;
 		for (char *n = strtok_r(NULL, " \t\r", &wsave); n != NULL;
-		     n = strtok_r(NULL, " \t\r", &wsave)) {
+		     n = strtok_r(NULL, " \t\r", &wsave), names++) {
 			int d = domain_index(l, n);
 			if (d < 0) {
 				snprintf(p->why, sizeof(p->why), "%s line %u: no domain \"%.40s\"",
@@ -98,11 +99,23 @@ static void read_plan_text(const struct lcm_launch *l, char *text, const char *f
 				p->known = false;
 				return;
 			}
+			if (is_order && ordered(p, d)) {
+				snprintf(p->why, sizeof(p->why), "%s line %u: %s is ordered twice",
+					 file, no, l->domains[d].name);
+				p->known = false;
+				return;
+			}
 			if (is_wait) {
 				p->wait[d] = true;
-			} else if (!ordered(p, d) && d != l->boot) {
+			} else if (d != l->boot) {
 				p->order[p->nr++] = d;
 			}
+		}
+		if (names == 0 || (is_wait && names != 1)) {
+			snprintf(p->why, sizeof(p->why), "%s line %u: %s takes %s", file, no, w,
+				 is_wait ? "one domain" : "domain names");
+			p->known = false;
+			return;
 		}
 	}
 }
