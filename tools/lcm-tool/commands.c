@@ -439,13 +439,12 @@ int lt_cmd_show(int argc, char **argv)
 	if (format == LT_SHOW_TABLE) {
 		show_launch(&l, in);
 	} else if (rc == 0) {
-		/* The Boot Domain's start plan is in its config module. */
-		const char *plan = NULL;
-		if (l.boot >= 0 && l.domains[l.boot].module[LCM_MOD_CONFIG] >= 0) {
-			plan = lt_is_json(in)
-				       ? cfg.files[cfg.domains[l.boot].mod[LCM_MOD_CONFIG].file]
-						 .path
-				       : "";
+		/* The Boot Domain's start plan is in its config module, whose
+		 * text a JSON configuration names and a DTB does not have. */
+		const struct lt_file *plan = NULL;
+		if (l.boot >= 0 && lt_is_json(in) &&
+		    cfg.domains[l.boot].mod[LCM_MOD_CONFIG].present) {
+			plan = &cfg.files[cfg.domains[l.boot].mod[LCM_MOD_CONFIG].file];
 		}
 		rc = lt_show_picture(&l, in, plan, format);
 	}

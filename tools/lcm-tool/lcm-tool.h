@@ -172,9 +172,9 @@ int lt_cmd_import(int argc, char **argv); /* import.c */
 enum lt_show_format { LT_SHOW_TABLE, LT_SHOW_DOT, LT_SHOW_SVG, LT_SHOW_JSON };
 bool lt_show_format(const char *s, enum lt_show_format *f);
 /* Write @l in format @f (not the table) to stdout. @config: the Boot
- * Domain's config file (its start plan), "" when it has one this input
- * cannot show (a DTB), NULL when it has none. Returns the exit status. */
-int lt_show_picture(const struct lcm_launch *l, const char *in, const char *config,
+ * Domain's config file (its start plan), or NULL when it has none or this
+ * input does not hold its text (a DTB). Returns the exit status. */
+int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
 		    enum lt_show_format f);
 
 #endif /* LCM_TOOL_H */

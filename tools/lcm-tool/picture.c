@@ -134,12 +134,9 @@ static int standby(const struct lcm_launch *l)
 	return -1;
 }
 
-/*
- * @config: the Boot Domain's config file, "" when it has one that cannot
- * be read from here (an LCM holds its address, not its text), NULL when it
- * has none.
- */
-static void make_plan(const struct lcm_launch *l, const char *config, struct plan *p)
+/* @config: the Boot Domain's config file, NULL when it has none or the
+ * input does not hold its text (an LCM holds its address). */
+static void make_plan(const struct lcm_launch *l, const struct lt_file *config, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->known = true;
@@ -147,7 +144,7 @@ static void make_plan(const struct lcm_launch *l, const char *config, struct pla
 	p->wait_timeout_ms = PLAN_WAIT_TIMEOUT_MS;
 	int skip = standby(l);
 
-	if (p->by_bootdom && config != NULL && config[0] == '\0') {
+	if (p->by_bootdom && config == NULL && l->domains[l->boot].module[LCM_MOD_CONFIG] >= 0) {
 		p->known = false;
 		snprintf(p->why, sizeof(p->why),
 			 "the Boot Domain's config module is in memory, not in this file");
@@ -155,16 +152,16 @@ static void make_plan(const struct lcm_launch *l, const char *config, struct pla
 	}
 	if (p->by_bootdom && config != NULL) {
 		size_t size;
-		char *raw = lt_read_file(config, &size);
+		char *raw = lt_read_file(config->path, &size);
 		char *text = raw != NULL ? realloc(raw, size + 1) : NULL;
 		if (text == NULL) {
 			free(raw);
 			p->known = false;
-			snprintf(p->why, sizeof(p->why), "cannot read %s", config);
+			snprintf(p->why, sizeof(p->why), "cannot read %s", config->shown);
 			return;
 		}
 		text[size] = '\0';
-		read_plan_text(l, text, config, p);
+		read_plan_text(l, text, config->shown, p);
 		free(text);
 		if (!p->known) {
 			return;
@@ -515,7 +512,7 @@ bool lt_show_format(const char *s, enum lt_show_format *f)
 	return false;
 }
 
-int lt_show_picture(const struct lcm_launch *l, const char *in, const char *config,
+int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
 		    enum lt_show_format f)
 {
 	static struct plan p;
