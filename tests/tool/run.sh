@@ -60,7 +60,7 @@ check_rc() {
 check_rc help-top 0 '^Commands:' "$tool" --help
 check_rc no-args 2 '^usage: lcm-tool COMMAND' "$tool"
 expect unknown-command 2 "$tool" chek demo.json
-for cmd in build check show pack; do
+for cmd in build check show pack import; do
 	check_rc "help-$cmd" 0 "^usage: lcm-tool $cmd " "$tool" "$cmd" --help
 done
 check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json

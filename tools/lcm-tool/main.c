@@ -14,7 +14,7 @@ static const char usage[] =
 	"Commands:\n"
 	"  build CONFIG.json -o LCM.dtb   make a Launch Control Module from JSON\n"
 	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
-	"  show FILE                      print domains, roles and modules\n"
+	"  show FILE                      print domains, roles and modules (--format dot|svg|json)\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
 	"  import FILE [-o OUT.json]      JSON from a Xen dom0less DTB or an ImageBuilder config\n"
 	"\n"
