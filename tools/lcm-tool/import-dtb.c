@@ -480,35 +480,48 @@ static void read_dom0_modules(struct dtb *b, int chosen, struct imp_domain **dom
 	}
 }
 
-/* /chosen's own properties: Xen's and dom0's command lines. */
+/*
+ * /chosen's own properties: Xen's and dom0's command lines, by the rules of
+ * booting.txt ("Command lines"): xen,xen-bootargs is Xen's, else bootargs
+ * is Xen's when xen,dom0-bootargs or dom0's kernel node has dom0's;
+ * otherwise bootargs is dom0's. dom0 takes its kernel node's bootargs
+ * first, as Hyperlaunch's own classic launch does.
+ */
 static void read_chosen_props(struct dtb *b, int chosen, struct imp_domain *dom0)
 {
 	const char *xen = string_prop(b, chosen, "xen,xen-bootargs", "/chosen");
 	const char *d0 = string_prop(b, chosen, "xen,dom0-bootargs", "/chosen");
+	const char *plain = string_prop(b, chosen, "bootargs", "/chosen");
+	struct imp_module *k = dom0 != NULL ? &dom0->mod[LCM_MOD_KERNEL] : NULL;
+	const char *xen_from = "/chosen: xen,xen-bootargs";
 	unsigned seen = 0;
 
+	if (xen == NULL && plain != NULL && (d0 != NULL || (k != NULL && k->bootargs != NULL))) {
+		xen = plain;
+		xen_from = "/chosen: bootargs";
+		plain = NULL;
+	}
 	if (xen != NULL) {
-		seen = imp_xen_cmdline(b->im, 0, "/chosen: xen,xen-bootargs", xen, dom0);
+		seen = imp_xen_cmdline(b->im, 0, xen_from, xen, dom0);
 	}
 	if (dom0 == NULL) {
-		if (d0 != NULL) {
-			imp_warning(b->im, 0, "/chosen",
-				    "xen,dom0-bootargs: there is no dom0 kernel: ignored");
+		if (d0 != NULL || plain != NULL) {
+			imp_warning(b->im, 0, "/chosen", "%s: there is no dom0 kernel: ignored",
+				    d0 != NULL ? "xen,dom0-bootargs" : "bootargs");
 		}
 		return;
 	}
-	struct imp_module *k = &dom0->mod[LCM_MOD_KERNEL];
-	if (k->present && k->bootargs == NULL && d0 != NULL) {
-		k->bootargs = dup_or_die(d0);
+	if (k->present && k->bootargs == NULL && (d0 != NULL || plain != NULL)) {
+		k->bootargs = dup_or_die(d0 != NULL ? d0 : plain);
 	}
 	if (!(seen & IMP_SEEN_DOM0_MEM)) {
 		imp_warning(b->im, 0, "/chosen",
-			    "no dom0_mem= in xen,xen-bootargs: dom0 gets %llu MiB",
+			    "no dom0_mem= in Xen's command line: dom0 gets %llu MiB",
 			    (unsigned long long)(dom0->memory_kib >> 10));
 	}
 	if (!(seen & IMP_SEEN_DOM0_VCPUS)) {
 		imp_warning(b->im, 0, "/chosen",
-			    "no dom0_max_vcpus= in xen,xen-bootargs: dom0 gets %u vCPU%s",
+			    "no dom0_max_vcpus= in Xen's command line: dom0 gets %u vCPU%s",
 			    dom0->cpus, dom0->cpus == 1 ? "" : "s");
 	}
 	if (!k->present) {
