@@ -22,6 +22,8 @@ CORE_TEST_SRCS := $(wildcard tests/core/*.c)
 CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
+$(BUILD)/asan/hypervisor/core/main.o: HOST_CFLAGS += $(VERSION_FLAGS)
+$(BUILD)/asan/hypervisor/core/main.o: VERSION
 
 $(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 	@mkdir -p $(dir $@)
