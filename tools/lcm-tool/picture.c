@@ -8,18 +8,14 @@
  * Domain. svg is dot's rendering of the dot text ($DOT, default "dot").
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "lcm-tool.h"
-
-extern char **environ;
 
 /* The reference Boot Domain's default (guests/bootdom/bootdom.c). */
 #define PLAN_WAIT_TIMEOUT_MS 5000u
@@ -331,40 +327,51 @@ static void write_dot(FILE *f, const struct lcm_launch *l, const struct plan *p,
 	fprintf(f, "}\n");
 }
 
-/* dot -Tsvg on the dot text, its output ours. */
+/* dot -Tsvg on the dot text (lt_run, the tool's one way to run a program),
+ * in a folder of its own that is removed however the run ends. */
+static char svg_dir[] = "/tmp/lcm-tool-svg-XXXXXX";
+
+static void svg_cleanup(void)
+{
+	char path[sizeof(svg_dir) + 16];
+
+	for (const char *const *f =
+		     (const char *const[]){ "launch.dot", "launch.svg", ".run.log", NULL };
+	     *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", svg_dir, *f);
+		unlink(path);
+	}
+	rmdir(svg_dir);
+}
+
 static int write_svg(const struct lcm_launch *l, const struct plan *p, const char *in)
 {
 	const char *dot = getenv("DOT") != NULL ? getenv("DOT") : "dot";
-	char *argv[] = { (char *)dot, "-Tsvg", NULL };
-	posix_spawn_file_actions_t fa;
-	int fds[2], status;
-	pid_t pid;
+	char dot_file[sizeof(svg_dir) + 16], svg_file[sizeof(svg_dir) + 16];
+	size_t size;
 
-	if (pipe(fds) != 0) {
-		lt_fatal_usage("pipe: %s", strerror(errno));
+	if (mkdtemp(svg_dir) == NULL) {
+		lt_fatal_usage("cannot make a folder in /tmp: %s", strerror(errno));
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	fflush(stdout);
-	int err = posix_spawnp(&pid, dot, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	if (err != 0) {
-		close(fds[1]);
-		lt_fatal_usage(
-			"show --format svg needs Graphviz's \"%s\": %s (apt-get install graphviz)",
-			dot, strerror(err));
-	}
-	FILE *f = fdopen(fds[1], "w");
+	atexit(svg_cleanup);
+	snprintf(dot_file, sizeof(dot_file), "%s/launch.dot", svg_dir);
+	snprintf(svg_file, sizeof(svg_file), "%s/launch.svg", svg_dir);
+	FILE *f = fopen(dot_file, "w");
 	if (f == NULL) {
-		lt_fatal_usage("fdopen: %s", strerror(errno));
+		lt_fatal_usage("cannot write \"%s\": %s", dot_file, strerror(errno));
 	}
 	write_dot(f, l, p, in);
-	fclose(f);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		lt_fatal_usage("\"%s -Tsvg\" failed", dot);
+	if (fclose(f) != 0) {
+		lt_fatal_usage("cannot write \"%s\": %s", dot_file, strerror(errno));
 	}
+	char *argv[] = { (char *)dot, "-Tsvg", "-o", svg_file, NULL };
+	lt_run(argv, "graphviz", svg_dir, dot_file);
+	char *svg = lt_read_file(svg_file, &size);
+	if (svg == NULL) {
+		lt_fatal_usage("cannot read \"%s\": %s", svg_file, strerror(errno));
+	}
+	fwrite(svg, 1, size, stdout);
+	free(svg);
 	return 0;
 }
 
