@@ -61,7 +61,7 @@ static bool parse_value(struct ib *b, int line, const char *name, const char **p
 		}
 		if (c == '"') {
 			while (*p != '\0' && *p != '"' && n < IB_VALUE_MAX - 1) {
-				if (*p == '\\' && strchr("\"\\$`", p[1]) != NULL) {
+				if (*p == '\\' && p[1] != '\0' && strchr("\"\\$`", p[1]) != NULL) {
 					p++;
 				} else if (*p == '$' || *p == '`') {
 					imp_error(
@@ -145,6 +145,10 @@ static void parse_line(struct ib *b, int line, const char *p)
 		p++;
 	}
 	if (*p == '\0' || *p == '#' || *p == '\r') {
+		return;
+	}
+	if (strlen(p) >= IB_VALUE_MAX) {
+		imp_error(b->im, line, "", "a line longer than %d bytes", IB_VALUE_MAX - 1);
 		return;
 	}
 	while ((isalnum((unsigned char)*p) || *p == '_') && n < sizeof(name) - 1) {
