@@ -132,16 +132,6 @@ static bool number_prop(struct dtb *b, int node, const char *name, const char *w
 	return true;
 }
 
-static char *dup_or_die(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL) {
-		lt_fatal_usage("out of memory");
-	}
-	return d;
-}
-
 /* #address-cells or #size-cells for the children of @node: its own, else
  * inherited from its nearest ancestor that has one (as Xen's
  * dt_n_addr_cells() reads them), else the Devicetree default @def; 0 when
@@ -208,11 +198,11 @@ static void read_module(struct dtb *b, int parent, int node, unsigned type, stru
 		imp_error(b->im, 0, where, "reg: missing (and no xen,uefi-binary)");
 	}
 	if (uefi != NULL) {
-		m->file = dup_or_die(uefi);
+		m->file = imp_strdup(uefi);
 	}
 	const char *args = string_prop(b, node, "bootargs", where);
 	if (args != NULL && type == LCM_MOD_KERNEL) {
-		m->bootargs = dup_or_die(args);
+		m->bootargs = imp_strdup(args);
 	} else if (args != NULL) {
 		imp_warning(b->im, 0, where, "bootargs: only a kernel has a command line: ignored");
 	}
@@ -512,7 +502,7 @@ static void read_chosen_props(struct dtb *b, int chosen, struct imp_domain *dom0
 		return;
 	}
 	if (k->present && k->bootargs == NULL && (d0 != NULL || plain != NULL)) {
-		k->bootargs = dup_or_die(d0 != NULL ? d0 : plain);
+		k->bootargs = imp_strdup(d0 != NULL ? d0 : plain);
 	}
 	if (!(seen & IMP_SEEN_DOM0_MEM)) {
 		imp_warning(b->im, 0, "/chosen",

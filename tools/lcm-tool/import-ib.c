@@ -127,11 +127,8 @@ static void add_var(struct ib *b, const char *name, int index, const char *value
 	memset(v, 0, sizeof(*v));
 	snprintf(v->name, sizeof(v->name), "%s", name);
 	v->index = index;
-	v->value = strdup(value);
+	v->value = imp_strdup(value);
 	v->line = line;
-	if (v->value == NULL) {
-		lt_fatal_usage("out of memory");
-	}
 }
 
 static void parse_line(struct ib *b, int line, const char *p)
@@ -320,16 +317,6 @@ static bool number(struct ib *b, const struct var *v, unsigned long min, unsigne
 	return true;
 }
 
-static char *dup_or_die(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL) {
-		lt_fatal_usage("out of memory");
-	}
-	return d;
-}
-
 /* The module of @d named by variable @name[@index], if set. */
 static void module(struct ib *b, struct imp_domain *d, unsigned type, const char *name, int index)
 {
@@ -340,7 +327,7 @@ static void module(struct ib *b, struct imp_domain *d, unsigned type, const char
 		return;
 	}
 	m->present = true;
-	m->file = dup_or_die(v->value);
+	m->file = imp_strdup(v->value);
 	m->line = v->line;
 	var_where(v, m->where, sizeof(m->where));
 }
@@ -355,7 +342,7 @@ static void bootargs(struct ib *b, struct imp_domain *d, const struct var *v, co
 	if (s == NULL || !k->present) {
 		return;
 	}
-	k->bootargs = dup_or_die(s);
+	k->bootargs = imp_strdup(s);
 	if (v != NULL && strstr(s, "console=hvc0") != NULL) {
 		var_where(v, where, sizeof(where));
 		imp_warning(

@@ -106,6 +106,16 @@ struct imp_domain *imp_add_domain(struct imp *im, const char *name, const char *
 	return d;
 }
 
+char *imp_strdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL) {
+		lt_fatal_usage("out of memory");
+	}
+	return d;
+}
+
 void imp_free(struct imp *im)
 {
 	for (size_t i = 0; i < im->nr_domains; i++) {
@@ -178,13 +188,10 @@ unsigned imp_xen_cmdline(struct imp *im, int line, const char *where, const char
 			 struct imp_domain *dom0)
 {
 	unsigned seen = 0;
-	char *copy = strdup(cmdline);
+	char *copy = imp_strdup(cmdline);
 	char ignored[1024] = "";
 	char *save = NULL;
 
-	if (copy == NULL) {
-		lt_fatal_usage("out of memory");
-	}
 	for (char *w = strtok_r(copy, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save)) {
 		if (dom0 != NULL && strncmp(w, "dom0_mem=", 9) == 0) {
 			seen |= IMP_SEEN_DOM0_MEM;
@@ -327,7 +334,7 @@ static char *relative_to(const char *target, const char *base)
 		rest++;
 	}
 	snprintf(out + n, sizeof(out) - n, "%s", rest);
-	return strdup(out[0] ? out : ".");
+	return imp_strdup(out[0] ? out : ".");
 }
 
 static void dirname_of(const char *path, char *out, size_t size)
@@ -367,7 +374,7 @@ static void name_files(struct imp *im, bool is_dtb, const char *files_dir, const
 				if (maps[k].addr == m->addr) {
 					maps[k].used = true;
 					free(m->file);
-					m->file = strdup(maps[k].file);
+					m->file = imp_strdup(maps[k].file);
 					dir = cwd;
 				}
 			}
@@ -375,7 +382,7 @@ static void name_files(struct imp *im, bool is_dtb, const char *files_dir, const
 				char name[64];
 				snprintf(name, sizeof(name), "module-%llx.bin",
 					 (unsigned long long)m->addr);
-				m->file = strdup(name);
+				m->file = imp_strdup(name);
 				imp_warning(
 					im, m->line, m->where,
 					"no file for the %s at 0x%llx (%llu bytes): written as \"%s\" (give --module 0x%llx=FILE)",

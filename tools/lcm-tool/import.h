@@ -55,6 +55,8 @@ void imp_warning(struct imp *im, int line, const char *where, const char *fmt, .
 /* A new domain at the end of the list (NULL, reported, when full). */
 struct imp_domain *imp_add_domain(struct imp *im, const char *name, const char *where, int line);
 void imp_free(struct imp *im);
+/* strdup, or exit 2 when out of memory. */
+char *imp_strdup(const char *s);
 
 /* Xen's command line: take dom0_mem= and dom0_max_vcpus= for @dom0 (may be
  * NULL), warn about the rest, which has no equivalent. Returns which of the
