@@ -19,7 +19,7 @@ $(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 # fake/, whose console.c is the console), under ASan+UBSan.
 CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
 CORE_TEST_SRCS := $(wildcard tests/core/*.c)
-CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
+CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS) $(POLICY_ROLES_C))
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
 

@@ -20,6 +20,7 @@ struct arch_domain;
  * arch_max_vmid() may allow fewer. */
 #define HV_MAX_DOMAINS  255
 #define DOMAIN_NAME_MAX 32
+#define DOMAIN_LABEL_MAX 64 /* LCM_SECURITY_ID_MAX + 1 */
 #define DOMAIN_MAX_MEM  16 /* pieces of guest RAM */
 
 enum domain_state {
@@ -48,6 +49,9 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	uint32_t permissions; /* LCM_PERMISSION_* */
 	uint32_t functions;   /* LCM_FUNCTION_* */
+	char label[DOMAIN_LABEL_MAX]; /* its security-id (policy.c) */
+	uint32_t label_type;          /* that label's type in the label policy */
+	uint8_t safety;               /* LCM_SAFETY_* */
 	int state;            /* enum domain_state, atomic */
 	bool has_run;         /* was ever unpaused (HL_INFO_HAS_RUN) */
 	bool ready;           /* called HL_READY (HL_INFO_READY) */

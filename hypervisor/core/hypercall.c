@@ -398,7 +398,7 @@ struct call {
 static const struct call calls[] = {
 	{ HL_CALL_UID, OP_OWN, OBJ_NONE, uid },
 	{ HL_CALL_REVISION, OP_OWN, OBJ_NONE, revision },
-	{ HL_CONSOLE_WRITE, OP_OWN, OBJ_SELF, console_write },
+	{ HL_CONSOLE_WRITE, OP_CONSOLE_WRITE, OBJ_SELF, console_write },
 	{ HL_WHOAMI, OP_OWN, OBJ_SELF, whoami },
 	{ HL_READY, OP_OWN, OBJ_SELF, ready },
 	{ HL_DOMAIN_INFO, OP_INFO, OBJ_DOMID, domain_info },

@@ -183,7 +183,7 @@ static void prepare_boot(void **state)
 }
 
 /* Through hypercall(): HL_EPERM, nothing done, one line per (domain,
- * operation) however often it is denied. */
+ * object, operation) however often it is denied. */
 static void denial_printed_once(void **state)
 {
 	(void)state;
@@ -194,18 +194,19 @@ static void denial_printed_once(void **state)
 				 HL_EPERM);
 	}
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_PAUSE, domid("app2"), 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: hwdom may not pause app1");
-	assert_int_equal(fake_console_count("policy: denied: hwdom may not pause"), 1);
+	assert_line("policy: denied: hwdom (domU_t) may not pause app1 (domU_t) [role]");
+	assert_line("policy: denied: hwdom (domU_t) may not pause app2 (domU_t) [role]");
+	assert_int_equal(fake_console_count("policy: denied: hwdom (domU_t) may not pause app1"), 1);
 	assert_false(dom("app1")->paused);
 	/* An unknown object is named as such. */
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, 4242, 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: hwdom may not destroy an unknown domain");
+	assert_line("policy: denied: hwdom (domU_t) may not destroy an unknown domain [role]");
 	/* Its own state needs no rule; another's does. */
 	uint64_t out[4];
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("hwdom"), 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[3], LCM_PERMISSION_HARDWARE);
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("app1"), 0, 0, 0, 0, out), HL_EPERM);
-	assert_line("policy: denied: hwdom may not read the state of app1");
+	assert_line("policy: denied: hwdom (domU_t) may not read the state of app1 (domU_t) [role]");
 	/* The calls any domain may make. */
 	assert_int_equal(fake_hvc(v, HL_WHOAMI, 0, 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[1], domid("hwdom"));

@@ -796,6 +796,7 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			check_module_files(&ld, NULL, &c->cfgmod[t], "config", t);
 		}
+		lt_policy_config(c);
 	}
 	return lt_nr_errors == errors_before;
 }
@@ -813,6 +814,7 @@ void lt_config_free(struct lt_config *c)
 	for (size_t i = 0; i < c->nr_files; i++) {
 		free(c->files[i].path);
 		free(c->files[i].shown);
+		free(c->files[i].data);
 	}
 	free(c->domains);
 	free(c->files);

@@ -12,6 +12,8 @@
 
 #include "lcm/lcm.h"
 
+struct hl_policy;
+
 #define LT_MAX_DOMAINS 1024
 #define LT_MAX_MODULES (LT_MAX_DOMAINS * 4 + 2)
 #define LT_MAX_DIAGS   256
@@ -47,6 +49,7 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
 };
 
 struct lt_module {
@@ -86,6 +89,7 @@ struct lt_config {
 	char *on_all_off;
 	struct lt_file *files;
 	size_t nr_files;
+	struct hl_policy *policy; /* the xsm-policy module's, when valid */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -165,5 +169,18 @@ int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
 int lt_cmd_show(int argc, char **argv);
 int lt_cmd_pack(int argc, char **argv);
+int lt_cmd_policy(int argc, char **argv);
+
+/* --- the access-control policy (docs/policy.md) ---------------------------------- */
+
+/* Compile policy text (@size bytes of @text, from @file for messages) into
+ * the binary format; malloc'd, its size in *@out_size. NULL when invalid:
+ * every problem reported as FILE:LINE:COL. */
+uint8_t *lt_policy_compile(const char *file, const char *text, size_t size, size_t *out_size);
+/* The configuration's xsm-policy module: a text policy compiled (the LCM
+ * carries the binary), a binary one checked; sets c->policy when valid. */
+void lt_policy_config(struct lt_config *c);
+/* Every label of @l is a type of the configuration's policy. */
+void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *l);
 
 #endif /* LCM_TOOL_H */

@@ -16,6 +16,7 @@ static const char usage[] =
 	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
 	"  show FILE                      print domains, roles and modules\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
+	"  policy POLICY -o POLICY.bin    compile an access-control policy (docs/policy.md)\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
 	"1 invalid input (every problem is listed), 2 usage error.\n";
@@ -39,13 +40,14 @@ int main(int argc, char **argv)
 		{ "check", lt_cmd_check },
 		{ "show", lt_cmd_show },
 		{ "pack", lt_cmd_pack },
+		{ "policy", lt_cmd_policy },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", NULL };
+	static const char *const names[] = { "build", "check", "show", "pack", "policy", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,

@@ -314,7 +314,13 @@ int lt_cmd_pack(int argc, char **argv)
 		char *base = strrchr(c.files[i].path, '/');
 		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i,
 			 base != NULL ? base + 1 : c.files[i].path);
-		copy_file(c.files[i].path, to);
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+			}
+		} else {
+			copy_file(c.files[i].path, to);
+		}
 	}
 	if (hv == NULL) {
 		default_hypervisor(hvpath, sizeof(hvpath));
