@@ -23,9 +23,11 @@ CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+# The tests write their policies in the policy language: lcm-tool's compiler.
+POLICYC_ASAN_OBJS := $(BUILD)/asan/tools/lcm-tool/policyc.o $(BUILD)/asan/tools/lcm-tool/util.o
+$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS) $(POLICYC_ASAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
 # libFuzzer needs clang; the library is instrumented, libfdt is Debian's.
 FUZZ_CC := clang

@@ -335,6 +335,7 @@ static int64_t job_step(struct vcpu *v, uint64_t *domid)
 		}
 		*domid = d->domid;
 		printk("domain %u %s: created by %s, paused\n", d->domid, d->name, v->dom->name);
+		policy_domain_line(d);
 		r = HL_OK;
 		break;
 	}

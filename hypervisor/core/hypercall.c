@@ -431,7 +431,7 @@ static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[
 			/* HL_ENOENT for a caller that may do this to some
 			 * domain; for anyone else a denial, so that it learns
 			 * nothing about which domids exist. */
-			return policy_check_any(v->dom, c->op) ? HL_ENOENT : HL_EPERM;
+			return policy_check(v->dom, c->op, NULL) ? HL_ENOENT : HL_EPERM;
 		}
 		break;
 	}

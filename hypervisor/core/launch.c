@@ -573,6 +573,11 @@ void launch_start(void)
 	ms_str(t, sizeof(t), arch_time_ns() - L.t_launch);
 	printk("launch: create: %u domain%s built, %u failed, in %s\n", built,
 	       built == 1 ? "" : "s", failed, t);
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (domain_get(i)->nr_vcpus > 0) {
+			policy_domain_line(domain_get(i));
+		}
+	}
 	if (L.hyperlaunch && L.lcm.recovery >= 0 && L.initial[L.lcm.recovery] != NULL &&
 	    L.initial[L.lcm.recovery]->nr_vcpus > 0) {
 		L.recovery = L.initial[L.lcm.recovery];

@@ -110,7 +110,7 @@ static bool count_denial(const struct domain *s, const struct domain *o, enum po
 static void report(const struct domain *s, enum policy_op op, const struct domain *o,
 		   const char *new_label, enum gate g)
 {
-	if (!count_denial(s, o, op)) {
+	if (!count_denial(s, ops[op].object ? o : NULL, op)) {
 		return;
 	}
 	if (new_label != NULL) {
@@ -215,24 +215,13 @@ static int decide(struct domain *s, enum policy_op op, struct domain *o)
 
 bool policy_check(struct domain *subject, enum policy_op op, struct domain *object)
 {
-	/* Operations on a domain need one; the others are on the hypervisor. */
-	int g = object == NULL && ops[op].cls == HL_CLASS_DOMAIN && ops[op].object
-			? GATE_ROLE
-			: decide(subject, op, object);
+	int g = decide(subject, op, object);
 
 	if (g < 0) {
 		return true;
 	}
 	report(subject, op, object, NULL, (enum gate)g);
 	return false;
-}
-
-bool policy_check_any(struct domain *subject, enum policy_op op)
-{
-	if (decide(subject, op, NULL) < 0) {
-		return true;
-	}
-	return policy_check(subject, op, NULL);
 }
 
 bool policy_check_create(struct domain *subject, const char *new_label, uint32_t permissions,
@@ -258,24 +247,29 @@ bool policy_check_create(struct domain *subject, const char *new_label, uint32_t
 	return ok;
 }
 
-/* One line per domain with denials: "policy: app1 denied: pause app2 2, create 1". */
+/* A line per domain with denials, "policy: app1 denied: pause app2 2,
+ * create 1" (several when they do not fit in one). */
 void policy_summary(void)
 {
 	unsigned long flags = spin_lock_irqsave(&denial_lock);
 	for (unsigned i = 0; i < domain_count(); i++) {
-		char line[256];
+		char line[200], entry[64];
 		size_t n = 0;
 		for (unsigned k = 0; k < nr_denials; k++) {
 			const struct denial *d = &denials[k];
-			if (d->subject != i || n >= sizeof(line)) {
+			if (d->subject != i) {
 				continue;
 			}
-			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s%s%s%s %u",
-						  n > 0 ? ", " : "", ops[d->op].name,
-						  d->object != NO_OBJECT ? " " : "",
-						  d->object != NO_OBJECT ? domain_get(d->object)->name
-									 : "",
-						  d->count);
+			size_t e = (size_t)fmt_snprintf(
+				entry, sizeof(entry), "%s%s%s %u", ops[d->op].name,
+				d->object != NO_OBJECT ? " " : "",
+				d->object != NO_OBJECT ? domain_get(d->object)->name : "", d->count);
+			if (n > 0 && n + 2 + e >= sizeof(line)) {
+				printk("policy: %s denied: %s\n", domain_get(i)->name, line);
+				n = 0;
+			}
+			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "%s%s",
+						  n > 0 ? ", " : "", entry);
 		}
 		if (n > 0) {
 			printk("policy: %s denied: %s\n", domain_get(i)->name, line);
@@ -323,6 +317,12 @@ void policy_label_domain(struct domain *d, const char *l)
 
 	fmt_snprintf(d->label, sizeof(d->label), "%s", l);
 	d->label_type = type >= 0 ? (uint32_t)type : HL_TYPE_NONE;
+}
+
+void policy_domain_line(const struct domain *d)
+{
+	printk("policy: domain %u %s: label %s, %s\n", d->domid, d->name, d->label,
+	       d->safety == LCM_SAFETY_SAFE ? "SafeVM" : "UnsafeVM");
 }
 
 void policy_loaded_summary(void)

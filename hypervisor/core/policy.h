@@ -30,14 +30,10 @@ enum policy_op {
 
 /* True when allowed. A denial is counted per (subject, object, op); the
  * first of each is printed, naming the labels and the gate that denied.
- * @object may be NULL (no such domain, or none). */
+ * @object NULL, for an operation on a domain: whether @subject may do @op
+ * to some domain other than itself (an unknown domid: it is then told "no
+ * such domain"; when not, it learns nothing about which domids exist). */
 bool policy_check(struct domain *subject, enum policy_op op, struct domain *object);
-
-/* For an object that does not exist: whether @subject may do @op to some
- * domain (then it is told "no such domain"). When not, the call is a
- * denial like policy_check()'s, counted and printed, and the subject learns
- * nothing about which domids exist. */
-bool policy_check_any(struct domain *subject, enum policy_op op);
 
 /* Print the denial counts ("policy: ..."), for the end-of-boot summary. */
 void policy_summary(void);
@@ -57,6 +53,8 @@ const char *policy_load(const void *blob, size_t size, char *why, size_t n);
 bool policy_label_known(const char *label);
 /* Give @d its label (resolved in the label policy once, here). */
 void policy_label_domain(struct domain *d, const char *label);
+/* "policy: domain ID NAME: label L, SafeVM|UnsafeVM", once it is built. */
+void policy_domain_line(const struct domain *d);
 /* "policy: xsm-policy: N types, M rules ..." when a module was loaded. */
 void policy_loaded_summary(void);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "lcm/lcm.h"
+#include "policyc.h"
 
 struct hl_policy;
 
@@ -173,10 +174,6 @@ int lt_cmd_policy(int argc, char **argv);
 
 /* --- the access-control policy (docs/policy.md) ---------------------------------- */
 
-/* Compile policy text (@size bytes of @text, from @file for messages) into
- * the binary format; malloc'd, its size in *@out_size. NULL when invalid:
- * every problem reported as FILE:LINE:COL. */
-uint8_t *lt_policy_compile(const char *file, const char *text, size_t size, size_t *out_size);
 /* The configuration's xsm-policy module: a text policy compiled (the LCM
  * carries the binary), a binary one checked; sets c->policy when valid. */
 void lt_policy_config(struct lt_config *c);
