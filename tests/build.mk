@@ -37,7 +37,20 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
+# The policy's two parsers: the hypervisor's loader of the binary, and
+# lcm-tool's compiler of the text (which links lcm-tool's diagnostics).
+$(BUILD)/fuzz/fuzz-policy: tests/fuzz/fuzz_policy.c lib/policy/policy.c lib/fmt/fmt.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+$(BUILD)/fuzz/fuzz-policyc: tests/fuzz/fuzz_policyc.c tools/lcm-tool/policyc.c tools/lcm-tool/util.c \
+			    $(LCM_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lfdt -lcrypto
+
+TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
+	      $(BUILD)/fuzz/fuzz-policy $(BUILD)/fuzz/fuzz-policyc
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

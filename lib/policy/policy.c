@@ -214,18 +214,18 @@ const char *hl_policy_load(struct hl_policy *p, const void *blob, size_t size, c
 	if (rd32(b + HL_POLICY_OFF_FLAGS) != 0) {
 		return say(why, n, "flags 0x%x: no flag is defined", rd32(b + HL_POLICY_OFF_FLAGS));
 	}
-	p->nr_types = rd32(b + HL_POLICY_OFF_NR_TYPES);
-	p->nr_rules = rd32(b + HL_POLICY_OFF_NR_RULES);
+	uint32_t nr_types = rd32(b + HL_POLICY_OFF_NR_TYPES);
+	uint32_t nr_rules = rd32(b + HL_POLICY_OFF_NR_RULES);
 	uint32_t names_size = rd32(b + HL_POLICY_OFF_NAMES_SIZE);
-	if (p->nr_types > HL_POLICY_MAX_TYPES) {
-		return say(why, n, "%u types, more than %u", p->nr_types, HL_POLICY_MAX_TYPES);
+	if (nr_types > HL_POLICY_MAX_TYPES) {
+		return say(why, n, "%u types, more than %u", nr_types, HL_POLICY_MAX_TYPES);
 	}
-	/* All three are below 2^16 here (size is): no sum overflows. */
-	if (p->nr_rules > size || names_size > size ||
-	    HL_POLICY_HEADER_SIZE + (uint64_t)p->nr_rules * HL_POLICY_RULE_SIZE + names_size != size) {
-		return say(why, n, "%u rules and %u bytes of names do not make %u bytes",
-			   p->nr_rules, names_size, (unsigned)size);
+	if (HL_POLICY_HEADER_SIZE + (uint64_t)nr_rules * HL_POLICY_RULE_SIZE + names_size != size) {
+		return say(why, n, "%u rules and %u bytes of names do not make %u bytes", nr_rules,
+			   names_size, (unsigned)size);
 	}
+	p->nr_types = nr_types;
+	p->nr_rules = nr_rules;
 	p->rules = b + HL_POLICY_HEADER_SIZE;
 	p->names = (const char *)p->rules + p->nr_rules * HL_POLICY_RULE_SIZE;
 	const char *bad = check_names(p, names_size, why, n);
