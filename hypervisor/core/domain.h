@@ -20,8 +20,10 @@ struct arch_domain;
  * arch_max_vmid() may allow fewer. */
 #define HV_MAX_DOMAINS  255
 #define DOMAIN_NAME_MAX 32
-#define DOMAIN_LABEL_MAX 64 /* LCM_SECURITY_ID_MAX + 1 */
 #define DOMAIN_MAX_MEM  16 /* pieces of guest RAM */
+
+/* A security-id and its NUL (LCM_SECURITY_ID_MAX + 1). */
+#define DOMAIN_LABEL_MAX 64
 
 enum domain_state {
 	DOM_NEW, /* being built, or not started */
@@ -49,9 +51,6 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	uint32_t permissions; /* LCM_PERMISSION_* */
 	uint32_t functions;   /* LCM_FUNCTION_* */
-	char label[DOMAIN_LABEL_MAX]; /* its security-id (policy.c) */
-	uint32_t label_type;          /* that label's type in the label policy */
-	uint8_t safety;               /* LCM_SAFETY_* */
 	int state;            /* enum domain_state, atomic */
 	bool has_run;         /* was ever unpaused (HL_INFO_HAS_RUN) */
 	bool ready;           /* called HL_READY (HL_INFO_READY) */
@@ -84,6 +83,12 @@ struct domain {
 	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
+
+	/* For the policy check (policy.c): its security-id, that label's type
+	 * in the label policy, its LCM_SAFETY_* class. */
+	char label[DOMAIN_LABEL_MAX];
+	uint32_t label_type;
+	uint8_t safety;
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

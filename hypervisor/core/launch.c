@@ -228,12 +228,14 @@ static const char *load_policy(char *why, size_t n)
 		char reason[160];
 
 		/* A refused module is refused_config_module()'s to report. */
-		if (m->type != LCM_MOD_XSM_POLICY || r == BOOTMOD_NONE || bootmod_refused(r) != NULL) {
+		if (m->type != LCM_MOD_XSM_POLICY || r == BOOTMOD_NONE ||
+		    bootmod_refused(r) != NULL) {
 			continue;
 		}
 		if ((m->flags & LCM_MODF_DIGEST) &&
 		    memcmp(bootmod_digest(r), m->sha256, LCM_SHA256_SIZE) != 0) {
-			fmt_snprintf(reason, sizeof(reason), "SHA-256 mismatch with the LCM's digest");
+			fmt_snprintf(reason, sizeof(reason),
+				     "SHA-256 mismatch with the LCM's digest");
 		} else if (policy_load(pa_ptr(pa_init(m->addr)), m->size, reason, sizeof(reason)) ==
 			   NULL) {
 			policy_loaded_summary();
@@ -245,9 +247,10 @@ static const char *load_policy(char *why, size_t n)
 	}
 	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
 		if (!policy_label_known(domains[i].security_id)) {
-			fmt_snprintf(why, n,
-				     "xsm-policy: domain %s: security-id \"%s\" is not a type of the policy",
-				     domains[i].name, domains[i].security_id);
+			fmt_snprintf(
+				why, n,
+				"xsm-policy: domain %s: security-id \"%s\" is not a type of the policy",
+				domains[i].name, domains[i].security_id);
 			policy_init();
 			return why;
 		}

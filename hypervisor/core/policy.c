@@ -55,8 +55,7 @@ static const struct {
 	[OP_UNPAUSE] = { HL_CLASS_DOMAIN, HL_PERM_DOMAIN_UNPAUSE, "unpause", true, "unpause" },
 	[OP_PAUSE] = { HL_CLASS_DOMAIN, HL_PERM_DOMAIN_PAUSE, "pause", true, "pause" },
 	[OP_DESTROY] = { HL_CLASS_DOMAIN, HL_PERM_DOMAIN_DESTROY, "destroy", true, "destroy" },
-	[OP_CREATE] = { HL_CLASS_DOMAIN, HL_PERM_DOMAIN_CREATE, "create domains", false,
-			"create" },
+	[OP_CREATE] = { HL_CLASS_DOMAIN, HL_PERM_DOMAIN_CREATE, "create domains", false, "create" },
 	[OP_SHUTDOWN] = { HL_CLASS_PLATFORM, HL_PERM_PLATFORM_SHUTDOWN, "shut the platform down",
 			  false, "shutdown" },
 	[OP_LAUNCH_STATUS] = { HL_CLASS_LAUNCH, HL_PERM_LAUNCH_STATUS, "read the launch report",
@@ -90,7 +89,8 @@ static bool count_denial(const struct domain *s, const struct domain *o, enum po
 	unsigned long flags = spin_lock_irqsave(&denial_lock);
 	unsigned i;
 	for (i = 0; i < nr_denials; i++) {
-		if (denials[i].subject == s->index && denials[i].object == oi && denials[i].op == op) {
+		if (denials[i].subject == s->index && denials[i].object == oi &&
+		    denials[i].op == op) {
 			break;
 		}
 	}
@@ -114,8 +114,8 @@ static void report(const struct domain *s, enum policy_op op, const struct domai
 		return;
 	}
 	if (new_label != NULL) {
-		printk("policy: denied: %s (%s) may not create a domain labelled %s [%s]\n", s->name,
-		       s->label, new_label, gate_names[g]);
+		printk("policy: denied: %s (%s) may not create a domain labelled %s [%s]\n",
+		       s->name, s->label, new_label, gate_names[g]);
 	} else if (!ops[op].object) {
 		printk("policy: denied: %s (%s) may not %s [%s]\n", s->name, s->label, ops[op].verb,
 		       gate_names[g]);
@@ -178,7 +178,7 @@ static struct hl_actor object_of(const struct domain *s, const struct domain *o,
 	if (launch_is_initial(o)) {
 		a.attrs |= HL_ATTR(HL_ATOM_INITIAL);
 		a.attrs |= !__atomic_load_n(&o->has_run, __ATOMIC_ACQUIRE) ? HL_ATTR(HL_ATOM_FRESH)
-									     : 0;
+									   : 0;
 	}
 	return a;
 }
@@ -263,7 +263,8 @@ void policy_summary(void)
 			size_t e = (size_t)fmt_snprintf(
 				entry, sizeof(entry), "%s%s%s %u", ops[d->op].name,
 				d->object != NO_OBJECT ? " " : "",
-				d->object != NO_OBJECT ? domain_get(d->object)->name : "", d->count);
+				d->object != NO_OBJECT ? domain_get(d->object)->name : "",
+				d->count);
 			if (n > 0 && n + 2 + e >= sizeof(line)) {
 				printk("policy: %s denied: %s\n", domain_get(i)->name, line);
 				n = 0;

@@ -65,9 +65,9 @@
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
 /* Extensions for seed 004's SafeVM/UnsafeVM classification (docs/policy.md). */
-#define LCM_PROP_SAFETY           "hyperlaunch,safety"          /* domain: "safe" | "unsafe" */
-#define LCM_PROP_CONTROL_DOMAINS  "hyperlaunch,control-domains" /* config: "several" | "one" */
-#define LCM_SAFETY_UNSAFE         0u
-#define LCM_SAFETY_SAFE           1u
+#define LCM_PROP_SAFETY          "hyperlaunch,safety"          /* domain: "safe" | "unsafe" */
+#define LCM_PROP_CONTROL_DOMAINS "hyperlaunch,control-domains" /* config: "several" | "one" */
+#define LCM_SAFETY_UNSAFE        0u
+#define LCM_SAFETY_SAFE          1u
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -53,9 +53,9 @@ enum hl_atom {
 	HL_ATOM_XEN,                         /* xen_t: the hypervisor itself */
 	HL_ATOM_SELF,                        /* object only: the subject itself */
 	HL_ATOM_OTHER,                       /* object only: a domain but the subject */
-	HL_ATOM_INITIAL, /* object only: an LCM domain, not the subject */
-	HL_ATOM_FRESH,   /* object only: an LCM domain that never ran */
-	HL_ATOM_CONTROL, /* PERMISSION_CONTROL or FUNCTION_LEGACY_DOM0 */
+	HL_ATOM_INITIAL,                     /* object only: an LCM domain, not the subject */
+	HL_ATOM_FRESH,                       /* object only: an LCM domain that never ran */
+	HL_ATOM_CONTROL,                     /* PERMISSION_CONTROL or FUNCTION_LEGACY_DOM0 */
 	HL_ATOM_HARDWARE,
 	HL_ATOM_BOOT, /* FUNCTION_BOOT, while the preparation phase lasts */
 	HL_ATOM_RECOVERY,

@@ -684,8 +684,8 @@ static void parse_config(struct parser *p, int node)
 		if (strcmp(action, "one") == 0 || strcmp(action, "several") == 0) {
 			l->one_control = strcmp(action, "one") == 0;
 		} else {
-			error(p, node, LCM_PROP_CONTROL_DOMAINS, "\"%s\" is not one of one, several",
-			      action);
+			error(p, node, LCM_PROP_CONTROL_DOMAINS,
+			      "\"%s\" is not one of one, several", action);
 		}
 	}
 }

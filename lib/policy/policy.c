@@ -144,11 +144,13 @@ static const char *check_rules(struct hl_policy *p, char *why, size_t n)
 				   perms, hl_policy_class_name(cls));
 		}
 		if (!atom_ok(s, p->nr_types, true)) {
-			return say(why, n, "rule %u: subject 0x%x is not a type or a subject attribute",
-				   i, s);
+			return say(why, n,
+				   "rule %u: subject 0x%x is not a type or a subject attribute", i,
+				   s);
 		}
 		if (!atom_ok(o, p->nr_types, false)) {
-			return say(why, n, "rule %u: object 0x%x is not a type or an attribute", i, o);
+			return say(why, n, "rule %u: object 0x%x is not a type or an attribute", i,
+				   o);
 		}
 	}
 	return NULL;
@@ -266,8 +268,8 @@ static bool matches(uint32_t atom, const struct hl_actor *a)
 	return atom == HL_ATOM_ANY || (a->attrs & HL_ATTR(atom)) != 0;
 }
 
-bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s,
-		      const struct hl_actor *o, unsigned cls, uint32_t perm)
+bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const struct hl_actor *o,
+		      unsigned cls, uint32_t perm)
 {
 	for (uint32_t i = 0; i < p->nr_rules; i++) {
 		const uint8_t *r = p->rules + i * HL_POLICY_RULE_SIZE;

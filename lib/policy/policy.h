@@ -23,7 +23,7 @@ struct hl_policy {
 	const uint8_t *rules; /* nr_rules x HL_POLICY_RULE_SIZE bytes */
 	uint32_t nr_rules;
 	uint32_t nr_types;
-	const char *names;                        /* the name table */
+	const char *names;                      /* the name table */
 	uint16_t name_off[HL_POLICY_MAX_TYPES]; /* type i's name: names + name_off[i] */
 };
 
@@ -46,8 +46,8 @@ bool hl_policy_valid_name(const char *s, size_t len);
 /* One side of a decision: its type (HL_TYPE_NONE when its label is no
  * type of the policy) and the built-in attributes it holds, one bit each
  * (HL_ATTR). */
-#define HL_TYPE_NONE 0xFFFFFFFFu
-#define HL_ATTR(atom) (1u << ((unsigned)(atom) - HL_ATOM_FIRST_BUILTIN))
+#define HL_TYPE_NONE  0xFFFFFFFFu
+#define HL_ATTR(atom) (1u << ((unsigned)(atom)-HL_ATOM_FIRST_BUILTIN))
 struct hl_actor {
 	uint32_t type;
 	uint32_t attrs;
@@ -59,8 +59,8 @@ struct hl_actor {
  * other than the subject itself (rules whose object is `self` or `xen_t`
  * do not count), for a domid that names no domain.
  */
-bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s,
-		      const struct hl_actor *o, unsigned cls, uint32_t perm);
+bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const struct hl_actor *o,
+		      unsigned cls, uint32_t perm);
 
 /* Names, for the compiler, the hypervisor's lines and lcm-tool. NULL when
  * out of range. */

@@ -35,7 +35,7 @@ struct tdom {
 	unsigned cpus;       /* 0: 1 */
 	unsigned memory_kib; /* 0: 2048 */
 	const char *bootargs;
-	bool bad_digest; /* the LCM's digest is not the module's */
+	bool bad_digest;    /* the LCM's digest is not the module's */
 	const char *label;  /* security-id; NULL: none (domU_t) */
 	const char *safety; /* hyperlaunch,safety; NULL: none */
 };

@@ -78,7 +78,8 @@ static void label_gate_wins(void **state)
 	struct vcpu *v = vcpu0("ctl");
 
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_PAUSE, domid("ops"), 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: ctl (ctl_t) may not pause ops (system_u:system_r:ops_t) [label]");
+	assert_line(
+		"policy: denied: ctl (ctl_t) may not pause ops (system_u:system_r:ops_t) [label]");
 	assert_false(dom("ops")->paused);
 	assert_int_equal(fake_hvc(v, HL_PLATFORM_SHUTDOWN, 0, 0, 0, 0, 0, NULL), HL_EPERM);
 	assert_line("policy: denied: ctl (ctl_t) may not shut the platform down [label]");
@@ -98,7 +99,8 @@ static void role_gate_wins(void **state)
 	uint64_t out[4];
 
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_PAUSE, domid("app1"), 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: ops (system_u:system_r:ops_t) may not pause app1 (app_t) [role]");
+	assert_line(
+		"policy: denied: ops (system_u:system_r:ops_t) may not pause app1 (app_t) [role]");
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("app1"), 0, 0, 0, 0, out), HL_EPERM);
 	assert_false(dom("app1")->paused);
 	/* Its own state: both allow. */
@@ -131,21 +133,26 @@ static void create_needs_the_label(void **state)
 	struct tdom n2 = { .name = "n2", .domid = 101, .label = "app_t" };
 	struct tdom n3 = { .name = "n3", .domid = 102, .label = "zzz_t" };
 	struct tdom n4 = { .name = "n4", .domid = 103 }; /* domU_t: not a type here */
-	struct tdom n5 = { .name = "n5", .domid = 104, .label = "new_t",
-			   .permissions = LCM_PERMISSION_HARDWARE };
+	struct tdom n5 = {
+		.name = "n5", .domid = 104, .label = "new_t", .permissions = LCM_PERMISSION_HARDWARE
+	};
 
 	assert_int_equal(create_as("ctl", &n1, out), HL_OK);
 	assert_line("policy: domain 100 n1: label new_t, UnsafeVM");
 	assert_int_equal(create_as("ctl", &n2, out), HL_EPERM);
 	assert_line("policy: denied: ctl (ctl_t) may not create a domain labelled app_t [label]");
-	assert_line("create: ctl: n2: the policy does not let ctl_t create a domain labelled app_t");
+	assert_line(
+		"create: ctl: n2: the policy does not let ctl_t create a domain labelled app_t");
 	assert_int_equal(create_as("ctl", &n3, out), HL_EPERM);
-	assert_line("create: ctl: n3: the policy does not let ctl_t create a domain labelled zzz_t");
+	assert_line(
+		"create: ctl: n3: the policy does not let ctl_t create a domain labelled zzz_t");
 	assert_int_equal(create_as("ctl", &n4, out), HL_EPERM);
-	assert_line("create: ctl: n4: the policy does not let ctl_t create a domain labelled domU_t");
+	assert_line(
+		"create: ctl: n4: the policy does not let ctl_t create a domain labelled domU_t");
 	/* The roles first: HARDWARE is not ctl's to give. */
 	assert_int_equal(create_as("ctl", &n5, out), HL_EPERM);
-	assert_line("create: ctl: n5: may not give what it does not hold (permissions hardware, functions none)");
+	assert_line(
+		"create: ctl: n5: may not give what it does not hold (permissions hardware, functions none)");
 	assert_int_equal(domain_count(), 5);
 }
 
@@ -227,7 +234,8 @@ static void assert_policy_failure(const char *why)
 
 	snprintf(want, sizeof(want), ": %s\n", why);
 	const char *at = strstr(fake_console(), "launch: FAILED: xsm-policy module 0x");
-	if (at == NULL || strstr(at, want) == NULL || strchr(at, '\n') != strstr(at, want) + strlen(want) - 1) {
+	if (at == NULL || strstr(at, want) == NULL ||
+	    strchr(at, '\n') != strstr(at, want) + strlen(want) - 1) {
 		print_error("no failure line ending in \"%s\" in:\n%s", why, fake_console());
 		fail();
 	}
@@ -258,7 +266,8 @@ static void unknown_label(void **state)
 {
 	(void)state;
 	boot_broken(UNKNOWN_LABEL, true);
-	assert_line("launch: FAILED: xsm-policy: domain app1: security-id \"app_t\" is not a type of the policy");
+	assert_line(
+		"launch: FAILED: xsm-policy: domain app1: security-id \"app_t\" is not a type of the policy");
 }
 
 static void bad_digest(void **state)
@@ -268,11 +277,12 @@ static void bad_digest(void **state)
 	assert_policy_failure("SHA-256 mismatch with the LCM's digest");
 }
 
-#define BROKEN_GROUP(fn)                                                                        \
-	int run_policy_##fn##_tests(void)                                                       \
-	{                                                                                       \
-		const struct CMUnitTest tests[] = { cmocka_unit_test(fn) };                     \
-		return cmocka_run_group_tests_name("core: broken policy: " #fn, tests, NULL, NULL); \
+#define BROKEN_GROUP(fn)                                                                     \
+	int run_policy_##fn##_tests(void)                                                    \
+	{                                                                                    \
+		const struct CMUnitTest tests[] = { cmocka_unit_test(fn) };                  \
+		return cmocka_run_group_tests_name("core: broken policy: " #fn, tests, NULL, \
+						   NULL);                                    \
 	}
 BROKEN_GROUP(truncated)
 BROKEN_GROUP(bad_version)
@@ -290,13 +300,17 @@ static void safevm_lcm(void **state)
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
 	struct tlaunch l = {
-		.dom = { { .name = "ctl", .permissions = LCM_PERMISSION_CONTROL, .safety = "unsafe" },
+		.dom = { { .name = "ctl",
+			   .permissions = LCM_PERMISSION_CONTROL,
+			   .safety = "unsafe" },
 			 { .name = "ctl2", .permissions = LCM_PERMISSION_CONTROL } },
 		.control_domains = "one",
 	};
 	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
-	assert_line("lcm: error: /chosen/hypervisor/ctl: hyperlaunch,safety: a control domain must be a SafeVM (it can affect every domain)");
-	assert_line("lcm: error: /chosen/hypervisor/ctl2: permissions: a second control domain (the first is ctl), and the config node says hyperlaunch,control-domains = \"one\"");
+	assert_line(
+		"lcm: error: /chosen/hypervisor/ctl: hyperlaunch,safety: a control domain must be a SafeVM (it can affect every domain)");
+	assert_line(
+		"lcm: error: /chosen/hypervisor/ctl2: permissions: a second control domain (the first is ctl), and the config node says hyperlaunch,control-domains = \"one\"");
 	assert_line("launch: FAILED: LCM rejected (2 errors); the hypervisor keeps the console");
 	assert_int_equal(domain_count(), 0);
 }
@@ -315,7 +329,8 @@ static void safevm_one_control(void **state)
 	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
 	struct tdom c2 = { .name = "c2", .domid = 100, .permissions = LCM_PERMISSION_CONTROL };
 	assert_int_equal(create_as("ctl", &c2, out), HL_EBUSY);
-	assert_line("create: ctl: c2: control is one per system (hyperlaunch,control-domains = \"one\") and ctl holds it");
+	assert_line(
+		"create: ctl: c2: control is one per system (hyperlaunch,control-domains = \"one\") and ctl holds it");
 	struct tdom a = { .name = "a", .domid = 101 };
 	assert_int_equal(create_as("ctl", &a, out), HL_OK);
 }
@@ -344,7 +359,8 @@ static void safevm_unsafe_rescuer(void **state)
 	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
 	assert_line("launch: starting the Recovery Domain rescue");
 	struct vcpu *v = vcpu0("rescue");
-	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, domid("safe1"), 0, 0, 0, 0, NULL), HL_EPERM);
+	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, domid("safe1"), 0, 0, 0, 0, NULL),
+			 HL_EPERM);
 	assert_line("policy: denied: rescue (domU_t) may not destroy safe1 (domU_t) [safevm]");
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_UNPAUSE, domid("safe1"), 0, 0, 0, 0, NULL), HL_OK);
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, domid("app1"), 0, 0, 0, 0, NULL), HL_OK);

@@ -513,8 +513,11 @@ static void hostile_denied(void **state)
 	assert_line("policy: denied: bootdom (domU_t) may not unpause bootdom (domU_t) [role]");
 	assert_line("policy: denied: bootdom (domU_t) may not configure bootdom (domU_t) [role]");
 	assert_line("policy: denied: bootdom (domU_t) may not read the launch report [role]");
-	assert_int_equal(fake_console_count("policy: denied: bootdom (domU_t) may not unpause bootdom"), 1);
-	assert_int_equal(fake_console_count("policy: denied: bootdom (domU_t) may not configure bootdom"), 1);
+	assert_int_equal(
+		fake_console_count("policy: denied: bootdom (domU_t) may not unpause bootdom"), 1);
+	assert_int_equal(
+		fake_console_count("policy: denied: bootdom (domU_t) may not configure bootdom"),
+		1);
 	assert_no_line("hyperlaunch: bootdom asks to power off the platform");
 	assert_int_equal(hr[H_UNPAUSE], HL_OK);
 }

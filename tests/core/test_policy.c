@@ -198,7 +198,8 @@ static void denial_printed_once(void **state)
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_PAUSE, domid("app2"), 0, 0, 0, 0, NULL), HL_EPERM);
 	assert_line("policy: denied: hwdom (domU_t) may not pause app1 (domU_t) [role]");
 	assert_line("policy: denied: hwdom (domU_t) may not pause app2 (domU_t) [role]");
-	assert_int_equal(fake_console_count("policy: denied: hwdom (domU_t) may not pause app1"), 1);
+	assert_int_equal(fake_console_count("policy: denied: hwdom (domU_t) may not pause app1"),
+			 1);
 	assert_false(dom("app1")->paused);
 	/* An unknown object is named as such. */
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, 4242, 0, 0, 0, 0, NULL), HL_EPERM);
@@ -208,7 +209,8 @@ static void denial_printed_once(void **state)
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("hwdom"), 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[3], LCM_PERMISSION_HARDWARE);
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("app1"), 0, 0, 0, 0, out), HL_EPERM);
-	assert_line("policy: denied: hwdom (domU_t) may not read the state of app1 (domU_t) [role]");
+	assert_line(
+		"policy: denied: hwdom (domU_t) may not read the state of app1 (domU_t) [role]");
 	/* The calls any domain may make. */
 	assert_int_equal(fake_hvc(v, HL_WHOAMI, 0, 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[1], domid("hwdom"));

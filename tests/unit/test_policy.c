@@ -187,8 +187,7 @@ static void rules(void **state)
 	}
 }
 
-static bool allows(const struct hl_actor *s, const struct hl_actor *o, unsigned cls,
-		   uint32_t perm)
+static bool allows(const struct hl_actor *s, const struct hl_actor *o, unsigned cls, uint32_t perm)
 {
 	return hl_policy_allows(&p, s, o, cls, perm);
 }
@@ -252,8 +251,8 @@ static void tables(void **state)
 int run_policy_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(valid),     cmocka_unit_test(header),    cmocka_unit_test(names),
-		cmocka_unit_test(rules),     cmocka_unit_test(decisions), cmocka_unit_test(tables),
+		cmocka_unit_test(valid), cmocka_unit_test(header),    cmocka_unit_test(names),
+		cmocka_unit_test(rules), cmocka_unit_test(decisions), cmocka_unit_test(tables),
 	};
 	return cmocka_run_group_tests_name("policy: binary format and decision", tests, NULL, NULL);
 }

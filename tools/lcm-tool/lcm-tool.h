@@ -75,6 +75,7 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };
@@ -88,6 +89,7 @@ struct lt_config {
 	bool has_timeout;
 	uint32_t boot_timeout_ms;
 	char *on_all_off;
+	char *control_domains; /* "one" | "several" (hyperlaunch,control-domains) */
 	struct lt_file *files;
 	size_t nr_files;
 	struct hl_policy *policy; /* the xsm-policy module's, when valid */

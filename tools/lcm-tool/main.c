@@ -36,11 +36,8 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{ "build", lt_cmd_build },
-		{ "check", lt_cmd_check },
-		{ "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },
-		{ "policy", lt_cmd_policy },
+		{ "build", lt_cmd_build }, { "check", lt_cmd_check },   { "show", lt_cmd_show },
+		{ "pack", lt_cmd_pack },   { "policy", lt_cmd_policy },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {

@@ -34,7 +34,8 @@ static const char policy_help[] =
 
 static bool is_binary(const void *data, size_t size)
 {
-	return size >= HL_POLICY_MAGIC_SIZE && memcmp(data, HL_POLICY_MAGIC, HL_POLICY_MAGIC_SIZE) == 0;
+	return size >= HL_POLICY_MAGIC_SIZE &&
+	       memcmp(data, HL_POLICY_MAGIC, HL_POLICY_MAGIC_SIZE) == 0;
 }
 
 /* The binary of @path (text compiled, binary checked); NULL when invalid
@@ -69,7 +70,8 @@ static uint8_t *policy_binary(const char *path, const char *shown, size_t *size,
 
 static const char *atom_str(const struct hl_policy *p, uint32_t atom)
 {
-	return atom < HL_ATOM_FIRST_BUILTIN ? hl_policy_type_name(p, atom) : hl_policy_atom_name(atom);
+	return atom < HL_ATOM_FIRST_BUILTIN ? hl_policy_type_name(p, atom)
+					    : hl_policy_atom_name(atom);
 }
 
 static void show(const struct hl_policy *p)
@@ -111,8 +113,10 @@ static bool write_c_array(const char *out, const char *name, const uint8_t *b, s
 int lt_cmd_policy(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "c-array", required_argument, NULL, 'c' },
-		{ "show", no_argument, NULL, 's' },         { "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "c-array", required_argument, NULL, 'c' },
+		{ "show", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *array = NULL;
@@ -205,7 +209,8 @@ void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *
 		char path[64];
 		snprintf(path, sizeof(path), "domains.%u.security-id", i);
 		struct lt_loc loc = lt_json_loc(c, path);
-		lt_error(&loc, "domain \"%s\": security-id \"%s\" is not a type of the policy \"%s\"",
+		lt_error(&loc,
+			 "domain \"%s\": security-id \"%s\" is not a type of the policy \"%s\"",
 			 d->name, d->security_id, c->files[m->file].shown);
 	}
 }

@@ -17,7 +17,8 @@
 
 #define MAX_ATTRS 256
 #define MAX_RULES ((HL_POLICY_MAX_SIZE - HL_POLICY_HEADER_SIZE) / HL_POLICY_RULE_SIZE)
-#define MAX_ERRS  20 /* reported per compilation; the rest are counted */
+#define MAX_ERRS  20 /* reported per compilation, in file order; the rest are counted */
+#define KEPT_ERRS 64 /* kept to be sorted (the passes find them out of order) */
 
 enum tok_kind { T_NAME, T_STAR, T_LBRACE, T_RBRACE, T_SEMI, T_COLON, T_COMMA, T_EOF };
 
@@ -34,8 +35,14 @@ struct rule {
 	uint16_t perms;
 };
 
+struct err {
+	int line, col;
+	char msg[200];
+};
+
 struct pc {
 	const char *file;
+	struct err errs[KEPT_ERRS];
 	struct tok *toks;
 	size_t nr_toks, at;
 	unsigned errors;
@@ -54,18 +61,44 @@ static void pc_error(struct pc *c, const struct tok *t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void pc_error(struct pc *c, const struct tok *t, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
-	if (c->errors++ >= MAX_ERRS) {
-		lt_nr_errors++;
-		return;
+	if (c->errors < KEPT_ERRS) {
+		struct err *e = &c->errs[c->errors];
+		e->line = t->line;
+		e->col = t->col;
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	struct lt_loc loc = { c->file, t->line, t->col };
-	lt_error(&loc, "%s", msg);
+	c->errors++;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const struct err *x = a, *y = b;
+	return x->line != y->line ? (x->line > y->line) - (x->line < y->line)
+				  : (x->col > y->col) - (x->col < y->col);
+}
+
+/* Every error counts; the first MAX_ERRS in file order are shown. */
+static void report_errors(struct pc *c)
+{
+	unsigned kept = c->errors < KEPT_ERRS ? c->errors : KEPT_ERRS;
+
+	qsort(c->errs, kept, sizeof(c->errs[0]), by_position);
+	for (unsigned i = 0; i < c->errors; i++) {
+		if (i < kept && i < MAX_ERRS) {
+			struct lt_loc loc = { c->file, c->errs[i].line, c->errs[i].col };
+			lt_error(&loc, "%s", c->errs[i].msg);
+		} else {
+			lt_nr_errors++;
+		}
+	}
+	if (c->errors > MAX_ERRS) {
+		struct lt_loc loc = { c->file, 0, 0 };
+		lt_warning(&loc, "%u more errors not shown", c->errors - MAX_ERRS);
+	}
 }
 
 /* --- tokens -------------------------------------------------------------------------- */
@@ -76,7 +109,7 @@ static bool name_char(char ch)
 	       ch == '_' || ch == '.' || ch == '-';
 }
 
-static bool tokenize(struct pc *c, const char *text, size_t size)
+static void tokenize(struct pc *c, const char *text, size_t size)
 {
 	int line = 1, col = 1;
 	size_t i = 0;
@@ -132,7 +165,6 @@ static bool tokenize(struct pc *c, const char *text, size_t size)
 		col += (int)t.len;
 	}
 	c->toks[c->nr_toks] = (struct tok){ T_EOF, text + size, 0, line, col };
-	return c->errors == 0;
 }
 
 static const struct tok *peek(struct pc *c)
@@ -479,10 +511,12 @@ static void pass(struct pc *c, bool rules)
 			skip_statement(c);
 		} else {
 			if (!rules) {
-				pc_error(c, kw, "expected \"type\", \"attribute\" or \"allow\", found %s%s%.*s%s",
-					 kind_name(kw), kw->kind == T_NAME ? " \"" : "",
-					 kw->kind == T_NAME ? (int)kw->len : 0, kw->s,
-					 kw->kind == T_NAME ? "\"" : "");
+				pc_error(
+					c, kw,
+					"expected \"type\", \"attribute\" or \"allow\", found %s%s%.*s%s",
+					kind_name(kw), kw->kind == T_NAME ? " \"" : "",
+					kw->kind == T_NAME ? (int)kw->len : 0, kw->s,
+					kw->kind == T_NAME ? "\"" : "");
 			}
 			skip_statement(c);
 		}
@@ -543,14 +577,11 @@ uint8_t *lt_policy_compile(const char *file, const char *text, size_t size, size
 	if (c.member == NULL || c.rules == NULL) {
 		lt_fatal_usage("out of memory");
 	}
-	if (tokenize(&c, text, size)) {
-		pass(&c, false);
-		pass(&c, true);
-	}
-	if (c.errors > MAX_ERRS) {
-		struct lt_loc loc = { file, 0, 0 };
-		lt_warning(&loc, "%u more errors not shown", c.errors - MAX_ERRS);
-	}
+	/* A stray byte is reported and skipped: the statements still are read. */
+	tokenize(&c, text, size);
+	pass(&c, false);
+	pass(&c, true);
+	report_errors(&c);
 	if (c.errors == 0) {
 		out = emit(&c, out_size);
 		static struct hl_policy check;
