@@ -20,7 +20,7 @@ role hwdom shutdown - denied
 for a in app1 app2 app3; do
 	no_role $a 1
 done
-expect "$LOG" "policy: denied: hwdom may not create domains"
+expect "$LOG" "policy: denied: hwdom (hwdom_t) may not create domains [role]"
 expect_last "$LOG" "hyperlaunch: all 4 domains are off (4 powered off); powering off"
 expect_rc 0
 finish
