@@ -5,6 +5,10 @@
 # the launch report; the guests may do nothing to it.
 . "$(dirname "$0")/launch.bash"
 launch_boot configs/static-basic.json
+labels "1 hwdom hwdom_t UnsafeVM" \
+	"2 app1 domU_t UnsafeVM" \
+	"3 app2 domU_t UnsafeVM" \
+	"4 app3 domU_t UnsafeVM"
 created 4 0
 final 4 hwdom
 role hwdom lcm-read self denied
