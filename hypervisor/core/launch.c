@@ -238,7 +238,6 @@ static const char *load_policy(char *why, size_t n)
 				     "SHA-256 mismatch with the LCM's digest");
 		} else if (policy_load(pa_ptr(pa_init(m->addr)), m->size, reason, sizeof(reason)) ==
 			   NULL) {
-			policy_loaded_summary();
 			break;
 		}
 		fmt_snprintf(why, n, "xsm-policy module 0x%llx+0x%llx: %s",
@@ -255,6 +254,7 @@ static const char *load_policy(char *why, size_t n)
 			return why;
 		}
 	}
+	policy_loaded_summary();
 	return NULL;
 }
 
