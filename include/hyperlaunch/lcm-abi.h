@@ -52,6 +52,7 @@
 /* Defaults and limits. */
 #define LCM_DEFAULT_CPUS        1u
 #define LCM_DEFAULT_SECURITY_ID "domU_t"
+#define LCM_HYPERVISOR_LABEL    "xen_t" /* no domain's: the policy's name for the hypervisor */
 #define LCM_MAX_VCPUS           64u
 #define LCM_MIN_MEMORY_KIB      1024u
 #define LCM_UUID_SIZE           16u

@@ -864,6 +864,12 @@ static void parse_domain(struct parser *p, int node)
 	if (strlen(d->security_id) > LCM_SECURITY_ID_MAX) {
 		error(p, node, "security-id", "longer than %u bytes", LCM_SECURITY_ID_MAX);
 	}
+	/* A user:role:type label stands for its type (docs/policy.md). */
+	const char *type = strrchr(d->security_id, ':');
+	if (strcmp(type != NULL ? type + 1 : d->security_id, LCM_HYPERVISOR_LABEL) == 0) {
+		error(p, node, "security-id", "%s is the hypervisor's own label",
+		      LCM_HYPERVISOR_LABEL);
+	}
 	parse_safety(p, node, d);
 
 	parse_domain_modules(p, node, di);

@@ -170,8 +170,8 @@ static const char *check_names(struct hl_policy *p, uint32_t names_size, char *w
 			return say(why, n, "type %u: not a name of 1-%u letters, digits or \"_.-\"",
 				   t, HL_POLICY_NAME_MAX);
 		}
-		if (strcmp(name, "xen_t") == 0) {
-			return say(why, n, "type %u: xen_t is the hypervisor's own label", t);
+		if (strcmp(name, hl_policy_atom_name(HL_ATOM_XEN)) == 0) {
+			return say(why, n, "type %u: %s is the hypervisor's own label", t, name);
 		}
 		p->name_off[t] = (uint16_t)at;
 		for (uint32_t u = 0; u < t; u++) {
