@@ -23,6 +23,7 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/launch.h"
+#include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
 
@@ -33,6 +34,10 @@ extern const unsigned policy_roles_size;
 static struct hl_policy roles; /* DAC */
 static struct hl_policy label; /* MAC: the module's, or a copy of roles */
 static bool label_loaded;      /* from the xsm-policy module */
+/* The module's copy the label policy points into (the launch reclaims the
+ * module's own memory); size 0 when none. */
+static paddr_t label_copy;
+static uint64_t label_copy_size;
 
 /* What each operation is for the engine, and how a denial reads:
  * "policy: denied: app1 (domU_t) may not unpause app2 (domU_t) [role]";
@@ -293,14 +298,30 @@ void policy_init(void)
 	}
 	label = roles;
 	label_loaded = false;
+	if (label_copy_size != 0) {
+		mm_free(label_copy, label_copy_size);
+		label_copy_size = 0;
+	}
 }
 
 const char *policy_load(const void *blob, size_t size, char *why, size_t n)
 {
+	/* Validated and used as a copy of its own, made once the size is
+	 * sane (a larger one is refused unread). */
+	if (size != 0 && size <= HL_POLICY_MAX_SIZE) {
+		paddr_t copy = mm_alloc(size, PAGE_SIZE, MM_HV);
+		if (mm_failed(copy)) {
+			fmt_snprintf(why, n, "no memory for a copy of %u bytes", (unsigned)size);
+			return why;
+		}
+		memcpy(pa_ptr(copy), blob, size);
+		blob = pa_ptr(copy);
+		label_copy = copy;
+		label_copy_size = size;
+	}
 	const char *bad = hl_policy_load(&label, blob, size, why, n);
-
 	if (bad != NULL) {
-		label = roles;
+		policy_init();
 		return bad;
 	}
 	label_loaded = true;

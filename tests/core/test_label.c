@@ -34,11 +34,22 @@ static const char policy_text[] = "# the label policy of these tests\n"
 				  "allow ctl_t xen_t:launch status;\n"
 				  "allow ops_t app_t:domain { info pause };\n";
 
+/* Types no domain uses make the module span pages: the launch reclaims a
+ * module's whole pages, and the policy must outlive that. */
+#define PAD_TYPES 600
+
 static int setup(void **state)
 {
 	(void)state;
-	size_t size;
-	uint8_t *bin = compile_policy(policy_text, &size);
+	size_t size, n = strlen(policy_text);
+	char *text = malloc(n + PAD_TYPES * 16 + 1);
+
+	memcpy(text, policy_text, n + 1);
+	for (unsigned i = 0; i < PAD_TYPES; i++) {
+		n += (size_t)sprintf(text + n, "type pad%u_t;\n", i);
+	}
+	uint8_t *bin = compile_policy(text, &size);
+	free(text);
 
 	fake_init(128 * MiB, 1);
 	fake_bug_fails_test();
@@ -61,13 +72,14 @@ static void labels_boot(void **state)
 {
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
-	assert_line("policy: xsm-policy: 5 types, 7 rules; the roles' and the labels' gates apply");
+	assert_line("policy: xsm-policy: 605 types, 7 rules; the roles' and the labels' gates apply");
 	assert_line("policy: domain 1 ctl: label ctl_t, SafeVM");
 	assert_line("policy: domain 2 app1: label app_t, UnsafeVM");
 	/* A FLASK-style user:role:type label is its type. */
 	assert_line("policy: domain 3 ops: label system_u:system_r:ops_t, UnsafeVM");
 	assert_line("policy: domain 4 safe1: label safe_t, SafeVM");
 	assert_line("launch: final: 4 domains started, console to ctl, in 0.0 ms total");
+	assert_line("launch: reclaim: 4 KiB of boot modules scrubbed and returned");
 }
 
 /* ctl's role lets it pause any other domain and shut the platform down;
