@@ -151,15 +151,17 @@ static uint32_t role_attrs(uint32_t permissions, uint32_t functions, uint8_t saf
 	return a;
 }
 
-static struct hl_actor subject_of(const struct domain *s, bool mac)
+/* @d's type (in the label gate) and attributes: its roles, and the ones
+ * the launch's state gives. */
+static struct hl_actor actor(const struct domain *d, bool mac)
 {
-	struct hl_actor a = { mac ? s->label_type : HL_TYPE_NONE,
-			      role_attrs(s->permissions, s->functions, s->safety) };
+	struct hl_actor a = { mac ? d->label_type : HL_TYPE_NONE,
+			      role_attrs(d->permissions, d->functions, d->safety) };
 
-	if ((s->functions & LCM_FUNCTION_BOOT) && launch_boot_active(s)) {
+	if ((d->functions & LCM_FUNCTION_BOOT) && launch_boot_active(d)) {
 		a.attrs |= HL_ATTR(HL_ATOM_BOOT);
 	}
-	if ((s->functions & LCM_FUNCTION_RECOVERY) && launch_failed()) {
+	if ((d->functions & LCM_FUNCTION_RECOVERY) && launch_failed()) {
 		a.attrs |= HL_ATTR(HL_ATOM_RESCUER);
 	}
 	return a;
@@ -173,8 +175,7 @@ static struct hl_actor object_of(const struct domain *s, const struct domain *o,
 	if (cls != HL_CLASS_DOMAIN) {
 		return (struct hl_actor){ HL_TYPE_NONE, HL_ATTR(HL_ATOM_XEN) };
 	}
-	struct hl_actor a = { mac ? o->label_type : HL_TYPE_NONE,
-			      role_attrs(o->permissions, o->functions, o->safety) };
+	struct hl_actor a = actor(o, mac);
 	if (o == s) {
 		a.attrs |= HL_ATTR(HL_ATOM_SELF);
 		return a;
@@ -196,7 +197,7 @@ static int decide(struct domain *s, enum policy_op op, struct domain *o)
 {
 	unsigned cls = ops[op].cls;
 	bool any = o == NULL && cls == HL_CLASS_DOMAIN;
-	struct hl_actor sd = subject_of(s, false), sm = subject_of(s, true);
+	struct hl_actor sd = actor(s, false), sm = actor(s, true);
 	struct hl_actor od, om;
 
 	if (!any) {
@@ -233,14 +234,14 @@ bool policy_check_create(struct domain *subject, const char *new_label, uint32_t
 			 uint32_t functions, uint8_t safety)
 {
 	int type = hl_policy_label_type(&label, new_label);
-	struct hl_actor s = subject_of(subject, false);
+	struct hl_actor s = actor(subject, false);
 	struct hl_actor o = { HL_TYPE_NONE,
 			      role_attrs(permissions, functions, safety) | HL_ATTR(HL_ATOM_OTHER) };
 	enum gate g = GATE_ROLE;
 	bool ok = hl_policy_allows(&roles, &s, &o, HL_CLASS_DOMAIN, HL_PERM_DOMAIN_CREATE);
 
 	if (ok) {
-		s = subject_of(subject, true);
+		s = actor(subject, true);
 		o.type = type >= 0 ? (uint32_t)type : HL_TYPE_NONE;
 		g = GATE_LABEL;
 		ok = (type >= 0 || !label_loaded) &&
