@@ -390,7 +390,7 @@ static void sleep_forever(void)
 
 static void try_all(void)
 {
-	char buf[128];
+	char buf[256]; /* mk= lists are long */
 
 	if (guest_arg("start", buf, sizeof(buf))) {
 		const char *p = buf;
