@@ -89,7 +89,7 @@ mutate:
 	@ONLY="$(ONLY)" tests/mutate/run.sh
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
+	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests $(BUILD)/gen \
 	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
 
 -include $(shell find $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 -type f -name '*.d' 2>/dev/null)

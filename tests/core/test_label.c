@@ -72,7 +72,8 @@ static void labels_boot(void **state)
 {
 	(void)state;
 	assert_stop(fake_boot(dtb), FAKE_IDLE);
-	assert_line("policy: xsm-policy: 605 types, 7 rules; the roles' and the labels' gates apply");
+	assert_line(
+		"policy: xsm-policy: 605 types, 7 rules; the roles' and the labels' gates apply");
 	assert_line("policy: domain 1 ctl: label ctl_t, SafeVM");
 	assert_line("policy: domain 2 app1: label app_t, UnsafeVM");
 	/* A FLASK-style user:role:type label is its type. */
