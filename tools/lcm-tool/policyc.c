@@ -462,6 +462,23 @@ static void add_rule(struct pc *c, const struct tok *at, uint16_t s, uint16_t o,
 	c->rules[c->nr_rules++] = (struct rule){ s, o, cls, perms };
 }
 
+/* A rule that could never match is a mistake: the object of a domain
+ * operation is a domain, the object of the other classes the hypervisor. */
+static bool objects_fit(struct pc *c, const struct tok *ct, unsigned cls, const struct atoms *obj)
+{
+	for (size_t i = 0; i < obj->n; i++) {
+		uint32_t a = obj->v[i];
+		if (a == HL_ATOM_ANY || (cls == HL_CLASS_DOMAIN) != (a == HL_ATOM_XEN)) {
+			continue;
+		}
+		const char *name = a < HL_ATOM_FIRST_BUILTIN ? "a type" : hl_policy_atom_name(a);
+		pc_error(c, ct, "the object of class %s is %s, not %s", hl_policy_class_name(cls),
+			 cls == HL_CLASS_DOMAIN ? "a domain" : "xen_t (the hypervisor)", name);
+		return false;
+	}
+	return true;
+}
+
 /* allow SUBJECTS OBJECTS : CLASS PERMISSIONS ; */
 static void allow(struct pc *c)
 {
@@ -486,6 +503,9 @@ static void allow(struct pc *c)
 	}
 	if (!perm_list(c, cls, &perms) || !expect(c, T_SEMI, "\";\"")) {
 		skip_statement(c);
+		return;
+	}
+	if (!objects_fit(c, ct, cls, &obj)) {
 		return;
 	}
 	for (size_t i = 0; i < subj.n && !c->too_many; i++) {
