@@ -83,6 +83,35 @@ all: $(ALL)
 loc:
 	@scripts/loc.sh
 
+# --- version and install ---------------------------------------------------------
+# The release is written in one place, VERSION: the hypervisor's banner, the
+# man page and lcm-tool --version print it; lcm-tool adds the git commit it
+# was built from (build-id.h, rewritten only when it changes; empty outside
+# a clone).
+HL_VERSION   := $(shell cat VERSION)
+VERSION_FLAGS := -DHL_VERSION='"$(HL_VERSION)"'
+$(BUILD)/gen/build-id.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define HL_BUILD "%s"\n' "$$(git describe --always --dirty --abbrev=12 2>/dev/null)" >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+.PHONY: FORCE install
+FORCE:
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: lcm-tool, the hypervisor and
+# the reference Boot Domain (arm64 images: lib/hyperlaunch, where an
+# installed lcm-tool pack finds the hypervisor), the docs and the man page.
+PREFIX  ?= /usr/local
+LIBDIR  := $(PREFIX)/lib/hyperlaunch
+DOCDIR  := $(PREFIX)/share/doc/hyperlaunch
+MAN1DIR := $(PREFIX)/share/man/man1
+install: $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/guests/bootdom.img
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MAN1DIR)
+	install -m 0755 $(BUILD)/lcm-tool $(DESTDIR)$(PREFIX)/bin/lcm-tool
+	install -m 0644 $(BUILD)/hyperlaunch.bin $(BUILD)/guests/bootdom.img $(DESTDIR)$(LIBDIR)
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	sed 's/@VERSION@/$(HL_VERSION)/' docs/lcm-tool.1 >$(DESTDIR)$(MAN1DIR)/lcm-tool.1
+	chmod 0644 $(DESTDIR)$(MAN1DIR)/lcm-tool.1
+
 # Not part of check: plants each bug of tests/mutate/mutations.txt in a
 # scratch copy and runs the tests said to catch it (about 10 minutes).
 mutate:

@@ -20,6 +20,9 @@ HV_ELF  := $(BUILD)/arm64/hyperlaunch.elf
 # double free) stop the machine instead (core/types.h).
 HV_DEBUG ?= 0
 $(BUILD)/arm64/hypervisor/%.o: TARGET_CFLAGS += -Ihypervisor -DHV_DEBUG=$(HV_DEBUG)
+# The banner's release (VERSION; core/main.c).
+$(BUILD)/arm64/hypervisor/core/main.o: TARGET_CFLAGS += $(VERSION_FLAGS)
+$(BUILD)/arm64/hypervisor/core/main.o: VERSION
 
 # A static PIE linked at 0; head.S applies its relocations at the load
 # address. Only R_AARCH64_RELATIVE entries can be applied that early (and

@@ -22,6 +22,8 @@ CORE_TEST_SRCS := $(wildcard tests/core/*.c)
 CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS) $(POLICY_ROLES_C))
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
+$(BUILD)/asan/hypervisor/core/main.o: HOST_CFLAGS += $(VERSION_FLAGS)
+$(BUILD)/asan/hypervisor/core/main.o: VERSION
 
 # The tests write their policies in the policy language: lcm-tool's compiler.
 POLICYC_ASAN_OBJS := $(BUILD)/asan/tools/lcm-tool/policyc.o $(BUILD)/asan/tools/lcm-tool/util.o

@@ -9,4 +9,9 @@ $(BUILD)/lcm-tool: $(LCMTOOL_HOST_OBJS) $(LCM_HOST_OBJS)
 $(BUILD)/asan/lcm-tool: $(LCMTOOL_ASAN_OBJS) $(LCM_ASAN_OBJS)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
+# main.c prints the version (VERSION) and the commit (build-id.h).
+LCMTOOL_MAIN_OBJS := $(BUILD)/host/tools/lcm-tool/main.o $(BUILD)/asan/tools/lcm-tool/main.o
+$(LCMTOOL_MAIN_OBJS): HOST_CFLAGS += $(VERSION_FLAGS) -I$(BUILD)/gen
+$(LCMTOOL_MAIN_OBJS): VERSION $(BUILD)/gen/build-id.h
+
 ALL += $(BUILD)/lcm-tool

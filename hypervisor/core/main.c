@@ -15,7 +15,6 @@
 #include "core/mm.h"
 #include "core/sched.h"
 
-#define HV_VERSION   "0.1"
 #define TICK_WAIT_NS (2000ull * 1000 * 1000)
 
 static struct platform platform;
@@ -70,7 +69,7 @@ noreturn void hv_main(paddr_t fdt)
 {
 	struct platform *p = &platform;
 
-	printk("Hyperlaunch " HV_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
+	printk("Hyperlaunch " HL_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
 	       (unsigned long long)pa_addr(arch_image_range().base),
 	       (unsigned long long)pa_addr(fdt));
 	if (arch_platform_probe(pa_ptr(fdt), p) != 0) {

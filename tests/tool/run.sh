@@ -151,6 +151,109 @@ case "$args" in
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
 
+# --- pack --boot uboot ------------------------------------------------------------------
+u=$work/upack
+expect pack-uboot-demo 0 "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$u"
+expect pack-bad-boot 2 "$tool" pack --boot grub demo.json -o "$work/x"
+# One layout: the script loads each module where the LCM's module-addr says,
+# host.dtb at the DTB slot and the hypervisor at RAM + 2 MiB, then booti.
+lcm=$(for n in $(fdtget -l "$u/host.dtb" /chosen/hypervisor); do
+	for m in $(fdtget -l "$u/host.dtb" "/chosen/hypervisor/$n"); do
+		fdtget -t x "$u/host.dtb" "/chosen/hypervisor/$n/$m" module-addr 2>/dev/null | awk '{ print "0x" $2 }'
+	done
+done | sort -u | tr '\n' ' ')
+scr=$(sed -n 's|^load ${hl_dev} \(0x[0-9a-f]*\) modules/.*|\1|p' "$u/boot.cmd" | sort -u | tr '\n' ' ')
+if [ "$lcm" = "$scr" ] && [ -n "$lcm" ] &&
+   grep -qx 'load ${hl_dev} 0x48000000 host.dtb || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qx 'load ${hl_dev} 0x40200000 hyperlaunch.bin || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qxP '\tbooti 0x40200000 - 0x48000000' "$u/boot.cmd"; then
+	pass pack-uboot-one-layout
+else
+	fail pack-uboot-one-layout "LCM module-addr: $lcm; boot.cmd loads: $scr"
+fi
+if dumpimage -l "$u/boot.scr" 2>/dev/null | grep -q 'Image Type: *AArch64 Linux Script (uncompressed)' &&
+   tail -c +73 "$u/boot.scr" | head -c "$(stat -c %s "$u/boot.cmd")" | cmp -s - "$u/boot.cmd"; then
+	pass pack-uboot-boot-scr
+else
+	fail pack-uboot-boot-scr "boot.scr is not mkimage's script image of boot.cmd"
+fi
+# The disk: one bootable FAT32 partition from 1 MiB holding every file.
+dump=$(sfdisk --dump "$u/disk.img" 2>/dev/null | grep 'disk.img1 :')
+case "$dump" in
+	*"start=        2048, size="*"type=c, bootable") pass pack-uboot-partition ;;
+	*) fail pack-uboot-partition "sfdisk --dump: $dump" ;;
+esac
+ok=1
+for f in boot.scr host.dtb hyperlaunch.bin modules/00-kernel.img modules/01-ramdisk.img modules/02-guest.dtb; do
+	rm -f "$work/from-disk"
+	mcopy -i "$u/disk.img@@1048576" "::$f" "$work/from-disk" 2>/dev/null && cmp -s "$work/from-disk" "$u/$f" || ok=0
+done
+if [ $ok = 1 ] && minfo -i "$u/disk.img@@1048576" :: 2>/dev/null | grep -q 'disk type="FAT32'; then
+	pass pack-uboot-disk-files
+else
+	fail pack-uboot-disk-files "a file differs or is missing on the FAT32 partition"
+fi
+# The DTB is QEMU's for a firmware boot (-bios), which has no PL061 GPIO.
+if fdtget -l "$u/host.dtb" / | grep -q '^pl061' || ! fdtget -l "$p/host.dtb" / | grep -q '^pl061'; then
+	fail pack-uboot-dtb-of-firmware-boot "pl061 in the U-Boot DTB, or not in the -kernel one"
+else
+	pass pack-uboot-dtb-of-firmware-boot
+fi
+args=$(QEMU="$work/fake-qemu" "$u/run-qemu" -S)
+case "$args" in
+	*"-smp 4 -m 320M -nographic -nic none -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin -drive if=none,file=/"*"/tests/tool/upack/disk.img,format=raw,readonly=on,id=disk -device virtio-blk-device,drive=disk -S") pass uboot-run-qemu ;;
+	*) fail uboot-run-qemu "QEMU got: $args" ;;
+esac
+# While it loads the files U-Boot keeps the top of RAM (its code, heap,
+# stack and DTB): a machine with room for the domains may still be too
+# small for it.
+check_rc pack-small-qemu 0 '1 domain, 1 module file' "$tool" pack --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small"
+expect pack-uboot-memory-too-small 2 "$tool" pack --boot uboot --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small2"
+
+# --- version and make install ------------------------------------------------------------
+# One release, VERSION, in lcm-tool --version (with the commit when built
+# from a clone) and in the installed man page.
+v=$(cat ../../VERSION)
+check_rc version 0 "^lcm-tool \(Hyperlaunch\) $v( \(git [0-9a-f]{12}(-dirty)?\))?\$" "$tool" --version
+dest=$(cd "$work" && pwd)/install
+if make -s -C "$top" install DESTDIR="$dest" PREFIX=/opt/hl >"$work/install.log" 2>&1; then
+	pass make-install
+else
+	fail make-install "$(tail -n 3 "$work/install.log" | tr '\n' ' ')"
+fi
+# The files and their modes: the program, the two images, the man page, and
+# every doc of the tree.
+expect install-files 0 sh -c "cd '$dest/opt/hl' && find . -path ./share/doc -prune -o -type f -printf '%m %P\n' | sort"
+docs=$(cd "$dest/opt/hl/share/doc/hyperlaunch" 2>/dev/null && find . -type f -perm 644 -printf '%P\n' | sort | tr '\n' ' ')
+want=$(cd "$top" && { echo README.md; ls docs/*.md | sed 's|docs/||'; } | sort | tr '\n' ' ')
+if [ "$docs" = "$want" ]; then pass install-docs; else fail install-docs "installed: $docs; tree: $want"; fi
+ours=$("$top/build/lcm-tool" --version)
+if [ "$("$dest/opt/hl/bin/lcm-tool" --version 2>&1)" = "$ours" ]; then pass installed-version; else fail installed-version "not '$ours'"; fi
+# An installed lcm-tool packs with the installed hypervisor by default.
+"$dest/opt/hl/bin/lcm-tool" pack small.json -o "$work/ipack" >"$work/ipack.log" 2>&1
+if cmp -s "$work/ipack/hyperlaunch.bin" "$top/build/hyperlaunch.bin" && ! grep -q warning "$work/ipack.log"; then
+	pass installed-pack-finds-hypervisor
+else
+	fail installed-pack-finds-hypervisor "$(head -n 2 "$work/ipack.log" | tr '\n' ' ')"
+fi
+# The man page renders without a warning from man or groff.
+page=$dest/opt/hl/share/man/man1/lcm-tool.1
+out=$(MANWIDTH=80 man --warnings -l -Tascii "$page" 2>"$work/man.err" | col -bx)
+if [ -s "$work/man.err" ] || [ ! -f "$page" ]; then
+	fail man-page "$(head -n 2 "$work/man.err" | tr '\n' ' ')"
+elif ! printf '%s\n' "$out" | grep -qE "^ +lcm-tool +- build, check, show and pack Hyperlaunch" ||
+     ! printf '%s\n' "$out" | grep -qE "^Hyperlaunch $v +[0-9-]+ +LCM-TOOL\(1\)\$"; then
+	fail man-page "NAME or the footer with release $v missing"
+else
+	pass man-page
+fi
+expect pack-firmware-without-uboot 2 "$tool" pack --firmware /dev/null demo.json -o "$work/x"
+expect pack-uboot-no-firmware 2 "$tool" pack --boot uboot --firmware "$work/no-u-boot.bin" demo.json -o "$work/x"
+# A Debian tool missing: one line naming the package that has it.
+mkdir -p "$work/bin"
+for t in qemu-system-aarch64 sfdisk mkfs.vfat mcopy mmd; do ln -sf "$(command -v "$t")" "$work/bin/$t"; done
+expect pack-uboot-no-mkimage 2 env PATH="$work/bin" "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$work/nomk"
+
 # --- the access-control policy (docs/policy.md) -------------------------------------
 # Compiled, shown back rule by rule, and the C array the hypervisor's role
 # policy is built from; every error of a broken text with its line:column;

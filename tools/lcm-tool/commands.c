@@ -101,14 +101,14 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 		lt_layout_multiboot(c);
 	} else {
 		struct lt_machine m;
-		lt_machine_default(c, &m);
+		lt_machine_default(c, LT_BOOT_QEMU, &m);
 		if (memory != 0) {
 			m.ram_size = memory;
 		}
 		if (!lt_layout(c, &m)) {
 			char have[32], need[32];
 			lt_size_str(m.ram_size, have, sizeof(have));
-			lt_size_str(lt_machine_ram_needed(c), need, sizeof(need));
+			lt_size_str(lt_machine_ram_needed(c, LT_BOOT_QEMU), need, sizeof(need));
 			struct lt_loc loc = { path, 0, 0 };
 			lt_error(
 				&loc,

@@ -110,18 +110,24 @@ struct lt_loc lt_json_loc(const struct lt_config *c, const char *path);
 #define LT_MIB           (1024ull * 1024)
 #define LT_HV_RESERVE    (32 * LT_MIB) /* hypervisor image, heap, page tables */
 
+/* Who loads the launch: QEMU itself (-kernel, -dtb, -device loader), or
+ * U-Boot from a disk (a boot script loads every file, then booti). */
+enum lt_boot { LT_BOOT_QEMU, LT_BOOT_UBOOT };
+
 struct lt_machine {
 	uint64_t ram_size; /* bytes */
 	unsigned cpus;
-	uint64_t dtb_slot; /* where QEMU puts the DTB it hands over */
+	enum lt_boot boot;
+	uint64_t hv_addr;  /* where the hypervisor image is loaded */
+	uint64_t dtb_slot; /* where the host DTB is handed over */
 	uint64_t modules_end;
 };
 
 /* Default machine for a configuration: enough RAM for every domain, the
  * hypervisor and the modules; as many CPUs as the largest domain. */
-void lt_machine_default(const struct lt_config *c, struct lt_machine *m);
+void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m);
 /* The RAM the configuration needs at least, in bytes. */
-uint64_t lt_machine_ram_needed(const struct lt_config *c);
+uint64_t lt_machine_ram_needed(const struct lt_config *c, enum lt_boot boot);
 /* Place every file in RAM (sets lt_file.addr). False if it does not fit. */
 bool lt_layout(struct lt_config *c, struct lt_machine *m);
 /* Number the files in multiboot chain order (x86). */
@@ -165,7 +171,23 @@ bool lt_parse_size_kib(const char *s, uint64_t *kib);
 bool lt_parse_size_bytes(const char *s, uint64_t *bytes);
 void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
+/* The name pack gives file @i in DIR/modules: "NN-basename". */
+void lt_module_name(const struct lt_config *c, size_t i, char *out, size_t size);
 const char *lt_suggest(const char *word, const char *const *words);
+
+/* Run argv[0] (found in PATH), its input the file @input (NULL: none),
+ * its output in a log in @dir; when it cannot run (then @package is named:
+ * the Debian package that has it) or fails, show the log and exit 2. */
+void lt_run(char *const argv[], const char *package, const char *dir, const char *input);
+
+/* --- pack --boot uboot (uboot.c) ------------------------------------------------- */
+
+/* Debian's u-boot-qemu build for QEMU's arm64 virt machine. */
+#define LT_UBOOT_FIRMWARE "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+/* DIR holds host.dtb, hyperlaunch.bin and modules/ already: add boot.cmd,
+ * boot.scr, disk.img and a run-qemu that boots @firmware from that disk. */
+void lt_pack_uboot(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+		   const char *firmware);
 
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "build-id.h"
 #include "lcm-tool.h"
 
 static const char usage[] =
@@ -18,8 +19,9 @@ static const char usage[] =
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
 	"  policy POLICY -o POLICY.bin    compile an access-control policy (docs/policy.md)\n"
 	"\n"
-	"`lcm-tool COMMAND --help` describes each command. Exit status: 0 success,\n"
-	"1 invalid input (every problem is listed), 2 usage error.\n";
+	"`lcm-tool COMMAND --help` describes each command; `lcm-tool --version` the\n"
+	"release. Exit status: 0 success, 1 invalid input (every problem is listed),\n"
+	"2 usage error.\n";
 
 int main(int argc, char **argv)
 {
@@ -30,6 +32,12 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		/* The release (VERSION) and, built from a clone, the commit. */
+		printf("lcm-tool (Hyperlaunch) %s%s%s%s\n", HL_VERSION, HL_BUILD[0] ? " (git " : "",
+		       HL_BUILD, HL_BUILD[0] ? ")" : "");
 		return 0;
 	}
 	static const struct {
