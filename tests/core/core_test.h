@@ -108,6 +108,7 @@ int run_sched_tests(void);
 int run_policy_tests(void);
 int run_policy_failed_tests(void);
 int run_label_tests(void);
+int run_label_console_tests(void);
 int run_policy_truncated_tests(void);
 int run_policy_bad_version_tests(void);
 int run_policy_huge_tests(void);

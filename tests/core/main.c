@@ -41,6 +41,7 @@ static const struct {
 	{ "create-steps", run_create_step_tests, false },
 	{ "bootmod", run_bootmod_tests, false },
 	{ "labels", run_label_tests, false },
+	{ "labels-console", run_label_console_tests, false },
 	{ "policy-truncated", run_policy_truncated_tests, false },
 	{ "policy-bad-version", run_policy_bad_version_tests, false },
 	{ "policy-huge", run_policy_huge_tests, false },

@@ -303,6 +303,48 @@ BROKEN_GROUP(huge)
 BROKEN_GROUP(unknown_label)
 BROKEN_GROUP(bad_digest)
 
+/* --- the console is an operation like the others ------------------------------------- */
+
+/* A label policy that gives quiet_t no console:write silences it: the
+ * write is refused, counted, and nothing of it reaches the console. */
+static void console_write_denied(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *bin = compile_policy("type loud_t;\n"
+				      "type quiet_t;\n"
+				      "allow loud_t xen_t:console write;\n",
+				      &size);
+	static const char text[] = "psst\n";
+
+	fake_init(128 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = {
+		.dom = { { .name = "loud", .label = "loud_t" },
+			 { .name = "quiet", .label = "quiet_t" } },
+		.policy = bin,
+		.policy_size = size,
+	};
+	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
+	free(bin);
+	struct vcpu *q = vcpu0("quiet"), *o = vcpu0("loud");
+	uint64_t s = guest_put(q, 0x100000, text, sizeof(text) - 1);
+	assert_int_equal(fake_hvc(q, HL_CONSOLE_WRITE, s, sizeof(text) - 1, 0, 0, 0, NULL),
+			 HL_EPERM);
+	assert_line("policy: denied: quiet (quiet_t) may not write to the console [label]");
+	assert_no_line("[quiet] psst");
+	s = guest_put(o, 0x100000, text, sizeof(text) - 1);
+	assert_int_equal(fake_hvc(o, HL_CONSOLE_WRITE, s, sizeof(text) - 1, 0, 0, 0, NULL),
+			 (int64_t)sizeof(text) - 1);
+	assert_line("[loud] psst");
+}
+
+int run_label_console_tests(void)
+{
+	const struct CMUnitTest tests[] = { cmocka_unit_test(console_write_denied) };
+	return cmocka_run_group_tests_name("core: labels (console)", tests, NULL, NULL);
+}
+
 /* --- SafeVM (seed 004) ---------------------------------------------------------------- */
 
 /* At launch: the LCM library refuses a control domain that is not a SafeVM,
