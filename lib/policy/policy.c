@@ -112,45 +112,55 @@ static const char *say(char *why, size_t n, const char *fmt, ...)
 	return why;
 }
 
+bool hl_policy_object_only(unsigned atom)
+{
+	return atom == HL_ATOM_XEN || atom == HL_ATOM_SELF || atom == HL_ATOM_OTHER ||
+	       atom == HL_ATOM_INITIAL || atom == HL_ATOM_FRESH;
+}
+
 static bool atom_ok(uint32_t atom, uint32_t nr_types, bool subject)
 {
 	if (atom < HL_ATOM_FIRST_BUILTIN) {
 		return atom < nr_types;
 	}
-	if (atom >= HL_ATOM_END) {
-		return false;
-	}
-	/* The relations to the subject and the hypervisor are objects only. */
-	return !subject || !(atom == HL_ATOM_XEN || atom == HL_ATOM_SELF || atom == HL_ATOM_OTHER ||
-			     atom == HL_ATOM_INITIAL || atom == HL_ATOM_FRESH);
+	return atom < HL_ATOM_END && !(subject && hl_policy_object_only(atom));
+}
+
+void hl_policy_rule(const struct hl_policy *p, uint32_t i, struct hl_rule *r)
+{
+	const uint8_t *b = p->rules + i * HL_POLICY_RULE_SIZE;
+
+	r->subject = rd16(b + HL_RULE_OFF_SUBJECT);
+	r->object = rd16(b + HL_RULE_OFF_OBJECT);
+	r->cls = b[HL_RULE_OFF_CLASS];
+	r->perms = rd16(b + HL_RULE_OFF_PERMS);
 }
 
 static const char *check_rules(struct hl_policy *p, char *why, size_t n)
 {
 	for (uint32_t i = 0; i < p->nr_rules; i++) {
-		const uint8_t *r = p->rules + i * HL_POLICY_RULE_SIZE;
-		uint32_t s = rd16(r + HL_RULE_OFF_SUBJECT), o = rd16(r + HL_RULE_OFF_OBJECT);
-		uint32_t cls = r[HL_RULE_OFF_CLASS], perms = rd16(r + HL_RULE_OFF_PERMS);
+		uint8_t zero = p->rules[i * HL_POLICY_RULE_SIZE + HL_RULE_OFF_ZERO];
+		struct hl_rule r;
 
-		if (hl_policy_class_name(cls) == NULL) {
-			return say(why, n, "rule %u: unknown class %u", i, cls);
+		hl_policy_rule(p, i, &r);
+		if (hl_policy_class_name(r.cls) == NULL) {
+			return say(why, n, "rule %u: unknown class %u", i, r.cls);
 		}
-		if (r[HL_RULE_OFF_ZERO] != 0) {
-			return say(why, n, "rule %u: reserved byte is 0x%02x, not 0", i,
-				   r[HL_RULE_OFF_ZERO]);
+		if (zero != 0) {
+			return say(why, n, "rule %u: reserved byte is 0x%02x, not 0", i, zero);
 		}
-		if (perms == 0 || (perms & ~hl_policy_class_perms(cls)) != 0) {
+		if (r.perms == 0 || (r.perms & ~hl_policy_class_perms(r.cls)) != 0) {
 			return say(why, n, "rule %u: permissions 0x%x are not those of class %s", i,
-				   perms, hl_policy_class_name(cls));
+				   r.perms, hl_policy_class_name(r.cls));
 		}
-		if (!atom_ok(s, p->nr_types, true)) {
+		if (!atom_ok(r.subject, p->nr_types, true)) {
 			return say(why, n,
 				   "rule %u: subject 0x%x is not a type or a subject attribute", i,
-				   s);
+				   r.subject);
 		}
-		if (!atom_ok(o, p->nr_types, false)) {
+		if (!atom_ok(r.object, p->nr_types, false)) {
 			return say(why, n, "rule %u: object 0x%x is not a type or an attribute", i,
-				   o);
+				   r.object);
 		}
 	}
 	return NULL;
@@ -272,14 +282,13 @@ bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const
 		      unsigned cls, uint32_t perm)
 {
 	for (uint32_t i = 0; i < p->nr_rules; i++) {
-		const uint8_t *r = p->rules + i * HL_POLICY_RULE_SIZE;
-		uint32_t obj = rd16(r + HL_RULE_OFF_OBJECT);
-
-		if (r[HL_RULE_OFF_CLASS] != cls || !(rd16(r + HL_RULE_OFF_PERMS) & perm) ||
-		    !matches(rd16(r + HL_RULE_OFF_SUBJECT), s)) {
+		struct hl_rule r;
+		hl_policy_rule(p, i, &r);
+		if (r.cls != cls || !(r.perms & perm) || !matches(r.subject, s)) {
 			continue;
 		}
-		if (o != NULL ? matches(obj, o) : obj != HL_ATOM_SELF && obj != HL_ATOM_XEN) {
+		if (o != NULL ? matches(r.object, o)
+			      : r.object != HL_ATOM_SELF && r.object != HL_ATOM_XEN) {
 			return true;
 		}
 	}

@@ -62,6 +62,17 @@ struct hl_actor {
 bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const struct hl_actor *o,
 		      unsigned cls, uint32_t perm);
 
+/* Rule @i (below p->nr_rules) of a loaded policy, decoded. */
+struct hl_rule {
+	uint32_t subject, object; /* atoms */
+	uint32_t cls, perms;
+};
+void hl_policy_rule(const struct hl_policy *p, uint32_t i, struct hl_rule *r);
+
+/* Whether built-in @atom names a relation to the subject or the
+ * hypervisor, so may only be an object (xen_t, self, other, initial, fresh). */
+bool hl_policy_object_only(unsigned atom);
+
 /* Names, for the compiler, the hypervisor's lines and lcm-tool. NULL when
  * out of range. */
 const char *hl_policy_class_name(unsigned cls);

@@ -80,14 +80,13 @@ static void show(const struct hl_policy *p)
 		printf("type %s;\n", hl_policy_type_name(p, t));
 	}
 	for (uint32_t i = 0; i < p->nr_rules; i++) {
-		const uint8_t *r = p->rules + i * HL_POLICY_RULE_SIZE;
-		unsigned cls = r[HL_RULE_OFF_CLASS];
-		uint32_t perms = r[HL_RULE_OFF_PERMS] | (uint32_t)r[HL_RULE_OFF_PERMS + 1] << 8;
-		printf("allow %s %s:%s {", atom_str(p, r[0] | (uint32_t)r[1] << 8),
-		       atom_str(p, r[2] | (uint32_t)r[3] << 8), hl_policy_class_name(cls));
+		struct hl_rule r;
+		hl_policy_rule(p, i, &r);
+		printf("allow %s %s:%s {", atom_str(p, r.subject), atom_str(p, r.object),
+		       hl_policy_class_name(r.cls));
 		for (unsigned b = 0; b < 16; b++) {
-			if (perms & (1u << b)) {
-				printf(" %s", hl_policy_perm_name(cls, b));
+			if (r.perms & (1u << b)) {
+				printf(" %s", hl_policy_perm_name(r.cls, b));
 			}
 		}
 		printf(" };\n");

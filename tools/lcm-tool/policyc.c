@@ -363,9 +363,7 @@ static bool name_atoms(struct pc *c, const struct tok *t, bool subject, struct a
 		return true;
 	}
 	if ((i = builtin(t)) >= 0) {
-		bool object_only = i == HL_ATOM_XEN || i == HL_ATOM_SELF || i == HL_ATOM_OTHER ||
-				   i == HL_ATOM_INITIAL || i == HL_ATOM_FRESH;
-		if (subject && object_only) {
+		if (subject && hl_policy_object_only((unsigned)i)) {
 			pc_error(c, t, "\"%.*s\" is an object, not a subject", (int)t->len, t->s);
 			return false;
 		}
