@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Short, bounded runs of the fuzzers (`make tests`) for the test suite:
-# build/fuzz/fuzz-lcm (the LCM library) for about 20 seconds and
-# build/fuzz/fuzz-import (lcm-tool import's device-tree reader) for about
-# 10, each from a copy of its corpus in build/tests/fuzz-smoke/NAME/ (the
-# source tree is never written). Prints, per fuzzer,
+# build/fuzz/fuzz-lcm (the LCM library) for about 20 seconds,
+# build/fuzz/fuzz-import (lcm-tool import's readers), fuzz-policy (the
+# hypervisor's loader of a binary policy) and fuzz-policyc (lcm-tool's
+# policy compiler) for about 10 each, each from a copy of its corpus in
+# build/tests/fuzz-smoke/NAME/ (the source tree is never written). Prints,
+# per fuzzer,
 #   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
-# and exits 0 when both passed. Crash inputs and the full log stay in
+# and exits 0 when all passed. Crash inputs and the full log stay in
 # build/tests/fuzz-smoke/NAME/.
 #
 # A long session (hours; interrupt with Ctrl-C, findings go to crash-*):
@@ -60,5 +62,9 @@ smoke() {
 
 smoke lcm "$here/corpus" "$here/lcm.dict" "${FUZZ_SMOKE_SECONDS:-20}" 4096
 smoke import "$here/corpus-import" "$here/import.dict" "${FUZZ_IMPORT_SECONDS:-10}" 16384 \
+	-close_fd_mask=2
+smoke policy "$here/corpus-policy" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096
+# The compiler's diagnostics (stderr) would flood the log.
+smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096 \
 	-close_fd_mask=2
 exit $status

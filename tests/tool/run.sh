@@ -60,7 +60,7 @@ check_rc() {
 check_rc help-top 0 '^Commands:' "$tool" --help
 check_rc no-args 2 '^usage: lcm-tool COMMAND' "$tool"
 expect unknown-command 2 "$tool" chek demo.json
-for cmd in build check show pack import; do
+for cmd in build check show pack import policy; do
 	check_rc "help-$cmd" 0 "^usage: lcm-tool $cmd " "$tool" "$cmd" --help
 done
 check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json
@@ -322,3 +322,36 @@ printf 'NUM_DOMUS=1\nDOMU_KERNEL[0]=../lcm-fixtures/files/kernel.img\n' >"$iw/ib
 expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
 expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
 expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img
+
+# --- the access-control policy (docs/policy.md) -------------------------------------
+# Compiled, shown back rule by rule, and the C array the hypervisor's role
+# policy is built from; every error of a broken text with its line:column;
+# a broken binary refused by the hypervisor's own loader.
+expect policy-compile 0 "$tool" policy policy/labels.te -o "$work/labels.bin"
+expect policy-show 0 "$tool" policy --show "$work/labels.bin"
+expect policy-show-roles 0 "$tool" policy --show ../../hypervisor/core/roles.te
+expect policy-errors 1 "$tool" policy policy/errors.te -o "$work/errors.bin"
+[ ! -e "$work/errors.bin" ] && pass policy-errors-nothing-written || fail policy-errors-nothing-written "$work/errors.bin exists"
+head -c 40 "$work/labels.bin" > "$work/truncated.bin"
+expect policy-truncated 1 "$tool" policy --show "$work/truncated.bin"
+"$tool" policy --c-array roles ../../hypervisor/core/roles.te -o "$work/roles.c" >/dev/null 2>&1
+if grep -q '^const unsigned char roles\[\] = {$' "$work/roles.c" &&
+   grep -q '^const unsigned roles_size = 128;$' "$work/roles.c"; then
+	pass policy-c-array
+else
+	fail policy-c-array "$(head -n 3 "$work/roles.c" | tr '\n' ' ')"
+fi
+check_rc policy-without-output 2 '^usage: lcm-tool policy' "$tool" policy policy/labels.te
+# A configuration's text policy is compiled, and every label it uses must be
+# one of its types (the same check as the hypervisor's at launch).
+expect check-policy-labels 1 "$tool" check policy/app.json
+# SafeVM (seed 004): a control domain is a SafeVM; control-domains "one".
+expect check-safevm 1 "$tool" check policy/safevm.json
+# show prints the labels; pack carries the compiled binary, not the text.
+expect show-policy 0 "$tool" show policy/app-ok.json
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img policy/app-ok.json -o "$work/pack-policy" >/dev/null 2>&1
+if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
+	pass pack-policy-compiled
+else
+	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
+fi

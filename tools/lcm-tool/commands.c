@@ -139,6 +139,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 	}
 	if (files) {
 		lt_check_config_files(c, arch);
+		lt_policy_check_labels(c, l);
 	}
 	if (lt_nr_errors != 0) {
 		free(fdt);

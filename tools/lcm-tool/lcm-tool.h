@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include "lcm/lcm.h"
+#include "policyc.h"
+
+struct hl_policy;
 
 #define LT_MAX_DOMAINS 1024
 #define LT_MAX_MODULES (LT_MAX_DOMAINS * 4 + 2)
@@ -47,6 +50,7 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
 };
 
 struct lt_module {
@@ -71,6 +75,7 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };
@@ -84,8 +89,10 @@ struct lt_config {
 	bool has_timeout;
 	uint32_t boot_timeout_ms;
 	char *on_all_off;
+	char *control_domains; /* "one" | "several" (hyperlaunch,control-domains) */
 	struct lt_file *files;
 	size_t nr_files;
+	struct hl_policy *policy; /* the xsm-policy module's, when valid */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -198,5 +205,14 @@ bool lt_show_format(const char *s, enum lt_show_format *f);
  * input does not hold its text (a DTB). Returns the exit status. */
 int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
 		    enum lt_show_format f);
+int lt_cmd_policy(int argc, char **argv);
+
+/* --- the access-control policy (docs/policy.md) ---------------------------------- */
+
+/* The configuration's xsm-policy module: a text policy compiled (the LCM
+ * carries the binary), a binary one checked; sets c->policy when valid. */
+void lt_policy_config(struct lt_config *c);
+/* Every label of @l is a type of the configuration's policy. */
+void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *l);
 
 #endif /* LCM_TOOL_H */

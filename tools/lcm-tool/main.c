@@ -18,6 +18,7 @@ static const char usage[] =
 	"  show FILE                      print domains, roles and modules (--format dot|svg|json)\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
 	"  import FILE [-o OUT.json]      JSON from a Xen dom0less DTB or an ImageBuilder config\n"
+	"  policy POLICY -o POLICY.bin    compile an access-control policy (docs/policy.md)\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command; `lcm-tool --version` the\n"
 	"release. Exit status: 0 success, 1 invalid input (every problem is listed),\n"
@@ -45,14 +46,15 @@ int main(int argc, char **argv)
 		int (*run)(int, char **);
 	} cmds[] = {
 		{ "build", lt_cmd_build }, { "check", lt_cmd_check },   { "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },   { "import", lt_cmd_import },
+		{ "pack", lt_cmd_pack },   { "import", lt_cmd_import }, { "policy", lt_cmd_policy },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", "import", NULL };
+	static const char *const names[] = { "build",  "check",  "show", "pack",
+					     "import", "policy", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,
