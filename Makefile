@@ -54,7 +54,7 @@ $(FDT_ARM64_A):
 	scripts/setup.sh
 
 # --- the LCM library (host and freestanding) -----------------------------------
-LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c
+LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c lib/policy/policy.c
 LIBC_SRCS    := lib/libc/string.c lib/libc/stack_chk.c
 CRYPTO_SRCS  := lib/crypto/sha256.c
 LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)
@@ -125,7 +125,7 @@ mutate:
 	@ONLY="$(ONLY)" tests/mutate/run.sh
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
+	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests $(BUILD)/gen \
 	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
 
 -include $(shell find $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 -type f -name '*.d' 2>/dev/null)

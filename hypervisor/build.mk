@@ -4,6 +4,14 @@ HV_ARCH := arm64
 HV_SRCS := $(wildcard hypervisor/core/*.c hypervisor/drivers/*.c \
                       hypervisor/arch/$(HV_ARCH)/*.c hypervisor/arch/$(HV_ARCH)/*.S)
 HV_OBJS := $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(HV_SRCS)))
+
+# The built-in role policy (docs/policy.md): roles.te compiled by lcm-tool
+# into a C array, so that the hypervisor decides with one engine.
+POLICY_ROLES_C := $(BUILD)/gen/policy-roles.c
+$(POLICY_ROLES_C): hypervisor/core/roles.te $(BUILD)/lcm-tool
+	@mkdir -p $(dir $@)
+	$(BUILD)/lcm-tool policy --c-array policy_roles $< -o $@ >/dev/null
+HV_OBJS += $(patsubst %.c,$(BUILD)/arm64/%.o,$(POLICY_ROLES_C))
 HV_LDS  := hypervisor/arch/$(HV_ARCH)/hyperlaunch.ld
 HV_ELF  := $(BUILD)/arm64/hyperlaunch.elf
 

@@ -15,3 +15,12 @@ $(LCMTOOL_MAIN_OBJS): HOST_CFLAGS += $(VERSION_FLAGS) -I$(BUILD)/gen
 $(LCMTOOL_MAIN_OBJS): VERSION $(BUILD)/gen/build-id.h
 
 ALL += $(BUILD)/lcm-tool
+
+# The README's picture of the demo's launch, committed as docs/demo-launch.svg
+# (tests/docs/run.sh checks that it is what the tool draws now). Needs
+# Graphviz's dot; `make picture` after changing configs/demo.json, demo.cfg
+# or the drawing.
+.PHONY: picture
+picture: $(BUILD)/lcm-tool
+	$(BUILD)/lcm-tool show --no-files --format svg configs/demo.json >docs/demo-launch.svg.tmp
+	mv docs/demo-launch.svg.tmp docs/demo-launch.svg

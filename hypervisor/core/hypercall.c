@@ -436,7 +436,7 @@ struct call {
 static const struct call calls[] = {
 	{ HL_CALL_UID, OP_OWN, OBJ_NONE, uid },
 	{ HL_CALL_REVISION, OP_OWN, OBJ_NONE, revision },
-	{ HL_CONSOLE_WRITE, OP_OWN, OBJ_SELF, console_write },
+	{ HL_CONSOLE_WRITE, OP_CONSOLE_WRITE, OBJ_SELF, console_write },
 	{ HL_WHOAMI, OP_OWN, OBJ_SELF, whoami },
 	{ HL_READY, OP_OWN, OBJ_SELF, ready },
 	{ HL_DOMAIN_INFO, OP_INFO, OBJ_DOMID, domain_info },
@@ -471,7 +471,7 @@ static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[
 			/* HL_ENOENT for a caller that may do this to some
 			 * domain; for anyone else a denial, so that it learns
 			 * nothing about which domids exist. */
-			return policy_check_any(v->dom, c->op) ? HL_ENOENT : HL_EPERM;
+			return policy_check(v->dom, c->op, NULL) ? HL_ENOENT : HL_EPERM;
 		}
 		break;
 	}

@@ -102,6 +102,7 @@ unsigned launch_probe(const struct platform *p)
 
 	L.plat = p;
 	builder_init(p);
+	policy_init();
 	/* arch_platform_probe() checked the blob with lcm_fdt_check(). */
 	L.lcm_result =
 		lcm_parse_checked(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
@@ -180,6 +181,8 @@ static void build_lcm_domains(void)
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
 			.refused = refused_module(ld, why, sizeof(why)),
+			.label = ld->security_id,
+			.safety = ld->safety,
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
@@ -206,6 +209,53 @@ static const char *refused_config_module(char *why, size_t n)
 			return why;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * The config node's xsm-policy module (docs/policy.md), before any domain
+ * is built (their labels are resolved in it): its digest checked, the
+ * policy validated and made the label gate's, then every domain's label
+ * must be one of its types. NULL when there is none or it is sound; else
+ * why the launch fails, and the role policy stays in both gates (what the
+ * Recovery Domain, if any, then runs under).
+ */
+static const char *load_policy(char *why, size_t n)
+{
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		int r = bootmod_of_lcm(i);
+		char reason[160];
+
+		/* A refused module is refused_config_module()'s to report. */
+		if (m->type != LCM_MOD_XSM_POLICY || r == BOOTMOD_NONE ||
+		    bootmod_refused(r) != NULL) {
+			continue;
+		}
+		if ((m->flags & LCM_MODF_DIGEST) &&
+		    memcmp(bootmod_digest(r), m->sha256, LCM_SHA256_SIZE) != 0) {
+			fmt_snprintf(reason, sizeof(reason),
+				     "SHA-256 mismatch with the LCM's digest");
+		} else if (policy_load(pa_ptr(pa_init(m->addr)), m->size, reason, sizeof(reason)) ==
+			   NULL) {
+			break;
+		}
+		fmt_snprintf(why, n, "xsm-policy module 0x%llx+0x%llx: %s",
+			     (unsigned long long)m->addr, (unsigned long long)m->size, reason);
+		return why;
+	}
+	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
+		if (!policy_label_known(domains[i].security_id)) {
+			fmt_snprintf(
+				why, n,
+				"xsm-policy: domain %s: security-id \"%s\" is not a type of the policy",
+				domains[i].name, domains[i].security_id);
+			policy_init();
+			return why;
+		}
+	}
+	policy_loaded_summary();
 	return NULL;
 }
 
@@ -239,6 +289,8 @@ static void build_classic(void)
 		.domid = 0,
 		.permissions = LCM_PERMISSION_ALL,
 		.functions = LCM_FUNCTION_ALL,
+		.label = "dom0_t",
+		.safety = LCM_SAFETY_SAFE,
 	};
 	int kernel = classic_module("multiboot,kernel", &c.kernel);
 
@@ -513,14 +565,17 @@ static void finalize(void)
 void launch_start(void)
 {
 	unsigned built = 0, failed = 0;
-	char t[32];
+	char t[32], policy_why[240];
+	const char *policy_bad = NULL;
 
 	L.t_launch = arch_time_ns();
 	switch (L.lcm_result) {
 	case LCM_OK:
 		printk("launch: LCM with %u domains\n", L.lcm.nr_domains);
 		L.hyperlaunch = true;
+		/* Measured before use: the policy module too, before it is loaded. */
 		measure_launch(&L.lcm, L.plat->fdt);
+		policy_bad = load_policy(policy_why, sizeof(policy_why));
 		build_lcm_domains();
 		break;
 	case LCM_ENOLCM:
@@ -548,6 +603,11 @@ void launch_start(void)
 	ms_str(t, sizeof(t), arch_time_ns() - L.t_launch);
 	printk("launch: create: %u domain%s built, %u failed, in %s\n", built,
 	       built == 1 ? "" : "s", failed, t);
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (domain_get(i)->nr_vcpus > 0) {
+			policy_domain_line(domain_get(i));
+		}
+	}
 	if (L.hyperlaunch && L.lcm.recovery >= 0 && L.initial[L.lcm.recovery] != NULL &&
 	    L.initial[L.lcm.recovery]->nr_vcpus > 0) {
 		L.recovery = L.initial[L.lcm.recovery];
@@ -574,6 +634,10 @@ void launch_start(void)
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
+	}
+	/* Never a launch under another policy than the LCM's. */
+	if (policy_bad != NULL) {
+		record_failure(NULL, policy_bad, true);
 	}
 	if (launch_failed()) {
 		take_over();

@@ -117,7 +117,7 @@ static void launch_measured(void **state)
 	/* No TPM, and not the attestation agent. */
 	assert_int_equal(bd.quote, HL_EPERM);
 	assert_int_equal(app2_read, HL_EPERM);
-	assert_line("policy: denied: app2 may not read the event log");
+	assert_line("policy: denied: app2 (domU_t) may not read the event log [role]");
 	assert_int_equal(fake_console_count("; no TPM: nothing was extended"), 1);
 	assert_line("measure: 11 events in 1195 bytes of event log; no TPM: nothing was extended");
 }

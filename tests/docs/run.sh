@@ -76,4 +76,16 @@ for f in docs/boot-flow.md docs/architecture.md hypervisor/core/console.c; do
 done
 if grep -q 'between the console owner and the' docs/boot-flow.md docs/architecture.md README.md; then ok=0; fi
 if [ $ok = 1 ]; then pass ctrl-a-one-description; else fail ctrl-a-one-description "boot-flow.md, architecture.md and console.c must all say 'next running domain'"; fi
+
+# --- the README's picture is what lcm-tool draws now (make picture) -------------------
+if [ ! -x build/lcm-tool ]; then
+	fail demo-picture "build/lcm-tool is not built"
+elif ! build/lcm-tool show --no-files --format svg configs/demo.json >"${TMPDIR:-/tmp}/demo-launch.$$.svg"; then
+	fail demo-picture "lcm-tool show --format svg failed"
+elif cmp -s "${TMPDIR:-/tmp}/demo-launch.$$.svg" docs/demo-launch.svg && grep -q 'docs/demo-launch.svg' README.md; then
+	pass demo-picture
+else
+	fail demo-picture "docs/demo-launch.svg differs from what lcm-tool draws (make picture), or README.md does not show it"
+fi
+rm -f "${TMPDIR:-/tmp}/demo-launch.$$.svg"
 exit $failed

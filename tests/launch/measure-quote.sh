@@ -64,7 +64,7 @@ build/lcm-tool predict "$WORK/quote.json" >"$WORK/predict.txt" || exit 1
 TPM_STATE=$state boot_pack "$LOG"
 expect_rc 0
 expect "$LOG" "[other] quote: EPERM"
-expect "$LOG" "policy: denied: other may not ask for a TPM quote"
+expect "$LOG" "policy: denied: other (domU_t) may not ask for a TPM quote [role]"
 expect_re "$LOG" "\[agent\] quote: end [0-9]+ bytes"
 expect_re "$LOG" "\[agent\] quote: log end [0-9]+ bytes"
 for pcr in 8 9; do

@@ -21,7 +21,7 @@ expect "$LOG" "tpm: banks sha1, sha384, sha512 are not computed by the hyperviso
 expect "$LOG" "[bootdom] bootdom: bootargs app1: ok"
 expect "$LOG" "[evlog] evlog: end"
 expect "$LOG" "[nolog] evlog: read: EPERM"
-expect "$LOG" "policy: denied: nolog may not read the event log"
+expect "$LOG" "policy: denied: nolog (domU_t) may not read the event log [role]"
 expect_re "$LOG" "measure: 16 events in [0-9]+ bytes of event log, 16 extended in [0-9]+\.[0-9]{3} ms"
 log_of evlog "$WORK/hv.log"
 if ! cmp "$WORK/predicted.log" "$WORK/hv.log"; then

@@ -60,7 +60,7 @@ check_rc() {
 check_rc help-top 0 '^Commands:' "$tool" --help
 check_rc no-args 2 '^usage: lcm-tool COMMAND' "$tool"
 expect unknown-command 2 "$tool" chek demo.json
-for cmd in build check show pack; do
+for cmd in build check show pack import policy; do
 	check_rc "help-$cmd" 0 "^usage: lcm-tool $cmd " "$tool" "$cmd" --help
 done
 check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json
@@ -305,3 +305,105 @@ expect pack-uboot-no-firmware 2 "$tool" pack --boot uboot --firmware "$work/no-u
 mkdir -p "$work/bin"
 for t in qemu-system-aarch64 sfdisk mkfs.vfat mcopy mmd; do ln -sf "$(command -v "$t")" "$work/bin/$t"; done
 expect pack-uboot-no-mkimage 2 env PATH="$work/bin" "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$work/nomk"
+
+# --- import ---------------------------------------------------------------------------
+# Xen dom0less device trees (import/*.dts, compiled here) into JSON: every
+# warning and error with its exact message, the JSON byte for byte.
+iw=$work/import
+mkdir -p "$iw"
+for f in import/*.dts; do
+	dtc -q -I dts -O dtb -o "$iw/$(basename "$f" .dts).dtb" "$f" || fail "dtc-$f" "dtc failed"
+done
+k=../lcm-fixtures/files/kernel.img
+r=../lcm-fixtures/files/ramdisk.img
+g=../lcm-fixtures/files/guest.dtb
+expect import-warnings 0 "$tool" import --module 0x40400000=$k --module 0x40500000=$r \
+	--module 0x40700000=$r --module 0x40800000=$g "$iw/warnings.dtb" -o "$iw/warnings.json"
+expect import-warnings-json 0 cat "$iw/warnings.json"
+expect import-errors 1 "$tool" import "$iw/errors.dtb" -o "$iw/errors.json"
+if [ -e "$iw/errors.json" ]; then fail import-errors-writes-nothing "$iw/errors.json exists"; else pass import-errors-writes-nothing; fi
+expect import-dom0-errors 1 "$tool" import "$iw/dom0-errors.dtb"
+# Without --module or xen,uefi-binary a module is named by its address.
+expect import-untyped-dom0 0 "$tool" import "$iw/untyped-dom0.dtb"
+expect import-nothing 1 "$tool" import "$iw/nothing.dtb"
+expect import-no-chosen 1 "$tool" import "$iw/no-chosen.dtb"
+expect import-an-lcm 1 "$tool" import "$work/demo.dtb"
+expect import-bad-dtb 1 "$tool" import ../lcm-fixtures/dtb-corrupted-structure.dtb
+expect import-module-size 1 "$tool" import --module 0x40400000=$r --module 0x40500000=$k \
+	--module 0x40700000=$g --module 0x40800000=$g --module 0x50000000=$k "$iw/warnings.dtb"
+expect import-module-syntax 2 "$tool" import --module 40400000 "$iw/warnings.dtb"
+expect import-missing-file 2 "$tool" import nothing.dtb
+# The JSON it writes is a configuration lcm-tool accepts.
+expect import-check 0 "$tool" check "$iw/warnings.json"
+
+# --- show --format ----------------------------------------------------------------------
+# The launch as Graphviz dot and as JSON, byte for byte: without a Boot
+# Domain config (LCM order; the recovery-only domain stands by), with one
+# (order and waits), and from a DTB, where the config module's text is not.
+expect show-dot-demo 0 "$tool" show --format dot demo.json
+expect show-json-demo 0 "$tool" show --format json demo.json
+expect show-dot-plan 0 "$tool" show --format dot plan.json
+expect show-json-plan 0 "$tool" show --format json plan.json
+"$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
+expect show-dot-plan-dtb 0 "$tool" show --format dot "$work/plan.dtb"
+# A config line the Boot Domain refuses: it starts nothing, the order is unknown.
+expect show-json-plan-bad 0 "$tool" show --format json plan-bad.json
+expect show-json-static 0 "$tool" show --no-files --format json ../../configs/static-basic.json
+expect show-bad-format 2 "$tool" show --format png demo.json
+expect show-svg-no-dot 2 env DOT=/nonexistent/dot "$tool" show --format svg demo.json
+# svg: what Graphviz's dot drew, well-formed, with every domain's name.
+if "$tool" show --format svg plan.json >"$work/plan.svg" 2>"$work/plan.svg.err" &&
+	python3 - "$work/plan.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+for name in ("bootdom", "ctl", "net", "app", "rescue", "1. start, wait ready"):
+    assert name in text, name
+PY
+then pass show-svg; else fail show-svg "$(head -c 300 "$work/plan.svg.err")"; fi
+
+# ImageBuilder configurations (import/*.cfg), read as data: the same.
+expect import-ib 0 "$tool" import import/imagebuilder.cfg -o "$iw/ib.json"
+expect import-ib-json 0 cat "$iw/ib.json"
+expect import-ib-check 0 "$tool" check --no-files "$iw/ib.json"
+expect import-ib-errors 1 "$tool" import import/ib-errors.cfg
+expect import-ib-shell 1 "$tool" import import/ib-shell.cfg
+# -d: the folder the configuration's paths are relative to (here: this one).
+printf 'NUM_DOMUS=1\nDOMU_KERNEL[0]=../lcm-fixtures/files/kernel.img\n' >"$iw/ib-dir.cfg"
+expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
+expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
+expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img
+
+# --- the access-control policy (docs/policy.md) -------------------------------------
+# Compiled, shown back rule by rule, and the C array the hypervisor's role
+# policy is built from; every error of a broken text with its line:column;
+# a broken binary refused by the hypervisor's own loader.
+expect policy-compile 0 "$tool" policy policy/labels.te -o "$work/labels.bin"
+expect policy-show 0 "$tool" policy --show "$work/labels.bin"
+expect policy-show-roles 0 "$tool" policy --show ../../hypervisor/core/roles.te
+expect policy-errors 1 "$tool" policy policy/errors.te -o "$work/errors.bin"
+[ ! -e "$work/errors.bin" ] && pass policy-errors-nothing-written || fail policy-errors-nothing-written "$work/errors.bin exists"
+head -c 40 "$work/labels.bin" > "$work/truncated.bin"
+expect policy-truncated 1 "$tool" policy --show "$work/truncated.bin"
+"$tool" policy --c-array roles ../../hypervisor/core/roles.te -o "$work/roles.c" >/dev/null 2>&1
+if grep -q '^const unsigned char roles\[\] = {$' "$work/roles.c" &&
+   grep -q '^const unsigned roles_size = 144;$' "$work/roles.c"; then
+	pass policy-c-array
+else
+	fail policy-c-array "$(head -n 3 "$work/roles.c" | tr '\n' ' ')"
+fi
+check_rc policy-without-output 2 '^usage: lcm-tool policy' "$tool" policy policy/labels.te
+# A configuration's text policy is compiled, and every label it uses must be
+# one of its types (the same check as the hypervisor's at launch).
+expect check-policy-labels 1 "$tool" check policy/app.json
+# SafeVM (seed 004): a control domain is a SafeVM; control-domains "one".
+expect check-safevm 1 "$tool" check policy/safevm.json
+# show prints the labels; pack carries the compiled binary, not the text.
+expect show-policy 0 "$tool" show policy/app-ok.json
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img policy/app-ok.json -o "$work/pack-policy" >/dev/null 2>&1
+if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
+	pass pack-policy-compiled
+else
+	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
+fi

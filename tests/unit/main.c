@@ -20,6 +20,7 @@ int main(void)
 	failed += run_console_tests();
 	failed += run_fmt_tests();
 	failed += run_sha256_tests();
+	failed += run_policy_tests();
 	failed += run_tcg_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -292,13 +292,15 @@ static void attestation_agent(void **state)
 	assert_true(p.l.domains[2].attestation_agent);
 	assert_false(p.l.domains[0].attestation_agent);
 	parse_agents(&p, 1u << 0 | 1u << 2, false);
-	expect_diags(&p,
-		     "error: /chosen/hypervisor/c: attestation-agent: a second attestation agent "
-		     "(the first is a): at most one domain may be");
+	expect_diags(
+		&p,
+		"error: /chosen/hypervisor/c: hyperlaunch,attestation-agent: a second attestation agent "
+		"(the first is a): at most one domain may be");
 	parse_agents(&p, 1u << 1, true);
-	expect_diags(&p,
-		     "error: /chosen/hypervisor/b: attestation-agent: the boot domain cannot be "
-		     "the attestation agent (it runs with least privilege)");
+	expect_diags(
+		&p,
+		"error: /chosen/hypervisor/b: hyperlaunch,attestation-agent: the boot domain cannot be "
+		"the attestation agent (it runs with least privilege)");
 }
 
 int run_tcg_tests(void)

@@ -13,6 +13,9 @@
 #include <sys/types.h>
 
 #include "lcm/lcm.h"
+#include "policyc.h"
+
+struct hl_policy;
 
 #define LT_MAX_DOMAINS 1024
 #define LT_MAX_MODULES (LT_MAX_DOMAINS * 4 + 2)
@@ -49,6 +52,7 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
 };
 
 struct lt_module {
@@ -73,6 +77,7 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
 	bool attestation_agent;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
@@ -87,8 +92,10 @@ struct lt_config {
 	bool has_timeout;
 	uint32_t boot_timeout_ms;
 	char *on_all_off;
+	char *control_domains; /* "one" | "several" (hyperlaunch,control-domains) */
 	struct lt_file *files;
 	size_t nr_files;
+	struct hl_policy *policy; /* the xsm-policy module's, when valid */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -216,6 +223,26 @@ int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
 int lt_cmd_show(int argc, char **argv);
 int lt_cmd_pack(int argc, char **argv);
+int lt_cmd_import(int argc, char **argv); /* import.c */
+
+/* show --format (picture.c): the table (commands.c), Graphviz dot, SVG drawn
+ * by dot, JSON for scripts. */
+enum lt_show_format { LT_SHOW_TABLE, LT_SHOW_DOT, LT_SHOW_SVG, LT_SHOW_JSON };
+bool lt_show_format(const char *s, enum lt_show_format *f);
+/* Write @l in format @f (not the table) to stdout. @config: the Boot
+ * Domain's config file (its start plan), or NULL when it has none or this
+ * input does not hold its text (a DTB). Returns the exit status. */
+int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
+		    enum lt_show_format f);
+int lt_cmd_policy(int argc, char **argv);
+
+/* --- the access-control policy (docs/policy.md) ---------------------------------- */
+
+/* The configuration's xsm-policy module: a text policy compiled (the LCM
+ * carries the binary), a binary one checked; sets c->policy when valid. */
+void lt_policy_config(struct lt_config *c);
+/* Every label of @l is a type of the configuration's policy. */
+void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *l);
 int lt_cmd_predict(int argc, char **argv);
 
 #endif /* LCM_TOOL_H */

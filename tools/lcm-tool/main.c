@@ -16,8 +16,10 @@ static const char usage[] =
 	"Commands:\n"
 	"  build CONFIG.json -o LCM.dtb   make a Launch Control Module from JSON\n"
 	"  check FILE                     validate a JSON configuration or an LCM/host DTB\n"
-	"  show FILE                      print domains, roles and modules\n"
+	"  show FILE                      print domains, roles and modules (--format dot|svg|json)\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
+	"  import FILE [-o OUT.json]      JSON from a Xen dom0less DTB or an ImageBuilder config\n"
+	"  policy POLICY -o POLICY.bin    compile an access-control policy (docs/policy.md)\n"
 	"  predict FILE                   the measured launch's event log and PCRs\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command; `lcm-tool --version` the\n"
@@ -45,15 +47,18 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{ "build", lt_cmd_build }, { "check", lt_cmd_check },     { "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },   { "predict", lt_cmd_predict },
+		{ "build", lt_cmd_build },     { "check", lt_cmd_check },
+		{ "show", lt_cmd_show },       { "pack", lt_cmd_pack },
+		{ "import", lt_cmd_import },   { "policy", lt_cmd_policy },
+		{ "predict", lt_cmd_predict },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", "predict", NULL };
+	static const char *const names[] = { "build",  "check",  "show",    "pack",
+					     "import", "policy", "predict", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,

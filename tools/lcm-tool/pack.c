@@ -365,7 +365,13 @@ int lt_cmd_pack(int argc, char **argv)
 		char name[NAME_MAX + 1];
 		lt_module_name(&c, i, name, sizeof(name));
 		snprintf(to, sizeof(to), "%s/%s", mdir, name);
-		copy_file(c.files[i].path, to);
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+			}
+		} else {
+			copy_file(c.files[i].path, to);
+		}
 	}
 	if (hv == NULL) {
 		default_hypervisor(hvpath, sizeof(hvpath));
