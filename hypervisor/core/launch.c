@@ -314,6 +314,7 @@ static void build_classic(void)
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB; /* the builder says it does not fit */
 	}
+	measure_classic(&c);
 	L.initial[0] = domain_build(&c);
 	L.nr_initial = 1;
 }

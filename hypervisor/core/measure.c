@@ -24,6 +24,7 @@
 
 #include "core/arch.h"
 #include "core/bootmod.h"
+#include "core/builder.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/launch.h"
@@ -52,6 +53,8 @@ static struct {
 	uint64_t tpm_ns;                           /* time spent in them */
 	uint8_t pcr[TCG_NR_PCRS][TCG_SHA256_SIZE]; /* what the log says */
 	bool params_done[HV_MAX_DOMAINS];
+	bool classic;                   /* a classic launch: dom0 is domain 0 */
+	struct tcg_params dom0;         /* its parameters */
 	char *bootargs[HV_MAX_DOMAINS]; /* set by the Boot Domain (a page each) */
 	size_t bootargs_len[HV_MAX_DOMAINS];
 	char text[TCG_EVENT_TEXT_MAX]; /* an event's data, under lock */
@@ -222,21 +225,30 @@ static uint64_t log_size(const struct lcm_launch *l, uint32_t nr)
 	return align_up(size, PAGE_SIZE);
 }
 
+/* The log, in pages of its own; false (said) when there is no memory. */
+static bool start_log(uint64_t size)
+{
+	M.log_alloc = size;
+	M.log_pages = mm_alloc(M.log_alloc, PAGE_SIZE, MM_HV);
+	if (mm_failed(M.log_pages)) {
+		printk("measure: no memory for a %llu KiB event log: the launch is not measured\n",
+		       (unsigned long long)(M.log_alloc / KiB));
+		return false;
+	}
+	tcg_log_start(&M.log, pa_ptr(M.log_pages), M.log_alloc);
+	M.started = true;
+	return true;
+}
+
 void measure_launch(const struct lcm_launch *l, const void *fdt)
 {
 	uint8_t digest[TCG_SHA256_SIZE];
 	uint64_t t0 = arch_time_ns();
 	uint32_t nr = tcg_module_order(l, M.order, MAX_ORDER), measured = 0;
 
-	M.log_alloc = log_size(l, nr);
-	M.log_pages = mm_alloc(M.log_alloc, PAGE_SIZE, MM_HV);
-	if (mm_failed(M.log_pages)) {
-		printk("measure: no memory for a %llu KiB event log: the launch is not measured\n",
-		       (unsigned long long)(M.log_alloc / KiB));
+	if (!start_log(log_size(l, nr))) {
 		return;
 	}
-	tcg_log_start(&M.log, pa_ptr(M.log_pages), M.log_alloc);
-	M.started = true;
 
 	unsigned long flags = spin_lock_irqsave(&M.lock);
 	tcg_lcm_digest(fdt, l->hv_node, digest);
@@ -262,6 +274,44 @@ void measure_launch(const struct lcm_launch *l, const void *fdt)
 	       (unsigned long long)(M.tpm_ns / 1000 % 1000));
 }
 
+/* A classic module (no LCM names it): "classic: kernel". Under M.lock. */
+static void classic_module(const struct module_ref *m, const char *what)
+{
+	int len = fmt_snprintf(M.text, sizeof(M.text), "classic: %s", what);
+
+	if (m->present && m->range != BOOTMOD_NONE && bootmod_refused(m->range) == NULL) {
+		event(TCG_PCR_MATERIAL, TCG_EV_IPL, bootmod_digest(m->range), M.text,
+		      (uint32_t)len + 1);
+	}
+}
+
+void measure_classic(const struct domain_config *c)
+{
+	uint64_t size = TCG_HEADER_EVENT_SIZE + 3 * TCG_EVENT2_FIXED_SIZE + 64 +
+			TCG_EVENT_TEXT_MAX +
+			2 * (TCG_EVENT2_FIXED_SIZE + sizeof(tcg_separator_data));
+
+	if (!start_log(align_up(size, PAGE_SIZE))) {
+		return;
+	}
+	unsigned long flags = spin_lock_irqsave(&M.lock);
+	classic_module(&c->kernel, "kernel");
+	classic_module(&c->ramdisk, "ramdisk");
+	M.classic = true;
+	M.dom0 = (struct tcg_params){
+		.domid = c->domid,
+		.name = c->name,
+		.permissions = c->permissions,
+		.functions = c->functions,
+		.label = c->label,
+		.memory_kib = c->memory / KiB,
+		.vcpus = c->vcpus,
+		.bootargs = c->bootargs,
+		.bootargs_len = c->bootargs != NULL ? strlen(c->bootargs) : 0,
+	};
+	spin_unlock_irqrestore(&M.lock, flags);
+}
+
 static int lcm_index(const struct domain *d)
 {
 	const struct lcm_launch *l = launch_lcm();
@@ -274,19 +324,34 @@ static int lcm_index(const struct domain *d)
 	return -1;
 }
 
+/* @d's launch parameters as the launch gives them: the LCM's, or a
+ * classic dom0's; false for a domain created at run time. */
+static bool params_of(const struct domain *d, struct tcg_params *p)
+{
+	int i;
+
+	if (M.classic) {
+		*p = M.dom0;
+		return launch_initial(0) == d;
+	}
+	i = lcm_index(d);
+	if (i >= 0) {
+		tcg_params_of(launch_lcm(), (uint32_t)i, p);
+	}
+	return i >= 0;
+}
+
 void measure_domain_start(struct domain *d)
 {
-	int i = M.started ? lcm_index(d) : -1;
 	struct tcg_params p;
 	uint8_t digest[TCG_SHA256_SIZE];
 
-	if (i < 0) {
+	if (!M.started || !params_of(d, &p)) {
 		return;
 	}
 	unsigned long flags = spin_lock_irqsave(&M.lock);
 	if (!M.params_done[d->index]) {
 		M.params_done[d->index] = true;
-		tcg_params_of(launch_lcm(), (uint32_t)i, &p);
 		if (M.bootargs[d->index] != NULL) {
 			p.bootargs = M.bootargs[d->index];
 			p.bootargs_len = M.bootargs_len[d->index];

@@ -12,6 +12,7 @@
 #include "core/types.h"
 
 struct domain;
+struct domain_config;
 struct lcm_launch;
 
 /* Start the TPM the platform names (Startup, its active banks, capping
@@ -22,6 +23,9 @@ void measure_init(const struct platform *p);
  * modules; each boot module is hashed here, once, and the builder's digest
  * check reuses that hash. */
 void measure_launch(const struct lcm_launch *l, const void *fdt);
+/* A classic launch (no LCM), before dom0 @c is built: its kernel and
+ * ramdisk; its launch parameters follow when it starts. */
+void measure_classic(const struct domain_config *c);
 /* An initial domain starts for the first time (under its configuration
  * lock): its launch parameters as finally applied. Only once per domain;
  * nothing for a domain created at run time. */
