@@ -172,6 +172,9 @@ void lt_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 */
 bool lt_parse_size_kib(const char *s, uint64_t *kib);
 /* Same, but the result in bytes and a bare number means bytes. */
 bool lt_parse_size_bytes(const char *s, uint64_t *bytes);
+/* pack's and predict's --memory: the machine's RAM, at least 64M in whole
+ * MiB (exits with a usage error otherwise). */
+uint64_t lt_machine_memory(const char *s);
 void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
 /* The name pack gives file @i in DIR/modules: "NN-basename". */

@@ -199,6 +199,17 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	return chmod(path, 0755) == 0;
 }
 
+uint64_t lt_machine_memory(const char *s)
+{
+	uint64_t bytes;
+
+	if (!lt_parse_size_bytes(s, &bytes) || bytes < 64 * LT_MIB || bytes % LT_MIB != 0) {
+		lt_fatal_usage("--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
+			       s);
+	}
+	return bytes;
+}
+
 int lt_cmd_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -230,12 +241,7 @@ int lt_cmd_pack(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'm':
-			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
-			    memory % LT_MIB != 0) {
-				lt_fatal_usage(
-					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
-					optarg);
-			}
+			memory = lt_machine_memory(optarg);
 			break;
 		case 'c':
 			cpus = (unsigned)strtoul(optarg, &end, 10);

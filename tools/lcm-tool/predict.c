@@ -263,12 +263,7 @@ int lt_cmd_predict(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'm':
-			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
-			    memory % LT_MIB != 0) {
-				lt_fatal_usage(
-					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
-					optarg);
-			}
+			memory = lt_machine_memory(optarg);
 			break;
 		case 'h':
 			fputs(predict_help, stdout);
