@@ -104,24 +104,13 @@ static bool fail(struct build *b, const char *fmt, ...)
 	return false;
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static bool digest_matches(struct build *b, const struct module_ref *m, const char *what,
 			   const uint8_t *got)
 {
 	if (memcmp(got, m->digest, MODULE_DIGEST_SIZE) != 0) {
 		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
-		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
-		hex(got_hex, got, MODULE_DIGEST_SIZE);
+		fmt_hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
+		fmt_hex(got_hex, got, MODULE_DIGEST_SIZE);
 		return fail(b,
 			    "%s module 0x%llx+0x%llx: SHA-256 mismatch: LCM has %s, module has %s",
 			    what, (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,

@@ -167,7 +167,6 @@ void lt_check_lcm_host(const struct lcm_launch *l, const char *file);
 void *lt_read_file(const char *path, size_t *size); /* NULL + errno */
 bool lt_write_file(const char *path, const void *data, size_t size, int mode);
 void lt_sha256(const void *data, size_t size, uint8_t out[LCM_SHA256_SIZE]);
-void lt_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 */
 /* "16M", "1G", "512K", "1024" (KiB) -> KiB; false when malformed. */
 bool lt_parse_size_kib(const char *s, uint64_t *kib);
 /* Same, but the result in bytes and a bare number means bytes. */
