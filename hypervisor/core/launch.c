@@ -95,6 +95,20 @@ static struct launch {
 	.report_domid = HL_NO_DOMID,
 };
 
+/* A module named by mb-index is the bootloader's module at that index (x86:
+ * the multiboot list, whose module 0 is the LCM); one past the list keeps
+ * no range, and bootmod_probe_lcm() refuses it. */
+static void locate_mb_modules(const struct platform *p)
+{
+	for (uint32_t i = 0; i < L.lcm.nr_modules; i++) {
+		struct lcm_module *m = &modules[i];
+		if ((m->flags & LCM_MODF_INDEX) && m->mb_index < p->nr_boot_mods) {
+			m->addr = pa_addr(p->boot_mods[m->mb_index].base);
+			m->size = p->boot_mods[m->mb_index].size;
+		}
+	}
+}
+
 unsigned launch_probe(const struct platform *p)
 {
 	char text[400];
@@ -116,6 +130,7 @@ unsigned launch_probe(const struct platform *p)
 	if (L.lcm_result == LCM_ENOLCM) {
 		return bootmod_probe_classic(p);
 	}
+	locate_mb_modules(p);
 	return bootmod_probe_lcm(p, &L.lcm);
 }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The x86-64 hypervisor, loaded by QEMU's -kernel through its Multiboot 1
+# header, with an LCM built by `lcm-tool build --arch x86` as module 0: the
+# banner, the loader's module list, RAM from its memory map, the modules the
+# LCM names by mb-index reserved (one index past the loader's list refused
+# with its reason), the TSC and APIC timer measured and ticking, the LCM's
+# domains parsed and each refused for the reason this build has (no SVM
+# vCPUs yet), the boot modules reclaimed, and an ACPI power-off.
+. "$(dirname "$0")/x86.bash"
+
+head -c 5000 /dev/urandom >"$WORK/k1.bin"
+head -c 7000 /dev/urandom >"$WORK/k2.bin"
+head -c 3000 /dev/urandom >"$WORK/k3.bin"
+cat >"$WORK/launch.json" <<'JSON'
+{
+  "domains": [
+    { "name": "alpha", "memory": "16M", "kernel": { "file": "k1.bin", "bootargs": "a=1" } },
+    { "name": "beta", "memory": "16M", "kernel": { "file": "k2.bin" } },
+    { "name": "gamma", "memory": "16M", "kernel": { "file": "k3.bin" } }
+  ]
+}
+JSON
+build/lcm-tool build --arch x86 "$WORK/launch.json" -o "$WORK/lcm.dtb" || exit 1
+
+# gamma's kernel (mb-index 3) is left out of the loader's list.
+log=$WORK/boot.log
+boot "$log" -kernel "$X86_BIN" -initrd "$WORK/lcm.dtb,$WORK/k1.bin,$WORK/k2.bin"
+expect_re "$log" "Hyperlaunch [0-9.]+ \(x86_64\) at 0x00100000, multiboot info 0x[0-9a-f]{8}"
+expect "$log" "platform: multiboot 1, 3 modules"
+expect_re "$log" "platform: module 0: 0x[0-9a-f]{8}-0x[0-9a-f]{8} \(LCM\)"
+expect_re "$log" "platform: 1 CPUs, RAM 0x00001000-0x0009f000, 0x00100000-0x0ffe0000 \(255 MiB\), local APIC 0xfee00000, uart 16550 at I/O 0x3f8, 3 boot modules"
+expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module of alpha"
+expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module of beta"
+expect "$log" "launch: the kernel module of gamma: mb-index 3, but the bootloader loaded 3 modules (0 is the LCM)"
+expect_re "$log" "timer: TSC [0-9]+ kHz, APIC timer [0-9]+ kHz \(measured against the PIT\)"
+expect "$log" "timer: tick on all CPUs (INTID 32, 100 Hz)"
+expect "$log" "launch: LCM with 3 domains"
+expect_re "$log" "domain 1 alpha: not started: kernel module 0x[0-9a-f]+\+0x1388: x86 guests are not supported yet: this build has no SVM vCPUs"
+expect_re "$log" "domain 2 beta: not started: kernel module 0x[0-9a-f]+\+0x1b58: x86 guests are not supported yet: this build has no SVM vCPUs"
+expect "$log" "domain 3 gamma: not started: kernel module 0x0+0x0: no such multiboot module"
+expect "$log" "launch: reclaim: 8 KiB of boot modules scrubbed and returned"
+expect "$log" "hyperlaunch: all 3 domains are off (3 not started); powering off"
+expect_none "$log" "power off did not happen|panic"
+expect_rc 0
+finish
