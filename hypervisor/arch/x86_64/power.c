@@ -12,9 +12,10 @@
 #include "core/console.h"
 #include "x86.h"
 
-#define SLP_EN        (1u << 13)
-#define S5_SLP_TYP    0
-#define RESET_CONTROL 0xCF9
+#define SLP_EN            (1u << 13)
+#define S5_SLP_TYP        0
+#define RESET_CONTROL     0xCF9
+#define POWER_OFF_WAIT_NS (1000ull * 1000 * 1000)
 
 static bool sum_ok(const uint8_t *p, uint32_t n)
 {
@@ -73,6 +74,11 @@ noreturn void arch_power_off(void)
 	arch_irq_disable();
 	if (pm1a != 0) {
 		outw(pm1a, S5_SLP_TYP << 10 | SLP_EN);
+		/* The chipset takes a moment to act on it. */
+		uint64_t deadline = arch_time_ns() + POWER_OFF_WAIT_NS;
+		while (arch_time_ns() < deadline) {
+			arch_cpu_relax();
+		}
 	}
 	printk("x86: power off did not happen (PM1a control block 0x%x): halted\n", pm1a);
 	for (;;) {
