@@ -144,6 +144,10 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g);
 
 /* --- domains ----------------------------------------------------------------- */
 
+/* Why this architecture cannot run a domain of LCM @mode (LCM_MODE_* bits,
+ * already checked by lib/lcm), or NULL when it can (x86: classic PV). */
+const char *arch_mode_refused(uint32_t mode);
+
 /* The architecture's part of a new domain (arm64: its virtual interrupt
  * distributor and its virtual counter offset), in d->arch; -1 when out of
  * memory. Boot CPU, during the launch. */

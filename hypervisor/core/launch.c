@@ -193,8 +193,11 @@ static void build_lcm_domains(void)
 			.functions = ld->functions,
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
-			.refused = refused_module(ld, why, sizeof(why)),
+			.refused = arch_mode_refused(ld->mode),
 		};
+		if (c.refused == NULL) {
+			c.refused = refused_module(ld, why, sizeof(why));
+		}
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
 		if (c.kernel.present) {

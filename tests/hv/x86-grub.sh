@@ -6,8 +6,8 @@
 # finds the LCM, reserves each module by its mb-index and parses the
 # domains. alpha's kernel is gzip-compressed: it arrives as packed (GRUB's
 # module2 --nounzip), so its digest matches and the build goes on to the
-# kernel check, which refuses every x86 kernel in this build (no SVM vCPUs
-# yet). Then the launch fails, reclaims the modules and powers off.
+# kernel check, which refuses it (no x86 guest image, as for beta's random
+# bytes). Then the launch fails, reclaims the modules and powers off.
 . "$(dirname "$0")/x86.bash"
 
 head -c 20000 /dev/zero | tr '\0' 'A' | gzip -9 >"$WORK/alpha.gz"
@@ -34,8 +34,8 @@ expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module
 expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module of beta"
 expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the ramdisk module of beta"
 expect "$log" "launch: LCM with 2 domains"
-expect_re "$log" "domain 1 alpha: not started: kernel module 0x[0-9a-f]+\+0x$(printf '%x' "$(stat -c %s "$WORK/alpha.gz")"): x86 guests are not supported yet: this build has no SVM vCPUs"
-expect_re "$log" "domain 2 beta: not started: kernel module 0x[0-9a-f]+\+0x1b58: x86 guests are not supported yet: this build has no SVM vCPUs"
+expect_re "$log" "domain 1 alpha: not started: kernel module 0x[0-9a-f]+\+0x$(printf '%x' "$(stat -c %s "$WORK/alpha.gz")"): not an x86 guest image \(no Multiboot2 header in its first 32 KiB\)"
+expect_re "$log" "domain 2 beta: not started: kernel module 0x[0-9a-f]+\+0x1b58: not an x86 guest image \(no Multiboot2 header in its first 32 KiB\)"
 expect "$log" "hyperlaunch: all 2 domains are off (2 not started); powering off"
 expect_none "$log" "digest|panic"
 expect_rc 0

@@ -36,3 +36,4 @@ $(X86_ELF): $(X86_OBJS) $(X86_LDS)
 
 ALL += $(X86_ELF)
 -include $(shell find $(BUILD)/x86_64 -type f -name '*.d' 2>/dev/null)
+-include guests/x86/build.mk

@@ -1,45 +1,80 @@
 /*
- * The guest side of the arch interface, before SVM: every kernel is
- * refused with the reason (arch_kernel_probe), so no domain is built and
- * nothing below that needs a vCPU or a nested page table is reached. The
- * launch itself (LCM, modules, roles, the failure report) runs as on arm64.
+ * The machine an x86 domain sees: RAM from guest-physical 0, no devices
+ * (every I/O port and MSR access exits: svm.c), a device tree describing
+ * it (as on arm64: /memory, /chosen bootargs and initrd, /cpus), and the
+ * kernel format: an image with a Multiboot2 header whose address and entry
+ * tags say where it loads and that it is entered at its first byte
+ * (Multiboot2 spec 3.1.5 and 3.1.6). It is entered in 32-bit protected
+ * mode with paging off, EBX the device tree's address (svm.c); this is not
+ * the Multiboot2 hand-over (no information structure, EAX is 0).
  */
-#include "core/arch.h"
+#include <fmt/fmt.h>
+#include <libfdt.h>
+#include <lcm/lcm.h>
+#include <string.h>
+
 #include "core/console.h"
+#include "core/domain.h"
+#include "core/mm.h"
+#include "svm.h"
+#include "x86.h"
 
-#define NO_SVM "x86 guests are not supported yet: this build has no SVM vCPUs"
+#define MB2_MAGIC     0xE85250D6u
+#define MB2_SEARCH    32768
+#define MB2_TAG_ADDR  2
+#define MB2_TAG_ENTRY 3
+#define IOPM_SIZE     (12 * KiB) /* ports 0-0xFFFF, plus the bits an access at 0xFFFF reads */
+#define MSRPM_SIZE    (8 * KiB)
 
-unsigned arch_max_vmid(void)
+struct arch_domain {
+	paddr_t iopm, msrpm;
+};
+
+static uint32_t rd32(const uint8_t *p)
 {
-	return 15; /* the ASIDs QEMU's SVM offers (CPUID 0x8000000A EBX = 16), minus 0 */
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
 }
 
-struct stage2 *arch_stage2_create(unsigned vmid)
+int arch_domain_init(struct domain *d)
 {
-	(void)vmid;
-	return NULL;
+	paddr_t p = mm_alloc(IOPM_SIZE + MSRPM_SIZE + PAGE_SIZE, PAGE_SIZE, MM_HV);
+
+	if (mm_failed(p)) {
+		return -1;
+	}
+	/* Every bit set: every port and every MSR is intercepted. */
+	memset(pa_ptr(p), 0xFF, IOPM_SIZE + MSRPM_SIZE);
+	struct arch_domain *a = pa_ptr(pa_add(p, IOPM_SIZE + MSRPM_SIZE));
+	a->iopm = p;
+	a->msrpm = pa_add(p, IOPM_SIZE);
+	d->arch = a;
+	return 0;
 }
 
-int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+void arch_domain_free(struct domain *d)
 {
-	(void)s;
-	(void)ipa;
-	(void)pa;
-	(void)size;
-	return -1;
+	if (d->arch != NULL) {
+		mm_free(d->arch->iopm, IOPM_SIZE + MSRPM_SIZE + PAGE_SIZE);
+		d->arch = NULL;
+	}
 }
 
-bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)
+uint64_t x86_domain_iopm(const struct domain *d)
 {
-	(void)s;
-	(void)ipa;
-	(void)pa;
-	return false;
+	return pa_addr(d->arch->iopm);
 }
 
-void arch_stage2_destroy(struct stage2 *s)
+uint64_t x86_domain_msrpm(const struct domain *d)
 {
-	(void)s;
+	return pa_addr(d->arch->msrpm);
+}
+
+void arch_guest_uart_irq(struct domain *d, bool level)
+{
+	(void)d;
+	(void)level; /* no emulated UART on x86 yet: guests write by hypercall */
 }
 
 ipaddr_t arch_guest_ram_base(void)
@@ -49,75 +84,116 @@ ipaddr_t arch_guest_ram_base(void)
 
 ipaddr_t arch_guest_uart_base(void)
 {
-	return ipa_init(0x3F8); /* COM1, an I/O port */
+	return ipa_init(0x3F8); /* COM1's port: not emulated yet (svm.c) */
+}
+
+/* The Multiboot2 header in the first 32 KiB, 8-byte aligned: its offset,
+ * or -1. */
+static long find_mb2(const uint8_t *img, uint64_t size)
+{
+	for (uint64_t off = 0; off + 16 <= size && off < MB2_SEARCH; off += 8) {
+		const uint8_t *h = img + off;
+		uint32_t len = rd32(h + 8);
+		if (rd32(h) == MB2_MAGIC && rd32(h + 4) == 0 && len >= 16 && off + len <= size &&
+		    (uint32_t)(rd32(h) + rd32(h + 4) + len + rd32(h + 12)) == 0) {
+			return (long)off;
+		}
+	}
+	return -1;
 }
 
 const char *arch_kernel_probe(const void *img, uint64_t size, struct kernel_image *k)
 {
-	(void)img;
-	(void)size;
-	(void)k;
-	return NO_SVM;
+	const uint8_t *p = img;
+	long off = find_mb2(p, size);
+	uint32_t header = 0, load = 0, load_end = 0, bss_end = 0, entry = 0;
+	bool has_addr = false, has_entry = false;
+
+	if (!svm_ready()) {
+		return "this CPU cannot run x86 guests (no SVM with nested paging)";
+	}
+	if (off < 0) {
+		return "not an x86 guest image (no Multiboot2 header in its first 32 KiB)";
+	}
+	const uint8_t *h = p + off, *end = h + rd32(h + 8);
+	for (const uint8_t *t = h + 16; t + 8 <= end;) {
+		uint16_t type = (uint16_t)rd32(t);
+		uint32_t tsize = rd32(t + 4);
+		if (type == 0 || tsize < 8 || t + tsize > end) {
+			break;
+		}
+		if (type == MB2_TAG_ADDR && tsize >= 24) {
+			header = rd32(t + 8);
+			load = rd32(t + 12);
+			load_end = rd32(t + 16);
+			bss_end = rd32(t + 20);
+			has_addr = true;
+		} else if (type == MB2_TAG_ENTRY && tsize >= 12) {
+			entry = rd32(t + 8);
+			has_entry = true;
+		}
+		t += align_up(tsize, 8);
+	}
+	if (!has_addr || !has_entry) {
+		return "its Multiboot2 header has no address or no entry tag";
+	}
+	if (header - load != (uint64_t)off || entry != load || load % PAGE_SIZE != 0) {
+		return "its Multiboot2 address tags do not describe a page-aligned image entered at its first byte";
+	}
+	if (load_end < load || (load_end != 0 && load_end - load > size) ||
+	    (bss_end != 0 && bss_end < load_end)) {
+		return "its Multiboot2 load and BSS ends do not match the file";
+	}
+	k->load_offset = load;
+	k->image_size = bss_end != 0 ? bss_end - load : size;
+	return NULL;
 }
 
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 {
-	(void)buf;
-	(void)size;
-	(void)g;
-	return -1;
+	char name[40];
+	int err = fdt_create(buf, (int)size);
+
+	err = err ? err : fdt_finish_reservemap(buf);
+	err = err ? err : fdt_begin_node(buf, "");
+	err = err ? err : fdt_property_u32(buf, "#address-cells", 2);
+	err = err ? err : fdt_property_u32(buf, "#size-cells", 2);
+	err = err ? err : fdt_property_string(buf, "compatible", "hyperlaunch,x86-domain");
+	err = err ? err : fdt_begin_node(buf, "chosen");
+	if (g->bootargs != NULL) {
+		err = err ? err : fdt_property_string(buf, "bootargs", g->bootargs);
+	}
+	if (g->has_initrd) {
+		err = err ? err
+			  : fdt_property_u64(buf, "linux,initrd-start", ipa_addr(g->initrd_start));
+		err = err ? err
+			  : fdt_property_u64(buf, "linux,initrd-end", ipa_addr(g->initrd_end));
+	}
+	err = err ? err : fdt_end_node(buf);
+	fmt_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)ipa_addr(g->ram_base));
+	err = err ? err : fdt_begin_node(buf, name);
+	err = err ? err : fdt_property_string(buf, "device_type", "memory");
+	fdt64_t reg[2] = { cpu_to_fdt64(ipa_addr(g->ram_base)), cpu_to_fdt64(g->ram_size) };
+	err = err ? err : fdt_property(buf, "reg", reg, sizeof(reg));
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_begin_node(buf, "cpus");
+	err = err ? err : fdt_property_u32(buf, "count", g->nr_vcpus);
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_end_node(buf);
+	err = err ? err : fdt_finish(buf);
+	return err ? -1 : (int)fdt_totalsize(buf);
 }
 
-int arch_domain_init(struct domain *d)
+/*
+ * The LCM's mode bits (docs/bindings.md): MODE_PARAVIRTUALIZED set is
+ * classic Xen PV (a kernel deprivileged to ring 3 with a paravirtual MMU),
+ * which an SVM backend does not provide; clear, the domain is PVH (device
+ * model bit clear) or HVM (set), both hardware-virtualized.
+ */
+const char *arch_mode_refused(uint32_t mode)
 {
-	(void)d;
-	return 0;
-}
-
-void arch_domain_free(struct domain *d)
-{
-	(void)d;
-}
-
-void arch_guest_uart_irq(struct domain *d, bool level)
-{
-	(void)d;
-	(void)level;
-}
-
-int arch_vcpu_init(struct vcpu *v)
-{
-	(void)v;
-	return 0;
-}
-
-void arch_vcpu_free(struct vcpu *v)
-{
-	(void)v;
-}
-
-void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
-{
-	(void)v;
-	(void)entry;
-	(void)arg;
-	panic(NO_SVM);
-}
-
-void arch_vcpu_run(struct vcpu *v)
-{
-	(void)v;
-	panic(NO_SVM);
-}
-
-bool arch_vcpu_has_interrupt(struct vcpu *v)
-{
-	(void)v;
-	return false;
-}
-
-bool arch_vcpu_sleeping(const struct vcpu *v)
-{
-	(void)v;
-	return false;
+	if (mode & LCM_MODE_PARAVIRTUALIZED) {
+		return "mode has MODE_PARAVIRTUALIZED (1 << 0): classic PV is not supported on x86 (SVM): use PVH (bits 0 and 1 clear) or HVM (bit 1 set)";
+	}
+	return NULL;
 }

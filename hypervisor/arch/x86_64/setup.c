@@ -9,6 +9,7 @@
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "svm.h"
 #include "x86.h"
 
 #define RFLAGS_IF (1ul << 9)
@@ -54,10 +55,12 @@ void arch_map_device(struct mem_range r)
 	arch_map_ram(r);
 }
 
+/* The local APIC was enabled when the timer rates were counted (timer.c),
+ * the legacy PIC is masked; this CPU's part of interrupts and guests is
+ * SVM's set-up. */
 void arch_irq_init(void)
 {
-	/* The local APIC was enabled when the timer was measured (timer.c);
-	 * the legacy PIC is masked. Nothing else delivers interrupts. */
+	svm_cpu_init();
 }
 
 int arch_cpu_start(struct cpu *c, paddr_t stack_top)

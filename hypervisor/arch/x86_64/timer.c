@@ -1,6 +1,6 @@
 /*
  * Time and the tick. The TSC is the clock (arch_time_ns); the local APIC's
- * timer, in periodic mode, is the tick. Both are measured once at boot
+ * timer, in periodic mode, is the tick. Both rates are counted once at boot
  * against the PIT's channel 2, whose 1.193182 MHz input is fixed by the PC
  * platform (there is no CPUID leaf 0x15 under QEMU). The legacy PIC is
  * remapped away from the exception vectors and masked: the hypervisor
@@ -102,7 +102,7 @@ void arch_timer_start(unsigned hz)
 		panic("timer: calibration against the PIT failed (TSC %llu Hz, APIC timer %llu Hz)",
 		      (unsigned long long)tsc_hz, (unsigned long long)lapic_hz);
 	}
-	printk("timer: TSC %llu kHz, APIC timer %llu kHz (measured against the PIT)\n",
+	printk("timer: TSC %llu kHz, APIC timer %llu kHz (counted against the PIT)\n",
 	       (unsigned long long)(tsc_hz / 1000), (unsigned long long)(lapic_hz / 1000));
 	lapic_write(LAPIC_LVT_TMR, LVT_PERIODIC | X86_TICK_VECTOR);
 	lapic_write(LAPIC_TMR_ICR, (uint32_t)period);
