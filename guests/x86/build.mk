@@ -1,6 +1,6 @@
 # The x86 bare-metal guests: build/guests/x86-<name>.img for each
 # guests/x86/<name>/ folder, flat images linked at 1 MiB with the runtime in
-# guests/x86/lib (included by hypervisor/arch/x86_64/build.mk, whose
+# guests/x86/lib and Debian's libfdt.a (included by hypervisor/arch/x86_64/build.mk, whose
 # freestanding flags they share).
 X86_GUEST_NAMES := $(filter-out lib,$(patsubst guests/x86/%/,%,$(wildcard guests/x86/*/)))
 X86_GUEST_RT    := $(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/lib/*.c guests/x86/lib/*.S))) \
@@ -9,11 +9,12 @@ $(BUILD)/x86_64/guests/x86/%.o: X86_CFLAGS += -Iguests/x86/lib
 
 define x86_guest_rule
 $(BUILD)/guests/x86-$(1).elf: $(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/$(1)/*.c))) \
-		$(X86_GUEST_RT) guests/x86/lib/guest.ld
+		$(X86_GUEST_RT) $(X86_FDT_A) guests/x86/lib/guest.ld
 	@mkdir -p $$(dir $$@)
 	$(X86_LD) -T guests/x86/lib/guest.ld -static -nostdlib --gc-sections -z max-page-size=0x1000 \
 		--no-warn-rwx-segments -o $$@ \
-		$(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/$(1)/*.c))) $(X86_GUEST_RT)
+		$(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/$(1)/*.c))) $(X86_GUEST_RT) \
+		$(X86_FDT_A)
 $(BUILD)/guests/x86-$(1).img: $(BUILD)/guests/x86-$(1).elf
 	objcopy -O binary $$< $$@
 ALL += $(BUILD)/guests/x86-$(1).img

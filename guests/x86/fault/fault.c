@@ -1,0 +1,64 @@
+/*
+ * The x86 hostile guest: does the one thing its bootargs name (fault=WHAT),
+ * which the hypervisor must answer by stopping this domain and nothing
+ * else:
+ *   io      OUT to port 0x80 (no port is granted)
+ *   msr     RDMSR of MSR_APIC_BASE (no MSR but EFER is emulated)
+ *   npf     a load from 512 MiB, outside its RAM (inside its own 1 GiB map) (a nested page fault)
+ *   triple  an exception with no IDT: a triple fault (shutdown)
+ *   svm     VMRUN (SVM is not the guest's)
+ * Anything else prints a line and powers off.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "guest.h"
+
+static const char *fault_arg(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+
+	for (const char *a = args; a != NULL && *a != '\0'; a++) {
+		if ((a == args || a[-1] == ' ') && strncmp(a, "fault=", 6) == 0) {
+			return a + 6;
+		}
+	}
+	return "";
+}
+
+static bool is(const char *arg, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncmp(arg, word, n) == 0 && (arg[n] == '\0' || arg[n] == ' ');
+}
+
+int main(const void *fdt)
+{
+	const char *what = fault_arg(fdt);
+
+	if (is(what, "io")) {
+		gprintf("fault: OUT to port 0x80\n");
+		__asm__ volatile("outb %%al, $0x80" : : "a"(0));
+	} else if (is(what, "msr")) {
+		uint32_t lo, hi;
+		gprintf("fault: RDMSR 0x1b\n");
+		__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1B));
+	} else if (is(what, "npf")) {
+		gprintf("fault: load from 0x20000000\n");
+		(void)*(volatile uint64_t *)0x20000000ull;
+	} else if (is(what, "triple")) {
+		static const struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) none = { 0, 0 };
+		gprintf("fault: int3 with no IDT\n");
+		__asm__ volatile("lidt %0; int3" : : "m"(none));
+	} else if (is(what, "svm")) {
+		gprintf("fault: VMRUN\n");
+		__asm__ volatile("vmrun" : : "a"(0));
+	}
+	gprintf("fault: still running after \"%s\"\n", what);
+	return 0;
+}
