@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Hostile x86 guests on AMD SVM: five domains each do one thing no domain
 # is granted (OUT to a port, RDMSR of an MSR other than EFER, a load outside
-# its RAM, a triple fault, VMRUN), and each is stopped with one line naming
+# its RAM, a triple fault, VMLOAD), and each is stopped with one line naming
 # it, the reason and its RIP; a probe domain after them still prints its
 # ready line and powers off, and so does the machine.
 . "$(dirname "$0")/../hv/x86.bash"
@@ -33,8 +33,8 @@ expect "$log" "[npf] fault: load from 0x20000000"
 expect_re "$log" "domain 3 npf: stopped: nested page fault at 0x20000000 \(read, error 0x[0-9a-f]+\): not its RAM $rip"
 expect "$log" "[triple] fault: int3 with no IDT"
 expect_re "$log" "domain 4 triple: stopped: triple fault \(shutdown\) $rip"
-expect "$log" "[svm] fault: VMRUN"
-expect_re "$log" "domain 5 svm: stopped: SVM instruction \(exit 0x80\) $rip"
+expect "$log" "[svm] fault: VMLOAD"
+expect_re "$log" "domain 5 svm: stopped: SVM instruction \(exit 0x82\) $rip"
 expect_none "$log" "still running after"
 expect "$log" "[survivor] probe: ready"
 expect "$log" "domain 6 survivor: powered off (its last vCPU called CPU_OFF)"

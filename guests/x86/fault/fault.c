@@ -6,7 +6,7 @@
  *   msr     RDMSR of MSR_APIC_BASE (no MSR but EFER is emulated)
  *   npf     a load from 512 MiB, outside its RAM (inside its own 1 GiB map) (a nested page fault)
  *   triple  an exception with no IDT: a triple fault (shutdown)
- *   svm     VMRUN (SVM is not the guest's)
+ *   svm     VMLOAD (SVM is not the guest's)
  * Anything else prints a line and powers off.
  */
 #include <libfdt.h>
@@ -56,8 +56,8 @@ int main(const void *fdt)
 		gprintf("fault: int3 with no IDT\n");
 		__asm__ volatile("lidt %0; int3" : : "m"(none));
 	} else if (is(what, "svm")) {
-		gprintf("fault: VMRUN\n");
-		__asm__ volatile("vmrun" : : "a"(0));
+		gprintf("fault: VMLOAD\n");
+		__asm__ volatile("vmload" : : "a"(0));
 	}
 	gprintf("fault: still running after \"%s\"\n", what);
 	return 0;

@@ -17,6 +17,10 @@
  *   NPF       a first touch of its RAM (domain_touch), else an access
  *             outside its RAM: the domain stops
  *   SHUTDOWN  a triple fault: the domain stops
+ *   INVD      done as a no-op (it would drop the hypervisor's dirty lines)
+ *   XSETBV    the domain stops: XCR0 is not switched (CPUID hides XSAVE).
+ *             QEMU 7.2's SVM does not honour this intercept (checked: the
+ *             guest's XSETBV runs), so there XCR0 is shared by the guests
  *   INTR      a physical interrupt: taken, then the scheduler decides
  * Whatever else exits (the SVM instructions, VMEXIT_INVALID) stops the
  * domain too. A stop names the domain, the reason and the RIP; the
@@ -50,12 +54,15 @@
 /* Intercept vector 3 (VMCB 0x00C) and 4 (0x010). */
 #define I3_INTR        (1u << 0)
 #define I3_NMI         (1u << 1)
+#define I3_INIT        (1u << 3)
 #define I3_CPUID       (1u << 18)
+#define I3_INVD        (1u << 22)
 #define I3_HLT         (1u << 24)
 #define I3_IOIO        (1u << 27)
 #define I3_MSR         (1u << 28)
 #define I3_SHUTDOWN    (1u << 31)
 #define I4_SVM_ALL     0x7Fu /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define I4_XSETBV      (1u << 13)
 #define V_INTR_MASKING (1ull << 24)
 
 struct arch_vcpu {
@@ -151,8 +158,9 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	memset(vmcb, 0, PAGE_SIZE);
 	memset(&v->arch->g, 0, sizeof(v->arch->g));
 	*vmcb_u64(vmcb, VMCB_INTERCEPT_3) =
-		(uint64_t)(I3_INTR | I3_NMI | I3_CPUID | I3_HLT | I3_IOIO | I3_MSR | I3_SHUTDOWN) |
-		(uint64_t)I4_SVM_ALL << 32;
+		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_IOIO |
+			   I3_MSR | I3_SHUTDOWN) |
+		(uint64_t)(I4_SVM_ALL | I4_XSETBV) << 32;
 	*vmcb_u64(vmcb, VMCB_IOPM_BASE) = x86_domain_iopm(d);
 	*vmcb_u64(vmcb, VMCB_MSRPM_BASE) = x86_domain_msrpm(d);
 	*vmcb_u64(vmcb, VMCB_ASID) = npt_asid(d->s2) | 1ull << 32; /* TLB_CONTROL 1: flush */
@@ -236,7 +244,8 @@ static enum exit_result cpuid_exit(struct vcpu *v)
 			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
 			 : "a"(leaf), "c"((uint32_t)g->rcx));
 	if (leaf == 1) {
-		r[2] |= 1u << 31; /* a hypervisor is present */
+		/* A hypervisor is present; no XSAVE (XCR0 is not switched). */
+		r[2] = (r[2] | 1u << 31) & ~(1u << 26 | 1u << 27);
 	} else if (leaf == 0x80000001) {
 		r[2] &= ~(1u << 2); /* no SVM for guests */
 	} else if (leaf == 0x8000000A) {
@@ -329,6 +338,13 @@ static enum exit_result handle_exit(struct vcpu *v)
 	}
 	case EXIT_NPF:
 		return npf_exit(v);
+	case EXIT_INVD:
+		/* INVD drops dirty lines, the hypervisor's too: a WBINVD is
+		 * what the guest gets, and its memory is coherent anyway. */
+		advance(v, 2);
+		return EXIT_CONTINUE;
+	case EXIT_XSETBV:
+		return stop(v, "XSETBV (no extended state for guests)");
 	case EXIT_SHUTDOWN:
 		return stop(v, "triple fault (shutdown)");
 	case EXIT_INVALID:

@@ -53,12 +53,14 @@ struct domain;
 #define EXIT_INTR     0x060
 #define EXIT_NMI      0x061
 #define EXIT_CPUID    0x072
+#define EXIT_INVD     0x076
 #define EXIT_HLT      0x078
 #define EXIT_IOIO     0x07B
 #define EXIT_MSR      0x07C
 #define EXIT_SHUTDOWN 0x07F
 #define EXIT_VMRUN    0x080
 #define EXIT_VMMCALL  0x081
+#define EXIT_XSETBV   0x08D
 #define EXIT_NPF      0x400
 #define EXIT_INVALID  ((uint64_t)-1)
 
