@@ -7,6 +7,10 @@
  *   npf     a load from 512 MiB, outside its RAM (inside its own 1 GiB map) (a nested page fault)
  *   triple  an exception with no IDT: a triple fault (shutdown)
  *   svm     VMLOAD (SVM is not the guest's)
+ *   ptr     HL_CONSOLE_WRITE of a buffer outside its RAM: the call fails
+ *           with HL_EFAULT and the domain goes on
+ *   spin    runs without a pause for 4e9 TSC ticks (about 1.5 s): the
+ *           tick must take the CPU from it for the others
  * Anything else prints a line and powers off.
  */
 #include <libfdt.h>
@@ -55,10 +59,22 @@ int main(const void *fdt)
 		} __attribute__((packed)) none = { 0, 0 };
 		gprintf("fault: int3 with no IDT\n");
 		__asm__ volatile("lidt %0; int3" : : "m"(none));
+	} else if (is(what, "ptr")) {
+		struct hl_result r = hypercall4(HL_CONSOLE_WRITE, 0x20000000, 16, 0, 0);
+		gprintf("fault: console write from 0x20000000: %lld\n", (long long)r.r0);
+	} else if (is(what, "spin")) {
+		uint32_t lo, hi;
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		uint64_t t0 = (uint64_t)hi << 32 | lo, t = t0;
+		while (t - t0 < 4000000000ull) {
+			__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+			t = (uint64_t)hi << 32 | lo;
+		}
+		gprintf("fault: spun\n");
 	} else if (is(what, "svm")) {
 		gprintf("fault: VMLOAD\n");
 		__asm__ volatile("vmload" : : "a"(0));
 	}
-	gprintf("fault: still running after \"%s\"\n", what);
+	gprintf("fault: returned from \"%s\"\n", what);
 	return 0;
 }
