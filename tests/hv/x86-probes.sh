@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # N x86 probe domains on AMD SVM, from the packed GRUB ISO (one probe image,
-# one mb-index shared by all): each is built (nested page tables over its
+# one mb-index shared by all), on 4 CPUs (the others started from the ACPI
+# MADT with INIT and STARTUP IPIs; the vCPUs placed round-robin): each is
+# built (nested page tables over its
 # 8 MiB), enters in 32-bit protected mode, turns long mode on through the
 # emulated EFER, prints its ready line by VMMCALL (HL_CONSOLE_WRITE),
 # reports ready (HL_READY) and halts with interrupts masked, which powers
@@ -24,6 +26,10 @@ log=$WORK/console.log
 boot "$log"
 expect "$log" "platform: multiboot2, 2 modules"
 expect "$log" "svm: revision 1, 16 ASIDs, nested paging; no NRIP save, no decode assists"
+for ((i = 1; i < 4; i++)); do
+	expect "$log" "cpu$i up (mpidr 0x$i)"
+done
+expect "$log" "smp: 4 CPUs online"
 expect "$log" "launch: LCM with $n domains"
 for ((i = 1; i <= n; i++)); do
 	expect_re "$log" "domain $i p$i: 8 MiB, 1 vCPU, kernel copied, built in [0-9.]+ ms"

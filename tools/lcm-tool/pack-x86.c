@@ -123,16 +123,19 @@ static uint64_t default_ram(const struct lt_config *c)
 	return need < X86_MIN_RAM ? X86_MIN_RAM : need;
 }
 
+/* As for arm64 (docs/lcm-tool.md): the vCPUs of all domains, at most 4, but
+ * at least the widest domain's. */
 static unsigned default_cpus(const struct lt_config *c)
 {
-	unsigned n = 1;
+	unsigned total = 0, widest = 1;
 
 	for (size_t i = 0; i < c->nr_domains; i++) {
-		if (c->domains[i].cpus > n) {
-			n = c->domains[i].cpus;
-		}
+		unsigned n = c->domains[i].cpus != 0 ? c->domains[i].cpus : 1;
+		total += n;
+		widest = n > widest ? n : widest;
 	}
-	return n;
+	total = total < 4 ? total : 4;
+	return total > widest ? total : widest;
 }
 
 int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus)

@@ -205,10 +205,12 @@ int arch_platform_probe(const void *info, struct platform *p)
 		return -1;
 	}
 	p->reserved[p->nr_reserved++] = (struct mem_range){ pa_of(boot_info), boot_info_size };
-	p->nr_cpus = 1;
-	uint32_t id[4];
-	cpuid(1, id);
-	p->cpu_hwid[0] = id[1] >> 24; /* the boot CPU's initial APIC ID */
+	x86_smp_probe(p->cpu_hwid, &p->nr_cpus, PLAT_MAX_CPUS);
+	if (p->nr_cpus > 1) {
+		/* The other CPUs start there (smp.c). */
+		p->reserved[p->nr_reserved++] =
+			(struct mem_range){ pa_init(X86_TRAMPOLINE), PAGE_SIZE };
+	}
 	p->irqc_dist = (struct mem_range){ pa_init(rdmsr(MSR_APIC_BASE) & ~0xFFFull), PAGE_SIZE };
 	p->tick_irq = X86_TICK_VECTOR;
 	return find_lcm(p);

@@ -17,54 +17,17 @@
 #define RESET_CONTROL     0xCF9
 #define POWER_OFF_WAIT_NS (1000ull * 1000 * 1000)
 
-static bool sum_ok(const uint8_t *p, uint32_t n)
-{
-	uint8_t s = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		s = (uint8_t)(s + p[i]);
-	}
-	return s == 0;
-}
-
-/* The RSDP in the BIOS area (ACPI 6.4, 5.2.5.1): 0xE0000-0xFFFFF, 16-byte
- * steps. */
-static const uint8_t *find_rsdp(void)
-{
-	for (uintptr_t a = 0xE0000; a < 0x100000; a += 16) {
-		const uint8_t *p = (const uint8_t *)a;
-		if (memcmp(p, "RSD PTR ", 8) == 0 && sum_ok(p, 20)) {
-			return p;
-		}
-	}
-	return NULL;
-}
-
-/* The FADT's PM1a_CNT_BLK (offset 64), through the RSDT; 0 when missing. */
+/* The FADT's PM1a_CNT_BLK (offset 64); 0 when there is none. */
 static uint16_t pm1a_control(void)
 {
-	const uint8_t *rsdp = find_rsdp();
-	uint32_t rsdt_pa, len;
+	uint32_t len, blk;
+	const uint8_t *fadt = acpi_table("FACP", &len);
 
-	if (rsdp == NULL) {
+	if (fadt == NULL || len < 68) {
 		return 0;
 	}
-	memcpy(&rsdt_pa, rsdp + 16, 4);
-	const uint8_t *rsdt = (const uint8_t *)(uintptr_t)rsdt_pa;
-	memcpy(&len, rsdt + 4, 4);
-	if (memcmp(rsdt, "RSDT", 4) != 0 || len < 36 || !sum_ok(rsdt, len)) {
-		return 0;
-	}
-	for (uint32_t off = 36; off + 4 <= len; off += 4) {
-		uint32_t t_pa, t_len, blk;
-		memcpy(&t_pa, rsdt + off, 4);
-		const uint8_t *t = (const uint8_t *)(uintptr_t)t_pa;
-		memcpy(&t_len, t + 4, 4);
-		if (memcmp(t, "FACP", 4) == 0 && t_len >= 68) {
-			memcpy(&blk, t + 64, 4);
-			return (uint16_t)blk;
-		}
-	}
-	return 0;
+	memcpy(&blk, fadt + 64, 4);
+	return (uint16_t)blk;
 }
 
 noreturn void arch_power_off(void)

@@ -1,7 +1,7 @@
 /*
  * The boot CPU from head.S to hv_main(), and the CPU-level part of the
- * arch interface: interrupts, sleeping, power, memory helpers. One CPU for
- * now: the others are not started (arch_cpu_start refuses).
+ * arch interface: interrupts, sleeping, power, memory helpers (the other
+ * CPUs start in smp.c).
  */
 #include <lcm/lcm.h>
 #include <string.h>
@@ -20,6 +20,7 @@ noreturn void x86_main(uint32_t magic, uint32_t info)
 {
 	x86_uart_init();
 	x86_boot_info(magic, info);
+	x86_idt_init();
 	x86_cpu_init(cpu_get(0));
 	x86_timer_calibrate();
 	hv_main(pa_init(info));
@@ -61,18 +62,6 @@ void arch_map_device(struct mem_range r)
 void arch_irq_init(void)
 {
 	svm_cpu_init();
-}
-
-int arch_cpu_start(struct cpu *c, paddr_t stack_top)
-{
-	(void)c;
-	(void)stack_top;
-	return -1; /* platform.c lists the boot CPU only */
-}
-
-void arch_cpu_kick(const struct cpu *c)
-{
-	(void)c; /* one CPU: it is the caller, and looks at its queue next */
 }
 
 void arch_cpu_relax(void)

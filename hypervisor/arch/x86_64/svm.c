@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "core/console.h"
+#include "core/cpu.h"
 #include "core/domain.h"
 #include "core/hypercall.h"
 #include "core/mm.h"
@@ -72,8 +73,10 @@ struct arch_vcpu {
 
 static bool ready;
 static unsigned nr_asids;
-static uint8_t hsave[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-static uint8_t host_area[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+/* Per CPU: the host save area VMRUN uses, and the host state
+ * VMSAVE/VMLOAD keep across a guest's run (svm_entry.S). */
+static uint8_t hsave[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t host_area[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 bool svm_ready(void)
 {
@@ -105,9 +108,13 @@ void svm_cpu_init(void)
 		printk("svm: disabled by the firmware (VM_CR.SVMDIS): x86 domains cannot run\n");
 		return;
 	}
-	nr_asids = r[1];
+	unsigned id = arch_this_cpu()->id;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave);
+	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave[id]);
+	if (id != 0) {
+		return; /* the boot CPU's findings hold for all */
+	}
+	nr_asids = r[1];
 	ready = true;
 	printk("svm: revision %u, %u ASIDs, nested paging%s%s\n", r[0] & 0xFF, r[1],
 	       (r[3] & (1u << 3)) ? ", NRIP save" : "; no NRIP save",
@@ -363,7 +370,8 @@ static enum exit_result handle_exit(struct vcpu *v)
 void arch_vcpu_run(struct vcpu *v)
 {
 	for (;;) {
-		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g, (uintptr_t)host_area);
+		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
+			(uintptr_t)host_area[arch_this_cpu()->id]);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
 			return;
 		}

@@ -8,6 +8,7 @@
  */
 #include "core/arch.h"
 #include "core/console.h"
+#include "core/cpu.h"
 #include "x86.h"
 
 #define PIT_HZ        1193182u
@@ -18,6 +19,11 @@
 #define LAPIC_EOI     0x0B0
 #define LAPIC_SVR     0x0F0
 #define LAPIC_ICR_LO  0x300
+#define LAPIC_ICR_HI  0x310
+#define ICR_INIT      (5u << 8)
+#define ICR_STARTUP   (6u << 8)
+#define ICR_ASSERT    (1u << 14)
+#define ICR_PENDING   (1u << 12)
 #define LAPIC_LVT_TMR 0x320
 #define LAPIC_TMR_ICR 0x380
 #define LAPIC_TMR_CCR 0x390
@@ -62,12 +68,9 @@ void x86_timer_calibrate(void)
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	uint16_t count = (uint16_t)(PIT_HZ * CALIBRATE_MS / 1000);
 
-	wrmsr(MSR_APIC_BASE, base | APIC_BASE_EN);
 	lapic = (volatile uint32_t *)(uintptr_t)(base & ~0xFFFull);
 	pic_remap_and_mask();
-	lapic_write(LAPIC_SVR, SVR_ENABLE | X86_SPURIOUS_VECTOR);
-	lapic_write(LAPIC_LVT_TMR, LVT_MASKED | X86_TICK_VECTOR);
-	lapic_write(LAPIC_TMR_DIV, 0x3); /* divide by 16 */
+	x86_lapic_init();
 
 	/* Channel 2, mode 0 (OUT goes high at terminal count), gate low. */
 	outb(PORT_B, (uint8_t)(inb(PORT_B) & ~0x03));
@@ -89,6 +92,54 @@ void x86_timer_calibrate(void)
 	tsc_at_boot = t1;
 }
 
+/* This CPU's local APIC on, its local interrupts masked, its timer
+ * dividing by 16. */
+void x86_lapic_init(void)
+{
+	static const unsigned lvts[] = { 0x330, 0x340, 0x350, 0x360, 0x370 };
+
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EN);
+	lapic_write(LAPIC_SVR, SVR_ENABLE | X86_SPURIOUS_VECTOR);
+	/* Thermal, performance, LINT0, LINT1, error: whatever the firmware
+	 * left there, nothing of theirs is the hypervisor's. */
+	for (size_t i = 0; i < ARRAY_SIZE(lvts); i++) {
+		lapic_write(lvts[i], LVT_MASKED);
+	}
+	lapic_write(LAPIC_LVT_TMR, LVT_MASKED | X86_TICK_VECTOR);
+	lapic_write(LAPIC_TMR_DIV, 0x3);
+}
+
+static void icr_send(uint32_t apic_id, uint32_t low)
+{
+	while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING) {
+	}
+	lapic_write(LAPIC_ICR_HI, apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, low);
+}
+
+void x86_lapic_ipi(uint32_t apic_id, uint8_t vector)
+{
+	icr_send(apic_id, vector);
+}
+
+static void delay_us(uint64_t us)
+{
+	uint64_t end = rdtsc() + tsc_hz / 1000000 * us;
+	while (rdtsc() < end) {
+		__asm__ volatile("pause");
+	}
+}
+
+void x86_lapic_start_ap(uint32_t apic_id, uint8_t page)
+{
+	icr_send(apic_id, ICR_INIT | ICR_ASSERT);
+	delay_us(10000);
+	for (int i = 0; i < 2; i++) {
+		icr_send(apic_id, ICR_STARTUP | page);
+		delay_us(200);
+	}
+}
+
 void x86_lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
@@ -102,8 +153,10 @@ void arch_timer_start(unsigned hz)
 		panic("timer: calibration against the PIT failed (TSC %llu Hz, APIC timer %llu Hz)",
 		      (unsigned long long)tsc_hz, (unsigned long long)lapic_hz);
 	}
-	printk("timer: TSC %llu kHz, APIC timer %llu kHz (counted against the PIT)\n",
-	       (unsigned long long)(tsc_hz / 1000), (unsigned long long)(lapic_hz / 1000));
+	if (arch_this_cpu()->id == 0) {
+		printk("timer: TSC %llu kHz, APIC timer %llu kHz (counted against the PIT)\n",
+		       (unsigned long long)(tsc_hz / 1000), (unsigned long long)(lapic_hz / 1000));
+	}
 	lapic_write(LAPIC_LVT_TMR, LVT_PERIODIC | X86_TICK_VECTOR);
 	lapic_write(LAPIC_TMR_ICR, (uint32_t)period);
 	/* arch.h: the first tick comes at once: a self-IPI on the tick's

@@ -50,6 +50,7 @@ x86_vector_\vec:
 	stub 30, 1
 	stub 31, 0
 	stub 32, 0  /* X86_TICK_VECTOR */
+	stub 33, 0  /* X86_KICK_VECTOR */
 	stub 55, 0  /* the PIC's spurious IRQ 7 (X86_PIC_BASE_VECTOR + 7) */
 	stub 63, 0  /* and IRQ 15 */
 	stub 255, 0 /* X86_SPURIOUS_VECTOR */

@@ -12,8 +12,11 @@
 #define MSR_FS_BASE   0xC0000100
 
 #define X86_TICK_VECTOR     0x20
+#define X86_KICK_VECTOR     0x21
 #define X86_PIC_BASE_VECTOR 0x30 /* the legacy PIC, remapped and masked */
 #define X86_SPURIOUS_VECTOR 0xFF
+/* The page the other CPUs start in (smp.c, trampoline.S). */
+#define X86_TRAMPOLINE 0x8000
 
 struct cpu;
 
@@ -78,13 +81,24 @@ static inline uint64_t read_cr2(void)
 	return v;
 }
 
+/* acpi.c: the ACPI table with signature @sig (its length in *@len), or
+ * NULL. */
+const uint8_t *acpi_table(const char sig[4], uint32_t *len);
 /* console.c */
 void x86_uart_init(void);
-/* traps.c */
+/* traps.c: the IDT (once), then each CPU's GDT, TSS, IDT and FS. */
+void x86_idt_init(void);
 void x86_cpu_init(struct cpu *c);
 /* timer.c */
 void x86_timer_calibrate(void);
+void x86_lapic_init(void);
 void x86_lapic_eoi(void);
+/* A fixed interrupt @vector to the CPU whose local APIC id is @apic_id. */
+void x86_lapic_ipi(uint32_t apic_id, uint8_t vector);
+/* INIT, then two STARTUPs at real-mode page @page (Intel MP spec B.4). */
+void x86_lapic_start_ap(uint32_t apic_id, uint8_t page);
+/* smp.c */
+void x86_smp_probe(uint64_t *hwids, unsigned *n, unsigned max);
 /* platform.c: the loader's magic and information structure (head.S). */
 void x86_boot_info(uint32_t magic, uint32_t info);
 
