@@ -142,6 +142,11 @@ struct guest_dt {
  * bytes are not enough. Uses libfdt: boot CPU, before guests run only. */
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g);
 
+/* Apply the CPU microcode update of the LCM's config node (@size bytes at
+ * @p, its LCM digest already checked). NULL when applied, else why not (a
+ * static string); the launch goes on either way. */
+const char *arch_microcode_apply(const void *p, uint64_t size);
+
 /* --- domains ----------------------------------------------------------------- */
 
 /* Why this architecture cannot run a domain of LCM @mode (LCM_MODE_* bits,

@@ -226,6 +226,32 @@ static const char *refused_config_module(char *why, size_t n)
 	return NULL;
 }
 
+/* The config node's microcode modules (their ranges passed the probe's
+ * checks) offered to the CPU once their digest matches the LCM's: one line
+ * each says whether it was applied (docs/bindings.md). */
+static void apply_microcode(void)
+{
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		if (m->type != LCM_MOD_MICROCODE) {
+			continue;
+		}
+		const char *why = "SHA-256 mismatch with the LCM";
+		if (!(m->flags & LCM_MODF_DIGEST) ||
+		    memcmp(bootmod_digest(bootmod_of_lcm(i)), m->sha256, sizeof(m->sha256)) == 0) {
+			why = arch_microcode_apply(pa_ptr(pa_init(m->addr)), m->size);
+		}
+		if (why == NULL) {
+			printk("launch: microcode: %llu bytes applied\n",
+			       (unsigned long long)m->size);
+		} else {
+			printk("launch: microcode: %llu bytes, not applied: %s\n",
+			       (unsigned long long)m->size, why);
+		}
+	}
+}
+
 /* The first /chosen node compatible with @compat, as a module. */
 static int classic_module(const char *compat, struct module_ref *r)
 {
@@ -566,6 +592,8 @@ void launch_start(void)
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
+	} else if (L.hyperlaunch) {
+		apply_microcode();
 	}
 	if (launch_failed()) {
 		take_over();

@@ -1,6 +1,6 @@
 /*
- * How the boot lines name the fake platform (core/arch.h), and the domain
- * modes it runs: as arm64 does, since the core tests read the same lines.
+ * How the boot lines name the fake platform (core/arch.h), the domain
+ * modes it runs and its microcode: as arm64 does, since the core tests read the same lines.
  */
 #include <fmt/fmt.h>
 
@@ -25,4 +25,13 @@ const char *arch_mode_refused(uint32_t mode)
 {
 	(void)mode;
 	return NULL;
+}
+
+/* lib/lcm accepts a microcode module on any architecture; Arm CPUs take
+ * none from the hypervisor. */
+const char *arch_microcode_apply(const void *p, uint64_t size)
+{
+	(void)p;
+	(void)size;
+	return "Arm CPUs take no microcode from the hypervisor";
 }

@@ -197,3 +197,23 @@ const char *arch_mode_refused(uint32_t mode)
 	}
 	return NULL;
 }
+
+/*
+ * A microcode update is applied through a vendor's MSR (AMD: the patch
+ * loader at 0xC0010020) after checking that the patch is for this CPU's
+ * signature; this hypervisor has no such loader yet, and a CPU that reports
+ * a hypervisor underneath it (CPUID 1 ECX bit 31: an emulator or another
+ * hypervisor) takes none anyway.
+ */
+const char *arch_microcode_apply(const void *p, uint64_t size)
+{
+	uint32_t r[4];
+
+	(void)p;
+	(void)size;
+	cpuid(1, r);
+	if (r[2] & (1u << 31)) {
+		return "the CPU runs under a hypervisor or emulator (CPUID 1 ECX bit 31)";
+	}
+	return "this hypervisor has no microcode loader yet";
+}
