@@ -13,34 +13,21 @@
  *           tick must take the CPU from it for the others
  * Anything else prints a line and powers off.
  */
-#include <libfdt.h>
 #include <string.h>
 
 #include "guest.h"
 
-static const char *fault_arg(const void *fdt)
-{
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
-
-	for (const char *a = args; a != NULL && *a != '\0'; a++) {
-		if ((a == args || a[-1] == ' ') && strncmp(a, "fault=", 6) == 0) {
-			return a + 6;
-		}
-	}
-	return "";
-}
-
 static bool is(const char *arg, const char *word)
 {
-	size_t n = strlen(word);
-
-	return strncmp(arg, word, n) == 0 && (arg[n] == '\0' || arg[n] == ' ');
+	return strcmp(arg, word) == 0;
 }
 
 int main(const void *fdt)
 {
-	const char *what = fault_arg(fdt);
+	char what[16] = "";
+
+	(void)fdt;
+	guest_arg("fault", what, sizeof(what));
 
 	if (is(what, "io")) {
 		gprintf("fault: OUT to port 0x80\n");
@@ -60,8 +47,8 @@ int main(const void *fdt)
 		gprintf("fault: int3 with no IDT\n");
 		__asm__ volatile("lidt %0; int3" : : "m"(none));
 	} else if (is(what, "ptr")) {
-		struct hl_result r = hypercall4(HL_CONSOLE_WRITE, 0x20000000, 16, 0, 0);
-		gprintf("fault: console write from 0x20000000: %lld\n", (long long)r.r0);
+		struct hvc_result r = hvc(HL_CONSOLE_WRITE, 0x20000000, 16, 0);
+		gprintf("fault: console write from 0x20000000: %lld\n", (long long)r.x0);
 	} else if (is(what, "spin")) {
 		uint32_t lo, hi;
 		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));

@@ -1,7 +1,8 @@
 /*
  * The machine an x86 domain sees: RAM from guest-physical 0, no devices
  * (every I/O port and MSR access exits: svm.c), a device tree describing
- * it (as on arm64: /memory, /chosen bootargs and initrd, /cpus), and the
+ * it (as on arm64: /memory, /chosen bootargs and initrd, /cpus with the
+ * TSC's rate), and the
  * kernel format: an image with a Multiboot2 header whose address and entry
  * tags say where it loads and that it is entered at its first byte
  * (Multiboot2 spec 3.1.5 and 3.1.6). It is entered in 32-bit protected
@@ -178,6 +179,9 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_begin_node(buf, "cpus");
 	err = err ? err : fdt_property_u32(buf, "count", g->nr_vcpus);
+	/* The guest's TSC is the host's (no offset): its rate, as the
+	 * hypervisor counted it, since QEMU's CPUID has no leaf 0x15. */
+	err = err ? err : fdt_property_u64(buf, "tsc-frequency", x86_tsc_hz());
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_finish(buf);

@@ -140,6 +140,11 @@ void x86_lapic_start_ap(uint32_t apic_id, uint8_t page)
 	}
 }
 
+uint64_t x86_tsc_hz(void)
+{
+	return tsc_hz;
+}
+
 void x86_lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);

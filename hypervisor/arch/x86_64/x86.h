@@ -93,6 +93,7 @@ void x86_cpu_init(struct cpu *c);
 void x86_timer_calibrate(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
+uint64_t x86_tsc_hz(void);
 /* A fixed interrupt @vector to the CPU whose local APIC id is @apic_id. */
 void x86_lapic_ipi(uint32_t apic_id, uint8_t vector);
 /* INIT, then two STARTUPs at real-mode page @page (Intel MP spec B.4). */
