@@ -54,3 +54,10 @@ tests: all $(TEST_PROGS)
 
 check: tests
 	tests/run.sh
+
+# The x86 guest image header (hypervisor/arch/x86_64/mb2image.c).
+$(BUILD)/fuzz/fuzz-mb2image: tests/fuzz/fuzz_mb2image.c hypervisor/arch/x86_64/mb2image.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Ihypervisor/arch/x86_64 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+TEST_PROGS += $(BUILD)/fuzz/fuzz-mb2image

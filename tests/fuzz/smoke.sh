@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Short, bounded runs of the fuzzers (`make tests`) for the test suite:
-# build/fuzz/fuzz-lcm (the LCM library) for about 20 seconds and
+# build/fuzz/fuzz-lcm (the LCM library) for about 20 seconds,
 # build/fuzz/fuzz-import (lcm-tool import's device-tree reader) for about
-# 10, each from a copy of its corpus in build/tests/fuzz-smoke/NAME/ (the
+# 10 and build/fuzz/fuzz-mb2image (the x86 guest image header) for about 5,
+# each from a copy of its corpus in build/tests/fuzz-smoke/NAME/ (the
 # source tree is never written). Prints, per fuzzer,
 #   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
-# and exits 0 when both passed. Crash inputs and the full log stay in
+# and exits 0 when all passed. Crash inputs and the full log stay in
 # build/tests/fuzz-smoke/NAME/.
 #
 # A long session (hours; interrupt with Ctrl-C, findings go to crash-*):
@@ -61,4 +62,5 @@ smoke() {
 smoke lcm "$here/corpus" "$here/lcm.dict" "${FUZZ_SMOKE_SECONDS:-20}" 4096
 smoke import "$here/corpus-import" "$here/import.dict" "${FUZZ_IMPORT_SECONDS:-10}" 16384 \
 	-close_fd_mask=2
+smoke mb2image "$here/corpus-mb2image" "$here/mb2image.dict" "${FUZZ_MB2IMAGE_SECONDS:-5}" 16384
 exit $status

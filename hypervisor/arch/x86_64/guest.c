@@ -17,26 +17,16 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "mb2image.h"
 #include "svm.h"
 #include "x86.h"
 
-#define MB2_MAGIC     0xE85250D6u
-#define MB2_SEARCH    32768
-#define MB2_TAG_ADDR  2
-#define MB2_TAG_ENTRY 3
-#define IOPM_SIZE     (12 * KiB) /* ports 0-0xFFFF, plus the bits an access at 0xFFFF reads */
-#define MSRPM_SIZE    (8 * KiB)
+#define IOPM_SIZE  (12 * KiB) /* ports 0-0xFFFF, plus the bits an access at 0xFFFF reads */
+#define MSRPM_SIZE (8 * KiB)
 
 struct arch_domain {
 	paddr_t iopm, msrpm;
 };
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
 
 int arch_domain_init(struct domain *d)
 {
@@ -88,66 +78,12 @@ ipaddr_t arch_guest_uart_base(void)
 	return ipa_init(0x3F8); /* COM1's port: not emulated yet (svm.c) */
 }
 
-/* The Multiboot2 header in the first 32 KiB, 8-byte aligned: its offset,
- * or -1. */
-static long find_mb2(const uint8_t *img, uint64_t size)
-{
-	for (uint64_t off = 0; off + 16 <= size && off < MB2_SEARCH; off += 8) {
-		const uint8_t *h = img + off;
-		uint32_t len = rd32(h + 8);
-		if (rd32(h) == MB2_MAGIC && rd32(h + 4) == 0 && len >= 16 && off + len <= size &&
-		    (uint32_t)(rd32(h) + rd32(h + 4) + len + rd32(h + 12)) == 0) {
-			return (long)off;
-		}
-	}
-	return -1;
-}
-
 const char *arch_kernel_probe(const void *img, uint64_t size, struct kernel_image *k)
 {
-	const uint8_t *p = img;
-	long off = find_mb2(p, size);
-	uint32_t header = 0, load = 0, load_end = 0, bss_end = 0, entry = 0;
-	bool has_addr = false, has_entry = false;
-
 	if (!svm_ready()) {
 		return "this CPU cannot run x86 guests (no SVM with nested paging)";
 	}
-	if (off < 0) {
-		return "not an x86 guest image (no Multiboot2 header in its first 32 KiB)";
-	}
-	const uint8_t *h = p + off, *end = h + rd32(h + 8);
-	for (const uint8_t *t = h + 16; t + 8 <= end;) {
-		uint16_t type = (uint16_t)rd32(t);
-		uint32_t tsize = rd32(t + 4);
-		if (type == 0 || tsize < 8 || t + tsize > end) {
-			break;
-		}
-		if (type == MB2_TAG_ADDR && tsize >= 24) {
-			header = rd32(t + 8);
-			load = rd32(t + 12);
-			load_end = rd32(t + 16);
-			bss_end = rd32(t + 20);
-			has_addr = true;
-		} else if (type == MB2_TAG_ENTRY && tsize >= 12) {
-			entry = rd32(t + 8);
-			has_entry = true;
-		}
-		t += align_up(tsize, 8);
-	}
-	if (!has_addr || !has_entry) {
-		return "its Multiboot2 header has no address or no entry tag";
-	}
-	if (header - load != (uint64_t)off || entry != load || load % PAGE_SIZE != 0) {
-		return "its Multiboot2 address tags do not describe a page-aligned image entered at its first byte";
-	}
-	if (load_end < load || (load_end != 0 && load_end - load > size) ||
-	    (bss_end != 0 && bss_end < load_end)) {
-		return "its Multiboot2 load and BSS ends do not match the file";
-	}
-	k->load_offset = load;
-	k->image_size = bss_end != 0 ? bss_end - load : size;
-	return NULL;
+	return mb2_image_probe(img, size, &k->load_offset, &k->image_size);
 }
 
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
