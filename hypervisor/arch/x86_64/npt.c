@@ -4,7 +4,9 @@
  * VMCB's N_CR3. Every entry has U/S set, as the nested walk counts as a
  * user access (15.25.5); leaves are 2 MiB where both sides are aligned,
  * else 4 KiB. Only RAM is mapped: any other guest-physical access is a
- * nested page fault (svm.c).
+ * nested page fault (svm.c). The address-space id is not the ASID: every
+ * VMRUN flushes the TLB (svm.c), so all guests share ASID 1 and the number
+ * of domains is not bound by the CPU's ASIDs (16 under QEMU).
  */
 #include "core/console.h"
 #include "core/mm.h"
@@ -18,11 +20,10 @@
 #define PTE_TABLE  (PTE_P | PTE_RW | PTE_US)
 #define LEVELS     4
 #define GPA_LIMIT  (1ull << 48)
-#define MAX_SPACES 16
+#define MAX_SPACES 256 /* address-space ids 1..255, as on arm64 */
 
 struct stage2 {
 	uint64_t *root;
-	unsigned asid;
 };
 
 static struct stage2 spaces[MAX_SPACES];
@@ -41,9 +42,7 @@ static uint64_t *new_table(void)
 
 unsigned arch_max_vmid(void)
 {
-	unsigned n = svm_asids();
-
-	return n > MAX_SPACES ? MAX_SPACES - 1 : (n > 0 ? n - 1 : 0);
+	return MAX_SPACES - 1;
 }
 
 struct stage2 *arch_stage2_create(unsigned vmid)
@@ -53,18 +52,12 @@ struct stage2 *arch_stage2_create(unsigned vmid)
 	}
 	struct stage2 *s = &spaces[vmid];
 	s->root = new_table();
-	s->asid = vmid;
 	return s->root != NULL ? s : NULL;
 }
 
 uint64_t npt_root(const struct stage2 *s)
 {
 	return (uintptr_t)s->root;
-}
-
-unsigned npt_asid(const struct stage2 *s)
-{
-	return s->asid;
 }
 
 static int map_one(uint64_t *table, int level, uint64_t gpa, uint64_t pa, uint64_t size)

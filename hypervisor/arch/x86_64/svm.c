@@ -72,7 +72,6 @@ struct arch_vcpu {
 };
 
 static bool ready;
-static unsigned nr_asids;
 /* Per CPU: the host save area VMRUN uses, and the host state
  * VMSAVE/VMLOAD keep across a guest's run (svm_entry.S). */
 static uint8_t hsave[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -81,11 +80,6 @@ static uint8_t host_area[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZ
 bool svm_ready(void)
 {
 	return ready;
-}
-
-unsigned svm_asids(void)
-{
-	return nr_asids;
 }
 
 void svm_cpu_init(void)
@@ -114,7 +108,6 @@ void svm_cpu_init(void)
 	if (id != 0) {
 		return; /* the boot CPU's findings hold for all */
 	}
-	nr_asids = r[1];
 	ready = true;
 	printk("svm: revision %u, %u ASIDs, nested paging%s%s\n", r[0] & 0xFF, r[1],
 	       (r[3] & (1u << 3)) ? ", NRIP save" : "; no NRIP save",
@@ -170,7 +163,9 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 		(uint64_t)(I4_SVM_ALL | I4_XSETBV) << 32;
 	*vmcb_u64(vmcb, VMCB_IOPM_BASE) = x86_domain_iopm(d);
 	*vmcb_u64(vmcb, VMCB_MSRPM_BASE) = x86_domain_msrpm(d);
-	*vmcb_u64(vmcb, VMCB_ASID) = npt_asid(d->s2) | 1ull << 32; /* TLB_CONTROL 1: flush */
+	/* ASID 1 for every guest, TLB_CONTROL 1: each VMRUN flushes the
+	 * whole TLB (QEMU does anyway; ASIDs tag nothing there). */
+	*vmcb_u64(vmcb, VMCB_ASID) = 1 | 1ull << 32;
 	*vmcb_u64(vmcb, VMCB_INT_CTL) = V_INTR_MASKING;
 	*vmcb_u64(vmcb, VMCB_NP_ENABLE) = 1;
 	*vmcb_u64(vmcb, VMCB_N_CR3) = npt_root(d->s2);

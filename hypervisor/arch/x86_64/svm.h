@@ -79,14 +79,12 @@ void svm_run(uint64_t vmcb, struct svm_gprs *g, uint64_t host);
 
 /* svm.c */
 bool svm_ready(void);
-unsigned svm_asids(void);
 void svm_cpu_init(void);
 /* guest.c: the permission maps of a domain (physical addresses). */
 uint64_t x86_domain_iopm(const struct domain *d);
 uint64_t x86_domain_msrpm(const struct domain *d);
-/* npt.c: N_CR3 and the ASID of an address space. */
+/* npt.c: N_CR3 of an address space. */
 uint64_t npt_root(const struct stage2 *s);
-unsigned npt_asid(const struct stage2 *s);
 
 static inline uint64_t *vmcb_u64(void *vmcb, unsigned off)
 {
