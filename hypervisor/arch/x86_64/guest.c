@@ -1,13 +1,11 @@
 /*
- * The machine an x86 domain sees: RAM from guest-physical 0, no devices
- * (every I/O port and MSR access exits: svm.c), a device tree describing
- * it (as on arm64: /memory, /chosen bootargs and initrd, /cpus with the
- * TSC's rate), and the
- * kernel format: an image with a Multiboot2 header whose address and entry
- * tags say where it loads and that it is entered at its first byte
- * (Multiboot2 spec 3.1.5 and 3.1.6). It is entered in 32-bit protected
- * mode with paging off, EBX the device tree's address (svm.c); this is not
- * the Multiboot2 hand-over (no information structure, EAX is 0).
+ * The machine an x86 domain sees: RAM from guest-physical 0, a 16550 at
+ * COM1 (uart.c; every other I/O port and any MSR but EFER stops it:
+ * svm.c), a device tree describing it (as on arm64: /memory, /chosen
+ * bootargs and initrd, /cpus with the TSC's rate), and the kernel format
+ * (mb2image.c). The kernel is entered in 32-bit protected mode with paging
+ * off, EBX the device tree's address (svm.c); this is not the Multiboot2
+ * hand-over (no information structure, EAX is 0).
  */
 #include <fmt/fmt.h>
 #include <libfdt.h>
@@ -26,6 +24,7 @@
 
 struct arch_domain {
 	paddr_t iopm, msrpm;
+	struct x86_uart uart;
 };
 
 int arch_domain_init(struct domain *d)
@@ -62,10 +61,15 @@ uint64_t x86_domain_msrpm(const struct domain *d)
 	return pa_addr(d->arch->msrpm);
 }
 
+struct x86_uart *x86_domain_uart(struct domain *d)
+{
+	return &d->arch->uart;
+}
+
 void arch_guest_uart_irq(struct domain *d, bool level)
 {
 	(void)d;
-	(void)level; /* no emulated UART on x86 yet: guests write by hypercall */
+	(void)level; /* the core's PL011: not reachable on x86 (below) */
 }
 
 ipaddr_t arch_guest_ram_base(void)
@@ -73,9 +77,12 @@ ipaddr_t arch_guest_ram_base(void)
 	return ipa_init(0);
 }
 
+/* Where the core registers every domain's PL011: on x86 out of the way of
+ * RAM, and not reachable (an access there is a nested page fault outside
+ * RAM: no MMIO is emulated yet). x86 domains have a 16550 at COM1 (uart.c). */
 ipaddr_t arch_guest_uart_base(void)
 {
-	return ipa_init(0x3F8); /* COM1's port: not emulated yet (svm.c) */
+	return ipa_init(0xFE000000);
 }
 
 const char *arch_kernel_probe(const void *img, uint64_t size, struct kernel_image *k)

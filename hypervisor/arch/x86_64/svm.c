@@ -13,7 +13,8 @@
  *   MSR       EFER is emulated (the guest turns long mode on through it;
  *             SVME stays set underneath, as VMRUN requires); any other MSR
  *             stops the domain
- *   IOIO      no port is granted: the domain stops
+ *   IOIO      byte-wide IN and OUT of COM1 (0x3F8-0x3FF) are the emulated
+ *             16550 (uart.c); any other port stops the domain
  *   NPF       a first touch of its RAM (domain_touch), else an access
  *             outside its RAM: the domain stops
  *   SHUTDOWN  a triple fault: the domain stops
@@ -301,6 +302,37 @@ static enum exit_result hlt_exit(struct vcpu *v)
 	return EXIT_LEAVE;
 }
 
+/* IOIO EXITINFO1 (APM vol. 2, 15.10.2): direction, string, size, port;
+ * EXITINFO2 is the next RIP. Only COM1's byte-wide IN and OUT are
+ * emulated (uart.c). */
+#define IOIO_IN  (1u << 0)
+#define IOIO_STR (1u << 2)
+#define IOIO_SZ8 (1u << 4)
+
+static enum exit_result ioio_exit(struct vcpu *v)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint64_t info = *vmcb_u64(vmcb, VMCB_EXITINFO1);
+	uint16_t port = (uint16_t)(info >> 16);
+	bool in = info & IOIO_IN;
+
+	if (!x86_uart_port(port)) {
+		return stop(v, "%s of I/O port 0x%x, not granted", in ? "IN" : "OUT", port);
+	}
+	if ((info & IOIO_STR) || !(info & IOIO_SZ8)) {
+		return stop(v, "%s of I/O port 0x%x: only byte-wide IN and OUT are emulated",
+			    in ? "IN" : "OUT", port);
+	}
+	uint64_t *rax = vmcb_u64(vmcb, VMCB_RAX);
+	uint8_t val = (uint8_t)*rax;
+	x86_uart_access(v->dom, x86_domain_uart(v->dom), port, !in, &val);
+	if (in) {
+		*rax = (*rax & ~0xFFull) | val;
+	}
+	*vmcb_u64(vmcb, VMCB_RIP) = *vmcb_u64(vmcb, VMCB_EXITINFO2);
+	return EXIT_CONTINUE;
+}
+
 static enum exit_result npf_exit(struct vcpu *v)
 {
 	uint64_t gpa = *vmcb_u64(v->arch->vmcb, VMCB_EXITINFO2);
@@ -333,11 +365,8 @@ static enum exit_result handle_exit(struct vcpu *v)
 		return msr_exit(v);
 	case EXIT_HLT:
 		return hlt_exit(v);
-	case EXIT_IOIO: {
-		uint64_t info = *vmcb_u64(vmcb, VMCB_EXITINFO1);
-		return stop(v, "%s of I/O port 0x%llx, not granted", (info & 1) ? "IN" : "OUT",
-			    (unsigned long long)(info >> 16));
-	}
+	case EXIT_IOIO:
+		return ioio_exit(v);
 	case EXIT_NPF:
 		return npf_exit(v);
 	case EXIT_INVD:

@@ -83,6 +83,7 @@ void svm_cpu_init(void);
 /* guest.c: the permission maps of a domain (physical addresses). */
 uint64_t x86_domain_iopm(const struct domain *d);
 uint64_t x86_domain_msrpm(const struct domain *d);
+struct x86_uart *x86_domain_uart(struct domain *d);
 /* npt.c: N_CR3 of an address space. */
 uint64_t npt_root(const struct stage2 *s);
 

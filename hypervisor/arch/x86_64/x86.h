@@ -5,6 +5,7 @@
 #ifndef X86_X86_H
 #define X86_X86_H
 
+#include "core/spinlock.h"
 #include "core/types.h"
 
 #define MSR_APIC_BASE 0x0000001B
@@ -84,6 +85,14 @@ static inline uint64_t read_cr2(void)
 /* acpi.c: the ACPI table with signature @sig (its length in *@len), or
  * NULL. */
 const uint8_t *acpi_table(const char sig[4], uint32_t *len);
+/* uart.c: the 16550 of a domain at COM1 (ports 0x3F8-0x3FF). */
+struct x86_uart {
+	struct spinlock lock;
+	uint8_t dll, dlm, ier, fcr, lcr, mcr, scr;
+};
+struct domain;
+bool x86_uart_port(uint16_t port);
+void x86_uart_access(struct domain *d, struct x86_uart *u, uint16_t port, bool write, uint8_t *val);
 /* console.c */
 void x86_uart_init(void);
 /* traps.c: the IDT (once), then each CPU's GDT, TSS, IDT and FS. */
