@@ -391,11 +391,36 @@ static enum exit_result handle_exit(struct vcpu *v)
 	}
 }
 
+/*
+ * An event the exit interrupted while the CPU delivered it (EXITINTINFO,
+ * APM vol. 2, 15.7.2) is injected again on the next VMRUN, as the guest
+ * would otherwise lose it: an interrupt, an NMI, an exception. Not a
+ * software interrupt (INT n) nor INT3/INTO: without NRIP save RIP still
+ * points at the instruction, which runs again and raises it anew.
+ */
+#define EVENT_VALID     (1ull << 31)
+#define EVENT_TYPE(e)   (((e) >> 8) & 7)
+#define EVENT_VECTOR(e) ((e)&0xFF)
+#define EVENT_EXCEPTION 3
+
+static void reinject(uint8_t *vmcb)
+{
+	uint64_t e = *vmcb_u64(vmcb, VMCB_EXITINTINFO);
+	unsigned type = EVENT_TYPE(e), vector = EVENT_VECTOR(e);
+
+	if (!(e & EVENT_VALID) || type > EVENT_EXCEPTION ||
+	    (type == EVENT_EXCEPTION && (vector == 3 || vector == 4))) {
+		return;
+	}
+	*vmcb_u64(vmcb, VMCB_EVENTINJ) = e;
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	for (;;) {
 		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
 			(uintptr_t)host_area[arch_this_cpu()->id]);
+		reinject(v->arch->vmcb);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
 			return;
 		}
