@@ -54,7 +54,7 @@ $(FDT_ARM64_A):
 	scripts/setup.sh
 
 # --- the LCM library (host and freestanding) -----------------------------------
-LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c
+LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c lib/policy/policy.c
 LIBC_SRCS    := lib/libc/string.c lib/libc/stack_chk.c
 CRYPTO_SRCS  := lib/crypto/sha256.c
 LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)
@@ -63,6 +63,13 @@ LCM_ARM64_OBJS := $(LCM_SRCS:%.c=$(BUILD)/arm64/%.o)
 LIBC_ARM64_OBJS := $(LIBC_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ARM64_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ASAN_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/asan/%.o)
+CRYPTO_HOST_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/host/%.o)
+# The measured launch's event log and events, shared by the hypervisor and
+# lcm-tool predict (lib/tcg; it needs lib/crypto and lib/lcm).
+TCG_SRCS       := $(wildcard lib/tcg/*.c)
+TCG_HOST_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/host/%.o)
+TCG_ASAN_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/asan/%.o)
+TCG_ARM64_OBJS := $(TCG_SRCS:%.c=$(BUILD)/arm64/%.o)
 
 # Proves the library builds freestanding and links against libfdt.a alone.
 $(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(CRYPTO_ARM64_OBJS)
@@ -118,7 +125,7 @@ mutate:
 	@ONLY="$(ONLY)" tests/mutate/run.sh
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
+	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests $(BUILD)/gen \
 	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
 
 -include $(shell find $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 -type f -name '*.d' 2>/dev/null)

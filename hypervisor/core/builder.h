@@ -34,6 +34,8 @@ struct domain_config {
 	struct module_ref ramdisk;
 	const char *bootargs; /* NULL: none */
 	const char *refused;  /* another of its modules was refused: why */
+	const char *label;    /* security-id (docs/policy.md); NULL: domU_t */
+	uint8_t safety;       /* LCM_SAFETY_* */
 };
 
 void builder_init(const struct platform *p);

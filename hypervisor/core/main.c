@@ -12,6 +12,7 @@
 #include "core/console.h"
 #include "core/cpu.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/sched.h"
 
@@ -27,6 +28,9 @@ static void map_platform(const struct platform *p)
 	arch_map_device((struct mem_range){ p->uart, PAGE_SIZE });
 	arch_map_device(p->irqc_dist);
 	arch_map_device(p->irqc_redist);
+	if (p->tpm.size != 0) {
+		arch_map_device(p->tpm);
+	}
 }
 
 static void print_platform(const struct platform *p)
@@ -78,6 +82,7 @@ noreturn void hv_main(paddr_t fdt)
 	arch_console_init(p);
 	print_platform(p);
 	cpus_init(p);
+	measure_init(p);
 	mm_setup(p);
 
 	arch_irq_init();

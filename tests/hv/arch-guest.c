@@ -23,6 +23,9 @@
  *   pstate  (-cpu max) PSTATE on taking an abort: PAN kept with
  *           SCTLR_EL1.SPAN = 1 and set with SPAN = 0, DIT kept, SSBS from
  *           SCTLR_EL1.DSSBS
+ *   tpm     the TPM's registers (QEMU virt's tpm-tis-device, 0x0c000000)
+ *           are the hypervisor's: a load of TPM_DID_VID and a store to
+ *           TPM_ACCESS (a locality request) abort as where nothing is
  *
  * A failed check prints "arch: check N failed (0x...)" and powers off.
  */
@@ -36,6 +39,7 @@
 #define INTID_VTIMER 27
 #define INTID_PTIMER 30
 #define NO_RAM       0x30000000ul /* nothing there in a domain */
+#define TPM_TIS      0x0c000000ul /* the host's TPM (QEMU virt's platform bus) */
 
 #define CTL_ENABLE 1u
 #define CTL_IMASK  2u
@@ -394,6 +398,18 @@ static void test_aborts(void)
 	gprintf("arch: %u aborts taken\n", nr_sync);
 }
 
+static void test_tpm(void)
+{
+	nr_sync = 0;
+	probe_load(TPM_TIS + 0xf00);
+	gprintf("arch: tpm: load: ESR 0x%llx FAR 0x%llx\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far);
+	probe_store(TPM_TIS, 0x02);
+	gprintf("arch: tpm: store: ESR 0x%llx FAR 0x%llx\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far);
+	gprintf("arch: %u aborts taken\n", nr_sync);
+}
+
 static void test_loop(void)
 {
 	uint64_t end = vcount() + freq * 3 / 2;
@@ -514,6 +530,7 @@ static const struct {
 } tests[] = {
 	{ "vtimer", test_vtimer },   { "aborts", test_aborts }, { "loop", test_loop },
 	{ "sysregs", test_sysregs }, { "ptimer", test_ptimer }, { "pstate", test_pstate },
+	{ "tpm", test_tpm },
 };
 
 int main(const void *fdt)

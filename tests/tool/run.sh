@@ -60,7 +60,7 @@ check_rc() {
 check_rc help-top 0 '^Commands:' "$tool" --help
 check_rc no-args 2 '^usage: lcm-tool COMMAND' "$tool"
 expect unknown-command 2 "$tool" chek demo.json
-for cmd in build check show pack import; do
+for cmd in build check show pack import policy; do
 	check_rc "help-$cmd" 0 "^usage: lcm-tool $cmd " "$tool" "$cmd" --help
 done
 check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json
@@ -149,6 +149,58 @@ args=$(QEMU="$work/fake-qemu" "$p/run-qemu" -S -d guest_errors)
 case "$args" in
 	*"-dtb /"*"/tests/tool/pack/host.dtb -device loader"*"force-raw=on -S -d guest_errors") pass run-qemu-passes-arguments ;;
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
+esac
+
+# --- predict and pack --tpm (docs/measured-launch.md) ------------------------------------
+expect predict-demo 0 "$tool" predict demo.json -o "$work/predicted.log"
+expect predict-usage 2 "$tool" predict
+# The LCM's measurement is the same for the JSON, its stand-alone LCM and
+# the host DTB pack made: the same prediction, but for the file named.
+"$tool" build demo.json -o "$work/demo.dtb" >/dev/null 2>&1
+same=1
+for f in "$work/demo.dtb" "$p/host.dtb"; do
+	diff <("$tool" predict demo.json | tail -n +2) <("$tool" predict "$f" 2>/dev/null | tail -n +2) >/dev/null || same=0
+done
+if [ $same = 1 ]; then pass predict-json-lcm-host-dtb-agree; else fail predict-json-lcm-host-dtb-agree "predictions differ"; fi
+# Debian's tpm2_eventlog reads the predicted log without a warning and
+# replays it to the predicted PCRs.
+if command -v tpm2_eventlog >/dev/null; then
+	replay=$(tpm2_eventlog "$work/predicted.log" 2>"$work/eventlog.err" |
+		sed -n 's/^ *\([89]\) *: 0x\([0-9a-f]*\)$/PCR \1 sha256 \2/p')
+	want=$("$tool" predict demo.json | grep '^PCR ')
+	if [ -s "$work/eventlog.err" ] || [ "$replay" != "$want" ]; then
+		fail predict-log-replays "tpm2_eventlog: $(head -c 200 "$work/eventlog.err") $replay"
+	else
+		pass predict-log-replays
+	fi
+else
+	fail predict-log-replays "tpm2_eventlog is missing (scripts/setup.sh installs tpm2-tools)"
+fi
+# A module without a digest cannot be predicted.
+cp "$work/demo.dtb" "$work/nodigest.dtb"
+hash=$(fdtget -l "$work/nodigest.dtb" /chosen/hypervisor/app/kernel 2>/dev/null | head -n 1)
+fdtput -r "$work/nodigest.dtb" "/chosen/hypervisor/app/kernel/$hash" 2>/dev/null
+expect predict-no-digest 2 "$tool" predict "$work/nodigest.dtb"
+# pack --tpm: QEMU's own TPM node in host.dtb; run-qemu starts swtpm in a
+# temporary folder, gives QEMU the TPM, and leaves nothing behind.
+pt=$work/pack-tpm
+if "$tool" pack --tpm --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$pt" >/dev/null 2>&1 &&
+   [ "$(fdtget "$pt/host.dtb" /platform-bus@c000000/tpm_tis@0 compatible 2>/dev/null)" = tcg,tpm-tis-mmio ]; then
+	pass pack-tpm-host-dtb
+else
+	fail pack-tpm-host-dtb "no /platform-bus@c000000/tpm_tis@0 compatible with tcg,tpm-tis-mmio"
+fi
+expect pack-tpm-uboot 2 "$tool" pack --tpm --boot uboot demo.json -o "$work/x"
+mkdir -p "$work/tmp"
+args=$(TMPDIR=$(cd "$work/tmp" && pwd) QEMU="$work/fake-qemu" "$pt/run-qemu" -S)
+case "$args" in
+	*"-chardev socket,id=chrtpm,path=$(cd "$work/tmp" && pwd)/tmp."*"/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis-device,tpmdev=tpm0 -S")
+		if [ -z "$(ls -A "$work/tmp")" ] && ! pgrep -f "$(cd "$work/tmp" && pwd)" >/dev/null; then
+			pass pack-tpm-run-qemu
+		else
+			fail pack-tpm-run-qemu "swtpm or its folder left behind: $(ls -A "$work/tmp")"
+		fi ;;
+	*) fail pack-tpm-run-qemu "QEMU got: $args" ;;
 esac
 
 # --- pack --boot uboot ------------------------------------------------------------------
@@ -337,4 +389,37 @@ else
 	fail pack-x86-iso "no $x/hyperlaunch.iso, or the ramdisk not copied as 01-ramdisk.img"
 fi
 expect pack-x86-uboot 2 "$tool" pack --arch x86 --boot uboot demo.json -o "$x"
+expect pack-x86-tpm 2 "$tool" pack --arch x86 --tpm demo.json -o "$x"
 expect pack-bad-arch 2 "$tool" pack --arch riscv demo.json -o "$x"
+# --- the access-control policy (docs/policy.md) -------------------------------------
+# Compiled, shown back rule by rule, and the C array the hypervisor's role
+# policy is built from; every error of a broken text with its line:column;
+# a broken binary refused by the hypervisor's own loader.
+expect policy-compile 0 "$tool" policy policy/labels.te -o "$work/labels.bin"
+expect policy-show 0 "$tool" policy --show "$work/labels.bin"
+expect policy-show-roles 0 "$tool" policy --show ../../hypervisor/core/roles.te
+expect policy-errors 1 "$tool" policy policy/errors.te -o "$work/errors.bin"
+[ ! -e "$work/errors.bin" ] && pass policy-errors-nothing-written || fail policy-errors-nothing-written "$work/errors.bin exists"
+head -c 40 "$work/labels.bin" > "$work/truncated.bin"
+expect policy-truncated 1 "$tool" policy --show "$work/truncated.bin"
+"$tool" policy --c-array roles ../../hypervisor/core/roles.te -o "$work/roles.c" >/dev/null 2>&1
+if grep -q '^const unsigned char roles\[\] = {$' "$work/roles.c" &&
+   grep -q '^const unsigned roles_size = 144;$' "$work/roles.c"; then
+	pass policy-c-array
+else
+	fail policy-c-array "$(head -n 3 "$work/roles.c" | tr '\n' ' ')"
+fi
+check_rc policy-without-output 2 '^usage: lcm-tool policy' "$tool" policy policy/labels.te
+# A configuration's text policy is compiled, and every label it uses must be
+# one of its types (the same check as the hypervisor's at launch).
+expect check-policy-labels 1 "$tool" check policy/app.json
+# SafeVM (seed 004): a control domain is a SafeVM; control-domains "one".
+expect check-safevm 1 "$tool" check policy/safevm.json
+# show prints the labels; pack carries the compiled binary, not the text.
+expect show-policy 0 "$tool" show policy/app-ok.json
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img policy/app-ok.json -o "$work/pack-policy" >/dev/null 2>&1
+if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
+	pass pack-policy-compiled
+else
+	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
+fi

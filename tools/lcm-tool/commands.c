@@ -94,8 +94,8 @@ static uint64_t parse_memory_opt(const char *s)
  * A JSON configuration made into an in-memory LCM, validated. Returns the
  * FDT (malloc'd) or NULL when the configuration is invalid (reported).
  */
-static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
-			   uint64_t memory, struct lcm_launch *l)
+void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+		       uint64_t memory, struct lcm_launch *l)
 {
 	void *fdt = NULL;
 
@@ -139,6 +139,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 	}
 	if (files) {
 		lt_check_config_files(c, arch);
+		lt_policy_check_labels(c, l);
 	}
 	if (lt_nr_errors != 0) {
 		free(fdt);
@@ -148,7 +149,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 }
 
 /* A .dtb file read and validated; NULL when unreadable or invalid. */
-static void *dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
+void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
 {
 	size_t size;
 	void *fdt = lt_read_file(path, &size);
@@ -211,7 +212,7 @@ int lt_cmd_build(int argc, char **argv)
 
 	struct lt_config cfg;
 	struct lcm_launch l;
-	void *fdt = config_to_lcm(&cfg, in, arch, true, memory, &l);
+	void *fdt = lt_config_to_lcm(&cfg, in, arch, true, memory, &l);
 	if (fdt == NULL || lt_nr_errors != 0) {
 		fprintf(stderr, "%s: %u error%s; nothing written\n", in, lt_nr_errors,
 			lt_nr_errors == 1 ? "" : "s");
@@ -274,10 +275,10 @@ int lt_cmd_check(int argc, char **argv)
 	struct lt_config cfg = { 0 };
 
 	if (lt_is_json(in)) {
-		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
-				    files, memory, &l);
+		fdt = lt_config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
+				       files, memory, &l);
 	} else {
-		fdt = dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
+		fdt = lt_dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
 	}
 	int rc = fdt != NULL && lt_nr_errors == 0 ? 0 : 1;
 	if (rc == 0 && !quiet) {
@@ -424,10 +425,10 @@ int lt_cmd_show(int argc, char **argv)
 	void *fdt;
 
 	if (lt_is_json(in)) {
-		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
-				    files, 0, &l);
+		fdt = lt_config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
+				       files, 0, &l);
 	} else {
-		fdt = dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
+		fdt = lt_dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
 	}
 	if (fdt == NULL) {
 		fprintf(stderr, "%s: invalid: %u error%s\n", in, lt_nr_errors,

@@ -9,8 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "lcm/lcm.h"
+#include "policyc.h"
+
+struct hl_policy;
 
 #define LT_MAX_DOMAINS 1024
 #define LT_MAX_MODULES (LT_MAX_DOMAINS * 4 + 2)
@@ -47,6 +52,7 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
 };
 
 struct lt_module {
@@ -71,6 +77,8 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
+	bool attestation_agent;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };
@@ -84,8 +92,10 @@ struct lt_config {
 	bool has_timeout;
 	uint32_t boot_timeout_ms;
 	char *on_all_off;
+	char *control_domains; /* "one" | "several" (hyperlaunch,control-domains) */
 	struct lt_file *files;
 	size_t nr_files;
+	struct hl_policy *policy; /* the xsm-policy module's, when valid */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -168,6 +178,32 @@ bool lt_is_json(const char *path);
 void lt_module_name(const struct lt_config *c, size_t i, char *out, size_t size);
 const char *lt_suggest(const char *word, const char *const *words);
 
+/* --- a software TPM for QEMU (pack --tpm) ------------------------------------- */
+
+struct lt_swtpm {
+	char dir[4096]; /* its temporary state folder */
+	pid_t pid;
+	char chardev[4200]; /* QEMU's -chardev for its control socket */
+};
+
+/* Start swtpm with a fresh state in a temporary folder (exits 2 when it
+ * cannot); stop it and remove the folder. */
+bool lt_swtpm_start(struct lt_swtpm *t);
+void lt_swtpm_stop(struct lt_swtpm *t);
+/* QEMU's options for it into @out (room for 6); returns how many. */
+size_t lt_swtpm_qemu_args(const struct lt_swtpm *t, char **out);
+/* run-qemu's part: start a fresh swtpm before QEMU, and (after QEMU's
+ * other options) its TPM options, then end swtpm with QEMU. */
+void lt_swtpm_script(FILE *f);
+void lt_swtpm_script_qemu_end(FILE *f);
+
+/* A JSON configuration made into an in-memory LCM, validated (commands.c);
+ * NULL when it is invalid (reported). */
+void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+		       uint64_t memory, struct lcm_launch *l);
+
+/* A .dtb file read and validated (commands.c); NULL when invalid (reported). */
+void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l);
 /* Run argv[0] (found in PATH), its input the file @input (NULL: none),
  * its output in a log in @dir; when it cannot run (then @package is named:
  * the Debian package that has it) or fails, show the log and exit 2. */
@@ -209,5 +245,15 @@ bool lt_show_format(const char *s, enum lt_show_format *f);
  * input does not hold its text (a DTB). Returns the exit status. */
 int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
 		    enum lt_show_format f);
+int lt_cmd_policy(int argc, char **argv);
+
+/* --- the access-control policy (docs/policy.md) ---------------------------------- */
+
+/* The configuration's xsm-policy module: a text policy compiled (the LCM
+ * carries the binary), a binary one checked; sets c->policy when valid. */
+void lt_policy_config(struct lt_config *c);
+/* Every label of @l is a type of the configuration's policy. */
+void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *l);
+int lt_cmd_predict(int argc, char **argv);
 
 #endif /* LCM_TOOL_H */

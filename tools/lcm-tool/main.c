@@ -1,7 +1,8 @@
 /*
  * lcm-tool: the host side of a Hyperlaunch launch. JSON configuration in,
  * Launch Control Module out (build); validation (check); a readable view
- * (show); and everything QEMU needs to boot it (pack). docs/lcm-tool.md.
+ * (show); and everything QEMU needs to boot it (pack); what its measured
+ * launch must produce (predict). docs/lcm-tool.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,8 @@ static const char usage[] =
 	"  show FILE                      print domains, roles and modules (--format dot|svg|json)\n"
 	"  pack CONFIG.json -o DIR        host.dtb + run-qemu for QEMU's arm64 virt machine\n"
 	"  import FILE [-o OUT.json]      JSON from a Xen dom0less DTB or an ImageBuilder config\n"
+	"  policy POLICY -o POLICY.bin    compile an access-control policy (docs/policy.md)\n"
+	"  predict FILE                   the measured launch's event log and PCRs\n"
 	"\n"
 	"`lcm-tool COMMAND --help` describes each command; `lcm-tool --version` the\n"
 	"release. Exit status: 0 success, 1 invalid input (every problem is listed),\n"
@@ -44,15 +47,18 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int, char **);
 	} cmds[] = {
-		{ "build", lt_cmd_build }, { "check", lt_cmd_check },   { "show", lt_cmd_show },
-		{ "pack", lt_cmd_pack },   { "import", lt_cmd_import },
+		{ "build", lt_cmd_build },     { "check", lt_cmd_check },
+		{ "show", lt_cmd_show },       { "pack", lt_cmd_pack },
+		{ "import", lt_cmd_import },   { "policy", lt_cmd_policy },
+		{ "predict", lt_cmd_predict },
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) == 0) {
 			return cmds[i].run(argc - 1, argv + 1);
 		}
 	}
-	static const char *const names[] = { "build", "check", "show", "pack", "import", NULL };
+	static const char *const names[] = { "build",  "check",  "show",    "pack",
+					     "import", "policy", "predict", NULL };
 	const char *hint = lt_suggest(cmd, names);
 	if (hint != NULL) {
 		fprintf(stderr, "lcm-tool: unknown command \"%s\" (did you mean \"%s\"?)\n", cmd,

@@ -187,7 +187,14 @@ int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory
 	for (size_t i = 0; i < c.nr_files; i++) {
 		iso_name(&c, i, name, sizeof(name));
 		snprintf(path, sizeof(path), "%s/boot/modules/%s", iso, name);
-		lt_copy_file(c.files[i].path, path);
+		/* A compiled policy rather than the text the JSON names. */
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(path, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
+			}
+		} else {
+			lt_copy_file(c.files[i].path, path);
+		}
 	}
 	snprintf(path, sizeof(path), "%s/boot/grub/grub.cfg", iso);
 	if (!write_grub_cfg(path, &c)) {

@@ -22,7 +22,7 @@
 
 static const char pack_help[] =
 	"usage: lcm-tool pack [--arch arm64|x86] [--memory SIZE] [--cpus N] [--hypervisor IMAGE]\n"
-	"                     [--boot qemu|uboot] CONFIG.json -o DIR\n"
+	"                     [--boot qemu|uboot] [--tpm] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -57,6 +57,9 @@ static const char pack_help[] =
 	"                        address and runs booti); run-qemu then starts U-Boot\n"
 	"  --firmware FILE       U-Boot for --boot uboot (default: $UBOOT or\n"
 	"                        " LT_UBOOT_FIRMWARE ")\n"
+	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
+	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
+	"                        one) and ends it with QEMU\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -104,9 +107,10 @@ void lt_copy_file(const char *from, const char *to)
 
 /* Run QEMU once with dumpdtb= to get the DTB it makes for these options.
  * The firmware counts: QEMU's virt machine leaves the PL061 GPIO out of the
- * DTB when it boots firmware (-bios) rather than a kernel. */
+ * DTB when it boots firmware (-bios) rather than a kernel. With @tpm, QEMU
+ * has a TPM (its node on the platform bus): a swtpm runs for the dump. */
 static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
-			      const char *firmware)
+			      const char *firmware, bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
 	size_t size;
@@ -115,13 +119,23 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
 	snprintf(smp, sizeof(smp), "%u", m->cpus);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
-	char *args[] = { (char *)qemu, "-machine",   machine, "-cpu", CPU_MODEL, "-smp", smp, "-m",
-			 mem,          "-nographic", "-nic",  "none", NULL,      NULL,   NULL };
+	char *args[24] = { (char *)qemu, "-machine", machine, "-cpu",       CPU_MODEL, "-smp",
+			   smp,          "-m",       mem,     "-nographic", "-nic",    "none" };
+	size_t n = 12;
 	if (m->boot == LT_BOOT_UBOOT) {
-		args[12] = "-bios";
-		args[13] = (char *)firmware;
+		args[n++] = "-bios";
+		args[n++] = (char *)firmware;
 	}
+	struct lt_swtpm swtpm;
+	if (tpm) {
+		lt_swtpm_start(&swtpm);
+		n += lt_swtpm_qemu_args(&swtpm, args + n);
+	}
+	args[n] = NULL;
 	lt_run(args, "qemu-system-arm", dir, NULL);
+	if (tpm) {
+		lt_swtpm_stop(&swtpm);
+	}
 	void *dtb = lt_read_file(path, &size);
 	if (dtb == NULL) {
 		lt_fatal_usage("QEMU wrote no DTB to \"%s\"", path);
@@ -149,7 +163,8 @@ void lt_default_hypervisor(const char *name, char *out, size_t size)
 	}
 }
 
-static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
+static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+			 bool tpm)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -164,12 +179,17 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		"# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
 		"# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
 		"# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		"exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n",
+		c->path);
+	if (tpm) {
+		lt_swtpm_script(f);
+	}
+	fprintf(f,
+		"%s\"${QEMU:-qemu-system-aarch64}\" \\\n"
 		"\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
 		"\t-smp %u -m %lluM -nographic -nic none \\\n"
 		"\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
-		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
+		tpm ? "" : "exec ", m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
 	for (size_t i = 0; i < c->nr_files; i++) {
 		char name[NAME_MAX + 1];
 		lt_module_name(c, i, name, sizeof(name));
@@ -177,7 +197,11 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			"\t-device loader,file=\"$here/modules/%s\",addr=0x%llx,force-raw=on \\\n",
 			name, (unsigned long long)c->files[i].addr);
 	}
-	fprintf(f, "\t\"$@\"\n");
+	if (tpm) {
+		lt_swtpm_script_qemu_end(f);
+	} else {
+		fprintf(f, "\t\"$@\"\n");
+	}
 	if (fclose(f) != 0) {
 		return false;
 	}
@@ -195,6 +219,7 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "boot", required_argument, NULL, 'B' },
 		{ "firmware", required_argument, NULL, 'F' },
 		{ "arch", required_argument, NULL, 'A' },
+		{ "tpm", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,6 +230,7 @@ int lt_cmd_pack(int argc, char **argv)
 	bool firmware_given = false, x86 = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
+	bool tpm = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -253,6 +279,9 @@ int lt_cmd_pack(int argc, char **argv)
 			}
 			x86 = strcmp(optarg, "x86") == 0;
 			break;
+		case 'T':
+			tpm = true;
+			break;
 		case 'h':
 			fputs(pack_help, stdout);
 			return 0;
@@ -268,14 +297,18 @@ int lt_cmd_pack(int argc, char **argv)
 	if (firmware_given && boot != LT_BOOT_UBOOT) {
 		lt_fatal_usage("--firmware is for --boot uboot");
 	}
+	if (tpm && boot != LT_BOOT_QEMU) {
+		lt_fatal_usage(
+			"--tpm is for --boot qemu (U-Boot's own use of a TPM is not handled)");
+	}
 	const char *in = argv[optind];
 	if (!lt_is_json(in)) {
 		lt_fatal_usage("pack: \"%s\" is not a .json configuration", in);
 	}
 	if (x86) {
-		if (boot != LT_BOOT_QEMU) {
-			lt_fatal_usage(
-				"--arch x86: GRUB loads the launch from an ISO; --boot is arm64's");
+		if (boot != LT_BOOT_QEMU || tpm) {
+			lt_fatal_usage("--arch x86: GRUB loads the launch from an ISO; --boot and "
+				       "--tpm are arm64's");
 		}
 		return lt_pack_x86(in, dir, hv, memory, cpus);
 	}
@@ -307,7 +340,7 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
 			       firmware, strerror(errno));
 	}
-	void *qdtb = dump_machine_dtb(qemu, dir, &m, firmware);
+	void *qdtb = dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -355,7 +388,13 @@ int lt_cmd_pack(int argc, char **argv)
 		char name[NAME_MAX + 1];
 		lt_module_name(&c, i, name, sizeof(name));
 		snprintf(to, sizeof(to), "%s/%s", mdir, name);
-		lt_copy_file(c.files[i].path, to);
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+			}
+		} else {
+			lt_copy_file(c.files[i].path, to);
+		}
 	}
 	if (hv == NULL) {
 		lt_default_hypervisor("hyperlaunch.bin", hvpath, sizeof(hvpath));
@@ -371,7 +410,7 @@ int lt_cmd_pack(int argc, char **argv)
 	}
 	if (boot == LT_BOOT_UBOOT) {
 		lt_pack_uboot(dir, &c, &m, firmware);
-	} else if (!write_script(dir, &c, &m)) {
+	} else if (!write_script(dir, &c, &m, tpm)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
 	}
 	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM\n", dir, l.nr_domains,

@@ -11,9 +11,12 @@ X86_CFLAGS  := -std=gnu11 $(WFLAGS) -O2 -g -ffreestanding -fno-builtin-printf \
                -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mgeneral-regs-only \
                -mcmodel=small -ffunction-sections -fdata-sections \
                -Iinclude/freestanding -Iinclude -Ilib -Ihypervisor -DHV_DEBUG=$(HV_DEBUG) -MMD -MP
-X86_SRCS    := $(wildcard hypervisor/core/*.c hypervisor/arch/x86_64/*.c hypervisor/arch/x86_64/*.S) \
-               $(LCM_SRCS) $(CRYPTO_SRCS) lib/libc/string.c
-X86_OBJS    := $(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(X86_SRCS)))
+X86_SRCS    := $(wildcard hypervisor/core/*.c hypervisor/drivers/*.c \
+                         hypervisor/arch/x86_64/*.c hypervisor/arch/x86_64/*.S) \
+               $(LCM_SRCS) $(CRYPTO_SRCS) $(TCG_SRCS) lib/libc/string.c
+# The built-in role policy, generated once for both architectures
+# (hypervisor/build.mk).
+X86_OBJS    := $(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(X86_SRCS) $(POLICY_ROLES_C)))
 X86_LDS     := hypervisor/arch/x86_64/hyperlaunch.ld
 X86_ELF     := $(BUILD)/hyperlaunch-x86_64.elf
 
