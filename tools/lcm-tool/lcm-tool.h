@@ -220,6 +220,17 @@ void lt_run(char *const argv[], const char *package, const char *dir, const char
 void lt_pack_uboot(const char *dir, const struct lt_config *c, const struct lt_machine *m,
 		   const char *firmware);
 
+/* --- pack (pack.c) and pack --arch x86 (pack-x86.c) ------------------------------ */
+
+void lt_mkdir_p(const char *dir);
+/* A hard link, else a copy; exits 2 on failure. */
+void lt_copy_file(const char *from, const char *to);
+/* The installed or built hypervisor @name for pack's default. */
+void lt_default_hypervisor(const char *name, char *out, size_t size);
+/* pack --arch x86: the ISO and run-qemu in @dir; @hv NULL for the default,
+ * @memory and @cpus 0 for theirs. Returns the exit code. */
+int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus);
+
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
