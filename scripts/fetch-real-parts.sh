@@ -9,8 +9,15 @@
 #   build/deps/xen/xen       Xen 4.17 for arm64, an Image QEMU boots with -kernel
 #                            (xen-hypervisor-4.17-arm64)
 #
-# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen]
-#   no part named: all three.  --update: ask apt for the current versions and
+# and the same two guest parts from Debian's amd64 packages, for the x86 port:
+#
+#   build/deps/linux-amd64/bzImage   the amd64 kernel as shipped (a bzImage,
+#                                    64-bit boot protocol), the one
+#                                    linux-image-amd64 depends on
+#   build/deps/busybox-amd64         static amd64 busybox (busybox-static:amd64)
+#
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [linux-amd64] [busybox-amd64]
+#   no part named: all five.  --update: ask apt for the current versions and
 #   fetch again what changed (otherwise a part fetched once is kept as it is).
 #
 # Each part has a stamp, build/deps/{linux,busybox-static,xen}/.done, holding
@@ -26,12 +33,12 @@ parts=()
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
-	linux | busybox | xen) parts+=("$a") ;;
+	linux | busybox | xen | linux-amd64 | busybox-amd64) parts+=("$a") ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen)" >&2; exit 2 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen linux-amd64 busybox-amd64)" >&2; exit 2 ;;
 	esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen)
+[ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen linux-amd64 busybox-amd64)
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -42,7 +49,12 @@ secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'; }
 size_of() { stat -L -c %s "$1"; }
 
-declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen")
+declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen"
+	[linux-amd64]="$deps/linux-amd64" [busybox-amd64]="$deps/busybox-static-amd64")
+# The Debian architecture of each part, and the package apt resolves it from.
+declare -A arch=([linux]=arm64 [busybox]=arm64 [xen]=arm64 [linux-amd64]=amd64 [busybox-amd64]=amd64)
+declare -A rec=([linux]=linux-image-arm64 [busybox]=busybox-static [xen]=xen-hypervisor-4.17-arm64
+	[linux-amd64]=linux-image-amd64 [busybox-amd64]=busybox-static)
 declare -A pkg ver
 
 # --- apt: which packages, which versions --------------------------------------------------
@@ -63,40 +75,35 @@ apt_update() {
 resolve_once() {
 	local names=() p
 	for p in "$@"; do
-		case $p in
-		linux) names+=(linux-image-arm64:arm64) ;;
-		busybox) names+=(busybox-static:arm64) ;;
-		xen) names+=(xen-hypervisor-4.17-arm64:arm64) ;;
-		esac
+		names+=("${rec[$p]}:${arch[$p]}")
 	done
 	local info
 	info=$(apt-cache show --no-all-versions "${names[@]}" 2>/dev/null) || true
-	# "Package|Version|Depends" lines, one record per package.
-	local rec
+	# "Package|Version|Depends" lines, one record per package and architecture.
 	for p in "$@"; do
-		case $p in
-		linux) rec=linux-image-arm64 ;;
-		busybox) rec=busybox-static ;;
-		xen) rec=xen-hypervisor-4.17-arm64 ;;
-		esac
 		local body
-		body=$(printf '%s\n' "$info" | awk -v want="$rec" '
-			/^Package: / { on = ($2 == want) } on && /^(Version|Depends): / { print }')
-		if [ "$p" = linux ]; then
+		body=$(printf '%s\n' "$info" | awk -v want="${rec[$p]}" -v arch="${arch[$p]}" '
+			/^Package: / { on = ($2 == want) }
+			/^Architecture: / { if ($2 != arch && $2 != "all") on = 0 }
+			on && /^(Version|Depends): / { print }')
+		case $p in
+		linux | linux-amd64)
 			# Depends: linux-image-6.1.0-56-arm64 (= 6.1.192-2)
 			local dep
 			dep=$(printf '%s\n' "$body" | sed -n 's/^Depends: //p' | tr ',|' '\n\n' |
-				sed 's/^ *//' | grep -m1 -E '^linux-image-[0-9][^ ]*-arm64( |$)' || true)
+				sed 's/^ *//' | grep -m1 -E "^linux-image-[0-9][^ ]*-${arch[$p]}( |$)" || true)
 			pkg[$p]=${dep%% *}
 			ver[$p]=$(printf '%s\n' "$dep" | sed -n 's/.*(= *\([^)]*\)).*/\1/p')
 			if [ -n "${pkg[$p]}" ] && [ -z "${ver[$p]}" ]; then
-				ver[$p]=$(apt-cache policy "${pkg[$p]}:arm64" 2>/dev/null |
+				ver[$p]=$(apt-cache policy "${pkg[$p]}:${arch[$p]}" 2>/dev/null |
 					sed -n 's/^ *Candidate: //p' | grep -v '^(none)$' || true)
 			fi
-		else
-			pkg[$p]=$rec
+			;;
+		*)
+			pkg[$p]=${rec[$p]}
 			ver[$p]=$(printf '%s\n' "$body" | sed -n 's/^Version: //p' | head -1)
-		fi
+			;;
+		esac
 		[ -n "${pkg[$p]}" ] && [ -n "${ver[$p]}" ] || return 1
 	done
 }
@@ -105,7 +112,7 @@ resolve() {
 	resolve_once "$@" && return 0
 	apt_update
 	resolve_once "$@" ||
-		die "apt knows no arm64 package for: $* (is the arm64 architecture added? see scripts/setup.sh)"
+		die "apt knows no package for: $* (is the arm64 architecture added? see scripts/setup.sh)"
 }
 
 # download DIR PART...: each PART's .deb into DIR, with one apt-get call.
@@ -113,7 +120,7 @@ download() {
 	local d=$1 p specs=()
 	shift
 	for p in "$@"; do
-		specs+=("${pkg[$p]}:arm64=${ver[$p]}")
+		specs+=("${pkg[$p]}:${arch[$p]}=${ver[$p]}")
 	done
 	chmod 755 "$d"          # apt's _apt user must be able to write there, or apt warns
 	(cd "$d" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1)
@@ -194,6 +201,26 @@ finish() {
 		fi
 		printf 'xen:     %-7s %s %s -> build/deps/xen/xen (%s, arm64 Image as shipped in /boot, no conversion)%s\n' \
 			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$d/xen")")" "$note" ;;
+	linux-amd64)
+		# Debian's amd64 vmlinuz is a bzImage ("HdrS" at 0x202): booted as
+		# shipped through the 64-bit boot protocol (docs/x86-linux.md).
+		f=$(ls "$d"/boot/vmlinuz-* 2>/dev/null | head -1)
+		[ -n "$f" ] || die "linux-amd64: no boot/vmlinuz-* in $d (remove $d/.done to fetch again)"
+		[ "$(od -An -c -j514 -N4 "$f" | tr -d ' \n')" = HdrS ] ||
+			die "linux-amd64: $f is not a bzImage (no HdrS at 0x202)"
+		if [ "$state" = fetched ] || [ ! -f "$d/bzImage" ]; then
+			ln -f "$f" "$d/bzImage"
+			ln -sfn "boot/$(basename "$(ls "$d"/boot/config-* | head -1)")" "$d/config"
+		fi
+		printf 'linux-amd64: %-7s %s %s -> build/deps/linux-amd64/bzImage (%s, bzImage as shipped)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$d/bzImage")")" "$note" ;;
+	busybox-amd64)
+		[ -x "$d/bin/busybox" ] || die "busybox-amd64: no bin/busybox in $d (remove $d/.done to fetch again)"
+		if [ "$state" = fetched ] || [ ! -x "$deps/busybox-amd64" ]; then
+			cp -f "$d/bin/busybox" "$deps/busybox-amd64"
+		fi
+		printf 'busybox-amd64: %-7s %s %s -> build/deps/busybox-amd64 (%s, static amd64 executable)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$deps/busybox-amd64")")" "$note" ;;
 	esac
 }
 
@@ -235,7 +262,7 @@ if [ ${#todo[@]} -gt 0 ]; then
 			deb=$(ls "$tmp/${pkg[$p]}"_*.deb)
 			rm -rf "${dir[$p]}"
 			mkdir -p "${dir[$p]}"
-			if [ "$p" = linux ]; then
+			if [ "$p" = linux ] || [ "$p" = linux-amd64 ]; then
 				# Only the kernel and its config: the modules (hundreds of MiB)
 				# are of no use here. They come first in the archive, so tar
 				# stops reading there (dpkg-deb then dies of SIGPIPE, which is

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Builds a busybox initramfs for the arm64 Linux guest: a gzip-compressed
-# newc cpio holding
+# Builds a busybox initramfs for the arm64 or the amd64 Linux guest: a
+# gzip-compressed newc cpio holding
 #
-#   /bin/busybox (static, build/deps/busybox), /bin/sh -> busybox
+#   /bin/busybox (static, build/deps/busybox for arm64, build/deps/busybox-amd64
+#                 for amd64), /bin/sh -> busybox
 #   /init        (default guests/linux/init-ready; it runs `busybox --install -s`
 #                 to make the other applet links at boot)
 #   /dev (with dev/console when built as root), /proc, /sys, /tmp, /root,
 #   /etc, /sbin, /usr/bin, /usr/sbin
 #
-# Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--init FILE] [--busybox FILE]
+# Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE]
+#   --arch: whose busybox (default arm64); the init scripts are the same.
 #
 # The two inits here:
 #   init-ready   mounts proc/sys/devtmpfs, prints "linux: ready (uptime U s)",
@@ -23,14 +25,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-usage() { echo "usage: $0 OUT.cpio.gz [--init FILE] [--busybox FILE]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE]" >&2; exit 2; }
 
 out=""
 init="$here/init-ready"
 busybox=""
+arch=arm64
 while [ $# -gt 0 ]; do
 	case $1 in
 	--init) [ $# -ge 2 ] || usage; init=$2; shift 2 ;;
+	--arch)
+		[ $# -ge 2 ] || usage
+		case $2 in arm64 | amd64) arch=$2 ;; *) usage ;; esac
+		shift 2 ;;
 	--busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	-*) usage ;;
@@ -41,8 +48,13 @@ done
 [ -f "$init" ] || { echo "mkinitramfs: no init file $init" >&2; exit 2; }
 
 if [ -z "$busybox" ]; then
-	busybox="$top/build/deps/busybox"
-	[ -x "$busybox" ] || "$top/scripts/fetch-real-parts.sh" busybox
+	if [ "$arch" = amd64 ]; then
+		busybox="$top/build/deps/busybox-amd64"
+		[ -x "$busybox" ] || "$top/scripts/fetch-real-parts.sh" busybox-amd64
+	else
+		busybox="$top/build/deps/busybox"
+		[ -x "$busybox" ] || "$top/scripts/fetch-real-parts.sh" busybox
+	fi
 fi
 [ -f "$busybox" ] || { echo "mkinitramfs: no busybox at $busybox" >&2; exit 2; }
 
