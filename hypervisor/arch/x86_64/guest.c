@@ -15,6 +15,8 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "bzimage.h"
+#include "linuxpc.h"
 #include "mb2image.h"
 #include "svm.h"
 #include "x86.h"
@@ -25,7 +27,28 @@
 struct arch_domain {
 	paddr_t iopm, msrpm;
 	struct x86_uart uart;
+	bool is_linux; /* its kernel is a bzImage: the PC platform (linuxpc.c) */
+	struct pc pc;
 };
+
+/*
+ * The MSRs VMLOAD and VMSAVE switch with the guest's VMCB (APM vol. 2,
+ * 15.5.2; svm_entry.S): a guest's own state, never the hypervisor's, so
+ * its accesses need no exit. MSRPM (15.11): 2 bits per MSR (read, write),
+ * MSRs 0-0x1FFF from byte 0, 0xC0000000-0xC0001FFF from byte 0x800.
+ */
+static const uint32_t vmcb_msrs[] = {
+	0x174,	    0x175,	0x176,	    /* SYSENTER_CS, _ESP, _EIP */
+	0xC0000081, 0xC0000082, 0xC0000083, /* STAR, LSTAR, CSTAR */
+	0xC0000084,			    /* SFMASK */
+	0xC0000100, 0xC0000101, 0xC0000102, /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
+};
+
+static void msrpm_allow(uint8_t *msrpm, uint32_t msr)
+{
+	unsigned bit = 2 * (msr & 0x1FFF) + (msr >= 0xC0000000 ? 0x800 * 8 : 0);
+	msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+}
 
 int arch_domain_init(struct domain *d)
 {
@@ -39,6 +62,10 @@ int arch_domain_init(struct domain *d)
 	struct arch_domain *a = pa_ptr(pa_add(p, IOPM_SIZE + MSRPM_SIZE));
 	a->iopm = p;
 	a->msrpm = pa_add(p, IOPM_SIZE);
+	a->is_linux = false;
+	for (size_t i = 0; i < ARRAY_SIZE(vmcb_msrs); i++) {
+		msrpm_allow(pa_ptr(a->msrpm), vmcb_msrs[i]);
+	}
 	d->arch = a;
 	return 0;
 }
@@ -59,6 +86,22 @@ uint64_t x86_domain_iopm(const struct domain *d)
 uint64_t x86_domain_msrpm(const struct domain *d)
 {
 	return pa_addr(d->arch->msrpm);
+}
+
+bool x86_domain_is_linux(const struct domain *d)
+{
+	return d->arch->is_linux;
+}
+
+void x86_domain_set_linux(struct domain *d)
+{
+	d->arch->is_linux = true;
+	pc_init(&d->arch->pc);
+}
+
+struct pc *x86_domain_pc(struct domain *d)
+{
+	return &d->arch->pc;
 }
 
 struct x86_uart *x86_domain_uart(struct domain *d)
@@ -89,6 +132,15 @@ const char *arch_kernel_probe(const void *img, uint64_t size, struct kernel_imag
 {
 	if (!svm_ready()) {
 		return "this CPU cannot run x86 guests (no SVM with nested paging)";
+	}
+	/* A bzImage is Linux (linuxboot.c); anything else must be a
+	 * Multiboot2 image. */
+	struct bzimage bz;
+	if (size >= BZ_HDR_END && bzimage_header(img, &bz) == NULL) {
+		const char *bad = bzimage_probe(img, size, &bz);
+		k->load_offset = bz.load_offset;
+		k->image_size = bz.image_size;
+		return bad;
 	}
 	return mb2_image_probe(img, size, &k->load_offset, &k->image_size);
 }

@@ -44,6 +44,8 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
+#include "linuxboot.h"
+#include "linuxpc.h"
 #include "svm.h"
 #include "x86.h"
 
@@ -188,6 +190,7 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	*vmcb_u64(vmcb, VMCB_RIP) = ipa_addr(entry);
 	*vmcb_u64(vmcb, VMCB_G_PAT) = 0x0007040600070406ull; /* the power-on PAT */
 	v->arch->g.rbx = arg;
+	linux_boot(v, vmcb, &v->arch->g, entry, arg);
 }
 
 /* --- exits ------------------------------------------------------------------ */
@@ -254,12 +257,22 @@ static enum exit_result cpuid_exit(struct vcpu *v)
 	} else if (leaf == 0x8000000A) {
 		r[0] = r[1] = r[2] = r[3] = 0;
 	}
+	if (x86_domain_is_linux(v->dom)) {
+		pc_cpuid(leaf, r);
+	}
 	*rax = r[0];
 	g->rbx = r[1];
 	g->rcx = r[2];
 	g->rdx = r[3];
 	advance(v, 2);
 	return EXIT_CONTINUE;
+}
+
+/* #GP(0) on the next VMRUN, the faulting instruction not retired (APM
+ * vol. 2, 15.20: EVENTINJ, type 3 exception, error code valid). */
+static void inject_gp(uint8_t *vmcb)
+{
+	*vmcb_u64(vmcb, VMCB_EVENTINJ) = 13 | 3u << 8 | 1u << 11 | 1u << 31;
 }
 
 static enum exit_result msr_exit(struct vcpu *v)
@@ -270,6 +283,19 @@ static enum exit_result msr_exit(struct vcpu *v)
 	uint32_t msr = (uint32_t)g->rcx;
 	bool write = *vmcb_u64(vmcb, VMCB_EXITINFO1) == 1;
 
+	if (msr != MSR_EFER && x86_domain_is_linux(v->dom)) {
+		uint64_t val = (g->rdx << 32) | (uint32_t)*rax;
+		if (!pc_msr(vmcb, msr, write, &val)) {
+			inject_gp(vmcb);
+			return EXIT_CONTINUE;
+		}
+		if (!write) {
+			*rax = (uint32_t)val;
+			g->rdx = val >> 32;
+		}
+		advance(v, 2);
+		return EXIT_CONTINUE;
+	}
 	if (msr != MSR_EFER) {
 		return stop(v, "%s of MSR 0x%x, not granted", write ? "WRMSR" : "RDMSR", msr);
 	}
@@ -309,6 +335,24 @@ static enum exit_result hlt_exit(struct vcpu *v)
 #define IOIO_STR (1u << 2)
 #define IOIO_SZ8 (1u << 4)
 
+/* A port of a Linux domain's PC platform (linuxpc.c): @sz the IOIO
+ * size bits (1, 2 or 4 bytes). */
+static enum exit_result pc_ioio(struct vcpu *v, uint16_t port, unsigned sz, bool in)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint64_t *rax = vmcb_u64(vmcb, VMCB_RAX);
+	unsigned size = sz & 1 ? 1 : sz & 2 ? 2 : 4;
+	uint32_t val = (uint32_t)*rax;
+
+	pc_io(x86_domain_pc(v->dom), port, size, !in, &val);
+	if (in) {
+		uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
+		*rax = size == 4 ? val : (*rax & ~mask) | (val & mask);
+	}
+	*vmcb_u64(vmcb, VMCB_RIP) = *vmcb_u64(vmcb, VMCB_EXITINFO2);
+	return EXIT_CONTINUE;
+}
+
 static enum exit_result ioio_exit(struct vcpu *v)
 {
 	uint8_t *vmcb = v->arch->vmcb;
@@ -316,6 +360,9 @@ static enum exit_result ioio_exit(struct vcpu *v)
 	uint16_t port = (uint16_t)(info >> 16);
 	bool in = info & IOIO_IN;
 
+	if (!x86_uart_port(port) && x86_domain_is_linux(v->dom) && !(info & IOIO_STR)) {
+		return pc_ioio(v, port, (info >> 4) & 7, in);
+	}
 	if (!x86_uart_port(port)) {
 		return stop(v, "%s of I/O port 0x%x, not granted", in ? "IN" : "OUT", port);
 	}
@@ -415,9 +462,35 @@ static void reinject(uint8_t *vmcb)
 	*vmcb_u64(vmcb, VMCB_EVENTINJ) = e;
 }
 
+/*
+ * A Linux domain's next PIC vector, as a virtual interrupt (APM vol. 2,
+ * 15.21.4: V_IRQ with its vector and priority, V_IGN_TPR), taken by the
+ * vCPU once its RFLAGS.IF allows; one at a time (V_IRQ clears when taken).
+ */
+#define V_IRQ       (1ull << 8)
+#define V_PRIO      (0xFull << 16)
+#define V_IGN_TPR   (1ull << 20)
+#define V_VECTOR(v) ((uint64_t)(v) << 32)
+
+static void pc_inject(struct vcpu *v)
+{
+	uint64_t *ctl = vmcb_u64(v->arch->vmcb, VMCB_INT_CTL);
+
+	if (*ctl & V_IRQ) {
+		return;
+	}
+	int vec = pc_interrupt(x86_domain_pc(v->dom));
+	if (vec >= 0) {
+		*ctl = (*ctl & ~(0xFFull << 32)) | V_IRQ | V_PRIO | V_IGN_TPR | V_VECTOR(vec);
+	}
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	for (;;) {
+		if (x86_domain_is_linux(v->dom)) {
+			pc_inject(v);
+		}
 		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
 			(uintptr_t)host_area[arch_this_cpu()->id]);
 		reinject(v->arch->vmcb);

@@ -84,6 +84,10 @@ void svm_cpu_init(void);
 uint64_t x86_domain_iopm(const struct domain *d);
 uint64_t x86_domain_msrpm(const struct domain *d);
 struct x86_uart *x86_domain_uart(struct domain *d);
+/* Whether @d's kernel is Linux (a bzImage): it sees the PC platform. */
+bool x86_domain_is_linux(const struct domain *d);
+void x86_domain_set_linux(struct domain *d);
+struct pc *x86_domain_pc(struct domain *d);
 /* npt.c: N_CR3 of an address space. */
 uint64_t npt_root(const struct stage2 *s);
 
