@@ -22,12 +22,12 @@ if [ ! -f "$BIN" ]; then
 	exit 1
 fi
 
-# boot LOG [QEMU args...]: boot with a 30 s limit; sets rc (124: timed out).
+# boot LOG [QEMU args...]: boot with a ${LIMIT:-30} s limit; sets rc (124: timed out).
 boot() {
 	local log=$1
 	shift
 	local t0=$(date +%s%N)
-	timeout 30 "${QEMU[@]}" "$@" </dev/null 2>&1 | tr -d '\r' >"$log"
+	timeout "${LIMIT:-30}" "${QEMU[@]}" "$@" </dev/null 2>&1 | tr -d '\r' >"$log"
 	rc=${PIPESTATUS[0]}
 	echo "--- $log: exit status $rc, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 	cat "$log"

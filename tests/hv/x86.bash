@@ -14,3 +14,26 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "FAIL: qemu-system-x86_64 is missing (scripts/setup.sh installs qemu-system-x86)"
 	exit 1
 fi
+
+# x86_linux_parts INIT...: Debian's amd64 kernel and busybox (fetched once),
+# and an amd64 initramfs build/guests/linux/x86-NAME.cpio.gz per init
+# (guests/linux/init-NAME).
+x86_linux_parts() {
+	local init name
+	if ! scripts/fetch-real-parts.sh linux-amd64 busybox-amd64 >"$WORK/fetch.log" 2>&1; then
+		echo "FAIL: scripts/fetch-real-parts.sh linux-amd64 busybox-amd64"
+		cat "$WORK/fetch.log"
+		exit 1
+	fi
+	for init in "$@"; do
+		name=$(basename "$init")
+		name=${name#init-}
+		if ! guests/linux/mkinitramfs.sh "build/guests/linux/x86-$name.cpio.gz" --arch amd64 \
+			--init "$init" >"$WORK/initramfs.log" 2>&1; then
+			echo "FAIL: guests/linux/mkinitramfs.sh --arch amd64 for $init"
+			cat "$WORK/initramfs.log"
+			exit 1
+		fi
+	done
+}
+X86_LINUX=build/deps/linux-amd64/bzImage

@@ -34,8 +34,7 @@ static uint32_t rd(const uint8_t *p, unsigned n)
 
 const char *bzimage_header(const uint8_t *p, struct bzimage *bz)
 {
-	if (rd(p + OFF_HEADER, 4) != HDRS_MAGIC ||
-	    rd(p + OFF_BOOT_FLAG, 2) != 0xAA55) {
+	if (rd(p + OFF_HEADER, 4) != HDRS_MAGIC || rd(p + OFF_BOOT_FLAG, 2) != 0xAA55) {
 		return "not a bzImage (no HdrS setup header)";
 	}
 	if (rd(p + OFF_VERSION, 2) < MIN_VERSION || !(rd(p + OFF_XLOADFLAGS, 2) & XLF_KERNEL_64) ||

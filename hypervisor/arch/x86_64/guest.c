@@ -38,16 +38,16 @@ struct arch_domain {
  * MSRs 0-0x1FFF from byte 0, 0xC0000000-0xC0001FFF from byte 0x800.
  */
 static const uint32_t vmcb_msrs[] = {
-	0x174,	    0x175,	0x176,	    /* SYSENTER_CS, _ESP, _EIP */
+	0x174,      0x175,      0x176,      /* SYSENTER_CS, _ESP, _EIP */
 	0xC0000081, 0xC0000082, 0xC0000083, /* STAR, LSTAR, CSTAR */
-	0xC0000084,			    /* SFMASK */
+	0xC0000084,                         /* SFMASK */
 	0xC0000100, 0xC0000101, 0xC0000102, /* FS_BASE, GS_BASE, KERNEL_GS_BASE */
 };
 
 static void msrpm_allow(uint8_t *msrpm, uint32_t msr)
 {
 	unsigned bit = 2 * (msr & 0x1FFF) + (msr >= 0xC0000000 ? 0x800 * 8 : 0);
-	msrpm[bit / 8] &= (uint8_t)~(3u << (bit % 8));
+	msrpm[bit / 8] &= (uint8_t) ~(3u << (bit % 8));
 }
 
 int arch_domain_init(struct domain *d)

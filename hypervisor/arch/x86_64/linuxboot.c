@@ -17,6 +17,7 @@
  * and the vCPU enters the kernel at its start + 0x200 in long mode, RSI the
  * zero page.
  */
+#include <fmt/fmt.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -28,12 +29,12 @@
 #include "svm.h"
 #include "x86.h"
 
-#define LB_PML4    0x1000ull
-#define LB_PDPT    0x2000ull
-#define LB_PD      0x3000ull
-#define LB_GDT     0x7000ull
-#define LB_ZP      0x8000ull
-#define LB_CMDLINE 0x9000ull
+#define LB_PML4        0x1000ull
+#define LB_PDPT        0x2000ull
+#define LB_PD          0x3000ull
+#define LB_GDT         0x7000ull
+#define LB_ZP          0x8000ull
+#define LB_CMDLINE     0x9000ull
 #define LB_CMDLINE_MAX 4095u
 
 /* boot_params (arch/x86/include/uapi/asm/bootparam.h) offsets. */
@@ -85,7 +86,8 @@ static const char *read_params(struct domain *d, uint64_t dt_ipa, struct linux_p
 		bad = "its device tree is unreadable";
 		goto out;
 	}
-	int mem = fdt_path_offset(dt_copy, "/memory@0"), chosen = fdt_path_offset(dt_copy, "/chosen");
+	int mem = fdt_path_offset(dt_copy, "/memory@0"),
+	    chosen = fdt_path_offset(dt_copy, "/chosen");
 	int len;
 	const fdt64_t *reg = mem >= 0 ? fdt_getprop(dt_copy, mem, "reg", &len) : NULL;
 	if (reg == NULL || len != 16 || fdt64_to_cpu(reg[0]) != 0) {
@@ -97,8 +99,8 @@ static const char *read_params(struct domain *d, uint64_t dt_ipa, struct linux_p
 	lp->initrd = lp->initrd_size = 0;
 	if (chosen >= 0) {
 		const char *args = fdt_getprop(dt_copy, chosen, "bootargs", &len);
-		if (args != NULL && (len < 1 || (unsigned)len > sizeof(lp->cmdline) ||
-				     args[len - 1] != '\0')) {
+		if (args != NULL &&
+		    (len < 1 || (unsigned)len > sizeof(lp->cmdline) || args[len - 1] != '\0')) {
 			bad = "its bootargs are longer than 4095 bytes or not a string";
 			goto out;
 		}
@@ -167,7 +169,32 @@ static bool write_tables(struct domain *d, const uint8_t *hdr, const struct linu
 	e820(zp, 2, HOLE_END, lp->ram_size - HOLE_END, E820_RAM);
 	zp[ZP_E820_ENTRIES] = 3;
 	ok = ok && domain_write_ram(d, ipa_init(LB_ZP), zp, sizeof(zp));
-	return ok && domain_write_ram(d, ipa_init(LB_CMDLINE), lp->cmdline, strlen(lp->cmdline) + 1);
+	return ok &&
+	       domain_write_ram(d, ipa_init(LB_CMDLINE), lp->cmdline, strlen(lp->cmdline) + 1);
+}
+
+/*
+ * The TSC's rate, which a PC tells Linux through no interface this
+ * platform has (no CPUID leaf 0x15, no HPET): "tsc_early_khz=" appended to
+ * the command line unless the LCM's bootargs set it already. Without it
+ * Linux calibrates against the emulated PIT, which under emulation is
+ * slow and imprecise.
+ */
+static const char *add_tsc_khz(char *cmdline, size_t size)
+{
+	static const char key[] = "tsc_early_khz=";
+	size_t len = strlen(cmdline);
+
+	for (size_t i = 0; i + sizeof(key) - 1 <= len; i++) {
+		if ((i == 0 || cmdline[i - 1] == ' ') &&
+		    memcmp(cmdline + i, key, sizeof(key) - 1) == 0) {
+			return NULL;
+		}
+	}
+	int n = fmt_snprintf(cmdline + len, size - len, "%s%s%llu", len ? " " : "", key,
+			     (unsigned long long)(x86_tsc_hz() / 1000));
+	return n < 0 || (size_t)n >= size - len ? "its bootargs leave no room for tsc_early_khz="
+						: NULL;
 }
 
 static void seg(uint8_t *vmcb, unsigned off, uint16_t sel, uint16_t attrib, uint32_t limit,
@@ -198,6 +225,9 @@ bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entr
 	if (bad == NULL && (lp.ram_size <= HOLE_END || lp.ram_size > 4 * GiB)) {
 		bad = "Linux domains have between 1 MiB and 4 GiB of RAM";
 	}
+	if (bad == NULL) {
+		bad = add_tsc_khz(lp.cmdline, sizeof(lp.cmdline));
+	}
 	if (bad == NULL && strlen(lp.cmdline) > bz.cmdline_max) {
 		bad = "its bootargs are longer than the kernel's cmdline_size";
 	}
@@ -215,8 +245,8 @@ bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entr
 	}
 	seg(vmcb, VMCB_GDTR, 0, 0, 4 * 8 - 1, LB_GDT);
 	*vmcb_u64(vmcb, VMCB_EFER) = EFER_SVME | 0x500; /* LME, LMA */
-	*vmcb_u64(vmcb, VMCB_CR0) = 0x80000031ull; /* PG, NE, ET, PE */
-	*vmcb_u64(vmcb, VMCB_CR4) = 0x20;          /* PAE */
+	*vmcb_u64(vmcb, VMCB_CR0) = 0x80000031ull;      /* PG, NE, ET, PE */
+	*vmcb_u64(vmcb, VMCB_CR4) = 0x20;               /* PAE */
 	*vmcb_u64(vmcb, VMCB_CR3) = LB_PML4;
 	*vmcb_u64(vmcb, VMCB_RIP) = ipa_addr(entry) + bz.setup_size + 0x200;
 	g->rbx = 0;

@@ -5,12 +5,13 @@
  * strict platform of svm.c, where any such access stops them.
  *
  * CPUID: the host's, without the local APIC (Linux then runs its "PIC
- * mode": the tick is the PIT through the 8259), MTRRs, machine checks
- * and the extended performance counters, so Linux touches none of their
- * MSRs.
+ * mode": the tick is the PIT through the 8259), MTRRs, machine checks,
+ * the extended performance counters, RDTSCP and RDPID (TSC_AUX is not
+ * switched between domains), so Linux touches none of their MSRs.
  * MSRs (besides EFER, svm.c, and those VMLOAD/VMSAVE switch, which the
  * permission map lets through): the PAT is the VMCB's guest PAT, the TSC
- * reads as RDTSC does; any other raises #GP, as on a CPU without it
+ * reads as RDTSC does, AMD's interrupt-pending-message MSR reads 0 (no
+ * C1E; Linux reads it without a fallback); any other raises #GP, as on a CPU without it
  * (Linux probes with rdmsr_safe and copes).
  * I/O ports (besides COM1, uart.c): the two 8259A PICs (0x20-0x21,
  * 0xA0-0xA1), the 8254 PIT (0x40-0x43) with the PC speaker port 0x61 that
@@ -25,14 +26,17 @@
 #include "svm.h"
 #include "x86.h"
 
-#define MSR_TSC 0x010
-#define MSR_PAT 0x277
+#define MSR_TSC         0x010
+#define MSR_PAT         0x277
+#define MSR_INT_PENDING 0xC0010055 /* AMD: interrupt pending message, C1E */
 
-#define CPUID1_EDX_MCE   (1u << 7)
-#define CPUID1_EDX_APIC  (1u << 9)
-#define CPUID1_EDX_MTRR  (1u << 12)
-#define CPUID1_EDX_MCA   (1u << 14)
-#define CPUID81_ECX_PERF (1u << 23)
+#define CPUID1_EDX_MCE     (1u << 7)
+#define CPUID1_EDX_APIC    (1u << 9)
+#define CPUID1_EDX_MTRR    (1u << 12)
+#define CPUID1_EDX_MCA     (1u << 14)
+#define CPUID81_ECX_PERF   (1u << 23)
+#define CPUID81_EDX_RDTSCP (1u << 27)
+#define CPUID7_ECX_RDPID   (1u << 22)
 
 void pc_cpuid(uint32_t leaf, uint32_t r[4])
 {
@@ -41,6 +45,10 @@ void pc_cpuid(uint32_t leaf, uint32_t r[4])
 	}
 	if (leaf == 0x80000001) {
 		r[2] &= ~CPUID81_ECX_PERF;
+		r[3] &= ~CPUID81_EDX_RDTSCP; /* TSC_AUX is not switched */
+	}
+	if (leaf == 7) {
+		r[2] &= ~CPUID7_ECX_RDPID;
 	}
 }
 
@@ -69,6 +77,12 @@ bool pc_msr(uint8_t *vmcb, uint32_t msr, bool write, uint64_t *val)
 			return false;
 		}
 		*vmcb_u64(vmcb, VMCB_G_PAT) = *val;
+		return true;
+	case MSR_INT_PENDING:
+		if (write) {
+			return false;
+		}
+		*val = 0;
 		return true;
 	case MSR_TSC:
 		if (write) {
@@ -102,10 +116,10 @@ static void pic_cmd(struct pc_pic *p, uint8_t v)
 		if (v & 2) {
 			p->read_isr = v & 1;
 		}
-	} else if ((v & 0xE0) == 0x20) { /* OCW2: non-specific EOI */
+	} else if ((v & 0xE0) == 0x20) {         /* OCW2: non-specific EOI */
 		p->isr &= (uint8_t)(p->isr - 1); /* the highest priority: lowest bit */
-	} else if ((v & 0xE0) == 0x60) { /* specific EOI */
-		p->isr &= (uint8_t)~(1u << (v & 7));
+	} else if ((v & 0xE0) == 0x60) {         /* specific EOI */
+		p->isr &= (uint8_t) ~(1u << (v & 7));
 	}
 }
 
@@ -318,16 +332,20 @@ void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *va
 	}
 }
 
-int pc_interrupt(struct pc *pc)
+int pc_interrupt(struct pc *pc, bool uart)
 {
 	pit_tick(pc);
+	if (uart && !pc->irq4) {
+		pc->pic[0].irr |= 1u << 4;
+	}
+	pc->irq4 = uart;
 	struct pc_pic *m = &pc->pic[0];
 	int irq = pic_pending(m);
 
 	if (irq < 0 || m->init != 0) {
 		return -1;
 	}
-	m->irr &= (uint8_t)~(1u << irq);
+	m->irr &= (uint8_t) ~(1u << irq);
 	m->isr |= (uint8_t)(1u << irq);
 	return m->base + irq;
 }

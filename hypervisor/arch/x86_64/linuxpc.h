@@ -13,9 +13,9 @@
  * IRQ 0, and where its initialization sequence is. */
 struct pc_pic {
 	uint8_t imr, irr, isr, base;
-	uint8_t init;    /* ICW still expected: 0 none, 2 ICW2, 3 ICW3, 4 ICW4 */
-	bool icw4;       /* ICW1 asked for an ICW4 */
-	bool read_isr;   /* OCW3: the command port reads ISR (else IRR) */
+	uint8_t init;  /* ICW still expected: 0 none, 2 ICW2, 3 ICW3, 4 ICW4 */
+	bool icw4;     /* ICW1 asked for an ICW4 */
+	bool read_isr; /* OCW3: the command port reads ISR (else IRR) */
 };
 
 /* A channel of the 8254. */
@@ -23,15 +23,16 @@ struct pc_pit_ch {
 	uint8_t mode, access; /* control word bits 1-3 and 4-5 */
 	bool write_hi, read_hi, latched, armed, fired;
 	uint16_t latch;
-	uint32_t count;      /* the reload value, 1..65536 */
-	uint64_t start;      /* TSC when counting began */
-	uint64_t next;       /* TSC of the next output edge (armed) */
+	uint32_t count; /* the reload value, 1..65536 */
+	uint64_t start; /* TSC when counting began */
+	uint64_t next;  /* TSC of the next output edge (armed) */
 };
 
 struct pc {
 	struct pc_pic pic[2];
 	struct pc_pit_ch pit[3];
 	uint8_t port61; /* speaker gate and data (bits 0, 1) */
+	bool irq4;      /* the UART's line when last seen */
 };
 
 void pc_init(struct pc *pc);
@@ -41,9 +42,10 @@ void pc_init(struct pc *pc);
  * port not granted is absent: reads give all ones, writes are dropped. */
 void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *val);
 
-/* Let the PIT's time pass (IRQ 0 edges), then the vector the PIC pair
+/* Let the PIT's time pass (IRQ 0 edges) and see the UART's line @uart
+ * (IRQ 4: a rising edge requests it), then the vector the PIC pair
  * delivers now (taken: it is in service from here), or -1. */
-int pc_interrupt(struct pc *pc);
+int pc_interrupt(struct pc *pc, bool uart);
 
 /* CPUID as a Linux domain sees it: @r the host's answer for @leaf, changed
  * in place (no local APIC, no MTRRs, no machine checks, no performance

@@ -479,7 +479,8 @@ static void pc_inject(struct vcpu *v)
 	if (*ctl & V_IRQ) {
 		return;
 	}
-	int vec = pc_interrupt(x86_domain_pc(v->dom));
+	struct domain *d = v->dom;
+	int vec = pc_interrupt(x86_domain_pc(d), x86_uart_irq(d, x86_domain_uart(d)));
 	if (vec >= 0) {
 		*ctl = (*ctl & ~(0xFFull << 32)) | V_IRQ | V_PRIO | V_IGN_TPR | V_VECTOR(vec);
 	}

@@ -89,10 +89,13 @@ const uint8_t *acpi_table(const char sig[4], uint32_t *len);
 struct x86_uart {
 	struct spinlock lock;
 	uint8_t dll, dlm, ier, fcr, lcr, mcr, scr;
+	bool thre; /* the THR-empty interrupt is pending */
 };
 struct domain;
 bool x86_uart_port(uint16_t port);
 void x86_uart_access(struct domain *d, struct x86_uart *u, uint16_t port, bool write, uint8_t *val);
+/* Its interrupt output (to IRQ 4 of a Linux domain's PIC, linuxpc.c). */
+bool x86_uart_irq(struct domain *d, struct x86_uart *u);
 /* console.c */
 void x86_uart_init(void);
 /* traps.c: the IDT (once), then each CPU's GDT, TSS, IDT and FS. */
