@@ -78,6 +78,13 @@ $(BUILD)/fuzz/fuzz-mb2image: tests/fuzz/fuzz_mb2image.c hypervisor/arch/x86_64/m
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 TEST_PROGS += $(BUILD)/fuzz/fuzz-mb2image
 
+# The Linux bzImage header (hypervisor/arch/x86_64/bzimage.c).
+$(BUILD)/fuzz/fuzz-bzimage: tests/fuzz/fuzz_bzimage.c hypervisor/arch/x86_64/bzimage.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Ihypervisor/arch/x86_64 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+TEST_PROGS += $(BUILD)/fuzz/fuzz-bzimage
+
 .PHONY: tests
 tests: all $(TEST_PROGS)
 
