@@ -24,10 +24,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(img, data, size);
 	const char *why = bzimage_probe(img, size, &bz);
-	if (why == NULL &&
-	    (bz.setup_size >= size || bz.load_offset % 4096 != 0 ||
-	     bz.load_offset + bz.setup_size > BZ_PM_ADDR ||
-	     bz.image_size < size - bz.setup_size + (BZ_PM_ADDR - bz.load_offset))) {
+	if (why == NULL && (bz.setup_size >= size || bz.load_offset % 4096 != 0 ||
+			    bz.load_offset + bz.setup_size > BZ_PM_ADDR ||
+			    bz.image_size < size - bz.setup_size + (BZ_PM_ADDR - bz.load_offset))) {
 		abort();
 	}
 	if (why != NULL && strlen(why) == 0) {

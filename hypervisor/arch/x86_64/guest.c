@@ -1,11 +1,13 @@
 /*
  * The machine an x86 domain sees: RAM from guest-physical 0, a 16550 at
- * COM1 (uart.c; every other I/O port and any MSR but EFER stops it:
- * svm.c), a device tree describing it (as on arm64: /memory, /chosen
- * bootargs and initrd, /cpus with the TSC's rate), and the kernel format
- * (mb2image.c). The kernel is entered in 32-bit protected mode with paging
- * off, EBX the device tree's address (svm.c); this is not the Multiboot2
- * hand-over (no information structure, EAX is 0).
+ * COM1 (uart.c; every other I/O port and any MSR but EFER and those the
+ * VMCB switches stops it: svm.c; a Linux domain has a PC platform
+ * instead, linuxpc.c), a device tree describing it (as on arm64: /memory,
+ * /chosen bootargs and initrd, /cpus with the TSC's rate), and the kernel
+ * format (mb2image.c; a bzImage is Linux: linuxboot.c). A Multiboot2
+ * kernel is entered in 32-bit protected mode with paging off, EBX the
+ * device tree's address (svm.c); this is not the Multiboot2 hand-over (no
+ * information structure, EAX is 0).
  */
 #include <fmt/fmt.h>
 #include <libfdt.h>

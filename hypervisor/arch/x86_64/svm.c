@@ -11,10 +11,13 @@
  *   HLT       with RFLAGS.IF clear nothing can wake the vCPU: it is off (the
  *             last one off powers the domain off); with IF set it waits
  *   MSR       EFER is emulated (the guest turns long mode on through it;
- *             SVME stays set underneath, as VMRUN requires); any other MSR
- *             stops the domain
+ *             SVME stays set underneath, as VMRUN requires); those
+ *             VMLOAD/VMSAVE switch do not exit (guest.c); in a Linux
+ *             domain the PC platform answers the others or #GP is
+ *             injected (linuxpc.c); in other domains any other MSR stops it
  *   IOIO      byte-wide IN and OUT of COM1 (0x3F8-0x3FF) are the emulated
- *             16550 (uart.c); any other port stops the domain
+ *             16550 (uart.c); a Linux domain's other ports are its PC
+ *             platform (linuxpc.c); in other domains any other port stops it
  *   NPF       a first touch of its RAM (domain_touch), else an access
  *             outside its RAM: the domain stops
  *   SHUTDOWN  a triple fault: the domain stops
