@@ -27,3 +27,18 @@ $(BUILD)/guests/x86-$(1).img: $(BUILD)/guests/x86-$(1).elf
 ALL += $(BUILD)/guests/x86-$(1).img
 endef
 $(foreach g,$(X86_GUEST_NAMES),$(eval $(call x86_guest_rule,$(g))))
+
+# A guest with a Linux bzImage's setup header (guests/x86-bzimage/*.S):
+# build/guests/x86-bzimage-<name>.img, linked where the builder copies a
+# bzImage with a 2-sector setup part (16 MiB - 4 KiB).
+X86_BZ_GUESTS := $(patsubst guests/x86-bzimage/%.S,%,$(wildcard guests/x86-bzimage/*.S))
+define x86_bz_rule
+$(BUILD)/guests/x86-bzimage-$(1).elf: $(BUILD)/x86_64/guests/x86-bzimage/$(1).o
+	@mkdir -p $$(dir $$@)
+	$(X86_LD) -static -nostdlib -N -Ttext=0xfff000 \
+		--no-warn-rwx-segments -o $$@ $$<
+$(BUILD)/guests/x86-bzimage-$(1).img: $(BUILD)/guests/x86-bzimage-$(1).elf
+	objcopy -O binary $$< $$@
+ALL += $(BUILD)/guests/x86-bzimage-$(1).img
+endef
+$(foreach g,$(X86_BZ_GUESTS),$(eval $(call x86_bz_rule,$(g))))
