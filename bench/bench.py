@@ -6,7 +6,8 @@
     bench/bench.py [--icount] [--runs N] [--probes "1 32 128"] [--linux "1 4 8"]
 
 Environment: RUNS (default 3; 2 with --icount), BENCH_ICOUNT=1 (= --icount),
-BENCH_PROBES / BENCH_LINUX (the N values, space separated; "" skips a family).
+BENCH_PROBES / BENCH_LINUX (the N values, space separated; "" skips a family),
+BENCH_X86=0 skips the x86-64 table (bench/x86.sh, wall-clock mode only).
 
 Both hypervisors boot on the same qemu-system-aarch64 with the same machine
 options, the same CPU count (min(N, 4)), the same -m (what Xen needs; ours
@@ -494,10 +495,26 @@ def main():
     load1 = loadavg()
 
     report(rows, runs, icount, load0, load1, xen_slope, time.monotonic() - started)
+    if not icount and os.environ.get("BENCH_X86", "1") != "0":
+        report_x86(runs)
     name = "results-icount.txt" if icount else "results.txt"
     with open(os.path.join(OUT, name), "w") as f:
         f.write("\n".join(out_lines) + "\n")
     print(f"\n(written to build/bench/{name}" + ("" if icount else " and build/bench/launch.png") + ")")
+
+
+def report_x86(runs):
+    """The x86-64 row (bench/x86.sh): probes and one Linux domain against
+    the same kernel on bare qemu-system-x86_64; Xen 4.17 has no x86
+    dom0less to compare with."""
+    note("x86-64: bench/x86.sh")
+    r = run(["bench/x86.sh"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env=dict(os.environ, RUNS=str(runs)))
+    say()
+    for line in r.stdout.splitlines():
+        say(line)
+    if r.returncode != 0:
+        say(f"(bench/x86.sh failed with exit status {r.returncode})")
 
 
 def report(rows, runs, icount, load0, load1, xen_slope, took):
