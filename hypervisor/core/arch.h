@@ -129,6 +129,7 @@ struct guest_dt {
 	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
+	bool xen; /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
 };
 
 /* Write the device tree of a domain into @buf; its size, or -1 when @size
@@ -163,6 +164,15 @@ void arch_vcpu_run(struct vcpu *v);
  * or in its virtual CPU interface): sched_block() asks, under @v's
  * run-queue lock, before it lets @v sleep. */
 bool arch_vcpu_has_interrupt(struct vcpu *v);
+
+/* --- the Xen guest interface (core/xen.c) ----------------------------------- */
+
+/* The guest-physical address that virtual address @va of @v (loaded on
+ * this CPU, in a hypercall) translates to through its own stage 1, for a
+ * read, or a write with @write; false when it does not. */
+bool arch_guest_va_to_ipa(struct vcpu *v, uint64_t va, bool write, ipaddr_t *ipa);
+/* Make the event-channel upcall interrupt pending for @v; any CPU. */
+void arch_xen_upcall(struct vcpu *v);
 
 /* --- implemented by the core, called by the architecture ------------------- */
 

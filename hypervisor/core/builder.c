@@ -40,6 +40,7 @@
 #include "core/arch.h"
 #include "core/bootmod.h"
 #include "core/builder.h"
+#include "core/xen.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
@@ -206,6 +207,7 @@ static int write_dt(struct build *b)
 		.has_initrd = c->ramdisk.present,
 		.initrd_start = b->ramdisk_ipa,
 		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
+		.xen = c->xen,
 	};
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
 }
@@ -460,6 +462,8 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->ram_size = c->memory;
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
+	} else if (c->xen && xen_domain_init(b->d) != 0) {
+		fail(b, "no memory for its Xen interface");
 	}
 	return b;
 }

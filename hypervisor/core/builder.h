@@ -34,6 +34,7 @@ struct domain_config {
 	struct module_ref ramdisk;
 	const char *bootargs; /* NULL: none */
 	const char *refused;  /* another of its modules was refused: why */
+	bool xen;             /* speaks the Xen guest interface (core/xen.h) */
 };
 
 void builder_init(const struct platform *p);

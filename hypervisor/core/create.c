@@ -244,7 +244,7 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 			.name = ld->name, .domid = ld->domid,
 			.permissions = ld->permissions, .functions = ld->functions,
 			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
-			.bootargs = k->bootargs,
+			.bootargs = k->bootargs, .xen = ld->xen,
 		},
 	};
 	struct module_ref *mods[2] = { &job.c.kernel, &job.c.ramdisk };

@@ -24,6 +24,7 @@
 #include "core/console.h"
 #include "core/create.h"
 #include "core/domain.h"
+#include "core/xen.h"
 #include "core/launch.h"
 #include "core/mm.h"
 #include "core/mmio.h"
@@ -94,6 +95,7 @@ void domain_publish(struct domain *d)
 
 void domain_release(struct domain *d)
 {
+	xen_domain_release(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		arch_vcpu_free(&d->vcpus[i]);
 	}

@@ -179,6 +179,7 @@ static void build_lcm_domains(void)
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
 			.refused = refused_module(ld, why, sizeof(why)),
+			.xen = ld->xen,
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);

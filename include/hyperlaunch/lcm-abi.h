@@ -64,4 +64,8 @@
 #define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
+/* Domain extension (docs/bindings.md): an empty property that makes the
+ * domain Xen-aware (docs/xen-interface.md). */
+#define LCM_PROP_XEN_INTERFACE "hyperlaunch,xen-interface"
+
 #endif /* HYPERLAUNCH_LCM_ABI_H */

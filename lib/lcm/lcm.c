@@ -833,6 +833,15 @@ static void parse_domain(struct parser *p, int node)
 		error(p, node, "security-id", "longer than %u bytes", LCM_SECURITY_ID_MAX);
 	}
 
+	int len;
+	if (fdt_getprop(fdt, node, LCM_PROP_XEN_INTERFACE, &len) != NULL) {
+		if (len != 0) {
+			error(p, node, LCM_PROP_XEN_INTERFACE,
+			      "takes no value (its presence makes the domain Xen-aware)");
+		}
+		d->xen = true;
+	}
+
 	parse_domain_modules(p, node, di);
 }
 

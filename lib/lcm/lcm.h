@@ -65,6 +65,7 @@ struct lcm_domain {
 	uint32_t cpus;
 	uint64_t memory_kib;
 	const char *security_id; /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
+	bool xen;                /* LCM_PROP_XEN_INTERFACE: speaks Xen's guest interface */
 	uint8_t uuid[LCM_UUID_SIZE];
 	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;

@@ -226,10 +226,11 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 static const char *const top_keys[] = { "domains", "config", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
-static const char *const domain_keys[] = {
-	"name",   "domid",       "permissions", "functions", "mode",        "domain-uuid", "cpus",
-	"memory", "security-id", "kernel",      "ramdisk",   "device-tree", "config",      NULL
-};
+static const char *const domain_keys[] = { "name",      "domid",         "permissions",
+					   "functions", "mode",          "domain-uuid",
+					   "cpus",      "memory",        "security-id",
+					   "kernel",    "ramdisk",       "device-tree",
+					   "config",    "xen-interface", NULL };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
 static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
@@ -560,6 +561,12 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 				     what);
 			} else {
 				d->security_id = strdup(json_string_value(v));
+			}
+		} else if (strcmp(key, "xen-interface") == 0) {
+			if (!json_is_boolean(v)) {
+				jerr(ld, kpath, "%s: xen-interface: expected true or false", what);
+			} else {
+				d->xen = json_is_true(v);
 			}
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */

@@ -92,6 +92,9 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 	if (d->security_id != NULL) {
 		TRY(fdt_setprop_string(fdt, node, "security-id", d->security_id));
 	}
+	if (d->xen) {
+		TRY(fdt_setprop_empty(fdt, node, LCM_PROP_XEN_INTERFACE));
+	}
 	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 		if (d->mod[t].present) {
 			TRY(emit_module(fdt, node, c, &d->mod[t], t, target));

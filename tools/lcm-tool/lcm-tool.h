@@ -71,6 +71,7 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	bool xen;          /* "xen-interface": true */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };

@@ -150,9 +150,10 @@ struct arch_vcpu {
 	unsigned resets;
 	ipaddr_t entry; /* from the last arch_vcpu_reset() */
 	uint64_t arg;
-	bool interrupt; /* arch_vcpu_has_interrupt() answers this */
-	bool sleeping;  /* arch_vcpu_sleeping() answers this */
-	unsigned runs;  /* arch_vcpu_run() calls */
+	bool interrupt;       /* arch_vcpu_has_interrupt() answers this */
+	bool sleeping;        /* arch_vcpu_sleeping() answers this */
+	unsigned runs;        /* arch_vcpu_run() calls */
+	unsigned xen_upcalls; /* arch_xen_upcall() calls */
 };
 
 struct arch_domain {

@@ -1,0 +1,222 @@
+/*
+ * Grant tables, version 1 (Xen's public/grant_table.h). A Xen-aware domain's table is
+ * up to XEN_MAX_GNT_FRAMES hypervisor pages that the guest maps itself,
+ * frame by frame, into the grant-table window of its device tree
+ * (XENMAPSPACE_grant_table) and fills with 8-byte entries: "domain D may
+ * access my frame F (read-only or not)". The hypervisor reads an entry
+ * only at the moment it uses it, under xen_lock, and checks it then: the
+ * access flag, the grantee's domid, the frame being the granter's RAM,
+ * and for a write, no read-only flag. GNTTABOP_copy copies between such
+ * a granted frame and the caller's own RAM (or another grant).
+ */
+#include <string.h>
+
+#include "core/arch.h"
+#include "core/domain.h"
+#include "core/mm.h"
+#include "core/spinlock.h"
+#include "core/vcpu.h"
+#include "core/xen.h"
+
+/* Copy operations in one call: each is at most a page, all under
+ * xen_lock one by one; bounded so that one call is short. */
+#define GNTTAB_MAX_COPY_OPS 512
+
+int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
+{
+	struct xen_domain *x = d->xen;
+	uint64_t base = XEN_GUEST_GNTTAB_BASE >> PAGE_SHIFT;
+	uint64_t frames = XEN_GUEST_GNTTAB_SIZE >> PAGE_SHIFT;
+	int64_t r = 0;
+
+	/* Version 1 has no status frames; the window is where the device
+	 * tree says, outside RAM. */
+	if (idx >= XEN_MAX_GNT_FRAMES || gpfn < base || gpfn - base >= frames) {
+		return -XEN_EINVAL;
+	}
+	unsigned long flags = xen_lock();
+	for (unsigned i = 0; i < XEN_MAX_GNT_FRAMES; i++) {
+		if (x->gnt_gpfn[i] == gpfn && i != idx) {
+			r = -XEN_EBUSY; /* another frame is there */
+		}
+	}
+	if (r == 0 && x->gnt_gpfn[idx] != 0) {
+		/* Mapped once: stage 2 mappings are never moved while the
+		 * domain runs. */
+		r = x->gnt_gpfn[idx] == gpfn ? 0 : -XEN_EBUSY;
+		goto out;
+	}
+	while (r == 0 && x->nr_gnt <= idx) {
+		paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
+		if (mm_failed(p)) {
+			r = -XEN_ENOMEM;
+			break;
+		}
+		x->gnt[x->nr_gnt++] = p;
+	}
+	if (r == 0) {
+		unsigned long tf = spin_lock_irqsave(&d->touch_lock);
+		if (arch_stage2_map(d->s2, ipa_init(gpfn << PAGE_SHIFT), x->gnt[idx], PAGE_SIZE) !=
+		    0) {
+			r = -XEN_ENOMEM;
+		}
+		spin_unlock_irqrestore(&d->touch_lock, tf);
+	}
+	if (r == 0) {
+		x->gnt_gpfn[idx] = gpfn;
+	}
+out:
+	xen_unlock(flags);
+	return r;
+}
+
+void gnttab_free(struct xen_domain *x)
+{
+	for (unsigned i = 0; i < x->nr_gnt; i++) {
+		mm_free(x->gnt[i], PAGE_SIZE);
+	}
+	x->nr_gnt = 0;
+}
+
+/* Entry @ref of @g's table as @grantee may use it (for a write with
+ * @write): the physical page it grants, or a GNTST_* error. xen_lock held. */
+static int granted_page(struct domain *g, struct domain *grantee, uint32_t ref, bool write,
+			paddr_t *pa)
+{
+	struct xen_domain *x = g->xen;
+	uint32_t per_frame = PAGE_SIZE / sizeof(struct grant_entry_v1);
+
+	if (ref >= x->nr_gnt * per_frame) {
+		return GNTST_bad_gntref;
+	}
+	struct grant_entry_v1 *e =
+		(struct grant_entry_v1 *)pa_ptr(x->gnt[ref / per_frame]) + ref % per_frame;
+	/* One read of the entry: the granter may change it meanwhile. */
+	uint64_t raw = __atomic_load_n((uint64_t *)e, __ATOMIC_ACQUIRE);
+	uint16_t flags = (uint16_t)raw;
+	uint16_t domid = (uint16_t)(raw >> 16);
+	uint32_t frame = (uint32_t)(raw >> 32);
+	if ((flags & GTF_type_mask) != GTF_permit_access || domid != grantee->domid ||
+	    (write && (flags & GTF_readonly))) {
+		return GNTST_permission_denied;
+	}
+	return xen_ram_page(g, frame, pa) ? GNTST_okay : GNTST_bad_page;
+}
+
+/* One side of a copy: a grant of another domain, or the caller's frame. */
+static int copy_side(struct vcpu *v, const struct gnttab_copy_ptr *s, bool gref, bool write,
+		     uint16_t len, paddr_t *pa)
+{
+	struct domain *d = v->dom;
+
+	if ((uint32_t)s->offset + len > PAGE_SIZE) {
+		return GNTST_bad_copy_arg;
+	}
+	if (!gref) {
+		if (s->domid != XEN_DOMID_SELF && s->domid != d->domid) {
+			return GNTST_permission_denied;
+		}
+		if (!xen_ram_page(d, s->u.gmfn, pa)) {
+			return GNTST_bad_page;
+		}
+	} else {
+		struct domain *g = xen_peer(d, s->domid);
+		if (g == NULL) {
+			return GNTST_bad_domain;
+		}
+		int st = granted_page(g, d, s->u.ref, write, pa);
+		if (st != GNTST_okay) {
+			return st;
+		}
+	}
+	*pa = pa_add(*pa, s->offset);
+	return GNTST_okay;
+}
+
+static int copy_one(struct vcpu *v, const struct gnttab_copy *c)
+{
+	paddr_t src, dst;
+	int st;
+
+	if (c->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref)) {
+		return GNTST_bad_copy_arg;
+	}
+	unsigned long flags = xen_lock();
+	st = copy_side(v, &c->source, c->flags & GNTCOPY_source_gref, false, c->len, &src);
+	if (st == GNTST_okay) {
+		st = copy_side(v, &c->dest, c->flags & GNTCOPY_dest_gref, true, c->len, &dst);
+	}
+	if (st == GNTST_okay) {
+		memmove(pa_ptr(dst), pa_ptr(src), c->len);
+	}
+	xen_unlock(flags);
+	return st;
+}
+
+static int64_t copy_ops(struct vcpu *v, uint64_t uops, uint64_t count)
+{
+	if (count > GNTTAB_MAX_COPY_OPS) {
+		return -XEN_EINVAL;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		struct gnttab_copy c;
+		uint64_t va = uops + i * sizeof(c);
+		if (!xen_copy_from(v, va, &c, sizeof(c))) {
+			return -XEN_EFAULT;
+		}
+		c.status = (int16_t)copy_one(v, &c);
+		if (!xen_copy_to(v, va, &c, sizeof(c))) {
+			return -XEN_EFAULT;
+		}
+	}
+	return 0;
+}
+
+static int64_t query_size(struct vcpu *v, uint64_t uop, uint64_t count)
+{
+	struct gnttab_query_size q;
+
+	if (count != 1) {
+		return -XEN_EINVAL;
+	}
+	if (!xen_copy_from(v, uop, &q, sizeof(q))) {
+		return -XEN_EFAULT;
+	}
+	if (q.dom != XEN_DOMID_SELF && q.dom != v->dom->domid) {
+		q.status = GNTST_permission_denied;
+	} else {
+		unsigned long flags = xen_lock();
+		q.nr_frames = v->dom->xen->nr_gnt;
+		xen_unlock(flags);
+		q.max_nr_frames = XEN_MAX_GNT_FRAMES;
+		q.status = GNTST_okay;
+	}
+	return xen_copy_to(v, uop, &q, sizeof(q)) ? 0 : -XEN_EFAULT;
+}
+
+static int64_t set_version(struct vcpu *v, uint64_t uop, uint64_t count)
+{
+	struct gnttab_set_version s;
+
+	if (count != 1) {
+		return -XEN_EINVAL;
+	}
+	if (!xen_copy_from(v, uop, &s, sizeof(s))) {
+		return -XEN_EFAULT;
+	}
+	return s.version == 1 ? 0 : -XEN_EINVAL;
+}
+
+int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count)
+{
+	switch (cmd) {
+	case GNTTABOP_query_size:
+		return query_size(v, uops, count);
+	case GNTTABOP_set_version:
+		return set_version(v, uops, count);
+	case GNTTABOP_copy:
+		return copy_ops(v, uops, count);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
