@@ -102,6 +102,14 @@ struct stage2 *arch_stage2_create(unsigned vmid);
 /* Map [ipa, ipa + size) to RAM at @pa (page aligned, largest blocks where
  * both sides allow). -1 when out of memory for page tables. */
 int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+/* Map one page at @ipa (where nothing is mapped) to @pa, read-only for the
+ * guest with @readonly; -1 when out of memory for page tables. */
+int arch_stage2_map_page(struct stage2 *s, ipaddr_t ipa, paddr_t pa, bool readonly);
+/* Unmap the page at @ipa, with the TLB maintenance of every CPU (the
+ * domain may be running); a larger block around it is split first, the
+ * rest of it staying mapped. 0 also when nothing was mapped; -1 when out
+ * of memory for the split. */
+int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa);
 /* The physical address behind @ipa; false when nothing is mapped there. */
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */

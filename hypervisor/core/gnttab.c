@@ -18,9 +18,9 @@
 #include "core/vcpu.h"
 #include "core/xen.h"
 
-/* Copy operations in one call: each is at most a page, all under
- * xen_lock one by one; bounded so that one call is short. */
-#define GNTTAB_MAX_COPY_OPS 512
+/* Operations in one call (map, unmap, copy): each is at most a page, all
+ * under xen_lock one by one; bounded so that one call is short. */
+#define GNTTAB_MAX_OPS 512
 
 int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 {
@@ -78,29 +78,227 @@ void gnttab_free(struct xen_domain *x)
 	x->nr_gnt = 0;
 }
 
-/* Entry @ref of @g's table as @grantee may use it (for a write with
- * @write): the physical page it grants, or a GNTST_* error. xen_lock held. */
-static int granted_page(struct domain *g, struct domain *grantee, uint32_t ref, bool write,
-			paddr_t *pa)
+/* Entry @ref of @g's table, or NULL when @ref is past it. */
+static uint64_t *entry(struct domain *g, uint32_t ref)
 {
 	struct xen_domain *x = g->xen;
 	uint32_t per_frame = PAGE_SIZE / sizeof(struct grant_entry_v1);
 
 	if (ref >= x->nr_gnt * per_frame) {
-		return GNTST_bad_gntref;
+		return NULL;
 	}
-	struct grant_entry_v1 *e =
-		(struct grant_entry_v1 *)pa_ptr(x->gnt[ref / per_frame]) + ref % per_frame;
-	/* One read of the entry: the granter may change it meanwhile. */
-	uint64_t raw = __atomic_load_n((uint64_t *)e, __ATOMIC_ACQUIRE);
+	return (uint64_t *)pa_ptr(x->gnt[ref / per_frame]) + ref % per_frame;
+}
+
+/* Whether entry value @raw lets @grantee use the frame (for a write with
+ * @write): GNTST_okay or why not. */
+static int entry_allows(uint64_t raw, const struct domain *grantee, bool write)
+{
 	uint16_t flags = (uint16_t)raw;
 	uint16_t domid = (uint16_t)(raw >> 16);
-	uint32_t frame = (uint32_t)(raw >> 32);
+
 	if ((flags & GTF_type_mask) != GTF_permit_access || domid != grantee->domid ||
 	    (write && (flags & GTF_readonly))) {
 		return GNTST_permission_denied;
 	}
-	return xen_ram_page(g, frame, pa) ? GNTST_okay : GNTST_bad_page;
+	return GNTST_okay;
+}
+
+/* Entry @ref of @g's table as @grantee may use it (for a write with
+ * @write): the physical page it grants, or a GNTST_* error. xen_lock held. */
+static int granted_page(struct domain *g, struct domain *grantee, uint32_t ref, bool write,
+			paddr_t *pa)
+{
+	uint64_t *e = entry(g, ref);
+
+	if (e == NULL) {
+		return GNTST_bad_gntref;
+	}
+	/* One read of the entry: the granter may change it meanwhile. */
+	uint64_t raw = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+	int st = entry_allows(raw, grantee, write);
+	if (st != GNTST_okay) {
+		return st;
+	}
+	return xen_ram_page(g, (uint32_t)(raw >> 32), pa) ? GNTST_okay : GNTST_bad_page;
+}
+
+/* Claim entry @e for a mapping by @grantee: checked and marked in use
+ * (GTF_reading, and GTF_writing for a writable one) in one atomic step,
+ * as the granter may revoke it at the same time; *@raw is what it was. */
+static int claim(uint64_t *e, const struct domain *grantee, bool write, uint64_t *raw)
+{
+	uint64_t now = __atomic_load_n(e, __ATOMIC_ACQUIRE);
+
+	for (unsigned tries = 0; tries < 4; tries++) {
+		int st = entry_allows(now, grantee, write);
+		if (st != GNTST_okay) {
+			return st;
+		}
+		uint64_t want = now | GTF_reading | (write ? GTF_writing : 0);
+		if (__atomic_compare_exchange_n(e, &now, want, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			*raw = now;
+			return GNTST_okay;
+		}
+	}
+	return GNTST_general_error; /* the granter keeps changing it */
+}
+
+/* Entry @ref of @g is in use while some domain maps it (GTF_reading),
+ * writable while one maps it writable (GTF_writing): recomputed from
+ * every domain's mappings after one of them ended. xen_lock held. */
+static void update_use(struct domain *g, uint32_t ref)
+{
+	uint64_t *e = entry(g, ref);
+	uint64_t use = 0;
+
+	if (e == NULL) {
+		return;
+	}
+	for (unsigned i = 0; i < domain_count(); i++) {
+		const struct domain *m = domain_get(i);
+		for (unsigned h = 0; m->xen != NULL && h < XEN_MAX_MAPS; h++) {
+			const struct xen_map *mp = &m->xen->map[h];
+			if (mp->used && mp->granter == g->domid && mp->ref == ref) {
+				use |= GTF_reading | (mp->readonly ? 0 : GTF_writing);
+			}
+		}
+	}
+	__atomic_fetch_and(e, ~(uint64_t)((GTF_reading | GTF_writing) & ~use), __ATOMIC_ACQ_REL);
+}
+
+static int map_one(struct domain *d, struct gnttab_map_grant_ref *op)
+{
+	struct xen_domain *x = d->xen;
+	bool ro = op->flags & GNTMAP_readonly;
+	unsigned h = 0;
+	uint64_t raw;
+	paddr_t pa;
+
+	if (!(op->flags & GNTMAP_host_map) ||
+	    (op->flags & (GNTMAP_contains_pte | GNTMAP_application_map))) {
+		return GNTST_general_error; /* only stage-2 mappings: no PV page tables */
+	}
+	if (op->host_addr % PAGE_SIZE != 0) {
+		return GNTST_bad_virt_addr;
+	}
+	struct domain *g = xen_peer(d, op->dom);
+	if (g == NULL || g == d) {
+		return GNTST_bad_domain;
+	}
+	while (h < XEN_MAX_MAPS && x->map[h].used) {
+		h++;
+	}
+	if (h == XEN_MAX_MAPS) {
+		return GNTST_no_device_space;
+	}
+	uint64_t *e = entry(g, op->ref);
+	if (e == NULL) {
+		return GNTST_bad_gntref;
+	}
+	int st = claim(e, d, !ro, &raw);
+	if (st != GNTST_okay) {
+		return st;
+	}
+	if (!xen_ram_page(g, (uint32_t)(raw >> 32), &pa)) {
+		st = GNTST_bad_page;
+	} else if (!xen_map_gfn(d, op->host_addr >> PAGE_SHIFT, pa, ro)) {
+		st = GNTST_bad_virt_addr; /* not its RAM, or not given up first */
+	} else {
+		x->map[h] = (struct xen_map){ .used = true,
+					      .readonly = ro,
+					      .granter = (uint16_t)g->domid,
+					      .ref = op->ref,
+					      .gfn = op->host_addr >> PAGE_SHIFT,
+					      .pa = pa };
+		op->handle = h;
+		op->dev_bus_addr = 0; /* no device DMA to grants: not the machine's address */
+	}
+	if (st != GNTST_okay) {
+		update_use(g, op->ref);
+	}
+	return st;
+}
+
+/* Forget mapping @mp of @d: its page unmapped when it is still there. */
+static void drop_map(struct domain *d, struct xen_map *mp, bool unmap)
+{
+	paddr_t now;
+
+	if (unmap && arch_stage2_translate(d->s2, ipa_init(mp->gfn << PAGE_SHIFT), &now) &&
+	    pa_addr(now) == pa_addr(mp->pa)) {
+		xen_unmap_gfn(d, mp->gfn);
+	}
+	mp->used = false;
+}
+
+static int unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *op)
+{
+	struct xen_map *mp = op->handle < XEN_MAX_MAPS ? &d->xen->map[op->handle] : NULL;
+
+	if (mp == NULL || !mp->used || mp->gfn != op->host_addr >> PAGE_SHIFT) {
+		return GNTST_bad_handle;
+	}
+	drop_map(d, mp, true);
+	struct domain *g = domain_find(mp->granter);
+	if (g != NULL && g->xen != NULL) {
+		update_use(g, mp->ref);
+	}
+	return GNTST_okay;
+}
+
+void gnttab_revoke(struct domain *g)
+{
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *m = domain_get(i);
+		for (unsigned h = 0; m->xen != NULL && h < XEN_MAX_MAPS; h++) {
+			struct xen_map *mp = &m->xen->map[h];
+			if (!mp->used) {
+				continue;
+			}
+			if (m == g) {
+				/* Its own mappings: the granters see them end. */
+				struct domain *o = domain_find(mp->granter);
+				mp->used = false;
+				if (o != NULL && o->xen != NULL) {
+					update_use(o, mp->ref);
+				}
+			} else if (mp->granter == g->domid) {
+				drop_map(m, mp, true);
+			}
+		}
+	}
+}
+
+static int64_t map_ops(struct vcpu *v, uint64_t uops, uint64_t count, bool map)
+{
+	union {
+		struct gnttab_map_grant_ref map;
+		struct gnttab_unmap_grant_ref unmap;
+	} op;
+	size_t n = map ? sizeof(op.map) : sizeof(op.unmap);
+
+	if (count > GNTTAB_MAX_OPS) {
+		return -XEN_EINVAL;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t va = uops + i * n;
+		if (!xen_copy_from(v, va, &op, n)) {
+			return -XEN_EFAULT;
+		}
+		unsigned long flags = xen_lock();
+		if (map) {
+			op.map.status = (int16_t)map_one(v->dom, &op.map);
+		} else {
+			op.unmap.status = (int16_t)unmap_one(v->dom, &op.unmap);
+		}
+		xen_unlock(flags);
+		if (!xen_copy_to(v, va, &op, n)) {
+			return -XEN_EFAULT;
+		}
+	}
+	return 0;
 }
 
 /* One side of a copy: a grant of another domain, or the caller's frame. */
@@ -155,7 +353,7 @@ static int copy_one(struct vcpu *v, const struct gnttab_copy *c)
 
 static int64_t copy_ops(struct vcpu *v, uint64_t uops, uint64_t count)
 {
-	if (count > GNTTAB_MAX_COPY_OPS) {
+	if (count > GNTTAB_MAX_OPS) {
 		return -XEN_EINVAL;
 	}
 	for (uint64_t i = 0; i < count; i++) {
@@ -216,6 +414,9 @@ int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count)
 		return set_version(v, uops, count);
 	case GNTTABOP_copy:
 		return copy_ops(v, uops, count);
+	case GNTTABOP_map_grant_ref:
+	case GNTTABOP_unmap_grant_ref:
+		return map_ops(v, uops, count, cmd == GNTTABOP_map_grant_ref);
 	default:
 		return -XEN_ENOSYS;
 	}

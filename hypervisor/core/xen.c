@@ -50,6 +50,7 @@ void xen_domain_release(struct domain *d)
 	unsigned long flags = xen_lock();
 	struct xen_domain *x = d->xen;
 	evtchn_close_all(d);
+	gnttab_revoke(d);
 	d->xen = NULL;
 	xen_unlock(flags);
 	gnttab_free(x);
@@ -115,6 +116,62 @@ bool xen_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa)
 	}
 	return arch_stage2_translate(d->s2, ipa, pa) ||
 	       (domain_touch(d, ipa) && arch_stage2_translate(d->s2, ipa, pa));
+}
+
+/* The RAM page of @d at @gfn, touched (its 2 MiB window scrubbed and
+ * mapped), or false when it is not RAM of @d. */
+static bool touched_ram(struct domain *d, uint64_t gfn)
+{
+	if (gfn >= (1ull << (64 - PAGE_SHIFT))) {
+		return false;
+	}
+	ipaddr_t ipa = ipa_init(gfn << PAGE_SHIFT);
+	paddr_t pa;
+	return domain_is_ram(d, ipa) &&
+	       (arch_stage2_translate(d->s2, ipa, &pa) || domain_touch(d, ipa));
+}
+
+bool xen_unmap_gfn(struct domain *d, uint64_t gfn)
+{
+	if (!touched_ram(d, gfn)) {
+		return false;
+	}
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
+	int r = arch_stage2_unmap_page(d->s2, ipa_init(gfn << PAGE_SHIFT));
+	spin_unlock_irqrestore(&d->touch_lock, flags);
+	return r == 0;
+}
+
+bool xen_map_gfn(struct domain *d, uint64_t gfn, paddr_t pa, bool readonly)
+{
+	ipaddr_t ipa = ipa_init(gfn << PAGE_SHIFT);
+	paddr_t now;
+	bool ok = false;
+
+	if (!touched_ram(d, gfn)) {
+		return false;
+	}
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
+	if (!arch_stage2_translate(d->s2, ipa, &now)) {
+		ok = arch_stage2_map_page(d->s2, ipa, pa, readonly) == 0;
+	}
+	spin_unlock_irqrestore(&d->touch_lock, flags);
+	return ok;
+}
+
+/* The page that backs guest frame @gfn of @d's RAM, mapped or not. */
+static bool ram_backing(const struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+	uint64_t a = gfn << PAGE_SHIFT;
+
+	for (unsigned i = 0; i < d->nr_mem; i++) {
+		const struct domain_mem *m = &d->mem[i];
+		if (a >= ipa_addr(m->ipa) && a - ipa_addr(m->ipa) < m->size) {
+			*pa = pa_add(m->pa, a - ipa_addr(m->ipa));
+			return true;
+		}
+	}
+	return false;
 }
 
 /* --- xen_version ------------------------------------------------------------------ */
@@ -183,9 +240,53 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 	}
 }
 
+/* Frames given in one call at most: Linux's balloon gives a page of them. */
+#define XEN_MAX_EXTENTS 512
+
+/*
+ * decrease_reservation: the guest gives up pages of its RAM (Linux's
+ * balloon, for the pages gntdev maps grants at): they are unmapped from
+ * its stage 2, their memory stays the domain's. populate_physmap maps
+ * them back. Order-0 extents only. The result is the number of frames
+ * done (Linux requires all of them).
+ */
+static int64_t reservation(struct vcpu *v, uint64_t arg, bool populate)
+{
+	struct xen_memory_reservation r;
+	struct domain *d = v->dom;
+
+	if (!xen_copy_from(v, arg, &r, sizeof(r))) {
+		return -XEN_EFAULT;
+	}
+	if (r.domid != XEN_DOMID_SELF && r.domid != d->domid) {
+		return -XEN_EPERM;
+	}
+	if (r.extent_order != 0 || r.nr_extents > XEN_MAX_EXTENTS) {
+		return -XEN_EINVAL;
+	}
+	uint64_t i;
+	for (i = 0; i < r.nr_extents; i++) {
+		uint64_t gfn;
+		paddr_t pa;
+		if (!xen_copy_from(v, r.extent_start + i * sizeof(gfn), &gfn, sizeof(gfn))) {
+			return i > 0 ? (int64_t)i : -XEN_EFAULT;
+		}
+		bool ok = populate ? ram_backing(d, gfn, &pa) && (xen_map_gfn(d, gfn, pa, false) ||
+								  xen_ram_page(d, gfn, &pa))
+				   : xen_unmap_gfn(d, gfn);
+		if (!ok) {
+			break;
+		}
+	}
+	return (int64_t)i;
+}
+
 static int64_t memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 {
 	switch (cmd) {
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return reservation(v, arg, cmd == XENMEM_populate_physmap);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	default:

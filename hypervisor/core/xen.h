@@ -25,6 +25,7 @@ struct vcpu;
 #define XEN_MAX_PORTS      1024 /* event channels per domain (2-level allows 4096) */
 #define XEN_MAX_GNT_FRAMES 8    /* grant-table frames: 4096 v1 entries */
 #define XEN_MAX_VCPUS      64   /* LCM_MAX_VCPUS */
+#define XEN_MAX_MAPS       256  /* grants of others mapped at once (handles) */
 
 struct xen_port {
 	uint8_t state;  /* EVTCHNSTAT_* */
@@ -32,6 +33,16 @@ struct xen_port {
 	uint16_t peer;  /* unbound: the domid that may bind; interdomain: its domid */
 	uint32_t rport; /* interdomain: the peer's port */
 	uint32_t vcpu;  /* the vCPU it notifies */
+};
+
+/* A grant of another domain mapped in this one's stage 2. */
+struct xen_map {
+	bool used;
+	bool readonly;
+	uint16_t granter; /* its domid */
+	uint32_t ref;
+	uint64_t gfn; /* where (host_addr) */
+	paddr_t pa;   /* the granter's page */
 };
 
 struct xen_domain {
@@ -42,6 +53,7 @@ struct xen_domain {
 	unsigned nr_gnt;                       /* grant frames allocated */
 	paddr_t gnt[XEN_MAX_GNT_FRAMES];       /* hypervisor pages */
 	uint64_t gnt_gpfn[XEN_MAX_GNT_FRAMES]; /* where the guest mapped each; 0: not */
+	struct xen_map map[XEN_MAX_MAPS];      /* handle = index */
 };
 
 /* The Xen state of a Xen-aware domain, at its build; -1 when out of memory. */
@@ -83,5 +95,15 @@ int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count);
 int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn);
 /* Give back the table's frames (no CPU runs the domain any more). */
 void gnttab_free(struct xen_domain *x);
+/* Unmap every grant of @g that another domain maps (xen_lock held): @g's
+ * memory is about to be given back. */
+void gnttab_revoke(struct domain *g);
+/* Change the stage-2 page at @gfn of @d (its RAM: touched first, so that
+ * a later first touch does not map over it): unmap it, or map @pa
+ * (read-only with @readonly) where nothing is mapped. False when it is not
+ * RAM of @d, something is mapped there already (map) or the tables could
+ * not grow. */
+bool xen_unmap_gfn(struct domain *d, uint64_t gfn);
+bool xen_map_gfn(struct domain *d, uint64_t gfn, paddr_t pa, bool readonly);
 
 #endif /* HV_XEN_H */

@@ -71,6 +71,8 @@ struct xen_feature_info {
 _Static_assert(sizeof(struct xen_feature_info) == 8, "public/features.h");
 
 /* --- memory_op (public/memory.h) ------------------------------------------------------- */
+#define XENMEM_decrease_reservation  1
+#define XENMEM_populate_physmap      6
 #define XENMEM_add_to_physmap        7
 #define XENMAPSPACE_shared_info      0
 #define XENMAPSPACE_grant_table      1
@@ -84,6 +86,16 @@ struct xen_add_to_physmap {
 	uint64_t gpfn;
 };
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "public/memory.h");
+
+struct xen_memory_reservation {
+	uint64_t extent_start; /* a guest virtual address: an array of frames */
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint16_t pad[3];
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "public/memory.h");
 
 /* --- vcpu_op (public/vcpu.h): vcpu_op(cmd, vcpuid, arg) ------------------------------- */
 #define VCPUOP_register_runstate_memory_area 5
@@ -243,11 +255,33 @@ _Static_assert(sizeof(struct grant_entry_v1) == 8, "public/grant_table.h");
 
 #define GNTTAB_NR_RESERVED_ENTRIES 8
 
-#define GNTMAP_host_map (1u << 1)
-#define GNTMAP_readonly (1u << 2)
+#define GNTMAP_device_map      (1u << 0)
+#define GNTMAP_host_map        (1u << 1)
+#define GNTMAP_readonly        (1u << 2)
+#define GNTMAP_application_map (1u << 3)
+#define GNTMAP_contains_pte    (1u << 4)
 
 #define GNTCOPY_source_gref (1u << 0)
 #define GNTCOPY_dest_gref   (1u << 1)
+
+struct gnttab_map_grant_ref {
+	uint64_t host_addr; /* IN: the guest-physical page to map it at */
+	uint32_t flags;     /* IN: GNTMAP_* */
+	uint32_t ref;       /* IN */
+	uint16_t dom;       /* IN: the granting domain */
+	int16_t status;     /* OUT: GNTST_* */
+	uint32_t handle;    /* OUT */
+	uint64_t dev_bus_addr;
+};
+struct gnttab_unmap_grant_ref {
+	uint64_t host_addr;
+	uint64_t dev_bus_addr;
+	uint32_t handle;
+	int16_t status; /* OUT */
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "public/grant_table.h");
+_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "public/grant_table.h");
 
 struct gnttab_query_size {
 	uint16_t dom; /* IN */

@@ -58,6 +58,61 @@ static void bad_pointers(void)
 	check("gnttab outside ram", xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_copy, 0x1000, 1));
 }
 
+static void map(const char *name, struct gnttab_map_grant_ref *m)
+{
+	m->status = 99;
+	int64_t r = xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, (uintptr_t)m, 1);
+	gprintf("xen: %s: %lld status %d\n", name, (long long)r, m->status);
+}
+
+static void bad_maps(void)
+{
+	static struct gnttab_map_grant_ref m;
+	uint64_t page = (uintptr_t)vinfo;
+
+	m = (struct gnttab_map_grant_ref){
+		.host_addr = page, .flags = GNTMAP_host_map, .ref = 8, .dom = 2
+	};
+	map("map from plain domain", &m);
+	m.dom = XEN_DOMID_SELF;
+	map("map own grant", &m);
+	m.flags = GNTMAP_host_map | GNTMAP_contains_pte;
+	map("map with pte", &m);
+	m.flags = GNTMAP_host_map;
+	m.host_addr = page + 8;
+	map("map misaligned", &m);
+	check("map 100000 ops",
+	      xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, (uintptr_t)&m, 100000));
+	static struct gnttab_unmap_grant_ref u = { .host_addr = 0x40000000, .handle = 7 };
+	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
+	check("unmap handle 7", u.status);
+	u.handle = 0xffffffffu;
+	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
+	check("unmap handle 2^32-1", u.status);
+	/* Given up, then back: the page is the guest's again. */
+	static uint64_t frame;
+	frame = (uintptr_t)vinfo >> 12;
+	struct xen_memory_reservation r = { .extent_start = (uintptr_t)&frame,
+					    .nr_extents = 1,
+					    .domid = XEN_DOMID_SELF };
+	check("decrease_reservation",
+	      xen_hc(XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, (uintptr_t)&r, 0));
+	check("populate_physmap",
+	      xen_hc(XEN_HC_MEMORY_OP, XENMEM_populate_physmap, (uintptr_t)&r, 0));
+	vinfo[0] = 1;
+	frame = 0x10000;
+	check("decrease_reservation outside ram",
+	      xen_hc(XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, (uintptr_t)&r, 0));
+	r.extent_order = 9;
+	check("decrease_reservation order 9",
+	      xen_hc(XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, (uintptr_t)&r, 0));
+	r = (struct xen_memory_reservation){ .extent_start = 0x1000,
+					     .nr_extents = 1,
+					     .domid = XEN_DOMID_SELF };
+	check("decrease_reservation list outside ram",
+	      xen_hc(XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, (uintptr_t)&r, 0));
+}
+
 static void bad_arguments(void)
 {
 	struct xen_feature_info fi = { .submap_idx = 7 };
@@ -142,14 +197,13 @@ static void bad_arguments(void)
 				   .len = 8 };
 	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_copy, (uintptr_t)&gc, 1);
 	check("copy from outside ram", gc.status);
-	check("map_grant_ref",
-	      xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, (uintptr_t)&gc, 1));
+	bad_maps();
 
 	struct sched_shutdown sd = { .reason = 77 };
 	check("shutdown reason 77", xen_hc(XEN_HC_SCHED_OP, SCHEDOP_shutdown, (uintptr_t)&sd, 0));
 	check("hypercall 99", xen_hc(99, 0, 0, 0));
 	check("hypercall 2^64-1", xen_hc(~0ull, 0, 0, 0));
-	check("decrease_reservation", xen_hc(XEN_HC_MEMORY_OP, 1, 0, 0));
+	check("memory_op 99", xen_hc(XEN_HC_MEMORY_OP, 99, 0, 0));
 	check("hvm set_param", xen_hc(XEN_HC_HVM_OP, HVMOP_set_param, 0, 0));
 }
 

@@ -4,7 +4,9 @@
 # ports, grant references, vCPUs, frame indexes and sizes out of range,
 # other domains' objects, unknown calls. Each gets its Xen errno (-14
 # EFAULT, -22 EINVAL, -1 EPERM, -3 ESRCH, -2 ENOENT, -16 EBUSY, -38 ENOSYS)
-# or grant status, the hypervisor stays up, a loopback event channel still
+# or grant status; a page given up (decrease_reservation) and taken back
+# (populate_physmap) is usable again; the hypervisor stays up, a loopback
+# event channel still
 # works, and a domain without hyperlaunch,xen-interface gets -1 (an HVC
 # that is not there) for a Xen hypercall.
 . "$(dirname "$0")/qemu.bash"
@@ -27,9 +29,14 @@ for line in \
 	"alloc_unbound in domain 2: -1" "bind_interdomain to plain domain: -3" \
 	"evtchn op 11 (fifo): -38" \
 	"copy 100000 ops: -22" "copy from plain domain: -2" "copy ref 100000: -3" \
-	"copy 5000 bytes: -10" "copy from outside ram: -9" "map_grant_ref: -38" \
+	"copy 5000 bytes: -10" "copy from outside ram: -9" \
+	"map from plain domain: 0 status -2" "map own grant: 0 status -2" \
+	"map with pte: 0 status -1" "map misaligned: 0 status -5" "map 100000 ops: -22" \
+	"unmap handle 7: -4" "unmap handle 2^32-1: -4" "decrease_reservation: 1" \
+	"populate_physmap: 1" "decrease_reservation outside ram: 0" \
+	"decrease_reservation order 9: -22" "decrease_reservation list outside ram: -14" \
 	"shutdown reason 77: -22" "hypercall 99: -38" "hypercall 2^64-1: -38" \
-	"decrease_reservation: -38" "hvm set_param: -38" \
+	"memory_op 99: -38" "hvm set_param: -38" \
 	"shared_info: 0" "alloc_unbound self: 0" "bind_interdomain self: 0" "send: 0" \
 	"ports 1 and 2, pending 0x2" "status: 0" "port 1 status 2 peer port 2" "done"; do
 	expect "$log" "[hostile] xen: $line"

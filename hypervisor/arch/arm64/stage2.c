@@ -15,8 +15,11 @@
  * grow (a window of its RAM mapped at first touch, core/domain.c): an
  * invalid entry becomes valid, which needs no TLB maintenance (a walk that
  * faulted caches nothing), only barriers so that other CPUs' walks see a
- * new table zeroed before the entry pointing to it; mappings are never
- * changed or removed while it runs, and VMIDs are never reused.
+ * new table zeroed before the entry pointing to it; and VMIDs are never
+ * reused. The one exception is a Xen-aware domain's page given up or
+ * granted (core/xen.c, gnttab.c): that page's entry is removed or set,
+ * after splitting the block around it break-before-make, with TLB
+ * maintenance by IPA for its VMID on every CPU.
  */
 #include "arm64.h"
 #include "core/console.h"
@@ -28,6 +31,7 @@
 #define IPA_BITS (64 - VTCR_T0SZ)
 
 #define S2_MEMATTR_WB (0xfull << 2) /* normal, outer and inner write-back */
+#define S2_AP_R       (1ull << 6)
 #define S2_AP_RW      (3ull << 6)
 #define S2_SH_INNER   (3ull << 8)
 #define S2_AF         (1ull << 10)
@@ -90,6 +94,50 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 		break;
 	}
 	return -1;
+}
+
+int arch_stage2_map_page(struct stage2 *s, ipaddr_t ipa, paddr_t pa, bool readonly)
+{
+	uint64_t a = ipa_addr(ipa);
+	uint64_t attrs = readonly ? (S2_RAM & ~S2_AP_RW) | S2_AP_R : S2_RAM;
+
+	if (a % PAGE_SIZE != 0 || pa_addr(pa) % PAGE_SIZE != 0 || a >= (1ull << IPA_BITS)) {
+		return -1;
+	}
+	return pt_map(s->root, a, pa_addr(pa), PAGE_SIZE, attrs, new_table) == PT_OK ? 0 : -1;
+}
+
+/* Forget what any CPU's TLBs hold for @ipa of the address space @ctx:
+ * by IPA for stage 2, and the combined stage-1+2 entries of its VMID
+ * (Arm ARM D8.14, "TLB maintenance"). The TLBI instructions act on the
+ * VMID in VTTBR_EL2, so @ctx's is loaded for them and this CPU's put
+ * back (it may be in a hypercall of another domain). */
+static void invalidate(const void *ctx, uint64_t ipa)
+{
+	const struct stage2 *s = ctx;
+	unsigned long flags = arch_irq_save();
+	uint64_t old = read_sysreg(vttbr_el2);
+
+	write_sysreg(vttbr_el2, s->vttbr);
+	isb();
+	dsb(ishst);
+	__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(ipa >> PAGE_SHIFT) : "memory");
+	dsb(ish);
+	__asm__ volatile("tlbi vmalle1is" ::: "memory");
+	dsb(ish);
+	write_sysreg(vttbr_el2, old);
+	isb();
+	arch_irq_restore(flags);
+}
+
+int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa)
+{
+	uint64_t a = ipa_addr(ipa);
+
+	if (a % PAGE_SIZE != 0 || a >= (1ull << IPA_BITS)) {
+		return -1;
+	}
+	return pt_unmap_page(s->root, a, new_table, invalidate, s) == PT_OK ? 0 : -1;
 }
 
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)

@@ -70,6 +70,40 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 	return 0;
 }
 
+int arch_stage2_map_page(struct stage2 *s, ipaddr_t ipa, paddr_t pa, bool readonly)
+{
+	(void)readonly;
+	return arch_stage2_map(s, ipa, pa, PAGE_SIZE);
+}
+
+/* The mapping around @ipa loses that page: what was before and after it
+ * stays mapped, as the split of a block on hardware. */
+int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa)
+{
+	uint64_t a = ipa_addr(ipa);
+
+	for (unsigned i = 0; i < s->n; i++) {
+		struct mapping m = s->map[i];
+		if (a < m.ipa || a - m.ipa >= m.size) {
+			continue;
+		}
+		if (s->n + 1 > MAX_MAPPINGS) {
+			return -1;
+		}
+		s->map[i] = s->map[--s->n];
+		if (a > m.ipa) {
+			s->map[s->n++] = (struct mapping){ m.ipa, m.pa, a - m.ipa };
+		}
+		if (a + PAGE_SIZE < m.ipa + m.size) {
+			uint64_t off = a + PAGE_SIZE - m.ipa;
+			s->map[s->n++] =
+				(struct mapping){ a + PAGE_SIZE, m.pa + off, m.size - off };
+		}
+		return 0;
+	}
+	return 0;
+}
+
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)
 {
 	uint64_t a = ipa_addr(ipa);
