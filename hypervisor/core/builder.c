@@ -462,7 +462,7 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->ram_size = c->memory;
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
-	} else if (c->xen && xen_domain_init(b->d) != 0) {
+	} else if (c->xen && xen_domain_init(b->d, c->channels, c->nr_channels) != 0) {
 		fail(b, "no memory for its Xen interface");
 	}
 	return b;

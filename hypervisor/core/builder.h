@@ -6,6 +6,8 @@
 #ifndef HV_BUILDER_H
 #define HV_BUILDER_H
 
+#include <hyperlaunch/lcm-abi.h>
+
 #include "core/platform.h"
 #include "core/types.h"
 
@@ -32,9 +34,11 @@ struct domain_config {
 	uint64_t memory; /* bytes, page aligned */
 	struct module_ref kernel;
 	struct module_ref ramdisk;
-	const char *bootargs; /* NULL: none */
-	const char *refused;  /* another of its modules was refused: why */
-	bool xen;             /* speaks the Xen guest interface (core/xen.h) */
+	const char *bootargs;                /* NULL: none */
+	const char *refused;                 /* another of its modules was refused: why */
+	bool xen;                            /* speaks the Xen guest interface (core/xen.h) */
+	uint16_t channels[LCM_MAX_CHANNELS]; /* its declared Xen peers' domids */
+	unsigned nr_channels;
 };
 
 void builder_init(const struct platform *p);

@@ -14,6 +14,7 @@
 
 #include "core/arch.h"
 #include "core/domain.h"
+#include "core/policy.h"
 #include "core/vcpu.h"
 #include "core/xen.h"
 
@@ -80,6 +81,25 @@ static struct xen_port *bound_port(struct xen_domain *x, uint32_t port)
 	return &x->port[port];
 }
 
+/* The peer @domid names for @d, when the policy lets them share an event
+ * channel (OP_XEN_EVTCHN: the channels the launch declares); else NULL
+ * and *@err says why: -EPERM also for a peer that does not exist, so that
+ * a domain learns nothing of the domains it has no channel with. */
+static struct domain *channel_peer(struct domain *d, uint16_t domid, int64_t *err)
+{
+	struct domain *r = xen_peer(d, domid);
+
+	if (r == NULL) {
+		*err = policy_check_any(d, OP_XEN_EVTCHN) ? -XEN_ESRCH : -XEN_EPERM;
+		return NULL;
+	}
+	if (!policy_check(d, OP_XEN_EVTCHN, r)) {
+		*err = -XEN_EPERM;
+		return NULL;
+	}
+	return r;
+}
+
 static bool is_self(const struct domain *d, uint16_t domid)
 {
 	return domid == XEN_DOMID_SELF || domid == d->domid;
@@ -90,9 +110,10 @@ static int64_t alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *op)
 	if (!is_self(d, op->dom)) {
 		return -XEN_EPERM; /* ports of other domains are theirs to make */
 	}
-	struct domain *r = xen_peer(d, op->remote_dom);
+	int64_t err;
+	struct domain *r = channel_peer(d, op->remote_dom, &err);
 	if (r == NULL) {
-		return -XEN_ESRCH;
+		return err;
 	}
 	int p = alloc_port(d->xen);
 	if (p < 0) {
@@ -106,10 +127,11 @@ static int64_t alloc_unbound(struct domain *d, struct evtchn_alloc_unbound *op)
 
 static int64_t bind_interdomain(struct domain *d, struct evtchn_bind_interdomain *op)
 {
-	struct domain *r = xen_peer(d, op->remote_dom);
+	int64_t err;
+	struct domain *r = channel_peer(d, op->remote_dom, &err);
 
 	if (r == NULL) {
-		return -XEN_ESRCH;
+		return err;
 	}
 	struct xen_port *rp = bound_port(r->xen, op->remote_port);
 	if (rp == NULL || rp->state != EVTCHNSTAT_unbound || rp->peer != d->domid) {

@@ -14,6 +14,7 @@
 #include "core/arch.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/policy.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 #include "core/xen.h"
@@ -76,6 +77,20 @@ void gnttab_free(struct xen_domain *x)
 		mm_free(x->gnt[i], PAGE_SIZE);
 	}
 	x->nr_gnt = 0;
+}
+
+/* The domain @domid names for @d, when the policy lets @d use its grants
+ * (OP_XEN_GRANT: the channels the launch declares); NULL otherwise, also
+ * for one that does not exist (a denial all the same). xen_lock held. */
+static struct domain *grant_peer(struct domain *d, uint16_t domid)
+{
+	struct domain *g = xen_peer(d, domid);
+
+	if (g == NULL) {
+		policy_check_any(d, OP_XEN_GRANT);
+		return NULL;
+	}
+	return policy_check(d, OP_XEN_GRANT, g) ? g : NULL;
 }
 
 /* Entry @ref of @g's table, or NULL when @ref is past it. */
@@ -183,9 +198,9 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	if (op->host_addr % PAGE_SIZE != 0) {
 		return GNTST_bad_virt_addr;
 	}
-	struct domain *g = xen_peer(d, op->dom);
+	struct domain *g = grant_peer(d, op->dom);
 	if (g == NULL || g == d) {
-		return GNTST_bad_domain;
+		return g == NULL ? GNTST_permission_denied : GNTST_bad_domain;
 	}
 	while (h < XEN_MAX_MAPS && x->map[h].used) {
 		h++;
@@ -318,9 +333,9 @@ static int copy_side(struct vcpu *v, const struct gnttab_copy_ptr *s, bool gref,
 			return GNTST_bad_page;
 		}
 	} else {
-		struct domain *g = xen_peer(d, s->domid);
+		struct domain *g = grant_peer(d, s->domid);
 		if (g == NULL) {
-			return GNTST_bad_domain;
+			return GNTST_permission_denied;
 		}
 		int st = granted_page(g, d, s->u.ref, write, pa);
 		if (st != GNTST_okay) {

@@ -32,6 +32,7 @@
 #include "core/cpu.h"
 #include "core/domain.h"
 #include "core/launch.h"
+#include "core/xen.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
@@ -181,6 +182,7 @@ static void build_lcm_domains(void)
 			.refused = refused_module(ld, why, sizeof(why)),
 			.xen = ld->xen,
 		};
+		xen_config_channels(&c, ld);
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
 		if (c.kernel.present) {

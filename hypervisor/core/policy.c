@@ -17,6 +17,7 @@
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/policy.h"
+#include "core/xen.h"
 
 
 static unsigned denials[HV_MAX_DOMAINS][OP_NR];
@@ -39,6 +40,8 @@ static const struct {
 	[OP_CREATE] = { "create domains", false, "create" },
 	[OP_SHUTDOWN] = { "shut the platform down", false, "shutdown" },
 	[OP_LAUNCH_STATUS] = { "read the launch report", false, "launch-status" },
+	[OP_XEN_EVTCHN] = { "bind an event channel with", true, "xen-evtchn" },
+	[OP_XEN_GRANT] = { "map or copy grants of", true, "xen-grant" },
 };
 
 static bool is_control(const struct domain *d)
@@ -91,6 +94,10 @@ static bool allowed(struct domain *s, enum policy_op op, struct domain *o)
 		return control;
 	case OP_LAUNCH_STATUS:
 		return control || (s->functions & LCM_FUNCTION_RECOVERY);
+	case OP_XEN_EVTCHN:
+	case OP_XEN_GRANT:
+		/* The channels the launch declares (docs/xen-interface.md). */
+		return o != NULL && (self || xen_channel_declared(s, o));
 	case OP_NR:
 		break;
 	}

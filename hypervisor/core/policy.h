@@ -23,6 +23,8 @@ enum policy_op {
 	OP_CREATE,
 	OP_SHUTDOWN,
 	OP_LAUNCH_STATUS,
+	OP_XEN_EVTCHN, /* bind an event channel with a domain (core/evtchn.c) */
+	OP_XEN_GRANT,  /* map or copy a grant of a domain (core/gnttab.c) */
 	OP_NR,
 };
 

@@ -12,7 +12,10 @@
 
 #include <string.h>
 
+#include <lcm/lcm.h>
+
 #include "core/arch.h"
+#include "core/builder.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
@@ -31,15 +34,46 @@ void xen_unlock(unsigned long flags)
 	spin_unlock_irqrestore(&lock, flags);
 }
 
-int xen_domain_init(struct domain *d)
+int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_channels)
 {
 	paddr_t p = mm_alloc(sizeof(struct xen_domain), PAGE_SIZE, MM_HV);
 
 	if (mm_failed(p)) {
 		return -1;
 	}
-	d->xen = pa_ptr(p); /* zeroed: every port closed, nothing placed */
+	struct xen_domain *x = pa_ptr(p); /* zeroed: every port closed, nothing placed */
+	for (unsigned i = 0; i < nr_channels && i < LCM_MAX_CHANNELS; i++) {
+		x->channels[x->nr_channels++] = channels[i];
+	}
+	d->xen = x;
 	return 0;
+}
+
+void xen_config_channels(struct domain_config *c, const struct lcm_domain *ld)
+{
+	c->nr_channels = 0;
+	for (uint32_t i = 0; i < ld->nr_channels && i < LCM_MAX_CHANNELS; i++) {
+		c->channels[c->nr_channels++] = (uint16_t)lcm_channel(ld, i);
+	}
+}
+
+static bool declares(const struct domain *s, uint32_t domid)
+{
+	for (unsigned i = 0; i < s->xen->nr_channels; i++) {
+		if (s->xen->channels[i] == domid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+bool xen_channel_declared(const struct domain *s, const struct domain *o)
+{
+	if (s->xen == NULL || o->xen == NULL) {
+		return false;
+	}
+	return declares(s, o->domid) || declares(o, s->domid) ||
+	       ((s->functions | o->functions) & LCM_FUNCTION_XENSTORE);
 }
 
 void xen_domain_release(struct domain *d)

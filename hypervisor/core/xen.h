@@ -15,6 +15,7 @@
 #ifndef HV_XEN_H
 #define HV_XEN_H
 
+#include <hyperlaunch/lcm-abi.h>
 #include <hyperlaunch/xen-abi.h>
 
 #include "core/types.h"
@@ -54,10 +55,21 @@ struct xen_domain {
 	paddr_t gnt[XEN_MAX_GNT_FRAMES];       /* hypervisor pages */
 	uint64_t gnt_gpfn[XEN_MAX_GNT_FRAMES]; /* where the guest mapped each; 0: not */
 	struct xen_map map[XEN_MAX_MAPS];      /* handle = index */
+	uint16_t channels[LCM_MAX_CHANNELS];   /* peers it declared (LCM) */
+	unsigned nr_channels;
 };
 
-/* The Xen state of a Xen-aware domain, at its build; -1 when out of memory. */
-int xen_domain_init(struct domain *d);
+/* The Xen state of a Xen-aware domain, at its build, with the domids of
+ * the peers its LCM node declares channels with; -1 when out of memory. */
+int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_channels);
+/* Copy the channels of LCM domain @ld into @c. */
+struct domain_config;
+struct lcm_domain;
+void xen_config_channels(struct domain_config *c, const struct lcm_domain *ld);
+/* The policy's rule for OP_XEN_EVTCHN and OP_XEN_GRANT: @s and @o are
+ * joined by a channel one of them declares, or one of them is the
+ * XENSTORE domain. */
+bool xen_channel_declared(const struct domain *s, const struct domain *o);
 /* Its end, when its memory is given back: its event channels are closed
  * (their peers' ends become unbound) and its state freed. */
 void xen_domain_release(struct domain *d);

@@ -67,5 +67,9 @@
 /* Domain extension (docs/bindings.md): an empty property that makes the
  * domain Xen-aware (docs/xen-interface.md). */
 #define LCM_PROP_XEN_INTERFACE "hyperlaunch,xen-interface"
+/* Domain extension: the domids a Xen-aware domain may bind event channels
+ * and map or copy grants with (u32 cells), at most LCM_MAX_CHANNELS. */
+#define LCM_PROP_CHANNELS "hyperlaunch,channels"
+#define LCM_MAX_CHANNELS  16u
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -841,6 +841,16 @@ static void parse_domain(struct parser *p, int node)
 		}
 		d->xen = true;
 	}
+	d->channels = fdt_getprop(fdt, node, LCM_PROP_CHANNELS, &len);
+	if (d->channels != NULL) {
+		if (len == 0 || len % 4 != 0 || (uint32_t)len / 4 > LCM_MAX_CHANNELS) {
+			error(p, node, LCM_PROP_CHANNELS,
+			      "expected 1 to %u domids (32-bit cells), found %d bytes",
+			      LCM_MAX_CHANNELS, len);
+		} else {
+			d->nr_channels = (uint32_t)len / 4;
+		}
+	}
 
 	parse_domain_modules(p, node, di);
 }
@@ -1087,6 +1097,41 @@ const char *lcm_fdt_check(const void *fdt, size_t size)
 	return err != 0 ? fdt_error_words(err) : NULL;
 }
 
+uint32_t lcm_channel(const struct lcm_domain *d, uint32_t i)
+{
+	return fdt32_ld((const fdt32_t *)d->channels + i);
+}
+
+/* A channel joins two Xen-aware domains of this launch. */
+static void check_channels(struct parser *p)
+{
+	const struct lcm_launch *l = p->l;
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		if (d->nr_channels > 0 && !d->xen) {
+			error(p, d->node, LCM_PROP_CHANNELS,
+			      "channels need %s on the domain itself", LCM_PROP_XEN_INTERFACE);
+		}
+		for (uint32_t c = 0; c < d->nr_channels; c++) {
+			uint32_t id = lcm_channel(d, c);
+			const struct lcm_domain *peer = lcm_find_domid(l, id);
+			if (peer == NULL) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%u is no domain of this launch", id);
+			} else if (peer == d) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%u is the domain itself (it needs no channel to itself)",
+				      id);
+			} else if (!peer->xen) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%s (%u) is not Xen-aware (no %s)", peer->name, id,
+				      LCM_PROP_XEN_INTERFACE);
+			}
+		}
+	}
+}
+
 static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch,
 		 bool checked)
 {
@@ -1185,6 +1230,7 @@ checked:;
 	check_roles(&p);
 	assign_domids(&p);
 	check_overlaps(&p);
+	check_channels(&p);
 	return l->nr_errors == 0 ? LCM_OK : LCM_EINVAL;
 }
 

@@ -87,20 +87,21 @@ struct row {
 };
 
 static const bool takes_object[OP_NR] = {
-	[OP_INFO] = true,  [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
-	[OP_PAUSE] = true, [OP_DESTROY] = true,
+	[OP_INFO] = true,    [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,   [OP_PAUSE] = true,
+	[OP_DESTROY] = true, [OP_XEN_EVTCHN] = true,     [OP_XEN_GRANT] = true,
 };
 static const char *const op_names[OP_NR] = {
-	"info",  "lcm-read", "module-read", "configure", "boot-done",     "unpause",
-	"pause", "destroy",  "create",      "shutdown",  "launch-status",
+	"info",    "lcm-read", "module-read", "configure",     "boot-done",  "unpause",   "pause",
+	"destroy", "create",   "shutdown",    "launch-status", "xen-evtchn", "xen-grant",
 };
 
-/*                        info lcm mod conf done unpause pause destroy create shut status */
-#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N"
-#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y"
-#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N"
-#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y"
-#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y"
+/*                        info lcm mod conf done unpause pause destroy create shut status xen-evtchn xen-grant
+ * (the domains here are not Xen-aware: a Xen operation only on itself) */
+#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N YNNN YNNN"
+#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y YNNN YNNN"
+#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N YNNN YNNN"
+#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y YNNN YNNN"
+#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y YNNN YNNN"
 
 /* Preparation: app1 has run (the Boot Domain unpaused it), app2 has not. */
 static const struct row prepare_rows[] = {
@@ -117,7 +118,7 @@ static const struct row prepare_rows[] = {
 static const struct row final_rows[] = {
 	{ "bootdom", PLAIN }, { "ctl", CONTROL },
 	{ "dom0", CONTROL },  { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y" },
+	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y-NN Y-NN" },
 	{ "app1", PLAIN },
 };
 

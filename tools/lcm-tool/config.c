@@ -226,11 +226,11 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 static const char *const top_keys[] = { "domains", "config", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
-static const char *const domain_keys[] = { "name",      "domid",         "permissions",
-					   "functions", "mode",          "domain-uuid",
-					   "cpus",      "memory",        "security-id",
-					   "kernel",    "ramdisk",       "device-tree",
-					   "config",    "xen-interface", NULL };
+static const char *const domain_keys[] = {
+	"name",   "domid",         "permissions", "functions", "mode",    "domain-uuid",
+	"cpus",   "memory",        "security-id", "kernel",    "ramdisk", "device-tree",
+	"config", "xen-interface", "channels",    NULL
+};
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
 static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
@@ -467,6 +467,30 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 	return ok;
 }
 
+/* "channels": the domids of the Xen-aware peers (the library checks that
+ * they are domains of the launch). */
+static void load_channels(struct loader *ld, json_t *v, const char *path, const char *what,
+			  struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > LCM_MAX_CHANNELS) {
+		jerr(ld, path, "%s: channels: expected a list of 1 to %u domids", what,
+		     LCM_MAX_CHANNELS);
+		return;
+	}
+	json_array_foreach(v, i, e)
+	{
+		char epath[160];
+		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+		if (!json_u32(ld, e, epath, what, "channels", &d->channels[i])) {
+			return;
+		}
+	}
+	d->nr_channels = json_array_size(v);
+}
+
 static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 {
 	struct lt_domain *d = &ld->c->domains[idx];
@@ -568,6 +592,8 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			} else {
 				d->xen = json_is_true(v);
 			}
+		} else if (strcmp(key, "channels") == 0) {
+			load_channels(ld, v, kpath, what, d);
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */
 		} else {

@@ -95,6 +95,14 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 	if (d->xen) {
 		TRY(fdt_setprop_empty(fdt, node, LCM_PROP_XEN_INTERFACE));
 	}
+	if (d->nr_channels > 0) {
+		fdt32_t cells[LCM_MAX_CHANNELS];
+		for (size_t i = 0; i < d->nr_channels; i++) {
+			cells[i] = cpu_to_fdt32(d->channels[i]);
+		}
+		TRY(fdt_setprop(fdt, node, LCM_PROP_CHANNELS, cells,
+				(int)(d->nr_channels * sizeof(cells[0]))));
+	}
 	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 		if (d->mod[t].present) {
 			TRY(emit_module(fdt, node, c, &d->mod[t], t, target));

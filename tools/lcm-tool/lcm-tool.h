@@ -70,8 +70,10 @@ struct lt_domain {
 	uint8_t uuid[LCM_UUID_SIZE];
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
-	char *security_id; /* NULL: default */
-	bool xen;          /* "xen-interface": true */
+	char *security_id;                   /* NULL: default */
+	bool xen;                            /* "xen-interface": true */
+	uint32_t channels[LCM_MAX_CHANNELS]; /* "channels": peers' domids */
+	size_t nr_channels;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 };
