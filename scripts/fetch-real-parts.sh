@@ -8,9 +8,13 @@
 #   build/deps/busybox       static arm64 busybox (busybox-static)
 #   build/deps/xen/xen       Xen 4.17 for arm64, an Image QEMU boots with -kernel
 #                            (xen-hypervisor-4.17-arm64)
+#   build/xen-modules/       only when named: the Xen driver modules (xen-evtchn,
+#                            xen-gntdev, xen-gntalloc, ...) of the same kernel,
+#                            kernel/drivers/xen/ of its package, for the initramfs
+#                            of Xen-aware Linux domains (guests/linux/mkinitramfs.sh)
 #
-# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen]
-#   no part named: all three.  --update: ask apt for the current versions and
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [xen-modules]
+#   no part named: the first three.  --update: ask apt for the current versions and
 #   fetch again what changed (otherwise a part fetched once is kept as it is).
 #
 # Each part has a stamp, build/deps/{linux,busybox-static,xen}/.done, holding
@@ -26,9 +30,9 @@ parts=()
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
-	linux | busybox | xen) parts+=("$a") ;;
+	linux | busybox | xen | xen-modules) parts+=("$a") ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen)" >&2; exit 2 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen xen-modules)" >&2; exit 2 ;;
 	esac
 done
 [ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen)
@@ -42,7 +46,8 @@ secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'; }
 size_of() { stat -L -c %s "$1"; }
 
-declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen")
+declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen"
+	[xen-modules]="$top/build/xen-modules")
 declare -A pkg ver
 
 # --- apt: which packages, which versions --------------------------------------------------
@@ -64,7 +69,7 @@ resolve_once() {
 	local names=() p
 	for p in "$@"; do
 		case $p in
-		linux) names+=(linux-image-arm64:arm64) ;;
+		linux | xen-modules) names+=(linux-image-arm64:arm64) ;;
 		busybox) names+=(busybox-static:arm64) ;;
 		xen) names+=(xen-hypervisor-4.17-arm64:arm64) ;;
 		esac
@@ -75,14 +80,14 @@ resolve_once() {
 	local rec
 	for p in "$@"; do
 		case $p in
-		linux) rec=linux-image-arm64 ;;
+		linux | xen-modules) rec=linux-image-arm64 ;;
 		busybox) rec=busybox-static ;;
 		xen) rec=xen-hypervisor-4.17-arm64 ;;
 		esac
 		local body
 		body=$(printf '%s\n' "$info" | awk -v want="$rec" '
 			/^Package: / { on = ($2 == want) } on && /^(Version|Depends): / { print }')
-		if [ "$p" = linux ]; then
+		if [ "$p" = linux ] || [ "$p" = xen-modules ]; then
 			# Depends: linux-image-6.1.0-56-arm64 (= 6.1.192-2)
 			local dep
 			dep=$(printf '%s\n' "$body" | sed -n 's/^Depends: //p' | tr ',|' '\n\n' |
@@ -181,6 +186,11 @@ finish() {
 		fi
 		printf 'busybox: %-7s %s %s -> build/deps/busybox (%s, static arm64 executable)%s\n' \
 			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$deps/busybox")")" "$note" ;;
+	xen-modules)
+		n=$(find "$d/lib/modules" -name '*.ko*' 2>/dev/null | wc -l)
+		[ "$n" -gt 0 ] || die "xen-modules: no modules in $d (remove $d/.done to fetch again)"
+		printf 'xen-modules: %-7s %s %s -> build/xen-modules (%s modules of drivers/xen)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$n" "$note" ;;
 	xen)
 		# The package ships boot/xen-4.17-arm64 and an identical .efi: one
 		# file that is both a PE/COFF EFI application and an arm64 Image
@@ -235,7 +245,11 @@ if [ ${#todo[@]} -gt 0 ]; then
 			deb=$(ls "$tmp/${pkg[$p]}"_*.deb)
 			rm -rf "${dir[$p]}"
 			mkdir -p "${dir[$p]}"
-			if [ "$p" = linux ]; then
+			if [ "$p" = xen-modules ]; then
+				abi=${pkg[$p]#linux-image-}
+				dpkg-deb --fsys-tarfile "$deb" |
+					tar -x -C "${dir[$p]}" --wildcards "./lib/modules/$abi/kernel/drivers/xen/*"
+			elif [ "$p" = linux ]; then
 				# Only the kernel and its config: the modules (hundreds of MiB)
 				# are of no use here. They come first in the archive, so tar
 				# stops reading there (dpkg-deb then dies of SIGPIPE, which is

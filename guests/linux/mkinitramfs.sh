@@ -9,6 +9,8 @@
 #   /etc, /sbin, /usr/bin, /usr/sbin
 #
 # Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--init FILE] [--busybox FILE]
+#                                    [--add FILE=PATH]...
+#   --add puts FILE at PATH in the archive (a program, kernel modules).
 #
 # The two inits here:
 #   init-ready   mounts proc/sys/devtmpfs, prints "linux: ready (uptime U s)",
@@ -23,15 +25,17 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-usage() { echo "usage: $0 OUT.cpio.gz [--init FILE] [--busybox FILE]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT.cpio.gz [--init FILE] [--busybox FILE] [--add FILE=PATH]..." >&2; exit 2; }
 
 out=""
 init="$here/init-ready"
 busybox=""
+adds=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--init) [ $# -ge 2 ] || usage; init=$2; shift 2 ;;
 	--busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
+	--add) [ $# -ge 2 ] && [ "${2#*=}" != "$2" ] || usage; adds+=("$2"); shift 2 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	-*) usage ;;
 	*) [ -z "$out" ] || usage; out=$1; shift ;;
@@ -46,7 +50,12 @@ if [ -z "$busybox" ]; then
 fi
 [ -f "$busybox" ] || { echo "mkinitramfs: no busybox at $busybox" >&2; exit 2; }
 
-if [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$busybox" ] && [ "$out" -nt "$0" ]; then
+fresh=1
+for a in "${adds[@]}"; do
+	[ -f "${a%%=*}" ] || { echo "mkinitramfs: no file ${a%%=*} to add" >&2; exit 2; }
+	[ "$out" -nt "${a%%=*}" ] 2>/dev/null || fresh=0
+done
+if [ $fresh = 1 ] && [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$busybox" ] && [ "$out" -nt "$0" ]; then
 	echo "initramfs: $out up to date"
 	exit 0
 fi
@@ -71,6 +80,9 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
 install -m 0755 "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
+for a in "${adds[@]}"; do
+	install -D -m 0755 "${a%%=*}" "$root/${a#*=}"
+done
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root"
 # The kernel's built-in initramfs already has /dev/console (the kernel opens

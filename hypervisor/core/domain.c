@@ -508,6 +508,15 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 	return ok;
 }
 
+bool domain_mapped(struct domain *d, ipaddr_t ipa)
+{
+	paddr_t pa;
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
+	bool mapped = arch_stage2_translate(d->s2, ipa, &pa);
+
+	spin_unlock_irqrestore(&d->touch_lock, flags);
+	return mapped;
+}
 
 struct domain_counts domain_counts(void)
 {

@@ -156,6 +156,9 @@ int domain_touch_init(struct domain *d);
  * of @d running meanwhile: the architecture calls it on a stage-2 fault
  * and retries the access. */
 bool domain_touch(struct domain *d, ipaddr_t ipa);
+/* Whether @ipa is mapped in @d's stage 2, once a change of its tables
+ * under way on another CPU (a block split, core/xen.c) is over. */
+bool domain_mapped(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {

@@ -271,12 +271,14 @@ static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool
 
 /* A stage-2 translation fault (ISS.xFSC 0b0001LL, Arm ARM D17.2.37) in the
  * domain's RAM is its first touch of a 2 MiB window: the core scrubs and
- * maps it, and the access is made again (ELR unchanged). */
+ * maps it, and the access is made again (ELR unchanged). A page of it the
+ * domain gave up (Xen's decrease_reservation) stays unmapped: an abort. */
 static bool first_touch(struct vcpu *v, const struct arch_regs *r)
 {
 	uint32_t fsc = (uint32_t)ESR_ISS(r->esr) & 0x3f;
+	ipaddr_t ipa = ipa_init(fault_ipa(r));
 
-	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa_init(fault_ipa(r)));
+	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa) && domain_mapped(v->dom, ipa);
 }
 
 static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)
