@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 /* The uapi headers leave these two to their user (Xen's public xen.h and
- * grant_table.h define them). */
+ * public/grant_table.h define them). */
 typedef uint16_t domid_t;
 typedef uint32_t grant_ref_t;
 
