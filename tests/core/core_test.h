@@ -35,7 +35,9 @@ struct tdom {
 	unsigned cpus;       /* 0: 1 */
 	unsigned memory_kib; /* 0: 2048 */
 	const char *bootargs;
-	bool bad_digest; /* the LCM's digest is not the module's */
+	bool bad_digest;  /* the LCM's digest is not the module's */
+	bool xen;         /* hyperlaunch,xen-interface */
+	uint32_t channel; /* hyperlaunch,channels = <channel> (0: none) */
 };
 
 #define TL_MAX_DOMAINS 16
@@ -106,5 +108,6 @@ int run_dynamic_tests(void);
 int run_reclaim_tests(void);
 int run_create_step_tests(void);
 int run_bootmod_tests(void);
+int run_xen_tests(void);
 
 #endif /* CORE_TEST_H */
