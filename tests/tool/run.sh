@@ -84,6 +84,8 @@ a=$("$tool" show demo.json 2>&1 | tail -n +2)
 b=$("$tool" show "$work/demo.dtb" 2>&1 | tail -n +2)
 if [ "$a" = "$b" ] && [ -n "$a" ]; then pass show-json-equals-dtb; else fail show-json-equals-dtb "$(diff <(echo "$a") <(echo "$b") | head -n 4 | tr '\n' ' ')"; fi
 expect check-demo-dtb 0 "$tool" check "$work/demo.dtb"
+# The Xen extension: emitted, read back, shown.
+expect show-xen 0 "$tool" show xen.json
 "$tool" build demo.json -o "$work/demo2.dtb" >/dev/null 2>&1
 if cmp -s "$work/demo.dtb" "$work/demo2.dtb"; then pass build-deterministic; else fail build-deterministic "two builds differ"; fi
 # The digest stored is the file's SHA-256, byte for byte.

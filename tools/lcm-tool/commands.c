@@ -298,6 +298,30 @@ static void domid_str(uint32_t domid, char *buf, size_t size)
 	}
 }
 
+/* The Xen-aware domains and their channels (docs/xen-interface.md), when
+ * there are any. */
+static void show_xen(const struct lcm_launch *l, int wname)
+{
+	bool any = false;
+
+	wname = wname > 9 ? wname : 9; /* "XEN-AWARE" */
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		if (!d->xen) {
+			continue;
+		}
+		if (!any) {
+			printf("\n%-*s %s\n", wname, "XEN-AWARE", "CHANNELS (domids)");
+			any = true;
+		}
+		printf("%-*s", wname, d->name);
+		for (uint32_t c = 0; c < d->nr_channels; c++) {
+			printf("%s%u", c == 0 ? " " : ", ", lcm_channel(d, c));
+		}
+		printf("%s\n", d->nr_channels == 0 ? " -" : "");
+	}
+}
+
 static void show_launch(const struct lcm_launch *l, const char *in)
 {
 	char perms[64], funcs[96], mem[32], id[16];
@@ -344,6 +368,7 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 		printf("%-7s %-*s %-*s %-*s 0x%-3x %5u %10s  %-*s %s\n", id, wname, d->name, wperms,
 		       perms, wfuncs, funcs, d->mode, d->cpus, mem, wsid, d->security_id, uuid);
 	}
+	show_xen(l, wname);
 	printf("\n%-16s %-12s %-23s %10s  %s\n", "OWNER", "MODULE", "LOCATION", "SIZE", "SHA256");
 	for (uint32_t k = 0; k < l->nr_modules; k++) {
 		const struct lcm_module *m = &l->modules[k];
