@@ -37,6 +37,6 @@ $(BUILD)/arm64/guests/roles/probe-image.o: $(BUILD)/guests/probe.img
 # arm64 program built with Debian's cross toolchain and C library against
 # the kernel's uapi headers (libc6-dev-arm64-cross, linux-libc-dev-arm64-cross).
 # Not in ALL: the tests that put it in an initramfs make it.
-$(BUILD)/guests/linux/xenchan: guests/linux/xenchan/xenchan.c
+$(BUILD)/guests/linux/xenchan: guests/linux/xenchan/xenchan.c include/hyperlaunch/xen-abi.h
 	@mkdir -p $(dir $@)
-	aarch64-linux-gnu-gcc -std=gnu11 $(WFLAGS) -O2 -static -o $@ $<
+	aarch64-linux-gnu-gcc -std=gnu11 $(WFLAGS) -O2 -static -Iinclude -o $@ $<

@@ -12,8 +12,12 @@
 #                            xen-gntdev, xen-gntalloc, ...) of the same kernel,
 #                            kernel/drivers/xen/ of its package, for the initramfs
 #                            of Xen-aware Linux domains (guests/linux/mkinitramfs.sh)
+#   build/xen-tools/         only when named: Debian's xenstored (xen-utils-4.17),
+#                            xenstore-utils and the arm64 libraries they load
+#                            (libxen*, libc6), extracted as in their packages,
+#                            for the initramfs of a Linux XENSTORE domain
 #
-# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [xen-modules]
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [xen-modules] [xen-tools]
 #   no part named: the first three.  --update: ask apt for the current versions and
 #   fetch again what changed (otherwise a part fetched once is kept as it is).
 #
@@ -26,16 +30,18 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 
 update=0
+tools=0
 parts=()
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
 	linux | busybox | xen | xen-modules) parts+=("$a") ;;
+	xen-tools) tools=1 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen xen-modules)" >&2; exit 2 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen xen-modules xen-tools)" >&2; exit 2 ;;
 	esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen)
+[ ${#parts[@]} -gt 0 ] || [ $tools = 1 ] || parts=(linux busybox xen)
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -207,6 +213,38 @@ finish() {
 	esac
 }
 
+# fetch_tools: the xen-tools part, several packages in one directory; the
+# stamp holds their names and versions.
+tools_pkgs=(xen-utils-4.17 xenstore-utils libxenstore4 libxenmisc4.17 libxenevtchn1 libxengnttab1
+	libxencall1 libxenforeignmemory1 libxendevicemodel1 libxentoolcore1 libxentoollog1 libc6)
+fetch_tools() {
+	local d="$top/build/xen-tools" tmp specs=() p
+	if [ -f "$d/.done" ] && [ $update = 0 ]; then
+		echo "xen-tools: cached  $(wc -l <"$d/.done") packages -> build/xen-tools"
+		return 0
+	fi
+	"$top/scripts/setup.sh"
+	for p in "${tools_pkgs[@]}"; do
+		specs+=("$p:arm64")
+	done
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	if ! (cd "$tmp" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1); then
+		apt_update
+		(cd "$tmp" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1) ||
+			{ rm -rf "$tmp"; die "apt-get download failed for: ${tools_pkgs[*]}"; }
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	for p in "$tmp"/*.deb; do
+		dpkg-deb -x "$p" "$d"
+		basename "$p" .deb >>"$d/.done"
+	done
+	rm -rf "$tmp"
+	[ -x "$d/usr/lib/xen-4.17/bin/xenstored" ] || die "xen-tools: no xenstored in $d"
+	echo "xen-tools: fetched $(wc -l <"$d/.done") packages -> build/xen-tools"
+}
+
 # --- main ----------------------------------------------------------------------------------
 
 mkdir -p "$deps"
@@ -274,3 +312,4 @@ for p in "${parts[@]}"; do
 	[ -n "${took[$p]:-}" ] && state=fetched
 	finish "$p" "$state" "${took[$p]:-}"
 done
+[ $tools = 0 ] || fetch_tools

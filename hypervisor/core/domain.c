@@ -205,6 +205,7 @@ static bool domain_end(struct domain *d, enum domain_state how, const char *line
 	}
 	console_domain_flush(d);
 	printk("domain %u %s: %s\n", d->domid, d->name, line);
+	xen_domain_ended();
 	/* A creation it had under way cannot be finished by anyone. */
 	create_caller_ended(d);
 	/* The launch judges an end before the all-off count may finish it. */

@@ -63,6 +63,15 @@ static void raise(struct domain *d, unsigned port)
 	upcall(d, x->port[port].vcpu, port / 64);
 }
 
+void evtchn_raise_virq(struct domain *d, unsigned virq)
+{
+	for (unsigned p = 1; p < XEN_MAX_PORTS; p++) {
+		if (d->xen->port[p].state == EVTCHNSTAT_virq && d->xen->port[p].virq == virq) {
+			raise(d, p);
+		}
+	}
+}
+
 static int alloc_port(struct xen_domain *x)
 {
 	for (unsigned p = 1; p < XEN_MAX_PORTS; p++) {

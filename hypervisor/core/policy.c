@@ -42,6 +42,7 @@ static const struct {
 	[OP_LAUNCH_STATUS] = { "read the launch report", false, "launch-status" },
 	[OP_XEN_EVTCHN] = { "bind an event channel with", true, "xen-evtchn" },
 	[OP_XEN_GRANT] = { "map or copy grants of", true, "xen-grant" },
+	[OP_XEN_DOMCTL] = { "read with domctl the state of", true, "xen-domctl" },
 };
 
 static bool is_control(const struct domain *d)
@@ -98,6 +99,9 @@ static bool allowed(struct domain *s, enum policy_op op, struct domain *o)
 	case OP_XEN_GRANT:
 		/* The channels the launch declares (docs/xen-interface.md). */
 		return o != NULL && (self || xen_channel_declared(s, o));
+	case OP_XEN_DOMCTL:
+		/* xenstored asks for every domain it serves. */
+		return o != NULL && (s->functions & LCM_FUNCTION_XENSTORE);
 	case OP_NR:
 		break;
 	}
@@ -141,6 +145,9 @@ bool policy_check_any(struct domain *subject, enum policy_op op)
 		break;
 	case OP_PAUSE:
 		may = is_control(subject);
+		break;
+	case OP_XEN_DOMCTL:
+		may = subject->functions & LCM_FUNCTION_XENSTORE;
 		break;
 	default:
 		may = false;

@@ -25,6 +25,7 @@ enum policy_op {
 	OP_LAUNCH_STATUS,
 	OP_XEN_EVTCHN, /* bind an event channel with a domain (core/evtchn.c) */
 	OP_XEN_GRANT,  /* map or copy a grant of a domain (core/gnttab.c) */
+	OP_XEN_DOMCTL, /* Xen's domctl on a domain: its state (core/xen.c) */
 	OP_NR,
 };
 

@@ -19,6 +19,7 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/policy.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
 
@@ -228,9 +229,12 @@ static int64_t xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 			return -XEN_EINVAL; /* XENFEAT_NR_SUBMAPS is 1 */
 		}
 		/* Guest frames are translated by stage 2 (without this bit
-		 * Linux takes the PV paths) and are not the machine's. */
-		fi.submap =
-			(1u << XENFEAT_auto_translated_physmap) | (1u << XENFEAT_not_direct_mapped);
+		 * Linux takes the PV paths) and are not the machine's. The
+		 * XENSTORE domain is Xen's "initial domain": Linux then
+		 * serves the store locally and may use privcmd. */
+		fi.submap = (1u << XENFEAT_auto_translated_physmap) |
+			    (1u << XENFEAT_not_direct_mapped) |
+			    (v->dom->functions & LCM_FUNCTION_XENSTORE ? 1u << XENFEAT_dom0 : 0);
 		return xen_copy_to(v, arg, &fi, sizeof(fi)) ? 0 : -XEN_EFAULT;
 	}
 	case XENVER_pagesize:
@@ -436,6 +440,91 @@ static int64_t sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, enum xen_nex
 	}
 }
 
+/* --- domctl: what xenstored asks ---------------------------------------------------- */
+
+static uint32_t dominf_flags(const struct domain *o)
+{
+	uint32_t f = XEN_DOMINF_hvm_guest | XEN_DOMINF_hap |
+		     (o->functions & LCM_FUNCTION_XENSTORE ? XEN_DOMINF_xs_domain : 0);
+
+	switch (domain_state(o)) {
+	case DOM_NEW:
+		return f | XEN_DOMINF_paused;
+	case DOM_RUNNING:
+		return f | (o->paused ? XEN_DOMINF_paused : XEN_DOMINF_running);
+	case DOM_OFF:
+		return f | XEN_DOMINF_shutdown | SHUTDOWN_poweroff << XEN_DOMINF_shutdown_shift;
+	case DOM_STOPPED:
+		return f | XEN_DOMINF_shutdown | SHUTDOWN_crash << XEN_DOMINF_shutdown_shift;
+	default:
+		return f | XEN_DOMINF_dying;
+	}
+}
+
+/* XEN_DOMCTL_getdomaininfo: the first domain whose domid is the one asked
+ * or above (built, its memory not yet given back), as Xen answers. */
+static int64_t getdomaininfo(struct vcpu *v, struct xen_domctl *c)
+{
+	struct domain *o = NULL;
+
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->nr_vcpus == 0 || __atomic_load_n(&d->released, __ATOMIC_ACQUIRE) ||
+		    d->domid < c->domain || (o != NULL && d->domid >= o->domid)) {
+			continue;
+		}
+		o = d;
+	}
+	if (o == NULL) {
+		return policy_check_any(v->dom, OP_XEN_DOMCTL) ? -XEN_ESRCH : -XEN_EPERM;
+	}
+	if (!policy_check(v->dom, OP_XEN_DOMCTL, o)) {
+		return -XEN_EPERM;
+	}
+	struct xen_domctl_getdomaininfo *g = &c->u.getdomaininfo;
+	memset(g, 0, sizeof(*g));
+	c->domain = g->domain = (uint16_t)o->domid;
+	g->flags = dominf_flags(o);
+	g->tot_pages = g->max_pages = o->ram_size >> PAGE_SHIFT;
+	g->nr_online_vcpus = o->nr_vcpus;
+	g->max_vcpu_id = o->nr_vcpus - 1;
+	g->gpaddr_bits = 39; /* the stage-2 input size (arch/arm64/stage2.c) */
+	return 0;
+}
+
+static int64_t domctl(struct vcpu *v, uint64_t arg)
+{
+	struct xen_domctl c;
+
+	if (!xen_copy_from(v, arg, &c, sizeof(c))) {
+		return -XEN_EFAULT;
+	}
+	if (c.interface_version != XEN_DOMCTL_INTERFACE_VERSION) {
+		return -XEN_EACCES; /* as Xen: the caller's tools are of another version */
+	}
+	if (c.cmd != XEN_DOMCTL_getdomaininfo) {
+		return -XEN_ENOSYS;
+	}
+	int64_t r = getdomaininfo(v, &c);
+	if (r == 0 && !xen_copy_to(v, arg, &c, sizeof(c))) {
+		return -XEN_EFAULT;
+	}
+	return r;
+}
+
+void xen_domain_ended(void)
+{
+	unsigned long flags = xen_lock();
+
+	for (unsigned i = 0; i < domain_count(); i++) {
+		struct domain *d = domain_get(i);
+		if (d->xen != NULL && (d->functions & LCM_FUNCTION_XENSTORE)) {
+			evtchn_raise_virq(d, VIRQ_DOM_EXC);
+		}
+	}
+	xen_unlock(flags);
+}
+
 int64_t xen_hypercall(struct vcpu *v, uint64_t nr, const uint64_t a[5], enum xen_next *next)
 {
 	*next = XEN_NEXT_CONTINUE;
@@ -454,6 +543,8 @@ int64_t xen_hypercall(struct vcpu *v, uint64_t nr, const uint64_t a[5], enum xen
 		return evtchn_op(v, a[0], a[1]);
 	case XEN_HC_GRANT_TABLE_OP:
 		return gnttab_op(v, a[0], a[1], a[2]);
+	case XEN_HC_DOMCTL:
+		return domctl(v, a[0]);
 	default:
 		return -XEN_ENOSYS;
 	}

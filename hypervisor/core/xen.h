@@ -74,6 +74,10 @@ bool xen_channel_declared(const struct domain *s, const struct domain *o);
  * (their peers' ends become unbound) and its state freed. */
 void xen_domain_release(struct domain *d);
 
+/* A domain ended (powered off, stopped, destroyed): the XENSTORE domain's
+ * VIRQ_DOM_EXC is raised, as Xen does, so that xenstored looks. */
+void xen_domain_ended(void);
+
 /* What the vCPU does after the call. */
 enum xen_next { XEN_NEXT_CONTINUE, XEN_NEXT_YIELD, XEN_NEXT_BLOCK };
 
@@ -100,6 +104,8 @@ unsigned long xen_lock(void);
 void xen_unlock(unsigned long flags);
 
 int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/* Raise every port of @d bound to @virq (xen_lock held). */
+void evtchn_raise_virq(struct domain *d, unsigned virq);
 /* Close every port of @d (xen_lock held). */
 void evtchn_close_all(struct domain *d);
 int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count);

@@ -27,12 +27,14 @@
 #define XEN_HC_SCHED_OP         29
 #define XEN_HC_EVENT_CHANNEL_OP 32
 #define XEN_HC_HVM_OP           34
+#define XEN_HC_DOMCTL           36
 
 /* Errors (public/errno.h): returned negated. */
 #define XEN_EPERM  1
 #define XEN_ENOENT 2
 #define XEN_ESRCH  3
 #define XEN_ENOMEM 12
+#define XEN_EACCES 13
 #define XEN_EFAULT 14
 #define XEN_EBUSY  16
 #define XEN_EEXIST 17
@@ -312,5 +314,46 @@ struct gnttab_copy {
 };
 _Static_assert(sizeof(struct gnttab_query_size) == 16, "public/grant_table.h");
 _Static_assert(sizeof(struct gnttab_copy) == 40, "public/grant_table.h");
+
+/* --- domctl (public/domctl.h), version 0x15 (Xen 4.17) ------------------------------ */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x15u
+#define XEN_DOMCTL_getdomaininfo     5
+
+#define XEN_DOMINF_dying          (1u << 0)
+#define XEN_DOMINF_hvm_guest      (1u << 1)
+#define XEN_DOMINF_shutdown       (1u << 2)
+#define XEN_DOMINF_paused         (1u << 3)
+#define XEN_DOMINF_blocked        (1u << 4)
+#define XEN_DOMINF_running        (1u << 5)
+#define XEN_DOMINF_xs_domain      (1u << 7)
+#define XEN_DOMINF_hap            (1u << 8)
+#define XEN_DOMINF_shutdown_shift 16
+
+struct xen_domctl_getdomaininfo {
+	uint16_t domain; /* OUT, also echoed in xen_domctl.domain */
+	uint16_t pad1;
+	uint32_t flags; /* XEN_DOMINF_* */
+	uint64_t tot_pages, max_pages, outstanding_pages, shr_pages, paged_pages;
+	uint64_t shared_info_frame, cpu_time;
+	uint32_t nr_online_vcpus, max_vcpu_id, ssidref;
+	uint8_t handle[16];
+	uint32_t cpupool;
+	uint8_t gpaddr_bits;
+	uint8_t pad2[7];
+	uint8_t arch_config[16]; /* struct xen_arch_domainconfig, left zero */
+};
+_Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 120, "public/domctl.h");
+
+struct xen_domctl {
+	uint32_t cmd;
+	uint32_t interface_version;
+	uint16_t domain;
+	uint16_t pad[3];
+	union {
+		struct xen_domctl_getdomaininfo getdomaininfo;
+		uint8_t pad[128];
+	} u;
+};
+_Static_assert(sizeof(struct xen_domctl) == 144, "public/domctl.h");
 
 #endif /* HYPERLAUNCH_XEN_ABI_H */

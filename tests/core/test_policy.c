@@ -87,28 +87,32 @@ struct row {
 };
 
 static const bool takes_object[OP_NR] = {
-	[OP_INFO] = true,    [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,   [OP_PAUSE] = true,
-	[OP_DESTROY] = true, [OP_XEN_EVTCHN] = true,     [OP_XEN_GRANT] = true,
+	[OP_INFO] = true,      [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
+	[OP_PAUSE] = true,     [OP_DESTROY] = true,        [OP_XEN_EVTCHN] = true,
+	[OP_XEN_GRANT] = true, [OP_XEN_DOMCTL] = true,
 };
 static const char *const op_names[OP_NR] = {
-	"info",    "lcm-read", "module-read", "configure",     "boot-done",  "unpause",   "pause",
-	"destroy", "create",   "shutdown",    "launch-status", "xen-evtchn", "xen-grant",
+	"info",          "lcm-read",   "module-read", "configure",  "boot-done",
+	"unpause",       "pause",      "destroy",     "create",     "shutdown",
+	"launch-status", "xen-evtchn", "xen-grant",   "xen-domctl",
 };
 
 /*                        info lcm mod conf done unpause pause destroy create shut status xen-evtchn xen-grant
- * (the domains here are not Xen-aware: a Xen operation only on itself) */
-#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N YNNN YNNN"
-#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y YNNN YNNN"
-#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N YNNN YNNN"
-#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y YNNN YNNN"
-#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y YNNN YNNN"
+ * xen-domctl (the domains here are not Xen-aware: a Xen channel only with
+ * itself; the XENSTORE domain reads every domain's state with domctl) */
+#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N YNNN YNNN NNNN"
+#define XS       "YNNN N N NNNN N NNNN NNNN NNNN N N N YNNN YNNN YYYN"
+#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y YNNN YNNN NNNN"
+#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N YNNN YNNN NNNN"
+#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y YNNN YNNN NNNN"
+#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y YNNN YNNN NNNN"
 
 /* Preparation: app1 has run (the Boot Domain unpaused it), app2 has not. */
 static const struct row prepare_rows[] = {
 	{ "bootdom", BOOT },    { "ctl", CONTROL },
 	{ "dom0", CONTROL },    /* LEGACY_DOM0: everything CONTROL may */
 	{ "hwdom", PLAIN },     /* HARDWARE: no extra hypercall */
-	{ "xs", PLAIN },        /* XENSTORE, CONSOLE: none either */
+	{ "xs", XS },           /* XENSTORE, CONSOLE: none either */
 	{ "rescue", RECOVERY }, /* before any failure */
 	{ "app1", PLAIN },      { "app2", PLAIN },
 };
@@ -118,14 +122,14 @@ static const struct row prepare_rows[] = {
 static const struct row final_rows[] = {
 	{ "bootdom", PLAIN }, { "ctl", CONTROL },
 	{ "dom0", CONTROL },  { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y-NN Y-NN" },
+	{ "xs", XS },         { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y-NN Y-NN N-NN" },
 	{ "app1", PLAIN },
 };
 
 /* Failed (the Boot Domain said done with status 1): app2 never ran. */
 static const struct row failed_rows[] = {
 	{ "bootdom", PLAIN }, { "ctl", CONTROL },   { "dom0", CONTROL }, { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", RESCUE }, { "app1", PLAIN },
+	{ "xs", XS },         { "rescue", RESCUE }, { "app1", PLAIN },
 };
 
 /* Ask every cell of @rows; report every disagreement, then fail. */

@@ -204,6 +204,11 @@ static void bad_arguments(void)
 	check("hypercall 99", xen_hc(99, 0, 0, 0));
 	check("hypercall 2^64-1", xen_hc(~0ull, 0, 0, 0));
 	check("memory_op 99", xen_hc(XEN_HC_MEMORY_OP, 99, 0, 0));
+	static struct xen_domctl dc = { .cmd = XEN_DOMCTL_getdomaininfo,
+					.interface_version = XEN_DOMCTL_INTERFACE_VERSION };
+	check("domctl getdomaininfo", xen_hc(XEN_HC_DOMCTL, (uintptr_t)&dc, 0, 0));
+	dc.interface_version = 0x14;
+	check("domctl version 0x14", xen_hc(XEN_HC_DOMCTL, (uintptr_t)&dc, 0, 0));
 	check("hvm set_param", xen_hc(XEN_HC_HVM_OP, HVMOP_set_param, 0, 0));
 }
 

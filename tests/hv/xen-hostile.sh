@@ -37,11 +37,13 @@ for line in \
 	"decrease_reservation order 9: -22" "decrease_reservation list outside ram: -14" \
 	"shutdown reason 77: -22" "hypercall 99: -38" "hypercall 2^64-1: -38" \
 	"memory_op 99: -38" "hvm set_param: -38" \
+	"domctl getdomaininfo: -1" "domctl version 0x14: -13" \
 	"shared_info: 0" "alloc_unbound self: 0" "bind_interdomain self: 0" "send: 0" \
 	"ports 1 and 2, pending 0x2" "status: 0" "port 1 status 2 peer port 2" "done"; do
 	expect "$log" "[hostile] xen: $line"
 done
 expect "$log" "[plain] xen: plain version: -1"
+expect "$log" "policy: denied: hostile may not read with domctl the state of hostile"
 expect "$log" "domain 1 hostile: powered off"
 expect "$log" "domain 2 plain: powered off"
 expect_last "$log" "hyperlaunch: all 2 domains are off (2 powered off); powering off"

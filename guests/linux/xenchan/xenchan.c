@@ -22,6 +22,9 @@
  *                        writes "pong from SELF" after it, sends an event,
  *                        waits for PEER's "ack".
  *
+ *   xenchan domains      every domain XEN_DOMCTL_getdomaininfo reports
+ *                        (/dev/xen/privcmd: the XENSTORE domain may ask).
+ *
  * Each step prints one line "xenchan: ..."; an error prints the call and
  * errno's text, and the exit status is 1.
  */
@@ -36,11 +39,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* /dev/xen/privcmd's one call (the kernel's uapi privcmd.h needs Xen's
+ * own headers): a hypercall number and five arguments. */
+struct privcmd_hypercall {
+	uint64_t op;
+	uint64_t arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
 /* The uapi headers leave these two to their user (Xen's public xen.h and
  * public/grant_table.h define them). */
 typedef uint16_t domid_t;
 typedef uint32_t grant_ref_t;
 
+#include <hyperlaunch/xen-abi.h>
 #include <xen/evtchn.h>
 #include <xen/gntalloc.h>
 #include <xen/gntdev.h>
@@ -233,11 +245,47 @@ static int take(unsigned peer)
 	return 0;
 }
 
+/* Every domain the hypervisor reports with XEN_DOMCTL_getdomaininfo
+ * (through /dev/xen/privcmd, its argument in a /dev/xen/hypercall page),
+ * as xenstored asks: each call names the lowest domid at or above the one
+ * asked. */
+static int domains(void)
+{
+	int privcmd = open_dev("/dev/xen/privcmd");
+	int hypercall = open_dev("/dev/xen/hypercall");
+
+	if (privcmd < 0 || hypercall < 0) {
+		return 1;
+	}
+	struct xen_domctl *c = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, hypercall, 0);
+	if (c == MAP_FAILED) {
+		return fail("mmap of /dev/xen/hypercall");
+	}
+	for (unsigned next = 0;;) {
+		memset(c, 0, sizeof(*c));
+		c->cmd = XEN_DOMCTL_getdomaininfo;
+		c->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+		c->domain = (uint16_t)next;
+		struct privcmd_hypercall h = { .op = XEN_HC_DOMCTL, .arg = { (uintptr_t)c } };
+		if (ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h) < 0) {
+			printf("xenchan: domains from %u: %s\n", next, strerror(errno));
+			return errno == ESRCH ? 0 : 1;
+		}
+		const struct xen_domctl_getdomaininfo *g = &c->u.getdomaininfo;
+		printf("xenchan: domain %u: flags 0x%x, %llu pages, %u vcpus\n", g->domain,
+		       g->flags, (unsigned long long)g->tot_pages, g->nr_online_vcpus);
+		next = g->domain + 1u;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 2 && strcmp(argv[1], "domains") == 0) {
+		return domains();
+	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: xenchan offer|take PEER-DOMID OWN-DOMID\n");
+		fprintf(stderr, "usage: xenchan offer|take PEER-DOMID OWN-DOMID | domains\n");
 		return 2;
 	}
 	self_domid = (unsigned)strtoul(argv[3], NULL, 0);
