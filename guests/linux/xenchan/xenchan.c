@@ -39,7 +39,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* /dev/xen/privcmd's one call (the kernel's uapi privcmd.h needs Xen's
+/* /dev/xen/privcmd's one call (the kernel's uapi xen/privcmd.h needs Xen's
  * own headers): a hypercall number and five arguments. */
 struct privcmd_hypercall {
 	uint64_t op;
