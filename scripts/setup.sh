@@ -10,6 +10,8 @@ host_pkgs=(make gcc clang libclang-rt-14-dev lld llvm pkg-config
            libfdt-dev libjansson-dev libssl-dev device-tree-compiler
            qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
            libcmocka-dev python3 clang-format
+           u-boot-qemu u-boot-tools mtools dosfstools fdisk
+           man-db bsdextrautils graphviz swtpm tpm2-tools
            libc6-dev-arm64-cross linux-libc-dev-arm64-cross)
 
 sudo=""

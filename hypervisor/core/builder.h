@@ -36,6 +36,8 @@ struct domain_config {
 	struct module_ref ramdisk;
 	const char *bootargs;                /* NULL: none */
 	const char *refused;                 /* another of its modules was refused: why */
+	const char *label;                   /* security-id (docs/policy.md); NULL: domU_t */
+	uint8_t safety;                      /* LCM_SAFETY_* */
 	bool xen;                            /* speaks the Xen guest interface (core/xen.h) */
 	uint16_t channels[LCM_MAX_CHANNELS]; /* its declared Xen peers' domids */
 	unsigned nr_channels;

@@ -34,6 +34,8 @@
 #include "core/create.h"
 #include "core/xen.h"
 #include "core/domain.h"
+#include "core/launch.h"
+#include "core/policy.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -162,6 +164,20 @@ static int64_t create_refusal(struct domain *caller, struct lcm_domain *ld)
 		       ld->name, role, other->name);
 		return HL_EBUSY;
 	}
+	/* Seed 004's profile: the caller is the one control domain there is. */
+	const struct lcm_launch *l = launch_lcm();
+	if (l != NULL && l->one_control && (ld->permissions & LCM_PERMISSION_CONTROL)) {
+		printk("create: %s: %s: control is one per system (%s = \"one\") and %s holds it\n",
+		       caller->name, ld->name, LCM_PROP_CONTROL_DOMAINS, caller->name);
+		return HL_EBUSY;
+	}
+	/* Seed 002: the label too is delegated, by the policy's domain:create. */
+	if (!policy_check_create(caller, ld->security_id, ld->permissions, ld->functions,
+				 ld->safety)) {
+		printk("create: %s: %s: the policy does not let %s create a domain labelled %s\n",
+		       caller->name, ld->name, caller->label, ld->security_id);
+		return HL_EPERM;
+	}
 	return HL_OK;
 }
 
@@ -245,7 +261,8 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 			.name = ld->name, .domid = ld->domid,
 			.permissions = ld->permissions, .functions = ld->functions,
 			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
-			.bootargs = k->bootargs, .xen = ld->xen,
+			.bootargs = k->bootargs,
+			.label = ld->security_id, .safety = ld->safety, .xen = ld->xen,
 		},
 	};
 	xen_config_channels(&job.c, ld);
@@ -320,6 +337,7 @@ static int64_t job_step(struct vcpu *v, uint64_t *domid)
 		}
 		*domid = d->domid;
 		printk("domain %u %s: created by %s, paused\n", d->domid, d->name, v->dom->name);
+		policy_domain_line(d);
 		r = HL_OK;
 		break;
 	}

@@ -23,6 +23,9 @@ struct xen_domain;
 #define DOMAIN_NAME_MAX 32
 #define DOMAIN_MAX_MEM  16 /* pieces of guest RAM */
 
+/* A security-id and its NUL (LCM_SECURITY_ID_MAX + 1). */
+#define DOMAIN_LABEL_MAX 64
+
 enum domain_state {
 	DOM_NEW, /* being built, or not started */
 	DOM_RUNNING,
@@ -82,6 +85,12 @@ struct domain {
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
 	struct xen_domain *xen;   /* its Xen guest interface (core/xen.h), or NULL */
+
+	/* For the policy check (policy.c): its security-id, that label's type
+	 * in the label policy, its LCM_SAFETY_* class. */
+	char label[DOMAIN_LABEL_MAX];
+	uint32_t label_type;
+	uint8_t safety;
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

@@ -99,7 +99,7 @@ static struct domain *channel_peer(struct domain *d, uint16_t domid, int64_t *er
 	struct domain *r = xen_peer(d, domid);
 
 	if (r == NULL) {
-		*err = policy_check_any(d, OP_XEN_EVTCHN) ? -XEN_ESRCH : -XEN_EPERM;
+		*err = policy_check(d, OP_XEN_EVTCHN, NULL) ? -XEN_ESRCH : -XEN_EPERM;
 		return NULL;
 	}
 	if (!policy_check(d, OP_XEN_EVTCHN, r)) {

@@ -87,7 +87,7 @@ static struct domain *grant_peer(struct domain *d, uint16_t domid)
 	struct domain *g = xen_peer(d, domid);
 
 	if (g == NULL) {
-		policy_check_any(d, OP_XEN_GRANT);
+		policy_check(d, OP_XEN_GRANT, NULL);
 		return NULL;
 	}
 	return policy_check(d, OP_XEN_GRANT, g) ? g : NULL;

@@ -476,7 +476,7 @@ static int64_t getdomaininfo(struct vcpu *v, struct xen_domctl *c)
 		o = d;
 	}
 	if (o == NULL) {
-		return policy_check_any(v->dom, OP_XEN_DOMCTL) ? -XEN_ESRCH : -XEN_EPERM;
+		return policy_check(v->dom, OP_XEN_DOMCTL, NULL) ? -XEN_ESRCH : -XEN_EPERM;
 	}
 	if (!policy_check(v->dom, OP_XEN_DOMCTL, o)) {
 		return -XEN_EPERM;

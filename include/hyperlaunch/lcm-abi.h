@@ -52,6 +52,7 @@
 /* Defaults and limits. */
 #define LCM_DEFAULT_CPUS        1u
 #define LCM_DEFAULT_SECURITY_ID "domU_t"
+#define LCM_HYPERVISOR_LABEL    "xen_t" /* no domain's: the policy's name for the hypervisor */
 #define LCM_MAX_VCPUS           64u
 #define LCM_MIN_MEMORY_KIB      1024u
 #define LCM_UUID_SIZE           16u
@@ -71,5 +72,13 @@
  * and map or copy grants with (u32 cells), at most LCM_MAX_CHANNELS. */
 #define LCM_PROP_CHANNELS "hyperlaunch,channels"
 #define LCM_MAX_CHANNELS  16u
+/* Extensions for seed 004's SafeVM/UnsafeVM classification (docs/policy.md). */
+#define LCM_PROP_SAFETY          "hyperlaunch,safety"          /* domain: "safe" | "unsafe" */
+#define LCM_PROP_CONTROL_DOMAINS "hyperlaunch,control-domains" /* config: "several" | "one" */
+#define LCM_SAFETY_UNSAFE        0u
+#define LCM_SAFETY_SAFE          1u
+/* Extension property of a domain node (docs/bindings.md, "Extensions"): the
+ * domain may ask for TPM quotes of the measured launch (at most one). */
+#define LCM_PROP_ATTESTATION_AGENT "hyperlaunch,attestation-agent"
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

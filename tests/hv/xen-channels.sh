@@ -30,9 +30,9 @@ for line in "shared_info: 0" "alloc_unbound for a: -1" "bind a's port 1: -1" "co
 	"map: -8" "bind domain 9: -1" "done"; do
 	expect "$log" "[c] xen: c: $line"
 done
-expect "$log" "policy: denied: c may not bind an event channel with a"
-expect "$log" "policy: denied: c may not map or copy grants of a"
-expect_count_re "$log" "policy: denied: c may not bind an event channel with .*" 1
+expect "$log" "policy: denied: c (domU_t) may not bind an event channel with a (domU_t) [role]"
+expect "$log" "policy: denied: c (domU_t) may not map or copy grants of a (domU_t) [role]"
+expect_count_re "$log" "policy: denied: c \(domU_t\) may not bind an event channel with .*" 1
 expect_none "$log" "policy: denied: [ab] "
 expect_last "$log" "hyperlaunch: all 3 domains are off (3 powered off); powering off"
 finish

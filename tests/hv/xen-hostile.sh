@@ -43,7 +43,7 @@ for line in \
 	expect "$log" "[hostile] xen: $line"
 done
 expect "$log" "[plain] xen: plain version: -1"
-expect "$log" "policy: denied: hostile may not read with domctl the state of hostile"
+expect "$log" "policy: denied: hostile (domU_t) may not read with domctl the state of hostile (domU_t) [role]"
 expect "$log" "domain 1 hostile: powered off"
 expect "$log" "domain 2 plain: powered off"
 expect_last "$log" "hyperlaunch: all 2 domains are off (2 powered off); powering off"

@@ -4,28 +4,25 @@
  * chosen machine options (-machine dumpdtb=) gets the LCM embedded under
  * /chosen/hypervisor with module-addr from the layout; run-qemu loads the
  * hypervisor, that DTB and each module (-device loader) at those addresses.
+ * With --boot uboot, Debian's U-Boot loads them from a disk instead (uboot.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libfdt.h>
 
 #include "lcm-tool.h"
 
-extern char **environ;
-
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--boot qemu|uboot]\n"
+	"                     [--tpm] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -41,9 +38,19 @@ static const char pack_help[] =
 	"                        hypervisor and the modules, at least 256M)\n"
 	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
 	"                        most 4, and at least the widest domain's)\n"
-	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
+	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool,\n"
+	"                        or PREFIX/lib/hyperlaunch/ for PREFIX/bin/lcm-tool)\n"
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
+	"  --boot qemu|uboot     who loads the launch: QEMU itself (default), or\n"
+	"                        U-Boot from DIR/disk.img (a FAT partition with every\n"
+	"                        file and DIR/boot.scr, which loads each at its\n"
+	"                        address and runs booti); run-qemu then starts U-Boot\n"
+	"  --firmware FILE       U-Boot for --boot uboot (default: $UBOOT or\n"
+	"                        " LT_UBOOT_FIRMWARE ")\n"
+	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
+	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
+	"                        one) and ends it with QEMU\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -89,43 +96,37 @@ static void copy_file(const char *from, const char *to)
 	free(data);
 }
 
-/* Run QEMU once with dumpdtb= to get the DTB it makes for these options. */
-static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
+/* Run QEMU once with dumpdtb= to get the DTB it makes for these options.
+ * The firmware counts: QEMU's virt machine leaves the PL061 GPIO out of the
+ * DTB when it boots firmware (-bios) rather than a kernel. With @tpm, QEMU
+ * has a TPM (its node on the platform bus): a swtpm runs for the dump. */
+static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			      const char *firmware, bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
-	int status;
-	pid_t pid;
+	size_t size;
 
 	snprintf(path, sizeof(path), "%s/qemu-virt.dtb", dir);
 	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
 	snprintf(smp, sizeof(smp), "%u", m->cpus);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
-	char *args[] = { (char *)qemu, "-machine", machine,      "-cpu", CPU_MODEL, "-smp", smp,
-			 "-m",         mem,        "-nographic", "-nic", "none",    NULL };
-	/* QEMU's chatter goes to a log, shown only when it fails. */
-	char log[PATH_MAX + 16];
-	posix_spawn_file_actions_t fa;
-	snprintf(log, sizeof(log), "%s/qemu-dump.log", dir);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	int err = posix_spawnp(&pid, qemu, &fa, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err != 0) {
-		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu,
-			       strerror(err));
+	char *args[24] = { (char *)qemu, "-machine", machine, "-cpu",       CPU_MODEL, "-smp",
+			   smp,          "-m",       mem,     "-nographic", "-nic",    "none" };
+	size_t n = 12;
+	if (m->boot == LT_BOOT_UBOOT) {
+		args[n++] = "-bios";
+		args[n++] = (char *)firmware;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		size_t n;
-		char *text = lt_read_file(log, &n);
-		if (text != NULL) {
-			fwrite(text, 1, n, stderr);
-			free(text);
-		}
-		lt_fatal_usage("\"%s -machine %s\" failed", qemu, machine);
+	struct lt_swtpm swtpm;
+	if (tpm) {
+		lt_swtpm_start(&swtpm);
+		n += lt_swtpm_qemu_args(&swtpm, args + n);
 	}
-	unlink(log);
-	size_t size;
+	args[n] = NULL;
+	lt_run(args, "qemu-system-arm", dir, NULL);
+	if (tpm) {
+		lt_swtpm_stop(&swtpm);
+	}
 	void *dtb = lt_read_file(path, &size);
 	if (dtb == NULL) {
 		lt_fatal_usage("QEMU wrote no DTB to \"%s\"", path);
@@ -134,6 +135,8 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	return dtb;
 }
 
+/* hyperlaunch.bin beside lcm-tool (build/), else where make install puts
+ * it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
 static void default_hypervisor(char *out, size_t size)
 {
 	char self[PATH_MAX];
@@ -144,10 +147,15 @@ static void default_hypervisor(char *out, size_t size)
 		return;
 	}
 	self[n] = '\0';
-	snprintf(out, size, "%s/hyperlaunch.bin", dirname(self));
+	char *bin = dirname(self);
+	snprintf(out, size, "%s/hyperlaunch.bin", bin);
+	if (access(out, R_OK) != 0) {
+		snprintf(out, size, "%s/lib/hyperlaunch/hyperlaunch.bin", dirname(bin));
+	}
 }
 
-static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
+static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+			 bool tpm)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -162,20 +170,29 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		"# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
 		"# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
 		"# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		"exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n",
+		c->path);
+	if (tpm) {
+		lt_swtpm_script(f);
+	}
+	fprintf(f,
+		"%s\"${QEMU:-qemu-system-aarch64}\" \\\n"
 		"\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
 		"\t-smp %u -m %lluM -nographic -nic none \\\n"
 		"\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
-		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
+		tpm ? "" : "exec ", m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
 	for (size_t i = 0; i < c->nr_files; i++) {
-		char *base = strrchr(c->files[i].path, '/');
+		char name[NAME_MAX + 1];
+		lt_module_name(c, i, name, sizeof(name));
 		fprintf(f,
-			"\t-device loader,file=\"$here/modules/%02zu-%s\",addr=0x%llx,force-raw=on \\\n",
-			i, base != NULL ? base + 1 : c->files[i].path,
-			(unsigned long long)c->files[i].addr);
+			"\t-device loader,file=\"$here/modules/%s\",addr=0x%llx,force-raw=on \\\n",
+			name, (unsigned long long)c->files[i].addr);
 	}
-	fprintf(f, "\t\"$@\"\n");
+	if (tpm) {
+		lt_swtpm_script_qemu_end(f);
+	} else {
+		fprintf(f, "\t\"$@\"\n");
+	}
 	if (fclose(f) != 0) {
 		return false;
 	}
@@ -190,13 +207,20 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "boot", required_argument, NULL, 'B' },
+		{ "firmware", required_argument, NULL, 'F' },
+		{ "tpm", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *hv = NULL;
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
+	const char *firmware = getenv("UBOOT") != NULL ? getenv("UBOOT") : LT_UBOOT_FIRMWARE;
+	enum lt_boot boot = LT_BOOT_QEMU;
+	bool firmware_given = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
+	bool tpm = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -226,6 +250,22 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'Q':
 			qemu = optarg;
 			break;
+		case 'B':
+			if (strcmp(optarg, "qemu") == 0) {
+				boot = LT_BOOT_QEMU;
+			} else if (strcmp(optarg, "uboot") == 0) {
+				boot = LT_BOOT_UBOOT;
+			} else {
+				lt_fatal_usage("--boot: \"%s\" is not qemu or uboot", optarg);
+			}
+			break;
+		case 'F':
+			firmware = optarg;
+			firmware_given = true;
+			break;
+		case 'T':
+			tpm = true;
+			break;
 		case 'h':
 			fputs(pack_help, stdout);
 			return 0;
@@ -237,6 +277,13 @@ int lt_cmd_pack(int argc, char **argv)
 	if (optind != argc - 1 || dir == NULL) {
 		fputs(pack_help, stderr);
 		return 2;
+	}
+	if (firmware_given && boot != LT_BOOT_UBOOT) {
+		lt_fatal_usage("--firmware is for --boot uboot");
+	}
+	if (tpm && boot != LT_BOOT_QEMU) {
+		lt_fatal_usage(
+			"--tpm is for --boot qemu (U-Boot's own use of a TPM is not handled)");
 	}
 	const char *in = argv[optind];
 	if (!lt_is_json(in)) {
@@ -251,7 +298,7 @@ int lt_cmd_pack(int argc, char **argv)
 		return 1;
 	}
 	struct lt_machine m;
-	lt_machine_default(&c, &m);
+	lt_machine_default(&c, boot, &m);
 	if (memory != 0) {
 		m.ram_size = memory;
 	}
@@ -261,12 +308,16 @@ int lt_cmd_pack(int argc, char **argv)
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
 		lt_size_str(m.ram_size, have, sizeof(have));
-		lt_size_str(lt_machine_ram_needed(&c), need, sizeof(need));
+		lt_size_str(lt_machine_ram_needed(&c, boot), need, sizeof(need));
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
 
 	mkdir_p(dir);
-	void *qdtb = dump_machine_dtb(qemu, dir, &m);
+	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
+		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
+			       firmware, strerror(errno));
+	}
+	void *qdtb = dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -311,10 +362,16 @@ int lt_cmd_pack(int argc, char **argv)
 	snprintf(mdir, sizeof(mdir), "%s/modules", dir);
 	mkdir_p(mdir);
 	for (size_t i = 0; i < c.nr_files; i++) {
-		char *base = strrchr(c.files[i].path, '/');
-		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i,
-			 base != NULL ? base + 1 : c.files[i].path);
-		copy_file(c.files[i].path, to);
+		char name[NAME_MAX + 1];
+		lt_module_name(&c, i, name, sizeof(name));
+		snprintf(to, sizeof(to), "%s/%s", mdir, name);
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+			}
+		} else {
+			copy_file(c.files[i].path, to);
+		}
 	}
 	if (hv == NULL) {
 		default_hypervisor(hvpath, sizeof(hvpath));
@@ -328,7 +385,9 @@ int lt_cmd_pack(int argc, char **argv)
 			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,
 			   to);
 	}
-	if (!write_script(dir, &c, &m)) {
+	if (boot == LT_BOOT_UBOOT) {
+		lt_pack_uboot(dir, &c, &m, firmware);
+	} else if (!write_script(dir, &c, &m, tpm)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
 	}
 	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM\n", dir, l.nr_domains,
