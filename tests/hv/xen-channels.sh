@@ -8,7 +8,7 @@
 # word and its grant entry's in-use flags gone. c, with no channel,
 # is refused everything with a (-1 EPERM, grant status -8
 # GNTST_permission_denied), and so is a domid that does not exist; the
-# policy says so once per operation.
+# policy says so once per operation and object.
 . "$(dirname "$0")/qemu.bash"
 
 guest_c "$WORK/chan.img" tests/hv/xen-channels-guest.c || exit 1
@@ -32,7 +32,8 @@ for line in "shared_info: 0" "alloc_unbound for a: -1" "bind a's port 1: -1" "co
 done
 expect "$log" "policy: denied: c (domU_t) may not bind an event channel with a (domU_t) [role]"
 expect "$log" "policy: denied: c (domU_t) may not map or copy grants of a (domU_t) [role]"
-expect_count_re "$log" "policy: denied: c \(domU_t\) may not bind an event channel with .*" 1
+expect "$log" "policy: denied: c (domU_t) may not bind an event channel with an unknown domain [role]"
+expect_count_re "$log" "policy: denied: c \(domU_t\) may not bind an event channel with a .*" 1
 expect_none "$log" "policy: denied: [ab] "
 expect_last "$log" "hyperlaunch: all 3 domains are off (3 powered off); powering off"
 finish

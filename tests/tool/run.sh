@@ -156,6 +156,8 @@ esac
 # --- predict and pack --tpm (docs/measured-launch.md) ------------------------------------
 expect predict-demo 0 "$tool" predict demo.json -o "$work/predicted.log"
 expect predict-usage 2 "$tool" predict
+# A Xen-aware domain's parameters say so, and name its channels.
+expect predict-xen 0 "$tool" predict xen.json
 # The LCM's measurement is the same for the JSON, its stand-alone LCM and
 # the host DTB pack made: the same prediction, but for the file named.
 "$tool" build demo.json -o "$work/demo.dtb" >/dev/null 2>&1
@@ -344,6 +346,9 @@ expect import-check 0 "$tool" check "$iw/warnings.json"
 # (order and waits), and from a DTB, where the config module's text is not.
 expect show-dot-demo 0 "$tool" show --format dot demo.json
 expect show-json-demo 0 "$tool" show --format json demo.json
+# The Xen channels hyperlaunch,channels declares: edges and the JSON list.
+expect show-dot-xen 0 "$tool" show --format dot xen.json
+expect show-json-xen 0 "$tool" show --format json xen.json
 expect show-dot-plan 0 "$tool" show --format dot plan.json
 expect show-json-plan 0 "$tool" show --format json plan.json
 "$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
