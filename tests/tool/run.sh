@@ -150,3 +150,21 @@ case "$args" in
 	*"-dtb /"*"/tests/tool/pack/host.dtb -device loader"*"force-raw=on -S -d guest_errors") pass run-qemu-passes-arguments ;;
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
+
+# --- devices: pack writes the domain's partial device tree from QEMU's DTB --------------
+cat > "$work/devices.json" <<'JSON'
+{ "domains": [
+  { "name": "gpio", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img",
+    "devices": ["/pl061@9030000"] } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/devices.json" -o "$work/packd" >/dev/null 2>&1
+m=$work/packd/modules/01-devices-gpio.dtb
+if [ "$(fdtget "$m" /passthrough/pl061@9030000 xen,path 2>/dev/null)" = /pl061@9030000 ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 xen,reg 2>/dev/null)" = "0 9030000 0 1000 0 9030000" ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 interrupts 2>/dev/null)" = "0 7 4" ] &&
+   fdtget "$work/packd/host.dtb" /chosen/hypervisor/gpio/device-tree module-addr >/dev/null 2>&1 &&
+   grep -q "01-devices-gpio.dtb" "$work/packd/run-qemu"; then
+	pass pack-devices-module
+else
+	fail pack-devices-module "no /passthrough/pl061@9030000 with xen,path, xen,reg, interrupts in $m"
+fi

@@ -226,10 +226,11 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 static const char *const top_keys[] = { "domains", "config", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
-static const char *const domain_keys[] = {
-	"name",   "domid",       "permissions", "functions", "mode",        "domain-uuid", "cpus",
-	"memory", "security-id", "kernel",      "ramdisk",   "device-tree", "config",      NULL
-};
+static const char *const domain_keys[] = { "name",      "domid",   "permissions",
+					   "functions", "mode",    "domain-uuid",
+					   "cpus",      "memory",  "security-id",
+					   "kernel",    "ramdisk", "device-tree",
+					   "config",    "devices", NULL };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
 static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
@@ -466,6 +467,34 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 	return ok;
 }
 
+/* "devices": a list of host device-tree paths (devices.c checks them). */
+static void load_devices(struct loader *ld, json_t *v, const char *path, const char *what,
+			 struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	d->devices_loc = lt_json_loc(ld->c, path);
+	if (!json_is_array(v)) {
+		jerr(ld, path, "%s: devices: expected a list of host device-tree paths", what);
+		return;
+	}
+	d->devices = calloc(json_array_size(v) + 1, sizeof(*d->devices));
+	json_array_foreach(v, i, e)
+	{
+		char epath[160];
+		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+		if (!json_is_string(e) || json_string_value(e)[0] != '/') {
+			jerr(ld, epath,
+			     "%s: devices: expected a host device-tree path such as \"/pl061@9030000\"",
+			     what);
+			continue; /* stays NULL: the others keep their index */
+		}
+		d->devices[i] = strdup(json_string_value(e));
+	}
+	d->nr_devices = json_array_size(v);
+}
+
 static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 {
 	struct lt_domain *d = &ld->c->domains[idx];
@@ -561,6 +590,8 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			} else {
 				d->security_id = strdup(json_string_value(v));
 			}
+		} else if (strcmp(key, "devices") == 0) {
+			load_devices(ld, v, kpath, what, d);
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */
 		} else {
@@ -574,6 +605,13 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 	if (json_object_get(obj, "memory") == NULL) {
 		snprintf(kpath, sizeof(kpath), "%s.memory", path);
 		jerr(ld, kpath, "%s: memory: missing (the domain's RAM, e.g. \"128M\")", what);
+	}
+	if (json_object_get(obj, "devices") != NULL &&
+	    json_object_get(obj, "device-tree") != NULL) {
+		snprintf(kpath, sizeof(kpath), "%s.devices", path);
+		jerr(ld, kpath,
+		     "%s: devices: lcm-tool writes the device-tree module from them; give one or the other",
+		     what);
 	}
 	if (json_object_get(obj, "kernel") == NULL) {
 		snprintf(kpath, sizeof(kpath), "%s.kernel", path);
@@ -809,10 +847,15 @@ void lt_config_free(struct lt_config *c)
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			free(d->mod[t].bootargs);
 		}
+		for (size_t k = 0; k < d->nr_devices; k++) {
+			free(d->devices[k]);
+		}
+		free(d->devices);
 	}
 	for (size_t i = 0; i < c->nr_files; i++) {
 		free(c->files[i].path);
 		free(c->files[i].shown);
+		free(c->files[i].data);
 	}
 	free(c->domains);
 	free(c->files);

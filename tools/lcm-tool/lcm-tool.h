@@ -47,6 +47,7 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
+	void *data;        /* made by lcm-tool (a domain's devices), not read */
 };
 
 struct lt_module {
@@ -73,6 +74,9 @@ struct lt_domain {
 	char *security_id; /* NULL: default */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
+	char **devices;     /* "devices": host device-tree paths */
+	size_t nr_devices;
+	struct lt_loc devices_loc;
 };
 
 struct lt_config {
@@ -145,6 +149,21 @@ void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch);
 /* Host-only checks of a parsed LCM: module sizes against memory, and, for a
  * host DTB, modules against RAM and against the hypervisor's own range. */
 void lt_check_lcm_host(const struct lcm_launch *l, const char *file);
+
+/* --- devices (devices.c) ---------------------------------------------------------- */
+
+bool lt_config_has_devices(const struct lt_config *c);
+/* Check every domain's "devices" against @host_dtb (the target machine's
+ * device tree) and give each such domain its device-tree module, a partial
+ * device tree made in memory. False (every problem reported) when refused. */
+bool lt_devices_prepare(struct lt_config *c, const void *host_dtb);
+/* QEMU's DTB for machine @m (-machine dumpdtb=), with a scratch file in
+ * @dir; fatal when QEMU cannot make it. */
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m);
+/* The target machine's DTB for a JSON configuration with devices: the file
+ * --host-dtb named (lt_host_dtb_file), or else QEMU's for @m. */
+extern const char *lt_host_dtb_file;
+void *lt_host_dtb(const struct lt_machine *m);
 
 /* --- utilities ------------------------------------------------------------------ */
 

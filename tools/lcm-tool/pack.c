@@ -25,7 +25,7 @@
 extern char **environ;
 
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--host-dtb FILE] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -44,6 +44,7 @@ static const char pack_help[] =
 	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
+	"  --host-dtb FILE       check \"devices\" against this host DTB, not QEMU's\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -90,7 +91,7 @@ static void copy_file(const char *from, const char *to)
 }
 
 /* Run QEMU once with dumpdtb= to get the DTB it makes for these options. */
-static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
 	int status;
@@ -182,6 +183,30 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	return chmod(path, 0755) == 0;
 }
 
+static void machine_of(const struct lt_config *c, struct lt_machine *m, uint64_t memory,
+		       unsigned cpus)
+{
+	lt_machine_default(c, m);
+	if (memory != 0) {
+		m->ram_size = memory;
+	}
+	if (cpus != 0) {
+		m->cpus = cpus;
+	}
+}
+
+/* The domains' devices, from --host-dtb or else the machine's own DTB. */
+static bool devices_from(struct lt_config *c, const void *qdtb)
+{
+	if (lt_host_dtb_file == NULL) {
+		return lt_devices_prepare(c, qdtb);
+	}
+	void *host = lt_host_dtb(NULL);
+	bool ok = lt_devices_prepare(c, host);
+	free(host);
+	return ok;
+}
+
 int lt_cmd_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -190,6 +215,7 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "host-dtb", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -226,6 +252,9 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'Q':
 			qemu = optarg;
 			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
+			break;
 		case 'h':
 			fputs(pack_help, stdout);
 			return 0;
@@ -251,12 +280,25 @@ int lt_cmd_pack(int argc, char **argv)
 		return 1;
 	}
 	struct lt_machine m;
-	lt_machine_default(&c, &m);
-	if (memory != 0) {
-		m.ram_size = memory;
-	}
-	if (cpus != 0) {
-		m.cpus = cpus;
+	machine_of(&c, &m, memory, cpus);
+	mkdir_p(dir);
+	void *qdtb = lt_dump_machine_dtb(qemu, dir, &m);
+	if (lt_config_has_devices(&c)) {
+		if (!devices_from(&c, qdtb)) {
+			fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+				lt_nr_errors == 1 ? "" : "s");
+			free(qdtb);
+			lt_config_free(&c);
+			return 1;
+		}
+		/* The device-tree modules may want a bigger machine. */
+		struct lt_machine m2;
+		machine_of(&c, &m2, memory, cpus);
+		if (m2.ram_size != m.ram_size || m2.cpus != m.cpus) {
+			m = m2;
+			free(qdtb);
+			qdtb = lt_dump_machine_dtb(qemu, dir, &m);
+		}
 	}
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
@@ -265,8 +307,6 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
 
-	mkdir_p(dir);
-	void *qdtb = dump_machine_dtb(qemu, dir, &m);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -314,7 +354,13 @@ int lt_cmd_pack(int argc, char **argv)
 		char *base = strrchr(c.files[i].path, '/');
 		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i,
 			 base != NULL ? base + 1 : c.files[i].path);
-		copy_file(c.files[i].path, to);
+		if (c.files[i].data != NULL) {
+			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
+				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
+			}
+		} else {
+			copy_file(c.files[i].path, to);
+		}
 	}
 	if (hv == NULL) {
 		default_hypervisor(hvpath, sizeof(hvpath));
