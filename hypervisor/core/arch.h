@@ -14,6 +14,7 @@ struct cpu;
 struct domain;
 struct vcpu;
 struct stage2; /* a domain's guest-physical address space */
+struct pt_assign;
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -106,6 +107,17 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */
 void arch_stage2_destroy(struct stage2 *s);
+/* Map [ipa, ipa + size) to a passed-through device's MMIO at @pa (page
+ * aligned): device memory, never executable. -1 when out of memory. */
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+
+/* Route the physical interrupt @intid (an SPI, edge- or level-triggered)
+ * to @d as a hardware interrupt of the same number: the guest's end of
+ * interrupt ends the physical one. -1 when this architecture cannot (an
+ * INTID its virtual interrupt controller does not have). Enabled from now
+ * on, until arch_irq_release(). */
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge);
+void arch_irq_release(struct domain *d, unsigned intid);
 
 /* --- the machine a guest sees (its boot protocol and virtual platform) ---- */
 
@@ -129,6 +141,7 @@ struct guest_dt {
 	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
+	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */
 };
 
 /* Write the device tree of a domain into @buf; its size, or -1 when @size

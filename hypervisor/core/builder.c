@@ -43,6 +43,7 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/passthrough.h"
 #include "core/timeline.h"
 #include "core/vcpu.h"
 
@@ -56,6 +57,7 @@
 enum stage {
 	ST_CHECK_KERNEL,
 	ST_CHECK_RAMDISK,
+	ST_CHECK_DEVTREE,
 	ST_LAYOUT,
 	ST_COPY_KERNEL,
 	ST_COPY_RAMDISK,
@@ -206,8 +208,28 @@ static int write_dt(struct build *b)
 		.has_initrd = c->ramdisk.present,
 		.initrd_start = b->ramdisk_ipa,
 		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
+		.passthrough = b->d->pt,
 	};
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
+}
+
+/* Its device-tree module: the devices it is given (passthrough.c), kept
+ * with the domain. */
+static bool parse_devices(struct build *b)
+{
+	const struct module_ref *m = &b->c.devtree;
+	paddr_t p = mm_alloc(sizeof(struct pt_assign), PAGE_SIZE, MM_HV);
+	char why[200];
+
+	if (mm_failed(p)) {
+		return fail(b, "no memory for its devices");
+	}
+	b->d->pt = pa_ptr(p);
+	if (pt_parse(pa_ptr(m->addr), m->size, plat, b->d, b->d->pt, why, sizeof(why)) != 0) {
+		return fail(b, "device-tree module 0x%llx+0x%llx: %s",
+			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, why);
+	}
+	return true;
 }
 
 /*
@@ -247,6 +269,9 @@ static bool layout(struct build *b)
 	b->dt_ipa = ipa_init(dt);
 	b->ramdisk_ipa = ipa_init(dt + room);
 	b->d->dt_room = room;
+	if (c->devtree.present && !parse_devices(b)) {
+		return false;
+	}
 	b->dt_size = write_dt(b);
 	if (b->dt_size < 0) {
 		return fail(b, "its device tree needs more than %llu KiB",
@@ -423,7 +448,12 @@ static void layout_and_ram(struct build *b)
 		return;
 	}
 	timeline_lap(&b->tl, TL_DT); /* layout() is mostly sizing the device tree */
-	back_ram(b);
+	if (back_ram(b) && b->d->pt != NULL) {
+		char why[200];
+		if (pt_claim(b->d, b->d->pt, why, sizeof(why)) != 0) {
+			fail(b, "its devices: %s", why);
+		}
+	}
 	timeline_lap(&b->tl, TL_MEMORY);
 }
 
@@ -481,6 +511,12 @@ bool build_step(struct build *b)
 		break;
 	case ST_CHECK_RAMDISK:
 		if (check_module_step(b, &c->ramdisk, "ramdisk")) {
+			next_stage(b);
+		}
+		timeline_lap(&b->tl, TL_DIGESTS);
+		break;
+	case ST_CHECK_DEVTREE:
+		if (check_module_step(b, &c->devtree, "device-tree")) {
 			next_stage(b);
 		}
 		timeline_lap(&b->tl, TL_DIGESTS);

@@ -32,8 +32,9 @@ struct domain_config {
 	uint64_t memory; /* bytes, page aligned */
 	struct module_ref kernel;
 	struct module_ref ramdisk;
-	const char *bootargs; /* NULL: none */
-	const char *refused;  /* another of its modules was refused: why */
+	struct module_ref devtree; /* its devices (core/passthrough.h) */
+	const char *bootargs;      /* NULL: none */
+	const char *refused;       /* another of its modules was refused: why */
 };
 
 void builder_init(const struct platform *p);

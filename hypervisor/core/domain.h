@@ -15,6 +15,7 @@
 struct vcpu;
 struct stage2;
 struct arch_domain;
+struct pt_assign;
 
 /* Domains in one boot at most: arm64's 8-bit VMIDs (stage2.c) give 255;
  * arch_max_vmid() may allow fewer. */
@@ -80,6 +81,7 @@ struct domain {
 	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
+	struct pt_assign *pt;     /* its passed-through devices, or NULL */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

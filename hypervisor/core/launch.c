@@ -182,6 +182,7 @@ static void build_lcm_domains(void)
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
+		module_from_lcm(&c.devtree, ld->module[LCM_MOD_DEVICE_TREE]);
 		if (c.kernel.present) {
 			c.bootargs = modules[ld->module[LCM_MOD_KERNEL]].bootargs;
 		}

@@ -106,5 +106,6 @@ int run_dynamic_tests(void);
 int run_reclaim_tests(void);
 int run_create_step_tests(void);
 int run_bootmod_tests(void);
+int run_passthrough_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -40,6 +40,7 @@ static const struct {
 	{ "reclaim", run_reclaim_tests, false },
 	{ "create-steps", run_create_step_tests, false },
 	{ "bootmod", run_bootmod_tests, false },
+	{ "passthrough", run_passthrough_tests, false },
 };
 
 int main(int argc, char **argv)

@@ -24,6 +24,7 @@
 #include <libfdt.h>
 
 #include "lcm-tool.h"
+#include "lcm/fdt-reg.h"
 
 #define PAGE           4096ull
 #define MAX_REG        8
@@ -52,81 +53,10 @@ struct host {
 	size_t nr;
 };
 
-static uint64_t read_cells(const fdt32_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < n; i++) {
-		v = v << 32 | fdt32_to_cpu(p[i]);
-	}
-	return v;
-}
-
-static int cells_of(const void *fdt, int node, const char *name, int dflt)
-{
-	int len;
-	const fdt32_t *p = node >= 0 ? fdt_getprop(fdt, node, name, &len) : NULL;
-
-	return p != NULL && len == 4 ? (int)fdt32_to_cpu(*p) : dflt;
-}
-
-/* Translate a bus address of @node's children to the parent's address space
- * through @node's ranges (empty: identity). False when it is not mapped. */
-static bool through_ranges(const void *fdt, int node, uint64_t *addr)
-{
-	int len;
-	const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
-	int parent = fdt_parent_offset(fdt, node);
-
-	if (r == NULL) {
-		return false;
-	}
-	if (len == 0) {
-		return true;
-	}
-	int ca = cells_of(fdt, node, "#address-cells", 2),
-	    cs = cells_of(fdt, node, "#size-cells", 1);
-	int pa = cells_of(fdt, parent, "#address-cells", 2);
-	int step = ca + pa + cs;
-	if (ca < 1 || ca > 2 || pa < 1 || pa > 2 || cs < 1 || cs > 2) {
-		return false;
-	}
-	for (int i = 0; i + step <= len / 4; i += step) {
-		uint64_t child = read_cells(r + i, ca), to = read_cells(r + i + ca, pa);
-		uint64_t size = read_cells(r + i + ca + pa, cs);
-		if (*addr >= child && *addr - child < size) {
-			*addr = to + (*addr - child);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* @node's reg as CPU addresses; false when it has none that translate. */
 static bool device_regs(const void *fdt, int node, struct hdev *d)
 {
-	int parent = fdt_parent_offset(fdt, node), len;
-	int ac = cells_of(fdt, parent, "#address-cells", 2),
-	    sc = cells_of(fdt, parent, "#size-cells", 1);
-	const fdt32_t *p = fdt_getprop(fdt, node, "reg", &len);
-
-	if (p == NULL || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len % (4 * (ac + sc)) != 0) {
-		return false;
-	}
-	for (int i = 0; i < len / (4 * (ac + sc)) && d->nr_reg < MAX_REG; i++) {
-		uint64_t addr = read_cells(p + i * (ac + sc), ac);
-		uint64_t size = read_cells(p + i * (ac + sc) + ac, sc);
-		for (int n = parent; n > 0; n = fdt_parent_offset(fdt, n)) {
-			if (!through_ranges(fdt, n, &addr)) {
-				return false;
-			}
-		}
-		if (size == 0) {
-			continue;
-		}
-		d->reg[d->nr_reg][0] = addr;
-		d->reg[d->nr_reg++][1] = size;
-	}
+	d->nr_reg = lcm_fdt_reg(fdt, node, d->reg, MAX_REG);
 	return d->nr_reg > 0;
 }
 

@@ -51,6 +51,8 @@
 #define LR_STATE_PENDING (1ull << 62)
 #define LR_STATE_ACTIVE  (1ull << 63)
 #define LR_GROUP1        (1ull << 60)
+#define LR_HW            (1ull << 61)
+#define LR_PINTID_SHIFT  32
 #define LR_EOI           (1ull << 41)
 #define LR_PRIO_SHIFT    48
 #define LR_VINTID        0xffffffffull
@@ -331,9 +333,14 @@ static void lr_place(struct vcpu *v, unsigned n, unsigned intid, uint64_t *wake)
 	struct virq_bank *b = vgic_bank(v->dom, v, intid);
 	uint32_t bit = 1u << (intid % 32);
 
+	/* A forwarded SPI: the guest's EOI deactivates the physical one (HW,
+	 * pINTID = vINTID; no EOI maintenance: the LR's end is seen in ELRSR
+	 * at the next exit, and a level line still high interrupts again). */
+	uint64_t end = (b->hw & bit) ? LR_HW | (uint64_t)intid << LR_PINTID_SHIFT : LR_EOI;
+
 	b->pend &= ~bit;
 	b->inlr |= bit;
-	lr_write(n, LR_STATE_PENDING | LR_GROUP1 | LR_EOI |
+	lr_write(n, LR_STATE_PENDING | LR_GROUP1 | end |
 			    (uint64_t)b->prio[intid % 32] << LR_PRIO_SHIFT | intid);
 	c->lr_used |= 1u << n;
 	vgic_update(v->dom, v, intid, wake);
@@ -460,6 +467,9 @@ void vgic_vcpu_reset(struct vcpu *v)
 		if (c->lr_used & (1u << n)) {
 			unsigned intid = (unsigned)(c->lr[n] & LR_VINTID);
 			struct virq_bank *b = vgic_bank(v->dom, v, intid);
+			if (c->lr[n] & LR_HW) {
+				gic_deactivate(intid); /* no guest EOI will */
+			}
 			if (b != NULL) {
 				b->inlr &= ~(1u << (intid % 32));
 				vgic_update(v->dom, v, intid, &wake);
@@ -485,6 +495,27 @@ void vgic_set_level(struct domain *d, unsigned intid, bool level)
 		b->pend |= bit; /* an edge-triggered input latches its rising edge */
 	}
 	b->level = level ? b->level | bit : b->level & ~bit;
+	vgic_update(d, NULL, intid, &wake);
+	vgic_unlock(d, flags);
+	vgic_wake(d, wake);
+}
+
+void vgic_set_hw(struct domain *d, unsigned intid, bool hw)
+{
+	unsigned long flags = vgic_lock(d);
+	uint32_t bit = 1u << (intid % 32);
+	struct virq_bank *b = vgic_bank(d, NULL, intid);
+
+	b->hw = hw ? b->hw | bit : b->hw & ~bit;
+	vgic_unlock(d, flags);
+}
+
+void vgic_hw_arrived(struct domain *d, unsigned intid)
+{
+	uint64_t wake = 0;
+	unsigned long flags = vgic_lock(d);
+
+	vgic_bank(d, NULL, intid)->pend |= 1u << (intid % 32);
 	vgic_update(d, NULL, intid, &wake);
 	vgic_unlock(d, flags);
 	vgic_wake(d, wake);

@@ -40,6 +40,7 @@ struct virq_bank {
 	uint32_t level; /* input line (level-sensitive devices) */
 	uint32_t edge;  /* ICFGR: edge-triggered */
 	uint32_t inlr;  /* in a list register of some vCPU */
+	uint32_t hw;    /* a physical SPI forwarded (passthrough.c) */
 	uint8_t prio[32];
 	uint64_t route[32]; /* IROUTER (SPIs) */
 };
@@ -115,6 +116,10 @@ bool vgic_enabled(struct vcpu *v);                                 /* loaded @v:
 void vgic_set_level(struct domain *d, unsigned intid, bool level); /* an SPI's line */
 void vgic_set_line(struct vcpu *v, unsigned intid, bool level);    /* @v's own PPI's line */
 void vgic_sgi(struct vcpu *v, uint64_t sgi1r);                     /* ICC_SGI1R_EL1 write */
+/* Forwarded SPI @intid of @d: on (@hw) or off; and its physical
+ * interrupt arrived (it stays active until the guest ends it). */
+void vgic_set_hw(struct domain *d, unsigned intid, bool hw);
+void vgic_hw_arrived(struct domain *d, unsigned intid);
 
 /* With the domain's lock held: the bank and bit of @intid (NULL: none),
  * and the re-evaluation of @intid after its state changed; vCPUs to wake
