@@ -35,7 +35,16 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm
+# The device-tree module reader of the hypervisor, with the core on the fake
+# architecture (as unit-core links it).
+$(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM_SRCS) $(CRYPTO_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Ihypervisor \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $^ -lfdt
+
+TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
+	$(BUILD)/fuzz/fuzz-passthrough
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

@@ -24,7 +24,6 @@
 #include <lcm/lcm.h>
 
 #include "core/arch.h"
-#include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
 #include "core/passthrough.h"
@@ -344,14 +343,12 @@ int pt_parse(const void *fdt, uint64_t size, const struct platform *p, const str
 	}
 	fdt_for_each_subnode(node, fdt, pt)
 	{
-		int len;
-		const char *name = fdt_get_name(fdt, node, &len);
+		const char *name = fdt_get_name(fdt, node, NULL);
 		if (a->nr == PT_MAX_DEVICES) {
 			return refuse(&w, "name", "more than %u devices", PT_MAX_DEVICES);
 		}
 		struct pt_device *dev = &a->dev[a->nr];
-		console_sanitize(dev->name, sizeof(dev->name), name,
-				 name != NULL ? (size_t)len : 0);
+		lcm_printable(dev->name, sizeof(dev->name), name != NULL ? name : "?");
 		fmt_snprintf(w.node, sizeof(w.node), "/passthrough/%s", dev->name);
 		if (parse_device(&w, fdt, node, p, d, dev) != 0 || check_within(&w, a, dev) != 0) {
 			return -1;

@@ -28,7 +28,7 @@ struct pt_region {
 
 struct pt_device {
 	int node;      /* its offset in the partial device tree */
-	char name[48]; /* its node name, safe to print */
+	char name[48]; /* its node name, printable ASCII (lcm_printable) */
 	struct pt_region reg[PT_MAX_REGS];
 	unsigned nr_reg;
 	unsigned intid[PT_MAX_IRQS]; /* physical = virtual */

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# A short, bounded run of the LCM fuzzer (build/fuzz/fuzz-lcm, `make tests`)
-# for the test suite: about 20 seconds from a copy of tests/fuzz/corpus in
-# build/tests/fuzz-smoke/ (the source tree is never written). Prints
+# Short, bounded runs of the fuzzers (`make tests`) for the test suite: the
+# LCM library (build/fuzz/fuzz-lcm, about 20 seconds from a copy of
+# tests/fuzz/corpus) and the hypervisor's device-tree module reader
+# (build/fuzz/fuzz-passthrough, about 10 seconds from tests/fuzz/corpus-passthrough),
+# in build/tests/fuzz-smoke/ (the source tree is never written). Prints
 #   PASS fuzz-lcm-smoke (N execs)     or     FAIL fuzz-lcm-smoke: <reason>
-# and exits 0 or 1. Crash inputs and the full log stay in build/tests/fuzz-smoke/.
+# (and the same for fuzz-passthrough-smoke) and exits 0 or 1. Crash inputs
+# and the full logs stay in build/tests/fuzz-smoke/.
 #
 # A long session (hours; interrupt with Ctrl-C, findings go to crash-*):
 #   make build/fuzz/fuzz-lcm
@@ -17,34 +20,43 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-fuzzer=$top/build/fuzz/fuzz-lcm
-work=$top/build/tests/fuzz-smoke
 seconds=${FUZZ_SMOKE_SECONDS:-20}
+status=0
 
-if [ ! -x "$fuzzer" ]; then
-	echo "FAIL fuzz-lcm-smoke: $fuzzer is not built (make tests)"
-	exit 1
-fi
-rm -rf "$work"
-mkdir -p "$work/corpus"
-cp "$here"/corpus/* "$work/corpus/"
+# smoke NAME CORPUS SECONDS [libFuzzer options]: one bounded run of
+# build/fuzz/fuzz-NAME from a copy of tests/fuzz/CORPUS.
+smoke() {
+	local name=$1 corpus=$2 secs=$3
+	shift 3
+	local fuzzer=$top/build/fuzz/fuzz-$name work=$top/build/tests/fuzz-smoke/$name
+	if [ ! -x "$fuzzer" ]; then
+		echo "FAIL fuzz-$name-smoke: $fuzzer is not built (make tests)"
+		return 1
+	fi
+	rm -rf "$work"
+	mkdir -p "$work/corpus"
+	cp "$here/$corpus"/* "$work/corpus/"
+	# -max_total_time bounds the run; -timeout and -rss_limit_mb turn a hang
+	# or a runaway allocation into a failure instead of a stuck suite.
+	"$fuzzer" -max_total_time="$secs" -timeout=5 -rss_limit_mb=512 "$@" \
+		-max_len=4096 -print_final_stats=1 \
+		-artifact_prefix="$work/" "$work/corpus" >"$work/fuzz.log" 2>&1
+	local rc=$?
+	local execs crashes
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -n 1)
+	crashes=$(cd "$work" && ls | grep -m 1 -E '^(crash|timeout|oom|leak|slow-unit)-')
+	if [ "$rc" -ne 0 ] || [ -n "$crashes" ]; then
+		echo "FAIL fuzz-$name-smoke: exit status $rc${crashes:+, input $crashes}; see $work/fuzz.log"
+		grep -m 5 -E 'ERROR|SUMMARY|deadly' "$work/fuzz.log" | sed 's/^/    /'
+		return 1
+	fi
+	if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
+		echo "FAIL fuzz-$name-smoke: no inputs were run; see $work/fuzz.log"
+		return 1
+	fi
+	echo "PASS fuzz-$name-smoke ($execs execs)"
+}
 
-# -max_total_time bounds the run; -timeout and -rss_limit_mb turn a hang or a
-# runaway allocation into a failure instead of a stuck suite.
-"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=512 \
-	-dict="$here/lcm.dict" -max_len=4096 -print_final_stats=1 \
-	-artifact_prefix="$work/" "$work/corpus" >"$work/fuzz.log" 2>&1
-rc=$?
-execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" | tail -n 1)
-crashes=$(cd "$work" && ls | grep -m 1 -E '^(crash|timeout|oom|leak|slow-unit)-')
-
-if [ "$rc" -ne 0 ] || [ -n "$crashes" ]; then
-	echo "FAIL fuzz-lcm-smoke: exit status $rc${crashes:+, input $crashes}; see $work/fuzz.log"
-	grep -m 5 -E 'ERROR|SUMMARY|deadly' "$work/fuzz.log" | sed 's/^/    /'
-	exit 1
-fi
-if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
-	echo "FAIL fuzz-lcm-smoke: no inputs were run; see $work/fuzz.log"
-	exit 1
-fi
-echo "PASS fuzz-lcm-smoke ($execs execs)"
+smoke lcm corpus "$seconds" -dict="$here/lcm.dict" || status=1
+smoke passthrough corpus-passthrough $(((seconds + 1) / 2)) || status=1
+exit $status
