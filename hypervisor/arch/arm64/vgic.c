@@ -197,7 +197,7 @@ struct virq_bank *vgic_bank(struct domain *d, struct vcpu *owner, unsigned intid
 	if (intid < VGIC_NR_PRIVATE) {
 		return owner != NULL ? &vgic_cpu_of(owner)->priv : NULL;
 	}
-	return intid < VGIC_NR_IRQS ? &d->arch->vgic.spi : NULL;
+	return intid < VGIC_NR_IRQS ? &d->arch->vgic.spi[(intid - VGIC_NR_PRIVATE) / 32] : NULL;
 }
 
 /* The vCPU an SPI goes to: the one IROUTER names (Aff0 = vCPU index, the
@@ -206,7 +206,7 @@ struct virq_bank *vgic_bank(struct domain *d, struct vcpu *owner, unsigned intid
  * GICD_IROUTER<n>: such an SPI is not forwarded). */
 static struct vcpu *spi_target(struct domain *d, unsigned intid)
 {
-	uint64_t route = d->arch->vgic.spi.route[intid % 32];
+	uint64_t route = vgic_bank(d, NULL, intid)->route[intid % 32];
 	uint64_t aff = route & IROUTER_AFF;
 
 	if (route & IROUTER_IRM) {
@@ -218,11 +218,12 @@ static struct vcpu *spi_target(struct domain *d, unsigned intid)
 static void set_ready(struct vcpu *v, unsigned intid, bool ready, uint64_t *wake)
 {
 	struct vgic_cpu *c = vgic_cpu_of(v);
-	uint64_t bit = 1ull << intid;
-	uint64_t now = ready ? c->ready | bit : c->ready & ~bit;
+	uint64_t *word = &c->ready[intid / 64];
+	uint64_t bit = 1ull << (intid % 64);
+	uint64_t now = ready ? *word | bit : *word & ~bit;
 
-	if (now != c->ready) {
-		__atomic_store_n(&c->ready, now, __ATOMIC_RELEASE);
+	if (now != *word) {
+		__atomic_store_n(word, now, __ATOMIC_RELEASE);
 		if (ready) {
 			*wake |= 1ull << v->index;
 		}
@@ -282,15 +283,26 @@ static uint8_t prio_of(struct vcpu *v, unsigned intid)
 	return vgic_bank(v->dom, v, intid)->prio[intid % 32];
 }
 
+/* Whether anything is ready for @v (read without the lock: atomic). */
+static bool any_ready(const struct vgic_cpu *c)
+{
+	for (unsigned w = 0; w < VGIC_READY_WORDS; w++) {
+		if (__atomic_load_n(&c->ready[w], __ATOMIC_ACQUIRE) != 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The ready interrupt to present first: highest priority (lowest value),
  * then lowest INTID (the architecture leaves ties to the implementation). */
-static unsigned best_ready(struct vcpu *v, uint64_t ready)
+static unsigned best_ready(struct vcpu *v, const uint64_t *ready)
 {
 	unsigned best = 0;
 	unsigned best_prio = 0x100;
 
 	for (unsigned i = 0; i < VGIC_NR_IRQS; i++) {
-		if ((ready >> i) & 1 && prio_of(v, i) < best_prio) {
+		if ((ready[i / 64] >> (i % 64)) & 1 && prio_of(v, i) < best_prio) {
 			best = i;
 			best_prio = prio_of(v, i);
 		}
@@ -351,10 +363,10 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = vgic_cpu_of(v);
 	uint64_t hcr = ICH_HCR_EN;
 
-	if (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) != 0) {
+	if (any_ready(c)) {
 		uint64_t wake = 0;
 		unsigned long flags = vgic_lock(v->dom);
-		while (c->ready != 0) {
+		while (any_ready(c)) {
 			unsigned intid = best_ready(v, c->ready);
 			int n = find_lr(v, prio_of(v, intid), &wake);
 			if (n < 0) {
@@ -362,7 +374,7 @@ void vgic_flush(struct vcpu *v)
 			}
 			lr_place(v, (unsigned)n, intid, &wake);
 		}
-		if (c->ready != 0) {
+		if (any_ready(c)) {
 			hcr |= ICH_HCR_UIE;
 		}
 		vgic_unlock(v->dom, flags);
@@ -402,7 +414,7 @@ bool vgic_has_interrupt(struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(v);
 
-	if (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) != 0) {
+	if (any_ready(c)) {
 		return true;
 	}
 	for (unsigned n = 0; n < nr_lrs; n++) {
