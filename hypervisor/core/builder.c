@@ -36,6 +36,7 @@
 
 #include <crypto/sha256.h>
 #include <fmt/fmt.h>
+#include <hyperlaunch/lcm-abi.h>
 
 #include "core/arch.h"
 #include "core/bootmod.h"
@@ -79,6 +80,7 @@ struct build {
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
+	bool direct; /* the hardware domain: its RAM at its physical address */
 	uint64_t t0, free0;
 	struct tl_build tl; /* where its time went */
 };
@@ -213,9 +215,10 @@ static int write_dt(struct build *b)
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
 }
 
-/* Its device-tree module: the devices it is given (passthrough.c), kept
- * with the domain. */
-static bool parse_devices(struct build *b)
+/* Its devices (passthrough.c), kept with the domain: the hardware domain
+ * gets every one no other domain has; another domain, those of its
+ * device-tree module. */
+static bool find_devices(struct build *b)
 {
 	const struct module_ref *m = &b->c.devtree;
 	paddr_t p = mm_alloc(sizeof(struct pt_assign), PAGE_SIZE, MM_HV);
@@ -225,6 +228,10 @@ static bool parse_devices(struct build *b)
 		return fail(b, "no memory for its devices");
 	}
 	b->d->pt = pa_ptr(p);
+	if (b->direct) {
+		pt_hardware(plat, b->d, b->d->pt);
+		return true;
+	}
 	if (pt_parse(pa_ptr(m->addr), m->size, plat, b->d, b->d->pt, why, sizeof(why)) != 0) {
 		return fail(b, "device-tree module 0x%llx+0x%llx: %s",
 			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, why);
@@ -269,7 +276,7 @@ static bool layout(struct build *b)
 	b->dt_ipa = ipa_init(dt);
 	b->ramdisk_ipa = ipa_init(dt + room);
 	b->d->dt_room = room;
-	if (c->devtree.present && !parse_devices(b)) {
+	if ((c->devtree.present || b->direct) && !find_devices(b)) {
 		return false;
 	}
 	b->dt_size = write_dt(b);
@@ -356,6 +363,9 @@ static bool back_ram(struct build *b)
 	if (domain_touch_init(d) != 0) {
 		return fail(b, "no memory for its RAM's bookkeeping");
 	}
+	if (b->direct) {
+		return true; /* its one piece is there (place_direct), modules are copied */
+	}
 	b->kernel_mapped = mappable(&c->kernel, b->kernel_ipa);
 	b->ramdisk_mapped = c->ramdisk.present && mappable(&c->ramdisk, b->ramdisk_ipa);
 	if (b->kernel_mapped) {
@@ -432,6 +442,27 @@ static void finish(struct build *b)
 	d->entry_arg = ipa_addr(b->dt_ipa);
 }
 
+/*
+ * The hardware domain's RAM is at its physical address (guest-physical =
+ * physical, as Xen maps dom0 on Arm): the devices it drives do DMA to the
+ * addresses its kernel gives them, with no IOMMU to translate. One run of
+ * fresh memory, 2 MiB aligned (the kernel's base), scrubbed and mapped on
+ * first touch like any domain's.
+ */
+static bool place_direct(struct build *b)
+{
+	uint64_t size = b->c.memory;
+	paddr_t pa = mm_alloc(size, BLOCK_SIZE, MM_UNSCRUBBED);
+
+	if (mm_failed(pa)) {
+		return fail(b, "no %llu KiB of RAM in one piece for its 1:1 memory (%llu KiB free)",
+			    (unsigned long long)(size / KiB),
+			    (unsigned long long)(mm_free_bytes() / KiB));
+	}
+	b->d->ram_base = ipa_init(pa_addr(pa));
+	return add_piece(b, b->d->ram_base, pa, size, true);
+}
+
 /* Checks, then layout and RAM: all small but the digests. */
 static void layout_and_ram(struct build *b)
 {
@@ -444,7 +475,7 @@ static void layout_and_ram(struct build *b)
 		     (unsigned long long)c->kernel.size, bad);
 		return;
 	}
-	if (!layout(b)) {
+	if ((b->direct && !place_direct(b)) || !layout(b)) {
 		return;
 	}
 	timeline_lap(&b->tl, TL_DT); /* layout() is mostly sizing the device tree */
@@ -488,8 +519,12 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->permissions = c->permissions;
 	b->d->functions = c->functions;
 	b->d->ram_size = c->memory;
+	b->direct = (c->permissions & LCM_PERMISSION_HARDWARE) != 0;
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
+	} else if (b->direct && c->devtree.present) {
+		fail(b, "device-tree module: the hardware domain gets every device no other domain "
+			"got; it takes no device-tree module");
 	}
 	return b;
 }
@@ -608,6 +643,11 @@ struct domain *build_end(struct build *b)
 			bootmod_give(c->ramdisk.range, d);
 		}
 		report_built(b);
+		if (d->pt != NULL && d->pt->nr != 0) {
+			printk("domain %u %s: %u device%s passed through%s\n", c->domid, c->name,
+			       d->pt->nr, d->pt->nr == 1 ? "" : "s",
+			       b->direct ? ", RAM at its physical address" : "");
+		}
 	}
 	mm_free(pa_of(b), sizeof(struct build));
 	domain_publish(d);

@@ -294,13 +294,24 @@ static int parse_device(struct why *w, const void *fdt, int node, const struct p
 	return parse_interrupts(w, fdt, node, host, host_node, dev);
 }
 
-/* Two devices of one domain: no guest page and no SPI twice. */
+static bool same_region(const struct pt_region *x, const struct pt_region *y)
+{
+	return pa_addr(x->pa) == pa_addr(y->pa) && ipa_addr(x->ipa) == ipa_addr(y->ipa) &&
+	       x->size == y->size;
+}
+
+/* Two devices of one domain: no SPI twice, and no guest or host page in
+ * two regions, unless the regions are the same (devices that share a
+ * page, such as QEMU's virtio-mmio transports, 8 to a page). */
 static int check_within(struct why *w, const struct pt_assign *a, const struct pt_device *dev)
 {
 	for (unsigned i = 0; i < a->nr; i++) {
 		const struct pt_device *o = &a->dev[i];
 		for (unsigned r = 0; r < dev->nr_reg; r++) {
 			for (unsigned s = 0; s < o->nr_reg; s++) {
+				if (same_region(&dev->reg[r], &o->reg[s])) {
+					continue;
+				}
 				if (overlaps(ipa_addr(dev->reg[r].ipa), dev->reg[r].size,
 					     ipa_addr(o->reg[s].ipa), o->reg[s].size) ||
 				    overlaps(pa_addr(dev->reg[r].pa), dev->reg[r].size,
@@ -358,10 +369,73 @@ int pt_parse(const void *fdt, uint64_t size, const struct platform *p, const str
 	return 0;
 }
 
+static bool device_taken(const struct domain *d, const struct pt_device *x, char *why, size_t n);
+
+/* --- the hardware domain ------------------------------------------------------------ */
+
+/* A host node the hardware domain may have: a device at the top level of
+ * the host tree with MMIO registers, not the hypervisor's, not PCI (not
+ * supported yet: its windows are in ranges, its INTx in interrupt-map). */
+static bool hardware_device(const struct platform *p, int node, struct pt_device *dev)
+{
+	const void *host = p->fdt;
+	uint64_t regs[PT_MAX_REGS][2];
+	const char *type = fdt_getprop(host, node, "device_type", NULL);
+	const char *name = fdt_get_name(host, node, NULL);
+	int nr = lcm_fdt_reg(host, node, regs, PT_MAX_REGS);
+
+	if (nr <= 0 || is_interrupt_controller(host, node) ||
+	    (type != NULL && (strcmp(type, "pci") == 0 || strcmp(type, "memory") == 0))) {
+		return false;
+	}
+	memset(dev, 0, sizeof(*dev));
+	dev->node = node;
+	lcm_printable(dev->name, sizeof(dev->name), name != NULL ? name : "?");
+	for (int i = 0; i < nr; i++) {
+		uint64_t lo = align_down(regs[i][0], PAGE_SIZE);
+		uint64_t size = align_up(regs[i][0] + regs[i][1], PAGE_SIZE) - lo;
+		if (size == 0 || hypervisor_keeps(p, lo, size) != NULL) {
+			return false;
+		}
+		dev->reg[dev->nr_reg++] = (struct pt_region){ pa_init(lo), ipa_init(lo), size };
+	}
+	int len;
+	const fdt32_t *c = fdt_getprop(host, node, "interrupts", &len);
+	for (int i = 0; c != NULL && i + 3 <= len / 4 && dev->nr_irq < PT_MAX_IRQS; i += 3) {
+		if (fdt32_to_cpu(c[i]) == GIC_SPI_TYPE && fdt32_to_cpu(c[i + 1]) <= SPI_LAST) {
+			dev->intid[dev->nr_irq] = SPI_BASE + fdt32_to_cpu(c[i + 1]);
+			dev->edge[dev->nr_irq++] = (fdt32_to_cpu(c[i + 2]) & FLAGS_EDGE) != 0;
+		}
+	}
+	return true;
+}
+
+int pt_hardware(const struct platform *p, const struct domain *d, struct pt_assign *a)
+{
+	const void *host = p->fdt;
+	int node;
+	char why[8];
+
+	memset(a, 0, sizeof(*a));
+	a->fdt = host;
+	unsigned long flags = spin_lock_irqsave(&pt_lock);
+	fdt_for_each_subnode(node, host, 0)
+	{
+		struct pt_device *dev = &a->dev[a->nr];
+		if (a->nr < PT_MAX_DEVICES && hardware_device(p, node, dev) &&
+		    !device_taken(d, dev, why, sizeof(why))) {
+			a->nr++;
+		}
+	}
+	spin_unlock_irqrestore(&pt_lock, flags);
+	return (int)a->nr;
+}
+
 /* --- ownership ----------------------------------------------------------------- */
 
-/* Whether another live domain holds a page or an SPI of @a; the reason. */
-static bool taken(const struct domain *d, const struct pt_assign *a, char *why, size_t n)
+/* Whether another live domain holds a host page or an SPI of @x; the
+ * reason in @why. */
+static bool device_taken(const struct domain *d, const struct pt_device *x, char *why, size_t n)
 {
 	for (unsigned i = 0; i < domain_count(); i++) {
 		const struct domain *e = domain_get(i);
@@ -369,40 +443,44 @@ static bool taken(const struct domain *d, const struct pt_assign *a, char *why, 
 		if (e == d || b == NULL || !b->claimed) {
 			continue;
 		}
-		for (unsigned k = 0; k < a->nr; k++) {
-			const struct pt_device *x = &a->dev[k];
-			const char *name = x->name;
-			for (unsigned j = 0; j < b->nr; j++) {
-				const struct pt_device *y = &b->dev[j];
-				for (unsigned r = 0; r < x->nr_reg; r++) {
-					for (unsigned s = 0; s < y->nr_reg; s++) {
-						if (overlaps(pa_addr(x->reg[r].pa), x->reg[r].size,
-							     pa_addr(y->reg[s].pa),
-							     y->reg[s].size)) {
-							fmt_snprintf(
-								why, n,
-								"/passthrough/%s: xen,reg: host 0x%llx is domain %u %s's",
-								name,
-								(unsigned long long)pa_addr(
-									x->reg[r].pa),
-								e->domid, e->name);
-							return true;
-						}
-					}
-				}
-				for (unsigned q = 0; q < x->nr_irq; q++) {
-					for (unsigned m = 0; m < y->nr_irq; m++) {
-						if (x->intid[q] == y->intid[m]) {
-							fmt_snprintf(
-								why, n,
-								"/passthrough/%s: interrupts: SPI %u is domain %u %s's",
-								name, x->intid[q] - SPI_BASE,
-								e->domid, e->name);
-							return true;
-						}
+		for (unsigned j = 0; j < b->nr; j++) {
+			const struct pt_device *y = &b->dev[j];
+			for (unsigned r = 0; r < x->nr_reg; r++) {
+				for (unsigned s = 0; s < y->nr_reg; s++) {
+					if (overlaps(pa_addr(x->reg[r].pa), x->reg[r].size,
+						     pa_addr(y->reg[s].pa), y->reg[s].size)) {
+						fmt_snprintf(
+							why, n,
+							"/passthrough/%s: xen,reg: host 0x%llx is domain %u %s's",
+							x->name,
+							(unsigned long long)pa_addr(x->reg[r].pa),
+							e->domid, e->name);
+						return true;
 					}
 				}
 			}
+			for (unsigned q = 0; q < x->nr_irq; q++) {
+				for (unsigned m = 0; m < y->nr_irq; m++) {
+					if (x->intid[q] == y->intid[m]) {
+						fmt_snprintf(
+							why, n,
+							"/passthrough/%s: interrupts: SPI %u is domain %u %s's",
+							x->name, x->intid[q] - SPI_BASE, e->domid,
+							e->name);
+						return true;
+					}
+				}
+			}
+		}
+	}
+	return false;
+}
+
+static bool taken(const struct domain *d, const struct pt_assign *a, char *why, size_t n)
+{
+	for (unsigned k = 0; k < a->nr; k++) {
+		if (device_taken(d, &a->dev[k], why, n)) {
+			return true;
 		}
 	}
 	return false;
@@ -418,6 +496,20 @@ static void release_irqs(struct domain *d, const struct pt_assign *a, unsigned u
 	}
 }
 
+/* A region an earlier device of @a has (check_within let only the same
+ * region through): mapped once. */
+static bool mapped_before(const struct pt_assign *a, unsigned upto, const struct pt_region *x)
+{
+	for (unsigned k = 0; k < upto; k++) {
+		for (unsigned r = 0; r < a->dev[k].nr_reg; r++) {
+			if (same_region(&a->dev[k].reg[r], x)) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 int pt_claim(struct domain *d, struct pt_assign *a, char *why, size_t n)
 {
 	unsigned long flags = spin_lock_irqsave(&pt_lock);
@@ -429,6 +521,9 @@ int pt_claim(struct domain *d, struct pt_assign *a, char *why, size_t n)
 	for (unsigned k = 0; k < a->nr; k++) {
 		const struct pt_device *x = &a->dev[k];
 		for (unsigned r = 0; r < x->nr_reg; r++) {
+			if (mapped_before(a, k, &x->reg[r])) {
+				continue;
+			}
 			if (arch_stage2_map_device(d->s2, x->reg[r].ipa, x->reg[r].pa,
 						   x->reg[r].size) != 0) {
 				release_irqs(d, a, k, 0);

@@ -16,7 +16,7 @@
 
 struct domain;
 
-#define PT_MAX_DEVICES 16
+#define PT_MAX_DEVICES 64
 #define PT_MAX_REGS    8
 #define PT_MAX_IRQS    8
 
@@ -53,6 +53,15 @@ struct pt_assign {
  */
 int pt_parse(const void *fdt, uint64_t size, const struct platform *p, const struct domain *d,
 	     struct pt_assign *a, char *why, size_t n);
+
+/*
+ * The hardware domain's devices: every device of the host device tree (a
+ * top-level node with MMIO registers) that the hypervisor does not keep
+ * and no live domain has claimed, at its host address, with its SPIs;
+ * fills @a (whose fdt is the host's) and returns how many. PCI host
+ * bridges are left out. Claims nothing.
+ */
+int pt_hardware(const struct platform *p, const struct domain *d, struct pt_assign *a);
 
 /* Take ownership of @a's host pages and SPIs for @d, map its MMIO in @d's
  * stage 2 and route its SPIs to @d; -1 with @why when another live domain
