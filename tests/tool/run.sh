@@ -168,3 +168,21 @@ if [ "$(fdtget "$m" /passthrough/pl061@9030000 xen,path 2>/dev/null)" = /pl061@9
 else
 	fail pack-devices-module "no /passthrough/pl061@9030000 with xen,path, xen,reg, interrupts in $m"
 fi
+
+# --- machine: the devices pack gives QEMU ------------------------------------------------
+: >"$work/disk.img"
+cat > "$work/machine.json" <<'JSON'
+{ "machine": {"disk": "disk.img", "net": "user"},
+  "domains": [ { "name": "hw", "permissions": ["hardware"], "memory": "16M",
+                 "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/machine.json" -o "$work/packm" >/dev/null 2>&1
+disk=$(cd "$work" && pwd -P)/disk.img
+if grep -qF -- "-drive if=none,id=disk0,format=raw,file=\"$disk\" -device virtio-blk-device,drive=disk0" "$work/packm/run-qemu" &&
+   grep -qF -- "-netdev user,id=net0 -device virtio-net-device,netdev=net0" "$work/packm/run-qemu"; then
+	pass pack-machine-devices
+else
+	fail pack-machine-devices "run-qemu lacks the virtio-blk drive or the user network"
+fi
+check_rc pack-machine-net-bad 2 'is not "user"' "$tool" pack --net tap "$work/machine.json" -o "$work/packm2"
+check_rc pack-machine-disk-missing 2 'disk ".*nothere.img": No such file' "$tool" pack --disk "$work/nothere.img" "$work/machine.json" -o "$work/packm3"

@@ -223,7 +223,8 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 	}
 }
 
-static const char *const top_keys[] = { "domains", "config", NULL };
+static const char *const top_keys[] = { "domains", "config", "machine", NULL };
+static const char *const machine_keys[] = { "disk", "net", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
 static const char *const domain_keys[] = { "name",      "domid",   "permissions",
@@ -606,8 +607,20 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 		snprintf(kpath, sizeof(kpath), "%s.memory", path);
 		jerr(ld, kpath, "%s: memory: missing (the domain's RAM, e.g. \"128M\")", what);
 	}
-	if (json_object_get(obj, "devices") != NULL &&
-	    json_object_get(obj, "device-tree") != NULL) {
+	bool has_devices = json_object_get(obj, "devices") != NULL;
+	if ((d->permissions & LCM_PERMISSION_HARDWARE) &&
+	    (has_devices || json_object_get(obj, "device-tree") != NULL)) {
+		snprintf(kpath, sizeof(kpath), "%s.%s", path,
+			 has_devices ? "devices" : "device-tree");
+		jerr(ld, kpath,
+		     "%s: %s: the hardware domain gets every device no other domain was given; it takes none by name",
+		     what, has_devices ? "devices" : "device-tree");
+		mark_bad(d, "devices");
+		for (size_t k = 0; k < d->nr_devices; k++) { /* nothing more to say about them */
+			free(d->devices[k]);
+		}
+		d->nr_devices = 0;
+	} else if (has_devices && json_object_get(obj, "device-tree") != NULL) {
 		snprintf(kpath, sizeof(kpath), "%s.devices", path);
 		jerr(ld, kpath,
 		     "%s: devices: lcm-tool writes the device-tree module from them; give one or the other",
@@ -653,6 +666,38 @@ static void load_config_object(struct loader *ld, json_t *obj)
 			} else {
 				ld->c->on_all_off = strdup(s);
 			}
+		}
+	}
+}
+
+/* "machine": the devices pack gives QEMU (docs/lcm-tool.md, "Machine"). */
+static void load_machine(struct loader *ld, json_t *obj)
+{
+	json_t *disk = json_object_get(obj, "disk"), *net = json_object_get(obj, "net");
+	char path[2 * PATH_MAX + 2];
+
+	if (!json_is_object(obj)) {
+		jerr(ld, "machine", "machine: expected an object");
+		return;
+	}
+	check_keys(ld, obj, "machine", "machine", machine_keys);
+	if (disk != NULL) {
+		if (!json_is_string(disk) || json_string_length(disk) == 0) {
+			jerr(ld, "machine.disk",
+			     "machine: disk: expected the path of a disk image");
+		} else {
+			const char *d = json_string_value(disk);
+			snprintf(path, sizeof(path), "%s%s%s", d[0] == '/' ? "" : ld->dir,
+				 d[0] == '/' ? "" : "/", d);
+			ld->c->disk = strdup(path);
+		}
+	}
+	if (net != NULL) {
+		if (!json_is_string(net) || strcmp(json_string_value(net), "user") != 0) {
+			jerr(ld, "machine.net",
+			     "machine: net: expected \"user\" (QEMU's user network)");
+		} else {
+			ld->c->net = strdup("user");
 		}
 	}
 }
@@ -818,6 +863,10 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 	if (config != NULL) {
 		load_config_object(&ld, config);
 	}
+	json_t *machine = json_object_get(root, "machine");
+	if (machine != NULL) {
+		load_machine(&ld, machine);
+	}
 	check_file_types(&ld);
 	json_decref(root);
 
@@ -860,6 +909,8 @@ void lt_config_free(struct lt_config *c)
 	free(c->domains);
 	free(c->files);
 	free(c->on_all_off);
+	free(c->disk);
+	free(c->net);
 	free(c->text);
 	memset(c, 0, sizeof(*c));
 }

@@ -25,7 +25,8 @@
 extern char **environ;
 
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--host-dtb FILE] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--host-dtb FILE]\n"
+	"                     [--disk FILE] [--net user] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -45,6 +46,8 @@ static const char pack_help[] =
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
 	"  --host-dtb FILE       check \"devices\" against this host DTB, not QEMU's\n"
+	"  --disk FILE           a virtio-blk disk (raw image) in the machine\n"
+	"  --net user            a virtio-net NIC on QEMU's user network\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -176,11 +179,43 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			i, base != NULL ? base + 1 : c->files[i].path,
 			(unsigned long long)c->files[i].addr);
 	}
+	/* The machine's devices: virtio-mmio transports, which QEMU virt's DTB
+	 * lists whether used or not (so the DTB stays the dumped one). */
+	if (c->disk != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
+			c->disk);
+	}
+	if (c->net != NULL) {
+		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");
+	}
 	fprintf(f, "\t\"$@\"\n");
 	if (fclose(f) != 0) {
 		return false;
 	}
 	return chmod(path, 0755) == 0;
+}
+
+/* --disk and --net override the JSON's "machine"; the disk by absolute path
+ * (run-qemu may run from anywhere), and it must exist. */
+static void machine_devices(struct lt_config *c, const char *disk, bool net)
+{
+	char real[PATH_MAX];
+
+	if (disk != NULL) {
+		free(c->disk);
+		c->disk = strdup(disk);
+	}
+	if (net && c->net == NULL) {
+		c->net = strdup("user");
+	}
+	if (c->disk != NULL) {
+		if (realpath(c->disk, real) == NULL) {
+			lt_fatal_usage("disk \"%s\": %s", c->disk, strerror(errno));
+		}
+		free(c->disk);
+		c->disk = strdup(real);
+	}
 }
 
 static void machine_of(const struct lt_config *c, struct lt_machine *m, uint64_t memory,
@@ -216,6 +251,8 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "host-dtb", required_argument, NULL, 'D' },
+		{ "disk", required_argument, NULL, 'k' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -223,6 +260,8 @@ int lt_cmd_pack(int argc, char **argv)
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
 	uint64_t memory = 0;
 	unsigned cpus = 0;
+	const char *disk = NULL;
+	bool net = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -255,6 +294,17 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'D':
 			lt_host_dtb_file = optarg;
 			break;
+		case 'k':
+			disk = optarg;
+			break;
+		case 'n':
+			if (strcmp(optarg, "user") != 0) {
+				lt_fatal_usage(
+					"--net: \"%s\" is not \"user\" (QEMU's user network)",
+					optarg);
+			}
+			net = true;
+			break;
 		case 'h':
 			fputs(pack_help, stdout);
 			return 0;
@@ -279,6 +329,7 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_config_free(&c);
 		return 1;
 	}
+	machine_devices(&c, disk, net);
 	struct lt_machine m;
 	machine_of(&c, &m, memory, cpus);
 	mkdir_p(dir);
