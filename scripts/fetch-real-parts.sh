@@ -10,7 +10,8 @@
 #                            (xen-hypervisor-4.17-arm64)
 #   build/linux-modules/     (part "modules", only when named) the few modules
 #                            of that kernel's package a Linux hardware domain
-#                            loads: virtio-mmio, virtio-blk, virtio-net, ext4
+#                            loads: virtio-mmio, virtio-pci, virtio-blk,
+#                            virtio-net, ext4
 #                            and their dependencies (MODULES below); beside
 #                            build/deps, which may be shared between trees
 #
@@ -274,6 +275,9 @@ done
 # from the modules' .modinfo "depends" and softdep).
 MODULES=(
 	kernel/drivers/virtio/virtio_mmio.ko
+	kernel/drivers/virtio/virtio_pci_modern_dev.ko
+	kernel/drivers/virtio/virtio_pci_legacy_dev.ko
+	kernel/drivers/virtio/virtio_pci.ko
 	kernel/drivers/block/virtio_blk.ko
 	kernel/net/core/failover.ko
 	kernel/drivers/net/net_failover.ko

@@ -107,6 +107,8 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */
 void arch_stage2_destroy(struct stage2 *s);
+/* The end of the guest-physical address space: what stage 2 can map. */
+uint64_t arch_guest_ipa_end(void);
 /* Map [ipa, ipa + size) to a passed-through device's MMIO at @pa (page
  * aligned): device memory, never executable. -1 when out of memory. */
 int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);

@@ -34,6 +34,13 @@
 #define SPI_LAST      987
 #define FLAGS_EDGE    0x3 /* IRQ_TYPE_EDGE_RISING | IRQ_TYPE_EDGE_FALLING */
 #define MAX_HOST_REGS 8
+/* A PCI host bridge's ranges: <child (3 cells: space, 64-bit address)
+ * parent (the root's 2) size (2)>; its interrupt-map: <child address (3)
+ * pin (1) phandle (1) the GIC's address (2) the GIC's specifier (3)>
+ * (IEEE 1275 PCI bus binding; Devicetree Specification 2.4.3). */
+#define PCI_RANGE_CELLS 7
+#define PCI_MAP_CELLS   10
+#define PCI_MAP_PHANDLE 4
 
 static struct spinlock pt_lock;
 
@@ -373,9 +380,83 @@ static bool device_taken(const struct domain *d, const struct pt_device *x, char
 
 /* --- the hardware domain ------------------------------------------------------------ */
 
+/* Whether @cpu+@size is in one of @dev's regions. */
+static bool in_regions(const struct pt_device *dev, uint64_t cpu, uint64_t size)
+{
+	for (unsigned r = 0; r < dev->nr_reg; r++) {
+		uint64_t lo = pa_addr(dev->reg[r].pa);
+		if (cpu >= lo && size <= dev->reg[r].size && cpu - lo <= dev->reg[r].size - size) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool add_region(const struct platform *p, struct pt_device *dev, uint64_t addr, uint64_t len)
+{
+	uint64_t lo = align_down(addr, PAGE_SIZE);
+	uint64_t size = align_up(addr + len, PAGE_SIZE) - lo;
+
+	if (size == 0 || dev->nr_reg == PT_MAX_REGS || hypervisor_keeps(p, lo, size) != NULL) {
+		return false;
+	}
+	dev->reg[dev->nr_reg++] = (struct pt_region){ pa_init(lo), ipa_init(lo), size };
+	return true;
+}
+
+static void add_spi(struct pt_device *dev, const fdt32_t *spec)
+{
+	unsigned intid = SPI_BASE + fdt32_to_cpu(spec[1]);
+	bool edge = (fdt32_to_cpu(spec[2]) & FLAGS_EDGE) != 0;
+
+	if (fdt32_to_cpu(spec[0]) != GIC_SPI_TYPE || fdt32_to_cpu(spec[1]) > SPI_LAST) {
+		return;
+	}
+	for (unsigned i = 0; i < dev->nr_irq; i++) {
+		if (dev->intid[i] == intid) {
+			return;
+		}
+	}
+	if (dev->nr_irq < PT_MAX_IRQS) {
+		dev->intid[dev->nr_irq] = intid;
+		dev->edge[dev->nr_irq++] = edge;
+	}
+}
+
+/* A PCI host bridge's windows (those stage 2 can map) and INTx SPIs: an
+ * interrupt-map whose every entry goes to the GIC in the layout of
+ * PCI_MAP_CELLS, or the bridge is left out. */
+static bool pci_parts(const struct platform *p, int node, struct pt_device *dev)
+{
+	const void *host = p->fdt;
+	int len;
+	const fdt32_t *r = fdt_getprop(host, node, "ranges", &len);
+
+	for (int i = 0; r != NULL && i + PCI_RANGE_CELLS <= len / 4; i += PCI_RANGE_CELLS) {
+		uint64_t cpu = be64_at(r + i + 3), size = be64_at(r + i + 5);
+		if (cpu + size > cpu && cpu + size <= arch_guest_ipa_end() &&
+		    !add_region(p, dev, cpu, size)) {
+			return false;
+		}
+	}
+	const fdt32_t *m = fdt_getprop(host, node, "interrupt-map", &len);
+	if (m == NULL || len % (4 * PCI_MAP_CELLS) != 0) {
+		return m == NULL;
+	}
+	for (int i = 0; i < len / 4; i += PCI_MAP_CELLS) {
+		int gic = fdt_node_offset_by_phandle(host, fdt32_to_cpu(m[i + PCI_MAP_PHANDLE]));
+		if (gic < 0 || fdt_getprop(host, gic, "interrupt-controller", NULL) == NULL ||
+		    fdt_address_cells(host, gic) != 2) {
+			return false;
+		}
+		add_spi(dev, m + i + PCI_MAP_PHANDLE + 3);
+	}
+	dev->pci = true;
+	return true;
+}
+
 /* A host node the hardware domain may have: a device at the top level of
- * the host tree with MMIO registers, not the hypervisor's, not PCI (not
- * supported yet: its windows are in ranges, its INTx in interrupt-map). */
+ * the host tree with MMIO registers, not the hypervisor's. */
 static bool hardware_device(const struct platform *p, int node, struct pt_device *dev)
 {
 	const void *host = p->fdt;
@@ -385,27 +466,24 @@ static bool hardware_device(const struct platform *p, int node, struct pt_device
 	int nr = lcm_fdt_reg(host, node, regs, PT_MAX_REGS);
 
 	if (nr <= 0 || is_interrupt_controller(host, node) ||
-	    (type != NULL && (strcmp(type, "pci") == 0 || strcmp(type, "memory") == 0))) {
+	    (type != NULL && strcmp(type, "memory") == 0)) {
 		return false;
 	}
 	memset(dev, 0, sizeof(*dev));
 	dev->node = node;
 	lcm_printable(dev->name, sizeof(dev->name), name != NULL ? name : "?");
 	for (int i = 0; i < nr; i++) {
-		uint64_t lo = align_down(regs[i][0], PAGE_SIZE);
-		uint64_t size = align_up(regs[i][0] + regs[i][1], PAGE_SIZE) - lo;
-		if (size == 0 || hypervisor_keeps(p, lo, size) != NULL) {
+		if (!add_region(p, dev, regs[i][0], regs[i][1])) {
 			return false;
 		}
-		dev->reg[dev->nr_reg++] = (struct pt_region){ pa_init(lo), ipa_init(lo), size };
+	}
+	if (type != NULL && strcmp(type, "pci") == 0) {
+		return pci_parts(p, node, dev);
 	}
 	int len;
 	const fdt32_t *c = fdt_getprop(host, node, "interrupts", &len);
-	for (int i = 0; c != NULL && i + 3 <= len / 4 && dev->nr_irq < PT_MAX_IRQS; i += 3) {
-		if (fdt32_to_cpu(c[i]) == GIC_SPI_TYPE && fdt32_to_cpu(c[i + 1]) <= SPI_LAST) {
-			dev->intid[dev->nr_irq] = SPI_BASE + fdt32_to_cpu(c[i + 1]);
-			dev->edge[dev->nr_irq++] = (fdt32_to_cpu(c[i + 2]) & FLAGS_EDGE) != 0;
-		}
+	for (int i = 0; c != NULL && i + 3 <= len / 4; i += 3) {
+		add_spi(dev, c + i);
 	}
 	return true;
 }
@@ -570,8 +648,11 @@ void pt_release(struct domain *d)
 
 static bool copied(const char *prop)
 {
-	static const char *const dropped[] = { "phandle", "linux,phandle", "interrupt-parent",
-					       "clocks",  "clock-names",   NULL };
+	/* msi-map, msi-parent: the virtual GIC has no ITS (PCI falls back to
+	 * INTx); iommu-map: no IOMMU is given. */
+	static const char *const dropped[] = { "phandle",    "linux,phandle", "interrupt-parent",
+					       "clocks",     "clock-names",   "msi-map",
+					       "msi-parent", "iommu-map",     NULL };
 
 	for (unsigned i = 0; dropped[i] != NULL; i++) {
 		if (strcmp(prop, dropped[i]) == 0) {
@@ -579,6 +660,38 @@ static bool copied(const char *prop)
 		}
 	}
 	return strncmp(prop, "xen,", 4) != 0;
+}
+
+/* A PCI host bridge's ranges: the windows the domain has (pci_parts). */
+static int pci_ranges(void *out, const struct pt_device *dev, const fdt32_t *r, int len)
+{
+	fdt32_t kept[PT_MAX_REGS * PCI_RANGE_CELLS];
+	int n = 0;
+
+	for (int i = 0; i + PCI_RANGE_CELLS <= len / 4; i += PCI_RANGE_CELLS) {
+		if (n + PCI_RANGE_CELLS <= (int)ARRAY_SIZE(kept) &&
+		    in_regions(dev, be64_at(r + i + 3), be64_at(r + i + 5))) {
+			memcpy(kept + n, r + i, PCI_RANGE_CELLS * 4);
+			n += PCI_RANGE_CELLS;
+		}
+	}
+	return fdt_property(out, "ranges", kept, n * 4);
+}
+
+/* Its interrupt-map with the virtual GIC as every entry's parent. */
+static int pci_interrupt_map(void *out, const fdt32_t *m, int len, uint32_t gic)
+{
+	void *val;
+	int err = fdt_property_placeholder(out, "interrupt-map", len, &val);
+
+	if (err == 0) {
+		fdt32_t *c = val;
+		memcpy(c, m, (size_t)len);
+		for (int i = 0; i + PCI_MAP_CELLS <= len / 4; i += PCI_MAP_CELLS) {
+			c[i + PCI_MAP_PHANDLE] = cpu_to_fdt32(gic);
+		}
+	}
+	return err;
 }
 
 static int write_node(void *out, const void *fdt, const struct pt_device *dev, uint32_t gic,
@@ -593,7 +706,14 @@ static int write_node(void *out, const void *fdt, const struct pt_device *dev, u
 		const char *pname;
 		int len;
 		const void *val = fdt_getprop_by_offset(fdt, prop, &pname, &len);
-		if (err == 0 && val != NULL && copied(pname)) {
+		if (err != 0 || val == NULL || !copied(pname)) {
+			continue;
+		}
+		if (dev->pci && strcmp(pname, "ranges") == 0) {
+			err = pci_ranges(out, dev, val, len);
+		} else if (dev->pci && strcmp(pname, "interrupt-map") == 0) {
+			err = pci_interrupt_map(out, val, len, gic);
+		} else {
 			err = fdt_property(out, pname, val, len);
 		}
 	}

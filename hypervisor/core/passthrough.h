@@ -34,6 +34,7 @@ struct pt_device {
 	unsigned intid[PT_MAX_IRQS]; /* physical = virtual */
 	bool edge[PT_MAX_IRQS];      /* from the host device tree */
 	unsigned nr_irq;
+	bool pci; /* a PCI host bridge: its ranges and interrupt-map are rewritten */
 };
 
 /* What a domain was given; in pages of its own, freed with the domain. */
@@ -58,8 +59,10 @@ int pt_parse(const void *fdt, uint64_t size, const struct platform *p, const str
  * The hardware domain's devices: every device of the host device tree (a
  * top-level node with MMIO registers) that the hypervisor does not keep
  * and no live domain has claimed, at its host address, with its SPIs;
- * fills @a (whose fdt is the host's) and returns how many. PCI host
- * bridges are left out. Claims nothing.
+ * fills @a (whose fdt is the host's) and returns how many. A PCI host
+ * bridge comes with its ECAM, the windows of its ranges that end below
+ * arch_guest_ipa_end() and the SPIs of its interrupt-map (INTx). Claims
+ * nothing.
  */
 int pt_hardware(const struct platform *p, const struct domain *d, struct pt_assign *a);
 

@@ -33,7 +33,7 @@ expect "$log" "mm: reserved 0x46000000-0x46007018 for /chosen/module@46000000"
 expect "$log" "mm: reserved 0x46200000-0x46202000 for /chosen/module@46200000"
 expect "$log" "launch: classic (no /chosen/hypervisor)"
 expect_re "$log" "$(built_re "0 dom0" "60 MiB, 4 vCPUs, kernel copied, ramdisk copied")"
-expect "$log" "domain 0 dom0: 36 devices passed through, RAM at its physical address"
+expect "$log" "domain 0 dom0: 37 devices passed through, RAM at its physical address"
 expect "$log" "console: input to dom0 (Ctrl-A three times to switch)"
 expect_count "$log" "[dom0] probe: ready" 1
 expect "$log" "domain 0 dom0: powered off"

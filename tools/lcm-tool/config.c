@@ -224,7 +224,7 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 }
 
 static const char *const top_keys[] = { "domains", "config", "machine", NULL };
-static const char *const machine_keys[] = { "disk", "net", NULL };
+static const char *const machine_keys[] = { "disk", "disk-pci", "net", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
 static const char *const domain_keys[] = { "name",      "domid",   "permissions",
@@ -670,28 +670,38 @@ static void load_config_object(struct loader *ld, json_t *obj)
 	}
 }
 
+/* A disk image of "machine" (@key), as a path: NULL (reported) when not. */
+static char *machine_path(struct loader *ld, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	char path[2 * PATH_MAX + 2], where[32];
+
+	if (v == NULL) {
+		return NULL;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0) {
+		snprintf(where, sizeof(where), "machine.%s", key);
+		jerr(ld, where, "machine: %s: expected the path of a disk image", key);
+		return NULL;
+	}
+	const char *d = json_string_value(v);
+	snprintf(path, sizeof(path), "%s%s%s", d[0] == '/' ? "" : ld->dir, d[0] == '/' ? "" : "/",
+		 d);
+	return strdup(path);
+}
+
 /* "machine": the devices pack gives QEMU (docs/lcm-tool.md, "Machine"). */
 static void load_machine(struct loader *ld, json_t *obj)
 {
-	json_t *disk = json_object_get(obj, "disk"), *net = json_object_get(obj, "net");
-	char path[2 * PATH_MAX + 2];
+	json_t *net = json_object_get(obj, "net");
 
 	if (!json_is_object(obj)) {
 		jerr(ld, "machine", "machine: expected an object");
 		return;
 	}
 	check_keys(ld, obj, "machine", "machine", machine_keys);
-	if (disk != NULL) {
-		if (!json_is_string(disk) || json_string_length(disk) == 0) {
-			jerr(ld, "machine.disk",
-			     "machine: disk: expected the path of a disk image");
-		} else {
-			const char *d = json_string_value(disk);
-			snprintf(path, sizeof(path), "%s%s%s", d[0] == '/' ? "" : ld->dir,
-				 d[0] == '/' ? "" : "/", d);
-			ld->c->disk = strdup(path);
-		}
-	}
+	ld->c->disk = machine_path(ld, obj, "disk");
+	ld->c->disk_pci = machine_path(ld, obj, "disk-pci");
 	if (net != NULL) {
 		if (!json_is_string(net) || strcmp(json_string_value(net), "user") != 0) {
 			jerr(ld, "machine.net",
@@ -910,6 +920,7 @@ void lt_config_free(struct lt_config *c)
 	free(c->files);
 	free(c->on_all_off);
 	free(c->disk);
+	free(c->disk_pci);
 	free(c->net);
 	free(c->text);
 	memset(c, 0, sizeof(*c));

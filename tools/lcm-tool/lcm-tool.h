@@ -90,8 +90,9 @@ struct lt_config {
 	char *on_all_off;
 	struct lt_file *files;
 	size_t nr_files;
-	char *disk; /* "machine": a disk image for virtio-blk (resolved path), or NULL */
-	char *net;  /* "machine": "user" for virtio-net on QEMU's user network, or NULL */
+	char *disk;     /* "machine": a disk image for virtio-blk (resolved path), or NULL */
+	char *disk_pci; /* "machine": the same on the PCIe bus (virtio-blk-pci), or NULL */
+	char *net;      /* "machine": "user" for virtio-net on QEMU's user network, or NULL */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.

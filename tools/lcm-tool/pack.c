@@ -186,6 +186,11 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
 			c->disk);
 	}
+	if (c->disk_pci != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk1,format=raw,file=\"%s\" -device virtio-blk-pci,drive=disk1 \\\n",
+			c->disk_pci);
+	}
 	if (c->net != NULL) {
 		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");
 	}
@@ -196,12 +201,25 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	return chmod(path, 0755) == 0;
 }
 
-/* --disk and --net override the JSON's "machine"; the disk by absolute path
- * (run-qemu may run from anywhere), and it must exist. */
-static void machine_devices(struct lt_config *c, const char *disk, bool net)
+/* A disk image by absolute path (run-qemu may run from anywhere); it must
+ * exist. */
+static void resolve_disk(char **disk)
 {
 	char real[PATH_MAX];
 
+	if (*disk == NULL) {
+		return;
+	}
+	if (realpath(*disk, real) == NULL) {
+		lt_fatal_usage("disk \"%s\": %s", *disk, strerror(errno));
+	}
+	free(*disk);
+	*disk = strdup(real);
+}
+
+/* --disk and --net override the JSON's "machine". */
+static void machine_devices(struct lt_config *c, const char *disk, bool net)
+{
 	if (disk != NULL) {
 		free(c->disk);
 		c->disk = strdup(disk);
@@ -209,13 +227,8 @@ static void machine_devices(struct lt_config *c, const char *disk, bool net)
 	if (net && c->net == NULL) {
 		c->net = strdup("user");
 	}
-	if (c->disk != NULL) {
-		if (realpath(c->disk, real) == NULL) {
-			lt_fatal_usage("disk \"%s\": %s", c->disk, strerror(errno));
-		}
-		free(c->disk);
-		c->disk = strdup(real);
-	}
+	resolve_disk(&c->disk);
+	resolve_disk(&c->disk_pci);
 }
 
 static void machine_of(const struct lt_config *c, struct lt_machine *m, uint64_t memory,
