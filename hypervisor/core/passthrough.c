@@ -105,6 +105,12 @@ static bool is_interrupt_controller(const void *host, int node)
 	return false;
 }
 
+/* A TPM: the hypervisor keeps it for its measured launch. */
+static bool is_tpm(const void *host, int node)
+{
+	return fdt_node_check_compatible(host, node, "tcg,tpm-tis-mmio") == 0;
+}
+
 /* Host MMIO the hypervisor keeps: RAM, the interrupt controller, its UART. */
 static const char *hypervisor_keeps(const struct platform *p, uint64_t pa, uint64_t size)
 {
@@ -290,6 +296,9 @@ static int parse_device(struct why *w, const void *fdt, int node, const struct p
 	if (is_interrupt_controller(host, host_node)) {
 		return refuse(w, "xen,path", "\"%s\" is the interrupt controller", path);
 	}
+	if (is_tpm(host, host_node)) {
+		return refuse(w, "xen,path", "\"%s\" is the TPM the hypervisor keeps", path);
+	}
 	int nr_host = lcm_fdt_reg(host, host_node, host_regs, MAX_HOST_REGS);
 	if (nr_host <= 0) {
 		return refuse(w, "xen,path", "\"%s\" has no MMIO registers", path);
@@ -465,7 +474,7 @@ static bool hardware_device(const struct platform *p, int node, struct pt_device
 	const char *name = fdt_get_name(host, node, NULL);
 	int nr = lcm_fdt_reg(host, node, regs, PT_MAX_REGS);
 
-	if (nr <= 0 || is_interrupt_controller(host, node) ||
+	if (nr <= 0 || is_interrupt_controller(host, node) || is_tpm(host, node) ||
 	    (type != NULL && strcmp(type, "memory") == 0)) {
 		return false;
 	}

@@ -40,6 +40,9 @@ static void make_host(void)
 	}
 	fdt_property(f, "interrupts", c, 12);
 	fdt_end_node(f);
+	fdt_begin_node(f, "tpm@c000000");
+	fdt_property_string(f, "compatible", "tcg,tpm-tis-mmio");
+	fdt_end_node(f);
 	fdt_begin_node(f, "intc@8000000");
 	fdt_property(f, "interrupt-controller", NULL, 0);
 	for (int i = 0; i < 4; i++) {
@@ -181,6 +184,10 @@ static void refusals(void **state)
 	assert_string_equal(
 		parse(&pa),
 		"/passthrough/gpio@9030000: xen,path: \"/intc@8000000\" is the interrupt controller");
+	make_part("/tpm@c000000", gpio_xreg, gpio_reg, 7);
+	assert_string_equal(
+		parse(&pa),
+		"/passthrough/gpio@9030000: xen,path: \"/tpm@c000000\" is the TPM the hypervisor keeps");
 	make_part("/pl061@9030000", elsewhere, gpio_reg, 7);
 	assert_string_equal(
 		parse(&pa),
