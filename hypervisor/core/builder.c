@@ -45,6 +45,8 @@
 #include "core/domain.h"
 #include "core/mm.h"
 #include "core/passthrough.h"
+#include "core/sched.h"
+#include "core/cpu.h"
 #include "core/timeline.h"
 #include "core/vcpu.h"
 
@@ -418,6 +420,23 @@ static bool copy_step(struct build *b, const struct module_ref *m, ipaddr_t ipa)
 	return b->at == m->size;
 }
 
+/* Where its vCPUs can run: its pinned CPUs online, or some CPU that no
+ * domain pinned. */
+static bool cpus_for_vcpus(struct build *b)
+{
+	uint64_t pinned = b->c.pinned;
+
+	for (unsigned cpu = 0; cpu < 64; cpu++) {
+		if ((pinned >> cpu & 1) && (cpu >= cpu_count() || !cpu_is_online(cpu_get(cpu)))) {
+			return fail(b, "hyperlaunch,pinned-cpus: CPU %u is not online", cpu);
+		}
+	}
+	if (pinned == 0 && !sched_has_unpinned_cpu()) {
+		return fail(b, "every online CPU is pinned by another domain");
+	}
+	return true;
+}
+
 /* The last stage: the device tree and the vCPUs. */
 static void finish(struct build *b)
 {
@@ -430,6 +449,9 @@ static void finish(struct build *b)
 		return;
 	}
 	timeline_lap(&b->tl, TL_DT);
+	if (!cpus_for_vcpus(b)) {
+		return;
+	}
 	if (vcpus_create(d, c->vcpus) != 0) {
 		fail(b, "no memory for %u vCPUs", c->vcpus);
 		return;
@@ -519,6 +541,7 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->permissions = c->permissions;
 	b->d->functions = c->functions;
 	b->d->ram_size = c->memory;
+	b->d->pinned = c->pinned;
 	b->direct = (c->permissions & LCM_PERMISSION_HARDWARE) != 0;
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);

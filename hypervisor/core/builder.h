@@ -35,6 +35,7 @@ struct domain_config {
 	struct module_ref devtree; /* its devices (core/passthrough.h) */
 	const char *bootargs;      /* NULL: none */
 	const char *refused;       /* another of its modules was refused: why */
+	uint64_t pinned;           /* the CPUs its vCPUs own (one each), 0: none */
 };
 
 void builder_init(const struct platform *p);

@@ -82,6 +82,7 @@ struct domain {
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
 	struct pt_assign *pt;     /* its passed-through devices, or NULL */
+	uint64_t pinned;          /* CPUs its vCPUs own (sched.c), 0: none */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

@@ -34,6 +34,7 @@
 #include "core/launch.h"
 #include "core/mm.h"
 #include "core/policy.h"
+#include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/timeline.h"
 #include <hyperlaunch/hypercall.h>
@@ -170,6 +171,9 @@ static const char *refused_module(const struct lcm_domain *ld, char *why, size_t
 static void build_lcm_domains(void)
 {
 	L.on_all_off = L.lcm.on_all_off;
+	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
+		sched_reserve(domains[i].pinned); /* before any vCPU is placed */
+	}
 	for (uint32_t n = 0; n < 2 * L.lcm.nr_domains; n++) {
 		uint32_t i = n % L.lcm.nr_domains;
 		const struct lcm_domain *ld = &domains[i];
@@ -186,6 +190,7 @@ static void build_lcm_domains(void)
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
 			.refused = refused_module(ld, why, sizeof(why)),
+			.pinned = ld->pinned,
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);

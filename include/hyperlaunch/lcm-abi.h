@@ -64,4 +64,9 @@
 #define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
+/* Domain extension: the physical CPUs its vCPUs own (vCPU i on the i-th),
+ * in increasing order, one per vCPU; no other vCPU runs on them. */
+#define LCM_PROP_PINNED_CPUS "hyperlaunch,pinned-cpus"
+#define LCM_MAX_PCPUS        64u /* physical CPU numbers 0..63 */
+
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -186,3 +186,26 @@ else
 fi
 check_rc pack-machine-net-bad 2 'is not "user"' "$tool" pack --net tap "$work/machine.json" -o "$work/packm2"
 check_rc pack-machine-disk-missing 2 'disk ".*nothere.img": No such file' "$tool" pack --disk "$work/nothere.img" "$work/machine.json" -o "$work/packm3"
+
+# --- pinned-cpus: the machine must have the CPUs, and one left for the others ----------------
+cat > "$work/pinned.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/pinned.json" -o "$work/packp" >/dev/null 2>&1
+if grep -q -- '-smp 2 ' "$work/packp/run-qemu" &&
+   [ "$(fdtget -t x "$work/packp/host.dtb" /chosen/hypervisor/rt hyperlaunch,pinned-cpus 2>/dev/null)" = 1 ]; then
+	pass pack-pinned-default-cpus
+else
+	fail pack-pinned-default-cpus "run-qemu: $(grep -o -- '-smp [0-9]*' "$work/packp/run-qemu"), or no hyperlaunch,pinned-cpus in the LCM"
+fi
+check_rc pack-pinned-cpu-missing 1 'domain "rt": pinned-cpus: CPU 1, but the machine has 1 CPU$' \
+	"$tool" pack --cpus 1 "$work/pinned.json" -o "$work/packp2"
+cat > "$work/pinned-all.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "cpus": 2, "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [0, 1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+check_rc pack-pinned-none-left 1 'domain "other": no CPU left: the machine.s 2 pinned by other domains' \
+	"$tool" pack --cpus 2 "$work/pinned-all.json" -o "$work/packp3"

@@ -118,6 +118,9 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 		if (memory != 0) {
 			m.ram_size = memory;
 		}
+		if (!lt_check_pinned(c, &m)) {
+			return NULL;
+		}
 		if (!lt_layout(c, &m)) {
 			char have[32], need[32];
 			lt_size_str(m.ram_size, have, sizeof(have));

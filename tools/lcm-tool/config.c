@@ -227,11 +227,11 @@ static const char *const top_keys[] = { "domains", "config", "machine", NULL };
 static const char *const machine_keys[] = { "disk", "disk-pci", "net", NULL };
 static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
 					   LCM_PROP_ON_ALL_OFF, NULL };
-static const char *const domain_keys[] = { "name",      "domid",   "permissions",
-					   "functions", "mode",    "domain-uuid",
-					   "cpus",      "memory",  "security-id",
-					   "kernel",    "ramdisk", "device-tree",
-					   "config",    "devices", NULL };
+static const char *const domain_keys[] = {
+	"name",   "domid",   "permissions", "functions", "mode",    "domain-uuid",
+	"cpus",   "memory",  "security-id", "kernel",    "ramdisk", "device-tree",
+	"config", "devices", "pinned-cpus", NULL
+};
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
 static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
@@ -468,6 +468,33 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 	return ok;
 }
 
+/* "pinned-cpus": physical CPU numbers, one per vCPU (the library checks the
+ * count against "cpus"). */
+static void load_pinned(struct loader *ld, json_t *v, const char *path, const char *what,
+			struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0) {
+		jerr(ld, path, "%s: pinned-cpus: expected a list of physical CPU numbers", what);
+		return;
+	}
+	json_array_foreach(v, i, e)
+	{
+		json_int_t cpu = json_is_integer(e) ? json_integer_value(e) : -1;
+		if (cpu < 0 || cpu >= LCM_MAX_PCPUS || (d->pinned >> cpu & 1)) {
+			char epath[160];
+			snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+			jerr(ld, epath, "%s: pinned-cpus: expected distinct CPU numbers 0 to %u",
+			     what, LCM_MAX_PCPUS - 1);
+			d->pinned = 0;
+			return;
+		}
+		d->pinned |= 1ull << cpu;
+	}
+}
+
 /* "devices": a list of host device-tree paths (devices.c checks them). */
 static void load_devices(struct loader *ld, json_t *v, const char *path, const char *what,
 			 struct lt_domain *d)
@@ -593,6 +620,8 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			}
 		} else if (strcmp(key, "devices") == 0) {
 			load_devices(ld, v, kpath, what, d);
+		} else if (strcmp(key, "pinned-cpus") == 0) {
+			load_pinned(ld, v, kpath, what, d);
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */
 		} else {

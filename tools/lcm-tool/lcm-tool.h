@@ -74,6 +74,7 @@ struct lt_domain {
 	char *security_id; /* NULL: default */
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
+	uint64_t pinned;    /* "pinned-cpus": the physical CPUs its vCPUs own */
 	char **devices;     /* "devices": host device-tree paths */
 	size_t nr_devices;
 	struct lt_loc devices_loc;
@@ -122,6 +123,9 @@ struct lt_machine {
 void lt_machine_default(const struct lt_config *c, struct lt_machine *m);
 /* The RAM the configuration needs at least, in bytes. */
 uint64_t lt_machine_ram_needed(const struct lt_config *c);
+/* Pinned CPUs the machine @m lacks, and unpinned domains with no CPU left:
+ * reported; false when any. */
+bool lt_check_pinned(const struct lt_config *c, const struct lt_machine *m);
 /* Place every file in RAM (sets lt_file.addr). False if it does not fit. */
 bool lt_layout(struct lt_config *c, struct lt_machine *m);
 /* Number the files in multiboot chain order (x86). */

@@ -364,6 +364,13 @@ int lt_cmd_pack(int argc, char **argv)
 			qdtb = lt_dump_machine_dtb(qemu, dir, &m);
 		}
 	}
+	if (!lt_check_pinned(&c, &m)) {
+		fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+			lt_nr_errors == 1 ? "" : "s");
+		free(qdtb);
+		lt_config_free(&c);
+		return 1;
+	}
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
 		lt_size_str(m.ram_size, have, sizeof(have));
