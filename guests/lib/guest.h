@@ -67,6 +67,7 @@ uintptr_t guest_image_end(void);
  * @timeout_us pass. */
 void guest_irq_init(void (*fn)(unsigned intid));
 void guest_irq_enable_spi(unsigned intid);
+void guest_irq_enable_ppi(unsigned intid); /* vCPU 0's */
 void guest_irq_wait(volatile unsigned *counter, unsigned n, uint64_t timeout_us);
 
 static inline void cpu_relax(void)

@@ -140,6 +140,15 @@ void guest_irq_enable_spi(unsigned intid)
 	wr32(GICD + 0x100 + intid / 32 * 4, bit); /* ISENABLER */
 }
 
+void guest_irq_enable_ppi(unsigned intid)
+{
+	uintptr_t sgi = GICR + 0x10000; /* vCPU 0's SGI_base frame */
+
+	wr8(sgi + 0x400 + intid, PRIO_DEFAULT);           /* IPRIORITYR */
+	wr32(sgi + 0x80, rd32(sgi + 0x80) | 1u << intid); /* IGROUPR0 */
+	wr32(sgi + 0x100, 1u << intid);                   /* ISENABLER0 */
+}
+
 void guest_irq_wait(volatile unsigned *counter, unsigned n, uint64_t timeout_us)
 {
 	uint64_t freq = sysreg_read(cntfrq_el0);

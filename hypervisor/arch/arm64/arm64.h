@@ -92,6 +92,7 @@ void gic_priority_drop(uint32_t iar); /* a forwarded SPI: the guest deactivates 
 /* A passed-through SPI: trigger, target CPU, enabled; or off, not pending,
  * not active (passthrough.c). */
 void gic_spi_enable(unsigned intid, bool edge, uint64_t mpidr);
+void gic_spi_route(unsigned intid, uint64_t mpidr); /* to that CPU */
 void gic_spi_disable(unsigned intid);
 void gic_deactivate(unsigned intid);
 /* passthrough.c: a physical SPI a domain owns arrived (true), or none owns it. */

@@ -8,7 +8,7 @@
  * queue), the GIC maintenance interrupt (PPI 9, INTID 25: list registers of
  * a vCPU need attention) and the EL1 virtual timer's PPI (INTID 27, injected into the
  * loaded vCPU by vtimer.c); an SPI is enabled only while a domain owns it
- * (passthrough.c), routed to the boot CPU and forwarded to the domain as a
+ * (passthrough.c), routed to its vCPU's CPU and forwarded to the domain as a
  * hardware interrupt: the CPU interface runs with EOImode 1, so that ending
  * an interrupt is two steps (IHI 0069, ICC_CTLR_EL1.EOImode): the priority
  * drop (ICC_EOIR1_EL1), always at once, and the deactivation, at once for
@@ -200,15 +200,22 @@ void gic_priority_drop(uint32_t iar)
 	write_sysreg(icc_eoir1_el1, iar);
 }
 
+void gic_spi_route(unsigned intid, uint64_t mpidr)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+
+	/* IROUTER: Aff3 at [39:32], Aff2.Aff1.Aff0 at [23:0], IRM 0. */
+	wr64(d + GICD_IROUTER + 8ull * intid, (mpidr & 0xff00000000ull) | (mpidr & 0xffffff));
+}
+
 void gic_spi_enable(unsigned intid, bool edge, uint64_t mpidr)
 {
 	uint64_t d = pa_addr(plat->irqc_dist.base);
 	uint64_t cfg = d + GICD_ICFGR + intid / 16 * 4;
 	unsigned shift = intid % 16 * 2;
-	uint64_t aff = (mpidr & 0xff00000000ull) | (mpidr & 0xffffff);
 
 	wr32(cfg, (rd32(cfg) & ~(ICFGR_EDGE << shift)) | (edge ? ICFGR_EDGE << shift : 0));
-	wr64(d + GICD_IROUTER + 8ull * intid, aff);
+	gic_spi_route(intid, mpidr);
 	wr32(d + GICD_ISENABLER + intid / 32 * 4, 1u << (intid % 32));
 }
 

@@ -1,7 +1,8 @@
 /*
  * Passed-through SPIs on arm64 (the architecture's part of
  * core/passthrough.c): each one a domain owns is enabled in the physical
- * distributor, routed to the boot CPU, and forwarded to the domain's vGIC
+ * distributor, routed to the boot CPU until the guest routes it (then to
+ * the CPU of the vCPU it names: vgic_hw_follow), and forwarded to the domain's vGIC
  * as a hardware interrupt of the same INTID (vgic.c: an LR with the HW bit
  * and pINTID). When it arrives, the hypervisor only drops the running
  * priority (EOImode 1, gicv3.c): it stays active, so a level-triggered line

@@ -40,6 +40,7 @@
  * on the tick).
  */
 #include "arm64.h"
+#include "core/cpu.h"
 #include "core/domain.h"
 #include "core/mm.h"
 #include "core/sched.h"
@@ -512,6 +513,18 @@ void vgic_set_level(struct domain *d, unsigned intid, bool level)
 	vgic_wake(d, wake);
 }
 
+/* A forwarded SPI goes to the physical CPU of the vCPU it targets (vCPUs
+ * never migrate): its arrival then exits that vCPU at once, with no kick
+ * from another CPU. With the domain's lock held. */
+void vgic_hw_follow(struct domain *d, unsigned intid)
+{
+	struct vcpu *t = spi_target(d, intid);
+
+	if (t != NULL) {
+		gic_spi_route(intid, cpu_get(t->cpu)->hwid);
+	}
+}
+
 void vgic_set_hw(struct domain *d, unsigned intid, bool hw)
 {
 	unsigned long flags = vgic_lock(d);
@@ -522,15 +535,29 @@ void vgic_set_hw(struct domain *d, unsigned intid, bool hw)
 	vgic_unlock(d, flags);
 }
 
+/*
+ * A forwarded SPI fires only once the guest deactivated its previous
+ * instance, but the list register that held it is seen empty only when its
+ * vCPU next exits (no maintenance interrupt with the HW bit): if it is
+ * still marked in an LR, that vCPU's CPU is kicked, so that it exits, ends
+ * the old LR (vgic_sync) and places the new instance, instead of at its
+ * next tick.
+ */
 void vgic_hw_arrived(struct domain *d, unsigned intid)
 {
 	uint64_t wake = 0;
 	unsigned long flags = vgic_lock(d);
+	struct virq_bank *b = vgic_bank(d, NULL, intid);
+	uint32_t bit = 1u << (intid % 32);
+	struct vcpu *stale = (b->inlr & bit) ? spi_target(d, intid) : NULL;
 
-	vgic_bank(d, NULL, intid)->pend |= 1u << (intid % 32);
+	b->pend |= bit;
 	vgic_update(d, NULL, intid, &wake);
 	vgic_unlock(d, flags);
 	vgic_wake(d, wake);
+	if (stale != NULL) {
+		sched_kick(stale);
+	}
 }
 
 /*

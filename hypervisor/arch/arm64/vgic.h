@@ -123,6 +123,8 @@ void vgic_sgi(struct vcpu *v, uint64_t sgi1r);                     /* ICC_SGI1R_
  * interrupt arrived (it stays active until the guest ends it). */
 void vgic_set_hw(struct domain *d, unsigned intid, bool hw);
 void vgic_hw_arrived(struct domain *d, unsigned intid);
+/* With the domain's lock: route forwarded SPI @intid to its target's CPU. */
+void vgic_hw_follow(struct domain *d, unsigned intid);
 
 /* With the domain's lock held: the bank and bit of @intid (NULL: none),
  * and the re-evaluation of @intid after its state changed; vCPUs to wake

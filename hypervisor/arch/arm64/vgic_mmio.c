@@ -220,6 +220,9 @@ static void field_put(struct access *a, unsigned intid, enum vfield f, enum vop 
 		break;
 	case F_ROUTE:
 		b->route[i] = (b->route[i] & ~mask) | (v & mask);
+		if (b->hw & bit) {
+			vgic_hw_follow(a->d, intid);
+		}
 		break;
 	}
 	vgic_update(a->d, a->owner, intid, wake);
