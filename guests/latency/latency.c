@@ -136,7 +136,7 @@ int main(const void *fdt)
 {
 	uint64_t freq = sysreg_read(cntfrq_el0);
 
-	guest_irq_init(on_irq);
+	guest_irq_init(fdt, on_irq);
 	timer_samples(freq);
 	if (find_pl061(fdt)) {
 		gpio_samples(freq);

@@ -61,11 +61,11 @@ uint64_t guest_ram_size(void);
 /* The image itself: from _start to the end of BSS and stacks. */
 uintptr_t guest_image_end(void);
 
-/* Interrupts (irq.c): the GIC set up for vCPU 0 with @fn called for each
- * interrupt (the runtime ends it when @fn returns), IRQs unmasked; an SPI
- * enabled, routed to vCPU 0; a wait until *@counter reaches @n or
+/* Interrupts (irq.c): the GIC @fdt names set up for vCPU 0 with @fn called
+ * for each interrupt (the runtime ends it when @fn returns), IRQs unmasked;
+ * an SPI enabled, routed to vCPU 0; a wait until *@counter reaches @n or
  * @timeout_us pass. */
-void guest_irq_init(void (*fn)(unsigned intid));
+void guest_irq_init(const void *fdt, void (*fn)(unsigned intid));
 void guest_irq_enable_spi(unsigned intid);
 void guest_irq_enable_ppi(unsigned intid); /* vCPU 0's */
 void guest_irq_wait(volatile unsigned *counter, unsigned n, uint64_t timeout_us);

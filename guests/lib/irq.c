@@ -1,17 +1,16 @@
 /*
  * Interrupts for bare-metal guests: the GICv3 as Linux's irq-gic-v3 drives
  * it (distributor, this vCPU's redistributor, the ICC system registers),
- * at QEMU virt's addresses, which the hypervisor's virtual GIC uses too,
- * and a vector table whose IRQ entry calls the guest's handler with the
+ * at the addresses its device tree gives (QEMU virt's on Hyperlaunch,
+ * others on Xen), and a vector table whose IRQ entry calls the guest's handler with the
  * acknowledged INTID; the runtime ends the interrupt (ICC_EOIR1_EL1, which
  * with EOImode 0 also deactivates it) when the handler returns. Every
  * other exception is reported as start.S's vectors do.
  */
+#include <libfdt.h>
+
 #include "guest.h"
 
-#define GICD         0x08000000ul
-#define GICR         0x080a0000ul
-#define GICR_STRIDE  0x20000ul
 #define GICD_CTLR    0x0000
 #define CTLR_ARE_G1  0x13u /* ARE_NS | EnableGrp1A | EnableGrp1 */
 #define GICR_WAKER   0x0014
@@ -28,6 +27,19 @@
 #define sysreg_write(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 static void (*handler)(unsigned intid);
+static uintptr_t gicd = 0x08000000ul, gicr = 0x080a0000ul; /* QEMU virt's, unless the DT says */
+
+/* The arm,gic-v3 node's first two reg ranges: distributor, redistributors. */
+static void find_gic(const void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
+	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
+
+	if (reg != NULL && len >= 32) {
+		gicd = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]));
+		gicr = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[4]) << 32 | fdt32_to_cpu(reg[5]));
+	}
+}
 
 /* Single loads and stores without writeback: the hypervisor emulates only
  * accesses whose syndrome it gets (ISV). */
@@ -113,12 +125,13 @@ __asm__("	.text\n"
 	"	b	guest_exception\n");
 extern char guest_irq_vectors[];
 
-void guest_irq_init(void (*fn)(unsigned intid))
+void guest_irq_init(const void *fdt, void (*fn)(unsigned intid))
 {
-	uintptr_t rd = GICR; /* vCPU 0's redistributor */
+	find_gic(fdt);
+	uintptr_t rd = gicr; /* vCPU 0's redistributor */
 
 	handler = fn;
-	wr32(GICD + GICD_CTLR, CTLR_ARE_G1);
+	wr32(gicd + GICD_CTLR, CTLR_ARE_G1);
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~WAKER_SLEEP);
 	while (rd32(rd + GICR_WAKER) & WAKER_ASLEEP) {
 		cpu_relax();
@@ -134,15 +147,15 @@ void guest_irq_enable_spi(unsigned intid)
 {
 	uint32_t bit = 1u << (intid % 32);
 
-	wr8(GICD + 0x400 + intid, PRIO_DEFAULT); /* IPRIORITYR */
-	wr32(GICD + 0x80 + intid / 32 * 4, rd32(GICD + 0x80 + intid / 32 * 4) | bit); /* IGROUPR */
-	wr64(GICD + 0x6000 + 8ul * intid, 0);     /* IROUTER: vCPU 0 */
-	wr32(GICD + 0x100 + intid / 32 * 4, bit); /* ISENABLER */
+	wr8(gicd + 0x400 + intid, PRIO_DEFAULT); /* IPRIORITYR */
+	wr32(gicd + 0x80 + intid / 32 * 4, rd32(gicd + 0x80 + intid / 32 * 4) | bit); /* IGROUPR */
+	wr64(gicd + 0x6000 + 8ul * intid, 0);     /* IROUTER: vCPU 0 */
+	wr32(gicd + 0x100 + intid / 32 * 4, bit); /* ISENABLER */
 }
 
 void guest_irq_enable_ppi(unsigned intid)
 {
-	uintptr_t sgi = GICR + 0x10000; /* vCPU 0's SGI_base frame */
+	uintptr_t sgi = gicr + 0x10000; /* vCPU 0's SGI_base frame */
 
 	wr8(sgi + 0x400 + intid, PRIO_DEFAULT);           /* IPRIORITYR */
 	wr32(sgi + 0x80, rd32(sgi + 0x80) | 1u << intid); /* IGROUPR0 */

@@ -107,7 +107,7 @@ int main(const void *fdt)
 	wr32(gpio + GPIOIS, 1);
 	wr32(gpio + GPIOIC, 0xff);
 	wr32(gpio + GPIOIE, 1);
-	guest_irq_init(on_irq);
+	guest_irq_init(fdt, on_irq);
 	guest_irq_enable_spi(intid);
 	for (unsigned i = 0; i < ROUNDS - 1; i++) {
 		unsigned want = i + 2; /* the first one comes twice */
