@@ -14,10 +14,14 @@
 #
 # Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--init FILE] [--busybox FILE] [--modules DIR]
 #
-# The two inits here:
+# The inits here:
 #   init-ready   mounts proc/sys/devtmpfs, prints "linux: ready (uptime U s)",
 #                then `poweroff -f`
 #   init-shell   prints "linux: ready", then an interactive sh on the console
+#                (with --modules: loads them, mounts the virtio disk, DHCP)
+#   init-hwdom   a hardware domain's checks of its disks, network and RTC
+#                (needs --modules)
+#   init-busy    prints "linux: busy", then keeps its CPU busy
 #
 # Quick when OUT is newer than its inputs (it says "up to date"). The archive
 # is reproducible: fixed owners and times, sorted names, gzip -n.
