@@ -8,7 +8,10 @@
  *
  * What a domain may be given: MMIO that is its host device's (the reg of
  * the host device tree's node at xen,path, translated to CPU addresses),
- * clear of RAM, of the interrupt controller and of the hypervisor's UART;
+ * clear of RAM, of the interrupt controller and of the hypervisor's UART,
+ * of a device that does no DMA ("dma-coherent": with no IOMMU it would
+ * reach all of memory through guest-physical addresses that are not
+ * physical ones; the hardware domain, 1:1 and trusted, gets those);
  * at a guest address clear of the domain's RAM and emulated devices; SPIs
  * of that host node. One owner per host page and per SPI among the live
  * domains (the owner table is every published domain's claimed
@@ -193,6 +196,11 @@ static int parse_xen_reg(struct why *w, const void *fdt, int node, const struct 
 				      "host 0x%llx+0x%llx is not the reg of the host node",
 				      (unsigned long long)pa, (unsigned long long)size);
 		}
+		if (ipa + size > arch_guest_ipa_end()) {
+			return refuse(w, "xen,reg",
+				      "guest 0x%llx+0x%llx is beyond the guest-physical space",
+				      (unsigned long long)ipa, (unsigned long long)size);
+		}
 		if ((kept = guest_uses(d, ipa, size)) != NULL) {
 			return refuse(w, "xen,reg", "guest 0x%llx+0x%llx overlaps %s",
 				      (unsigned long long)ipa, (unsigned long long)size, kept);
@@ -298,6 +306,12 @@ static int parse_device(struct why *w, const void *fdt, int node, const struct p
 	}
 	if (is_tpm(host, host_node)) {
 		return refuse(w, "xen,path", "\"%s\" is the TPM the hypervisor keeps", path);
+	}
+	if (fdt_getprop(host, host_node, "dma-coherent", NULL) != NULL) {
+		return refuse(
+			w, "xen,path",
+			"\"%s\" does DMA and there is no IOMMU: only the hardware domain may have it",
+			path);
 	}
 	int nr_host = lcm_fdt_reg(host, host_node, host_regs, MAX_HOST_REGS);
 	if (nr_host <= 0) {

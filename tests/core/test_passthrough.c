@@ -40,6 +40,10 @@ static void make_host(void)
 	}
 	fdt_property(f, "interrupts", c, 12);
 	fdt_end_node(f);
+	fdt_begin_node(f, "virtio_mmio@a000000");
+	fdt_property_string(f, "compatible", "virtio,mmio");
+	fdt_property(f, "dma-coherent", NULL, 0);
+	fdt_end_node(f);
 	fdt_begin_node(f, "tpm@c000000");
 	fdt_property_string(f, "compatible", "tcg,tpm-tis-mmio");
 	fdt_end_node(f);
@@ -188,6 +192,10 @@ static void refusals(void **state)
 	assert_string_equal(
 		parse(&pa),
 		"/passthrough/gpio@9030000: xen,path: \"/tpm@c000000\" is the TPM the hypervisor keeps");
+	make_part("/virtio_mmio@a000000", gpio_xreg, gpio_reg, 7);
+	assert_string_equal(parse(&pa),
+			    "/passthrough/gpio@9030000: xen,path: \"/virtio_mmio@a000000\" does "
+			    "DMA and there is no IOMMU: only the hardware domain may have it");
 	make_part("/pl061@9030000", elsewhere, gpio_reg, 7);
 	assert_string_equal(
 		parse(&pa),

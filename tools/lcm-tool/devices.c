@@ -440,6 +440,13 @@ static void claim(struct lt_config *c, struct host *h, size_t dom, struct hdev *
 				ld->name, path);
 			continue;
 		}
+		if (fdt_getprop(h->fdt, node, "dma-coherent", NULL) != NULL) {
+			lt_error(
+				&loc,
+				"domain \"%s\": devices: \"%s\" does DMA and there is no IOMMU: only the hardware domain gets it",
+				ld->name, path);
+			continue;
+		}
 		if (d->owner == (int)dom) {
 			lt_error(&loc, "domain \"%s\": devices: \"%s\" is named twice", ld->name,
 				 path);
