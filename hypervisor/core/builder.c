@@ -36,7 +36,6 @@
 
 #include <crypto/sha256.h>
 #include <fmt/fmt.h>
-#include <hyperlaunch/lcm-abi.h>
 
 #include "core/arch.h"
 #include "core/bootmod.h"
@@ -542,7 +541,7 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->functions = c->functions;
 	b->d->ram_size = c->memory;
 	b->d->pinned = c->pinned;
-	b->direct = (c->permissions & LCM_PERMISSION_HARDWARE) != 0;
+	b->direct = c->hardware;
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
 	} else if (b->direct && c->devtree.present) {

@@ -36,6 +36,7 @@ struct domain_config {
 	const char *bootargs;      /* NULL: none */
 	const char *refused;       /* another of its modules was refused: why */
 	uint64_t pinned;           /* the CPUs its vCPUs own (one each), 0: none */
+	bool hardware;             /* the launch's hardware domain: every device left, RAM 1:1 */
 };
 
 void builder_init(const struct platform *p);

@@ -191,6 +191,7 @@ static void build_lcm_domains(void)
 			.memory = ld->memory_kib * KiB,
 			.refused = refused_module(ld, why, sizeof(why)),
 			.pinned = ld->pinned,
+			.hardware = hardware,
 		};
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
@@ -251,6 +252,7 @@ static void build_classic(void)
 		.domid = 0,
 		.permissions = LCM_PERMISSION_ALL,
 		.functions = LCM_FUNCTION_ALL,
+		.hardware = true,
 	};
 	int kernel = classic_module("multiboot,kernel", &c.kernel);
 
