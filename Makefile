@@ -54,7 +54,7 @@ $(FDT_ARM64_A):
 	scripts/setup.sh
 
 # --- the LCM library (host and freestanding) -----------------------------------
-LCM_SRCS     := lib/lcm/lcm.c lib/lcm/fdt-reg.c lib/fmt/fmt.c
+LCM_SRCS     := lib/lcm/lcm.c lib/lcm/fdt-reg.c lib/fmt/fmt.c lib/policy/policy.c
 LIBC_SRCS    := lib/libc/string.c lib/libc/stack_chk.c
 CRYPTO_SRCS  := lib/crypto/sha256.c
 LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)
@@ -63,6 +63,13 @@ LCM_ARM64_OBJS := $(LCM_SRCS:%.c=$(BUILD)/arm64/%.o)
 LIBC_ARM64_OBJS := $(LIBC_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ARM64_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/arm64/%.o)
 CRYPTO_ASAN_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/asan/%.o)
+CRYPTO_HOST_OBJS := $(CRYPTO_SRCS:%.c=$(BUILD)/host/%.o)
+# The measured launch's event log and events, shared by the hypervisor and
+# lcm-tool predict (lib/tcg; it needs lib/crypto and lib/lcm).
+TCG_SRCS       := $(wildcard lib/tcg/*.c)
+TCG_HOST_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/host/%.o)
+TCG_ASAN_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/asan/%.o)
+TCG_ARM64_OBJS := $(TCG_SRCS:%.c=$(BUILD)/arm64/%.o)
 
 # Proves the library builds freestanding and links against libfdt.a alone.
 $(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(CRYPTO_ARM64_OBJS)
@@ -83,13 +90,42 @@ all: $(ALL)
 loc:
 	@scripts/loc.sh
 
+# --- version and install ---------------------------------------------------------
+# The release is written in one place, VERSION: the hypervisor's banner, the
+# man page and lcm-tool --version print it; lcm-tool adds the git commit it
+# was built from (build-id.h, rewritten only when it changes; empty outside
+# a clone).
+HL_VERSION   := $(shell cat VERSION)
+VERSION_FLAGS := -DHL_VERSION='"$(HL_VERSION)"'
+$(BUILD)/gen/build-id.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define HL_BUILD "%s"\n' "$$(git describe --always --dirty --abbrev=12 2>/dev/null)" >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+.PHONY: FORCE install
+FORCE:
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: lcm-tool, the hypervisor and
+# the reference Boot Domain (arm64 images: lib/hyperlaunch, where an
+# installed lcm-tool pack finds the hypervisor), the docs and the man page.
+PREFIX  ?= /usr/local
+LIBDIR  := $(PREFIX)/lib/hyperlaunch
+DOCDIR  := $(PREFIX)/share/doc/hyperlaunch
+MAN1DIR := $(PREFIX)/share/man/man1
+install: $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/guests/bootdom.img
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MAN1DIR)
+	install -m 0755 $(BUILD)/lcm-tool $(DESTDIR)$(PREFIX)/bin/lcm-tool
+	install -m 0644 $(BUILD)/hyperlaunch.bin $(BUILD)/guests/bootdom.img $(DESTDIR)$(LIBDIR)
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	sed 's/@VERSION@/$(HL_VERSION)/' docs/lcm-tool.1 >$(DESTDIR)$(MAN1DIR)/lcm-tool.1
+	chmod 0644 $(DESTDIR)$(MAN1DIR)/lcm-tool.1
+
 # Not part of check: plants each bug of tests/mutate/mutations.txt in a
 # scratch copy and runs the tests said to catch it (about 10 minutes).
 mutate:
 	@ONLY="$(ONLY)" tests/mutate/run.sh
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests \
+	rm -rf $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 $(BUILD)/fuzz $(BUILD)/guests $(BUILD)/gen \
 	       $(BUILD)/lcm-tool $(BUILD)/hyperlaunch.bin $(BUILD)/tests
 
 -include $(shell find $(BUILD)/host $(BUILD)/asan $(BUILD)/arm64 -type f -name '*.d' 2>/dev/null)

@@ -245,6 +245,7 @@ class Row:
         self.ours, self.xen, self.bare = [], [], []
         self.unsupported = None         # ours: why not (Linux before the vGIC landed)
         self.timeline = None            # ours: the Boot with the timeline property
+        self.tpm = None                 # ours with a TPM (pack --tpm: swtpm, a fresh state)
 
     def guest_args(self):
         return [] if self.kind == "probe" else ["--guest", IMAGE, "--ramdisk", INITRD]
@@ -274,6 +275,8 @@ class Row:
         self.ours_own_mem = re.search(r"(\d+) MiB RAM", own).group(1) + "M"
         pack(cfg, self.ours_dir, ["--cpus", str(self.cpus), "--memory", self.mem, "--hypervisor", HV_COPY])
         pack(cfg, self.tl_dir, ["--cpus", str(self.cpus), "--memory", self.mem, "--hypervisor", HV_COPY])
+        self.tpm_dir = self.ours_dir + "-tpm"
+        pack(cfg, self.tpm_dir, ["--cpus", str(self.cpus), "--memory", self.mem, "--hypervisor", HV_COPY, "--tpm"])
         r = run(["fdtput", "-t", "s", os.path.join(self.tl_dir, "host.dtb"), "/chosen",
                  "hyperlaunch,timeline", ""], stderr=subprocess.PIPE)
         if r.returncode != 0:
@@ -481,6 +484,9 @@ def main():
                 note(f"{row.label}: ours with the timeline")
                 row.timeline = Boot("ours", row.ours_cmd(True, []), row.n, row.timeout,
                                     os.path.join(LOGS, f"{row.name}-ours-timeline.log"))
+                note(f"{row.label}: ours with a TPM (swtpm)")
+                row.tpm = Boot("ours", [os.path.join(row.tpm_dir, "run-qemu")], row.n, row.timeout,
+                               os.path.join(LOGS, f"{row.name}-ours-tpm.log"))
     else:
         for row in rows:
             if row.ours and row.ours[0].ok:
@@ -520,6 +526,7 @@ def report(rows, runs, icount, load0, load1, xen_slope, took):
     else:
         report_wall(rows, runs, ours_size, xen_size, xen_slope)
     report_timeline(rows, icount)
+    report_measure(rows)
     say("The same launch is asked of both, not the same work done:")
     say("  - ours checks every module's SHA-256 before use ('digests'; a module shared by N domains is hashed")
     say("    once); Xen dom0less checks none;")
@@ -687,7 +694,7 @@ def report_timeline(rows, icount):
     say("Where the time goes (ours, hyperlaunch,timeline in /chosen; "
         + ("the first -icount run: virtual time, repeatable" if icount else "one more boot per row, wall clock") + "):")
     steps = ["create", "digests", "memory", "copy", "dt", "vcpus"]
-    explain = {"create": "domain + vGIC", "digests": "SHA-256 of modules, Image check",
+    explain = {"create": "domain + vGIC", "digests": "digest check (the measurement's SHA-256s), Image check",
                "memory": "RAM allocation, stage 2 of in-place modules", "copy": "kernel/ramdisk copies, their windows scrubbed",
                "dt": "device tree (sizing, writing, copy, its window scrubbed)", "vcpus": "vCPU creation",
                "console and other": "build lines on the UART, loop"}
@@ -727,13 +734,13 @@ def report_timeline(rows, icount):
                   ["  step", "median", "min", "max", "all domains", "of build", "what"], left_last=True)
             ph = tl["phases"]
             say(f"  Phases (ms since QEMU's start): boot to the LCM probe {ph.get('boot', 0) / 1000:.1f}; "
-                f"LCM parse, module reservation, SMP, timer check {ph.get('to first build', 0) / 1000:.1f}; "
+                f"LCM parse, module reservation, SMP, timer check, measuring the launch (the modules' SHA-256s) {ph.get('to first build', 0) / 1000:.1f}; "
                 f"build {build / 1000:.1f}; module reclaim and starts {ph.get('to launch final', 0) / 1000:.1f}; "
                 f"launch final at {(tl['final_us'] or 0) / 1000:.1f}.")
             costs = dict(tl["totals"])
             costs["console and other"] = costs.get("console and other", 0)
             costs.update({"boot to the LCM probe": ph.get("boot", 0),
-                          "LCM parse + SMP + timer check": ph.get("to first build", 0),
+                          "LCM parse + SMP + timer check + measuring": ph.get("to first build", 0),
                           "module reclaim + starts": ph.get("to launch final", 0)})
             end = tl["final_us"] or 1
             if tl["off_us"] and tl["final_us"]:
@@ -743,6 +750,38 @@ def report_timeline(rows, icount):
             say(f"  Top 3 costs of the {big.label} launch, QEMU start to the last domain off "
                 f"({end / 1000:.1f} ms; a probe is off right after its ready line): " +
                 "; ".join(f"{i + 1}. {k} {v / 1000:.1f} ms ({100 * v / end:.0f} %)" for i, (k, v) in enumerate(top)) + ".")
+    say()
+
+
+def report_measure(rows):
+    """What the measured launch costs ours (docs/measured-launch.md), from its console lines."""
+    def first(b, regex):
+        m = b.grep(regex) if b is not None and b.ok else []
+        return m[0] if m else None
+
+    say("The measured launch (ours): the LCM and every module measured before the first build (their hashes")
+    say("are the digest check's, paid here once), the event log, and with a TPM (one more boot per row: lcm-tool")
+    say("pack --tpm, swtpm with a fresh state) one PCR_Extend per event, and the launch time against the median")
+    say("without (wall clock, ms):")
+    tab = []
+    for row in rows:
+        b = next((x for x in row.ours if x.ok), None)
+        pre = first(b, r"^measure: the LCM and (\d+) modules measured in ([\d.]+) ms")
+        log = first(b, r"^measure: (\d+) events in (\d+) bytes of event log")
+        ext = first(row.tpm, r"^measure: (\d+) events in \d+ bytes of event log, (\d+) extended in ([\d.]+) ms")
+        if pre is None or log is None:
+            continue
+        with_tpm = row.tpm.ms if row.tpm is not None and row.tpm.ok else None
+        tab.append([row.label, log.group(1), log.group(2), f"{float(pre.group(2)):.1f}",
+                    f"{ext.group(2)} in {float(ext.group(3)):.1f}" if ext else "-",
+                    fms(with_tpm), fms(getattr(row, "ours_ms", None)),
+                    f"{with_tpm - row.ours_ms:+.0f}" if with_tpm is not None and getattr(row, "ours_ms", None)
+                    else "-"])
+    if tab:
+        table(tab, ["  row", "events", "log bytes", "measure (ms)", "TPM extends (ms)", "with TPM",
+                    "without", "difference"])
+    else:
+        say("  (no measurement lines in ours' console logs)")
     say()
 
 

@@ -10,8 +10,8 @@ count() {
 	sed -e 's://.*$::' $files | grep -vE '^\s*(\*|/\*|\*/|$)' | wc -l
 }
 printf '%-28s %6s\n' component lines
-for c in hypervisor/core hypervisor/arch/arm64 hypervisor/drivers lib/lcm lib/fmt lib/libc \
+for c in hypervisor/core hypervisor/arch/arm64 hypervisor/drivers lib/lcm lib/policy lib/tcg lib/fmt lib/libc \
 	 include tools/lcm-tool guests tests/unit; do
 	[ -e "$c" ] && printf '%-28s %6s\n' "$c" "$(count "$c")"
 done
-printf '%-28s %6s\n' "hypervisor total (TCB)" "$(count hypervisor lib/lcm lib/fmt lib/libc include)"
+printf '%-28s %6s\n' "hypervisor total (TCB)" "$(count hypervisor lib/lcm lib/policy lib/tcg lib/fmt lib/libc include)"

@@ -28,6 +28,9 @@
 # the shell ends its domain; when every domain is off the hypervisor prints
 # its summary and powers the machine off.
 #
+# DEMO_BOOT=uboot boots the same launch through Debian's U-Boot from a disk
+# (lcm-tool pack --boot uboot) instead of having QEMU load every file.
+#
 # When stdin is not a terminal (CI, scripts) it types a few commands itself
 # (uname -a, the number of processors Linux sees, the file on the disk,
 # poweroff -f), waits for
@@ -50,7 +53,7 @@ if [ ! -f build/demo/disk.img ]; then
 	mke2fs -q -t ext4 -d build/demo/disk build/demo/disk.img 16M
 fi
 build/lcm-tool check configs/demo.json
-build/lcm-tool pack configs/demo.json -o build/demo
+build/lcm-tool pack --boot "${DEMO_BOOT:-qemu}" configs/demo.json -o build/demo
 
 if [ -t 0 ]; then
 	echo "demo: the shell domain has the input; Ctrl-A three times switches domains; Ctrl-T x quits QEMU"

@@ -10,22 +10,27 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 # headers as "core/...".
 $(BUILD)/asan/tests/unit/test_console.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
 # build/tests/unit-core: the architecture-free core of the hypervisor (all of
 # hypervisor/core/*.c, unchanged) on the fake architecture (hypervisor/arch/
 # fake/, whose console.c is the console), under ASan+UBSan.
-CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c)
+CORE_SRCS := $(wildcard hypervisor/core/*.c) $(wildcard hypervisor/arch/fake/*.c) \
+             $(wildcard hypervisor/drivers/tpm*.c)
 CORE_TEST_SRCS := $(wildcard tests/core/*.c)
-CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS))
+CORE_TEST_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(CORE_SRCS) $(CORE_TEST_SRCS) $(POLICY_ROLES_C))
 $(BUILD)/asan/hypervisor/%.o: HOST_CFLAGS += -Ihypervisor
 $(BUILD)/asan/tests/core/%.o: HOST_CFLAGS += -Ihypervisor
+$(BUILD)/asan/hypervisor/core/main.o: HOST_CFLAGS += $(VERSION_FLAGS)
+$(BUILD)/asan/hypervisor/core/main.o: VERSION
 
-$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+# The tests write their policies in the policy language: lcm-tool's compiler.
+POLICYC_ASAN_OBJS := $(BUILD)/asan/tools/lcm-tool/policyc.o $(BUILD)/asan/tools/lcm-tool/util.o
+$(BUILD)/tests/unit-core: $(CORE_TEST_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS) $(POLICYC_ASAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
 # libFuzzer needs clang; the library is instrumented, libfdt is Debian's.
 FUZZ_CC := clang
@@ -35,16 +40,45 @@ $(BUILD)/fuzz/fuzz-lcm: tests/fuzz/fuzz_lcm.c $(LCM_SRCS)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-o $@ $^ -lfdt
 
-# The device-tree module reader of the hypervisor, with the core on the fake
-# architecture (as unit-core links it).
-$(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM_SRCS) $(CRYPTO_SRCS)
+# The TPM driver's response parsing, its transport replaced (tests/fuzz/fuzz_tpm2.c).
+$(BUILD)/fuzz/fuzz-tpm2: tests/fuzz/fuzz_tpm2.c hypervisor/drivers/tpm2.c lib/fmt/fmt.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Ihypervisor \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+
+# The importer of lcm-tool (tools/lcm-tool/import*.c) with what it calls.
+FUZZ_IMPORT_SRCS := tools/lcm-tool/import.c tools/lcm-tool/import-dtb.c \
+	tools/lcm-tool/import-ib.c tools/lcm-tool/util.c
+$(BUILD)/fuzz/fuzz-import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRCS) $(LCM_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Itools/lcm-tool \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $^ -lfdt
+		-o $@ $^ -lfdt -ljansson -lcrypto
+
+# The policy's two parsers: the hypervisor's loader of the binary, and
+# lcm-tool's compiler of the text (which links lcm-tool's diagnostics).
+$(BUILD)/fuzz/fuzz-policy: tests/fuzz/fuzz_policy.c lib/policy/policy.c lib/fmt/fmt.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+$(BUILD)/fuzz/fuzz-policyc: tests/fuzz/fuzz_policyc.c tools/lcm-tool/policyc.c tools/lcm-tool/util.c \
+			    $(LCM_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lfdt -lcrypto
+
+# The device-tree module reader of the hypervisor, with the core on the fake
+# architecture (as unit-core links it).
+$(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM_SRCS) $(CRYPTO_SRCS) \
+				 $(TCG_SRCS) $(POLICY_ROLES_C) VERSION
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Ihypervisor $(VERSION_FLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(filter %.c,$^) -lfdt -lcrypto
 
 TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
-	$(BUILD)/fuzz/fuzz-passthrough
+	      $(BUILD)/fuzz/fuzz-import $(BUILD)/fuzz/fuzz-policy $(BUILD)/fuzz/fuzz-policyc \
+	      $(BUILD)/fuzz/fuzz-tpm2 $(BUILD)/fuzz/fuzz-passthrough
 
 .PHONY: tests
 tests: all $(TEST_PROGS)

@@ -33,6 +33,8 @@
 #   --out DIR          keep the DTB, its source and the console log there
 #                      (default build/bench/xen)
 #   -q, --quiet        no per-domU lines, only the summary
+#   --dtb-only         write the device tree (OUT/host.dtb) and its source,
+#                      print the QEMU command line, and stop: no boot
 #
 # Environment: QEMU_EXTRA, more QEMU options (e.g. "-accel tcg,thread=single").
 #
@@ -93,6 +95,7 @@ expect=""
 timeout_s=""
 out=build/bench/xen
 quiet=0
+dtb_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smp) smp=$2; shift 2 ;;
@@ -107,6 +110,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	-q | --quiet) quiet=1; shift ;;
+	--dtb-only) dtb_only=1; shift ;;
 	*) usage ;;
 	esac
 done
@@ -221,6 +225,7 @@ if [ -n "$guest_args" ] && [ "$n" -gt 30 ]; then
 fi
 echo "xen: $n domU(s) of $guest${ramdisk:+ + $ramdisk}, $domu_cpus vCPU and $domu_mem each; Xen: \"$xen_args\""
 echo "qemu: ${qemu[*]}"
+[ $dtb_only = 0 ] || exit 0
 
 # --- the run --------------------------------------------------------------------------------
 log="$out/console.log"

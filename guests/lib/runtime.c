@@ -99,7 +99,7 @@ uint32_t guest_domid(void)
 const char *hl_strerror(int64_t r)
 {
 	static const char *const names[] = {
-		"ok", "ENOSYS", "EPERM", "EINVAL", "EFAULT", "ENOENT", "EBUSY", "ENOMEM",
+		"ok", "ENOSYS", "EPERM", "EINVAL", "EFAULT", "ENOENT", "EBUSY", "ENOMEM", "EIO",
 	};
 
 	if (r >= 0) {

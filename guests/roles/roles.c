@@ -20,8 +20,9 @@
  *
  * Attacks on the privileged paths (each prints "roles: <what>: <result>"):
  *
- *   mk=N.D.P.F,.. create (never start) a domain named N with domid D (0:
- *                 none given), permissions P and functions F (numbers)
+ *   mk=N.D.P.F[.L],..  create (never start) a domain named N with domid D
+ *                 (0: none given), permissions P and functions F (numbers)
+ *                 and, when given, security-id L
  *   digest=1      create "c1" (domid 101) from the probe image with its
  *                 SHA-256, then "c2" (102) from a copy with one byte
  *                 changed that claims the same digest: must be refused
@@ -156,6 +157,7 @@ struct creation {
 	const void *image;
 	uint32_t size;
 	const uint8_t *digest;
+	const char *label; /* security-id; NULL: none */
 };
 
 static size_t fragment(const struct creation *c)
@@ -183,6 +185,9 @@ static size_t fragment(const struct creation *c)
 	}
 	if (c->functions != 0) {
 		fdt_property_u32(f, "functions", c->functions);
+	}
+	if (c->label != NULL) {
+		fdt_property_string(f, "security-id", c->label);
 	}
 	fdt_property_u32(f, "memory", c->memory_kib != 0 ? c->memory_kib : 8192);
 	fdt_begin_node(f, "kernel");
@@ -217,7 +222,8 @@ static uint32_t probe_size(void)
 
 static void try_create(void)
 {
-	struct creation c = { "created", CREATED_DOMID, 0, 0, 0, probe_image, probe_size(), NULL };
+	struct creation c = { "created",   CREATED_DOMID, 0,    0,   0,
+			      probe_image, probe_size(),  NULL, NULL };
 	struct hvc_result r = create(&c);
 
 	line("create", "created", r.x0);
@@ -256,13 +262,22 @@ static void try_mk(const char *list)
 			name[n++] = *p++;
 		}
 		name[n] = '\0';
-		struct creation c = { name, 0, 0, 0, 0, probe_image, probe_size(), NULL };
+		struct creation c = { name, 0, 0, 0, 0, probe_image, probe_size(), NULL, NULL };
 		p += *p == '.';
 		c.domid = (uint32_t)number(&p);
 		p += *p == '.';
 		c.permissions = (uint32_t)number(&p);
 		p += *p == '.';
 		c.functions = (uint32_t)number(&p);
+		char label[64];
+		if (*p == '.') {
+			n = 0;
+			for (p++; *p != ',' && *p != '\0' && n < sizeof(label) - 1;) {
+				label[n++] = *p++;
+			}
+			label[n] = '\0';
+			c.label = label;
+		}
 		struct hvc_result r = create(&c);
 		if (r.x0 == HL_OK) {
 			gprintf("roles: mk %s: ok, domid %llu\n", name, (unsigned long long)r.x1);
@@ -289,11 +304,11 @@ static void try_digest(void)
 		return;
 	}
 	sha256(probe_image, size, digest);
-	struct creation c1 = { "c1", 101, 0, 0, 0, probe_image, size, digest };
+	struct creation c1 = { "c1", 101, 0, 0, 0, probe_image, size, digest, NULL };
 	line("digest create", "c1", create(&c1).x0);
 	memcpy(tampered, probe_image, size);
 	tampered[size - 1] ^= 0xff;
-	struct creation c2 = { "c2", 102, 0, 0, 0, tampered, size, digest };
+	struct creation c2 = { "c2", 102, 0, 0, 0, tampered, size, digest, NULL };
 	line("digest create", "c2", create(&c2).x0);
 }
 
@@ -330,8 +345,8 @@ static void try_unknown(const char *domid)
 static void try_bigmem(const char *mib)
 {
 	const char *p = mib;
-	struct creation c = { "big",       120,          0,   0, (uint32_t)number(&p) * 1024,
-			      probe_image, probe_size(), NULL };
+	struct creation c = { "big",       120,          0,    0,   (uint32_t)number(&p) * 1024,
+			      probe_image, probe_size(), NULL, NULL };
 
 	line("bigmem create", "big", create(&c).x0);
 	line("bigmem destroy", "big", hvc(HL_DOMAIN_DESTROY, 120, 0, 0).x0);
@@ -375,7 +390,7 @@ static void sleep_forever(void)
 
 static void try_all(void)
 {
-	char buf[128];
+	char buf[256]; /* mk= lists are long */
 
 	if (guest_arg("start", buf, sizeof(buf))) {
 		const char *p = buf;
@@ -386,8 +401,8 @@ static void try_all(void)
 		line("kill", buf, hvc(HL_DOMAIN_DESTROY, number(&p), 0, 0).x0);
 	}
 	if (guest_arg("createpaused", buf, sizeof(buf))) {
-		struct creation c = { "late",      CREATED_DOMID, 0,   0, 0,
-				      probe_image, probe_size(),  NULL };
+		struct creation c = { "late",      CREATED_DOMID, 0,    0,   0,
+				      probe_image, probe_size(),  NULL, NULL };
 		line("create", "late", create(&c).x0);
 	}
 	if (guest_arg("earlyready", buf, sizeof(buf))) {

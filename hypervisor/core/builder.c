@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include <crypto/sha256.h>
+#include <hyperlaunch/lcm-abi.h>
 #include <fmt/fmt.h>
 
 #include "core/arch.h"
@@ -43,6 +44,7 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/policy.h"
 #include "core/passthrough.h"
 #include "core/sched.h"
 #include "core/cpu.h"
@@ -539,6 +541,8 @@ struct build *build_begin(const struct domain_config *c)
 	timeline_lap(&b->tl, TL_CREATE);
 	b->d->permissions = c->permissions;
 	b->d->functions = c->functions;
+	b->d->safety = c->safety;
+	policy_label_domain(b->d, c->label != NULL ? c->label : LCM_DEFAULT_SECURITY_ID);
 	b->d->ram_size = c->memory;
 	b->d->pinned = c->pinned;
 	b->direct = c->hardware;

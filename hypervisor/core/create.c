@@ -33,6 +33,8 @@
 #include "core/console.h"
 #include "core/create.h"
 #include "core/domain.h"
+#include "core/launch.h"
+#include "core/policy.h"
 #include "core/mm.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -161,6 +163,20 @@ static int64_t create_refusal(struct domain *caller, struct lcm_domain *ld)
 		       ld->name, role, other->name);
 		return HL_EBUSY;
 	}
+	/* Seed 004's profile: the caller is the one control domain there is. */
+	const struct lcm_launch *l = launch_lcm();
+	if (l != NULL && l->one_control && (ld->permissions & LCM_PERMISSION_CONTROL)) {
+		printk("create: %s: %s: control is one per system (%s = \"one\") and %s holds it\n",
+		       caller->name, ld->name, LCM_PROP_CONTROL_DOMAINS, caller->name);
+		return HL_EBUSY;
+	}
+	/* Seed 002: the label too is delegated, by the policy's domain:create. */
+	if (!policy_check_create(caller, ld->security_id, ld->permissions, ld->functions,
+				 ld->safety)) {
+		printk("create: %s: %s: the policy does not let %s create a domain labelled %s\n",
+		       caller->name, ld->name, caller->label, ld->security_id);
+		return HL_EPERM;
+	}
 	return HL_OK;
 }
 
@@ -245,6 +261,7 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 			.permissions = ld->permissions, .functions = ld->functions,
 			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
 			.bootargs = k->bootargs,
+			.label = ld->security_id, .safety = ld->safety,
 		},
 	};
 	struct module_ref *mods[2] = { &job.c.kernel, &job.c.ramdisk };
@@ -318,6 +335,7 @@ static int64_t job_step(struct vcpu *v, uint64_t *domid)
 		}
 		*domid = d->domid;
 		printk("domain %u %s: created by %s, paused\n", d->domid, d->name, v->dom->name);
+		policy_domain_line(d);
 		r = HL_OK;
 		break;
 	}

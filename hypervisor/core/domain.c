@@ -26,6 +26,7 @@
 #include "core/domain.h"
 #include "core/passthrough.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/mmio.h"
 #include "core/sched.h"
@@ -163,6 +164,7 @@ bool domain_start(struct domain *d)
 	 * over before its first vCPU is on. Then its in-place modules stop
 	 * being boot material. */
 	unsigned long flags = spin_lock_irqsave(&d->cfg_lock);
+	measure_domain_start(d); /* as configured, before it runs */
 	__atomic_store_n(&d->has_run, true, __ATOMIC_RELEASE);
 	spin_unlock_irqrestore(&d->cfg_lock, flags);
 	bootmod_domain_takes(d);

@@ -23,6 +23,9 @@ struct pt_assign;
 #define DOMAIN_NAME_MAX 32
 #define DOMAIN_MAX_MEM  16 /* pieces of guest RAM */
 
+/* A security-id and its NUL (LCM_SECURITY_ID_MAX + 1). */
+#define DOMAIN_LABEL_MAX 64
+
 enum domain_state {
 	DOM_NEW, /* being built, or not started */
 	DOM_RUNNING,
@@ -81,8 +84,14 @@ struct domain {
 	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
-	struct pt_assign *pt;     /* its passed-through devices, or NULL */
-	uint64_t pinned;          /* CPUs its vCPUs own (sched.c), 0: none */
+
+	/* For the policy check (policy.c): its security-id, that label's type
+	 * in the label policy, its LCM_SAFETY_* class. */
+	char label[DOMAIN_LABEL_MAX];
+	uint32_t label_type;
+	uint8_t safety;
+	struct pt_assign *pt; /* its passed-through devices, or NULL */
+	uint64_t pinned;      /* CPUs its vCPUs own (sched.c), 0: none */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

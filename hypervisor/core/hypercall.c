@@ -28,6 +28,7 @@
 #include "core/create.h"
 #include "core/dtpatch.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
@@ -177,6 +178,7 @@ static int64_t set_bootargs(struct vcpu *v, struct domain *o, uint64_t ipa, uint
 	}
 	mm_free(work, DT_ROOM_MAX);
 	if (r == HL_OK) {
+		measure_set_bootargs(o, args, len);
 		char shown[256]; /* a printk line is at most 384 bytes */
 		console_sanitize(shown, sizeof(shown), args, len);
 		printk("launch: prepare: %s configures %s: bootargs \"%s\"\n", v->dom->name,
@@ -291,6 +293,42 @@ static int64_t launch_status_call(struct vcpu *v, struct domain *o, const uint64
 	return HL_OK;
 }
 
+static int64_t event_log_read(struct vcpu *v, struct domain *o, const uint64_t in[6],
+			      uint64_t out[4])
+{
+	(void)o;
+	return measure_log_read(v->dom, ipa_init(in[1]), in[2], in[3], &out[1]);
+}
+
+/* Persistent objects (TPM 2.0 Part 2, 7.5: TPM_HT_PERSISTENT). */
+#define TPM_PERSISTENT_FIRST 0x81000000u
+#define TPM_PERSISTENT_LAST  0x81FFFFFFu
+#define QUOTE_MAX            1024
+
+static int64_t tpm_quote(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
+{
+	uint8_t nonce[HL_QUOTE_NONCE_MAX], answer[QUOTE_MAX];
+	size_t len;
+
+	(void)o;
+	if (in[1] < TPM_PERSISTENT_FIRST || in[1] > TPM_PERSISTENT_LAST ||
+	    in[3] > HL_QUOTE_NONCE_MAX) {
+		return HL_EINVAL;
+	}
+	if (!domain_read_ram(v->dom, ipa_init(in[2]), nonce, in[3])) {
+		return HL_EFAULT;
+	}
+	int64_t r = measure_quote(v->dom, (uint32_t)in[1], nonce, (unsigned)in[3], answer,
+				  sizeof(answer), &len);
+	if (r != HL_OK) {
+		return r;
+	}
+	size_t n = len < in[5] ? len : in[5];
+	n = n < sizeof(answer) ? n : sizeof(answer);
+	out[1] = len;
+	return to_guest(v->dom, in[4], answer, n) ? (int64_t)n : HL_EFAULT;
+}
+
 static int64_t domain_info(struct vcpu *v, struct domain *o, const uint64_t in[6], uint64_t out[4])
 {
 	(void)v;
@@ -398,7 +436,7 @@ struct call {
 static const struct call calls[] = {
 	{ HL_CALL_UID, OP_OWN, OBJ_NONE, uid },
 	{ HL_CALL_REVISION, OP_OWN, OBJ_NONE, revision },
-	{ HL_CONSOLE_WRITE, OP_OWN, OBJ_SELF, console_write },
+	{ HL_CONSOLE_WRITE, OP_CONSOLE_WRITE, OBJ_SELF, console_write },
 	{ HL_WHOAMI, OP_OWN, OBJ_SELF, whoami },
 	{ HL_READY, OP_OWN, OBJ_SELF, ready },
 	{ HL_DOMAIN_INFO, OP_INFO, OBJ_DOMID, domain_info },
@@ -412,6 +450,8 @@ static const struct call calls[] = {
 	{ HL_DOMAIN_CREATE, OP_CREATE, OBJ_NONE, domain_create_call },
 	{ HL_PLATFORM_SHUTDOWN, OP_SHUTDOWN, OBJ_NONE, shutdown },
 	{ HL_LAUNCH_STATUS, OP_LAUNCH_STATUS, OBJ_NONE, launch_status_call },
+	{ HL_EVENT_LOG_READ, OP_EVENT_LOG_READ, OBJ_NONE, event_log_read },
+	{ HL_TPM_QUOTE, OP_TPM_QUOTE, OBJ_NONE, tpm_quote },
 };
 
 /* The one gate: the object, then the policy, then the handler. */
@@ -431,7 +471,7 @@ static int64_t dispatch(const struct call *c, struct vcpu *v, const uint64_t in[
 			/* HL_ENOENT for a caller that may do this to some
 			 * domain; for anyone else a denial, so that it learns
 			 * nothing about which domids exist. */
-			return policy_check_any(v->dom, c->op) ? HL_ENOENT : HL_EPERM;
+			return policy_check(v->dom, c->op, NULL) ? HL_ENOENT : HL_EPERM;
 		}
 		break;
 	}

@@ -32,6 +32,7 @@
 #include "core/cpu.h"
 #include "core/domain.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/sched.h"
@@ -102,6 +103,7 @@ unsigned launch_probe(const struct platform *p)
 
 	L.plat = p;
 	builder_init(p);
+	policy_init();
 	/* arch_platform_probe() checked the blob with lcm_fdt_check(). */
 	L.lcm_result =
 		lcm_parse_checked(&L.lcm, p->fdt, p->fdt_size, (enum lcm_arch)arch_lcm_arch());
@@ -190,6 +192,8 @@ static void build_lcm_domains(void)
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
 			.refused = refused_module(ld, why, sizeof(why)),
+			.label = ld->security_id,
+			.safety = ld->safety,
 			.pinned = ld->pinned,
 			.hardware = hardware,
 		};
@@ -219,6 +223,53 @@ static const char *refused_config_module(char *why, size_t n)
 			return why;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * The config node's xsm-policy module (docs/policy.md), before any domain
+ * is built (their labels are resolved in it): its digest checked, the
+ * policy validated and made the label gate's, then every domain's label
+ * must be one of its types. NULL when there is none or it is sound; else
+ * why the launch fails, and the role policy stays in both gates (what the
+ * Recovery Domain, if any, then runs under).
+ */
+static const char *load_policy(char *why, size_t n)
+{
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		int r = bootmod_of_lcm(i);
+		char reason[160];
+
+		/* A refused module is refused_config_module()'s to report. */
+		if (m->type != LCM_MOD_XSM_POLICY || r == BOOTMOD_NONE ||
+		    bootmod_refused(r) != NULL) {
+			continue;
+		}
+		if ((m->flags & LCM_MODF_DIGEST) &&
+		    memcmp(bootmod_digest(r), m->sha256, LCM_SHA256_SIZE) != 0) {
+			fmt_snprintf(reason, sizeof(reason),
+				     "SHA-256 mismatch with the LCM's digest");
+		} else if (policy_load(pa_ptr(pa_init(m->addr)), m->size, reason, sizeof(reason)) ==
+			   NULL) {
+			break;
+		}
+		fmt_snprintf(why, n, "xsm-policy module 0x%llx+0x%llx: %s",
+			     (unsigned long long)m->addr, (unsigned long long)m->size, reason);
+		return why;
+	}
+	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
+		if (!policy_label_known(domains[i].security_id)) {
+			fmt_snprintf(
+				why, n,
+				"xsm-policy: domain %s: security-id \"%s\" is not a type of the policy",
+				domains[i].name, domains[i].security_id);
+			policy_init();
+			return why;
+		}
+	}
+	policy_loaded_summary();
 	return NULL;
 }
 
@@ -252,6 +303,8 @@ static void build_classic(void)
 		.domid = 0,
 		.permissions = LCM_PERMISSION_ALL,
 		.functions = LCM_FUNCTION_ALL,
+		.label = "dom0_t",
+		.safety = LCM_SAFETY_SAFE,
 		.hardware = true,
 	};
 	int kernel = classic_module("multiboot,kernel", &c.kernel);
@@ -284,6 +337,7 @@ static void build_classic(void)
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB; /* the builder says it does not fit */
 	}
+	measure_classic(&c);
 	L.initial[0] = domain_build(&c);
 	L.nr_initial = 1;
 }
@@ -317,6 +371,11 @@ bool launch_is_initial(const struct domain *d)
 		}
 	}
 	return false;
+}
+
+bool launch_is_attestation_agent(const struct domain *d)
+{
+	return L.hyperlaunch && L.lcm.attestation >= 0 && L.initial[L.lcm.attestation] == d;
 }
 
 bool launch_boot_active(const struct domain *d)
@@ -394,6 +453,11 @@ static void take_over(void)
 	if (L.bootdom != NULL && domain_state(L.bootdom) == DOM_RUNNING) {
 		domain_destroy(L.bootdom, DOM_DESTROYED, "stopped: the launch failed");
 	}
+	/* The log ends before the Recovery Domain may read it. */
+	if (L.recovery != NULL && domain_state(L.recovery) == DOM_NEW) {
+		measure_domain_start(L.recovery);
+	}
+	measure_launch_end();
 	if (L.recovery != NULL && domain_state(L.recovery) == DOM_NEW) {
 		printk("launch: starting the Recovery Domain %s\n", L.recovery->name);
 		console_input_start(L.recovery);
@@ -470,6 +534,14 @@ static struct domain *console_owner(void)
 	return control != NULL ? control : hw != NULL ? hw : first;
 }
 
+/* The domains finalize() starts: initial ones only (one a control domain
+ * created paused during the preparation phase is its creator's to start). */
+static bool finalize_starts(const struct domain *d)
+{
+	return d != L.standby && d != L.bootdom && d->nr_vcpus > 0 && domain_state(d) == DOM_NEW &&
+	       launch_is_initial(d);
+}
+
 static void finalize(void)
 {
 	struct domain *owner = console_owner();
@@ -477,18 +549,24 @@ static void finalize(void)
 	unsigned running = 0;
 	char t[32];
 
+	/* Their launch parameters, then the end of the launch's measurements,
+	 * before the launch says final and the first of them runs: the log is
+	 * whole when they read it. No one may configure them any more (the
+	 * Boot Domain is gone). */
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (finalize_starts(domain_get(i))) {
+			measure_domain_start(domain_get(i));
+		}
+	}
+	measure_launch_end();
 	if (!failed) {
 		__atomic_store_n(&L.phase, PH_FINAL, __ATOMIC_RELEASE);
 	}
 	console_input_start(owner);
 	reclaim_modules();
 	for (unsigned i = 0; i < domain_count(); i++) {
-		struct domain *d = domain_get(i);
-		/* Initial domains only: one a control domain created paused
-		 * during the preparation phase is its creator's to start. */
-		if (d != L.standby && d != L.bootdom && d->nr_vcpus > 0 &&
-		    domain_state(d) == DOM_NEW && launch_is_initial(d)) {
-			domain_start(d);
+		if (finalize_starts(domain_get(i))) {
+			domain_start(domain_get(i));
 		}
 	}
 	/* Started, not "running now": a domain the Boot Domain started may
@@ -511,13 +589,17 @@ static void finalize(void)
 void launch_start(void)
 {
 	unsigned built = 0, failed = 0;
-	char t[32];
+	char t[32], policy_why[240];
+	const char *policy_bad = NULL;
 
 	L.t_launch = arch_time_ns();
 	switch (L.lcm_result) {
 	case LCM_OK:
 		printk("launch: LCM with %u domains\n", L.lcm.nr_domains);
 		L.hyperlaunch = true;
+		/* Measured before use: the policy module too, before it is loaded. */
+		measure_launch(&L.lcm, L.plat->fdt);
+		policy_bad = load_policy(policy_why, sizeof(policy_why));
 		build_lcm_domains();
 		break;
 	case LCM_ENOLCM:
@@ -545,6 +627,11 @@ void launch_start(void)
 	ms_str(t, sizeof(t), arch_time_ns() - L.t_launch);
 	printk("launch: create: %u domain%s built, %u failed, in %s\n", built,
 	       built == 1 ? "" : "s", failed, t);
+	for (unsigned i = 0; i < domain_count(); i++) {
+		if (domain_get(i)->nr_vcpus > 0) {
+			policy_domain_line(domain_get(i));
+		}
+	}
 	if (L.hyperlaunch && L.lcm.recovery >= 0 && L.initial[L.lcm.recovery] != NULL &&
 	    L.initial[L.lcm.recovery]->nr_vcpus > 0) {
 		L.recovery = L.initial[L.lcm.recovery];
@@ -571,6 +658,10 @@ void launch_start(void)
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
+	}
+	/* Never a launch under another policy than the LCM's. */
+	if (policy_bad != NULL) {
+		record_failure(NULL, policy_bad, true);
 	}
 	if (launch_failed()) {
 		take_over();

@@ -47,4 +47,7 @@ const struct lcm_launch *launch_lcm(void);
 const void *launch_lcm_blob(size_t *size);
 struct domain *launch_initial(unsigned lcm_index);
 
+/* The domain the LCM names as the attestation agent (attestation-agent). */
+bool launch_is_attestation_agent(const struct domain *d);
+
 #endif /* HV_LAUNCH_H */

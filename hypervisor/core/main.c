@@ -12,10 +12,10 @@
 #include "core/console.h"
 #include "core/cpu.h"
 #include "core/launch.h"
+#include "core/measure.h"
 #include "core/mm.h"
 #include "core/sched.h"
 
-#define HV_VERSION   "0.1"
 #define TICK_WAIT_NS (2000ull * 1000 * 1000)
 
 static struct platform platform;
@@ -28,6 +28,9 @@ static void map_platform(const struct platform *p)
 	arch_map_device((struct mem_range){ p->uart, PAGE_SIZE });
 	arch_map_device(p->irqc_dist);
 	arch_map_device(p->irqc_redist);
+	if (p->tpm.size != 0) {
+		arch_map_device(p->tpm);
+	}
 }
 
 static void print_platform(const struct platform *p)
@@ -70,7 +73,7 @@ noreturn void hv_main(paddr_t fdt)
 {
 	struct platform *p = &platform;
 
-	printk("Hyperlaunch " HV_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
+	printk("Hyperlaunch " HL_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
 	       (unsigned long long)pa_addr(arch_image_range().base),
 	       (unsigned long long)pa_addr(fdt));
 	if (arch_platform_probe(pa_ptr(fdt), p) != 0) {
@@ -81,6 +84,7 @@ noreturn void hv_main(paddr_t fdt)
 	arch_console_init(p);
 	print_platform(p);
 	cpus_init(p);
+	measure_init(p);
 	mm_setup(p);
 
 	arch_irq_init();

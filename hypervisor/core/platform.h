@@ -36,6 +36,7 @@ struct platform {
 	struct mem_range irqc_redist; /* per-CPU part (GICv3 redistributors) */
 	unsigned tick_irq;            /* hypervisor timer interrupt (INTID) */
 	enum fw_conduit fw_conduit;   /* how to call firmware (PSCI) */
+	struct mem_range tpm;         /* TPM, TIS over MMIO (size 0: none); the hypervisor's */
 };
 
 #endif /* HV_PLATFORM_H */

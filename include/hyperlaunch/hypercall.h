@@ -93,6 +93,20 @@
 #define HL_LAUNCH_FAILED      2u
 #define HL_NO_DOMID           0xFFFFFFFFu
 
+/* The measured launch's TCG event log (docs/measured-launch.md): copy x3
+ * bytes from offset x2 to IPA x1. x0: bytes copied, x1: the log's whole
+ * size (it grows while domains start). BOOT, CONTROL and RECOVERY. */
+#define HL_EVENT_LOG_READ HL_CALL(0x31)
+
+/* A TPM2_Quote of PCRs 8 and 9 (SHA-256) with the attestation key at
+ * persistent handle x1, qualifying data (a nonce) of x3 bytes at IPA x2
+ * (at most HL_QUOTE_NONCE_MAX), the TPM's answer to IPA x4 (x5 bytes of
+ * room): TPM2B_ATTEST then TPMT_SIGNATURE, as the TPM marshals them. x0:
+ * bytes written, x1: the answer's size. The LCM's attestation agent only;
+ * HL_EBUSY until the launch's measurements are complete. */
+#define HL_TPM_QUOTE       HL_CALL(0x32)
+#define HL_QUOTE_NONCE_MAX 64u
+
 /* --- results -------------------------------------------------------------------- */
 
 #define HL_OK     0
@@ -103,5 +117,6 @@
 #define HL_ENOENT (-5) /* no such domain or object */
 #define HL_EBUSY  (-6) /* not in this state */
 #define HL_ENOMEM (-7) /* out of memory */
+#define HL_EIO    (-8) /* the device failed (the console says how) */
 
 #endif /* HYPERLAUNCH_HYPERCALL_H */

@@ -52,6 +52,7 @@
 /* Defaults and limits. */
 #define LCM_DEFAULT_CPUS        1u
 #define LCM_DEFAULT_SECURITY_ID "domU_t"
+#define LCM_HYPERVISOR_LABEL    "xen_t" /* no domain's: the policy's name for the hypervisor */
 #define LCM_MAX_VCPUS           64u
 #define LCM_MIN_MEMORY_KIB      1024u
 #define LCM_UUID_SIZE           16u
@@ -64,6 +65,14 @@
 #define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
+/* Extensions for seed 004's SafeVM/UnsafeVM classification (docs/policy.md). */
+#define LCM_PROP_SAFETY          "hyperlaunch,safety"          /* domain: "safe" | "unsafe" */
+#define LCM_PROP_CONTROL_DOMAINS "hyperlaunch,control-domains" /* config: "several" | "one" */
+#define LCM_SAFETY_UNSAFE        0u
+#define LCM_SAFETY_SAFE          1u
+/* Extension property of a domain node (docs/bindings.md, "Extensions"): the
+ * domain may ask for TPM quotes of the measured launch (at most one). */
+#define LCM_PROP_ATTESTATION_AGENT "hyperlaunch,attestation-agent"
 /* Domain extension: the physical CPUs its vCPUs own (vCPU i on the i-th),
  * in increasing order, one per vCPU; no other vCPU runs on them. */
 #define LCM_PROP_PINNED_CPUS "hyperlaunch,pinned-cpus"

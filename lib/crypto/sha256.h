@@ -1,7 +1,7 @@
 /*
- * SHA-256 (FIPS 180-4) for the freestanding binaries: the hypervisor checks
- * module digests with it (compares them with the LCM's; nothing is recorded
- * as a measurement yet), the Boot Domain verifies modules. Host code uses OpenSSL's libcrypto instead, and the host
+ * SHA-256 (FIPS 180-4) for the freestanding binaries: the hypervisor
+ * measures the launch with it and checks module digests against the LCM's,
+ * the Boot Domain verifies modules. Host code uses OpenSSL's libcrypto instead, and the host
  * tests cross-check the two. Why not a library here: docs/architecture.md.
  */
 #ifndef HL_SHA256_H

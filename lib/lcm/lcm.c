@@ -680,9 +680,41 @@ static void parse_config(struct parser *p, int node)
 			      "\"%s\" is not one of poweroff, reboot, stay", action);
 		}
 	}
+	if (prop_string(p, node, LCM_PROP_CONTROL_DOMAINS, &action, false) > 0) {
+		if (strcmp(action, "one") == 0 || strcmp(action, "several") == 0) {
+			l->one_control = strcmp(action, "one") == 0;
+		} else {
+			error(p, node, LCM_PROP_CONTROL_DOMAINS,
+			      "\"%s\" is not one of one, several", action);
+		}
+	}
 }
 
 /* --- domain nodes ---------------------------------------------------------- */
+
+/* Seed 004: whoever controls other domains affects the whole system. */
+static bool is_control(const struct lcm_domain *d)
+{
+	return (d->permissions & LCM_PERMISSION_CONTROL) ||
+	       (d->functions & LCM_FUNCTION_LEGACY_DOM0);
+}
+
+/* hyperlaunch,safety: "safe" or "unsafe"; by default a control domain is
+ * a SafeVM (seed 004 requires it) and any other an UnsafeVM (being safe is
+ * a claim the integrator makes). After permissions and functions. */
+static void parse_safety(struct parser *p, int node, struct lcm_domain *d)
+{
+	const char *s;
+
+	d->safety = is_control(d) ? LCM_SAFETY_SAFE : LCM_SAFETY_UNSAFE;
+	if (prop_string(p, node, LCM_PROP_SAFETY, &s, false) > 0) {
+		if (strcmp(s, "safe") == 0 || strcmp(s, "unsafe") == 0) {
+			d->safety = strcmp(s, "safe") == 0 ? LCM_SAFETY_SAFE : LCM_SAFETY_UNSAFE;
+		} else {
+			error(p, node, LCM_PROP_SAFETY, "\"%s\" is not one of safe, unsafe", s);
+		}
+	}
+}
 
 static void parse_domain_modules(struct parser *p, int node, uint16_t di)
 {
@@ -876,12 +908,46 @@ static void parse_domain(struct parser *p, int node)
 	if (strlen(d->security_id) > LCM_SECURITY_ID_MAX) {
 		error(p, node, "security-id", "longer than %u bytes", LCM_SECURITY_ID_MAX);
 	}
+	/* A user:role:type label stands for its type (docs/policy.md). */
+	const char *type = strrchr(d->security_id, ':');
+	if (strcmp(type != NULL ? type + 1 : d->security_id, LCM_HYPERVISOR_LABEL) == 0) {
+		error(p, node, "security-id", "%s is the hypervisor's own label",
+		      LCM_HYPERVISOR_LABEL);
+	}
+	parse_safety(p, node, d);
+	d->attestation_agent =
+		fdt_getprop(p->l->fdt, node, LCM_PROP_ATTESTATION_AGENT, NULL) != NULL;
 	parse_pinned(p, node, d);
 
 	parse_domain_modules(p, node, di);
 }
 
 /* --- whole-launch checks --------------------------------------------------- */
+
+/* Seed 004's rules on the SafeVM classification (docs/policy.md): a control
+ * domain is a SafeVM; with control-domains = "one", there is one. */
+static void check_safety(struct parser *p)
+{
+	struct lcm_launch *l = p->l;
+	int32_t first = -1;
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		if (!is_control(d)) {
+			continue;
+		}
+		if (d->safety != LCM_SAFETY_SAFE) {
+			error(p, d->node, LCM_PROP_SAFETY,
+			      "a control domain must be a SafeVM (it can affect every domain)");
+		}
+		if (first >= 0 && l->one_control) {
+			error(p, d->node, "permissions",
+			      "a second control domain (the first is %s), and the config node says %s = \"one\"",
+			      l->domains[first].name, LCM_PROP_CONTROL_DOMAINS);
+		}
+		first = first < 0 ? (int32_t)i : first;
+	}
+}
 
 struct role {
 	uint32_t bit;
@@ -913,6 +979,18 @@ static void check_roles(struct parser *p)
 				      roles[r].name, l->domains[*roles[r].slot].name);
 			} else {
 				*roles[r].slot = (int32_t)i;
+			}
+		}
+		if (d->attestation_agent) {
+			if (l->attestation >= 0) {
+				error(p, d->node, LCM_PROP_ATTESTATION_AGENT,
+				      "a second attestation agent (the first is %s): at most one domain may be",
+				      l->domains[l->attestation].name);
+			} else if (d->functions & LCM_FUNCTION_BOOT) {
+				error(p, d->node, LCM_PROP_ATTESTATION_AGENT,
+				      "the boot domain cannot be the attestation agent (it runs with least privilege)");
+			} else {
+				l->attestation = (int32_t)i;
 			}
 		}
 		if (d->permissions & LCM_PERMISSION_HARDWARE) {
@@ -1134,9 +1212,10 @@ static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_ar
 	l->nr_domains = l->nr_modules = 0;
 	l->first_config_module = l->nr_config_modules = 0;
 	l->boot = l->recovery = l->console = l->xenstore = -1;
-	l->legacy_dom0 = l->hardware = -1;
+	l->legacy_dom0 = l->hardware = l->attestation = -1;
 	l->boot_timeout_ms = LCM_DEFAULT_BOOT_TIMEOUT_MS;
 	l->on_all_off = LCM_ALL_OFF_POWEROFF;
+	l->one_control = false;
 	l->nr_diags = l->nr_errors = l->nr_warnings = 0;
 
 	if (checked) {
@@ -1219,6 +1298,7 @@ checked:;
 	}
 
 	check_roles(&p);
+	check_safety(&p);
 	assign_domids(&p);
 	check_overlaps(&p);
 	check_pinned(&p);

@@ -65,6 +65,8 @@ struct lcm_domain {
 	uint32_t cpus;
 	uint64_t memory_kib;
 	const char *security_id; /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
+	uint8_t safety;          /* LCM_SAFETY_* (hyperlaunch,safety, or its default) */
+	bool attestation_agent;  /* LCM_PROP_ATTESTATION_AGENT */
 	uint8_t uuid[LCM_UUID_SIZE];
 	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;
@@ -119,8 +121,10 @@ struct lcm_launch {
 	int32_t xenstore;
 	int32_t legacy_dom0;
 	int32_t hardware;
+	int32_t attestation; /* the attestation agent's domain index, or -1 */
 	uint32_t boot_timeout_ms;
 	uint8_t on_all_off; /* enum lcm_on_all_off */
+	bool one_control;   /* hyperlaunch,control-domains = "one" (seed 004) */
 
 	uint32_t nr_diags;  /* recorded, at most max_diags */
 	uint32_t nr_errors; /* counted, even past max_diags */

@@ -35,7 +35,9 @@ struct tdom {
 	unsigned cpus;       /* 0: 1 */
 	unsigned memory_kib; /* 0: 2048 */
 	const char *bootargs;
-	bool bad_digest; /* the LCM's digest is not the module's */
+	bool bad_digest;    /* the LCM's digest is not the module's */
+	const char *label;  /* security-id; NULL: none (domU_t) */
+	const char *safety; /* hyperlaunch,safety; NULL: none */
 };
 
 #define TL_MAX_DOMAINS 16
@@ -44,7 +46,15 @@ struct tlaunch {
 	struct tdom dom[TL_MAX_DOMAINS];
 	uint32_t boot_timeout_ms; /* 0: the default */
 	const char *on_all_off;   /* NULL: the default (poweroff) */
+	const void *policy;       /* an xsm-policy module (NULL: none) */
+	size_t policy_size;
+	bool policy_bad_digest;      /* its digest in the LCM is not its own */
+	const char *control_domains; /* hyperlaunch,control-domains; NULL: none */
 };
+
+/* The policy text @text compiled by lcm-tool's compiler (the test fails
+ * when it does not compile); malloc'd, its size in *@size. */
+uint8_t *compile_policy(const char *text, size_t *size);
 
 /* A host DTB holding the LCM @l, each domain's kernel a fake kernel page
  * placed in fake RAM (with its SHA-256 in the LCM); the blob stays valid
@@ -60,6 +70,9 @@ size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64
 /* The same with @memory_kib KiB of RAM. */
 size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, uint32_t memory_kib,
 		    uint64_t kernel_ipa, uint64_t kernel_size, const uint8_t digest[32]);
+/* The same for the domain @d (name, domid, memory, roles, label, safety). */
+size_t fragment_of(void *buf, size_t size, const struct tdom *d, uint64_t kernel_ipa,
+		   uint64_t kernel_size, const uint8_t digest[32]);
 /* A fake kernel page in @page whose contents depend on @tag; its digest. */
 void fake_kernel_page(void *page, const char *tag, uint8_t digest[32]);
 
@@ -94,6 +107,16 @@ int run_mm_tests(void);
 int run_sched_tests(void);
 int run_policy_tests(void);
 int run_policy_failed_tests(void);
+int run_label_tests(void);
+int run_label_console_tests(void);
+int run_policy_truncated_tests(void);
+int run_policy_bad_version_tests(void);
+int run_policy_huge_tests(void);
+int run_policy_unknown_label_tests(void);
+int run_policy_bad_digest_tests(void);
+int run_safevm_tests(void);
+int run_safevm_one_tests(void);
+int run_safevm_rescue_tests(void);
 int run_launch_tests(void);
 int run_deadline_tests(void);
 int run_hostile_tests(void);
@@ -106,6 +129,8 @@ int run_dynamic_tests(void);
 int run_reclaim_tests(void);
 int run_create_step_tests(void);
 int run_bootmod_tests(void);
+int run_measure_tests(void);
+int run_tpm_tests(void);
 int run_passthrough_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -13,6 +13,8 @@
 
 #include <crypto/sha256.h>
 
+#include "../../tools/lcm-tool/policyc.h"
+
 #define DTB_SIZE (64 * 1024)
 
 static void ok(int err, const char *what)
@@ -55,6 +57,17 @@ size_t fragment(void *buf, size_t size, const char *name, uint32_t domid, uint64
 size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, uint32_t memory_kib,
 		    uint64_t kernel_ipa, uint64_t kernel_size, const uint8_t digest[32])
 {
+	struct tdom d = { .name = name, .domid = domid, .memory_kib = memory_kib };
+
+	return fragment_of(buf, size, &d, kernel_ipa, kernel_size, digest);
+}
+
+size_t fragment_of(void *buf, size_t size, const struct tdom *d, uint64_t kernel_ipa,
+		   uint64_t kernel_size, const uint8_t digest[32])
+{
+	const char *name = d->name;
+	uint32_t domid = d->domid, memory_kib = d->memory_kib != 0 ? d->memory_kib : 2048;
+
 	ok(fdt_create(buf, (int)size), "create");
 	ok(fdt_finish_reservemap(buf), "reservemap");
 	ok(fdt_begin_node(buf, ""), "root");
@@ -65,6 +78,18 @@ size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, ui
 	ok(fdt_property_string(buf, "compatible", LCM_COMPAT_DOMAIN), "compatible");
 	if (domid != 0) {
 		ok(fdt_property_u32(buf, "domid", domid), "domid");
+	}
+	if (d->permissions != 0) {
+		ok(fdt_property_u32(buf, "permissions", d->permissions), "permissions");
+	}
+	if (d->functions != 0) {
+		ok(fdt_property_u32(buf, "functions", d->functions), "functions");
+	}
+	if (d->label != NULL) {
+		ok(fdt_property_string(buf, "security-id", d->label), "security-id");
+	}
+	if (d->safety != NULL) {
+		ok(fdt_property_string(buf, LCM_PROP_SAFETY, d->safety), "safety");
 	}
 	ok(fdt_property_u32(buf, "memory", memory_kib), "memory");
 	ok(fdt_begin_node(buf, "kernel"), "kernel");
@@ -84,6 +109,38 @@ size_t fragment_mem(void *buf, size_t size, const char *name, uint32_t domid, ui
 	return fdt_totalsize(buf);
 }
 
+/* The config node's xsm-policy module: @l's policy copied into fake RAM. */
+static void policy_module(void *b, const struct tlaunch *l)
+{
+	uint64_t room = (l->policy_size + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+	uint8_t *p = fake_ram_place(room != 0 ? room : PAGE_SIZE, PAGE_SIZE);
+	uint8_t digest[32];
+
+	memcpy(p, l->policy, l->policy_size);
+	sha256(p, l->policy_size, digest);
+	digest[0] ^= l->policy_bad_digest ? 0xff : 0;
+	ok(fdt_begin_node(b, "policy"), "policy");
+	ok(fdt_property_string(b, "compatible", "module,xsm-policy"), "compatible");
+	fdt64_t reg[2] = { cpu_to_fdt64((uintptr_t)p), cpu_to_fdt64(l->policy_size) };
+	ok(fdt_property(b, "module-addr", reg, sizeof(reg)), "module-addr");
+	ok(fdt_begin_node(b, "hash"), "hash");
+	ok(fdt_property_string(b, "algo", "sha256"), "algo");
+	ok(fdt_property(b, "value", digest, sizeof(digest)), "value");
+	ok(fdt_end_node(b), "hash");
+	ok(fdt_end_node(b), "policy");
+}
+
+uint8_t *compile_policy(const char *text, size_t *size)
+{
+	uint8_t *bin = lt_policy_compile("test.te", text, strlen(text), size);
+
+	if (bin == NULL) {
+		print_error("the test's policy does not compile\n");
+		fail();
+	}
+	return bin;
+}
+
 const void *host_dtb(const struct tlaunch *l)
 {
 	static char *buf;
@@ -101,7 +158,8 @@ const void *host_dtb(const struct tlaunch *l)
 	ok(fdt_begin_node(b, "chosen"), "chosen");
 	ok(fdt_begin_node(b, "hypervisor"), "hypervisor");
 	ok(fdt_property_string(b, "compatible", LCM_COMPAT_HYPERVISOR), "compatible");
-	if (l->boot_timeout_ms != 0 || l->on_all_off != NULL) {
+	if (l->boot_timeout_ms != 0 || l->on_all_off != NULL || l->policy != NULL ||
+	    l->control_domains != NULL) {
 		ok(fdt_begin_node(b, "config"), "config");
 		ok(fdt_property_string(b, "compatible", LCM_COMPAT_CONFIG), "compatible");
 		if (l->boot_timeout_ms != 0) {
@@ -111,6 +169,13 @@ const void *host_dtb(const struct tlaunch *l)
 		if (l->on_all_off != NULL) {
 			ok(fdt_property_string(b, LCM_PROP_ON_ALL_OFF, l->on_all_off),
 			   "on-all-off");
+		}
+		if (l->control_domains != NULL) {
+			ok(fdt_property_string(b, LCM_PROP_CONTROL_DOMAINS, l->control_domains),
+			   "control-domains");
+		}
+		if (l->policy != NULL) {
+			policy_module(b, l);
 		}
 		ok(fdt_end_node(b), "config");
 	}
@@ -129,6 +194,12 @@ const void *host_dtb(const struct tlaunch *l)
 		}
 		if (d->permissions != 0) {
 			ok(fdt_property_u32(b, "permissions", d->permissions), "permissions");
+		}
+		if (d->label != NULL) {
+			ok(fdt_property_string(b, "security-id", d->label), "security-id");
+		}
+		if (d->safety != NULL) {
+			ok(fdt_property_string(b, LCM_PROP_SAFETY, d->safety), "safety");
 		}
 		ok(fdt_property_u32(b, "cpus", d->cpus != 0 ? d->cpus : 1), "cpus");
 		ok(fdt_property_u32(b, "memory", d->memory_kib != 0 ? d->memory_kib : 2048),

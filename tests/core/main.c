@@ -40,6 +40,18 @@ static const struct {
 	{ "reclaim", run_reclaim_tests, false },
 	{ "create-steps", run_create_step_tests, false },
 	{ "bootmod", run_bootmod_tests, false },
+	{ "labels", run_label_tests, false },
+	{ "labels-console", run_label_console_tests, false },
+	{ "policy-truncated", run_policy_truncated_tests, false },
+	{ "policy-bad-version", run_policy_bad_version_tests, false },
+	{ "policy-huge", run_policy_huge_tests, false },
+	{ "policy-unknown-label", run_policy_unknown_label_tests, false },
+	{ "policy-bad-digest", run_policy_bad_digest_tests, false },
+	{ "safevm", run_safevm_tests, false },
+	{ "safevm-one", run_safevm_one_tests, false },
+	{ "safevm-rescue", run_safevm_rescue_tests, false },
+	{ "measure", run_measure_tests, false },
+	{ "tpm", run_tpm_tests, false },
 	{ "passthrough", run_passthrough_tests, false },
 };
 

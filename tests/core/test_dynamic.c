@@ -112,7 +112,7 @@ static void create_errors(void **state)
 	assert_int_equal(create("ctl", "dyn2", 8, "dyn2", NULL, out), HL_EBUSY);
 	/* Only CONTROL (or LEGACY_DOM0) may create. */
 	assert_int_equal(create("app1", "dyn3", 9, "dyn3", NULL, out), HL_EPERM);
-	assert_line("policy: denied: app1 may not create domains");
+	assert_line("policy: denied: app1 (domU_t) may not create domains [role]");
 	assert_int_equal(domain_count(), 4); /* ctl, app1, dyn1, dyn2 */
 }
 

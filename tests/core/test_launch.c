@@ -368,9 +368,9 @@ static void recovery_acts(void **state)
 	/* Its rights after a failure are unpause and destroy, not pause,
 	 * and never on itself. */
 	assert_int_equal(rc.pause, HL_EPERM);
-	assert_line("policy: denied: rescue may not pause app1");
+	assert_line("policy: denied: rescue (domU_t) may not pause app1 (domU_t) [role]");
 	assert_int_equal(rc.destroy_self, HL_EPERM);
-	assert_line("policy: denied: rescue may not destroy rescue");
+	assert_line("policy: denied: rescue (domU_t) may not destroy rescue (domU_t) [role]");
 	/* The stopped Boot Domain's and the destroyed domain's memory went
 	 * back in CPU 0's scheduler loop (the run above), never in a tick. */
 	assert_line("launch: reclaim: bootdom's 2 MiB scrubbed and returned");
@@ -388,7 +388,7 @@ static void recovery_ends(void **state)
 	assert_stop(fake_run_all(), FAKE_OFF);
 	assert_line("domain 1 app1: destroyed by rescue");
 	assert_line("domain 3 rescue: powered off");
-	assert_line("policy: rescue denied: pause 1, destroy 1");
+	assert_line("policy: rescue denied: pause app1 1, destroy rescue 1");
 	assert_line("hyperlaunch: all 4 domains are off (1 powered off, 1 stopped by a fault, "
 		    "2 destroyed or done); powering off");
 }
@@ -506,15 +506,18 @@ static void hostile_denied(void **state)
 		}
 	}
 	/* The first denial of each operation is printed, once. */
-	assert_line("policy: denied: bootdom may not create domains");
-	assert_line("policy: denied: bootdom may not destroy app1");
-	assert_line("policy: denied: bootdom may not pause app1");
-	assert_line("policy: denied: bootdom may not shut the platform down");
-	assert_line("policy: denied: bootdom may not unpause bootdom");
-	assert_line("policy: denied: bootdom may not configure bootdom");
-	assert_line("policy: denied: bootdom may not read the launch report");
-	assert_int_equal(fake_console_count("policy: denied: bootdom may not unpause"), 1);
-	assert_int_equal(fake_console_count("policy: denied: bootdom may not configure"), 1);
+	assert_line("policy: denied: bootdom (domU_t) may not create domains [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not destroy app1 (domU_t) [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not pause app1 (domU_t) [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not shut the platform down [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not unpause bootdom (domU_t) [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not configure bootdom (domU_t) [role]");
+	assert_line("policy: denied: bootdom (domU_t) may not read the launch report [role]");
+	assert_int_equal(
+		fake_console_count("policy: denied: bootdom (domU_t) may not unpause bootdom"), 1);
+	assert_int_equal(
+		fake_console_count("policy: denied: bootdom (domU_t) may not configure bootdom"),
+		1);
 	assert_no_line("hyperlaunch: bootdom asks to power off the platform");
 	assert_int_equal(hr[H_UNPAUSE], HL_OK);
 }
@@ -552,8 +555,9 @@ static void hostile_done(void **state)
 	interrupt(vcpu0("app1"));
 	interrupt(vcpu0("app2"));
 	assert_stop(fake_run_all(), FAKE_OFF);
-	assert_line("policy: bootdom denied: configure 2, unpause 2, pause 1, destroy 1, create 1, "
-		    "shutdown 1, launch-status 1");
+	assert_line("policy: bootdom denied: create 1, destroy app1 1, pause app1 1, shutdown 1, "
+		    "unpause bootdom 1, configure bootdom 1, launch-status 1, unpause app1 1, "
+		    "configure app1 1");
 }
 
 int run_hostile_tests(void)

@@ -91,16 +91,19 @@ static const bool takes_object[OP_NR] = {
 	[OP_PAUSE] = true, [OP_DESTROY] = true,
 };
 static const char *const op_names[OP_NR] = {
-	"info",  "lcm-read", "module-read", "configure", "boot-done",     "unpause",
-	"pause", "destroy",  "create",      "shutdown",  "launch-status",
+	"info",          "lcm-read",      "module-read", "configure", "boot-done",
+	"unpause",       "pause",         "destroy",     "create",    "shutdown",
+	"launch-status", "console-write", "event-log",   "tpm-quote",
 };
 
-/*                        info lcm mod conf done unpause pause destroy create shut status */
-#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N"
-#define CONTROL  "YYYY N N NNNN N NYYN NYYN NYYN Y Y Y"
-#define BOOT     "YYYY Y Y NYNN Y NYNN NNNN NNNN N N N"
-#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y"
-#define RESCUE   "YYYY N N NNNN N NYYN NNNN NYYN N N Y"
+/* The "none" column (an unknown domid) is whether the subject may do it to
+ * some domain other than itself (then it learns "no such domain").
+ *                        info lcm mod conf done unpause pause destroy create shut status write log quote */
+#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N Y N N"
+#define CONTROL  "YYYY N N NNNN N NYYY NYYY NYYY Y Y Y Y Y N"
+#define BOOT     "YYYY Y Y NYNY Y NYNY NNNN NNNN N N N Y Y N"
+#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y Y Y N"
+#define RESCUE   "YYYY N N NNNN N NYYY NNNN NYYY N N Y Y Y N"
 
 /* Preparation: app1 has run (the Boot Domain unpaused it), app2 has not. */
 static const struct row prepare_rows[] = {
@@ -117,7 +120,7 @@ static const struct row prepare_rows[] = {
 static const struct row final_rows[] = {
 	{ "bootdom", PLAIN }, { "ctl", CONTROL },
 	{ "dom0", CONTROL },  { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y" },
+	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y Y N" },
 	{ "app1", PLAIN },
 };
 
@@ -183,7 +186,7 @@ static void prepare_boot(void **state)
 }
 
 /* Through hypercall(): HL_EPERM, nothing done, one line per (domain,
- * operation) however often it is denied. */
+ * object, operation) however often it is denied. */
 static void denial_printed_once(void **state)
 {
 	(void)state;
@@ -194,18 +197,21 @@ static void denial_printed_once(void **state)
 				 HL_EPERM);
 	}
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_PAUSE, domid("app2"), 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: hwdom may not pause app1");
-	assert_int_equal(fake_console_count("policy: denied: hwdom may not pause"), 1);
+	assert_line("policy: denied: hwdom (domU_t) may not pause app1 (domU_t) [role]");
+	assert_line("policy: denied: hwdom (domU_t) may not pause app2 (domU_t) [role]");
+	assert_int_equal(fake_console_count("policy: denied: hwdom (domU_t) may not pause app1"),
+			 1);
 	assert_false(dom("app1")->paused);
 	/* An unknown object is named as such. */
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_DESTROY, 4242, 0, 0, 0, 0, NULL), HL_EPERM);
-	assert_line("policy: denied: hwdom may not destroy an unknown domain");
+	assert_line("policy: denied: hwdom (domU_t) may not destroy an unknown domain [role]");
 	/* Its own state needs no rule; another's does. */
 	uint64_t out[4];
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("hwdom"), 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[3], LCM_PERMISSION_HARDWARE);
 	assert_int_equal(fake_hvc(v, HL_DOMAIN_INFO, domid("app1"), 0, 0, 0, 0, out), HL_EPERM);
-	assert_line("policy: denied: hwdom may not read the state of app1");
+	assert_line(
+		"policy: denied: hwdom (domU_t) may not read the state of app1 (domU_t) [role]");
 	/* The calls any domain may make. */
 	assert_int_equal(fake_hvc(v, HL_WHOAMI, 0, 0, 0, 0, 0, out), HL_OK);
 	assert_int_equal(out[1], domid("hwdom"));
@@ -288,9 +294,9 @@ static void final_shutdown(void **state)
 	(void)state;
 	assert_stop(fake_call(shutdown_call, NULL), FAKE_OFF);
 	assert_line("hyperlaunch: ctl asks to power off the platform");
-	/* One line per domain with denials, counts per operation (the table
-	 * above asked each denied cell once more). */
-	assert_true(strstr(fake_console(), "\npolicy: hwdom denied: info ") != NULL);
+	/* Lines per domain with denials, counts per operation and object (the
+	 * table above asked each denied cell once more). */
+	assert_true(strstr(fake_console(), "\npolicy: hwdom denied: pause app1 5, ") != NULL);
 	assert_true(strstr(fake_console(), "\npolicy: ctl denied: ") != NULL);
 }
 

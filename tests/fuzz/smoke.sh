@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Short, bounded runs of the fuzzers (`make tests`) for the test suite: the
-# LCM library (build/fuzz/fuzz-lcm, about 20 seconds from a copy of
-# tests/fuzz/corpus) and the hypervisor's device-tree module reader
-# (build/fuzz/fuzz-passthrough, about 10 seconds from tests/fuzz/corpus-passthrough),
-# in build/tests/fuzz-smoke/ (the source tree is never written). Prints
-#   PASS fuzz-lcm-smoke (N execs)     or     FAIL fuzz-lcm-smoke: <reason>
-# (and the same for fuzz-passthrough-smoke) and exits 0 or 1. Crash inputs
-# and the full logs stay in build/tests/fuzz-smoke/.
+# Short, bounded runs of the fuzzers (`make tests`) for the test suite:
+# build/fuzz/fuzz-lcm (the LCM library) for about 20 seconds,
+# build/fuzz/fuzz-import (lcm-tool import's readers), fuzz-policy (the
+# hypervisor's loader of a binary policy) and fuzz-policyc (lcm-tool's
+# policy compiler) for about 10 each, fuzz-tpm2 (the hypervisor's TPM 2.0
+# response parsing) for about 5, fuzz-passthrough (the hypervisor's reader
+# of a domain's device-tree module) for about 10, each from a copy of its corpus in
+# build/tests/fuzz-smoke/NAME/ (the source tree is never written). Prints,
+# per fuzzer,
+#   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
+# and exits 0 when all passed. Crash inputs and the full log stay in
+# build/tests/fuzz-smoke/NAME/.
 #
 # A long session (hours; interrupt with Ctrl-C, findings go to crash-*):
 #   make build/fuzz/fuzz-lcm
@@ -16,30 +20,31 @@
 #       -artifact_prefix=build/fuzz/ build/fuzz/corpus
 # build/fuzz/corpus grows with every new path found; copy a few small,
 # interesting inputs back into tests/fuzz/corpus only by hand. To replay a
-# finding: build/fuzz/fuzz-lcm build/fuzz/crash-<hash>.
+# finding: build/fuzz/fuzz-lcm build/fuzz/crash-<hash>. The same for
+# fuzz-import with tests/fuzz/corpus-import, tests/fuzz/import.dict and
+# -close_fd_mask=2 (the importer's diagnostics go to stderr).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-seconds=${FUZZ_SMOKE_SECONDS:-20}
 status=0
 
-# smoke NAME CORPUS SECONDS [libFuzzer options]: one bounded run of
-# build/fuzz/fuzz-NAME from a copy of tests/fuzz/CORPUS.
+# smoke NAME CORPUS DICT SECONDS MAX_LEN [libFuzzer options...]
 smoke() {
-	local name=$1 corpus=$2 secs=$3
-	shift 3
+	local name=$1 corpus=$2 dict=$3 seconds=$4 max_len=$5
+	shift 5
 	local fuzzer=$top/build/fuzz/fuzz-$name work=$top/build/tests/fuzz-smoke/$name
 	if [ ! -x "$fuzzer" ]; then
 		echo "FAIL fuzz-$name-smoke: $fuzzer is not built (make tests)"
-		return 1
+		status=1
+		return
 	fi
 	rm -rf "$work"
 	mkdir -p "$work/corpus"
-	cp "$here/$corpus"/* "$work/corpus/"
+	cp "$corpus"/* "$work/corpus/"
 	# -max_total_time bounds the run; -timeout and -rss_limit_mb turn a hang
 	# or a runaway allocation into a failure instead of a stuck suite.
-	"$fuzzer" -max_total_time="$secs" -timeout=5 -rss_limit_mb=512 "$@" \
-		-max_len=4096 -print_final_stats=1 \
+	"$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=512 \
+		-dict="$dict" -max_len="$max_len" -print_final_stats=1 "$@" \
 		-artifact_prefix="$work/" "$work/corpus" >"$work/fuzz.log" 2>&1
 	local rc=$?
 	local execs crashes
@@ -48,15 +53,23 @@ smoke() {
 	if [ "$rc" -ne 0 ] || [ -n "$crashes" ]; then
 		echo "FAIL fuzz-$name-smoke: exit status $rc${crashes:+, input $crashes}; see $work/fuzz.log"
 		grep -m 5 -E 'ERROR|SUMMARY|deadly' "$work/fuzz.log" | sed 's/^/    /'
-		return 1
-	fi
-	if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
+		status=1
+	elif [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
 		echo "FAIL fuzz-$name-smoke: no inputs were run; see $work/fuzz.log"
-		return 1
+		status=1
+	else
+		echo "PASS fuzz-$name-smoke ($execs execs)"
 	fi
-	echo "PASS fuzz-$name-smoke ($execs execs)"
 }
 
-smoke lcm corpus "$seconds" -dict="$here/lcm.dict" || status=1
-smoke passthrough corpus-passthrough $(((seconds + 1) / 2)) || status=1
+smoke lcm "$here/corpus" "$here/lcm.dict" "${FUZZ_SMOKE_SECONDS:-20}" 4096
+smoke import "$here/corpus-import" "$here/import.dict" "${FUZZ_IMPORT_SECONDS:-10}" 16384 \
+	-close_fd_mask=2
+smoke policy "$here/corpus-policy" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096
+# The compiler's diagnostics (stderr) would flood the log.
+smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096 \
+	-close_fd_mask=2
+smoke tpm2 "$here/corpus-tpm2" "$here/tpm2.dict" "${FUZZ_TPM2_SECONDS:-5}" 4096
+smoke passthrough "$here/corpus-passthrough" "$here/passthrough.dict" \
+	"${FUZZ_PASSTHROUGH_SECONDS:-10}" 4096
 exit $status

@@ -20,6 +20,12 @@
  *           written, ISTATUS follows the counter, INTID 30 follows its
  *           output, and its interrupt comes while the vCPU runs and while
  *           it sleeps in WFI
+ *   pstate  (-cpu max) PSTATE on taking an abort: PAN kept with
+ *           SCTLR_EL1.SPAN = 1 and set with SPAN = 0, DIT kept, SSBS from
+ *           SCTLR_EL1.DSSBS
+ *   tpm     the TPM's registers (QEMU virt's tpm-tis-device, 0x0c000000)
+ *           are the hypervisor's: a load of TPM_DID_VID and a store to
+ *           TPM_ACCESS (a locality request) abort as where nothing is
  *
  * A failed check prints "arch: check N failed (0x...)" and powers off.
  */
@@ -33,6 +39,7 @@
 #define INTID_VTIMER 27
 #define INTID_PTIMER 30
 #define NO_RAM       0x30000000ul /* nothing there in a domain */
+#define TPM_TIS      0x0c000000ul /* the host's TPM (QEMU virt's platform bus) */
 
 #define CTL_ENABLE 1u
 #define CTL_IMASK  2u
@@ -49,6 +56,7 @@ static uint64_t freq;
 static volatile unsigned irqs[64];
 static volatile uint64_t irq_ctl; /* the timer's CTL its handler saw */
 static volatile uint64_t sync_esr, sync_far, sync_elr;
+static volatile uint64_t sync_pstate; /* PAN | DIT | SSBS in the handler */
 static volatile unsigned nr_sync;
 
 static uint32_t rd32(uintptr_t a)
@@ -144,6 +152,37 @@ void irq_handler(void)
 	sysreg_write(S3_0_C12_C12_1, iar); /* ICC_EOIR1_EL1 */
 }
 
+/* PSTATE.PAN, DIT and SSBS, by their registers (S3_0_C4_C2_3, S3_3_C4_C2_5,
+ * S3_3_C4_C2_6), or 0 where FEAT_PAN, FEAT_DIT or FEAT_SSBS is missing. */
+#define PSTATE_PAN  (1ull << 22)
+#define PSTATE_DIT  (1ull << 24)
+#define PSTATE_SSBS (1ull << 12)
+#define SCTLR_SPAN  (1ull << 23)
+#define SCTLR_DSSBS (1ull << 44)
+
+static bool has_pan_dit_ssbs(void)
+{
+	uint64_t mmfr1 = sysreg_read(S3_0_C0_C7_1); /* ID_AA64MMFR1_EL1 */
+	uint64_t pfr0 = sysreg_read(S3_0_C0_C4_0);  /* ID_AA64PFR0_EL1 */
+	uint64_t pfr1 = sysreg_read(S3_0_C0_C4_1);  /* ID_AA64PFR1_EL1 */
+
+	return ((mmfr1 >> 20) & 0xf) && ((pfr0 >> 48) & 0xf) && ((pfr1 >> 4) & 0xf);
+}
+
+static uint64_t pstate_bits(void)
+{
+	static volatile bool have = false, known = false;
+
+	if (!known) {
+		have = has_pan_dit_ssbs();
+		known = true;
+	}
+	if (!have) {
+		return 0;
+	}
+	return sysreg_read(S3_0_C4_C2_3) | sysreg_read(S3_3_C4_C2_5) | sysreg_read(S3_3_C4_C2_6);
+}
+
 /* A synchronous exception at EL1: note it and go on, after the faulting
  * instruction, or for an instruction abort where the branch to it came
  * from (its x30, saved at frame[20]). */
@@ -155,6 +194,7 @@ uint64_t sync_handler(uint64_t *frame)
 	sync_esr = esr;
 	sync_far = sysreg_read(far_el1);
 	sync_elr = sysreg_read(elr_el1);
+	sync_pstate = pstate_bits();
 	nr_sync++;
 	if ((esr >> 26) == 0x21) {
 		return frame[20];
@@ -358,6 +398,18 @@ static void test_aborts(void)
 	gprintf("arch: %u aborts taken\n", nr_sync);
 }
 
+static void test_tpm(void)
+{
+	nr_sync = 0;
+	probe_load(TPM_TIS + 0xf00);
+	gprintf("arch: tpm: load: ESR 0x%llx FAR 0x%llx\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far);
+	probe_store(TPM_TIS, 0x02);
+	gprintf("arch: tpm: store: ESR 0x%llx FAR 0x%llx\n", (unsigned long long)sync_esr,
+		(unsigned long long)sync_far);
+	gprintf("arch: %u aborts taken\n", nr_sync);
+}
+
 static void test_loop(void)
 {
 	uint64_t end = vcount() + freq * 3 / 2;
@@ -439,12 +491,46 @@ static void test_ptimer(void)
 	sysreg_write(cntp_ctl_el0, 0);
 }
 
+/* An abort taken from PSTATE @from with SCTLR_EL1 @sctlr: the PSTATE bits
+ * its handler ran with. */
+static uint64_t abort_pstate(uint64_t sctlr, uint64_t from)
+{
+	uint64_t old = sysreg_read(sctlr_el1);
+
+	sysreg_write(sctlr_el1, (old & ~(SCTLR_SPAN | SCTLR_DSSBS)) | sctlr);
+	sysreg_write(S3_0_C4_C2_3, from & PSTATE_PAN);
+	sysreg_write(S3_3_C4_C2_5, from & PSTATE_DIT);
+	sysreg_write(S3_3_C4_C2_6, from & PSTATE_SSBS);
+	probe_load(NO_RAM);
+	sysreg_write(S3_0_C4_C2_3, 0);
+	sysreg_write(S3_3_C4_C2_5, 0);
+	sysreg_write(S3_3_C4_C2_6, 0);
+	sysreg_write(sctlr_el1, old);
+	return sync_pstate;
+}
+
+static void test_pstate(void)
+{
+	if (!has_pan_dit_ssbs()) {
+		gprintf("arch: pstate: this CPU has no PAN, DIT or SSBS\n");
+		return;
+	}
+	uint64_t all = PSTATE_PAN | PSTATE_DIT | PSTATE_SSBS;
+	gprintf("arch: pstate: SPAN=1 DSSBS=1 from PAN|DIT|SSBS: 0x%llx\n",
+		(unsigned long long)abort_pstate(SCTLR_SPAN | SCTLR_DSSBS, all));
+	gprintf("arch: pstate: SPAN=1 DSSBS=0 from none: 0x%llx\n",
+		(unsigned long long)abort_pstate(SCTLR_SPAN, 0));
+	gprintf("arch: pstate: SPAN=0 DSSBS=0 from PAN|DIT|SSBS: 0x%llx\n",
+		(unsigned long long)abort_pstate(0, all));
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } tests[] = {
 	{ "vtimer", test_vtimer },   { "aborts", test_aborts }, { "loop", test_loop },
-	{ "sysregs", test_sysregs }, { "ptimer", test_ptimer },
+	{ "sysregs", test_sysregs }, { "ptimer", test_ptimer }, { "pstate", test_pstate },
+	{ "tpm", test_tpm },
 };
 
 int main(const void *fdt)

@@ -312,11 +312,13 @@ static void check_registers(void)
 	wr32(GICD + 0x6000 + 33 * 8, 0);
 	check(12, rd64(GICD + 0x6000 + 33 * 8) == 0, rd64(GICD + 0x6000 + 33 * 8));
 	/* ICFGR: what is written reads back (Linux checks it for SPIs);
-	 * SGIs are edge-triggered, read-only. */
+	 * SGIs are edge-triggered, PPIs level-sensitive, both read-only. */
 	wr32(GICD + 0xc00 + 8, 0x8); /* INTID 33 edge */
 	check(13, rd32(GICD + 0xc00 + 8) == 0x8, rd32(GICD + 0xc00 + 8));
 	wr32(GICD + 0xc00 + 8, 0);
 	check(14, rd32(GICR + GICR_SGI + 0xc00) == 0xaaaaaaaau, rd32(GICR + GICR_SGI + 0xc00));
+	wr32(GICR + GICR_SGI + 0xc04, 0xaaaaaaaau); /* every PPI edge: ignored */
+	check(18, rd32(GICR + GICR_SGI + 0xc04) == 0, rd32(GICR + GICR_SGI + 0xc04));
 	/* Enable bits: set by ISENABLER, seen in both, cleared by ICENABLER. */
 	wr32(GICD + 0x104, 1u << 2); /* INTID 34 */
 	check(15, rd32(GICD + 0x184) == 1u << 2, rd32(GICD + 0x184));

@@ -5,6 +5,7 @@
 # shut the platform down) but nothing only a Boot Domain may.
 . "$(dirname "$0")/launch.bash"
 launch_boot configs/classic-dom0.json
+labels "0 dom0 dom0_t SafeVM"
 created 1 0
 final 1 dom0
 control dom0 -

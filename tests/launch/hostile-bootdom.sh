@@ -26,9 +26,9 @@ role bootdom unpause 2 ok
 role bootdom launch-status - denied
 role bootdom create created denied
 role bootdom destroy 2 denied
-expect "$LOG" "policy: denied: bootdom may not pause app1"
-expect "$LOG" "policy: denied: bootdom may not destroy app2"
-expect "$LOG" "policy: denied: bootdom may not create domains"
+expect "$LOG" "policy: denied: bootdom (domU_t) may not pause app1 (domU_t) [role]"
+expect "$LOG" "policy: denied: bootdom (domU_t) may not destroy app2 (domU_t) [role]"
+expect "$LOG" "policy: denied: bootdom (domU_t) may not create domains [role]"
 expect "$LOG" "domain 32757 bootdom: done (status 0)"
 if sed -n '/^domain 32757 bootdom: done/,$p' "$LOG" | grep -q '^\[bootdom\]'; then
 	echo "UNEXPECTED: bootdom ran after it said done"

@@ -10,6 +10,16 @@ launch_boot() {
 	boot_pack "$LOG"
 }
 
+# labels "DOMID NAME LABEL SafeVM|UnsafeVM"...: once the domains are built
+# the console names each one's label and class (docs/policy.md).
+labels() {
+	local l id name label class
+	for l; do
+		read -r id name label class <<<"$l"
+		expect "$LOG" "policy: domain $id $name: label $label, $class"
+	done
+}
+
 # role DOMAIN OP TARGET RESULT: the role guest in DOMAIN printed this attempt.
 role() {
 	expect "$LOG" "[$1] roles: $2 $3: $4"
@@ -51,6 +61,7 @@ control() {
 	expect "$LOG" "[$d] roles: launch final: no failure"
 	expect_re "$LOG" "domain 100 created: 8 MiB, 1 vCPU, kernel copied, built in [0-9]+\.[0-9]{2} ms"
 	expect "$LOG" "domain 100 created: created by $d, paused"
+	expect "$LOG" "policy: domain 100 created: label domU_t, UnsafeVM"
 	role "$d" create created ok
 	role "$d" unpause created ok
 	expect "$LOG" "[created] probe: ready"

@@ -5,6 +5,10 @@
 # the launch report; the guests may do nothing to it.
 . "$(dirname "$0")/launch.bash"
 launch_boot configs/static-basic.json
+labels "1 hwdom hwdom_t UnsafeVM" \
+	"2 app1 domU_t UnsafeVM" \
+	"3 app2 domU_t UnsafeVM" \
+	"4 app3 domU_t UnsafeVM"
 created 4 0
 final 4 hwdom
 role hwdom lcm-read self denied
@@ -20,7 +24,7 @@ role hwdom shutdown - denied
 for a in app1 app2 app3; do
 	no_role $a 1
 done
-expect "$LOG" "policy: denied: hwdom may not create domains"
+expect "$LOG" "policy: denied: hwdom (hwdom_t) may not create domains [role]"
 expect_last "$LOG" "hyperlaunch: all 4 domains are off (4 powered off); powering off"
 expect_rc 0
 finish

@@ -4,6 +4,13 @@
 # Recovery Domain stands by, paused, through the successful launch.
 . "$(dirname "$0")/launch.bash"
 launch_boot configs/static-disaggregated.json
+labels "32757 bootdom domU_t UnsafeVM" \
+	"1 xenstore xenstore_t UnsafeVM" \
+	"2 hwdom hwdom_t UnsafeVM" \
+	"3 recovery recovery_t UnsafeVM" \
+	"4 console console_t UnsafeVM" \
+	"5 app1 domU_t UnsafeVM" \
+	"6 app2 domU_t UnsafeVM"
 created 7 0
 bootdom_started xenstore hwdom console app1 app2
 final 5 console

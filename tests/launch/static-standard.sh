@@ -3,6 +3,11 @@
 # hwdom and the guests, then is gone; no CONTROL domain: create is denied.
 . "$(dirname "$0")/launch.bash"
 launch_boot configs/static-standard.json
+labels "32757 bootdom domU_t UnsafeVM" \
+	"1 hwdom hwdom_t UnsafeVM" \
+	"2 app1 domU_t UnsafeVM" \
+	"3 app2 domU_t UnsafeVM" \
+	"4 app3 domU_t UnsafeVM"
 created 5 0
 bootdom_started hwdom app1 app2 app3
 final 4 hwdom

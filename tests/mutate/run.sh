@@ -225,8 +225,8 @@ sync_tree() {
 }
 
 build() {
-	make -C "$scratch" -s -j"$jobs" all build/tests/unit-lcm build/tests/unit-core \
-		build/asan/lcm-tool >"$1" 2>&1
+	# `tests`: everything, the test programs and the fuzzers (fuzz-smoke).
+	make -C "$scratch" -s -j"$jobs" tests >"$1" 2>&1
 }
 
 # --- running one test -------------------------------------------------------------------

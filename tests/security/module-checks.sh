@@ -16,10 +16,10 @@
 
 printf '/dts-v1/;\n/ { compatible = "test,partial"; };\n' | dtc -q -I dts -O dtb -o "$WORK/app1.dtb"
 head -c 8192 /dev/urandom >"$WORK/ramdisk.bin"
-head -c 4096 /dev/urandom >"$WORK/policy.bin"
+printf 'type domU_t;\nallow * self:domain info;\n' >"$WORK/policy.te"
 cat >"$WORK/config.json" <<JSON
 {
-  "config": { "xsm-policy": "$WORK/policy.bin" },
+  "config": { "xsm-policy": "$WORK/policy.te" },
   "domains": [
     { "name": "bootdom", "functions": ["boot"], "memory": "16M",
       "kernel": "$top/build/guests/bootdom.img" },

@@ -6,7 +6,7 @@
 # the builder zeroes anyway, hiding a reclaim that does not scrub).
 #
 # The Boot Domain (the scrub guest) fills its RAM with a mark and holds
-# 1.5 s, then says done. The config node has an XSM policy module, 8 KiB
+# 1.5 s, then says done. The config node has a microcode module, 8 KiB
 # of a second mark, that no domain uses (the one boot module not mapped in
 # place as a domain's RAM: the 8 KiB returned at finalization). QEMU's
 # monitor (-monitor pipe:) dumps all of RAM (pmemsave) twice: while the
@@ -24,7 +24,7 @@ for ((i = 0; i < 8192 / ${#pmark}; i++)); do printf '%s' "$pmark"; done >"$WORK/
 truncate -s 8192 "$WORK/policy.bin"
 cat >"$WORK/config.json" <<JSON
 {
-  "config": { "on-all-off": "stay", "xsm-policy": "$WORK/policy.bin" },
+  "config": { "on-all-off": "stay", "microcode": "$WORK/policy.bin" },
   "domains": [
     { "name": "bootdom", "functions": ["boot"], "memory": "8M",
       "kernel": { "file": "$scrub", "bootargs": "mark=$mark hold=1500 done=1" } },
@@ -66,7 +66,7 @@ if wait_line "[bootdom] scrub: holding"; then
 	fi
 	n=$(dump held "$pmark")
 	if [ "$n" -lt 300 ]; then
-		echo "DUMP while bootdom holds: $n copies of the policy module's mark, expected 372"
+		echo "DUMP while bootdom holds: $n copies of the microcode module's mark, expected 372"
 		failures=$((failures + 1))
 	fi
 fi
@@ -79,7 +79,7 @@ if wait_line "launch: reclaim: bootdom's 8 MiB scrubbed and returned" 1 30 && wa
 	fi
 	n=$(dump after "$pmark")
 	if [ "$n" != 0 ]; then
-		echo "DUMP after the reclaim: $n copies of the unused policy module's mark are still there"
+		echo "DUMP after the reclaim: $n copies of the unused microcode module's mark are still there"
 		failures=$((failures + 1))
 	fi
 fi

@@ -60,7 +60,7 @@ check_rc() {
 check_rc help-top 0 '^Commands:' "$tool" --help
 check_rc no-args 2 '^usage: lcm-tool COMMAND' "$tool"
 expect unknown-command 2 "$tool" chek demo.json
-for cmd in build check show pack; do
+for cmd in build check show pack import policy; do
 	check_rc "help-$cmd" 0 "^usage: lcm-tool $cmd " "$tool" "$cmd" --help
 done
 check_rc build-without-output 2 '^usage: lcm-tool build' "$tool" build demo.json
@@ -151,6 +151,262 @@ case "$args" in
 	*) fail run-qemu-passes-arguments "QEMU got: $args" ;;
 esac
 
+# --- predict and pack --tpm (docs/measured-launch.md) ------------------------------------
+expect predict-demo 0 "$tool" predict demo.json -o "$work/predicted.log"
+expect predict-usage 2 "$tool" predict
+# The LCM's measurement is the same for the JSON, its stand-alone LCM and
+# the host DTB pack made: the same prediction, but for the file named.
+"$tool" build demo.json -o "$work/demo.dtb" >/dev/null 2>&1
+same=1
+for f in "$work/demo.dtb" "$p/host.dtb"; do
+	diff <("$tool" predict demo.json | tail -n +2) <("$tool" predict "$f" 2>/dev/null | tail -n +2) >/dev/null || same=0
+done
+if [ $same = 1 ]; then pass predict-json-lcm-host-dtb-agree; else fail predict-json-lcm-host-dtb-agree "predictions differ"; fi
+# Debian's tpm2_eventlog reads the predicted log without a warning and
+# replays it to the predicted PCRs.
+if command -v tpm2_eventlog >/dev/null; then
+	replay=$(tpm2_eventlog "$work/predicted.log" 2>"$work/eventlog.err" |
+		sed -n 's/^ *\([89]\) *: 0x\([0-9a-f]*\)$/PCR \1 sha256 \2/p')
+	want=$("$tool" predict demo.json | grep '^PCR ')
+	if [ -s "$work/eventlog.err" ] || [ "$replay" != "$want" ]; then
+		fail predict-log-replays "tpm2_eventlog: $(head -c 200 "$work/eventlog.err") $replay"
+	else
+		pass predict-log-replays
+	fi
+else
+	fail predict-log-replays "tpm2_eventlog is missing (scripts/setup.sh installs tpm2-tools)"
+fi
+# A module without a digest cannot be predicted.
+cp "$work/demo.dtb" "$work/nodigest.dtb"
+hash=$(fdtget -l "$work/nodigest.dtb" /chosen/hypervisor/app/kernel 2>/dev/null | head -n 1)
+fdtput -r "$work/nodigest.dtb" "/chosen/hypervisor/app/kernel/$hash" 2>/dev/null
+expect predict-no-digest 2 "$tool" predict "$work/nodigest.dtb"
+# pack --tpm: QEMU's own TPM node in host.dtb; run-qemu starts swtpm in a
+# temporary folder, gives QEMU the TPM, and leaves nothing behind.
+pt=$work/pack-tpm
+if "$tool" pack --tpm --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$pt" >/dev/null 2>&1 &&
+   [ "$(fdtget "$pt/host.dtb" /platform-bus@c000000/tpm_tis@0 compatible 2>/dev/null)" = tcg,tpm-tis-mmio ]; then
+	pass pack-tpm-host-dtb
+else
+	fail pack-tpm-host-dtb "no /platform-bus@c000000/tpm_tis@0 compatible with tcg,tpm-tis-mmio"
+fi
+expect pack-tpm-uboot 2 "$tool" pack --tpm --boot uboot demo.json -o "$work/x"
+mkdir -p "$work/tmp"
+args=$(TMPDIR=$(cd "$work/tmp" && pwd) QEMU="$work/fake-qemu" "$pt/run-qemu" -S)
+case "$args" in
+	*"-chardev socket,id=chrtpm,path=$(cd "$work/tmp" && pwd)/tmp."*"/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis-device,tpmdev=tpm0 -S")
+		if [ -z "$(ls -A "$work/tmp")" ] && ! pgrep -f "$(cd "$work/tmp" && pwd)" >/dev/null; then
+			pass pack-tpm-run-qemu
+		else
+			fail pack-tpm-run-qemu "swtpm or its folder left behind: $(ls -A "$work/tmp")"
+		fi ;;
+	*) fail pack-tpm-run-qemu "QEMU got: $args" ;;
+esac
+
+# --- pack --boot uboot ------------------------------------------------------------------
+u=$work/upack
+expect pack-uboot-demo 0 "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$u"
+expect pack-bad-boot 2 "$tool" pack --boot grub demo.json -o "$work/x"
+# One layout: the script loads each module where the LCM's module-addr says,
+# host.dtb at the DTB slot and the hypervisor at RAM + 2 MiB, then booti.
+lcm=$(for n in $(fdtget -l "$u/host.dtb" /chosen/hypervisor); do
+	for m in $(fdtget -l "$u/host.dtb" "/chosen/hypervisor/$n"); do
+		fdtget -t x "$u/host.dtb" "/chosen/hypervisor/$n/$m" module-addr 2>/dev/null | awk '{ print "0x" $2 }'
+	done
+done | sort -u | tr '\n' ' ')
+scr=$(sed -n 's|^load ${hl_dev} \(0x[0-9a-f]*\) modules/.*|\1|p' "$u/boot.cmd" | sort -u | tr '\n' ' ')
+if [ "$lcm" = "$scr" ] && [ -n "$lcm" ] &&
+   grep -qx 'load ${hl_dev} 0x48000000 host.dtb || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qx 'load ${hl_dev} 0x40200000 hyperlaunch.bin || setenv hl_loaded no' "$u/boot.cmd" &&
+   grep -qxP '\tbooti 0x40200000 - 0x48000000' "$u/boot.cmd"; then
+	pass pack-uboot-one-layout
+else
+	fail pack-uboot-one-layout "LCM module-addr: $lcm; boot.cmd loads: $scr"
+fi
+if dumpimage -l "$u/boot.scr" 2>/dev/null | grep -q 'Image Type: *AArch64 Linux Script (uncompressed)' &&
+   tail -c +73 "$u/boot.scr" | head -c "$(stat -c %s "$u/boot.cmd")" | cmp -s - "$u/boot.cmd"; then
+	pass pack-uboot-boot-scr
+else
+	fail pack-uboot-boot-scr "boot.scr is not mkimage's script image of boot.cmd"
+fi
+# The disk: one bootable FAT32 partition from 1 MiB holding every file.
+dump=$(sfdisk --dump "$u/disk.img" 2>/dev/null | grep 'disk.img1 :')
+case "$dump" in
+	*"start=        2048, size="*"type=c, bootable") pass pack-uboot-partition ;;
+	*) fail pack-uboot-partition "sfdisk --dump: $dump" ;;
+esac
+ok=1
+for f in boot.scr host.dtb hyperlaunch.bin modules/00-kernel.img modules/01-ramdisk.img modules/02-guest.dtb; do
+	rm -f "$work/from-disk"
+	mcopy -i "$u/disk.img@@1048576" "::$f" "$work/from-disk" 2>/dev/null && cmp -s "$work/from-disk" "$u/$f" || ok=0
+done
+if [ $ok = 1 ] && minfo -i "$u/disk.img@@1048576" :: 2>/dev/null | grep -q 'disk type="FAT32'; then
+	pass pack-uboot-disk-files
+else
+	fail pack-uboot-disk-files "a file differs or is missing on the FAT32 partition"
+fi
+# The DTB is QEMU's for a firmware boot (-bios), which has no PL061 GPIO.
+if fdtget -l "$u/host.dtb" / | grep -q '^pl061' || ! fdtget -l "$p/host.dtb" / | grep -q '^pl061'; then
+	fail pack-uboot-dtb-of-firmware-boot "pl061 in the U-Boot DTB, or not in the -kernel one"
+else
+	pass pack-uboot-dtb-of-firmware-boot
+fi
+args=$(QEMU="$work/fake-qemu" "$u/run-qemu" -S)
+case "$args" in
+	*"-smp 4 -m 320M -nographic -nic none -bios /usr/lib/u-boot/qemu_arm64/u-boot.bin -drive if=none,file=/"*"/tests/tool/upack/disk.img,format=raw,readonly=on,id=disk -device virtio-blk-device,drive=disk -S") pass uboot-run-qemu ;;
+	*) fail uboot-run-qemu "QEMU got: $args" ;;
+esac
+# While it loads the files U-Boot keeps the top of RAM (its code, heap,
+# stack and DTB): a machine with room for the domains may still be too
+# small for it.
+check_rc pack-small-qemu 0 '1 domain, 1 module file' "$tool" pack --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small"
+expect pack-uboot-memory-too-small 2 "$tool" pack --boot uboot --memory 100M --hypervisor ../lcm-fixtures/files/kernel.img small.json -o "$work/small2"
+
+# --- version and make install ------------------------------------------------------------
+# One release, VERSION, in lcm-tool --version (with the commit when built
+# from a clone) and in the installed man page.
+v=$(cat ../../VERSION)
+check_rc version 0 "^lcm-tool \(Hyperlaunch\) $v( \(git [0-9a-f]{12}(-dirty)?\))?\$" "$tool" --version
+dest=$(cd "$work" && pwd)/install
+if make -s -C "$top" install DESTDIR="$dest" PREFIX=/opt/hl >"$work/install.log" 2>&1; then
+	pass make-install
+else
+	fail make-install "$(tail -n 3 "$work/install.log" | tr '\n' ' ')"
+fi
+# The files and their modes: the program, the two images, the man page, and
+# every doc of the tree.
+expect install-files 0 sh -c "cd '$dest/opt/hl' && find . -path ./share/doc -prune -o -type f -printf '%m %P\n' | sort"
+docs=$(cd "$dest/opt/hl/share/doc/hyperlaunch" 2>/dev/null && find . -type f -perm 644 -printf '%P\n' | sort | tr '\n' ' ')
+want=$(cd "$top" && { echo README.md; ls docs/*.md | sed 's|docs/||'; } | sort | tr '\n' ' ')
+if [ "$docs" = "$want" ]; then pass install-docs; else fail install-docs "installed: $docs; tree: $want"; fi
+ours=$("$top/build/lcm-tool" --version)
+if [ "$("$dest/opt/hl/bin/lcm-tool" --version 2>&1)" = "$ours" ]; then pass installed-version; else fail installed-version "not '$ours'"; fi
+# An installed lcm-tool packs with the installed hypervisor by default.
+"$dest/opt/hl/bin/lcm-tool" pack small.json -o "$work/ipack" >"$work/ipack.log" 2>&1
+if cmp -s "$work/ipack/hyperlaunch.bin" "$top/build/hyperlaunch.bin" && ! grep -q warning "$work/ipack.log"; then
+	pass installed-pack-finds-hypervisor
+else
+	fail installed-pack-finds-hypervisor "$(head -n 2 "$work/ipack.log" | tr '\n' ' ')"
+fi
+# The man page renders without a warning from man or groff.
+page=$dest/opt/hl/share/man/man1/lcm-tool.1
+out=$(MANWIDTH=80 man --warnings -l -Tascii "$page" 2>"$work/man.err" | col -bx)
+if [ -s "$work/man.err" ] || [ ! -f "$page" ]; then
+	fail man-page "$(head -n 2 "$work/man.err" | tr '\n' ' ')"
+elif ! printf '%s\n' "$out" | grep -qE "^ +lcm-tool +- build, check, show and pack Hyperlaunch" ||
+     ! printf '%s\n' "$out" | grep -qE "^Hyperlaunch $v +[0-9-]+ +LCM-TOOL\(1\)\$"; then
+	fail man-page "NAME or the footer with release $v missing"
+else
+	pass man-page
+fi
+expect pack-firmware-without-uboot 2 "$tool" pack --firmware /dev/null demo.json -o "$work/x"
+expect pack-uboot-no-firmware 2 "$tool" pack --boot uboot --firmware "$work/no-u-boot.bin" demo.json -o "$work/x"
+# A Debian tool missing: one line naming the package that has it.
+mkdir -p "$work/bin"
+for t in qemu-system-aarch64 sfdisk mkfs.vfat mcopy mmd; do ln -sf "$(command -v "$t")" "$work/bin/$t"; done
+expect pack-uboot-no-mkimage 2 env PATH="$work/bin" "$tool" pack --boot uboot --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$work/nomk"
+
+# --- import ---------------------------------------------------------------------------
+# Xen dom0less device trees (import/*.dts, compiled here) into JSON: every
+# warning and error with its exact message, the JSON byte for byte.
+iw=$work/import
+mkdir -p "$iw"
+for f in import/*.dts; do
+	dtc -q -I dts -O dtb -o "$iw/$(basename "$f" .dts).dtb" "$f" || fail "dtc-$f" "dtc failed"
+done
+k=../lcm-fixtures/files/kernel.img
+r=../lcm-fixtures/files/ramdisk.img
+g=../lcm-fixtures/files/guest.dtb
+expect import-warnings 0 "$tool" import --module 0x40400000=$k --module 0x40500000=$r \
+	--module 0x40700000=$r --module 0x40800000=$g "$iw/warnings.dtb" -o "$iw/warnings.json"
+expect import-warnings-json 0 cat "$iw/warnings.json"
+expect import-errors 1 "$tool" import "$iw/errors.dtb" -o "$iw/errors.json"
+if [ -e "$iw/errors.json" ]; then fail import-errors-writes-nothing "$iw/errors.json exists"; else pass import-errors-writes-nothing; fi
+expect import-dom0-errors 1 "$tool" import "$iw/dom0-errors.dtb"
+# Without --module or xen,uefi-binary a module is named by its address.
+expect import-untyped-dom0 0 "$tool" import "$iw/untyped-dom0.dtb"
+expect import-nothing 1 "$tool" import "$iw/nothing.dtb"
+expect import-no-chosen 1 "$tool" import "$iw/no-chosen.dtb"
+expect import-an-lcm 1 "$tool" import "$work/demo.dtb"
+expect import-bad-dtb 1 "$tool" import ../lcm-fixtures/dtb-corrupted-structure.dtb
+expect import-module-size 1 "$tool" import --module 0x40400000=$r --module 0x40500000=$k \
+	--module 0x40700000=$g --module 0x40800000=$g --module 0x50000000=$k "$iw/warnings.dtb"
+expect import-module-syntax 2 "$tool" import --module 40400000 "$iw/warnings.dtb"
+expect import-missing-file 2 "$tool" import nothing.dtb
+# The JSON it writes is a configuration lcm-tool accepts.
+expect import-check 0 "$tool" check "$iw/warnings.json"
+
+# --- show --format ----------------------------------------------------------------------
+# The launch as Graphviz dot and as JSON, byte for byte: without a Boot
+# Domain config (LCM order; the recovery-only domain stands by), with one
+# (order and waits), and from a DTB, where the config module's text is not.
+expect show-dot-demo 0 "$tool" show --format dot demo.json
+expect show-json-demo 0 "$tool" show --format json demo.json
+expect show-dot-plan 0 "$tool" show --format dot plan.json
+expect show-json-plan 0 "$tool" show --format json plan.json
+"$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
+expect show-dot-plan-dtb 0 "$tool" show --format dot "$work/plan.dtb"
+# A config line the Boot Domain refuses: it starts nothing, the order is unknown.
+expect show-json-plan-bad 0 "$tool" show --format json plan-bad.json
+expect show-json-static 0 "$tool" show --no-files --format json ../../configs/static-basic.json
+expect show-bad-format 2 "$tool" show --format png demo.json
+expect show-svg-no-dot 2 env DOT=/nonexistent/dot "$tool" show --format svg demo.json
+# svg: what Graphviz's dot drew, well-formed, with every domain's name.
+if "$tool" show --format svg plan.json >"$work/plan.svg" 2>"$work/plan.svg.err" &&
+	python3 - "$work/plan.svg" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+for name in ("bootdom", "ctl", "net", "app", "rescue", "1. start, wait ready"):
+    assert name in text, name
+PY
+then pass show-svg; else fail show-svg "$(head -c 300 "$work/plan.svg.err")"; fi
+
+# ImageBuilder configurations (import/*.cfg), read as data: the same.
+expect import-ib 0 "$tool" import import/imagebuilder.cfg -o "$iw/ib.json"
+expect import-ib-json 0 cat "$iw/ib.json"
+expect import-ib-check 0 "$tool" check --no-files "$iw/ib.json"
+expect import-ib-errors 1 "$tool" import import/ib-errors.cfg
+expect import-ib-shell 1 "$tool" import import/ib-shell.cfg
+# -d: the folder the configuration's paths are relative to (here: this one).
+printf 'NUM_DOMUS=1\nDOMU_KERNEL[0]=../lcm-fixtures/files/kernel.img\n' >"$iw/ib-dir.cfg"
+expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
+expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
+expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img
+
+# --- the access-control policy (docs/policy.md) -------------------------------------
+# Compiled, shown back rule by rule, and the C array the hypervisor's role
+# policy is built from; every error of a broken text with its line:column;
+# a broken binary refused by the hypervisor's own loader.
+expect policy-compile 0 "$tool" policy policy/labels.te -o "$work/labels.bin"
+expect policy-show 0 "$tool" policy --show "$work/labels.bin"
+expect policy-show-roles 0 "$tool" policy --show ../../hypervisor/core/roles.te
+expect policy-errors 1 "$tool" policy policy/errors.te -o "$work/errors.bin"
+[ ! -e "$work/errors.bin" ] && pass policy-errors-nothing-written || fail policy-errors-nothing-written "$work/errors.bin exists"
+head -c 40 "$work/labels.bin" > "$work/truncated.bin"
+expect policy-truncated 1 "$tool" policy --show "$work/truncated.bin"
+"$tool" policy --c-array roles ../../hypervisor/core/roles.te -o "$work/roles.c" >/dev/null 2>&1
+if grep -q '^const unsigned char roles\[\] = {$' "$work/roles.c" &&
+   grep -q '^const unsigned roles_size = 144;$' "$work/roles.c"; then
+	pass policy-c-array
+else
+	fail policy-c-array "$(head -n 3 "$work/roles.c" | tr '\n' ' ')"
+fi
+check_rc policy-without-output 2 '^usage: lcm-tool policy' "$tool" policy policy/labels.te
+# A configuration's text policy is compiled, and every label it uses must be
+# one of its types (the same check as the hypervisor's at launch).
+expect check-policy-labels 1 "$tool" check policy/app.json
+# SafeVM (seed 004): a control domain is a SafeVM; control-domains "one".
+expect check-safevm 1 "$tool" check policy/safevm.json
+# show prints the labels; pack carries the compiled binary, not the text.
+expect show-policy 0 "$tool" show policy/app-ok.json
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img policy/app-ok.json -o "$work/pack-policy" >/dev/null 2>&1
+if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
+	pass pack-policy-compiled
+else
+	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
+fi
 # --- devices: pack writes the domain's partial device tree from QEMU's DTB --------------
 cat > "$work/devices.json" <<'JSON'
 { "domains": [

@@ -109,5 +109,7 @@ int run_seed_tests(void);
 int run_name_tests(void);
 int run_console_tests(void);
 int run_sha256_tests(void);
+int run_policy_tests(void);
+int run_tcg_tests(void);
 
 #endif /* LCM_TEST_H */

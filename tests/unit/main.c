@@ -1,6 +1,6 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
- * console filter and lib/crypto (against OpenSSL).
+ * console filter, lib/crypto (against OpenSSL) and lib/tcg.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -20,5 +20,7 @@ int main(void)
 	failed += run_console_tests();
 	failed += run_fmt_tests();
 	failed += run_sha256_tests();
+	failed += run_policy_tests();
+	failed += run_tcg_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -51,11 +51,18 @@ static const char check_help[] =
 	"Exit status: 0 valid, 1 invalid, 2 usage error.\n";
 
 static const char show_help[] =
-	"usage: lcm-tool show [--arch arm64|x86|any] FILE\n"
+	"usage: lcm-tool show [--arch arm64|x86|any] [--no-files] [--format FORMAT] FILE\n"
 	"\n"
 	"Print the launch that FILE (JSON configuration or .dtb) describes: each\n"
 	"domain with its id, roles, vCPUs, memory and label, then every module with\n"
 	"its location, size, digest and bootargs. Problems are reported as by check.\n"
+	"\n"
+	"  --no-files       JSON: do not read module files (no sizes or digests)\n"
+	"  --format table   that table (the default)\n"
+	"  --format dot     the launch as a Graphviz graph: domains, roles, the start\n"
+	"                   order and waits\n"
+	"  --format svg     the same drawn by Graphviz's dot ($DOT, default \"dot\")\n"
+	"  --format json    everything above as JSON, for scripts\n"
 	"\n"
 	"Exit status: 0 shown, 1 invalid, 2 usage error.\n";
 
@@ -90,8 +97,8 @@ static uint64_t parse_memory_opt(const char *s)
  * A JSON configuration made into an in-memory LCM, validated. Returns the
  * FDT (malloc'd) or NULL when the configuration is invalid (reported).
  */
-static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
-			   uint64_t memory, struct lcm_launch *l)
+void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+		       uint64_t memory, struct lcm_launch *l)
 {
 	void *fdt = NULL;
 
@@ -102,7 +109,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 	}
 	if (lt_config_has_devices(c)) {
 		struct lt_machine m;
-		lt_machine_default(c, &m);
+		lt_machine_default(c, LT_BOOT_QEMU, &m);
 		void *host = lt_host_dtb(&m);
 		bool ok = lt_devices_prepare(c, host);
 		free(host);
@@ -114,7 +121,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 		lt_layout_multiboot(c);
 	} else {
 		struct lt_machine m;
-		lt_machine_default(c, &m);
+		lt_machine_default(c, LT_BOOT_QEMU, &m);
 		if (memory != 0) {
 			m.ram_size = memory;
 		}
@@ -124,7 +131,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 		if (!lt_layout(c, &m)) {
 			char have[32], need[32];
 			lt_size_str(m.ram_size, have, sizeof(have));
-			lt_size_str(lt_machine_ram_needed(c), need, sizeof(need));
+			lt_size_str(lt_machine_ram_needed(c, LT_BOOT_QEMU), need, sizeof(need));
 			struct lt_loc loc = { path, 0, 0 };
 			lt_error(
 				&loc,
@@ -148,6 +155,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 	}
 	if (files) {
 		lt_check_config_files(c, arch);
+		lt_policy_check_labels(c, l);
 	}
 	if (lt_nr_errors != 0) {
 		free(fdt);
@@ -157,7 +165,7 @@ static void *config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch 
 }
 
 /* A .dtb file read and validated; NULL when unreadable or invalid. */
-static void *dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
+void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
 {
 	size_t size;
 	void *fdt = lt_read_file(path, &size);
@@ -245,7 +253,7 @@ int lt_cmd_build(int argc, char **argv)
 
 	struct lt_config cfg;
 	struct lcm_launch l;
-	void *fdt = config_to_lcm(&cfg, in, arch, true, memory, &l);
+	void *fdt = lt_config_to_lcm(&cfg, in, arch, true, memory, &l);
 	if (fdt == NULL || lt_nr_errors != 0) {
 		fprintf(stderr, "%s: %u error%s; nothing written\n", in, lt_nr_errors,
 			lt_nr_errors == 1 ? "" : "s");
@@ -316,10 +324,10 @@ int lt_cmd_check(int argc, char **argv)
 	struct lt_config cfg = { 0 };
 
 	if (lt_is_json(in)) {
-		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
-				    files, memory, &l);
+		fdt = lt_config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
+				       files, memory, &l);
 	} else {
-		fdt = dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
+		fdt = lt_dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
 	}
 	int rc = fdt != NULL && lt_nr_errors == 0 ? 0 : 1;
 	if (rc == 0 && !quiet) {
@@ -423,16 +431,30 @@ int lt_cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "arch", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "no-files", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int arch = -1;
+	bool files = true;
+	enum lt_show_format format = LT_SHOW_TABLE;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			arch = (int)parse_arch(optarg, true);
+			break;
+		case 'f':
+			if (!lt_show_format(optarg, &format)) {
+				lt_fatal_usage(
+					"--format: \"%s\" is not one of table, dot, svg, json",
+					optarg);
+			}
+			break;
+		case 'n':
+			files = false;
 			break;
 		case 'h':
 			fputs(show_help, stdout);
@@ -452,10 +474,10 @@ int lt_cmd_show(int argc, char **argv)
 	void *fdt;
 
 	if (lt_is_json(in)) {
-		fdt = config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch, true,
-				    0, &l);
+		fdt = lt_config_to_lcm(&cfg, in, arch < 0 ? LCM_ARCH_ARM64 : (enum lcm_arch)arch,
+				       files, 0, &l);
 	} else {
-		fdt = dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
+		fdt = lt_dtb_load(in, arch < 0 ? LCM_ARCH_ANY : (enum lcm_arch)arch, &l);
 	}
 	if (fdt == NULL) {
 		fprintf(stderr, "%s: invalid: %u error%s\n", in, lt_nr_errors,
@@ -463,8 +485,20 @@ int lt_cmd_show(int argc, char **argv)
 		lt_config_free(&cfg);
 		return 1;
 	}
-	show_launch(&l, in);
+	int rc = lt_nr_errors == 0 ? 0 : 1;
+	if (format == LT_SHOW_TABLE) {
+		show_launch(&l, in);
+	} else if (rc == 0) {
+		/* The Boot Domain's start plan is in its config module, whose
+		 * text a JSON configuration names and a DTB does not have. */
+		const struct lt_file *plan = NULL;
+		if (l.boot >= 0 && lt_is_json(in) &&
+		    cfg.domains[l.boot].mod[LCM_MOD_CONFIG].present) {
+			plan = &cfg.files[cfg.domains[l.boot].mod[LCM_MOD_CONFIG].file];
+		}
+		rc = lt_show_picture(&l, in, plan, format);
+	}
 	free(fdt);
 	lt_config_free(&cfg);
-	return lt_nr_errors == 0 ? 0 : 1;
+	return rc;
 }

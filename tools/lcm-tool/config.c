@@ -225,12 +225,13 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 
 static const char *const top_keys[] = { "domains", "config", "machine", NULL };
 static const char *const machine_keys[] = { "disk", "disk-pci", "net", NULL };
-static const char *const config_keys[] = { "microcode", "xsm-policy", LCM_PROP_BOOT_TIMEOUT,
-					   LCM_PROP_ON_ALL_OFF, NULL };
+static const char *const config_keys[] = { "microcode",           "xsm-policy",
+					   LCM_PROP_BOOT_TIMEOUT, LCM_PROP_ON_ALL_OFF,
+					   "control-domains",     NULL };
 static const char *const domain_keys[] = {
-	"name",   "domid",   "permissions", "functions", "mode",    "domain-uuid",
-	"cpus",   "memory",  "security-id", "kernel",    "ramdisk", "device-tree",
-	"config", "devices", "pinned-cpus", NULL
+	"name",   "domid",  "permissions",       "functions", "mode",        "domain-uuid",
+	"cpus",   "memory", "security-id",       "kernel",    "ramdisk",     "device-tree",
+	"config", "safety", "attestation-agent", "devices",   "pinned-cpus", NULL
 };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
@@ -618,6 +619,20 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			} else {
 				d->security_id = strdup(json_string_value(v));
 			}
+		} else if (strcmp(key, "attestation-agent") == 0) {
+			if (!json_is_boolean(v)) {
+				jerr(ld, kpath, "%s: attestation-agent: expected true or false",
+				     what);
+			}
+			d->attestation_agent = json_is_true(v);
+		} else if (strcmp(key, "safety") == 0) {
+			const char *s = json_is_string(v) ? json_string_value(v) : "";
+			if (strcmp(s, "safe") != 0 && strcmp(s, "unsafe") != 0) {
+				jerr(ld, kpath, "%s: safety: expected \"safe\" or \"unsafe\"",
+				     what);
+			} else {
+				d->safety = strdup(s);
+			}
 		} else if (strcmp(key, "devices") == 0) {
 			load_devices(ld, v, kpath, what, d);
 		} else if (strcmp(key, "pinned-cpus") == 0) {
@@ -684,6 +699,13 @@ static void load_config_object(struct loader *ld, json_t *obj)
 		} else if (strcmp(key, LCM_PROP_BOOT_TIMEOUT) == 0) {
 			if (json_u32(ld, v, kpath, "config", key, &ld->c->boot_timeout_ms)) {
 				ld->c->has_timeout = true;
+			}
+		} else if (strcmp(key, "control-domains") == 0) {
+			const char *s = json_is_string(v) ? json_string_value(v) : "";
+			if (strcmp(s, "one") != 0 && strcmp(s, "several") != 0) {
+				jerr(ld, kpath, "config: %s: expected \"one\" or \"several\"", key);
+			} else {
+				ld->c->control_domains = strdup(s);
 			}
 		} else if (strcmp(key, LCM_PROP_ON_ALL_OFF) == 0) {
 			const char *s = json_is_string(v) ? json_string_value(v) : "";
@@ -922,6 +944,7 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			check_module_files(&ld, NULL, &c->cfgmod[t], "config", t);
 		}
+		lt_policy_config(c);
 	}
 	return lt_nr_errors == errors_before;
 }
@@ -932,6 +955,7 @@ void lt_config_free(struct lt_config *c)
 		struct lt_domain *d = &c->domains[i];
 		free(d->name);
 		free(d->security_id);
+		free(d->safety);
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			free(d->mod[t].bootargs);
 		}
@@ -948,6 +972,7 @@ void lt_config_free(struct lt_config *c)
 	free(c->domains);
 	free(c->files);
 	free(c->on_all_off);
+	free(c->control_domains);
 	free(c->disk);
 	free(c->disk_pci);
 	free(c->net);

@@ -532,7 +532,7 @@ void *lt_host_dtb(const struct lt_machine *m)
 		lt_fatal_usage("cannot create a scratch folder: %s", strerror(errno));
 	}
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
-	void *fdt = lt_dump_machine_dtb(qemu, tmp, m);
+	void *fdt = lt_dump_machine_dtb(qemu, tmp, m, NULL, false);
 	rmdir(tmp);
 	return fdt;
 }

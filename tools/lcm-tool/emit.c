@@ -102,6 +102,12 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 	if (d->security_id != NULL) {
 		TRY(fdt_setprop_string(fdt, node, "security-id", d->security_id));
 	}
+	if (d->safety != NULL) {
+		TRY(fdt_setprop_string(fdt, node, LCM_PROP_SAFETY, d->safety));
+	}
+	if (d->attestation_agent) {
+		TRY(fdt_setprop_empty(fdt, node, LCM_PROP_ATTESTATION_AGENT));
+	}
 	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 		if (d->mod[t].present) {
 			TRY(emit_module(fdt, node, c, &d->mod[t], t, target));
@@ -129,7 +135,7 @@ int lt_emit(const struct lt_config *c, void *fdt, enum lt_target target)
 		TRY(emit_domain(fdt, hv, c, &c->domains[i], target));
 	}
 
-	bool has_config = c->has_timeout || c->on_all_off != NULL;
+	bool has_config = c->has_timeout || c->on_all_off != NULL || c->control_domains != NULL;
 	for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 		has_config |= c->cfgmod[t].present;
 	}
@@ -142,6 +148,10 @@ int lt_emit(const struct lt_config *c, void *fdt, enum lt_target target)
 		}
 		if (c->on_all_off != NULL) {
 			TRY(fdt_setprop_string(fdt, cfg, LCM_PROP_ON_ALL_OFF, c->on_all_off));
+		}
+		if (c->control_domains != NULL) {
+			TRY(fdt_setprop_string(fdt, cfg, LCM_PROP_CONTROL_DOMAINS,
+					       c->control_domains));
 		}
 		for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 			if (c->cfgmod[t].present) {

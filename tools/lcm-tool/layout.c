@@ -8,6 +8,13 @@
  * aligned (the arm64 boot protocol wants a 2 MiB aligned base, and a module
  * used by one domain can then be mapped in place), everything else 4 KiB
  * aligned. The rest of RAM is the hypervisor's to give to domains.
+ *
+ * Booted through U-Boot (pack --boot uboot), the same addresses hold: the
+ * boot script loads the hypervisor, the DTB and every module there. QEMU
+ * then puts its own DTB at the start of RAM for U-Boot, which relocates
+ * itself, its heap, stack and that DTB to the top of RAM and refuses to
+ * load a file over them: the modules must end below that. Once booti hands
+ * over, U-Boot is gone and its top of RAM is the hypervisor's like the rest.
  */
 #include <stdio.h>
 
@@ -16,6 +23,11 @@
 #define DTB_SLOT_SIZE (2 * LT_MIB)
 #define LOW_AREA_MAX  (128 * LT_MIB)
 #define PER_DOMAIN    (256 * 1024ull) /* stage-2 tables, guest DTB, vCPUs */
+#define HV_OFFSET     (2 * LT_MIB)    /* QEMU's -kernel load offset, kept for booti */
+/* U-Boot 2023.01 (Debian's qemu_arm64) keeps the top 34.3 MiB of RAM
+ * (bdinfo: lmb reserved 0x5ddb2000-0x5fffffff of 512 MiB, the same size at
+ * 1 and 4 GiB); with room to spare for other builds. */
+#define UBOOT_TOP (48 * LT_MIB)
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -53,15 +65,24 @@ static uint64_t domains_need(const struct lt_config *c)
 	return need;
 }
 
-/* The least RAM R with low(R) + X <= R, where low(R) = min(R / 2, 128 MiB). */
-uint64_t lt_machine_ram_needed(const struct lt_config *c)
+/* What RAM above the modules must hold: the domains, and while loading,
+ * U-Boot. */
+static uint64_t above_modules(const struct lt_config *c, enum lt_boot boot)
 {
-	uint64_t x = DTB_SLOT_SIZE + modules_span(c) + domains_need(c);
+	uint64_t need = domains_need(c);
+
+	return boot == LT_BOOT_UBOOT && need < UBOOT_TOP ? UBOOT_TOP : need;
+}
+
+/* The least RAM R with low(R) + X <= R, where low(R) = min(R / 2, 128 MiB). */
+uint64_t lt_machine_ram_needed(const struct lt_config *c, enum lt_boot boot)
+{
+	uint64_t x = DTB_SLOT_SIZE + modules_span(c) + above_modules(c, boot);
 
 	return round_up(x <= LOW_AREA_MAX ? 2 * x : LOW_AREA_MAX + x, 2 * LT_MIB);
 }
 
-void lt_machine_default(const struct lt_config *c, struct lt_machine *m)
+void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m)
 {
 	unsigned widest = 1, total = 0;
 
@@ -70,7 +91,8 @@ void lt_machine_default(const struct lt_config *c, struct lt_machine *m)
 		widest = n > widest ? n : widest;
 		total += n;
 	}
-	m->ram_size = round_up(lt_machine_ram_needed(c), 64 * LT_MIB);
+	m->boot = boot;
+	m->ram_size = round_up(lt_machine_ram_needed(c, boot), 64 * LT_MIB);
 	if (m->ram_size < 256 * LT_MIB) {
 		m->ram_size = 256 * LT_MIB;
 	}
@@ -145,6 +167,7 @@ bool lt_layout(struct lt_config *c, struct lt_machine *m)
 			c->files[k->file].type = LCM_MOD_KERNEL;
 		}
 	}
+	m->hv_addr = LT_VIRT_RAM_BASE + HV_OFFSET;
 	m->dtb_slot = LT_VIRT_RAM_BASE + low;
 	at = m->dtb_slot + DTB_SLOT_SIZE;
 	for (size_t i = 0; i < c->nr_files; i++) {
@@ -154,7 +177,7 @@ bool lt_layout(struct lt_config *c, struct lt_machine *m)
 		at += file_size(f);
 	}
 	m->modules_end = round_up(at, 2 * LT_MIB);
-	return m->modules_end + domains_need(c) <= LT_VIRT_RAM_BASE + m->ram_size;
+	return m->modules_end + above_modules(c, m->boot) <= LT_VIRT_RAM_BASE + m->ram_size;
 }
 
 void lt_layout_multiboot(struct lt_config *c)

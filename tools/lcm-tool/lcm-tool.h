@@ -9,8 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "lcm/lcm.h"
+#include "policyc.h"
+
+struct hl_policy;
 
 #define LT_MAX_DOMAINS 1024
 #define LT_MAX_MODULES (LT_MAX_DOMAINS * 4 + 2)
@@ -47,7 +52,8 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
-	void *data;        /* made by lcm-tool (a domain's devices), not read */
+	uint8_t *data;     /* what the LCM carries instead of a file: a compiled
+			    * policy, a domain's devices (devices.c) */
 };
 
 struct lt_module {
@@ -72,6 +78,8 @@ struct lt_domain {
 	uint32_t cpus; /* 0: not given */
 	uint64_t memory_kib;
 	char *security_id; /* NULL: default */
+	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
+	bool attestation_agent;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
 	uint64_t pinned;    /* "pinned-cpus": the physical CPUs its vCPUs own */
@@ -89,8 +97,10 @@ struct lt_config {
 	bool has_timeout;
 	uint32_t boot_timeout_ms;
 	char *on_all_off;
+	char *control_domains; /* "one" | "several" (hyperlaunch,control-domains) */
 	struct lt_file *files;
 	size_t nr_files;
+	struct hl_policy *policy; /* the xsm-policy module's, when valid */
 	char *disk;     /* "machine": a disk image for virtio-blk (resolved path), or NULL */
 	char *disk_pci; /* "machine": the same on the PCIe bus (virtio-blk-pci), or NULL */
 	char *net;      /* "machine": "user" for virtio-net on QEMU's user network, or NULL */
@@ -111,18 +121,24 @@ struct lt_loc lt_json_loc(const struct lt_config *c, const char *path);
 #define LT_MIB           (1024ull * 1024)
 #define LT_HV_RESERVE    (32 * LT_MIB) /* hypervisor image, heap, page tables */
 
+/* Who loads the launch: QEMU itself (-kernel, -dtb, -device loader), or
+ * U-Boot from a disk (a boot script loads every file, then booti). */
+enum lt_boot { LT_BOOT_QEMU, LT_BOOT_UBOOT };
+
 struct lt_machine {
 	uint64_t ram_size; /* bytes */
 	unsigned cpus;
-	uint64_t dtb_slot; /* where QEMU puts the DTB it hands over */
+	enum lt_boot boot;
+	uint64_t hv_addr;  /* where the hypervisor image is loaded */
+	uint64_t dtb_slot; /* where the host DTB is handed over */
 	uint64_t modules_end;
 };
 
 /* Default machine for a configuration: enough RAM for every domain, the
  * hypervisor and the modules; as many CPUs as the largest domain. */
-void lt_machine_default(const struct lt_config *c, struct lt_machine *m);
+void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m);
 /* The RAM the configuration needs at least, in bytes. */
-uint64_t lt_machine_ram_needed(const struct lt_config *c);
+uint64_t lt_machine_ram_needed(const struct lt_config *c, enum lt_boot boot);
 /* Pinned CPUs the machine @m lacks, and unpinned domains with no CPU left:
  * reported; false when any. */
 bool lt_check_pinned(const struct lt_config *c, const struct lt_machine *m);
@@ -164,9 +180,11 @@ bool lt_config_has_devices(const struct lt_config *c);
  * device tree) and give each such domain its device-tree module, a partial
  * device tree made in memory. False (every problem reported) when refused. */
 bool lt_devices_prepare(struct lt_config *c, const void *host_dtb);
-/* QEMU's DTB for machine @m (-machine dumpdtb=), with a scratch file in
- * @dir; fatal when QEMU cannot make it. */
-void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m);
+/* QEMU's DTB for machine @m (-machine dumpdtb=; with @firmware for a
+ * U-Boot machine, with a TPM when @tpm), with a scratch file in @dir;
+ * fatal when QEMU cannot make it (pack.c). */
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm);
 /* The target machine's DTB for a JSON configuration with devices: the file
  * --host-dtb named (lt_host_dtb_file), or else QEMU's for @m. */
 extern const char *lt_host_dtb_file;
@@ -184,12 +202,75 @@ bool lt_parse_size_kib(const char *s, uint64_t *kib);
 bool lt_parse_size_bytes(const char *s, uint64_t *bytes);
 void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
+/* The name pack gives file @i in DIR/modules: "NN-basename". */
+void lt_module_name(const struct lt_config *c, size_t i, char *out, size_t size);
 const char *lt_suggest(const char *word, const char *const *words);
+
+/* --- a software TPM for QEMU (pack --tpm) ------------------------------------- */
+
+struct lt_swtpm {
+	char dir[4096]; /* its temporary state folder */
+	pid_t pid;
+	char chardev[4200]; /* QEMU's -chardev for its control socket */
+};
+
+/* Start swtpm with a fresh state in a temporary folder (exits 2 when it
+ * cannot); stop it and remove the folder. */
+bool lt_swtpm_start(struct lt_swtpm *t);
+void lt_swtpm_stop(struct lt_swtpm *t);
+/* QEMU's options for it into @out (room for 6); returns how many. */
+size_t lt_swtpm_qemu_args(const struct lt_swtpm *t, char **out);
+/* run-qemu's part: start a fresh swtpm before QEMU, and (after QEMU's
+ * other options) its TPM options, then end swtpm with QEMU. */
+void lt_swtpm_script(FILE *f);
+void lt_swtpm_script_qemu_end(FILE *f);
+
+/* A JSON configuration made into an in-memory LCM, validated (commands.c);
+ * NULL when it is invalid (reported). */
+void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch, bool files,
+		       uint64_t memory, struct lcm_launch *l);
+
+/* A .dtb file read and validated (commands.c); NULL when invalid (reported). */
+void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l);
+/* Run argv[0] (found in PATH), its input the file @input (NULL: none),
+ * its output in a log in @dir; when it cannot run (then @package is named:
+ * the Debian package that has it) or fails, show the log and exit 2. */
+void lt_run(char *const argv[], const char *package, const char *dir, const char *input);
+
+/* --- pack --boot uboot (uboot.c) ------------------------------------------------- */
+
+/* Debian's u-boot-qemu build for QEMU's arm64 virt machine. */
+#define LT_UBOOT_FIRMWARE "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+/* DIR holds host.dtb, hyperlaunch.bin and modules/ already: add boot.cmd,
+ * boot.scr, disk.img and a run-qemu that boots @firmware from that disk. */
+void lt_pack_uboot(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+		   const char *firmware);
 
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);
 int lt_cmd_check(int argc, char **argv);
 int lt_cmd_show(int argc, char **argv);
 int lt_cmd_pack(int argc, char **argv);
+int lt_cmd_import(int argc, char **argv); /* import.c */
+
+/* show --format (picture.c): the table (commands.c), Graphviz dot, SVG drawn
+ * by dot, JSON for scripts. */
+enum lt_show_format { LT_SHOW_TABLE, LT_SHOW_DOT, LT_SHOW_SVG, LT_SHOW_JSON };
+bool lt_show_format(const char *s, enum lt_show_format *f);
+/* Write @l in format @f (not the table) to stdout. @config: the Boot
+ * Domain's config file (its start plan), or NULL when it has none or this
+ * input does not hold its text (a DTB). Returns the exit status. */
+int lt_show_picture(const struct lcm_launch *l, const char *in, const struct lt_file *config,
+		    enum lt_show_format f);
+int lt_cmd_policy(int argc, char **argv);
+
+/* --- the access-control policy (docs/policy.md) ---------------------------------- */
+
+/* The configuration's xsm-policy module: a text policy compiled (the LCM
+ * carries the binary), a binary one checked; sets c->policy when valid. */
+void lt_policy_config(struct lt_config *c);
+/* Every label of @l is a type of the configuration's policy. */
+void lt_policy_check_labels(const struct lt_config *c, const struct lcm_launch *l);
+int lt_cmd_predict(int argc, char **argv);
 
 #endif /* LCM_TOOL_H */

@@ -4,29 +4,26 @@
  * chosen machine options (-machine dumpdtb=) gets the LCM embedded under
  * /chosen/hypervisor with module-addr from the layout; run-qemu loads the
  * hypervisor, that DTB and each module (-device loader) at those addresses.
+ * With --boot uboot, Debian's U-Boot loads them from a disk instead (uboot.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libfdt.h>
 
 #include "lcm-tool.h"
 
-extern char **environ;
-
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--host-dtb FILE]\n"
-	"                     [--disk FILE] [--net user] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--boot qemu|uboot]\n"
+	"                     [--tpm] [--host-dtb FILE] [--disk FILE] [--net user]\n"
+	"                     CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -42,9 +39,19 @@ static const char pack_help[] =
 	"                        hypervisor and the modules, at least 256M)\n"
 	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
 	"                        most 4, and at least the widest domain's)\n"
-	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool)\n"
+	"  --hypervisor IMAGE    the hypervisor (default: hyperlaunch.bin beside lcm-tool,\n"
+	"                        or PREFIX/lib/hyperlaunch/ for PREFIX/bin/lcm-tool)\n"
 	"  --qemu PROGRAM        QEMU to dump the machine's DTB with (default:\n"
 	"                        $QEMU or qemu-system-aarch64)\n"
+	"  --boot qemu|uboot     who loads the launch: QEMU itself (default), or\n"
+	"                        U-Boot from DIR/disk.img (a FAT partition with every\n"
+	"                        file and DIR/boot.scr, which loads each at its\n"
+	"                        address and runs booti); run-qemu then starts U-Boot\n"
+	"  --firmware FILE       U-Boot for --boot uboot (default: $UBOOT or\n"
+	"                        " LT_UBOOT_FIRMWARE ")\n"
+	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
+	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
+	"                        one) and ends it with QEMU\n"
 	"  --host-dtb FILE       check \"devices\" against this host DTB, not QEMU's\n"
 	"  --disk FILE           a virtio-blk disk (raw image) in the machine\n"
 	"  --net user            a virtio-net NIC on QEMU's user network\n"
@@ -93,43 +100,37 @@ static void copy_file(const char *from, const char *to)
 	free(data);
 }
 
-/* Run QEMU once with dumpdtb= to get the DTB it makes for these options. */
-void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m)
+/* Run QEMU once with dumpdtb= to get the DTB it makes for these options.
+ * The firmware counts: QEMU's virt machine leaves the PL061 GPIO out of the
+ * DTB when it boots firmware (-bios) rather than a kernel. With @tpm, QEMU
+ * has a TPM (its node on the platform bus): a swtpm runs for the dump. */
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
-	int status;
-	pid_t pid;
+	size_t size;
 
 	snprintf(path, sizeof(path), "%s/qemu-virt.dtb", dir);
 	snprintf(machine, sizeof(machine), MACHINE_OPTS ",dumpdtb=%s", path);
 	snprintf(smp, sizeof(smp), "%u", m->cpus);
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(m->ram_size / LT_MIB));
-	char *args[] = { (char *)qemu, "-machine", machine,      "-cpu", CPU_MODEL, "-smp", smp,
-			 "-m",         mem,        "-nographic", "-nic", "none",    NULL };
-	/* QEMU's chatter goes to a log, shown only when it fails. */
-	char log[PATH_MAX + 16];
-	posix_spawn_file_actions_t fa;
-	snprintf(log, sizeof(log), "%s/qemu-dump.log", dir);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	int err = posix_spawnp(&pid, qemu, &fa, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (err != 0) {
-		lt_fatal_usage("cannot run \"%s\" (install qemu-system-arm): %s", qemu,
-			       strerror(err));
+	char *args[24] = { (char *)qemu, "-machine", machine, "-cpu",       CPU_MODEL, "-smp",
+			   smp,          "-m",       mem,     "-nographic", "-nic",    "none" };
+	size_t n = 12;
+	if (m->boot == LT_BOOT_UBOOT) {
+		args[n++] = "-bios";
+		args[n++] = (char *)firmware;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		size_t n;
-		char *text = lt_read_file(log, &n);
-		if (text != NULL) {
-			fwrite(text, 1, n, stderr);
-			free(text);
-		}
-		lt_fatal_usage("\"%s -machine %s\" failed", qemu, machine);
+	struct lt_swtpm swtpm;
+	if (tpm) {
+		lt_swtpm_start(&swtpm);
+		n += lt_swtpm_qemu_args(&swtpm, args + n);
 	}
-	unlink(log);
-	size_t size;
+	args[n] = NULL;
+	lt_run(args, "qemu-system-arm", dir, NULL);
+	if (tpm) {
+		lt_swtpm_stop(&swtpm);
+	}
 	void *dtb = lt_read_file(path, &size);
 	if (dtb == NULL) {
 		lt_fatal_usage("QEMU wrote no DTB to \"%s\"", path);
@@ -138,6 +139,8 @@ void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_mac
 	return dtb;
 }
 
+/* hyperlaunch.bin beside lcm-tool (build/), else where make install puts
+ * it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
 static void default_hypervisor(char *out, size_t size)
 {
 	char self[PATH_MAX];
@@ -148,10 +151,15 @@ static void default_hypervisor(char *out, size_t size)
 		return;
 	}
 	self[n] = '\0';
-	snprintf(out, size, "%s/hyperlaunch.bin", dirname(self));
+	char *bin = dirname(self);
+	snprintf(out, size, "%s/hyperlaunch.bin", bin);
+	if (access(out, R_OK) != 0) {
+		snprintf(out, size, "%s/lib/hyperlaunch/hyperlaunch.bin", dirname(bin));
+	}
 }
 
-static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m)
+static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m,
+			 bool tpm)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -166,21 +174,27 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		"# Boots a Hyperlaunch launch on QEMU's arm64 virt machine.\n"
 		"# Written by lcm-tool pack from %s; arguments are passed on to QEMU.\n"
 		"# QEMU= and HYPERLAUNCH= in the environment override the programs.\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		"exec \"${QEMU:-qemu-system-aarch64}\" \\\n"
+		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n",
+		c->path);
+	if (tpm) {
+		lt_swtpm_script(f);
+	}
+	fprintf(f,
+		"%s\"${QEMU:-qemu-system-aarch64}\" \\\n"
 		"\t-machine " MACHINE_OPTS " -cpu " CPU_MODEL " \\\n"
 		"\t-smp %u -m %lluM -nographic -nic none \\\n"
 		"\t-kernel \"${HYPERLAUNCH:-$here/hyperlaunch.bin}\" -dtb \"$here/host.dtb\" \\\n",
-		c->path, m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
+		tpm ? "" : "exec ", m->cpus, (unsigned long long)(m->ram_size / LT_MIB));
 	for (size_t i = 0; i < c->nr_files; i++) {
-		char *base = strrchr(c->files[i].path, '/');
+		char name[NAME_MAX + 1];
+		lt_module_name(c, i, name, sizeof(name));
 		fprintf(f,
-			"\t-device loader,file=\"$here/modules/%02zu-%s\",addr=0x%llx,force-raw=on \\\n",
-			i, base != NULL ? base + 1 : c->files[i].path,
-			(unsigned long long)c->files[i].addr);
+			"\t-device loader,file=\"$here/modules/%s\",addr=0x%llx,force-raw=on \\\n",
+			name, (unsigned long long)c->files[i].addr);
 	}
 	/* The machine's devices: virtio-mmio transports, which QEMU virt's DTB
-	 * lists whether used or not (so the DTB stays the dumped one). */
+	 * lists whether used or not, and a PCI function, which it never lists
+	 * (so the DTB stays the dumped one). */
 	if (c->disk != NULL) {
 		fprintf(f,
 			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
@@ -194,7 +208,11 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	if (c->net != NULL) {
 		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");
 	}
-	fprintf(f, "\t\"$@\"\n");
+	if (tpm) {
+		lt_swtpm_script_qemu_end(f);
+	} else {
+		fprintf(f, "\t\"$@\"\n");
+	}
 	if (fclose(f) != 0) {
 		return false;
 	}
@@ -231,10 +249,10 @@ static void machine_devices(struct lt_config *c, const char *disk, bool net)
 	resolve_disk(&c->disk_pci);
 }
 
-static void machine_of(const struct lt_config *c, struct lt_machine *m, uint64_t memory,
-		       unsigned cpus)
+static void machine_of(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m,
+		       uint64_t memory, unsigned cpus)
 {
-	lt_machine_default(c, m);
+	lt_machine_default(c, boot, m);
 	if (memory != 0) {
 		m->ram_size = memory;
 	}
@@ -255,6 +273,14 @@ static bool devices_from(struct lt_config *c, const void *qdtb)
 	return ok;
 }
 
+static int nothing_packed(struct lt_config *c, const char *in)
+{
+	fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+		lt_nr_errors == 1 ? "" : "s");
+	lt_config_free(c);
+	return 1;
+}
+
 int lt_cmd_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -263,6 +289,9 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "hypervisor", required_argument, NULL, 'H' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "boot", required_argument, NULL, 'B' },
+		{ "firmware", required_argument, NULL, 'F' },
+		{ "tpm", no_argument, NULL, 'T' },
 		{ "host-dtb", required_argument, NULL, 'D' },
 		{ "disk", required_argument, NULL, 'k' },
 		{ "net", required_argument, NULL, 'n' },
@@ -271,8 +300,12 @@ int lt_cmd_pack(int argc, char **argv)
 	};
 	const char *dir = NULL, *hv = NULL;
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
+	const char *firmware = getenv("UBOOT") != NULL ? getenv("UBOOT") : LT_UBOOT_FIRMWARE;
+	enum lt_boot boot = LT_BOOT_QEMU;
+	bool firmware_given = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
+	bool tpm = false;
 	const char *disk = NULL;
 	bool net = false;
 	int opt;
@@ -304,6 +337,22 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'Q':
 			qemu = optarg;
 			break;
+		case 'B':
+			if (strcmp(optarg, "qemu") == 0) {
+				boot = LT_BOOT_QEMU;
+			} else if (strcmp(optarg, "uboot") == 0) {
+				boot = LT_BOOT_UBOOT;
+			} else {
+				lt_fatal_usage("--boot: \"%s\" is not qemu or uboot", optarg);
+			}
+			break;
+		case 'F':
+			firmware = optarg;
+			firmware_given = true;
+			break;
+		case 'T':
+			tpm = true;
+			break;
 		case 'D':
 			lt_host_dtb_file = optarg;
 			break;
@@ -330,6 +379,13 @@ int lt_cmd_pack(int argc, char **argv)
 		fputs(pack_help, stderr);
 		return 2;
 	}
+	if (firmware_given && boot != LT_BOOT_UBOOT) {
+		lt_fatal_usage("--firmware is for --boot uboot");
+	}
+	if (tpm && boot != LT_BOOT_QEMU) {
+		lt_fatal_usage(
+			"--tpm is for --boot qemu (U-Boot's own use of a TPM is not handled)");
+	}
 	const char *in = argv[optind];
 	if (!lt_is_json(in)) {
 		lt_fatal_usage("pack: \"%s\" is not a .json configuration", in);
@@ -344,40 +400,37 @@ int lt_cmd_pack(int argc, char **argv)
 	}
 	machine_devices(&c, disk, net);
 	struct lt_machine m;
-	machine_of(&c, &m, memory, cpus);
+	machine_of(&c, boot, &m, memory, cpus);
 	mkdir_p(dir);
-	void *qdtb = lt_dump_machine_dtb(qemu, dir, &m);
+	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
+		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
+			       firmware, strerror(errno));
+	}
+	void *qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 	if (lt_config_has_devices(&c)) {
 		if (!devices_from(&c, qdtb)) {
-			fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
-				lt_nr_errors == 1 ? "" : "s");
 			free(qdtb);
-			lt_config_free(&c);
-			return 1;
+			return nothing_packed(&c, in);
 		}
 		/* The device-tree modules may want a bigger machine. */
 		struct lt_machine m2;
-		machine_of(&c, &m2, memory, cpus);
+		machine_of(&c, boot, &m2, memory, cpus);
 		if (m2.ram_size != m.ram_size || m2.cpus != m.cpus) {
 			m = m2;
 			free(qdtb);
-			qdtb = lt_dump_machine_dtb(qemu, dir, &m);
+			qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 		}
 	}
 	if (!lt_check_pinned(&c, &m)) {
-		fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
-			lt_nr_errors == 1 ? "" : "s");
 		free(qdtb);
-		lt_config_free(&c);
-		return 1;
+		return nothing_packed(&c, in);
 	}
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
 		lt_size_str(m.ram_size, have, sizeof(have));
-		lt_size_str(lt_machine_ram_needed(&c), need, sizeof(need));
+		lt_size_str(lt_machine_ram_needed(&c, boot), need, sizeof(need));
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
-
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -422,9 +475,9 @@ int lt_cmd_pack(int argc, char **argv)
 	snprintf(mdir, sizeof(mdir), "%s/modules", dir);
 	mkdir_p(mdir);
 	for (size_t i = 0; i < c.nr_files; i++) {
-		char *base = strrchr(c.files[i].path, '/');
-		snprintf(to, sizeof(to), "%s/%02zu-%s", mdir, i,
-			 base != NULL ? base + 1 : c.files[i].path);
+		char name[NAME_MAX + 1];
+		lt_module_name(&c, i, name, sizeof(name));
+		snprintf(to, sizeof(to), "%s/%s", mdir, name);
 		if (c.files[i].data != NULL) {
 			if (!lt_write_file(to, c.files[i].data, c.files[i].size, 0644)) {
 				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
@@ -445,7 +498,9 @@ int lt_cmd_pack(int argc, char **argv)
 			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,
 			   to);
 	}
-	if (!write_script(dir, &c, &m)) {
+	if (boot == LT_BOOT_UBOOT) {
+		lt_pack_uboot(dir, &c, &m, firmware);
+	} else if (!write_script(dir, &c, &m, tpm)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
 	}
 	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM\n", dir, l.nr_domains,

@@ -233,6 +233,13 @@ bool lt_is_json(const char *path)
 	return n >= 5 && strcmp(path + n - 5, ".json") == 0;
 }
 
+void lt_module_name(const struct lt_config *c, size_t i, char *out, size_t size)
+{
+	const char *base = strrchr(c->files[i].path, '/');
+
+	snprintf(out, size, "%02zu-%s", i, base != NULL ? base + 1 : c->files[i].path);
+}
+
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -31,7 +31,7 @@ void lt_launch_init(struct lcm_launch *l)
 static const char *const domain_props[] = { "name",      "domid",  "permissions",
 					    "functions", "mode",   "domain-uuid",
 					    "cpus",      "memory", "security-id",
-					    NULL };
+					    "safety",    NULL };
 
 /* "/chosen/hypervisor/NAME[/MODULE[/hash]]" -> the JSON member it came from. */
 static void report_json(const struct lt_config *c, const struct lcm_diag *d)
@@ -45,6 +45,8 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 	}
 	snprintf(jpath, sizeof(jpath), "domains");
 	snprintf(what, sizeof(what), "%s", d->path[0] ? d->path : "LCM");
+	/* The JSON key of the SafeVM extension has no vendor prefix. */
+	const char *prop = strcmp(d->prop, LCM_PROP_SAFETY) == 0 ? "safety" : d->prop;
 	if (strcmp(node, "config") == 0) {
 		const char *key = sub[0] ? sub : d->prop;
 		snprintf(jpath, sizeof(jpath), "config%s%s", key[0] ? "." : "", key);
@@ -61,17 +63,17 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 			} else {
 				bool json_key = false;
 				for (size_t k = 0; domain_props[k] != NULL; k++) {
-					json_key |= strcmp(d->prop, domain_props[k]) == 0;
+					json_key |= strcmp(prop, domain_props[k]) == 0;
 				}
 				snprintf(jpath, sizeof(jpath), "domains.%zu%s%s", i,
-					 json_key ? "." : "", json_key ? d->prop : "");
+					 json_key ? "." : "", json_key ? prop : "");
 			}
 		}
 	}
 	for (size_t i = 0; i < c->nr_domains; i++) {
 		const struct lt_domain *dom = &c->domains[i];
 		char key[72];
-		const char *k = sub[0] != '\0' ? sub : d->prop;
+		const char *k = sub[0] != '\0' ? sub : prop;
 		if (strcmp(dom->name, node) != 0) {
 			continue;
 		}

@@ -35,9 +35,14 @@
 #define M_EL1T       0x04
 #define M_EL1H       0x05
 #define SPSR_PAN     (1ull << 22)
+#define SPSR_DIT     (1ull << 24)
+#define SPSR_SSBS    (1ull << 12)
 #define SCTLR_M_BIT  (1ull << 0)
 #define SCTLR_SPAN   (1ull << 23)
+#define SCTLR_DSSBS  (1ull << 44)
 #define MMFR1_PAN(x) (((x) >> 20) & 0xf)
+#define PFR0_DIT(x)  (((x) >> 48) & 0xf)
+#define PFR1_SSBS(x) (((x) >> 4) & 0xf)
 #define PAR_F        (1ull << 0)
 #define PAR_PA       0x0000fffffffff000ull
 
@@ -116,21 +121,37 @@ static void fault_line(struct vcpu *v, const char *what, uint64_t pc, const char
 }
 
 /*
+ * PSTATE on taking an exception to EL1 from the state @old (Arm ARM D1.3.4,
+ * "Exception entry"): EL1h with D, A, I and F masked; PAN set when
+ * SCTLR_EL1.SPAN is 0 and kept otherwise (FEAT_PAN); DIT kept (FEAT_DIT);
+ * SSBS from SCTLR_EL1.DSSBS (FEAT_SSBS); UAO, SS, IL and BTYPE cleared.
+ */
+static uint64_t entry_pstate(uint64_t old)
+{
+	uint64_t sctlr = read_sysreg(sctlr_el1);
+	uint64_t pstate = SPSR_EL1H_MASKED;
+
+	if (MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1)) != 0) {
+		pstate |= (sctlr & SCTLR_SPAN) ? (old & SPSR_PAN) : SPSR_PAN;
+	}
+	if (PFR0_DIT(read_sysreg(id_aa64pfr0_el1)) != 0) {
+		pstate |= old & SPSR_DIT;
+	}
+	if (PFR1_SSBS(read_sysreg(id_aa64pfr1_el1)) != 0 && (sctlr & SCTLR_DSSBS)) {
+		pstate |= SPSR_SSBS;
+	}
+	return pstate;
+}
+
+/*
  * Take the synchronous exception @esr (@far: FAR_EL1, when it has one) to
- * @v's EL1. ELR_EL1 and SPSR_EL1 keep where it came from; PSTATE becomes
- * EL1h with D, A, I and F masked (and PAN set when FEAT_PAN is there and
- * SCTLR_EL1.SPAN is 0); the PC is the vector for synchronous exceptions
- * from that state. Interrupts stay where they are (the LRs): masked, the
- * guest takes them after its handler.
+ * @v's EL1. ELR_EL1 and SPSR_EL1 keep where it came from; PSTATE is
+ * entry_pstate()'s; the PC is the vector for synchronous exceptions from
+ * that state. Interrupts stay where they are (the LRs): masked, the guest
+ * takes them after its handler.
  */
 static void take(struct arch_regs *r, uint64_t esr, const uint64_t *far, uint64_t vector)
 {
-	uint64_t spsr = SPSR_EL1H_MASKED;
-
-	if (MMFR1_PAN(read_sysreg(id_aa64mmfr1_el1)) != 0 &&
-	    !(read_sysreg(sctlr_el1) & SCTLR_SPAN)) {
-		spsr |= SPSR_PAN;
-	}
 	write_sysreg(esr_el1, esr);
 	if (far != NULL) {
 		write_sysreg(far_el1, *far);
@@ -138,7 +159,7 @@ static void take(struct arch_regs *r, uint64_t esr, const uint64_t *far, uint64_
 	write_sysreg(elr_el1, r->elr);
 	write_sysreg(spsr_el1, r->spsr);
 	r->elr = vector;
-	r->spsr = spsr;
+	r->spsr = entry_pstate(r->spsr);
 }
 
 /* Deliver, or stop the domain when the guest cannot take it (false). */

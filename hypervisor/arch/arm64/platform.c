@@ -47,7 +47,7 @@ static struct {
 	unsigned nr_nodes;
 	int memory[SCAN_MEMORY];
 	unsigned nr_memory;
-	int gic, timer, pl011, psci, psci02;
+	int gic, timer, pl011, psci, psci02, tpm;
 	int cpus, chosen, reserved; /* /cpus, /chosen, /reserved-memory */
 } scan;
 
@@ -56,7 +56,7 @@ static void scan_tree(const void *fdt)
 	int stack[SCAN_DEPTH];
 	int depth = 0, node = 0;
 
-	scan.gic = scan.timer = scan.pl011 = scan.psci = scan.psci02 = -1;
+	scan.gic = scan.timer = scan.pl011 = scan.psci = scan.psci02 = scan.tpm = -1;
 	scan.cpus = scan.chosen = scan.reserved = -1;
 	for (; node >= 0 && depth >= 0; node = fdt_next_node(fdt, node, &depth)) {
 		/* Deeper than the stack: its parent is left to libfdt. */
@@ -106,7 +106,7 @@ static void scan_tree(const void *fdt)
 		} wanted[] = {
 			{ "arm,gic-v3", &scan.gic },  { "arm,armv8-timer", &scan.timer },
 			{ "arm,pl011", &scan.pl011 }, { "arm,psci-0.2", &scan.psci02 },
-			{ "arm,psci", &scan.psci },
+			{ "arm,psci", &scan.psci },   { "tcg,tpm-tis-mmio", &scan.tpm },
 		};
 		for (size_t i = 0; compat != NULL && i < ARRAY_SIZE(wanted); i++) {
 			if (*wanted[i].slot < 0 &&
@@ -331,6 +331,60 @@ static int probe_psci(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/* @addr, a bus address of @node's parent, as a CPU address: through each
+ * ancestor's ranges (an empty one is 1:1). False when a bus does not map it. */
+static bool translate(const void *fdt, int node, uint64_t *addr)
+{
+	for (int bus = parent_of(fdt, node); bus > 0; bus = parent_of(fdt, bus)) {
+		int len, up = parent_of(fdt, bus);
+		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
+		if (r == NULL || up < 0) {
+			return false;
+		}
+		int ca = fdt_address_cells(fdt, bus), pa = fdt_address_cells(fdt, up);
+		int sc = fdt_size_cells(fdt, bus), width = ca + pa + sc;
+		if (len == 0) {
+			continue;
+		}
+		if (ca < 1 || ca > 2 || pa < 1 || pa > 2 || sc < 1 || sc > 2) {
+			return false;
+		}
+		bool found = false;
+		for (int i = 0; (i + 1) * width * 4 <= len && !found; i++) {
+			const fdt32_t *e = r + i * width;
+			uint64_t child = cells(e, ca), parent = cells(e + ca, pa),
+				 size = cells(e + ca + pa, sc);
+			if (*addr >= child && *addr - child < size) {
+				*addr = *addr - child + parent;
+				found = true;
+			}
+		}
+		if (!found) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The TPM (QEMU's tpm-tis-device sits on the platform bus, behind its
+ * ranges). Without one the launch is measured into the event log only. */
+static void probe_tpm(const void *fdt, struct platform *p)
+{
+	struct mem_range r;
+	uint64_t a;
+
+	if (scan.tpm < 0) {
+		return;
+	}
+	if (!read_reg(fdt, scan.tpm, 0, &r) ||
+	    !(a = pa_addr(r.base), translate(fdt, scan.tpm, &a)) || r.size < PAGE_SIZE) {
+		printk("platform: the tcg,tpm-tis-mmio node has no usable reg: TPM not used\n");
+		return;
+	}
+	/* Locality 0's page is all the hypervisor uses. */
+	p->tpm = (struct mem_range){ pa_init(a), PAGE_SIZE };
+}
+
 int arch_platform_probe(const void *fdt, struct platform *p)
 {
 
@@ -356,6 +410,7 @@ int arch_platform_probe(const void *fdt, struct platform *p)
 		return -1;
 	}
 	probe_uart(fdt, p);
+	probe_tpm(fdt, p);
 	plat = p;
 	return 0;
 }

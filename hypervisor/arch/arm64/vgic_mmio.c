@@ -210,8 +210,13 @@ static void field_put(struct access *a, unsigned intid, enum vfield f, enum vop 
 		b->prio[i] = (uint8_t)v;
 		break;
 	case F_CFG:
-		/* SGIs are always edge-triggered (ICFGR0 is read-only). */
-		if (intid > INTID_SGI_LAST) {
+		/*
+		 * SGIs are edge-triggered and PPIs level-sensitive, both fixed
+		 * (whether PPIs are programmable is IMPLEMENTATION DEFINED, IHI
+		 * 0069 GICR_ICFGR1): every PPI here is a timer's output line,
+		 * and an edge-triggered one would lose its interrupts.
+		 */
+		if (intid >= VGIC_NR_PRIVATE) {
 			b->edge = (v & 2) ? b->edge | bit : b->edge & ~bit;
 		}
 		break;
