@@ -11,7 +11,8 @@ host_pkgs=(make gcc clang libclang-rt-14-dev lld llvm pkg-config
            qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
            libcmocka-dev python3 clang-format e2fsprogs
            u-boot-qemu u-boot-tools mtools dosfstools fdisk
-           man-db bsdextrautils graphviz swtpm tpm2-tools)
+           man-db bsdextrautils graphviz swtpm tpm2-tools
+           qemu-system-x86 grub-pc-bin grub-common xorriso)
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -80,6 +80,13 @@ TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm
 	      $(BUILD)/fuzz/fuzz-import $(BUILD)/fuzz/fuzz-policy $(BUILD)/fuzz/fuzz-policyc \
 	      $(BUILD)/fuzz/fuzz-tpm2 $(BUILD)/fuzz/fuzz-passthrough
 
+# The x86 guest image header (hypervisor/arch/x86_64/mb2image.c).
+$(BUILD)/fuzz/fuzz-mb2image: tests/fuzz/fuzz_mb2image.c hypervisor/arch/x86_64/mb2image.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Ihypervisor/arch/x86_64 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+TEST_PROGS += $(BUILD)/fuzz/fuzz-mb2image
+
 .PHONY: tests
 tests: all $(TEST_PROGS)
 

@@ -61,6 +61,11 @@ uint64_t guest_ram_size(void);
 /* The image itself: from _start to the end of BSS and stacks. */
 uintptr_t guest_image_end(void);
 
+/* Wait for an interrupt (WFI); the architecture's LCM flavour for
+ * lcm_parse(); milliseconds of the architectural counter. */
+void guest_idle(void);
+unsigned guest_lcm_arch(void);
+uint64_t guest_time_ms(void);
 /* Interrupts (irq.c): the GIC @fdt names set up for vCPU 0 with @fn called
  * for each interrupt (the runtime ends it when @fn returns), IRQs unmasked;
  * an SPI enabled, routed to vCPU 0; a wait until *@counter reaches @n or

@@ -109,24 +109,13 @@ static bool fail(struct build *b, const char *fmt, ...)
 	return false;
 }
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static bool digest_matches(struct build *b, const struct module_ref *m, const char *what,
 			   const uint8_t *got)
 {
 	if (memcmp(got, m->digest, MODULE_DIGEST_SIZE) != 0) {
 		char want_hex[2 * MODULE_DIGEST_SIZE + 1], got_hex[2 * MODULE_DIGEST_SIZE + 1];
-		hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
-		hex(got_hex, got, MODULE_DIGEST_SIZE);
+		fmt_hex(want_hex, m->digest, MODULE_DIGEST_SIZE);
+		fmt_hex(got_hex, got, MODULE_DIGEST_SIZE);
 		return fail(b,
 			    "%s module 0x%llx+0x%llx: SHA-256 mismatch: LCM has %s, module has %s",
 			    what, (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size,
@@ -545,9 +534,11 @@ struct build *build_begin(const struct domain_config *c)
 	policy_label_domain(b->d, c->label != NULL ? c->label : LCM_DEFAULT_SECURITY_ID);
 	b->d->ram_size = c->memory;
 	b->d->pinned = c->pinned;
-	b->direct = c->hardware;
+	b->direct = c->hardware && arch_passthrough();
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
+	} else if (c->devtree.present && !arch_passthrough()) {
+		fail(b, "device-tree module: this architecture passes no devices through");
 	} else if (b->direct && c->devtree.present) {
 		fail(b, "device-tree module: the hardware domain gets every device no other domain "
 			"got; it takes no device-tree module");

@@ -97,6 +97,20 @@ static struct launch {
 	.report_domid = HL_NO_DOMID,
 };
 
+/* A module named by mb-index is the bootloader's module at that index (x86:
+ * the multiboot list, whose module 0 is the LCM); one past the list keeps
+ * no range, and bootmod_probe_lcm() refuses it. */
+static void locate_mb_modules(const struct platform *p)
+{
+	for (uint32_t i = 0; i < L.lcm.nr_modules; i++) {
+		struct lcm_module *m = &modules[i];
+		if ((m->flags & LCM_MODF_INDEX) && m->mb_index < p->nr_boot_mods) {
+			m->addr = pa_addr(p->boot_mods[m->mb_index].base);
+			m->size = p->boot_mods[m->mb_index].size;
+		}
+	}
+}
+
 unsigned launch_probe(const struct platform *p)
 {
 	char text[400];
@@ -119,6 +133,7 @@ unsigned launch_probe(const struct platform *p)
 	if (L.lcm_result == LCM_ENOLCM) {
 		return bootmod_probe_classic(p);
 	}
+	locate_mb_modules(p);
 	return bootmod_probe_lcm(p, &L.lcm);
 }
 
@@ -191,12 +206,15 @@ static void build_lcm_domains(void)
 			.functions = ld->functions,
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
-			.refused = refused_module(ld, why, sizeof(why)),
+			.refused = arch_mode_refused(ld->mode),
 			.label = ld->security_id,
 			.safety = ld->safety,
 			.pinned = ld->pinned,
 			.hardware = hardware,
 		};
+		if (c.refused == NULL) {
+			c.refused = refused_module(ld, why, sizeof(why));
+		}
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
 		module_from_lcm(&c.devtree, ld->module[LCM_MOD_DEVICE_TREE]);
@@ -271,6 +289,32 @@ static const char *load_policy(char *why, size_t n)
 	}
 	policy_loaded_summary();
 	return NULL;
+}
+
+/* The config node's microcode modules (their ranges passed the probe's
+ * checks) offered to the CPU once their digest matches the LCM's: one line
+ * each says whether it was applied (docs/bindings.md). */
+static void apply_microcode(void)
+{
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		if (m->type != LCM_MOD_MICROCODE) {
+			continue;
+		}
+		const char *why = "SHA-256 mismatch with the LCM";
+		if (!(m->flags & LCM_MODF_DIGEST) ||
+		    memcmp(bootmod_digest(bootmod_of_lcm(i)), m->sha256, sizeof(m->sha256)) == 0) {
+			why = arch_microcode_apply(pa_ptr(pa_init(m->addr)), m->size);
+		}
+		if (why == NULL) {
+			printk("launch: microcode: %llu bytes applied\n",
+			       (unsigned long long)m->size);
+		} else {
+			printk("launch: microcode: %llu bytes, not applied: %s\n",
+			       (unsigned long long)m->size, why);
+		}
+	}
 }
 
 /* The first /chosen node compatible with @compat, as a module. */
@@ -658,6 +702,8 @@ void launch_start(void)
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
+	} else if (L.hyperlaunch) {
+		apply_microcode();
 	}
 	/* Never a launch under another policy than the LCM's. */
 	if (policy_bad != NULL) {

@@ -375,6 +375,22 @@ expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
 expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
 expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img
 
+# --- pack --arch x86 ----------------------------------------------------------------
+# A GRUB ISO: grub.cfg loads the hypervisor by multiboot2 and the LCM as the
+# first module2, then each file once in mb-index order, all --nounzip.
+x=$work/pack-x86
+expect pack-x86 0 "$tool" pack --arch x86 --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$x"
+expect pack-x86-grub-cfg 0 cat "$x/iso/boot/grub/grub.cfg"
+expect pack-x86-run-qemu 0 cat "$x/run-qemu"
+expect pack-x86-lcm 0 "$tool" show --arch x86 "$x/iso/boot/lcm.dtb"
+if [ -s "$x/hyperlaunch.iso" ] && cmp -s ../lcm-fixtures/files/ramdisk.img "$x/iso/boot/modules/01-ramdisk.img"; then
+	pass pack-x86-iso
+else
+	fail pack-x86-iso "no $x/hyperlaunch.iso, or the ramdisk not copied as 01-ramdisk.img"
+fi
+expect pack-x86-uboot 2 "$tool" pack --arch x86 --boot uboot demo.json -o "$x"
+expect pack-x86-tpm 2 "$tool" pack --arch x86 --tpm demo.json -o "$x"
+expect pack-bad-arch 2 "$tool" pack --arch riscv demo.json -o "$x"
 # --- the access-control policy (docs/policy.md) -------------------------------------
 # Compiled, shown back rule by rule, and the C array the hypervisor's role
 # policy is built from; every error of a broken text with its line:column;

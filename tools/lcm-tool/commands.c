@@ -12,6 +12,8 @@
 
 #include <libfdt.h>
 
+#include <fmt/fmt.h>
+
 #include "lcm-tool.h"
 
 static const char build_help[] =
@@ -417,7 +419,7 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 			snprintf(loc, sizeof(loc), "mb-index %u", m->mb_index);
 		}
 		if (m->flags & LCM_MODF_DIGEST) {
-			lt_hex(m->sha256, LCM_SHA256_SIZE, digest);
+			fmt_hex(digest, m->sha256, LCM_SHA256_SIZE);
 		}
 		printf("%-16s %-12s %-23s %10s  %s\n", owner, lcm_module_type_name(m->type), loc,
 		       size, digest);

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include <fmt/fmt.h>
+
 #include "lcm-tool.h"
 
 /* --- locating a member in the JSON text ---------------------------------------- */
@@ -805,8 +807,8 @@ static void check_module_files(struct loader *ld, struct lt_domain *d, const str
 	}
 	if (m->has_pin && memcmp(m->pin, f->sha256, LCM_SHA256_SIZE) != 0) {
 		char want[65], have[65];
-		lt_hex(m->pin, LCM_SHA256_SIZE, want);
-		lt_hex(f->sha256, LCM_SHA256_SIZE, have);
+		fmt_hex(want, m->pin, LCM_SHA256_SIZE);
+		fmt_hex(have, f->sha256, LCM_SHA256_SIZE);
 		lt_error(&m->loc, "%s: %s: sha256 of \"%s\" is %s, the configuration pins %s",
 			 owner, lcm_module_type_name(type), f->shown, have, want);
 	}

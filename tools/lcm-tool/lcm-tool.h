@@ -195,11 +195,13 @@ void *lt_host_dtb(const struct lt_machine *m);
 void *lt_read_file(const char *path, size_t *size); /* NULL + errno */
 bool lt_write_file(const char *path, const void *data, size_t size, int mode);
 void lt_sha256(const void *data, size_t size, uint8_t out[LCM_SHA256_SIZE]);
-void lt_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 */
 /* "16M", "1G", "512K", "1024" (KiB) -> KiB; false when malformed. */
 bool lt_parse_size_kib(const char *s, uint64_t *kib);
 /* Same, but the result in bytes and a bare number means bytes. */
 bool lt_parse_size_bytes(const char *s, uint64_t *bytes);
+/* pack's and predict's --memory: the machine's RAM, at least 64M in whole
+ * MiB (exits with a usage error otherwise). */
+uint64_t lt_machine_memory(const char *s);
 void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
 /* The name pack gives file @i in DIR/modules: "NN-basename". */
@@ -245,6 +247,17 @@ void lt_run(char *const argv[], const char *package, const char *dir, const char
  * boot.scr, disk.img and a run-qemu that boots @firmware from that disk. */
 void lt_pack_uboot(const char *dir, const struct lt_config *c, const struct lt_machine *m,
 		   const char *firmware);
+
+/* --- pack (pack.c) and pack --arch x86 (pack-x86.c) ------------------------------ */
+
+void lt_mkdir_p(const char *dir);
+/* A hard link, else a copy; exits 2 on failure. */
+void lt_copy_file(const char *from, const char *to);
+/* The installed or built hypervisor @name for pack's default. */
+void lt_default_hypervisor(const char *name, char *out, size_t size);
+/* pack --arch x86: the ISO and run-qemu in @dir; @hv NULL for the default,
+ * @memory and @cpus 0 for theirs. Returns the exit code. */
+int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus);
 
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);

@@ -21,9 +21,9 @@
 #include "lcm-tool.h"
 
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--boot qemu|uboot]\n"
-	"                     [--tpm] [--host-dtb FILE] [--disk FILE] [--net user]\n"
-	"                     CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--arch arm64|x86] [--memory SIZE] [--cpus N] [--hypervisor IMAGE]\n"
+	"                     [--boot qemu|uboot] [--tpm] [--host-dtb FILE] [--disk FILE]\n"
+	"                     [--net user] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -34,7 +34,16 @@ static const char pack_help[] =
 	"                      gic-version=3 -cpu cortex-a57 -nographic with all of them\n"
 	"                      loaded; its arguments are passed on to QEMU\n"
 	"\n"
+	"With --arch x86, DIR gets a GRUB ISO for QEMU's PC machine instead:\n"
+	"  DIR/hyperlaunch.iso GRUB 2 (BIOS) loading hyperlaunch-x86_64.elf by multiboot2,\n"
+	"                      the LCM as module 0, then every module file in mb-index\n"
+	"                      order, each with --nounzip (digests are of the files)\n"
+	"  DIR/iso/            the ISO's tree, with boot/grub/grub.cfg\n"
+	"  DIR/run-qemu        starts qemu-system-x86_64 -M pc -cpu max -nographic\n"
+	"                      from that ISO; its arguments are passed on to QEMU\n"
+	"\n"
 	"  -o, --output DIR      the folder to fill (created if needed)\n"
+	"  --arch arm64|x86      the machine to pack for (default arm64)\n"
 	"  --memory SIZE         machine RAM (default: enough for every domain, the\n"
 	"                        hypervisor and the modules, at least 256M)\n"
 	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
@@ -64,7 +73,7 @@ static const char pack_help[] =
 #define MACHINE_OPTS "virt,virtualization=on,gic-version=3"
 #define CPU_MODEL    "cortex-a57"
 
-static void mkdir_p(const char *dir)
+void lt_mkdir_p(const char *dir)
 {
 	char tmp[PATH_MAX];
 
@@ -81,7 +90,7 @@ static void mkdir_p(const char *dir)
 	}
 }
 
-static void copy_file(const char *from, const char *to)
+void lt_copy_file(const char *from, const char *to)
 {
 	size_t size;
 	void *data;
@@ -139,22 +148,22 @@ void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_mac
 	return dtb;
 }
 
-/* hyperlaunch.bin beside lcm-tool (build/), else where make install puts
- * it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
-static void default_hypervisor(char *out, size_t size)
+/* @name (hyperlaunch.bin, or the x86 ELF) beside lcm-tool (build/), else
+ * where make install puts it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
+void lt_default_hypervisor(const char *name, char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n <= 0) {
-		snprintf(out, size, "hyperlaunch.bin");
+		snprintf(out, size, "%s", name);
 		return;
 	}
 	self[n] = '\0';
 	char *bin = dirname(self);
-	snprintf(out, size, "%s/hyperlaunch.bin", bin);
+	snprintf(out, size, "%s/%s", bin, name);
 	if (access(out, R_OK) != 0) {
-		snprintf(out, size, "%s/lib/hyperlaunch/hyperlaunch.bin", dirname(bin));
+		snprintf(out, size, "%s/lib/hyperlaunch/%s", dirname(bin), name);
 	}
 }
 
@@ -217,6 +226,17 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		return false;
 	}
 	return chmod(path, 0755) == 0;
+}
+
+uint64_t lt_machine_memory(const char *s)
+{
+	uint64_t bytes;
+
+	if (!lt_parse_size_bytes(s, &bytes) || bytes < 64 * LT_MIB || bytes % LT_MIB != 0) {
+		lt_fatal_usage("--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
+			       s);
+	}
+	return bytes;
 }
 
 /* A disk image by absolute path (run-qemu may run from anywhere); it must
@@ -291,6 +311,7 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "boot", required_argument, NULL, 'B' },
 		{ "firmware", required_argument, NULL, 'F' },
+		{ "arch", required_argument, NULL, 'A' },
 		{ "tpm", no_argument, NULL, 'T' },
 		{ "host-dtb", required_argument, NULL, 'D' },
 		{ "disk", required_argument, NULL, 'k' },
@@ -302,7 +323,7 @@ int lt_cmd_pack(int argc, char **argv)
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
 	const char *firmware = getenv("UBOOT") != NULL ? getenv("UBOOT") : LT_UBOOT_FIRMWARE;
 	enum lt_boot boot = LT_BOOT_QEMU;
-	bool firmware_given = false;
+	bool firmware_given = false, x86 = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
 	bool tpm = false;
@@ -317,12 +338,7 @@ int lt_cmd_pack(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'm':
-			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
-			    memory % LT_MIB != 0) {
-				lt_fatal_usage(
-					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
-					optarg);
-			}
+			memory = lt_machine_memory(optarg);
 			break;
 		case 'c':
 			cpus = (unsigned)strtoul(optarg, &end, 10);
@@ -349,6 +365,12 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'F':
 			firmware = optarg;
 			firmware_given = true;
+			break;
+		case 'A':
+			if (strcmp(optarg, "x86") != 0 && strcmp(optarg, "arm64") != 0) {
+				lt_fatal_usage("--arch: \"%s\" is not one of arm64, x86", optarg);
+			}
+			x86 = strcmp(optarg, "x86") == 0;
 			break;
 		case 'T':
 			tpm = true;
@@ -390,6 +412,13 @@ int lt_cmd_pack(int argc, char **argv)
 	if (!lt_is_json(in)) {
 		lt_fatal_usage("pack: \"%s\" is not a .json configuration", in);
 	}
+	if (x86) {
+		if (boot != LT_BOOT_QEMU || tpm) {
+			lt_fatal_usage("--arch x86: GRUB loads the launch from an ISO; --boot and "
+				       "--tpm are arm64's");
+		}
+		return lt_pack_x86(in, dir, hv, memory, cpus);
+	}
 
 	struct lt_config c;
 	if (!lt_config_load(&c, in, true)) {
@@ -401,7 +430,7 @@ int lt_cmd_pack(int argc, char **argv)
 	machine_devices(&c, disk, net);
 	struct lt_machine m;
 	machine_of(&c, boot, &m, memory, cpus);
-	mkdir_p(dir);
+	lt_mkdir_p(dir);
 	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
 		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
 			       firmware, strerror(errno));
@@ -473,7 +502,7 @@ int lt_cmd_pack(int argc, char **argv)
 	}
 	char mdir[PATH_MAX], to[PATH_MAX * 2], hvpath[PATH_MAX];
 	snprintf(mdir, sizeof(mdir), "%s/modules", dir);
-	mkdir_p(mdir);
+	lt_mkdir_p(mdir);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		char name[NAME_MAX + 1];
 		lt_module_name(&c, i, name, sizeof(name));
@@ -483,16 +512,16 @@ int lt_cmd_pack(int argc, char **argv)
 				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
 			}
 		} else {
-			copy_file(c.files[i].path, to);
+			lt_copy_file(c.files[i].path, to);
 		}
 	}
 	if (hv == NULL) {
-		default_hypervisor(hvpath, sizeof(hvpath));
+		lt_default_hypervisor("hyperlaunch.bin", hvpath, sizeof(hvpath));
 		hv = hvpath;
 	}
 	snprintf(to, sizeof(to), "%s/hyperlaunch.bin", dir);
 	if (access(hv, R_OK) == 0) {
-		copy_file(hv, to);
+		lt_copy_file(hv, to);
 	} else {
 		lt_warning(NULL,
 			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,

@@ -81,6 +81,11 @@ uint64_t arch_guest_ipa_end(void)
 	return 1ull << 39; /* as arm64's */
 }
 
+bool arch_passthrough(void)
+{
+	return true;
+}
+
 int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 {
 	return map(s, ipa, pa, size, true);
