@@ -14,6 +14,7 @@ struct cpu;
 struct domain;
 struct vcpu;
 struct stage2; /* a domain's guest-physical address space */
+struct pt_assign;
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -113,6 +114,23 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */
 void arch_stage2_destroy(struct stage2 *s);
+/* The end of the guest-physical address space: what stage 2 can map. */
+uint64_t arch_guest_ipa_end(void);
+/* Whether this architecture passes devices through (core/passthrough.h):
+ * without it, a device-tree module is refused and the hardware domain is
+ * built as any other domain. */
+bool arch_passthrough(void);
+/* Map [ipa, ipa + size) to a passed-through device's MMIO at @pa (page
+ * aligned): device memory, never executable. -1 when out of memory. */
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+
+/* Route the physical interrupt @intid (an SPI, edge- or level-triggered)
+ * to @d as a hardware interrupt of the same number: the guest's end of
+ * interrupt ends the physical one. -1 when this architecture cannot (an
+ * INTID its virtual interrupt controller does not have). Enabled from now
+ * on, until arch_irq_release(). */
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge);
+void arch_irq_release(struct domain *d, unsigned intid);
 
 /* --- the machine a guest sees (its boot protocol and virtual platform) ---- */
 
@@ -136,6 +154,7 @@ struct guest_dt {
 	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
+	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */
 };
 
 /* Write the device tree of a domain into @buf; its size, or -1 when @size

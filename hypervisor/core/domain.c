@@ -24,6 +24,7 @@
 #include "core/console.h"
 #include "core/create.h"
 #include "core/domain.h"
+#include "core/passthrough.h"
 #include "core/launch.h"
 #include "core/measure.h"
 #include "core/mm.h"
@@ -95,6 +96,7 @@ void domain_publish(struct domain *d)
 
 void domain_release(struct domain *d)
 {
+	pt_release(d); /* its interrupts first: none may reach it after this */
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		arch_vcpu_free(&d->vcpus[i]);
 	}

@@ -131,5 +131,6 @@ int run_create_step_tests(void);
 int run_bootmod_tests(void);
 int run_measure_tests(void);
 int run_tpm_tests(void);
+int run_passthrough_tests(void);
 
 #endif /* CORE_TEST_H */
