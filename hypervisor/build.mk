@@ -40,3 +40,4 @@ $(BUILD)/hyperlaunch.bin: $(HV_ELF)
 	$(TARGET_OBJCOPY) -O binary $< $@
 
 ALL += $(BUILD)/hyperlaunch.bin
+-include hypervisor/arch/x86_64/build.mk

@@ -16,8 +16,15 @@
 #                            xenstore-utils and the arm64 libraries they load
 #                            (libxen*, libc6), extracted as in their packages,
 #                            for the initramfs of a Linux XENSTORE domain
+#   build/linux-modules/     (part "modules", only when named) the few modules
+#                            of that kernel's package a Linux hardware domain
+#                            loads: virtio-mmio, virtio-pci, virtio-blk,
+#                            virtio-net, ext4
+#                            and their dependencies (MODULES below); beside
+#                            build/deps, which may be shared between trees
 #
-# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [xen-modules] [xen-tools]
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [modules] [xen-modules]
+#                                   [xen-tools]
 #   no part named: the first three.  --update: ask apt for the current versions and
 #   fetch again what changed (otherwise a part fetched once is kept as it is).
 #
@@ -31,17 +38,19 @@ deps="$top/build/deps"
 
 update=0
 tools=0
+want_modules=0
 parts=()
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
 	linux | busybox | xen | xen-modules) parts+=("$a") ;;
 	xen-tools) tools=1 ;;
+	modules) want_modules=1 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen xen-modules xen-tools)" >&2; exit 2 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen modules xen-modules xen-tools)" >&2; exit 2 ;;
 	esac
 done
-[ ${#parts[@]} -gt 0 ] || [ $tools = 1 ] || parts=(linux busybox xen)
+[ ${#parts[@]} -gt 0 ] || [ $tools = 1 ] || [ $want_modules = 1 ] || parts=(linux busybox xen)
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -312,4 +321,60 @@ for p in "${parts[@]}"; do
 	[ -n "${took[$p]:-}" ] && state=fetched
 	finish "$p" "$state" "${took[$p]:-}"
 done
+
+# --- modules: a few .ko files of the kernel's own package ---------------------------------
+
+# In insmod order (no modprobe in the initramfs: each after what it needs,
+# from the modules' .modinfo "depends" and softdep).
+MODULES=(
+	kernel/drivers/virtio/virtio_mmio.ko
+	kernel/drivers/virtio/virtio_pci_modern_dev.ko
+	kernel/drivers/virtio/virtio_pci_legacy_dev.ko
+	kernel/drivers/virtio/virtio_pci.ko
+	kernel/drivers/block/virtio_blk.ko
+	kernel/net/core/failover.ko
+	kernel/drivers/net/net_failover.ko
+	kernel/drivers/net/virtio_net.ko
+	kernel/lib/crc16.ko
+	kernel/fs/mbcache.ko
+	kernel/crypto/crc32c_generic.ko
+	kernel/fs/jbd2/jbd2.ko
+	kernel/fs/ext4/ext4.ko
+)
+
+fetch_modules() {
+	local out=$top/build/linux-modules stamp p v abi tmp deb m paths=()
+	[ -f "$deps/linux/.done" ] || "$0" linux >/dev/null
+	read -r p v <"$deps/linux/.done"
+	stamp="$p $v ${MODULES[*]}"
+	if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$stamp" ]; then
+		echo "modules: cached  $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+		return 0
+	fi
+	abi=${p#linux-image-}
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -qq "$p:arm64=$v" >/dev/null 2>&1) ||
+		die "modules: apt-get download $p:arm64=$v failed"
+	deb=$(ls "$tmp"/*.deb)
+	for m in "${MODULES[@]}"; do
+		paths+=("./lib/modules/$abi/$m")
+	done
+	rm -rf "$out"
+	mkdir -p "$out"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "${paths[@]}" ||
+		die "modules: $deb lacks one of: ${MODULES[*]}"
+	for m in "${MODULES[@]}"; do
+		cp "$tmp/lib/modules/$abi/$m" "$out/"
+		basename "$m" >>"$out/order"
+	done
+	rm -rf "$tmp"
+	echo "$stamp" >"$out/.done"
+	echo "modules: fetched $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+}
+
+if [ $want_modules = 1 ]; then
+	fetch_modules
+fi
+
 [ $tools = 0 ] || fetch_tools

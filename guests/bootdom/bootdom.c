@@ -59,17 +59,8 @@ static __attribute__((noreturn)) void done(uint64_t status)
 	 * hypervisor refused it, and the deadline will end us. */
 	gprintf("bootdom: HL_BOOT_DONE returned\n");
 	for (;;) {
-		__asm__ volatile("wfi");
+		guest_idle();
 	}
-}
-
-static uint64_t now_ms(void)
-{
-	uint64_t cnt, frq;
-
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(cnt));
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
-	return cnt / (frq / 1000);
 }
 
 /* The LCM, in the RAM after this image (the host DTB may be large). */
@@ -104,15 +95,19 @@ static const char *owner_name(const struct lcm_module *m)
 	return m->owner == LCM_OWNER_CONFIG ? "config" : domains[m->owner].name;
 }
 
-/* Stream module @i through SHA-256 (and into @copy, when not NULL). */
-static bool read_module(uint32_t i, uint8_t out[SHA256_DIGEST_SIZE], char *copy, size_t max)
+/* Stream module @i through SHA-256 (and into @copy, when not NULL); its
+ * size, as the hypervisor says (a module located by mb-index has none in
+ * the LCM), in *@size. */
+static bool read_module(uint32_t i, uint8_t out[SHA256_DIGEST_SIZE], char *copy, size_t max,
+			uint64_t *size)
 {
 	struct sha256 s;
-	const struct lcm_module *m = &modules[i];
 
 	sha256_init(&s);
-	for (uint64_t off = 0; off < m->size;) {
+	*size = 1; /* until the first read says */
+	for (uint64_t off = 0; off < *size;) {
 		struct hvc_result r = hvc4(HL_BOOT_MODULE_READ, i, off, (uintptr_t)chunk, CHUNK);
+		*size = r.x1;
 		if (r.x0 <= 0) {
 			gprintf("bootdom: HL_BOOT_MODULE_READ %u at %llu: %s\n", i,
 				(unsigned long long)off, hl_strerror(r.x0));
@@ -129,6 +124,16 @@ static bool read_module(uint32_t i, uint8_t out[SHA256_DIGEST_SIZE], char *copy,
 	return true;
 }
 
+/* Whether two module nodes name the same range: the same module-addr, or
+ * the same mb-index. */
+static bool same_place(const struct lcm_module *a, const struct lcm_module *b)
+{
+	if (a->flags & LCM_MODF_INDEX) {
+		return (b->flags & LCM_MODF_INDEX) && a->mb_index == b->mb_index;
+	}
+	return !(b->flags & LCM_MODF_INDEX) && a->addr == b->addr && a->size == b->size;
+}
+
 static void verify_all(void)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
@@ -137,7 +142,7 @@ static void verify_all(void)
 	for (uint32_t i = 0; i < lcm.nr_modules; i++) {
 		const struct lcm_module *m = &modules[i];
 		const char *type = lcm_module_type_name(m->type);
-		if (!(m->flags & LCM_MODF_ADDR)) {
+		if (!(m->flags & (LCM_MODF_ADDR | LCM_MODF_INDEX))) {
 			continue;
 		}
 		if (!(m->flags & LCM_MODF_DIGEST)) {
@@ -156,14 +161,15 @@ static void verify_all(void)
 		bool seen = false;
 		for (uint32_t j = 0; j < i; j++) {
 			seen |= (modules[j].flags & LCM_MODF_DIGEST) &&
-				modules[j].addr == m->addr && modules[j].size == m->size &&
+				same_place(&modules[j], m) &&
 				memcmp(modules[j].sha256, m->sha256, sizeof(digest)) == 0;
 		}
 		if (seen) {
 			checked++;
 			continue;
 		}
-		if (!read_module(i, digest, NULL, 0)) {
+		uint64_t size;
+		if (!read_module(i, digest, NULL, 0, &size)) {
 			done(2);
 		}
 		if (memcmp(digest, m->sha256, sizeof(digest)) != 0) {
@@ -350,7 +356,7 @@ static void start(int i)
 	if (!wait_for[i]) {
 		return;
 	}
-	uint64_t t0 = now_ms();
+	uint64_t t0 = guest_time_ms();
 	for (;;) {
 		r = hvc(HL_DOMAIN_INFO, d->domid, 0, 0);
 		if (r.x0 == HL_OK && (r.x1 & HL_INFO_READY)) {
@@ -362,7 +368,7 @@ static void start(int i)
 			gprintf("bootdom: %s ended before it was ready\n", d->name);
 			done(7);
 		}
-		if (now_ms() - t0 > wait_timeout_ms) {
+		if (guest_time_ms() - t0 > wait_timeout_ms) {
 			gprintf("bootdom: %s not ready within %llu ms\n", d->name,
 				(unsigned long long)wait_timeout_ms);
 			done(8);
@@ -382,7 +388,8 @@ int main(const void *fdt)
 		return 1;
 	}
 	const void *blob = read_lcm(&size);
-	if (lcm_parse(&lcm, blob, size, LCM_ARCH_ARM64) != LCM_OK || lcm.boot < 0) {
+	if (lcm_parse(&lcm, blob, size, (enum lcm_arch)guest_lcm_arch()) != LCM_OK ||
+	    lcm.boot < 0) {
 		for (uint32_t i = 0; i < lcm.nr_diags; i++) {
 			lcm_diag_format(&diags[i], text, sizeof(text));
 			gprintf("bootdom: lcm: %s\n", text);
@@ -396,15 +403,16 @@ int main(const void *fdt)
 	int cfg = domains[lcm.boot].module[LCM_MOD_CONFIG];
 	if (cfg >= 0) {
 		uint8_t digest[SHA256_DIGEST_SIZE];
-		if (modules[cfg].size > CONFIG_MAX) {
+		uint64_t size;
+		if (!read_module((uint32_t)cfg, digest, config, CONFIG_MAX, &size)) {
+			done(2);
+		}
+		if (size > CONFIG_MAX) {
 			gprintf("bootdom: config module larger than %u bytes\n", CONFIG_MAX);
 			done(4);
 		}
-		if (!read_module((uint32_t)cfg, digest, config, CONFIG_MAX)) {
-			done(2);
-		}
-		gprintf("bootdom: config: %llu bytes\n", (unsigned long long)modules[cfg].size);
-		apply_config((size_t)modules[cfg].size);
+		gprintf("bootdom: config: %llu bytes\n", (unsigned long long)size);
+		apply_config((size_t)size);
 	} else {
 		gprintf("bootdom: no config module: starting every domain in LCM order\n");
 	}

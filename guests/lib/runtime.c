@@ -12,6 +12,7 @@
 #include <libfdt.h>
 
 #include "fmt/fmt.h"
+#include <lcm/lcm.h>
 
 #define PSCI_VERSION      0x84000000u
 #define PSCI_CPU_OFF      0x84000002u
@@ -349,4 +350,23 @@ uint64_t guest_ram_size(void)
 uintptr_t guest_image_end(void)
 {
 	return (uintptr_t)__image_end;
+}
+
+void guest_idle(void)
+{
+	__asm__ volatile("wfi");
+}
+
+unsigned guest_lcm_arch(void)
+{
+	return LCM_ARCH_ARM64;
+}
+
+uint64_t guest_time_ms(void)
+{
+	uint64_t cnt, frq;
+
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(cnt));
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
+	return cnt / (frq / 1000);
 }

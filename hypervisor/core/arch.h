@@ -14,6 +14,7 @@ struct cpu;
 struct domain;
 struct vcpu;
 struct stage2; /* a domain's guest-physical address space */
+struct pt_assign;
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -21,10 +22,17 @@ const char *arch_name(void);
 /* The hypervisor's own footprint in memory: image, BSS, boot stack, tables. */
 struct mem_range arch_image_range(void);
 
-/* Fill @p from the firmware's description (arm64: the host DTB at @fdt,
- * checked with lcm_fdt_check() before any walk: it carries the LCM).
- * Prints the reason and returns -1 when the description is unusable. */
+/* Fill @p from the firmware's description (arm64: the host DTB at @fdt;
+ * x86: the multiboot information structure). The device tree that carries
+ * the LCM (arm64: that DTB; x86: multiboot module 0) is checked with
+ * lcm_fdt_check() before any walk. Prints the reason and returns -1 when
+ * the description is unusable. */
 int arch_platform_probe(const void *fdt, struct platform *p);
+/* What the firmware's description is called in messages ("DTB",
+ * "multiboot info"), and the platform's devices for the boot line
+ * (interrupt controller, console) as text in @buf. */
+const char *arch_boot_info_name(void);
+void arch_platform_describe(const struct platform *p, char *buf, size_t size);
 
 /* Add identity mappings to the hypervisor's address space (first mapping of
  * a page wins: existing mappings, such as the image's, are kept). */
@@ -114,6 +122,23 @@ int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa);
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */
 void arch_stage2_destroy(struct stage2 *s);
+/* The end of the guest-physical address space: what stage 2 can map. */
+uint64_t arch_guest_ipa_end(void);
+/* Whether this architecture passes devices through (core/passthrough.h):
+ * without it, a device-tree module is refused and the hardware domain is
+ * built as any other domain. */
+bool arch_passthrough(void);
+/* Map [ipa, ipa + size) to a passed-through device's MMIO at @pa (page
+ * aligned): device memory, never executable. -1 when out of memory. */
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+
+/* Route the physical interrupt @intid (an SPI, edge- or level-triggered)
+ * to @d as a hardware interrupt of the same number: the guest's end of
+ * interrupt ends the physical one. -1 when this architecture cannot (an
+ * INTID its virtual interrupt controller does not have). Enabled from now
+ * on, until arch_irq_release(). */
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge);
+void arch_irq_release(struct domain *d, unsigned intid);
 
 /* --- the machine a guest sees (its boot protocol and virtual platform) ---- */
 
@@ -138,13 +163,23 @@ struct guest_dt {
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
 	bool xen; /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
+	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */
 };
 
 /* Write the device tree of a domain into @buf; its size, or -1 when @size
  * bytes are not enough. Uses libfdt: boot CPU, before guests run only. */
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g);
 
+/* Apply the CPU microcode update of the LCM's config node (@size bytes at
+ * @p, its LCM digest already checked). NULL when applied, else why not (a
+ * static string); the launch goes on either way. */
+const char *arch_microcode_apply(const void *p, uint64_t size);
+
 /* --- domains ----------------------------------------------------------------- */
+
+/* Why this architecture cannot run a domain of LCM @mode (LCM_MODE_* bits,
+ * already checked by lib/lcm), or NULL when it can (x86: classic PV). */
+const char *arch_mode_refused(uint32_t mode);
 
 /* The architecture's part of a new domain (arm64: its virtual interrupt
  * distributor and its virtual counter offset), in d->arch; -1 when out of
@@ -175,6 +210,11 @@ bool arch_vcpu_has_interrupt(struct vcpu *v);
 
 /* --- the Xen guest interface (core/xen.c) ----------------------------------- */
 
+/* Whether this architecture gives domains the Xen guest interface: without
+ * it, a Xen-aware domain (hyperlaunch,xen-interface) is refused and the
+ * functions below are never called. */
+bool arch_xen(void);
+
 /* The guest-physical address that virtual address @va of @v (loaded on
  * this CPU, in a hypercall) translates to through its own stage 1, for a
  * read, or a write with @write; false when it does not. */
@@ -184,7 +224,8 @@ void arch_xen_upcall(struct vcpu *v);
 
 /* --- implemented by the core, called by the architecture ------------------- */
 
-/* The boot CPU, with the MMU on and the early console usable. */
+/* The boot CPU, with the MMU on and the early console usable; @fdt is the
+ * firmware's description (arch_platform_probe). */
 noreturn void hv_main(paddr_t fdt);
 /* A secondary CPU, with the MMU, exceptions and its interrupt part set up. */
 noreturn void hv_secondary_main(void);

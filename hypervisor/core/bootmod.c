@@ -142,6 +142,21 @@ static int record(uint64_t a, uint64_t size, const char *what)
 	return (int)(m - mods);
 }
 
+/* A module named by an mb-index the bootloader did not load: a refused
+ * range of its own (nothing to reserve), so that its domain is not built,
+ * for this reason. */
+static int refuse(const char *what, uint32_t index, unsigned loaded)
+{
+	if (nr_mods == BOOTMOD_MAX) {
+		printk("launch: %s: refused: more than %u boot modules\n", what, BOOTMOD_MAX);
+		return BOOTMOD_NONE;
+	}
+	printk("launch: %s: mb-index %u, but the bootloader loaded %u modules (0 is the LCM)\n",
+	       what, index, loaded);
+	mods[nr_mods] = (struct bootmod){ .state = BM_REFUSED, .why = "no such multiboot module" };
+	return (int)nr_mods++;
+}
+
 unsigned bootmod_probe_lcm(const struct platform *p, const struct lcm_launch *l)
 {
 	plat = p;
@@ -151,13 +166,17 @@ unsigned bootmod_probe_lcm(const struct platform *p, const struct lcm_launch *l)
 		char what[96];
 
 		of_lcm[i] = BOOTMOD_NONE;
-		if (!(m->flags & LCM_MODF_ADDR)) {
+		if (!(m->flags & (LCM_MODF_ADDR | LCM_MODF_INDEX))) {
 			continue;
 		}
 		const char *owner =
 			m->owner == LCM_OWNER_CONFIG ? "config" : l->domains[m->owner].name;
 		fmt_snprintf(what, sizeof(what), "the %s module of %s",
 			     lcm_module_type_name(m->type), owner);
+		if ((m->flags & LCM_MODF_INDEX) && m->mb_index >= p->nr_boot_mods) {
+			of_lcm[i] = (int16_t)refuse(what, m->mb_index, p->nr_boot_mods);
+			continue;
+		}
 		of_lcm[i] = (int16_t)record(m->addr, m->size, what);
 	}
 	return nr_mods;

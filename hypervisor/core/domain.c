@@ -25,6 +25,7 @@
 #include "core/create.h"
 #include "core/domain.h"
 #include "core/xen.h"
+#include "core/passthrough.h"
 #include "core/launch.h"
 #include "core/measure.h"
 #include "core/mm.h"
@@ -96,6 +97,7 @@ void domain_publish(struct domain *d)
 
 void domain_release(struct domain *d)
 {
+	pt_release(d); /* its interrupts first: none may reach it after this */
 	xen_domain_release(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		arch_vcpu_free(&d->vcpus[i]);

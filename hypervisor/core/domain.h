@@ -16,6 +16,7 @@ struct vcpu;
 struct stage2;
 struct arch_domain;
 struct xen_domain;
+struct pt_assign;
 
 /* Domains in one boot at most: arm64's 8-bit VMIDs (stage2.c) give 255;
  * arch_max_vmid() may allow fewer. */
@@ -91,6 +92,8 @@ struct domain {
 	char label[DOMAIN_LABEL_MAX];
 	uint32_t label_type;
 	uint8_t safety;
+	struct pt_assign *pt; /* its passed-through devices, or NULL */
+	uint64_t pinned;      /* CPUs its vCPUs own (sched.c), 0: none */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;

@@ -128,8 +128,8 @@ static int64_t boot_module_read(struct vcpu *v, struct domain *o, const uint64_t
 	const struct lcm_launch *l = launch_lcm();
 
 	(void)o;
-	/* A module located by mb-index has no range; one refused at boot
-	 * (outside RAM, over the hypervisor) is never read. */
+	/* A module refused at boot (outside RAM, over the hypervisor, an
+	 * mb-index the bootloader did not load) is never read. */
 	int r = l != NULL && in[1] < l->nr_modules ? bootmod_of_lcm((uint32_t)in[1]) : BOOTMOD_NONE;
 	if (r == BOOTMOD_NONE) {
 		return HL_ENOENT;

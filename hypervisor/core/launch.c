@@ -36,6 +36,7 @@
 #include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
+#include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/timeline.h"
 #include <hyperlaunch/hypercall.h>
@@ -97,6 +98,20 @@ static struct launch {
 	.report_domid = HL_NO_DOMID,
 };
 
+/* A module named by mb-index is the bootloader's module at that index (x86:
+ * the multiboot list, whose module 0 is the LCM); one past the list keeps
+ * no range, and bootmod_probe_lcm() refuses it. */
+static void locate_mb_modules(const struct platform *p)
+{
+	for (uint32_t i = 0; i < L.lcm.nr_modules; i++) {
+		struct lcm_module *m = &modules[i];
+		if ((m->flags & LCM_MODF_INDEX) && m->mb_index < p->nr_boot_mods) {
+			m->addr = pa_addr(p->boot_mods[m->mb_index].base);
+			m->size = p->boot_mods[m->mb_index].size;
+		}
+	}
+}
+
 unsigned launch_probe(const struct platform *p)
 {
 	char text[400];
@@ -119,6 +134,7 @@ unsigned launch_probe(const struct platform *p)
 	if (L.lcm_result == LCM_ENOLCM) {
 		return bootmod_probe_classic(p);
 	}
+	locate_mb_modules(p);
 	return bootmod_probe_lcm(p, &L.lcm);
 }
 
@@ -168,11 +184,21 @@ static const char *refused_module(const struct lcm_domain *ld, char *why, size_t
 	return NULL;
 }
 
+/* The hardware domain is built last: it gets every device the others were
+ * not given (passthrough.c); they start in LCM order all the same. */
 static void build_lcm_domains(void)
 {
 	L.on_all_off = L.lcm.on_all_off;
 	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
+		sched_reserve(domains[i].pinned); /* before any vCPU is placed */
+	}
+	for (uint32_t n = 0; n < 2 * L.lcm.nr_domains; n++) {
+		uint32_t i = n % L.lcm.nr_domains;
 		const struct lcm_domain *ld = &domains[i];
+		bool hardware = (ld->permissions & LCM_PERMISSION_HARDWARE) != 0;
+		if (hardware != (n >= L.lcm.nr_domains)) {
+			continue;
+		}
 		char why[160];
 		struct domain_config c = {
 			.name = ld->name,
@@ -181,14 +207,20 @@ static void build_lcm_domains(void)
 			.functions = ld->functions,
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
-			.refused = refused_module(ld, why, sizeof(why)),
+			.refused = arch_mode_refused(ld->mode),
 			.xen = ld->xen,
 			.label = ld->security_id,
 			.safety = ld->safety,
+			.pinned = ld->pinned,
+			.hardware = hardware,
 		};
+		if (c.refused == NULL) {
+			c.refused = refused_module(ld, why, sizeof(why));
+		}
 		xen_config_channels(&c, ld);
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
+		module_from_lcm(&c.devtree, ld->module[LCM_MOD_DEVICE_TREE]);
 		if (c.kernel.present) {
 			c.bootargs = modules[ld->module[LCM_MOD_KERNEL]].bootargs;
 		}
@@ -262,6 +294,32 @@ static const char *load_policy(char *why, size_t n)
 	return NULL;
 }
 
+/* The config node's microcode modules (their ranges passed the probe's
+ * checks) offered to the CPU once their digest matches the LCM's: one line
+ * each says whether it was applied (docs/bindings.md). */
+static void apply_microcode(void)
+{
+	for (uint32_t i = L.lcm.first_config_module;
+	     i < L.lcm.first_config_module + L.lcm.nr_config_modules; i++) {
+		const struct lcm_module *m = &modules[i];
+		if (m->type != LCM_MOD_MICROCODE) {
+			continue;
+		}
+		const char *why = "SHA-256 mismatch with the LCM";
+		if (!(m->flags & LCM_MODF_DIGEST) ||
+		    memcmp(bootmod_digest(bootmod_of_lcm(i)), m->sha256, sizeof(m->sha256)) == 0) {
+			why = arch_microcode_apply(pa_ptr(pa_init(m->addr)), m->size);
+		}
+		if (why == NULL) {
+			printk("launch: microcode: %llu bytes applied\n",
+			       (unsigned long long)m->size);
+		} else {
+			printk("launch: microcode: %llu bytes, not applied: %s\n",
+			       (unsigned long long)m->size, why);
+		}
+	}
+}
+
 /* The first /chosen node compatible with @compat, as a module. */
 static int classic_module(const char *compat, struct module_ref *r)
 {
@@ -282,7 +340,7 @@ static int classic_module(const char *compat, struct module_ref *r)
  * Classic launch: one domain with every permission and function, as Xen's
  * dom0, from the multiboot,kernel (and multiboot,ramdisk) nodes. Its vCPUs
  * are the online physical CPUs; its memory is half of what is free,
- * at most DOM0_MAX_MEMORY (docs/architecture.md).
+ * at most DOM0_MAX_MEMORY and the longest free run (docs/architecture.md).
  */
 static void build_classic(void)
 {
@@ -294,6 +352,7 @@ static void build_classic(void)
 		.functions = LCM_FUNCTION_ALL,
 		.label = "dom0_t",
 		.safety = LCM_SAFETY_SAFE,
+		.hardware = true,
 	};
 	int kernel = classic_module("multiboot,kernel", &c.kernel);
 
@@ -313,6 +372,14 @@ static void build_classic(void)
 	c.memory = align_down(mm_free_bytes() / 2, 2 * MiB);
 	if (c.memory > DOM0_MAX_MEMORY) {
 		c.memory = DOM0_MAX_MEMORY;
+	}
+	/* It is the hardware domain: its RAM is at its physical address, in
+	 * one piece (builder.c), so no more than the longest run. */
+	uint64_t run;
+	paddr_t probe = mm_alloc_some(c.memory, 2 * MiB, &run, MM_UNSCRUBBED);
+	if (!mm_failed(probe)) {
+		mm_free(probe, run);
+		c.memory = align_down(run, 2 * MiB);
 	}
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB; /* the builder says it does not fit */
@@ -638,6 +705,8 @@ void launch_start(void)
 	}
 	if (L.hyperlaunch && refused_config_module(why, sizeof(why)) != NULL) {
 		record_failure(NULL, why, fatal);
+	} else if (L.hyperlaunch) {
+		apply_microcode();
 	}
 	/* Never a launch under another policy than the LCM's. */
 	if (policy_bad != NULL) {

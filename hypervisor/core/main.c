@@ -35,7 +35,7 @@ static void map_platform(const struct platform *p)
 
 static void print_platform(const struct platform *p)
 {
-	char ram[160];
+	char ram[160], devices[160];
 	size_t n = 0;
 	uint64_t total = 0;
 
@@ -47,11 +47,9 @@ static void print_platform(const struct platform *p)
 					  (unsigned long long)range_end(&p->ram[i]));
 		total += p->ram[i].size;
 	}
-	printk("platform: %u CPUs, RAM %s (%llu MiB), GICv3 dist 0x%08llx redist 0x%08llx, uart 0x%08llx\n",
-	       p->nr_cpus, ram, (unsigned long long)(total / MiB),
-	       (unsigned long long)pa_addr(p->irqc_dist.base),
-	       (unsigned long long)pa_addr(p->irqc_redist.base),
-	       (unsigned long long)pa_addr(p->uart));
+	arch_platform_describe(p, devices, sizeof(devices));
+	printk("platform: %u CPUs, RAM %s (%llu MiB), %s\n", p->nr_cpus, ram,
+	       (unsigned long long)(total / MiB), devices);
 }
 
 static void mm_setup(const struct platform *p)
@@ -73,11 +71,11 @@ noreturn void hv_main(paddr_t fdt)
 {
 	struct platform *p = &platform;
 
-	printk("Hyperlaunch " HL_VERSION " (%s) at 0x%08llx, DTB 0x%08llx\n", arch_name(),
-	       (unsigned long long)pa_addr(arch_image_range().base),
+	printk("Hyperlaunch " HL_VERSION " (%s) at 0x%08llx, %s 0x%08llx\n", arch_name(),
+	       (unsigned long long)pa_addr(arch_image_range().base), arch_boot_info_name(),
 	       (unsigned long long)pa_addr(fdt));
 	if (arch_platform_probe(pa_ptr(fdt), p) != 0) {
-		panic("no usable platform description in the DTB at 0x%llx",
+		panic("no usable platform description in the %s at 0x%llx", arch_boot_info_name(),
 		      (unsigned long long)pa_addr(fdt));
 	}
 	map_platform(p);

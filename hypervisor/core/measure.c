@@ -61,17 +61,6 @@ static struct {
 	uint32_t order[MAX_ORDER];
 } M;
 
-static void hex(char *out, const uint8_t *d, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* The TPM could not start the command now: the same command again. */
 static bool again(int r)
 {
@@ -388,7 +377,7 @@ static void dump_log(void)
 
 	for (size_t at = 0; at < M.log.len; at += 64) {
 		size_t n = M.log.len - at < 64 ? M.log.len - at : 64;
-		hex(line, M.log.buf + at, n);
+		fmt_hex(line, M.log.buf + at, n);
 		printk("event-log: %s\n", line);
 	}
 	printk("event-log: end (%llu bytes)\n", (unsigned long long)M.log.len);
@@ -408,7 +397,7 @@ static void read_back(void)
 			       tpm_strerror(r, why, sizeof(why)));
 			continue;
 		}
-		hex(got, v, size);
+		fmt_hex(got, v, size);
 		bool same = size == TCG_SHA256_SIZE && memcmp(v, M.pcr[pcr], size) == 0;
 		printk("tpm: PCR %u sha256 %s (read back: %s)\n", pcr, got,
 		       same ? "as the log says" : "NOT what the log says");
@@ -438,7 +427,7 @@ void measure_launch_end(void)
 		dump_log();
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(launch_pcrs); i++) {
-		hex(v, M.pcr[launch_pcrs[i]], TCG_SHA256_SIZE);
+		fmt_hex(v, M.pcr[launch_pcrs[i]], TCG_SHA256_SIZE);
 		printk("measure: PCR %u sha256 %s (the log's)\n", launch_pcrs[i], v);
 	}
 	if (M.tpm) {

@@ -9,14 +9,16 @@
 
 #include "core/types.h"
 
-#define PLAT_MAX_RAM      8
-#define PLAT_MAX_CPUS     16
-#define PLAT_MAX_RESERVED 64
+#define PLAT_MAX_RAM       8
+#define PLAT_MAX_CPUS      16
+#define PLAT_MAX_RESERVED  64
+#define PLAT_MAX_BOOT_MODS 64
 
 enum fw_conduit { FW_CONDUIT_NONE, FW_CONDUIT_SMC, FW_CONDUIT_HVC };
 
 struct platform {
-	const void *fdt;   /* the host device tree */
+	const void *fdt;   /* the device tree that carries the LCM (arm64: the
+			    * host DTB; x86: multiboot module 0) */
 	uint64_t fdt_size; /* its totalsize */
 	int fdt_chosen;    /* the offset of its /chosen, or -1 */
 
@@ -37,6 +39,13 @@ struct platform {
 	unsigned tick_irq;            /* hypervisor timer interrupt (INTID) */
 	enum fw_conduit fw_conduit;   /* how to call firmware (PSCI) */
 	struct mem_range tpm;         /* TPM, TIS over MMIO (size 0: none); the hypervisor's */
+
+	/* The bootloader's module list, in its order (x86: the multiboot
+	 * modules; the LCM is module 0, the others are named by mb-index).
+	 * Empty on arm64, where the LCM is in the host DTB and modules are
+	 * named by module-addr. */
+	struct mem_range boot_mods[PLAT_MAX_BOOT_MODS];
+	unsigned nr_boot_mods;
 };
 
 #endif /* HV_PLATFORM_H */

@@ -80,5 +80,9 @@
 /* Extension property of a domain node (docs/bindings.md, "Extensions"): the
  * domain may ask for TPM quotes of the measured launch (at most one). */
 #define LCM_PROP_ATTESTATION_AGENT "hyperlaunch,attestation-agent"
+/* Domain extension: the physical CPUs its vCPUs own (vCPU i on the i-th),
+ * in increasing order, one per vCPU; no other vCPU runs on them. */
+#define LCM_PROP_PINNED_CPUS "hyperlaunch,pinned-cpus"
+#define LCM_MAX_PCPUS        64u /* physical CPU numbers 0..63 */
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -224,3 +224,14 @@ int fmt_snprintf(char *buf, size_t size, const char *f, ...)
 	va_end(ap);
 	return n;
 }
+
+void fmt_hex(char *out, const uint8_t *d, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

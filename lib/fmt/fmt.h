@@ -10,8 +10,11 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
+/* @n bytes at @d as 2 * @n lowercase hex digits and a NUL, into @out. */
+void fmt_hex(char *out, const uint8_t *d, size_t n);
 
 #endif /* HL_FMT_H */

@@ -781,6 +781,50 @@ static void parse_uuid(struct parser *p, int node, struct lcm_domain *d)
 	d->has_uuid = true;
 }
 
+/* LCM_PROP_PINNED_CPUS: a cell per vCPU, increasing CPU numbers. */
+static void parse_pinned(struct parser *p, int node, struct lcm_domain *d)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->l->fdt, node, LCM_PROP_PINNED_CPUS, &len);
+
+	if (v == NULL) {
+		return;
+	}
+	if (len <= 0 || len % 4 != 0 || (uint32_t)len / 4 != d->cpus) {
+		error(p, node, LCM_PROP_PINNED_CPUS, "%d bytes: expected one cell per vCPU (%u)",
+		      len, d->cpus);
+		return;
+	}
+	for (int i = 0; i < len / 4; i++) {
+		uint32_t cpu = fdt32_ld(&v[i]);
+		if (cpu >= LCM_MAX_PCPUS || (i > 0 && cpu <= fdt32_ld(&v[i - 1]))) {
+			error(p, node, LCM_PROP_PINNED_CPUS,
+			      "CPU %u: expected increasing CPU numbers below %u", cpu,
+			      LCM_MAX_PCPUS);
+			d->pinned = 0;
+			return;
+		}
+		d->pinned |= 1ull << cpu;
+	}
+}
+
+/* No physical CPU pinned by two domains. */
+static void check_pinned(struct parser *p)
+{
+	uint64_t taken = 0;
+
+	for (uint32_t i = 0; i < p->l->nr_domains; i++) {
+		const struct lcm_domain *d = &p->l->domains[i];
+		uint64_t both = taken & d->pinned;
+		if (both != 0) {
+			error(p, d->node, LCM_PROP_PINNED_CPUS,
+			      "CPU %u is pinned by another domain too",
+			      (unsigned)__builtin_ctzll(both));
+		}
+		taken |= d->pinned;
+	}
+}
+
 static void parse_domain(struct parser *p, int node)
 {
 	struct lcm_launch *l = p->l;
@@ -873,6 +917,7 @@ static void parse_domain(struct parser *p, int node)
 	parse_safety(p, node, d);
 	d->attestation_agent =
 		fdt_getprop(p->l->fdt, node, LCM_PROP_ATTESTATION_AGENT, NULL) != NULL;
+	parse_pinned(p, node, d);
 
 	int len;
 	if (fdt_getprop(fdt, node, LCM_PROP_XEN_INTERFACE, &len) != NULL) {
@@ -1311,6 +1356,7 @@ checked:;
 	assign_domids(&p);
 	check_overlaps(&p);
 	check_channels(&p);
+	check_pinned(&p);
 	return l->nr_errors == 0 ? LCM_OK : LCM_EINVAL;
 }
 

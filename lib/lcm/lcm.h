@@ -74,6 +74,7 @@ struct lcm_domain {
 	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;
 	int32_t module[LCM_MOD_NR_TYPES]; /* index in lcm_launch.modules, or -1 */
+	uint64_t pinned;                  /* LCM_PROP_PINNED_CPUS as a set of CPUs, 0 when absent */
 };
 
 enum lcm_severity { LCM_ERROR, LCM_WARNING };

@@ -135,5 +135,6 @@ int run_xen_tests(void);
 int run_xen_label_tests(void);
 int run_measure_tests(void);
 int run_tpm_tests(void);
+int run_passthrough_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -54,6 +54,7 @@ static const struct {
 	{ "safevm-rescue", run_safevm_rescue_tests, false },
 	{ "measure", run_measure_tests, false },
 	{ "tpm", run_tpm_tests, false },
+	{ "passthrough", run_passthrough_tests, false },
 };
 
 int main(int argc, char **argv)

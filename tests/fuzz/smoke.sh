@@ -4,7 +4,9 @@
 # build/fuzz/fuzz-import (lcm-tool import's readers), fuzz-policy (the
 # hypervisor's loader of a binary policy) and fuzz-policyc (lcm-tool's
 # policy compiler) for about 10 each, fuzz-tpm2 (the hypervisor's TPM 2.0
-# response parsing) for about 5, each from a copy of its corpus in
+# response parsing) and fuzz-mb2image (the x86 guest image header) for
+# about 5 each, fuzz-passthrough (the hypervisor's reader of a domain's
+# device-tree module) for about 10, each from a copy of its corpus in
 # build/tests/fuzz-smoke/NAME/ (the source tree is never written). Prints,
 # per fuzzer,
 #   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
@@ -64,9 +66,12 @@ smoke() {
 smoke lcm "$here/corpus" "$here/lcm.dict" "${FUZZ_SMOKE_SECONDS:-20}" 4096
 smoke import "$here/corpus-import" "$here/import.dict" "${FUZZ_IMPORT_SECONDS:-10}" 16384 \
 	-close_fd_mask=2
+smoke mb2image "$here/corpus-mb2image" "$here/mb2image.dict" "${FUZZ_MB2IMAGE_SECONDS:-5}" 16384
 smoke policy "$here/corpus-policy" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096
 # The compiler's diagnostics (stderr) would flood the log.
 smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096 \
 	-close_fd_mask=2
 smoke tpm2 "$here/corpus-tpm2" "$here/tpm2.dict" "${FUZZ_TPM2_SECONDS:-5}" 4096
+smoke passthrough "$here/corpus-passthrough" "$here/passthrough.dict" \
+	"${FUZZ_PASSTHROUGH_SECONDS:-10}" 4096
 exit $status

@@ -382,6 +382,22 @@ expect import-ib-dir 0 "$tool" import -d . "$iw/ib-dir.cfg"
 expect import-ib-module 2 "$tool" import --module 0x40000000=x import/imagebuilder.cfg
 expect import-binary 1 "$tool" import ../lcm-fixtures/files/kernel.img
 
+# --- pack --arch x86 ----------------------------------------------------------------
+# A GRUB ISO: grub.cfg loads the hypervisor by multiboot2 and the LCM as the
+# first module2, then each file once in mb-index order, all --nounzip.
+x=$work/pack-x86
+expect pack-x86 0 "$tool" pack --arch x86 --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$x"
+expect pack-x86-grub-cfg 0 cat "$x/iso/boot/grub/grub.cfg"
+expect pack-x86-run-qemu 0 cat "$x/run-qemu"
+expect pack-x86-lcm 0 "$tool" show --arch x86 "$x/iso/boot/lcm.dtb"
+if [ -s "$x/hyperlaunch.iso" ] && cmp -s ../lcm-fixtures/files/ramdisk.img "$x/iso/boot/modules/01-ramdisk.img"; then
+	pass pack-x86-iso
+else
+	fail pack-x86-iso "no $x/hyperlaunch.iso, or the ramdisk not copied as 01-ramdisk.img"
+fi
+expect pack-x86-uboot 2 "$tool" pack --arch x86 --boot uboot demo.json -o "$x"
+expect pack-x86-tpm 2 "$tool" pack --arch x86 --tpm demo.json -o "$x"
+expect pack-bad-arch 2 "$tool" pack --arch riscv demo.json -o "$x"
 # --- the access-control policy (docs/policy.md) -------------------------------------
 # Compiled, shown back rule by rule, and the C array the hypervisor's role
 # policy is built from; every error of a broken text with its line:column;
@@ -414,3 +430,61 @@ if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
 else
 	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
 fi
+# --- devices: pack writes the domain's partial device tree from QEMU's DTB --------------
+cat > "$work/devices.json" <<'JSON'
+{ "domains": [
+  { "name": "gpio", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img",
+    "devices": ["/pl061@9030000"] } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/devices.json" -o "$work/packd" >/dev/null 2>&1
+m=$work/packd/modules/01-devices-gpio.dtb
+if [ "$(fdtget "$m" /passthrough/pl061@9030000 xen,path 2>/dev/null)" = /pl061@9030000 ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 xen,reg 2>/dev/null)" = "0 9030000 0 1000 0 9030000" ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 interrupts 2>/dev/null)" = "0 7 4" ] &&
+   fdtget "$work/packd/host.dtb" /chosen/hypervisor/gpio/device-tree module-addr >/dev/null 2>&1 &&
+   grep -q "01-devices-gpio.dtb" "$work/packd/run-qemu"; then
+	pass pack-devices-module
+else
+	fail pack-devices-module "no /passthrough/pl061@9030000 with xen,path, xen,reg, interrupts in $m"
+fi
+
+# --- machine: the devices pack gives QEMU ------------------------------------------------
+: >"$work/disk.img"
+cat > "$work/machine.json" <<'JSON'
+{ "machine": {"disk": "disk.img", "net": "user"},
+  "domains": [ { "name": "hw", "permissions": ["hardware"], "memory": "16M",
+                 "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/machine.json" -o "$work/packm" >/dev/null 2>&1
+disk=$(cd "$work" && pwd -P)/disk.img
+if grep -qF -- "-drive if=none,id=disk0,format=raw,file=\"$disk\" -device virtio-blk-device,drive=disk0" "$work/packm/run-qemu" &&
+   grep -qF -- "-netdev user,id=net0 -device virtio-net-device,netdev=net0" "$work/packm/run-qemu"; then
+	pass pack-machine-devices
+else
+	fail pack-machine-devices "run-qemu lacks the virtio-blk drive or the user network"
+fi
+check_rc pack-machine-net-bad 2 'is not "user"' "$tool" pack --net tap "$work/machine.json" -o "$work/packm2"
+check_rc pack-machine-disk-missing 2 'disk ".*nothere.img": No such file' "$tool" pack --disk "$work/nothere.img" "$work/machine.json" -o "$work/packm3"
+
+# --- pinned-cpus: the machine must have the CPUs, and one left for the others ----------------
+cat > "$work/pinned.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/pinned.json" -o "$work/packp" >/dev/null 2>&1
+if grep -q -- '-smp 2 ' "$work/packp/run-qemu" &&
+   [ "$(fdtget -t x "$work/packp/host.dtb" /chosen/hypervisor/rt hyperlaunch,pinned-cpus 2>/dev/null)" = 1 ]; then
+	pass pack-pinned-default-cpus
+else
+	fail pack-pinned-default-cpus "run-qemu: $(grep -o -- '-smp [0-9]*' "$work/packp/run-qemu"), or no hyperlaunch,pinned-cpus in the LCM"
+fi
+check_rc pack-pinned-cpu-missing 1 'domain "rt": pinned-cpus: CPU 1, but the machine has 1 CPU$' \
+	"$tool" pack --cpus 1 "$work/pinned.json" -o "$work/packp2"
+cat > "$work/pinned-all.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "cpus": 2, "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [0, 1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+check_rc pack-pinned-none-left 1 'domain "other": no CPU left: the machine.s 2 pinned by other domains' \
+	"$tool" pack --cpus 2 "$work/pinned-all.json" -o "$work/packp3"

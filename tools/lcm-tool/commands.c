@@ -5,16 +5,19 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include <fmt/fmt.h>
+
 #include "lcm-tool.h"
 
 static const char build_help[] =
-	"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] CONFIG.json -o LCM.dtb\n"
+	"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] [--host-dtb FILE] CONFIG.json -o LCM.dtb\n"
 	"\n"
 	"Turn a JSON configuration into a Launch Control Module: a device tree with\n"
 	"/chosen/hypervisor. Every module file is read and its SHA-256 digest stored.\n"
@@ -25,6 +28,7 @@ static const char build_help[] =
 	"  -o, --output FILE   where to write the LCM (required)\n"
 	"  --arch ARCH         arm64 (default) or x86\n"
 	"  --memory SIZE       machine RAM for the arm64 layout, e.g. 512M, 2G\n"
+	"  --host-dtb FILE     the machine's DTB for \"devices\" (default: QEMU's)\n"
 	"  -h, --help          this text\n"
 	"\n"
 	"Exit status: 0 written, 1 the configuration is invalid, 2 usage error.\n";
@@ -42,6 +46,7 @@ static const char check_help[] =
 	"  --arch ARCH     arm64 (default for JSON), x86, or any (default for .dtb)\n"
 	"  --no-files      JSON: check the structure only, without reading modules\n"
 	"  --memory SIZE   JSON, arm64: check against a machine with this much RAM\n"
+	"  --host-dtb FILE JSON: check \"devices\" against this DTB (default: QEMU's)\n"
 	"  -q, --quiet     print nothing when FILE is valid\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -104,6 +109,16 @@ void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch
 	if (!lt_config_load(c, path, files) && c->nr_domains == 0) {
 		return NULL;
 	}
+	if (lt_config_has_devices(c)) {
+		struct lt_machine m;
+		lt_machine_default(c, LT_BOOT_QEMU, &m);
+		void *host = lt_host_dtb(&m);
+		bool ok = lt_devices_prepare(c, host);
+		free(host);
+		if (!ok) {
+			return NULL;
+		}
+	}
 	if (arch == LCM_ARCH_X86) {
 		lt_layout_multiboot(c);
 	} else {
@@ -111,6 +126,9 @@ void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch
 		lt_machine_default(c, LT_BOOT_QEMU, &m);
 		if (memory != 0) {
 			m.ram_size = memory;
+		}
+		if (!lt_check_pinned(c, &m)) {
+			return NULL;
 		}
 		if (!lt_layout(c, &m)) {
 			char have[32], need[32];
@@ -165,12 +183,34 @@ void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
 	return fdt;
 }
 
+/* The device-tree modules lcm-tool made (a domain's "devices") exist only
+ * in memory: beside the LCM, so that a boot loader can load them. */
+static void write_made_modules(const struct lt_config *c, const char *lcm)
+{
+	char dir[PATH_MAX], path[2 * PATH_MAX];
+	const char *slash = strrchr(lcm, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ? (int)(slash - lcm) : 1,
+		 slash != NULL ? lcm : ".");
+	for (size_t i = 0; i < c->nr_files; i++) {
+		if (c->files[i].data == NULL) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, c->files[i].path);
+		if (!lt_write_file(path, c->files[i].data, c->files[i].size, 0644)) {
+			lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
+		}
+		printf("%s: at 0x%llx\n", path, (unsigned long long)c->files[i].addr);
+	}
+}
+
 int lt_cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "memory", required_argument, NULL, 'm' },
+		{ "host-dtb", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -189,6 +229,9 @@ int lt_cmd_build(int argc, char **argv)
 			break;
 		case 'm':
 			memory = parse_memory_opt(optarg);
+			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
 			break;
 		case 'h':
 			fputs(build_help, stdout);
@@ -223,6 +266,7 @@ int lt_cmd_build(int argc, char **argv)
 	if (!lt_write_file(out, fdt, fdt_totalsize(fdt), 0644)) {
 		lt_fatal_usage("cannot write \"%s\": %s", out, strerror(errno));
 	}
+	write_made_modules(&cfg, out);
 	printf("%s: %u domain%s, %u module%s, %u bytes\n", out, l.nr_domains,
 	       l.nr_domains == 1 ? "" : "s", l.nr_modules, l.nr_modules == 1 ? "" : "s",
 	       fdt_totalsize(fdt));
@@ -234,9 +278,13 @@ int lt_cmd_build(int argc, char **argv)
 int lt_cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "arch", required_argument, NULL, 'a' },   { "no-files", no_argument, NULL, 'n' },
-		{ "memory", required_argument, NULL, 'm' }, { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "no-files", no_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "host-dtb", required_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int arch = -1;
 	bool files = true, quiet = false;
@@ -256,6 +304,9 @@ int lt_cmd_check(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
 			break;
 		case 'h':
 			fputs(check_help, stdout);
@@ -393,7 +444,7 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 			snprintf(loc, sizeof(loc), "mb-index %u", m->mb_index);
 		}
 		if (m->flags & LCM_MODF_DIGEST) {
-			lt_hex(m->sha256, LCM_SHA256_SIZE, digest);
+			fmt_hex(digest, m->sha256, LCM_SHA256_SIZE);
 		}
 		printf("%-16s %-12s %-23s %10s  %s\n", owner, lcm_module_type_name(m->type), loc,
 		       size, digest);

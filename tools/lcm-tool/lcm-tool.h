@@ -52,7 +52,8 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
-	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
+	uint8_t *data;     /* what the LCM carries instead of a file: a compiled
+			    * policy, a domain's devices (devices.c) */
 };
 
 struct lt_module {
@@ -84,6 +85,10 @@ struct lt_domain {
 	size_t nr_channels;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
+	uint64_t pinned;    /* "pinned-cpus": the physical CPUs its vCPUs own */
+	char **devices;     /* "devices": host device-tree paths */
+	size_t nr_devices;
+	struct lt_loc devices_loc;
 };
 
 struct lt_config {
@@ -99,6 +104,9 @@ struct lt_config {
 	struct lt_file *files;
 	size_t nr_files;
 	struct hl_policy *policy; /* the xsm-policy module's, when valid */
+	char *disk;     /* "machine": a disk image for virtio-blk (resolved path), or NULL */
+	char *disk_pci; /* "machine": the same on the PCIe bus (virtio-blk-pci), or NULL */
+	char *net;      /* "machine": "user" for virtio-net on QEMU's user network, or NULL */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -134,6 +142,9 @@ struct lt_machine {
 void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m);
 /* The RAM the configuration needs at least, in bytes. */
 uint64_t lt_machine_ram_needed(const struct lt_config *c, enum lt_boot boot);
+/* Pinned CPUs the machine @m lacks, and unpinned domains with no CPU left:
+ * reported; false when any. */
+bool lt_check_pinned(const struct lt_config *c, const struct lt_machine *m);
 /* Place every file in RAM (sets lt_file.addr). False if it does not fit. */
 bool lt_layout(struct lt_config *c, struct lt_machine *m);
 /* Number the files in multiboot chain order (x86). */
@@ -165,16 +176,35 @@ void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch);
  * host DTB, modules against RAM and against the hypervisor's own range. */
 void lt_check_lcm_host(const struct lcm_launch *l, const char *file);
 
+/* --- devices (devices.c) ---------------------------------------------------------- */
+
+bool lt_config_has_devices(const struct lt_config *c);
+/* Check every domain's "devices" against @host_dtb (the target machine's
+ * device tree) and give each such domain its device-tree module, a partial
+ * device tree made in memory. False (every problem reported) when refused. */
+bool lt_devices_prepare(struct lt_config *c, const void *host_dtb);
+/* QEMU's DTB for machine @m (-machine dumpdtb=; with @firmware for a
+ * U-Boot machine, with a TPM when @tpm), with a scratch file in @dir;
+ * fatal when QEMU cannot make it (pack.c). */
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm);
+/* The target machine's DTB for a JSON configuration with devices: the file
+ * --host-dtb named (lt_host_dtb_file), or else QEMU's for @m. */
+extern const char *lt_host_dtb_file;
+void *lt_host_dtb(const struct lt_machine *m);
+
 /* --- utilities ------------------------------------------------------------------ */
 
 void *lt_read_file(const char *path, size_t *size); /* NULL + errno */
 bool lt_write_file(const char *path, const void *data, size_t size, int mode);
 void lt_sha256(const void *data, size_t size, uint8_t out[LCM_SHA256_SIZE]);
-void lt_hex(const uint8_t *data, size_t n, char *out); /* out: 2n+1 */
 /* "16M", "1G", "512K", "1024" (KiB) -> KiB; false when malformed. */
 bool lt_parse_size_kib(const char *s, uint64_t *kib);
 /* Same, but the result in bytes and a bare number means bytes. */
 bool lt_parse_size_bytes(const char *s, uint64_t *bytes);
+/* pack's and predict's --memory: the machine's RAM, at least 64M in whole
+ * MiB (exits with a usage error otherwise). */
+uint64_t lt_machine_memory(const char *s);
 void lt_size_str(uint64_t bytes, char *out, size_t size);
 bool lt_is_json(const char *path);
 /* The name pack gives file @i in DIR/modules: "NN-basename". */
@@ -220,6 +250,17 @@ void lt_run(char *const argv[], const char *package, const char *dir, const char
  * boot.scr, disk.img and a run-qemu that boots @firmware from that disk. */
 void lt_pack_uboot(const char *dir, const struct lt_config *c, const struct lt_machine *m,
 		   const char *firmware);
+
+/* --- pack (pack.c) and pack --arch x86 (pack-x86.c) ------------------------------ */
+
+void lt_mkdir_p(const char *dir);
+/* A hard link, else a copy; exits 2 on failure. */
+void lt_copy_file(const char *from, const char *to);
+/* The installed or built hypervisor @name for pack's default. */
+void lt_default_hypervisor(const char *name, char *out, size_t size);
+/* pack --arch x86: the ISO and run-qemu in @dir; @hv NULL for the default,
+ * @memory and @cpus 0 for theirs. Returns the exit code. */
+int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus);
 
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);

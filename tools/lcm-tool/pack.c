@@ -21,8 +21,9 @@
 #include "lcm-tool.h"
 
 static const char pack_help[] =
-	"usage: lcm-tool pack [--memory SIZE] [--cpus N] [--hypervisor IMAGE] [--boot qemu|uboot]\n"
-	"                     [--tpm] CONFIG.json -o DIR\n"
+	"usage: lcm-tool pack [--arch arm64|x86] [--memory SIZE] [--cpus N] [--hypervisor IMAGE]\n"
+	"                     [--boot qemu|uboot] [--tpm] [--host-dtb FILE] [--disk FILE]\n"
+	"                     [--net user] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -33,7 +34,16 @@ static const char pack_help[] =
 	"                      gic-version=3 -cpu cortex-a57 -nographic with all of them\n"
 	"                      loaded; its arguments are passed on to QEMU\n"
 	"\n"
+	"With --arch x86, DIR gets a GRUB ISO for QEMU's PC machine instead:\n"
+	"  DIR/hyperlaunch.iso GRUB 2 (BIOS) loading hyperlaunch-x86_64.elf by multiboot2,\n"
+	"                      the LCM as module 0, then every module file in mb-index\n"
+	"                      order, each with --nounzip (digests are of the files)\n"
+	"  DIR/iso/            the ISO's tree, with boot/grub/grub.cfg\n"
+	"  DIR/run-qemu        starts qemu-system-x86_64 -M pc -cpu max -nographic\n"
+	"                      from that ISO; its arguments are passed on to QEMU\n"
+	"\n"
 	"  -o, --output DIR      the folder to fill (created if needed)\n"
+	"  --arch arm64|x86      the machine to pack for (default arm64)\n"
 	"  --memory SIZE         machine RAM (default: enough for every domain, the\n"
 	"                        hypervisor and the modules, at least 256M)\n"
 	"  --cpus N              physical CPUs (default: the vCPUs of all domains, at\n"
@@ -51,6 +61,9 @@ static const char pack_help[] =
 	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
 	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
 	"                        one) and ends it with QEMU\n"
+	"  --host-dtb FILE       check \"devices\" against this host DTB, not QEMU's\n"
+	"  --disk FILE           a virtio-blk disk (raw image) in the machine\n"
+	"  --net user            a virtio-net NIC on QEMU's user network\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -60,7 +73,7 @@ static const char pack_help[] =
 #define MACHINE_OPTS "virt,virtualization=on,gic-version=3"
 #define CPU_MODEL    "cortex-a57"
 
-static void mkdir_p(const char *dir)
+void lt_mkdir_p(const char *dir)
 {
 	char tmp[PATH_MAX];
 
@@ -77,7 +90,7 @@ static void mkdir_p(const char *dir)
 	}
 }
 
-static void copy_file(const char *from, const char *to)
+void lt_copy_file(const char *from, const char *to)
 {
 	size_t size;
 	void *data;
@@ -100,8 +113,8 @@ static void copy_file(const char *from, const char *to)
  * The firmware counts: QEMU's virt machine leaves the PL061 GPIO out of the
  * DTB when it boots firmware (-bios) rather than a kernel. With @tpm, QEMU
  * has a TPM (its node on the platform bus): a swtpm runs for the dump. */
-static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
-			      const char *firmware, bool tpm)
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
 	size_t size;
@@ -135,22 +148,22 @@ static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt
 	return dtb;
 }
 
-/* hyperlaunch.bin beside lcm-tool (build/), else where make install puts
- * it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
-static void default_hypervisor(char *out, size_t size)
+/* @name (hyperlaunch.bin, or the x86 ELF) beside lcm-tool (build/), else
+ * where make install puts it for PREFIX/bin/lcm-tool: PREFIX/lib/hyperlaunch. */
+void lt_default_hypervisor(const char *name, char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n <= 0) {
-		snprintf(out, size, "hyperlaunch.bin");
+		snprintf(out, size, "%s", name);
 		return;
 	}
 	self[n] = '\0';
 	char *bin = dirname(self);
-	snprintf(out, size, "%s/hyperlaunch.bin", bin);
+	snprintf(out, size, "%s/%s", bin, name);
 	if (access(out, R_OK) != 0) {
-		snprintf(out, size, "%s/lib/hyperlaunch/hyperlaunch.bin", dirname(bin));
+		snprintf(out, size, "%s/lib/hyperlaunch/%s", dirname(bin), name);
 	}
 }
 
@@ -188,6 +201,22 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			"\t-device loader,file=\"$here/modules/%s\",addr=0x%llx,force-raw=on \\\n",
 			name, (unsigned long long)c->files[i].addr);
 	}
+	/* The machine's devices: virtio-mmio transports, which QEMU virt's DTB
+	 * lists whether used or not, and a PCI function, which it never lists
+	 * (so the DTB stays the dumped one). */
+	if (c->disk != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
+			c->disk);
+	}
+	if (c->disk_pci != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk1,format=raw,file=\"%s\" -device virtio-blk-pci,drive=disk1 \\\n",
+			c->disk_pci);
+	}
+	if (c->net != NULL) {
+		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");
+	}
 	if (tpm) {
 		lt_swtpm_script_qemu_end(f);
 	} else {
@@ -197,6 +226,79 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 		return false;
 	}
 	return chmod(path, 0755) == 0;
+}
+
+uint64_t lt_machine_memory(const char *s)
+{
+	uint64_t bytes;
+
+	if (!lt_parse_size_bytes(s, &bytes) || bytes < 64 * LT_MIB || bytes % LT_MIB != 0) {
+		lt_fatal_usage("--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
+			       s);
+	}
+	return bytes;
+}
+
+/* A disk image by absolute path (run-qemu may run from anywhere); it must
+ * exist. */
+static void resolve_disk(char **disk)
+{
+	char real[PATH_MAX];
+
+	if (*disk == NULL) {
+		return;
+	}
+	if (realpath(*disk, real) == NULL) {
+		lt_fatal_usage("disk \"%s\": %s", *disk, strerror(errno));
+	}
+	free(*disk);
+	*disk = strdup(real);
+}
+
+/* --disk and --net override the JSON's "machine". */
+static void machine_devices(struct lt_config *c, const char *disk, bool net)
+{
+	if (disk != NULL) {
+		free(c->disk);
+		c->disk = strdup(disk);
+	}
+	if (net && c->net == NULL) {
+		c->net = strdup("user");
+	}
+	resolve_disk(&c->disk);
+	resolve_disk(&c->disk_pci);
+}
+
+static void machine_of(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m,
+		       uint64_t memory, unsigned cpus)
+{
+	lt_machine_default(c, boot, m);
+	if (memory != 0) {
+		m->ram_size = memory;
+	}
+	if (cpus != 0) {
+		m->cpus = cpus;
+	}
+}
+
+/* The domains' devices, from --host-dtb or else the machine's own DTB. */
+static bool devices_from(struct lt_config *c, const void *qdtb)
+{
+	if (lt_host_dtb_file == NULL) {
+		return lt_devices_prepare(c, qdtb);
+	}
+	void *host = lt_host_dtb(NULL);
+	bool ok = lt_devices_prepare(c, host);
+	free(host);
+	return ok;
+}
+
+static int nothing_packed(struct lt_config *c, const char *in)
+{
+	fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+		lt_nr_errors == 1 ? "" : "s");
+	lt_config_free(c);
+	return 1;
 }
 
 int lt_cmd_pack(int argc, char **argv)
@@ -209,7 +311,11 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "qemu", required_argument, NULL, 'Q' },
 		{ "boot", required_argument, NULL, 'B' },
 		{ "firmware", required_argument, NULL, 'F' },
+		{ "arch", required_argument, NULL, 'A' },
 		{ "tpm", no_argument, NULL, 'T' },
+		{ "host-dtb", required_argument, NULL, 'D' },
+		{ "disk", required_argument, NULL, 'k' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -217,10 +323,12 @@ int lt_cmd_pack(int argc, char **argv)
 	const char *qemu = getenv("QEMU") != NULL ? getenv("QEMU") : "qemu-system-aarch64";
 	const char *firmware = getenv("UBOOT") != NULL ? getenv("UBOOT") : LT_UBOOT_FIRMWARE;
 	enum lt_boot boot = LT_BOOT_QEMU;
-	bool firmware_given = false;
+	bool firmware_given = false, x86 = false;
 	uint64_t memory = 0;
 	unsigned cpus = 0;
 	bool tpm = false;
+	const char *disk = NULL;
+	bool net = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -230,12 +338,7 @@ int lt_cmd_pack(int argc, char **argv)
 			dir = optarg;
 			break;
 		case 'm':
-			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
-			    memory % LT_MIB != 0) {
-				lt_fatal_usage(
-					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
-					optarg);
-			}
+			memory = lt_machine_memory(optarg);
 			break;
 		case 'c':
 			cpus = (unsigned)strtoul(optarg, &end, 10);
@@ -263,8 +366,28 @@ int lt_cmd_pack(int argc, char **argv)
 			firmware = optarg;
 			firmware_given = true;
 			break;
+		case 'A':
+			if (strcmp(optarg, "x86") != 0 && strcmp(optarg, "arm64") != 0) {
+				lt_fatal_usage("--arch: \"%s\" is not one of arm64, x86", optarg);
+			}
+			x86 = strcmp(optarg, "x86") == 0;
+			break;
 		case 'T':
 			tpm = true;
+			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
+			break;
+		case 'k':
+			disk = optarg;
+			break;
+		case 'n':
+			if (strcmp(optarg, "user") != 0) {
+				lt_fatal_usage(
+					"--net: \"%s\" is not \"user\" (QEMU's user network)",
+					optarg);
+			}
+			net = true;
 			break;
 		case 'h':
 			fputs(pack_help, stdout);
@@ -289,6 +412,13 @@ int lt_cmd_pack(int argc, char **argv)
 	if (!lt_is_json(in)) {
 		lt_fatal_usage("pack: \"%s\" is not a .json configuration", in);
 	}
+	if (x86) {
+		if (boot != LT_BOOT_QEMU || tpm) {
+			lt_fatal_usage("--arch x86: GRUB loads the launch from an ISO; --boot and "
+				       "--tpm are arm64's");
+		}
+		return lt_pack_x86(in, dir, hv, memory, cpus);
+	}
 
 	struct lt_config c;
 	if (!lt_config_load(&c, in, true)) {
@@ -297,13 +427,32 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_config_free(&c);
 		return 1;
 	}
+	machine_devices(&c, disk, net);
 	struct lt_machine m;
-	lt_machine_default(&c, boot, &m);
-	if (memory != 0) {
-		m.ram_size = memory;
+	machine_of(&c, boot, &m, memory, cpus);
+	lt_mkdir_p(dir);
+	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
+		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
+			       firmware, strerror(errno));
 	}
-	if (cpus != 0) {
-		m.cpus = cpus;
+	void *qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
+	if (lt_config_has_devices(&c)) {
+		if (!devices_from(&c, qdtb)) {
+			free(qdtb);
+			return nothing_packed(&c, in);
+		}
+		/* The device-tree modules may want a bigger machine. */
+		struct lt_machine m2;
+		machine_of(&c, boot, &m2, memory, cpus);
+		if (m2.ram_size != m.ram_size || m2.cpus != m.cpus) {
+			m = m2;
+			free(qdtb);
+			qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
+		}
+	}
+	if (!lt_check_pinned(&c, &m)) {
+		free(qdtb);
+		return nothing_packed(&c, in);
 	}
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
@@ -311,13 +460,6 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_size_str(lt_machine_ram_needed(&c, boot), need, sizeof(need));
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
-
-	mkdir_p(dir);
-	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
-		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
-			       firmware, strerror(errno));
-	}
-	void *qdtb = dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
@@ -360,7 +502,7 @@ int lt_cmd_pack(int argc, char **argv)
 	}
 	char mdir[PATH_MAX], to[PATH_MAX * 2], hvpath[PATH_MAX];
 	snprintf(mdir, sizeof(mdir), "%s/modules", dir);
-	mkdir_p(mdir);
+	lt_mkdir_p(mdir);
 	for (size_t i = 0; i < c.nr_files; i++) {
 		char name[NAME_MAX + 1];
 		lt_module_name(&c, i, name, sizeof(name));
@@ -370,16 +512,16 @@ int lt_cmd_pack(int argc, char **argv)
 				lt_fatal_usage("cannot write \"%s\": %s", to, strerror(errno));
 			}
 		} else {
-			copy_file(c.files[i].path, to);
+			lt_copy_file(c.files[i].path, to);
 		}
 	}
 	if (hv == NULL) {
-		default_hypervisor(hvpath, sizeof(hvpath));
+		lt_default_hypervisor("hyperlaunch.bin", hvpath, sizeof(hvpath));
 		hv = hvpath;
 	}
 	snprintf(to, sizeof(to), "%s/hyperlaunch.bin", dir);
 	if (access(hv, R_OK) == 0) {
-		copy_file(hv, to);
+		lt_copy_file(hv, to);
 	} else {
 		lt_warning(NULL,
 			   "no hypervisor image at \"%s\": run-qemu needs %s (or HYPERLAUNCH=)", hv,

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include <fmt/fmt.h>
+
 #include "lcm-tool.h"
 
 /* The reference Boot Domain's default (guests/bootdom/bootdom.c). */
@@ -412,7 +414,7 @@ static json_t *module_json(const struct lcm_launch *l, uint32_t k)
 		json_object_set_new(o, "mb-index", json_integer(m->mb_index));
 	}
 	if (m->flags & LCM_MODF_DIGEST) {
-		lt_hex(m->sha256, LCM_SHA256_SIZE, digest);
+		fmt_hex(digest, m->sha256, LCM_SHA256_SIZE);
 		json_object_set_new(o, "sha256", json_string(digest));
 	} else {
 		json_object_set_new(o, "sha256", json_null());

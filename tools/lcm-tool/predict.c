@@ -17,6 +17,8 @@
 #include <crypto/sha256.h>
 #include <tcg/launch.h>
 
+#include <fmt/fmt.h>
+
 #include "lcm-tool.h"
 
 static const char predict_help[] =
@@ -227,7 +229,7 @@ static void print(const char *in, const struct predict *p)
 	       p->log.len);
 	for (unsigned i = 0; i < p->log.nr_events; i++) {
 		uint32_t pcr = le32(b), type = le32(b + 4), len = le32(b + 46);
-		lt_hex(b + 14, TCG_SHA256_SIZE, hex);
+		fmt_hex(hex, b + 14, TCG_SHA256_SIZE);
 		if (type == TCG_EV_SEPARATOR) {
 			snprintf(data, sizeof(data), "separator");
 		} else {
@@ -240,7 +242,7 @@ static void print(const char *in, const struct predict *p)
 		b += 50 + len;
 	}
 	for (unsigned pcr = TCG_PCR_PARAMS; pcr <= TCG_PCR_MATERIAL; pcr++) {
-		lt_hex(p->pcr[pcr], TCG_SHA256_SIZE, hex);
+		fmt_hex(hex, p->pcr[pcr], TCG_SHA256_SIZE);
 		printf("PCR %u sha256 %s\n", pcr, hex);
 	}
 }
@@ -263,12 +265,7 @@ int lt_cmd_predict(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'm':
-			if (!lt_parse_size_bytes(optarg, &memory) || memory < 64 * LT_MIB ||
-			    memory % LT_MIB != 0) {
-				lt_fatal_usage(
-					"--memory: \"%s\" is not a RAM size of at least 64M in whole MiB",
-					optarg);
-			}
+			memory = lt_machine_memory(optarg);
 			break;
 		case 'h':
 			fputs(predict_help, stdout);

@@ -125,17 +125,6 @@ void lt_sha256(const void *data, size_t size, uint8_t out[LCM_SHA256_SIZE])
 	}
 }
 
-void lt_hex(const uint8_t *data, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[data[i] >> 4];
-		out[2 * i + 1] = digits[data[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Parse "<digits><unit>"; unit K/M/G/T with optional "iB"/"B". */
 static bool parse_size(const char *s, uint64_t *value, int *shift)
 {

@@ -6,7 +6,8 @@
  * RAM at 0x40000000, a PL011 at 0x09000000 (emulated, core/vuart.c) on SPI
  * 1, a GICv3 at 0x08000000/0x080A0000 (emulated, vgic.c, vgic_mmio.c),
  * the architected timer's PPIs, PSCI over HVC, and one cpu node per vCPU
- * whose reg is the vCPU index (the MPIDR affinity vcpu.c gives it).
+ * whose reg is the vCPU index (the MPIDR affinity vcpu.c gives it); and the
+ * devices passed through to it, under /passthrough (core/passthrough.c).
  *
  * The device tree is written with libfdt's sequential-write functions on
  * the boot CPU during the launch (libfdt.a uses SIMD registers, which no
@@ -19,6 +20,7 @@
 #include <hyperlaunch/xen-abi.h>
 
 #include "arm64.h"
+#include "core/passthrough.h"
 
 #define GUEST_GICD_SIZE 0x10000ull
 #define GUEST_UART_SIZE 0x1000ull
@@ -285,6 +287,9 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	prop(&w, "clock-names", clock_names, sizeof(clock_names));
 	end(&w);
 
+	if (w.err == 0) {
+		w.err = pt_write_nodes(buf, g->passthrough, PHANDLE_GIC, PHANDLE_CLK);
+	}
 	end(&w);
 	if (w.err == 0) {
 		w.err = fdt_finish(buf);

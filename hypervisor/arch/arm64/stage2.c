@@ -6,8 +6,11 @@
  * shareable, read-write, executable, with 1 GiB and 2 MiB blocks where the
  * guest and physical addresses are both aligned (a block descriptor holds
  * only the output address bits above the block's size: Arm ARM DDI 0487,
- * the VMSAv8-64 translation table descriptor formats). Devices are never
- * mapped: every device access traps and is emulated or refused.
+ * the VMSAv8-64 translation table descriptor formats). Emulated devices
+ * are never mapped: their accesses trap. A passed-through device's MMIO is
+ * mapped Device-nGnRE, never executable (Arm ARM DDI 0487, "Stage 2 memory
+ * region type and attributes"; stage 1 cannot make it cacheable: the
+ * stricter of the two stages wins).
  *
  * Tables come from the page allocator (zeroed) and are written through the
  * hypervisor's cacheable mapping, which the walker reads coherently
@@ -30,12 +33,15 @@
 #define MAX_VMID 255 /* 8-bit VMIDs (ID_AA64MMFR1_EL1.VMIDBits = 0 on a57) */
 #define IPA_BITS (64 - VTCR_T0SZ)
 
-#define S2_MEMATTR_WB (0xfull << 2) /* normal, outer and inner write-back */
-#define S2_AP_R       (1ull << 6)
-#define S2_AP_RW      (3ull << 6)
-#define S2_SH_INNER   (3ull << 8)
-#define S2_AF         (1ull << 10)
-#define S2_RAM        (S2_MEMATTR_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_MEMATTR_WB  (0xfull << 2) /* normal, outer and inner write-back */
+#define S2_AP_R        (1ull << 6)
+#define S2_AP_RW       (3ull << 6)
+#define S2_SH_INNER    (3ull << 8)
+#define S2_AF          (1ull << 10)
+#define S2_RAM         (S2_MEMATTR_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_MEMATTR_DEV (0x1ull << 2) /* Device-nGnRE */
+#define S2_XN          (1ull << 54)
+#define S2_DEVICE      (S2_MEMATTR_DEV | S2_AP_RW | S2_AF | S2_XN)
 
 struct stage2 {
 	uint64_t *root;
@@ -75,7 +81,7 @@ struct stage2 *arch_stage2_create(unsigned vmid)
 	return s;
 }
 
-int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+static int map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size, uint64_t attrs)
 {
 	uint64_t a = ipa_addr(ipa);
 
@@ -83,7 +89,7 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 	    a + size > (1ull << IPA_BITS) || a + size < a) {
 		return -1;
 	}
-	switch (pt_map(s->root, a, pa_addr(pa), size, S2_RAM, new_table)) {
+	switch (pt_map(s->root, a, pa_addr(pa), size, attrs, new_table)) {
 	case PT_OK:
 		return 0;
 	case PT_CLASH:
@@ -138,6 +144,26 @@ int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa)
 		return -1;
 	}
 	return pt_unmap_page(s->root, a, new_table, invalidate, s) == PT_OK ? 0 : -1;
+}
+
+int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+{
+	return map(s, ipa, pa, size, S2_RAM);
+}
+
+uint64_t arch_guest_ipa_end(void)
+{
+	return 1ull << IPA_BITS;
+}
+
+bool arch_passthrough(void)
+{
+	return true;
+}
+
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+{
+	return map(s, ipa, pa, size, S2_DEVICE);
 }
 
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)

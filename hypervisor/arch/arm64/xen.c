@@ -40,6 +40,11 @@ bool arch_guest_va_to_ipa(struct vcpu *v, uint64_t va, bool write, ipaddr_t *ipa
 	return true;
 }
 
+bool arch_xen(void)
+{
+	return true;
+}
+
 /* Latched like an edge: the hypervisor raises it only when the vCPU's
  * upcall_pending goes from 0 to 1, and the guest clears that flag before
  * it looks at the selector, so an event after the look raises it again. */

@@ -521,6 +521,11 @@ bool arch_guest_va_to_ipa(struct vcpu *v, uint64_t va, bool write, ipaddr_t *ipa
 	return true;
 }
 
+bool arch_xen(void)
+{
+	return true;
+}
+
 void arch_xen_upcall(struct vcpu *v)
 {
 	v->arch->xen_upcalls++;

@@ -1,0 +1,440 @@
+/*
+ * vCPUs on AMD SVM (AMD APM vol. 2, chapter 15). Each vCPU has a VMCB; each
+ * domain has an I/O permission map and an MSR permission map with every bit
+ * set, so every port and MSR access exits (deny by default, 15.10 and
+ * 15.11), and nested page tables (npt.c) that map only its RAM.
+ *
+ * The exits (arch_vcpu_run):
+ *   VMMCALL   a Hyperlaunch hypercall (RAX the call, RDI RSI RDX R10 R8
+ *             its arguments, results in RAX RDI RSI RDX: docs/hypercalls.md)
+ *   CPUID     the host's answer without SVM, with the hypervisor bit
+ *   HLT       with RFLAGS.IF clear nothing can wake the vCPU: it is off (the
+ *             last one off powers the domain off); with IF set it waits
+ *   MSR       EFER is emulated (the guest turns long mode on through it;
+ *             SVME stays set underneath, as VMRUN requires); any other MSR
+ *             stops the domain
+ *   IOIO      byte-wide IN and OUT of COM1 (0x3F8-0x3FF) are the emulated
+ *             16550 (uart.c); any other port stops the domain
+ *   NPF       a first touch of its RAM (domain_touch), else an access
+ *             outside its RAM: the domain stops
+ *   SHUTDOWN  a triple fault: the domain stops
+ *   INVD      done as a no-op (it would drop the hypervisor's dirty lines)
+ *   XSETBV    the domain stops: XCR0 is not switched (CPUID hides XSAVE).
+ *             QEMU 7.2's SVM does not honour this intercept (checked: the
+ *             guest's XSETBV runs), so there XCR0 is shared by the guests
+ *   INTR      a physical interrupt: taken, then the scheduler decides
+ * Whatever else exits (the SVM instructions, VMEXIT_INVALID) stops the
+ * domain too. A stop names the domain, the reason and the RIP; the
+ * hypervisor and the other domains go on.
+ *
+ * Under QEMU's SVM there is no NRIP save nor decode assists (CPUID
+ * 0x8000000A EDX): RIP is advanced by the instruction's architectural
+ * length (VMMCALL 3, CPUID 2, RDMSR/WRMSR 2, HLT 1); a guest that adds
+ * prefixes only confuses itself.
+ */
+#include <fmt/fmt.h>
+#include <stdarg.h>
+#include <hyperlaunch/hypercall.h>
+#include <string.h>
+
+#include "core/console.h"
+#include "core/cpu.h"
+#include "core/domain.h"
+#include "core/hypercall.h"
+#include "core/mm.h"
+#include "core/sched.h"
+#include "core/vcpu.h"
+#include "svm.h"
+#include "x86.h"
+
+#define MSR_VM_CR       0xC0010114
+#define MSR_VM_HSAVE_PA 0xC0010117
+#define VM_CR_SVMDIS    (1ull << 4)
+#define EFER_GUEST_BITS 0x0D01ull /* SCE, LME, LMA, NXE */
+#define RFLAGS_IF       (1ull << 9)
+
+/* Intercept vector 3 (VMCB 0x00C) and 4 (0x010). */
+#define I3_INTR        (1u << 0)
+#define I3_NMI         (1u << 1)
+#define I3_INIT        (1u << 3)
+#define I3_CPUID       (1u << 18)
+#define I3_INVD        (1u << 22)
+#define I3_HLT         (1u << 24)
+#define I3_IOIO        (1u << 27)
+#define I3_MSR         (1u << 28)
+#define I3_SHUTDOWN    (1u << 31)
+#define I4_SVM_ALL     0x7Fu /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define I4_XSETBV      (1u << 13)
+#define V_INTR_MASKING (1ull << 24)
+
+struct arch_vcpu {
+	uint8_t *vmcb;
+	struct svm_gprs g;
+};
+
+static bool ready;
+/* Per CPU: the host save area VMRUN uses, and the host state
+ * VMSAVE/VMLOAD keep across a guest's run (svm_entry.S). */
+static uint8_t hsave[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static uint8_t host_area[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+bool svm_ready(void)
+{
+	return ready;
+}
+
+void svm_cpu_init(void)
+{
+	uint32_t r[4];
+
+	cpuid(0x80000000, r);
+	uint32_t max_ext = r[0];
+	cpuid(0x80000001, r);
+	if (max_ext < 0x8000000A || !(r[2] & (1u << 2))) {
+		printk("svm: this CPU has no SVM: x86 domains cannot run\n");
+		return;
+	}
+	cpuid(0x8000000A, r);
+	if (!(r[3] & 1)) {
+		printk("svm: no nested paging: x86 domains cannot run\n");
+		return;
+	}
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+		printk("svm: disabled by the firmware (VM_CR.SVMDIS): x86 domains cannot run\n");
+		return;
+	}
+	unsigned id = arch_this_cpu()->id;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave[id]);
+	if (id != 0) {
+		return; /* the boot CPU's findings hold for all */
+	}
+	ready = true;
+	printk("svm: revision %u, %u ASIDs, nested paging%s%s\n", r[0] & 0xFF, r[1],
+	       (r[3] & (1u << 3)) ? ", NRIP save" : "; no NRIP save",
+	       (r[3] & (1u << 7)) ? ", decode assists" : ", no decode assists");
+}
+
+/* --- VMCB ------------------------------------------------------------------- */
+
+static void seg(uint8_t *vmcb, unsigned off, uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	memcpy(vmcb + off, &sel, 2);
+	memcpy(vmcb + off + 2, &attrib, 2);
+	memcpy(vmcb + off + 4, &limit, 4);
+	memset(vmcb + off + 8, 0, 8);
+}
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	paddr_t p = mm_alloc(PAGE_SIZE + sizeof(struct arch_vcpu), PAGE_SIZE, MM_HV);
+
+	if (mm_failed(p)) {
+		return -1;
+	}
+	v->arch = (struct arch_vcpu *)((uint8_t *)pa_ptr(p) + PAGE_SIZE);
+	v->arch->vmcb = pa_ptr(p);
+	return 0;
+}
+
+void arch_vcpu_free(struct vcpu *v)
+{
+	if (v->arch != NULL) {
+		mm_free(pa_of(v->arch->vmcb), PAGE_SIZE + sizeof(struct arch_vcpu));
+		v->arch = NULL;
+	}
+}
+
+/*
+ * The boot state (docs/architecture.md, x86-64): 32-bit protected mode
+ * with paging off and flat 4 GiB segments, RIP @entry, EBX @arg (the
+ * domain's device tree), everything else zero; the guest turns on paging
+ * and long mode itself, through the nested page tables.
+ */
+void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	struct domain *d = v->dom;
+
+	memset(vmcb, 0, PAGE_SIZE);
+	memset(&v->arch->g, 0, sizeof(v->arch->g));
+	*vmcb_u64(vmcb, VMCB_INTERCEPT_3) =
+		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_IOIO |
+			   I3_MSR | I3_SHUTDOWN) |
+		(uint64_t)(I4_SVM_ALL | I4_XSETBV) << 32;
+	*vmcb_u64(vmcb, VMCB_IOPM_BASE) = x86_domain_iopm(d);
+	*vmcb_u64(vmcb, VMCB_MSRPM_BASE) = x86_domain_msrpm(d);
+	/* ASID 1 for every guest, TLB_CONTROL 1: each VMRUN flushes the
+	 * whole TLB (QEMU does anyway; ASIDs tag nothing there). */
+	*vmcb_u64(vmcb, VMCB_ASID) = 1 | 1ull << 32;
+	*vmcb_u64(vmcb, VMCB_INT_CTL) = V_INTR_MASKING;
+	*vmcb_u64(vmcb, VMCB_NP_ENABLE) = 1;
+	*vmcb_u64(vmcb, VMCB_N_CR3) = npt_root(d->s2);
+
+	seg(vmcb, VMCB_CS, 0x08, 0xC9B, 0xFFFFFFFF);
+	static const unsigned data[] = { VMCB_ES, VMCB_SS, VMCB_DS, VMCB_FS, VMCB_GS };
+	for (size_t i = 0; i < ARRAY_SIZE(data); i++) {
+		seg(vmcb, data[i], 0x10, 0xC93, 0xFFFFFFFF);
+	}
+	seg(vmcb, VMCB_GDTR, 0, 0, 0xFFFF);
+	seg(vmcb, VMCB_IDTR, 0, 0, 0xFFFF);
+	seg(vmcb, VMCB_LDTR, 0, 0x82, 0xFFFF);
+	seg(vmcb, VMCB_TR, 0, 0x8B, 0xFFFF);
+	*vmcb_u64(vmcb, VMCB_EFER) = EFER_SVME;
+	*vmcb_u64(vmcb, VMCB_CR0) = 0x31; /* PE, ET, NE */
+	*vmcb_u64(vmcb, VMCB_DR6) = 0xFFFF0FF0;
+	*vmcb_u64(vmcb, VMCB_DR7) = 0x400;
+	*vmcb_u64(vmcb, VMCB_RFLAGS) = 2;
+	*vmcb_u64(vmcb, VMCB_RIP) = ipa_addr(entry);
+	*vmcb_u64(vmcb, VMCB_G_PAT) = 0x0007040600070406ull; /* the power-on PAT */
+	v->arch->g.rbx = arg;
+}
+
+/* --- exits ------------------------------------------------------------------ */
+
+enum exit_result { EXIT_CONTINUE, EXIT_LEAVE };
+
+static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	domain_stop(v->dom, "%s at RIP 0x%llx", what,
+		    (unsigned long long)*vmcb_u64(v->arch->vmcb, VMCB_RIP));
+	return EXIT_LEAVE;
+}
+
+static void advance(struct vcpu *v, unsigned len)
+{
+	*vmcb_u64(v->arch->vmcb, VMCB_RIP) += len;
+}
+
+static enum exit_result vmmcall(struct vcpu *v)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	struct svm_gprs *g = &v->arch->g;
+	uint64_t *rax = vmcb_u64(vmcb, VMCB_RAX);
+	uint64_t in[6] = { *rax, g->rdi, g->rsi, g->rdx, g->r10, g->r8 }, out[4];
+
+	if (!hypercall_in_range((uint32_t)*rax)) {
+		*rax = (uint64_t)(int64_t)HL_ENOSYS;
+		advance(v, 3);
+		return EXIT_CONTINUE;
+	}
+	if (!hypercall(v, in, out)) {
+		return EXIT_LEAVE; /* not over: made again after a turn */
+	}
+	*rax = out[0];
+	g->rdi = out[1];
+	g->rsi = out[2];
+	g->rdx = out[3];
+	advance(v, 3);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_result cpuid_exit(struct vcpu *v)
+{
+	uint64_t *rax = vmcb_u64(v->arch->vmcb, VMCB_RAX);
+	struct svm_gprs *g = &v->arch->g;
+	uint32_t leaf = (uint32_t)*rax, r[4];
+
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"((uint32_t)g->rcx));
+	if (leaf == 1) {
+		/* A hypervisor is present; no XSAVE (XCR0 is not switched). */
+		r[2] = (r[2] | 1u << 31) & ~(1u << 26 | 1u << 27);
+	} else if (leaf == 0x80000001) {
+		r[2] &= ~(1u << 2); /* no SVM for guests */
+	} else if (leaf == 0x8000000A) {
+		r[0] = r[1] = r[2] = r[3] = 0;
+	}
+	*rax = r[0];
+	g->rbx = r[1];
+	g->rcx = r[2];
+	g->rdx = r[3];
+	advance(v, 2);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_result msr_exit(struct vcpu *v)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	struct svm_gprs *g = &v->arch->g;
+	uint64_t *rax = vmcb_u64(vmcb, VMCB_RAX);
+	uint32_t msr = (uint32_t)g->rcx;
+	bool write = *vmcb_u64(vmcb, VMCB_EXITINFO1) == 1;
+
+	if (msr != MSR_EFER) {
+		return stop(v, "%s of MSR 0x%x, not granted", write ? "WRMSR" : "RDMSR", msr);
+	}
+	uint64_t *efer = vmcb_u64(vmcb, VMCB_EFER);
+	if (write) {
+		uint64_t val = (g->rdx << 32) | (uint32_t)*rax;
+		if (val & ~EFER_GUEST_BITS) {
+			return stop(v, "WRMSR EFER 0x%llx: reserved or SVM bits",
+				    (unsigned long long)val);
+		}
+		*efer = val | EFER_SVME;
+	} else {
+		uint64_t val = *efer & ~EFER_SVME;
+		*rax = (uint32_t)val;
+		g->rdx = val >> 32;
+	}
+	advance(v, 2);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_result hlt_exit(struct vcpu *v)
+{
+	advance(v, 1);
+	if (!(*vmcb_u64(v->arch->vmcb, VMCB_RFLAGS) & RFLAGS_IF)) {
+		vcpu_off_self(v);
+		return EXIT_LEAVE;
+	}
+	/* No virtual interrupt controller yet: a wait gives the turn away. */
+	sched_wfi(v);
+	return EXIT_LEAVE;
+}
+
+/* IOIO EXITINFO1 (APM vol. 2, 15.10.2): direction, string, size, port;
+ * EXITINFO2 is the next RIP. Only COM1's byte-wide IN and OUT are
+ * emulated (uart.c). */
+#define IOIO_IN  (1u << 0)
+#define IOIO_STR (1u << 2)
+#define IOIO_SZ8 (1u << 4)
+
+static enum exit_result ioio_exit(struct vcpu *v)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint64_t info = *vmcb_u64(vmcb, VMCB_EXITINFO1);
+	uint16_t port = (uint16_t)(info >> 16);
+	bool in = info & IOIO_IN;
+
+	if (!x86_uart_port(port)) {
+		return stop(v, "%s of I/O port 0x%x, not granted", in ? "IN" : "OUT", port);
+	}
+	if ((info & IOIO_STR) || !(info & IOIO_SZ8)) {
+		return stop(v, "%s of I/O port 0x%x: only byte-wide IN and OUT are emulated",
+			    in ? "IN" : "OUT", port);
+	}
+	uint64_t *rax = vmcb_u64(vmcb, VMCB_RAX);
+	uint8_t val = (uint8_t)*rax;
+	x86_uart_access(v->dom, x86_domain_uart(v->dom), port, !in, &val);
+	if (in) {
+		*rax = (*rax & ~0xFFull) | val;
+	}
+	*vmcb_u64(vmcb, VMCB_RIP) = *vmcb_u64(vmcb, VMCB_EXITINFO2);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_result npf_exit(struct vcpu *v)
+{
+	uint64_t gpa = *vmcb_u64(v->arch->vmcb, VMCB_EXITINFO2);
+	uint64_t info = *vmcb_u64(v->arch->vmcb, VMCB_EXITINFO1);
+
+	if (!(info & 1) && domain_touch(v->dom, ipa_init(gpa))) {
+		return EXIT_CONTINUE;
+	}
+	return stop(v, "nested page fault at 0x%llx (%s, error 0x%llx): not its RAM",
+		    (unsigned long long)gpa, (info & 2) ? "write" : "read",
+		    (unsigned long long)(info & 0xFFFFFFFF));
+}
+
+static enum exit_result handle_exit(struct vcpu *v)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint64_t code = *vmcb_u64(vmcb, VMCB_EXITCODE);
+
+	switch (code) {
+	case EXIT_INTR:
+	case EXIT_NMI:
+		/* Take it now (the tick, a kick), then let the scheduler say. */
+		__asm__ volatile("sti; nop; cli" ::: "memory");
+		return EXIT_CONTINUE;
+	case EXIT_VMMCALL:
+		return vmmcall(v);
+	case EXIT_CPUID:
+		return cpuid_exit(v);
+	case EXIT_MSR:
+		return msr_exit(v);
+	case EXIT_HLT:
+		return hlt_exit(v);
+	case EXIT_IOIO:
+		return ioio_exit(v);
+	case EXIT_NPF:
+		return npf_exit(v);
+	case EXIT_INVD:
+		/* INVD drops dirty lines, the hypervisor's too: a WBINVD is
+		 * what the guest gets, and its memory is coherent anyway. */
+		advance(v, 2);
+		return EXIT_CONTINUE;
+	case EXIT_XSETBV:
+		return stop(v, "XSETBV (no extended state for guests)");
+	case EXIT_SHUTDOWN:
+		return stop(v, "triple fault (shutdown)");
+	case EXIT_INVALID:
+		return stop(v, "VMRUN refused the vCPU's state (VMEXIT_INVALID)");
+	default:
+		if (code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6) {
+			return stop(v, "SVM instruction (exit 0x%llx)", (unsigned long long)code);
+		}
+		return stop(v, "unexpected exit 0x%llx (info 0x%llx 0x%llx)",
+			    (unsigned long long)code,
+			    (unsigned long long)*vmcb_u64(vmcb, VMCB_EXITINFO1),
+			    (unsigned long long)*vmcb_u64(vmcb, VMCB_EXITINFO2));
+	}
+}
+
+/*
+ * An event the exit interrupted while the CPU delivered it (EXITINTINFO,
+ * APM vol. 2, 15.7.2) is injected again on the next VMRUN, as the guest
+ * would otherwise lose it: an interrupt, an NMI, an exception. Not a
+ * software interrupt (INT n) nor INT3/INTO: without NRIP save RIP still
+ * points at the instruction, which runs again and raises it anew.
+ */
+#define EVENT_VALID     (1ull << 31)
+#define EVENT_TYPE(e)   (((e) >> 8) & 7)
+#define EVENT_VECTOR(e) ((e)&0xFF)
+#define EVENT_EXCEPTION 3
+
+static void reinject(uint8_t *vmcb)
+{
+	uint64_t e = *vmcb_u64(vmcb, VMCB_EXITINTINFO);
+	unsigned type = EVENT_TYPE(e), vector = EVENT_VECTOR(e);
+
+	if (!(e & EVENT_VALID) || type > EVENT_EXCEPTION ||
+	    (type == EVENT_EXCEPTION && (vector == 3 || vector == 4))) {
+		return;
+	}
+	*vmcb_u64(vmcb, VMCB_EVENTINJ) = e;
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	for (;;) {
+		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
+			(uintptr_t)host_area[arch_this_cpu()->id]);
+		reinject(v->arch->vmcb);
+		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
+			return;
+		}
+	}
+}
+
+bool arch_vcpu_has_interrupt(struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
+
+bool arch_vcpu_sleeping(const struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
