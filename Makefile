@@ -54,7 +54,7 @@ $(FDT_ARM64_A):
 	scripts/setup.sh
 
 # --- the LCM library (host and freestanding) -----------------------------------
-LCM_SRCS     := lib/lcm/lcm.c lib/fmt/fmt.c lib/policy/policy.c
+LCM_SRCS     := lib/lcm/lcm.c lib/lcm/fdt-reg.c lib/fmt/fmt.c lib/policy/policy.c
 LIBC_SRCS    := lib/libc/string.c lib/libc/stack_chk.c
 CRYPTO_SRCS  := lib/crypto/sha256.c
 LCM_HOST_OBJS := $(LCM_SRCS:%.c=$(BUILD)/host/%.o)

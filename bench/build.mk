@@ -11,7 +11,10 @@
 # scripts/setup.sh first: on a fresh Debian 12 it installs python3, the
 # compilers and QEMU; bench/bench.py then builds (make), fetches the real
 # parts (Linux, busybox, Xen) and installs gnuplot when missing.
-.PHONY: bench bench-icount
+#   make bench-latency        a latency-critical domain's interrupt latency,
+#                             alone, pinned beside busy Linux, shared, and
+#                             Xen's null scheduler: build/bench/latency.txt
+.PHONY: bench bench-icount bench-latency
 bench:
 	@scripts/setup.sh
 	python3 bench/bench.py $(if $(filter-out 0,$(BENCH_ICOUNT)),--icount)
@@ -19,3 +22,7 @@ bench:
 bench-icount:
 	@scripts/setup.sh
 	python3 bench/bench.py --icount
+
+bench-latency:
+	@scripts/setup.sh
+	bench/latency.sh

@@ -32,3 +32,11 @@ $(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))
 
 # The role-test guest carries the probe's Image (guests/roles/probe-image.S).
 $(BUILD)/arm64/guests/roles/probe-image.o: $(BUILD)/guests/probe.img
+
+# Linux userspace of Xen-aware domains (guests/linux/xenchan/): a static
+# arm64 program built with Debian's cross toolchain and C library against
+# the kernel's uapi headers (libc6-dev-arm64-cross, linux-libc-dev-arm64-cross).
+# Not in ALL: the tests that put it in an initramfs make it.
+$(BUILD)/guests/linux/xenchan: guests/linux/xenchan/xenchan.c include/hyperlaunch/xen-abi.h
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc -std=gnu11 $(WFLAGS) -O2 -static -Iinclude -o $@ $<

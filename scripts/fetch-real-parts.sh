@@ -8,6 +8,20 @@
 #   build/deps/busybox       static arm64 busybox (busybox-static)
 #   build/deps/xen/xen       Xen 4.17 for arm64, an Image QEMU boots with -kernel
 #                            (xen-hypervisor-4.17-arm64)
+#   build/xen-modules/       only when named: the Xen driver modules (xen-evtchn,
+#                            xen-gntdev, xen-gntalloc, ...) of the same kernel,
+#                            kernel/drivers/xen/ of its package, for the initramfs
+#                            of Xen-aware Linux domains (guests/linux/mkinitramfs.sh)
+#   build/xen-tools/         only when named: Debian's xenstored (xen-utils-4.17),
+#                            xenstore-utils and the arm64 libraries they load
+#                            (libxen*, libc6), extracted as in their packages,
+#                            for the initramfs of a Linux XENSTORE domain
+#   build/linux-modules/     (part "modules", only when named) the few modules
+#                            of that kernel's package a Linux hardware domain
+#                            loads: virtio-mmio, virtio-pci, virtio-blk,
+#                            virtio-net, ext4
+#                            and their dependencies (MODULES below); beside
+#                            build/deps, which may be shared between trees
 #
 # and the same two guest parts from Debian's amd64 packages, for the x86 port:
 #
@@ -16,11 +30,13 @@
 #                                    linux-image-amd64 depends on
 #   build/deps/busybox-amd64         static amd64 busybox (busybox-static:amd64)
 #
-# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [linux-amd64] [busybox-amd64]
-#   no part named: all five.  --update: ask apt for the current versions and
+# Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [modules] [xen-modules]
+#                                   [xen-tools] [linux-amd64] [busybox-amd64]
+#   no part named: all of them (what the test suite and the demos boot).
+#   --update: ask apt for the current versions and
 #   fetch again what changed (otherwise a part fetched once is kept as it is).
 #
-# Each part has a stamp, build/deps/{linux,busybox-static,xen}/.done, holding
+# Each part has a stamp, .done in its directory (build/deps/linux/.done, ...), holding
 # "package version"; with the stamps in place the script asks apt nothing and
 # takes a few ms. It prints one line per part (and, when it fetched, how long
 # that took).
@@ -29,16 +45,24 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 
 update=0
+tools=0
+want_modules=0
 parts=()
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
-	linux | busybox | xen | linux-amd64 | busybox-amd64) parts+=("$a") ;;
+	linux | busybox | xen | xen-modules | linux-amd64 | busybox-amd64) parts+=("$a") ;;
+	xen-tools) tools=1 ;;
+	modules) want_modules=1 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen linux-amd64 busybox-amd64)" >&2; exit 2 ;;
+	*) echo "fetch-real-parts: unknown argument '$a' (parts: linux busybox xen modules xen-modules xen-tools linux-amd64 busybox-amd64)" >&2; exit 2 ;;
 	esac
 done
-[ ${#parts[@]} -gt 0 ] || parts=(linux busybox xen linux-amd64 busybox-amd64)
+if [ ${#parts[@]} = 0 ] && [ $tools = 0 ] && [ $want_modules = 0 ]; then
+	parts=(linux busybox xen xen-modules linux-amd64 busybox-amd64)
+	tools=1
+	want_modules=1
+fi
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -50,11 +74,14 @@ human() { awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 104857
 size_of() { stat -L -c %s "$1"; }
 
 declare -A dir=([linux]="$deps/linux" [busybox]="$deps/busybox-static" [xen]="$deps/xen"
-	[linux-amd64]="$deps/linux-amd64" [busybox-amd64]="$deps/busybox-static-amd64")
-# The Debian architecture of each part, and the package apt resolves it from.
-declare -A arch=([linux]=arm64 [busybox]=arm64 [xen]=arm64 [linux-amd64]=amd64 [busybox-amd64]=amd64)
+	[xen-modules]="$top/build/xen-modules" [linux-amd64]="$deps/linux-amd64"
+	[busybox-amd64]="$deps/busybox-static-amd64")
+# The package apt resolves each part from, and its Debian architecture (the
+# kernel parts name the metapackage whose Depends gives the kernel's package).
 declare -A rec=([linux]=linux-image-arm64 [busybox]=busybox-static [xen]=xen-hypervisor-4.17-arm64
-	[linux-amd64]=linux-image-amd64 [busybox-amd64]=busybox-static)
+	[xen-modules]=linux-image-arm64 [linux-amd64]=linux-image-amd64 [busybox-amd64]=busybox-static)
+declare -A arch=([linux]=arm64 [busybox]=arm64 [xen]=arm64 [xen-modules]=arm64
+	[linux-amd64]=amd64 [busybox-amd64]=amd64)
 declare -A pkg ver
 
 # --- apt: which packages, which versions --------------------------------------------------
@@ -87,7 +114,7 @@ resolve_once() {
 			/^Architecture: / { if ($2 != arch && $2 != "all") on = 0 }
 			on && /^(Version|Depends): / { print }')
 		case $p in
-		linux | linux-amd64)
+		linux | linux-amd64 | xen-modules)
 			# Depends: linux-image-6.1.0-56-arm64 (= 6.1.192-2)
 			local dep
 			dep=$(printf '%s\n' "$body" | sed -n 's/^Depends: //p' | tr ',|' '\n\n' |
@@ -188,6 +215,11 @@ finish() {
 		fi
 		printf 'busybox: %-7s %s %s -> build/deps/busybox (%s, static arm64 executable)%s\n' \
 			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$deps/busybox")")" "$note" ;;
+	xen-modules)
+		n=$(find "$d/lib/modules" -name '*.ko*' 2>/dev/null | wc -l)
+		[ "$n" -gt 0 ] || die "xen-modules: no modules in $d (remove $d/.done to fetch again)"
+		printf 'xen-modules: %-7s %s %s -> build/xen-modules (%s modules of drivers/xen)%s\n' \
+			"$state" "${pkg[$p]}" "${ver[$p]}" "$n" "$note" ;;
 	xen)
 		# The package ships boot/xen-4.17-arm64 and an identical .efi: one
 		# file that is both a PE/COFF EFI application and an arm64 Image
@@ -222,6 +254,38 @@ finish() {
 		printf 'busybox-amd64: %-7s %s %s -> build/deps/busybox-amd64 (%s, static amd64 executable)%s\n' \
 			"$state" "${pkg[$p]}" "${ver[$p]}" "$(human "$(size_of "$deps/busybox-amd64")")" "$note" ;;
 	esac
+}
+
+# fetch_tools: the xen-tools part, several packages in one directory; the
+# stamp holds their names and versions.
+tools_pkgs=(xen-utils-4.17 xenstore-utils libxenstore4 libxenmisc4.17 libxenevtchn1 libxengnttab1
+	libxencall1 libxenforeignmemory1 libxendevicemodel1 libxentoolcore1 libxentoollog1 libc6)
+fetch_tools() {
+	local d="$top/build/xen-tools" tmp specs=() p
+	if [ -f "$d/.done" ] && [ $update = 0 ]; then
+		echo "xen-tools: cached  $(wc -l <"$d/.done") packages -> build/xen-tools"
+		return 0
+	fi
+	"$top/scripts/setup.sh"
+	for p in "${tools_pkgs[@]}"; do
+		specs+=("$p:arm64")
+	done
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	if ! (cd "$tmp" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1); then
+		apt_update
+		(cd "$tmp" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1) ||
+			{ rm -rf "$tmp"; die "apt-get download failed for: ${tools_pkgs[*]}"; }
+	fi
+	rm -rf "$d"
+	mkdir -p "$d"
+	for p in "$tmp"/*.deb; do
+		dpkg-deb -x "$p" "$d"
+		basename "$p" .deb >>"$d/.done"
+	done
+	rm -rf "$tmp"
+	[ -x "$d/usr/lib/xen-4.17/bin/xenstored" ] || die "xen-tools: no xenstored in $d"
+	echo "xen-tools: fetched $(wc -l <"$d/.done") packages -> build/xen-tools"
 }
 
 # --- main ----------------------------------------------------------------------------------
@@ -262,7 +326,11 @@ if [ ${#todo[@]} -gt 0 ]; then
 			deb=$(ls "$tmp/${pkg[$p]}"_*.deb)
 			rm -rf "${dir[$p]}"
 			mkdir -p "${dir[$p]}"
-			if [ "$p" = linux ] || [ "$p" = linux-amd64 ]; then
+			if [ "$p" = xen-modules ]; then
+				abi=${pkg[$p]#linux-image-}
+				dpkg-deb --fsys-tarfile "$deb" |
+					tar -x -C "${dir[$p]}" --wildcards "./lib/modules/$abi/kernel/drivers/xen/*"
+			elif [ "$p" = linux ] || [ "$p" = linux-amd64 ]; then
 				# Only the kernel and its config: the modules (hundreds of MiB)
 				# are of no use here. They come first in the archive, so tar
 				# stops reading there (dpkg-deb then dies of SIGPIPE, which is
@@ -287,3 +355,60 @@ for p in "${parts[@]}"; do
 	[ -n "${took[$p]:-}" ] && state=fetched
 	finish "$p" "$state" "${took[$p]:-}"
 done
+
+# --- modules: a few .ko files of the kernel's own package ---------------------------------
+
+# In insmod order (no modprobe in the initramfs: each after what it needs,
+# from the modules' .modinfo "depends" and softdep).
+MODULES=(
+	kernel/drivers/virtio/virtio_mmio.ko
+	kernel/drivers/virtio/virtio_pci_modern_dev.ko
+	kernel/drivers/virtio/virtio_pci_legacy_dev.ko
+	kernel/drivers/virtio/virtio_pci.ko
+	kernel/drivers/block/virtio_blk.ko
+	kernel/net/core/failover.ko
+	kernel/drivers/net/net_failover.ko
+	kernel/drivers/net/virtio_net.ko
+	kernel/lib/crc16.ko
+	kernel/fs/mbcache.ko
+	kernel/crypto/crc32c_generic.ko
+	kernel/fs/jbd2/jbd2.ko
+	kernel/fs/ext4/ext4.ko
+)
+
+fetch_modules() {
+	local out=$top/build/linux-modules stamp p v abi tmp deb m paths=()
+	[ -f "$deps/linux/.done" ] || "$0" linux >/dev/null
+	read -r p v <"$deps/linux/.done"
+	stamp="$p $v ${MODULES[*]}"
+	if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$stamp" ]; then
+		echo "modules: cached  $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+		return 0
+	fi
+	abi=${p#linux-image-}
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	(cd "$tmp" && apt-get download -qq "$p:arm64=$v" >/dev/null 2>&1) ||
+		die "modules: apt-get download $p:arm64=$v failed"
+	deb=$(ls "$tmp"/*.deb)
+	for m in "${MODULES[@]}"; do
+		paths+=("./lib/modules/$abi/$m")
+	done
+	rm -rf "$out"
+	mkdir -p "$out"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "${paths[@]}" ||
+		die "modules: $deb lacks one of: ${MODULES[*]}"
+	for m in "${MODULES[@]}"; do
+		cp "$tmp/lib/modules/$abi/$m" "$out/"
+		basename "$m" >>"$out/order"
+	done
+	rm -rf "$tmp"
+	echo "$stamp" >"$out/.done"
+	echo "modules: fetched $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+}
+
+if [ $want_modules = 1 ]; then
+	fetch_modules
+fi
+
+[ $tools = 0 ] || fetch_tools

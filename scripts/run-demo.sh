@@ -12,7 +12,10 @@
 #            launch report, creates a domain from the probe image it
 #            carries, starts it and destroys it
 #   shell    Linux, 2 vCPUs, an interactive busybox shell (the console domain:
-#            it has the input once the launch is final)
+#            it has the input once the launch is final) and the hardware
+#            domain: the machine's devices are its own (a virtio disk,
+#            build/demo/disk.img, mounted on /mnt; a virtio NIC on QEMU's user
+#            network, with a DHCP lease; the PL031 clock)
 #   linux2   Linux, 1 vCPU, prints its ready line and powers off
 #   linux3   Linux, 2 vCPUs, the same
 #   probe    bare-metal, prints its ready line and powers off
@@ -36,7 +39,8 @@
 # stands by (docs/x86-linux.md).
 #
 # When stdin is not a terminal (CI, scripts) it types a few commands itself
-# (uname -a, the number of processors Linux sees, poweroff -f), waits for
+# (uname -a, the number of processors Linux sees, the file on the disk,
+# poweroff -f), waits for
 # each answer and ends with the hypervisor's summary, within a hard limit of
 # DEMO_TIMEOUT seconds (default 240). Exit status: QEMU's (0 after the
 # summary), 124 on timeout.
@@ -44,7 +48,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 demo=build/demo
-if [ "${DEMO_ARCH:-arm64}" = x86 ]; then
+arch=${DEMO_ARCH:-arm64}
+if [ "$arch" = x86 ]; then
 	scripts/fetch-real-parts.sh linux-amd64 busybox-amd64
 	make -j"$(nproc)"
 	guests/linux/mkinitramfs.sh build/guests/linux/x86-shell.cpio.gz --arch amd64 --init guests/linux/init-shell
@@ -58,10 +63,18 @@ if [ "${DEMO_ARCH:-arm64}" = x86 ]; then
 	# output (docs/x86-linux.md): the shell's banner says it is there.
 	shell_up="\[shell\] Enter 'help' for a list of built-in commands\."
 else
-	scripts/fetch-real-parts.sh linux busybox
+	scripts/fetch-real-parts.sh linux busybox modules
 	make -j"$(nproc)"
-	guests/linux/mkinitramfs.sh build/guests/linux/shell.cpio.gz --init guests/linux/init-shell
+	guests/linux/mkinitramfs.sh build/guests/linux/hwshell.cpio.gz --init guests/linux/init-shell \
+		--modules build/linux-modules
 	guests/linux/mkinitramfs.sh build/guests/linux/ready.cpio.gz --init guests/linux/init-ready
+	# The hardware domain's disk: an ext4 file system with one file (made
+	# without root: mke2fs -d), kept across runs.
+	if [ ! -f "$demo/disk.img" ]; then
+		mkdir -p "$demo/disk"
+		echo "hello from the demo's disk" >"$demo/disk/hello.txt"
+		mke2fs -q -t ext4 -d "$demo/disk" "$demo/disk.img" 16M
+	fi
 	build/lcm-tool check configs/demo.json
 	build/lcm-tool pack --boot "${DEMO_BOOT:-qemu}" configs/demo.json -o "$demo"
 	shell_cpus=2
@@ -109,7 +122,10 @@ type_line() {
 status=0
 if wait_for "$shell_up" &&
    type_line 'uname -a' && wait_for '\[shell\] Linux .*' &&
-   type_line 'cat /proc/cpuinfo | grep -c processor' && wait_for "\\[shell\\] $shell_cpus"; then
+   type_line 'cat /proc/cpuinfo | grep -c processor' && wait_for "\\[shell\\] $shell_cpus" &&
+   # The x86 shell has no disk (no device passthrough on x86).
+   { [ "$arch" = x86 ] ||
+     { type_line 'cat /mnt/hello.txt' && wait_for "\\[shell\\] hello from the demo's disk"; }; }; then
 	type_line 'poweroff -f'
 	wait_for 'hyperlaunch: all [0-9]+ domains are off .*' || status=1
 else

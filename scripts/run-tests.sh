@@ -4,5 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Every Debian part a test boots (arm64 and amd64 Linux, busybox, Xen, the
+# kernel modules, Xen's tools), fetched once here rather than by the first
+# test that needs it.
+scripts/fetch-real-parts.sh
 make -j"$(nproc)" tests
 exec tests/run.sh

@@ -9,10 +9,11 @@ deps="$top/build/deps"
 host_pkgs=(make gcc clang libclang-rt-14-dev lld llvm pkg-config
            libfdt-dev libjansson-dev libssl-dev device-tree-compiler
            qemu-system-arm gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-           libcmocka-dev python3 clang-format
+           libcmocka-dev python3 clang-format e2fsprogs
            u-boot-qemu u-boot-tools mtools dosfstools fdisk
            man-db bsdextrautils graphviz swtpm tpm2-tools
-           qemu-system-x86 grub-pc-bin grub-common xorriso)
+           qemu-system-x86 grub-pc-bin grub-common xorriso
+           libc6-dev-arm64-cross linux-libc-dev-arm64-cross)
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"

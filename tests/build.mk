@@ -67,9 +67,18 @@ $(BUILD)/fuzz/fuzz-policyc: tests/fuzz/fuzz_policyc.c tools/lcm-tool/policyc.c t
 	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lfdt -lcrypto
 
+# The device-tree module reader of the hypervisor, with the core on the fake
+# architecture (as unit-core links it).
+$(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM_SRCS) $(CRYPTO_SRCS) \
+				 $(TCG_SRCS) $(POLICY_ROLES_C) VERSION
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib -Ihypervisor $(VERSION_FLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $(filter %.c,$^) -lfdt -lcrypto
+
 TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
 	      $(BUILD)/fuzz/fuzz-import $(BUILD)/fuzz/fuzz-policy $(BUILD)/fuzz/fuzz-policyc \
-	      $(BUILD)/fuzz/fuzz-tpm2
+	      $(BUILD)/fuzz/fuzz-tpm2 $(BUILD)/fuzz/fuzz-passthrough
 
 # The x86 guest image header (hypervisor/arch/x86_64/mb2image.c).
 $(BUILD)/fuzz/fuzz-mb2image: tests/fuzz/fuzz_mb2image.c hypervisor/arch/x86_64/mb2image.c

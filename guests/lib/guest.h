@@ -66,6 +66,14 @@ uintptr_t guest_image_end(void);
 void guest_idle(void);
 unsigned guest_lcm_arch(void);
 uint64_t guest_time_ms(void);
+/* Interrupts (irq.c): the GIC @fdt names set up for vCPU 0 with @fn called
+ * for each interrupt (the runtime ends it when @fn returns), IRQs unmasked;
+ * an SPI enabled, routed to vCPU 0; a wait until *@counter reaches @n or
+ * @timeout_us pass. */
+void guest_irq_init(const void *fdt, void (*fn)(unsigned intid));
+void guest_irq_enable_spi(unsigned intid);
+void guest_irq_enable_ppi(unsigned intid); /* vCPU 0's */
+void guest_irq_wait(volatile unsigned *counter, unsigned n, uint64_t timeout_us);
 
 static inline void cpu_relax(void)
 {

@@ -9,13 +9,23 @@
 #   /dev (with dev/console when built as root), /proc, /sys, /tmp, /root,
 #   /etc, /sbin, /usr/bin, /usr/sbin
 #
-# Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE]
+#   /lib/modules (with --modules DIR: DIR's *.ko and its "order" file, the
+#                 insmod order; scripts/fetch-real-parts.sh modules makes
+#                 build/linux-modules)
+#   --add FILE=PATH puts FILE at PATH in the archive (a program, kernel modules).
 #   --arch: whose busybox (default arm64); the init scripts are the same.
 #
-# The two inits here:
+# Usage: guests/linux/mkinitramfs.sh OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE]
+#                                    [--modules DIR] [--add FILE=PATH]...
+#
+# The inits here:
 #   init-ready   mounts proc/sys/devtmpfs, prints "linux: ready (uptime U s)",
 #                then `poweroff -f`
 #   init-shell   prints "linux: ready", then an interactive sh on the console
+#                (with --modules: loads them, mounts the virtio disk, DHCP)
+#   init-hwdom   a hardware domain's checks of its disks, network and RTC
+#                (needs --modules)
+#   init-busy    prints "linux: busy", then keeps its CPU busy
 #
 # Quick when OUT is newer than its inputs (it says "up to date"). The archive
 # is reproducible: fixed owners and times, sorted names, gzip -n.
@@ -25,12 +35,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 
-usage() { echo "usage: $0 OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT.cpio.gz [--arch arm64|amd64] [--init FILE] [--busybox FILE] [--modules DIR] [--add FILE=PATH]..." >&2; exit 2; }
 
 out=""
 init="$here/init-ready"
 busybox=""
 arch=arm64
+adds=()
+modules=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--init) [ $# -ge 2 ] || usage; init=$2; shift 2 ;;
@@ -39,6 +51,8 @@ while [ $# -gt 0 ]; do
 		case $2 in arm64 | amd64) arch=$2 ;; *) usage ;; esac
 		shift 2 ;;
 	--busybox) [ $# -ge 2 ] || usage; busybox=$2; shift 2 ;;
+	--add) [ $# -ge 2 ] && [ "${2#*=}" != "$2" ] || usage; adds+=("$2"); shift 2 ;;
+	--modules) [ $# -ge 2 ] || usage; modules=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	-*) usage ;;
 	*) [ -z "$out" ] || usage; out=$1; shift ;;
@@ -58,7 +72,17 @@ if [ -z "$busybox" ]; then
 fi
 [ -f "$busybox" ] || { echo "mkinitramfs: no busybox at $busybox" >&2; exit 2; }
 
-if [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$busybox" ] && [ "$out" -nt "$0" ]; then
+if [ -n "$modules" ] && [ ! -f "$modules/order" ]; then
+	echo "mkinitramfs: no $modules/order (scripts/fetch-real-parts.sh modules)" >&2
+	exit 2
+fi
+fresh=1
+for a in "${adds[@]}"; do
+	[ -f "${a%%=*}" ] || { echo "mkinitramfs: no file ${a%%=*} to add" >&2; exit 2; }
+	[ "$out" -nt "${a%%=*}" ] 2>/dev/null || fresh=0
+done
+if [ $fresh = 1 ] && [ -f "$out" ] && [ "$out" -nt "$init" ] && [ "$out" -nt "$busybox" ] && [ "$out" -nt "$0" ] &&
+	{ [ -z "$modules" ] || [ "$out" -nt "$modules/order" ]; }; then
 	echo "initramfs: $out up to date"
 	exit 0
 fi
@@ -83,6 +107,13 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
 install -m 0755 "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
+for a in "${adds[@]}"; do
+	install -D -m 0755 "${a%%=*}" "$root/${a#*=}"
+done
+if [ -n "$modules" ]; then
+	mkdir -p "$root/lib/modules"
+	install -m 0644 "$modules"/*.ko "$modules/order" "$root/lib/modules/"
+fi
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root"
 # The kernel's built-in initramfs already has /dev/console (the kernel opens

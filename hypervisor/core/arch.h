@@ -14,6 +14,7 @@ struct cpu;
 struct domain;
 struct vcpu;
 struct stage2; /* a domain's guest-physical address space */
+struct pt_assign;
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -109,10 +110,35 @@ struct stage2 *arch_stage2_create(unsigned vmid);
 /* Map [ipa, ipa + size) to RAM at @pa (page aligned, largest blocks where
  * both sides allow). -1 when out of memory for page tables. */
 int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+/* Map one page at @ipa (where nothing is mapped) to @pa, read-only for the
+ * guest with @readonly; -1 when out of memory for page tables. */
+int arch_stage2_map_page(struct stage2 *s, ipaddr_t ipa, paddr_t pa, bool readonly);
+/* Unmap the page at @ipa, with the TLB maintenance of every CPU (the
+ * domain may be running); a larger block around it is split first, the
+ * rest of it staying mapped. 0 also when nothing was mapped; -1 when out
+ * of memory for the split. */
+int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa);
 /* The physical address behind @ipa; false when nothing is mapped there. */
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa);
 /* Free the page tables (not the memory they map). */
 void arch_stage2_destroy(struct stage2 *s);
+/* The end of the guest-physical address space: what stage 2 can map. */
+uint64_t arch_guest_ipa_end(void);
+/* Whether this architecture passes devices through (core/passthrough.h):
+ * without it, a device-tree module is refused and the hardware domain is
+ * built as any other domain. */
+bool arch_passthrough(void);
+/* Map [ipa, ipa + size) to a passed-through device's MMIO at @pa (page
+ * aligned): device memory, never executable. -1 when out of memory. */
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size);
+
+/* Route the physical interrupt @intid (an SPI, edge- or level-triggered)
+ * to @d as a hardware interrupt of the same number: the guest's end of
+ * interrupt ends the physical one. -1 when this architecture cannot (an
+ * INTID its virtual interrupt controller does not have). Enabled from now
+ * on, until arch_irq_release(). */
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge);
+void arch_irq_release(struct domain *d, unsigned intid);
 
 /* --- the machine a guest sees (its boot protocol and virtual platform) ---- */
 
@@ -136,6 +162,8 @@ struct guest_dt {
 	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
+	bool xen; /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
+	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */
 };
 
 /* Write the device tree of a domain into @buf; its size, or -1 when @size
@@ -179,6 +207,20 @@ void arch_vcpu_run(struct vcpu *v);
  * or in its virtual CPU interface): sched_block() asks, under @v's
  * run-queue lock, before it lets @v sleep. */
 bool arch_vcpu_has_interrupt(struct vcpu *v);
+
+/* --- the Xen guest interface (core/xen.c) ----------------------------------- */
+
+/* Whether this architecture gives domains the Xen guest interface: without
+ * it, a Xen-aware domain (hyperlaunch,xen-interface) is refused and the
+ * functions below are never called. */
+bool arch_xen(void);
+
+/* The guest-physical address that virtual address @va of @v (loaded on
+ * this CPU, in a hypercall) translates to through its own stage 1, for a
+ * read, or a write with @write; false when it does not. */
+bool arch_guest_va_to_ipa(struct vcpu *v, uint64_t va, bool write, ipaddr_t *ipa);
+/* Make the event-channel upcall interrupt pending for @v; any CPU. */
+void arch_xen_upcall(struct vcpu *v);
 
 /* --- implemented by the core, called by the architecture ------------------- */
 

@@ -41,10 +41,14 @@
 #include "core/arch.h"
 #include "core/bootmod.h"
 #include "core/builder.h"
+#include "core/xen.h"
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
 #include "core/policy.h"
+#include "core/passthrough.h"
+#include "core/sched.h"
+#include "core/cpu.h"
 #include "core/timeline.h"
 #include "core/vcpu.h"
 
@@ -58,6 +62,7 @@
 enum stage {
 	ST_CHECK_KERNEL,
 	ST_CHECK_RAMDISK,
+	ST_CHECK_DEVTREE,
 	ST_LAYOUT,
 	ST_COPY_KERNEL,
 	ST_COPY_RAMDISK,
@@ -79,6 +84,7 @@ struct build {
 	ipaddr_t kernel_ipa, ramdisk_ipa, dt_ipa;
 	int dt_size;
 	bool kernel_mapped, ramdisk_mapped;
+	bool direct; /* the hardware domain: its RAM at its physical address */
 	uint64_t t0, free0;
 	struct tl_build tl; /* where its time went */
 };
@@ -197,8 +203,34 @@ static int write_dt(struct build *b)
 		.has_initrd = c->ramdisk.present,
 		.initrd_start = b->ramdisk_ipa,
 		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
+		.xen = c->xen,
+		.passthrough = b->d->pt,
 	};
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);
+}
+
+/* Its devices (passthrough.c), kept with the domain: the hardware domain
+ * gets every one no other domain has; another domain, those of its
+ * device-tree module. */
+static bool find_devices(struct build *b)
+{
+	const struct module_ref *m = &b->c.devtree;
+	paddr_t p = mm_alloc(sizeof(struct pt_assign), PAGE_SIZE, MM_HV);
+	char why[200];
+
+	if (mm_failed(p)) {
+		return fail(b, "no memory for its devices");
+	}
+	b->d->pt = pa_ptr(p);
+	if (b->direct) {
+		pt_hardware(plat, b->d, b->d->pt);
+		return true;
+	}
+	if (pt_parse(pa_ptr(m->addr), m->size, plat, b->d, b->d->pt, why, sizeof(why)) != 0) {
+		return fail(b, "device-tree module 0x%llx+0x%llx: %s",
+			    (unsigned long long)pa_addr(m->addr), (unsigned long long)m->size, why);
+	}
+	return true;
 }
 
 /*
@@ -238,6 +270,9 @@ static bool layout(struct build *b)
 	b->dt_ipa = ipa_init(dt);
 	b->ramdisk_ipa = ipa_init(dt + room);
 	b->d->dt_room = room;
+	if ((c->devtree.present || b->direct) && !find_devices(b)) {
+		return false;
+	}
 	b->dt_size = write_dt(b);
 	if (b->dt_size < 0) {
 		return fail(b, "its device tree needs more than %llu KiB",
@@ -322,6 +357,9 @@ static bool back_ram(struct build *b)
 	if (domain_touch_init(d) != 0) {
 		return fail(b, "no memory for its RAM's bookkeeping");
 	}
+	if (b->direct) {
+		return true; /* its one piece is there (place_direct), modules are copied */
+	}
 	b->kernel_mapped = mappable(&c->kernel, b->kernel_ipa);
 	b->ramdisk_mapped = c->ramdisk.present && mappable(&c->ramdisk, b->ramdisk_ipa);
 	if (b->kernel_mapped) {
@@ -374,6 +412,23 @@ static bool copy_step(struct build *b, const struct module_ref *m, ipaddr_t ipa)
 	return b->at == m->size;
 }
 
+/* Where its vCPUs can run: its pinned CPUs online, or some CPU that no
+ * domain pinned. */
+static bool cpus_for_vcpus(struct build *b)
+{
+	uint64_t pinned = b->c.pinned;
+
+	for (unsigned cpu = 0; cpu < 64; cpu++) {
+		if ((pinned >> cpu & 1) && (cpu >= cpu_count() || !cpu_is_online(cpu_get(cpu)))) {
+			return fail(b, "hyperlaunch,pinned-cpus: CPU %u is not online", cpu);
+		}
+	}
+	if (pinned == 0 && !sched_has_unpinned_cpu()) {
+		return fail(b, "every online CPU is pinned by another domain");
+	}
+	return true;
+}
+
 /* The last stage: the device tree and the vCPUs. */
 static void finish(struct build *b)
 {
@@ -386,6 +441,9 @@ static void finish(struct build *b)
 		return;
 	}
 	timeline_lap(&b->tl, TL_DT);
+	if (!cpus_for_vcpus(b)) {
+		return;
+	}
 	if (vcpus_create(d, c->vcpus) != 0) {
 		fail(b, "no memory for %u vCPUs", c->vcpus);
 		return;
@@ -396,6 +454,27 @@ static void finish(struct build *b)
 	/* The boot protocol's argument: arm64 Linux takes its device tree's
 	 * address in x0 (Documentation/arm64/booting.rst). */
 	d->entry_arg = ipa_addr(b->dt_ipa);
+}
+
+/*
+ * The hardware domain's RAM is at its physical address (guest-physical =
+ * physical, as Xen maps dom0 on Arm): the devices it drives do DMA to the
+ * addresses its kernel gives them, with no IOMMU to translate. One run of
+ * fresh memory, 2 MiB aligned (the kernel's base), scrubbed and mapped on
+ * first touch like any domain's.
+ */
+static bool place_direct(struct build *b)
+{
+	uint64_t size = b->c.memory;
+	paddr_t pa = mm_alloc(size, BLOCK_SIZE, MM_UNSCRUBBED);
+
+	if (mm_failed(pa)) {
+		return fail(b, "no %llu KiB of RAM in one piece for its 1:1 memory (%llu KiB free)",
+			    (unsigned long long)(size / KiB),
+			    (unsigned long long)(mm_free_bytes() / KiB));
+	}
+	b->d->ram_base = ipa_init(pa_addr(pa));
+	return add_piece(b, b->d->ram_base, pa, size, true);
 }
 
 /* Checks, then layout and RAM: all small but the digests. */
@@ -410,11 +489,16 @@ static void layout_and_ram(struct build *b)
 		     (unsigned long long)c->kernel.size, bad);
 		return;
 	}
-	if (!layout(b)) {
+	if ((b->direct && !place_direct(b)) || !layout(b)) {
 		return;
 	}
 	timeline_lap(&b->tl, TL_DT); /* layout() is mostly sizing the device tree */
-	back_ram(b);
+	if (back_ram(b) && b->d->pt != NULL) {
+		char why[200];
+		if (pt_claim(b->d, b->d->pt, why, sizeof(why)) != 0) {
+			fail(b, "its devices: %s", why);
+		}
+	}
 	timeline_lap(&b->tl, TL_MEMORY);
 }
 
@@ -451,8 +535,19 @@ struct build *build_begin(const struct domain_config *c)
 	b->d->safety = c->safety;
 	policy_label_domain(b->d, c->label != NULL ? c->label : LCM_DEFAULT_SECURITY_ID);
 	b->d->ram_size = c->memory;
+	b->d->pinned = c->pinned;
+	b->direct = c->hardware && arch_passthrough();
 	if (c->refused != NULL) {
 		fail(b, "%s", c->refused);
+	} else if (c->devtree.present && !arch_passthrough()) {
+		fail(b, "device-tree module: this architecture passes no devices through");
+	} else if (b->direct && c->devtree.present) {
+		fail(b, "device-tree module: the hardware domain gets every device no other domain "
+			"got; it takes no device-tree module");
+	} else if (c->xen && !arch_xen()) {
+		fail(b, "%s: this architecture has no Xen guest interface", LCM_PROP_XEN_INTERFACE);
+	} else if (c->xen && xen_domain_init(b->d, c->channels, c->nr_channels) != 0) {
+		fail(b, "no memory for its Xen interface");
 	}
 	return b;
 }
@@ -474,6 +569,12 @@ bool build_step(struct build *b)
 		break;
 	case ST_CHECK_RAMDISK:
 		if (check_module_step(b, &c->ramdisk, "ramdisk")) {
+			next_stage(b);
+		}
+		timeline_lap(&b->tl, TL_DIGESTS);
+		break;
+	case ST_CHECK_DEVTREE:
+		if (check_module_step(b, &c->devtree, "device-tree")) {
 			next_stage(b);
 		}
 		timeline_lap(&b->tl, TL_DIGESTS);
@@ -565,6 +666,11 @@ struct domain *build_end(struct build *b)
 			bootmod_give(c->ramdisk.range, d);
 		}
 		report_built(b);
+		if (d->pt != NULL && d->pt->nr != 0) {
+			printk("domain %u %s: %u device%s passed through%s\n", c->domid, c->name,
+			       d->pt->nr, d->pt->nr == 1 ? "" : "s",
+			       b->direct ? ", RAM at its physical address" : "");
+		}
 	}
 	mm_free(pa_of(b), sizeof(struct build));
 	domain_publish(d);

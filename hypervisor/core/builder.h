@@ -6,6 +6,8 @@
 #ifndef HV_BUILDER_H
 #define HV_BUILDER_H
 
+#include <hyperlaunch/lcm-abi.h>
+
 #include "core/platform.h"
 #include "core/types.h"
 
@@ -32,10 +34,16 @@ struct domain_config {
 	uint64_t memory; /* bytes, page aligned */
 	struct module_ref kernel;
 	struct module_ref ramdisk;
-	const char *bootargs; /* NULL: none */
-	const char *refused;  /* another of its modules was refused: why */
-	const char *label;    /* security-id (docs/policy.md); NULL: domU_t */
-	uint8_t safety;       /* LCM_SAFETY_* */
+	const char *bootargs;      /* NULL: none */
+	const char *refused;       /* another of its modules was refused: why */
+	const char *label;         /* security-id (docs/policy.md); NULL: domU_t */
+	uint8_t safety;            /* LCM_SAFETY_* */
+	struct module_ref devtree; /* its devices (core/passthrough.h) */
+	uint64_t pinned;           /* the CPUs its vCPUs own (one each), 0: none */
+	bool hardware;             /* the launch's hardware domain: every device left, RAM 1:1 */
+	bool xen;                  /* speaks the Xen guest interface (core/xen.h) */
+	uint16_t channels[LCM_MAX_CHANNELS]; /* its declared Xen peers' domids */
+	unsigned nr_channels;
 };
 
 void builder_init(const struct platform *p);

@@ -32,6 +32,7 @@
 #include "core/builder.h"
 #include "core/console.h"
 #include "core/create.h"
+#include "core/xen.h"
 #include "core/domain.h"
 #include "core/launch.h"
 #include "core/policy.h"
@@ -261,9 +262,10 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 			.permissions = ld->permissions, .functions = ld->functions,
 			.vcpus = ld->cpus, .memory = ld->memory_kib * KiB,
 			.bootargs = k->bootargs,
-			.label = ld->security_id, .safety = ld->safety,
+			.label = ld->security_id, .safety = ld->safety, .xen = ld->xen,
 		},
 	};
+	xen_config_channels(&job.c, ld);
 	struct module_ref *mods[2] = { &job.c.kernel, &job.c.ramdisk };
 	const struct lcm_module *from[2] = { k, rd };
 	for (unsigned i = 0; i < 2; i++) {

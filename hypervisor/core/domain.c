@@ -24,6 +24,8 @@
 #include "core/console.h"
 #include "core/create.h"
 #include "core/domain.h"
+#include "core/xen.h"
+#include "core/passthrough.h"
 #include "core/launch.h"
 #include "core/measure.h"
 #include "core/mm.h"
@@ -95,6 +97,8 @@ void domain_publish(struct domain *d)
 
 void domain_release(struct domain *d)
 {
+	pt_release(d); /* its interrupts first: none may reach it after this */
+	xen_domain_release(d);
 	for (unsigned i = 0; i < d->nr_vcpus; i++) {
 		arch_vcpu_free(&d->vcpus[i]);
 	}
@@ -205,6 +209,7 @@ static bool domain_end(struct domain *d, enum domain_state how, const char *line
 	}
 	console_domain_flush(d);
 	printk("domain %u %s: %s\n", d->domid, d->name, line);
+	xen_domain_ended();
 	/* A creation it had under way cannot be finished by anyone. */
 	create_caller_ended(d);
 	/* The launch judges an end before the all-off count may finish it. */
@@ -508,6 +513,15 @@ bool domain_touch(struct domain *d, ipaddr_t ipa)
 	return ok;
 }
 
+bool domain_mapped(struct domain *d, ipaddr_t ipa)
+{
+	paddr_t pa;
+	unsigned long flags = spin_lock_irqsave(&d->touch_lock);
+	bool mapped = arch_stage2_translate(d->s2, ipa, &pa);
+
+	spin_unlock_irqrestore(&d->touch_lock, flags);
+	return mapped;
+}
 
 struct domain_counts domain_counts(void)
 {

@@ -15,6 +15,8 @@
 struct vcpu;
 struct stage2;
 struct arch_domain;
+struct xen_domain;
+struct pt_assign;
 
 /* Domains in one boot at most: arm64's 8-bit VMIDs (stage2.c) give 255;
  * arch_max_vmid() may allow fewer. */
@@ -83,12 +85,15 @@ struct domain {
 	unsigned nr_mmio;
 	struct domain_console console;
 	struct arch_domain *arch; /* arm64: virtual GIC distributor, counter offset */
+	struct xen_domain *xen;   /* its Xen guest interface (core/xen.h), or NULL */
 
 	/* For the policy check (policy.c): its security-id, that label's type
 	 * in the label policy, its LCM_SAFETY_* class. */
 	char label[DOMAIN_LABEL_MAX];
 	uint32_t label_type;
 	uint8_t safety;
+	struct pt_assign *pt; /* its passed-through devices, or NULL */
+	uint64_t pinned;      /* CPUs its vCPUs own (sched.c), 0: none */
 };
 
 /* An empty domain (DOM_NEW) for the next index, not yet in the table;
@@ -163,6 +168,9 @@ int domain_touch_init(struct domain *d);
  * of @d running meanwhile: the architecture calls it on a stage-2 fault
  * and retries the access. */
 bool domain_touch(struct domain *d, ipaddr_t ipa);
+/* Whether @ipa is mapped in @d's stage 2, once a change of its tables
+ * under way on another CPU (a block split, core/xen.c) is over. */
+bool domain_mapped(struct domain *d, ipaddr_t ipa);
 
 /* Domains in each end state, for the launch's summary. */
 struct domain_counts {

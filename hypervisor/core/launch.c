@@ -32,9 +32,11 @@
 #include "core/cpu.h"
 #include "core/domain.h"
 #include "core/launch.h"
+#include "core/xen.h"
 #include "core/measure.h"
 #include "core/mm.h"
 #include "core/policy.h"
+#include "core/sched.h"
 #include "core/spinlock.h"
 #include "core/timeline.h"
 #include <hyperlaunch/hypercall.h>
@@ -182,11 +184,21 @@ static const char *refused_module(const struct lcm_domain *ld, char *why, size_t
 	return NULL;
 }
 
+/* The hardware domain is built last: it gets every device the others were
+ * not given (passthrough.c); they start in LCM order all the same. */
 static void build_lcm_domains(void)
 {
 	L.on_all_off = L.lcm.on_all_off;
 	for (uint32_t i = 0; i < L.lcm.nr_domains; i++) {
+		sched_reserve(domains[i].pinned); /* before any vCPU is placed */
+	}
+	for (uint32_t n = 0; n < 2 * L.lcm.nr_domains; n++) {
+		uint32_t i = n % L.lcm.nr_domains;
 		const struct lcm_domain *ld = &domains[i];
+		bool hardware = (ld->permissions & LCM_PERMISSION_HARDWARE) != 0;
+		if (hardware != (n >= L.lcm.nr_domains)) {
+			continue;
+		}
 		char why[160];
 		struct domain_config c = {
 			.name = ld->name,
@@ -196,14 +208,19 @@ static void build_lcm_domains(void)
 			.vcpus = ld->cpus,
 			.memory = ld->memory_kib * KiB,
 			.refused = arch_mode_refused(ld->mode),
+			.xen = ld->xen,
 			.label = ld->security_id,
 			.safety = ld->safety,
+			.pinned = ld->pinned,
+			.hardware = hardware,
 		};
 		if (c.refused == NULL) {
 			c.refused = refused_module(ld, why, sizeof(why));
 		}
+		xen_config_channels(&c, ld);
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
+		module_from_lcm(&c.devtree, ld->module[LCM_MOD_DEVICE_TREE]);
 		if (c.kernel.present) {
 			c.bootargs = modules[ld->module[LCM_MOD_KERNEL]].bootargs;
 		}
@@ -323,7 +340,7 @@ static int classic_module(const char *compat, struct module_ref *r)
  * Classic launch: one domain with every permission and function, as Xen's
  * dom0, from the multiboot,kernel (and multiboot,ramdisk) nodes. Its vCPUs
  * are the online physical CPUs; its memory is half of what is free,
- * at most DOM0_MAX_MEMORY (docs/architecture.md).
+ * at most DOM0_MAX_MEMORY and the longest free run (docs/architecture.md).
  */
 static void build_classic(void)
 {
@@ -335,6 +352,7 @@ static void build_classic(void)
 		.functions = LCM_FUNCTION_ALL,
 		.label = "dom0_t",
 		.safety = LCM_SAFETY_SAFE,
+		.hardware = true,
 	};
 	int kernel = classic_module("multiboot,kernel", &c.kernel);
 
@@ -354,6 +372,14 @@ static void build_classic(void)
 	c.memory = align_down(mm_free_bytes() / 2, 2 * MiB);
 	if (c.memory > DOM0_MAX_MEMORY) {
 		c.memory = DOM0_MAX_MEMORY;
+	}
+	/* It is the hardware domain: its RAM is at its physical address, in
+	 * one piece (builder.c), so no more than the longest run. */
+	uint64_t run;
+	paddr_t probe = mm_alloc_some(c.memory, 2 * MiB, &run, MM_UNSCRUBBED);
+	if (!mm_failed(probe)) {
+		mm_free(probe, run);
+		c.memory = align_down(run, 2 * MiB);
 	}
 	if (c.memory < LCM_MIN_MEMORY_KIB * KiB) {
 		c.memory = LCM_MIN_MEMORY_KIB * KiB; /* the builder says it does not fit */

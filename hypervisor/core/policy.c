@@ -26,6 +26,7 @@
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
+#include "core/xen.h"
 
 /* roles.te, compiled by lcm-tool at build time (hypervisor/build.mk). */
 extern const unsigned char policy_roles[];
@@ -71,6 +72,12 @@ static const struct {
 				false, "event-log" },
 	[OP_TPM_QUOTE] = { HL_CLASS_LAUNCH, HL_PERM_LAUNCH_QUOTE, "ask for a TPM quote", false,
 			   "tpm-quote" },
+	[OP_XEN_EVTCHN] = { HL_CLASS_XEN, HL_PERM_XEN_EVTCHN, "bind an event channel with", true,
+			    "xen-evtchn" },
+	[OP_XEN_GRANT] = { HL_CLASS_XEN, HL_PERM_XEN_GRANT, "map or copy grants of", true,
+			   "xen-grant" },
+	[OP_XEN_DOMCTL] = { HL_CLASS_XEN, HL_PERM_XEN_DOMCTL, "read with domctl the state of", true,
+			    "xen-domctl" },
 };
 
 /* --- the denials --------------------------------------------------------------------- */
@@ -179,7 +186,7 @@ static struct hl_actor actor(const struct domain *d, bool mac)
 static struct hl_actor object_of(const struct domain *s, const struct domain *o, unsigned cls,
 				 bool mac)
 {
-	if (cls != HL_CLASS_DOMAIN) {
+	if (!hl_policy_class_on_domain(cls)) {
 		return (struct hl_actor){ HL_TYPE_NONE, HL_ATTR(HL_ATOM_XEN) };
 	}
 	struct hl_actor a = actor(o, mac);
@@ -188,6 +195,7 @@ static struct hl_actor object_of(const struct domain *s, const struct domain *o,
 		return a;
 	}
 	a.attrs |= HL_ATTR(HL_ATOM_OTHER);
+	a.attrs |= xen_channel_declared(s, o) ? HL_ATTR(HL_ATOM_PEER) : 0;
 	if (launch_is_initial(o)) {
 		a.attrs |= HL_ATTR(HL_ATOM_INITIAL);
 		a.attrs |= !__atomic_load_n(&o->has_run, __ATOMIC_ACQUIRE) ? HL_ATTR(HL_ATOM_FRESH)
@@ -203,7 +211,7 @@ static struct hl_actor object_of(const struct domain *s, const struct domain *o,
 static int decide(struct domain *s, enum policy_op op, struct domain *o)
 {
 	unsigned cls = ops[op].cls;
-	bool any = o == NULL && cls == HL_CLASS_DOMAIN;
+	bool any = o == NULL && hl_policy_class_on_domain(cls);
 	struct hl_actor sd = actor(s, false), sm = actor(s, true);
 	struct hl_actor od, om;
 

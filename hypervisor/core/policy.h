@@ -27,6 +27,9 @@ enum policy_op {
 	OP_CONSOLE_WRITE,
 	OP_EVENT_LOG_READ,
 	OP_TPM_QUOTE,
+	OP_XEN_EVTCHN, /* bind an event channel with a domain (core/evtchn.c) */
+	OP_XEN_GRANT,  /* map or copy a grant of a domain (core/gnttab.c) */
+	OP_XEN_DOMCTL, /* Xen's domctl on a domain: its state (core/xen.c) */
 	OP_NR,
 };
 

@@ -16,6 +16,9 @@
  *
  * vCPUs never migrate: placement is round-robin over the CPUs at creation,
  * which spreads domains evenly and keeps each vCPU's registers on one CPU.
+ * A latency-critical domain's vCPUs are pinned (hyperlaunch,pinned-cpus):
+ * each owns its CPU, which round-robin placement skips, so nothing else
+ * ever runs there (Xen's null scheduler, Bao's static partitioning).
  *
  * Lock order: each run-queue lock is a leaf. It is taken in interrupt
  * context too (sched_wake from the timer and the console's input), so it is
@@ -42,15 +45,46 @@ struct runqueue {
 
 static struct runqueue rqs[HV_MAX_CPUS];
 static unsigned next_place; /* boot CPU only, during the launch */
+static uint64_t reserved;   /* CPUs pinned by a domain (sched_reserve) */
+
+void sched_reserve(uint64_t cpus)
+{
+	reserved |= cpus;
+}
+
+bool sched_has_unpinned_cpu(void)
+{
+	for (unsigned c = 0; c < cpu_count(); c++) {
+		if (cpu_is_online(cpu_get(c)) && !(reserved >> c & 1)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The @n-th CPU (from 0) of the set @cpus. */
+static unsigned nth_cpu(uint64_t cpus, unsigned n)
+{
+	for (unsigned c = 0; c < 64; c++) {
+		if ((cpus >> c & 1) && n-- == 0) {
+			return c;
+		}
+	}
+	return 0;
+}
 
 void sched_place(struct vcpu *v)
 {
 	unsigned n = cpu_count();
 
+	if (v->dom->pinned != 0) {
+		v->cpu = nth_cpu(v->dom->pinned, v->index);
+		return;
+	}
 	v->cpu = 0;
 	for (unsigned tries = 0; tries < n; tries++) {
 		unsigned c = next_place++ % n;
-		if (cpu_is_online(cpu_get(c))) {
+		if (cpu_is_online(cpu_get(c)) && !(reserved >> c & 1)) {
 			v->cpu = c;
 			return;
 		}

@@ -10,8 +10,15 @@
 /* One hypervisor tick: the longest a vCPU runs while others wait. */
 #define SCHED_SLICE_TICKS 1
 
-/* Choose @v's physical CPU (the next one, round-robin over those online). */
+/* Choose @v's physical CPU: its own when its domain pins its vCPUs (the
+ * i-th of d->pinned for vCPU i), else the next one, round-robin over those
+ * online and not reserved. */
 void sched_place(struct vcpu *v);
+/* CPUs that pinned vCPUs own: no other vCPU is placed there (the launch,
+ * before it builds any domain). */
+void sched_reserve(uint64_t cpus);
+/* Whether an online CPU is left for vCPUs that are not pinned. */
+bool sched_has_unpinned_cpu(void);
 
 /* The run-queue lock of @v's CPU, which guards its power state too. */
 struct vcpu_locked vcpu_lock(struct vcpu *v);

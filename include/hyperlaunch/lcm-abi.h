@@ -65,6 +65,13 @@
 #define LCM_PROP_ON_ALL_OFF         "on-all-off" /* "poweroff" | "reboot" | "stay" */
 #define LCM_DEFAULT_BOOT_TIMEOUT_MS 10000u
 
+/* Domain extension (docs/bindings.md): an empty property that makes the
+ * domain Xen-aware (docs/xen-interface.md). */
+#define LCM_PROP_XEN_INTERFACE "hyperlaunch,xen-interface"
+/* Domain extension: the domids a Xen-aware domain may bind event channels
+ * and map or copy grants with (u32 cells), at most LCM_MAX_CHANNELS. */
+#define LCM_PROP_CHANNELS "hyperlaunch,channels"
+#define LCM_MAX_CHANNELS  16u
 /* Extensions for seed 004's SafeVM/UnsafeVM classification (docs/policy.md). */
 #define LCM_PROP_SAFETY          "hyperlaunch,safety"          /* domain: "safe" | "unsafe" */
 #define LCM_PROP_CONTROL_DOMAINS "hyperlaunch,control-domains" /* config: "several" | "one" */
@@ -73,5 +80,9 @@
 /* Extension property of a domain node (docs/bindings.md, "Extensions"): the
  * domain may ask for TPM quotes of the measured launch (at most one). */
 #define LCM_PROP_ATTESTATION_AGENT "hyperlaunch,attestation-agent"
+/* Domain extension: the physical CPUs its vCPUs own (vCPU i on the i-th),
+ * in increasing order, one per vCPU; no other vCPU runs on them. */
+#define LCM_PROP_PINNED_CPUS "hyperlaunch,pinned-cpus"
+#define LCM_MAX_PCPUS        64u /* physical CPU numbers 0..63 */
 
 #endif /* HYPERLAUNCH_LCM_ABI_H */

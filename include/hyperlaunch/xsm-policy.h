@@ -66,6 +66,7 @@ enum hl_atom {
 	HL_ATOM_SAFE,        /* a SafeVM (docs/policy.md, "SafeVM") */
 	HL_ATOM_UNSAFE,      /* an UnsafeVM */
 	HL_ATOM_ATTESTATION, /* the LCM's attestation agent (docs/measured-launch.md) */
+	HL_ATOM_PEER,        /* object only: a Xen channel peer (docs/xen-interface.md) */
 	HL_ATOM_END,
 };
 
@@ -79,6 +80,7 @@ enum hl_class {
 	HL_CLASS_LAUNCH,     /* object: xen_t */
 	HL_CLASS_PLATFORM,   /* object: xen_t */
 	HL_CLASS_CONSOLE,    /* object: xen_t */
+	HL_CLASS_XEN,        /* object: a domain (the Xen guest interface's peer) */
 	HL_CLASS_END,
 };
 
@@ -100,5 +102,9 @@ enum hl_class {
 #define HL_PERM_PLATFORM_SHUTDOWN (1u << 0)
 
 #define HL_PERM_CONSOLE_WRITE (1u << 0)
+
+#define HL_PERM_XEN_EVTCHN (1u << 0) /* bind an event channel with the object */
+#define HL_PERM_XEN_GRANT  (1u << 1) /* map or copy the object's grants */
+#define HL_PERM_XEN_DOMCTL (1u << 2) /* read the object's state with Xen's domctl */
 
 #endif /* HYPERLAUNCH_XSM_POLICY_H */

@@ -781,6 +781,50 @@ static void parse_uuid(struct parser *p, int node, struct lcm_domain *d)
 	d->has_uuid = true;
 }
 
+/* LCM_PROP_PINNED_CPUS: a cell per vCPU, increasing CPU numbers. */
+static void parse_pinned(struct parser *p, int node, struct lcm_domain *d)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(p->l->fdt, node, LCM_PROP_PINNED_CPUS, &len);
+
+	if (v == NULL) {
+		return;
+	}
+	if (len <= 0 || len % 4 != 0 || (uint32_t)len / 4 != d->cpus) {
+		error(p, node, LCM_PROP_PINNED_CPUS, "%d bytes: expected one cell per vCPU (%u)",
+		      len, d->cpus);
+		return;
+	}
+	for (int i = 0; i < len / 4; i++) {
+		uint32_t cpu = fdt32_ld(&v[i]);
+		if (cpu >= LCM_MAX_PCPUS || (i > 0 && cpu <= fdt32_ld(&v[i - 1]))) {
+			error(p, node, LCM_PROP_PINNED_CPUS,
+			      "CPU %u: expected increasing CPU numbers below %u", cpu,
+			      LCM_MAX_PCPUS);
+			d->pinned = 0;
+			return;
+		}
+		d->pinned |= 1ull << cpu;
+	}
+}
+
+/* No physical CPU pinned by two domains. */
+static void check_pinned(struct parser *p)
+{
+	uint64_t taken = 0;
+
+	for (uint32_t i = 0; i < p->l->nr_domains; i++) {
+		const struct lcm_domain *d = &p->l->domains[i];
+		uint64_t both = taken & d->pinned;
+		if (both != 0) {
+			error(p, d->node, LCM_PROP_PINNED_CPUS,
+			      "CPU %u is pinned by another domain too",
+			      (unsigned)__builtin_ctzll(both));
+		}
+		taken |= d->pinned;
+	}
+}
+
 static void parse_domain(struct parser *p, int node)
 {
 	struct lcm_launch *l = p->l;
@@ -873,6 +917,26 @@ static void parse_domain(struct parser *p, int node)
 	parse_safety(p, node, d);
 	d->attestation_agent =
 		fdt_getprop(p->l->fdt, node, LCM_PROP_ATTESTATION_AGENT, NULL) != NULL;
+	parse_pinned(p, node, d);
+
+	int len;
+	if (fdt_getprop(fdt, node, LCM_PROP_XEN_INTERFACE, &len) != NULL) {
+		if (len != 0) {
+			error(p, node, LCM_PROP_XEN_INTERFACE,
+			      "takes no value (its presence makes the domain Xen-aware)");
+		}
+		d->xen = true;
+	}
+	d->channels = fdt_getprop(fdt, node, LCM_PROP_CHANNELS, &len);
+	if (d->channels != NULL) {
+		if (len == 0 || len % 4 != 0 || (uint32_t)len / 4 > LCM_MAX_CHANNELS) {
+			error(p, node, LCM_PROP_CHANNELS,
+			      "expected 1 to %u domids (32-bit cells), found %d bytes",
+			      LCM_MAX_CHANNELS, len);
+		} else {
+			d->nr_channels = (uint32_t)len / 4;
+		}
+	}
 
 	parse_domain_modules(p, node, di);
 }
@@ -1156,6 +1220,41 @@ const char *lcm_fdt_check(const void *fdt, size_t size)
 	return err != 0 ? fdt_error_words(err) : NULL;
 }
 
+uint32_t lcm_channel(const struct lcm_domain *d, uint32_t i)
+{
+	return fdt32_ld((const fdt32_t *)d->channels + i);
+}
+
+/* A channel joins two Xen-aware domains of this launch. */
+static void check_channels(struct parser *p)
+{
+	const struct lcm_launch *l = p->l;
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		if (d->nr_channels > 0 && !d->xen) {
+			error(p, d->node, LCM_PROP_CHANNELS,
+			      "channels need %s on the domain itself", LCM_PROP_XEN_INTERFACE);
+		}
+		for (uint32_t c = 0; c < d->nr_channels; c++) {
+			uint32_t id = lcm_channel(d, c);
+			const struct lcm_domain *peer = lcm_find_domid(l, id);
+			if (peer == NULL) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%u is no domain of this launch", id);
+			} else if (peer == d) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%u is the domain itself (it needs no channel to itself)",
+				      id);
+			} else if (!peer->xen) {
+				error(p, d->node, LCM_PROP_CHANNELS,
+				      "%s (%u) is not Xen-aware (no %s)", peer->name, id,
+				      LCM_PROP_XEN_INTERFACE);
+			}
+		}
+	}
+}
+
 static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch,
 		 bool checked)
 {
@@ -1256,6 +1355,8 @@ checked:;
 	check_safety(&p);
 	assign_domids(&p);
 	check_overlaps(&p);
+	check_channels(&p);
+	check_pinned(&p);
 	return l->nr_errors == 0 ? LCM_OK : LCM_EINVAL;
 }
 

@@ -65,12 +65,16 @@ struct lcm_domain {
 	uint32_t cpus;
 	uint64_t memory_kib;
 	const char *security_id; /* in the FDT, or LCM_DEFAULT_SECURITY_ID */
-	uint8_t safety;          /* LCM_SAFETY_* (hyperlaunch,safety, or its default) */
-	bool attestation_agent;  /* LCM_PROP_ATTESTATION_AGENT */
+	bool xen;                /* LCM_PROP_XEN_INTERFACE: speaks Xen's guest interface */
+	const void *channels;    /* LCM_PROP_CHANNELS cells in the FDT (lcm_channel) */
+	uint32_t nr_channels;
+	uint8_t safety;         /* LCM_SAFETY_* (hyperlaunch,safety, or its default) */
+	bool attestation_agent; /* LCM_PROP_ATTESTATION_AGENT */
 	uint8_t uuid[LCM_UUID_SIZE];
 	uint32_t first_module; /* its modules: [first, first + nr) */
 	uint32_t nr_modules;
 	int32_t module[LCM_MOD_NR_TYPES]; /* index in lcm_launch.modules, or -1 */
+	uint64_t pinned;                  /* LCM_PROP_PINNED_CPUS as a set of CPUs, 0 when absent */
 };
 
 enum lcm_severity { LCM_ERROR, LCM_WARNING };
@@ -181,6 +185,9 @@ int lcm_diag_format(const struct lcm_diag *d, char *buf, size_t size);
  */
 int lcm_permissions_str(uint32_t perms, char *buf, size_t size);
 int lcm_functions_str(uint32_t funcs, char *buf, size_t size);
+
+/* The domid of channel @i (< nr_channels) of @d. */
+uint32_t lcm_channel(const struct lcm_domain *d, uint32_t i);
 
 /* Find the domain with @domid; NULL when none. */
 const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t domid);

@@ -41,6 +41,7 @@ static const char *const atom_names[HL_ATOM_END - HL_ATOM_FIRST_BUILTIN] = {
 	[HL_ATOM_SAFE - HL_ATOM_FIRST_BUILTIN] = "safe",
 	[HL_ATOM_UNSAFE - HL_ATOM_FIRST_BUILTIN] = "unsafe",
 	[HL_ATOM_ATTESTATION - HL_ATOM_FIRST_BUILTIN] = "role_attestation",
+	[HL_ATOM_PEER - HL_ATOM_FIRST_BUILTIN] = "peer",
 };
 
 #define MAX_PERMS 16
@@ -54,7 +55,13 @@ static const struct {
 	[HL_CLASS_LAUNCH] = { "launch", { "status", "event_log", "quote" } },
 	[HL_CLASS_PLATFORM] = { "platform", { "shutdown" } },
 	[HL_CLASS_CONSOLE] = { "console", { "write" } },
+	[HL_CLASS_XEN] = { "xen", { "evtchn", "grant", "domctl" } },
 };
+
+bool hl_policy_class_on_domain(unsigned cls)
+{
+	return cls == HL_CLASS_DOMAIN || cls == HL_CLASS_XEN;
+}
 
 const char *hl_policy_class_name(unsigned cls)
 {
@@ -116,7 +123,7 @@ static const char *say(char *why, size_t n, const char *fmt, ...)
 bool hl_policy_object_only(unsigned atom)
 {
 	return atom == HL_ATOM_XEN || atom == HL_ATOM_SELF || atom == HL_ATOM_OTHER ||
-	       atom == HL_ATOM_INITIAL || atom == HL_ATOM_FRESH;
+	       atom == HL_ATOM_INITIAL || atom == HL_ATOM_FRESH || atom == HL_ATOM_PEER;
 }
 
 static bool atom_ok(uint32_t atom, uint32_t nr_types, bool subject)
@@ -289,7 +296,8 @@ bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const
 			continue;
 		}
 		if (o != NULL ? matches(r.object, o)
-			      : r.object != HL_ATOM_SELF && r.object != HL_ATOM_XEN) {
+			      : r.object != HL_ATOM_SELF && r.object != HL_ATOM_PEER &&
+					r.object != HL_ATOM_XEN) {
 			return true;
 		}
 	}

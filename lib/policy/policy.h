@@ -56,7 +56,7 @@ struct hl_actor {
 /*
  * Whether some rule of @p allows permission bit @perm of class @cls to
  * subject @s on object @o. With @o NULL: whether it does on some domain
- * other than the subject itself (rules whose object is `self` or `xen_t`
+ * other than the subject itself (rules whose object is `self`, `peer` or `xen_t`
  * do not count), for a domid that names no domain.
  */
 bool hl_policy_allows(const struct hl_policy *p, const struct hl_actor *s, const struct hl_actor *o,
@@ -70,8 +70,11 @@ struct hl_rule {
 void hl_policy_rule(const struct hl_policy *p, uint32_t i, struct hl_rule *r);
 
 /* Whether built-in @atom names a relation to the subject or the
- * hypervisor, so may only be an object (xen_t, self, other, initial, fresh). */
+ * hypervisor, so may only be an object (xen_t, self, other, initial, fresh,
+ * peer). */
 bool hl_policy_object_only(unsigned atom);
+/* Whether the objects of class @cls are domains (else the hypervisor). */
+bool hl_policy_class_on_domain(unsigned cls);
 
 /* Names, for the compiler, the hypervisor's lines and lcm-tool. NULL when
  * out of range. */

@@ -117,6 +117,11 @@ void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params
 	p->label = d->security_id;
 	p->memory_kib = d->memory_kib;
 	p->vcpus = d->cpus;
+	p->xen = d->xen;
+	p->nr_channels = 0;
+	for (uint32_t i = 0; i < d->nr_channels && i < LCM_MAX_CHANNELS; i++) {
+		p->channels[p->nr_channels++] = lcm_channel(d, i);
+	}
 	p->bootargs = k >= 0 ? l->modules[k].bootargs : NULL;
 	p->bootargs_len = p->bootargs != NULL ? strlen(p->bootargs) : 0;
 }
@@ -125,13 +130,22 @@ void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params
 
 uint32_t tcg_params_text(const struct tcg_params *p, char *buf, size_t n)
 {
-	uint32_t len =
-		with_nul(fmt_snprintf(buf, n,
-				      PARAMS_TAG "domid=%u name=%s permissions=0x%x functions=0x%x "
-						 "label=%s memory=%lluKiB vcpus=%u bootargs=",
-				      p->domid, p->name, p->permissions, p->functions, p->label,
-				      (unsigned long long)p->memory_kib, p->vcpus),
-			 n);
+	int w = fmt_snprintf(buf, n,
+			     PARAMS_TAG "domid=%u name=%s permissions=0x%x functions=0x%x "
+					"label=%s memory=%lluKiB vcpus=%u",
+			     p->domid, p->name, p->permissions, p->functions, p->label,
+			     (unsigned long long)p->memory_kib, p->vcpus);
+	if (p->xen && w >= 0 && (size_t)w < n) {
+		w += fmt_snprintf(buf + w, n - (size_t)w, " xen=1");
+	}
+	for (uint32_t i = 0; i < p->nr_channels && w >= 0 && (size_t)w < n; i++) {
+		w += fmt_snprintf(buf + w, n - (size_t)w, "%s%u", i == 0 ? " channels=" : ",",
+				  p->channels[i]);
+	}
+	if (w >= 0 && (size_t)w < n) {
+		w += fmt_snprintf(buf + w, n - (size_t)w, " bootargs=");
+	}
+	uint32_t len = with_nul(w, n);
 	if (len == 0) {
 		return 0;
 	}

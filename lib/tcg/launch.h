@@ -57,6 +57,9 @@ struct tcg_params {
 	const char *label; /* security-id */
 	uint64_t memory_kib;
 	uint32_t vcpus;
+	bool xen;                            /* hyperlaunch,xen-interface */
+	uint32_t channels[LCM_MAX_CHANNELS]; /* hyperlaunch,channels */
+	uint32_t nr_channels;
 	const char *bootargs; /* may be NULL; not NUL-terminated */
 	size_t bootargs_len;
 };
@@ -64,6 +67,8 @@ struct tcg_params {
 void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params *p);
 /* Their event data: "domain_launch: domid=1 name=app1 permissions=0x0
  * functions=0x0 label=domU_t memory=16384KiB vcpus=1 bootargs=TEXT" and
+ * (a Xen-aware domain: " xen=1", and " channels=2,3" when it declares
+ * channels, before " bootargs=")
  * its NUL; the length written (at most @n: cut, still ended by a NUL, when
  * longer). */
 uint32_t tcg_params_text(const struct tcg_params *p, char *buf, size_t n);

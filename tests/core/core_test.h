@@ -38,6 +38,8 @@ struct tdom {
 	bool bad_digest;    /* the LCM's digest is not the module's */
 	const char *label;  /* security-id; NULL: none (domU_t) */
 	const char *safety; /* hyperlaunch,safety; NULL: none */
+	bool xen;           /* hyperlaunch,xen-interface */
+	uint32_t channel;   /* hyperlaunch,channels = <channel> (0: none) */
 };
 
 #define TL_MAX_DOMAINS 16
@@ -129,7 +131,10 @@ int run_dynamic_tests(void);
 int run_reclaim_tests(void);
 int run_create_step_tests(void);
 int run_bootmod_tests(void);
+int run_xen_tests(void);
+int run_xen_label_tests(void);
 int run_measure_tests(void);
 int run_tpm_tests(void);
+int run_passthrough_tests(void);
 
 #endif /* CORE_TEST_H */

@@ -204,6 +204,12 @@ const void *host_dtb(const struct tlaunch *l)
 		ok(fdt_property_u32(b, "cpus", d->cpus != 0 ? d->cpus : 1), "cpus");
 		ok(fdt_property_u32(b, "memory", d->memory_kib != 0 ? d->memory_kib : 2048),
 		   "memory");
+		if (d->xen) {
+			ok(fdt_property(b, LCM_PROP_XEN_INTERFACE, NULL, 0), "xen");
+		}
+		if (d->channel != 0) {
+			ok(fdt_property_u32(b, LCM_PROP_CHANNELS, d->channel), "channels");
+		}
 		ok(fdt_begin_node(b, "kernel"), "kernel");
 		ok(fdt_property_string(b, "compatible", "module,kernel"), "compatible");
 		fdt64_t reg[2] = { cpu_to_fdt64((uintptr_t)k), cpu_to_fdt64(PAGE_SIZE) };

@@ -40,6 +40,8 @@ static const struct {
 	{ "reclaim", run_reclaim_tests, false },
 	{ "create-steps", run_create_step_tests, false },
 	{ "bootmod", run_bootmod_tests, false },
+	{ "xen", run_xen_tests, false },
+	{ "xen-labels", run_xen_label_tests, false },
 	{ "labels", run_label_tests, false },
 	{ "labels-console", run_label_console_tests, false },
 	{ "policy-truncated", run_policy_truncated_tests, false },
@@ -52,6 +54,7 @@ static const struct {
 	{ "safevm-rescue", run_safevm_rescue_tests, false },
 	{ "measure", run_measure_tests, false },
 	{ "tpm", run_tpm_tests, false },
+	{ "passthrough", run_passthrough_tests, false },
 };
 
 int main(int argc, char **argv)

@@ -87,30 +87,35 @@ struct row {
 };
 
 static const bool takes_object[OP_NR] = {
-	[OP_INFO] = true,  [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
-	[OP_PAUSE] = true, [OP_DESTROY] = true,
+	[OP_INFO] = true,      [OP_BOOT_CONFIGURE] = true, [OP_UNPAUSE] = true,
+	[OP_PAUSE] = true,     [OP_DESTROY] = true,        [OP_XEN_EVTCHN] = true,
+	[OP_XEN_GRANT] = true, [OP_XEN_DOMCTL] = true,
 };
 static const char *const op_names[OP_NR] = {
-	"info",          "lcm-read",      "module-read", "configure", "boot-done",
-	"unpause",       "pause",         "destroy",     "create",    "shutdown",
-	"launch-status", "console-write", "event-log",   "tpm-quote",
+	"info",      "lcm-read",  "module-read", "configure", "boot-done",     "unpause",
+	"pause",     "destroy",   "create",      "shutdown",  "launch-status", "console-write",
+	"event-log", "tpm-quote", "xen-evtchn",  "xen-grant", "xen-domctl",
 };
 
 /* The "none" column (an unknown domid) is whether the subject may do it to
- * some domain other than itself (then it learns "no such domain").
- *                        info lcm mod conf done unpause pause destroy create shut status write log quote */
-#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N Y N N"
-#define CONTROL  "YYYY N N NNNN N NYYY NYYY NYYY Y Y Y Y Y N"
-#define BOOT     "YYYY Y Y NYNY Y NYNY NNNN NNNN N N N Y Y N"
-#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y Y Y N"
-#define RESCUE   "YYYY N N NNNN N NYYY NNNN NYYY N N Y Y Y N"
+ * some domain other than itself (then it learns "no such domain"). The
+ * domains here are not Xen-aware: a Xen channel only with itself; the
+ * XENSTORE domain reads every domain's state with domctl.
+ *                        info lcm mod conf done unpause pause destroy create shut status write log quote
+ *                        xen-evtchn xen-grant xen-domctl */
+#define PLAIN    "YNNN N N NNNN N NNNN NNNN NNNN N N N Y N N YNNN YNNN NNNN"
+#define XS       "YNNN N N NNNN N NNNN NNNN NNNN N N N Y N N YNNN YNNN YYYY"
+#define CONTROL  "YYYY N N NNNN N NYYY NYYY NYYY Y Y Y Y Y N YNNN YNNN NNNN"
+#define BOOT     "YYYY Y Y NYNY Y NYNY NNNN NNNN N N N Y Y N YNNN YNNN NNNN"
+#define RECOVERY "YYYY N N NNNN N NNNN NNNN NNNN N N Y Y Y N YNNN YNNN NNNN"
+#define RESCUE   "YYYY N N NNNN N NYYY NNNN NYYY N N Y Y Y N YNNN YNNN NNNN"
 
 /* Preparation: app1 has run (the Boot Domain unpaused it), app2 has not. */
 static const struct row prepare_rows[] = {
 	{ "bootdom", BOOT },    { "ctl", CONTROL },
 	{ "dom0", CONTROL },    /* LEGACY_DOM0: everything CONTROL may */
 	{ "hwdom", PLAIN },     /* HARDWARE: no extra hypercall */
-	{ "xs", PLAIN },        /* XENSTORE, CONSOLE: none either */
+	{ "xs", XS },           /* XENSTORE, CONSOLE: none either */
 	{ "rescue", RECOVERY }, /* before any failure */
 	{ "app1", PLAIN },      { "app2", PLAIN },
 };
@@ -118,16 +123,19 @@ static const struct row prepare_rows[] = {
 /* Final: the Boot Domain is done; the standby Recovery Domain is the one
  * initial domain never run. */
 static const struct row final_rows[] = {
-	{ "bootdom", PLAIN }, { "ctl", CONTROL },
-	{ "dom0", CONTROL },  { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y Y N" },
+	{ "bootdom", PLAIN },
+	{ "ctl", CONTROL },
+	{ "dom0", CONTROL },
+	{ "hwdom", PLAIN },
+	{ "xs", XS },
+	{ "rescue", "Y-YY N N N-NN N N-NN N-NN N-NN N N Y Y Y N Y-NN Y-NN N-NN" },
 	{ "app1", PLAIN },
 };
 
 /* Failed (the Boot Domain said done with status 1): app2 never ran. */
 static const struct row failed_rows[] = {
 	{ "bootdom", PLAIN }, { "ctl", CONTROL },   { "dom0", CONTROL }, { "hwdom", PLAIN },
-	{ "xs", PLAIN },      { "rescue", RESCUE }, { "app1", PLAIN },
+	{ "xs", XS },         { "rescue", RESCUE }, { "app1", PLAIN },
 };
 
 /* Ask every cell of @rows; report every disagreement, then fail. */

@@ -23,7 +23,7 @@ cat > "$tmp/minimal.json" <<'JSON'
 { "domains": [ { "name": "dom1", "memory": "16M", "kernel": "files/kernel.img" } ] }
 JSON
 
-# Every role, every module type, a shared kernel, config extensions.
+# Every role, every module type, a shared kernel, config and domain extensions.
 cat > "$tmp/full.json" <<'JSON'
 {
   "config": { "microcode": "files/ucode.bin", "xsm-policy": "files/policy.bin",
@@ -34,10 +34,10 @@ cat > "$tmp/full.json" <<'JSON'
     { "name": "hwdom", "domid": 3, "permissions": ["control", "hardware"],
       "functions": ["recovery", "console", "xenstore"], "mode": ["long"],
       "domain-uuid": "b3fb98fb-8f9f-67a3-0000-000000000001", "cpus": 2,
-      "memory": "32M", "security-id": "hwdom_t",
+      "memory": "32M", "security-id": "hwdom_t", "xen-interface": true, "channels": [0],
       "kernel": { "file": "files/kernel.img", "bootargs": "console=hvc0" },
       "ramdisk": "files/ramdisk.img", "device-tree": "files/guest.dtb" },
-    { "name": "dom0", "functions": ["legacy-dom0"], "memory": 4096,
+    { "name": "dom0", "functions": ["legacy-dom0"], "memory": 4096, "xen-interface": true,
       "kernel": "files/kernel.img" }
   ]
 }

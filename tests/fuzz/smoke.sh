@@ -5,9 +5,11 @@
 # hypervisor's loader of a binary policy) and fuzz-policyc (lcm-tool's
 # policy compiler) for about 10 each, fuzz-tpm2 (the hypervisor's TPM 2.0
 # response parsing), fuzz-mb2image (the x86 guest image header) and
-# fuzz-bzimage (Linux's bzImage setup header) for about 5 each, each from
-# a copy of its corpus in build/tests/fuzz-smoke/NAME/ (the source tree
-# is never written). Prints, per fuzzer,
+# fuzz-bzimage (Linux's bzImage setup header) for about 5 each,
+# fuzz-passthrough (the hypervisor's reader of a domain's device-tree
+# module) for about 10, each from a copy of its corpus in
+# build/tests/fuzz-smoke/NAME/ (the source tree is never written). Prints,
+# per fuzzer,
 #   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
 # and exits 0 when all passed. Crash inputs and the full log stay in
 # build/tests/fuzz-smoke/NAME/.
@@ -72,4 +74,6 @@ smoke policy "$here/corpus-policy" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-1
 smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096 \
 	-close_fd_mask=2
 smoke tpm2 "$here/corpus-tpm2" "$here/tpm2.dict" "${FUZZ_TPM2_SECONDS:-5}" 4096
+smoke passthrough "$here/corpus-passthrough" "$here/passthrough.dict" \
+	"${FUZZ_PASSTHROUGH_SECONDS:-10}" 4096
 exit $status

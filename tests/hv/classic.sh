@@ -3,8 +3,10 @@
 # nodes of Xen on Arm (added here with fdtput), a multiboot,kernel (the
 # probe, with bootargs) and a multiboot,ramdisk. The hypervisor builds one
 # domain, dom0 (domid 0, every permission), with a vCPU per CPU and half
-# the free RAM (at most 256 MiB), maps the page-aligned ramdisk in place,
-# and dom0 runs: the probe reaches its ready line and powers off.
+# the free RAM (at most 256 MiB and the longest free run: as the hardware
+# domain its RAM is at its physical address, its modules copied there), with
+# every device the hypervisor does not keep, and dom0 runs: the probe
+# reaches its ready line and powers off.
 . "$(dirname "$0")/qemu.bash"
 
 QEMU=("${QEMU[@]/512M/128M}")           # DTB at 0x44000000, modules above it
@@ -30,7 +32,8 @@ expect_booted "$log"
 expect "$log" "mm: reserved 0x46000000-0x46007018 for /chosen/module@46000000"
 expect "$log" "mm: reserved 0x46200000-0x46202000 for /chosen/module@46200000"
 expect "$log" "launch: classic (no /chosen/hypervisor)"
-expect_re "$log" "$(built_re "0 dom0" "62 MiB, 4 vCPUs, kernel mapped, ramdisk mapped")"
+expect_re "$log" "$(built_re "0 dom0" "60 MiB, 4 vCPUs, kernel copied, ramdisk copied")"
+expect "$log" "domain 0 dom0: 37 devices passed through, RAM at its physical address"
 expect "$log" "console: input to dom0 (Ctrl-A three times to switch)"
 expect_count "$log" "[dom0] probe: ready" 1
 expect "$log" "domain 0 dom0: powered off"

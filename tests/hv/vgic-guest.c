@@ -284,7 +284,7 @@ static void check_registers(void)
 {
 	check(1, (rd32(GICD + 0xffe8) & 0xf0) == 0x30, rd32(GICD + 0xffe8)); /* PIDR2.ArchRev */
 	uint32_t typer = rd32(GICD + 0x4);
-	check(2, (typer & 0x1f) == 1 && ((typer >> 19) & 0x1f) == 9, typer);
+	check(2, (typer & 0x1f) == 3 && ((typer >> 19) & 0x1f) == 9, typer);
 	wr32(GICD + 0x0, 0x13); /* ARE_NS | EnableGrp1A | EnableGrp1 */
 	uint32_t ctlr = rd32(GICD + 0x0);
 	check(3, (ctlr & 0x80000053u) == 0x53, ctlr); /* ARE, DS, enables; RWP clear */

@@ -9,7 +9,8 @@
 uart=$top/build/guests/x86-uart.img
 probe=$top/build/guests/x86-probe.img
 cat >"$WORK/launch.json" <<JSON
-{ "domains": [ { "name": "u", "memory": "8M", "kernel": "$uart" },
+{ "domains": [ { "name": "u", "memory": "8M",
+                 "kernel": { "file": "$uart", "bootargs": "outs=1" } },
                { "name": "p", "memory": "8M", "kernel": "$probe" } ] }
 JSON
 build/lcm-tool build --arch x86 "$WORK/launch.json" -o "$WORK/lcm.dtb" || exit 1

@@ -84,6 +84,8 @@ a=$("$tool" show demo.json 2>&1 | tail -n +2)
 b=$("$tool" show "$work/demo.dtb" 2>&1 | tail -n +2)
 if [ "$a" = "$b" ] && [ -n "$a" ]; then pass show-json-equals-dtb; else fail show-json-equals-dtb "$(diff <(echo "$a") <(echo "$b") | head -n 4 | tr '\n' ' ')"; fi
 expect check-demo-dtb 0 "$tool" check "$work/demo.dtb"
+# The Xen extension: emitted, read back, shown.
+expect show-xen 0 "$tool" show xen.json
 "$tool" build demo.json -o "$work/demo2.dtb" >/dev/null 2>&1
 if cmp -s "$work/demo.dtb" "$work/demo2.dtb"; then pass build-deterministic; else fail build-deterministic "two builds differ"; fi
 # The digest stored is the file's SHA-256, byte for byte.
@@ -154,6 +156,8 @@ esac
 # --- predict and pack --tpm (docs/measured-launch.md) ------------------------------------
 expect predict-demo 0 "$tool" predict demo.json -o "$work/predicted.log"
 expect predict-usage 2 "$tool" predict
+# A Xen-aware domain's parameters say so, and name its channels.
+expect predict-xen 0 "$tool" predict xen.json
 # The LCM's measurement is the same for the JSON, its stand-alone LCM and
 # the host DTB pack made: the same prediction, but for the file named.
 "$tool" build demo.json -o "$work/demo.dtb" >/dev/null 2>&1
@@ -342,6 +346,9 @@ expect import-check 0 "$tool" check "$iw/warnings.json"
 # (order and waits), and from a DTB, where the config module's text is not.
 expect show-dot-demo 0 "$tool" show --format dot demo.json
 expect show-json-demo 0 "$tool" show --format json demo.json
+# The Xen channels hyperlaunch,channels declares: edges and the JSON list.
+expect show-dot-xen 0 "$tool" show --format dot xen.json
+expect show-json-xen 0 "$tool" show --format json xen.json
 expect show-dot-plan 0 "$tool" show --format dot plan.json
 expect show-json-plan 0 "$tool" show --format json plan.json
 "$tool" build plan.json -o "$work/plan.dtb" >/dev/null 2>&1
@@ -404,7 +411,7 @@ head -c 40 "$work/labels.bin" > "$work/truncated.bin"
 expect policy-truncated 1 "$tool" policy --show "$work/truncated.bin"
 "$tool" policy --c-array roles ../../hypervisor/core/roles.te -o "$work/roles.c" >/dev/null 2>&1
 if grep -q '^const unsigned char roles\[\] = {$' "$work/roles.c" &&
-   grep -q '^const unsigned roles_size = 144;$' "$work/roles.c"; then
+   grep -q '^const unsigned roles_size = 168;$' "$work/roles.c"; then
 	pass policy-c-array
 else
 	fail policy-c-array "$(head -n 3 "$work/roles.c" | tr '\n' ' ')"
@@ -423,3 +430,61 @@ if cmp -s "$work/pack-policy/modules/01-labels.te" "$work/labels.bin"; then
 else
 	fail pack-policy-compiled "modules/01-labels.te is not the compiled policy"
 fi
+# --- devices: pack writes the domain's partial device tree from QEMU's DTB --------------
+cat > "$work/devices.json" <<'JSON'
+{ "domains": [
+  { "name": "gpio", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img",
+    "devices": ["/pl061@9030000"] } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/devices.json" -o "$work/packd" >/dev/null 2>&1
+m=$work/packd/modules/01-devices-gpio.dtb
+if [ "$(fdtget "$m" /passthrough/pl061@9030000 xen,path 2>/dev/null)" = /pl061@9030000 ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 xen,reg 2>/dev/null)" = "0 9030000 0 1000 0 9030000" ] &&
+   [ "$(fdtget -t x "$m" /passthrough/pl061@9030000 interrupts 2>/dev/null)" = "0 7 4" ] &&
+   fdtget "$work/packd/host.dtb" /chosen/hypervisor/gpio/device-tree module-addr >/dev/null 2>&1 &&
+   grep -q "01-devices-gpio.dtb" "$work/packd/run-qemu"; then
+	pass pack-devices-module
+else
+	fail pack-devices-module "no /passthrough/pl061@9030000 with xen,path, xen,reg, interrupts in $m"
+fi
+
+# --- machine: the devices pack gives QEMU ------------------------------------------------
+: >"$work/disk.img"
+cat > "$work/machine.json" <<'JSON'
+{ "machine": {"disk": "disk.img", "net": "user"},
+  "domains": [ { "name": "hw", "permissions": ["hardware"], "memory": "16M",
+                 "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/machine.json" -o "$work/packm" >/dev/null 2>&1
+disk=$(cd "$work" && pwd -P)/disk.img
+if grep -qF -- "-drive if=none,id=disk0,format=raw,file=\"$disk\" -device virtio-blk-device,drive=disk0" "$work/packm/run-qemu" &&
+   grep -qF -- "-netdev user,id=net0 -device virtio-net-device,netdev=net0" "$work/packm/run-qemu"; then
+	pass pack-machine-devices
+else
+	fail pack-machine-devices "run-qemu lacks the virtio-blk drive or the user network"
+fi
+check_rc pack-machine-net-bad 2 'is not "user"' "$tool" pack --net tap "$work/machine.json" -o "$work/packm2"
+check_rc pack-machine-disk-missing 2 'disk ".*nothere.img": No such file' "$tool" pack --disk "$work/nothere.img" "$work/machine.json" -o "$work/packm3"
+
+# --- pinned-cpus: the machine must have the CPUs, and one left for the others ----------------
+cat > "$work/pinned.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/pinned.json" -o "$work/packp" >/dev/null 2>&1
+if grep -q -- '-smp 2 ' "$work/packp/run-qemu" &&
+   [ "$(fdtget -t x "$work/packp/host.dtb" /chosen/hypervisor/rt hyperlaunch,pinned-cpus 2>/dev/null)" = 1 ]; then
+	pass pack-pinned-default-cpus
+else
+	fail pack-pinned-default-cpus "run-qemu: $(grep -o -- '-smp [0-9]*' "$work/packp/run-qemu"), or no hyperlaunch,pinned-cpus in the LCM"
+fi
+check_rc pack-pinned-cpu-missing 1 'domain "rt": pinned-cpus: CPU 1, but the machine has 1 CPU$' \
+	"$tool" pack --cpus 1 "$work/pinned.json" -o "$work/packp2"
+cat > "$work/pinned-all.json" <<'JSON'
+{ "domains": [
+  { "name": "rt", "cpus": 2, "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img", "pinned-cpus": [0, 1] },
+  { "name": "other", "memory": "16M", "kernel": "../../../tests/lcm-fixtures/files/kernel.img" } ] }
+JSON
+check_rc pack-pinned-none-left 1 'domain "other": no CPU left: the machine.s 2 pinned by other domains' \
+	"$tool" pack --cpus 2 "$work/pinned-all.json" -o "$work/packp3"

@@ -540,6 +540,44 @@ static void memory_too_large_or_malformed(void **state)
 	expect_diags(&p, "error: " D1 ": memory: expected one or two 32-bit cells, found 12 bytes");
 }
 
+/* hyperlaunch,xen-interface: absent by default; present and empty makes
+ * the domain Xen-aware; a value is an error. */
+static const char *xen_value;
+static int xen_len;
+
+static void xen_prop(struct tb *t)
+{
+	if (xen_len >= 0) {
+		tb_raw(t, LCM_PROP_XEN_INTERFACE, xen_value, xen_len);
+	}
+	tb_u32(t, "memory", 16384);
+}
+
+static void parse_xen(struct lp *p, const char *v, int len)
+{
+	struct tb t;
+
+	xen_value = v;
+	xen_len = len;
+	lp_parse(p, one_domain(&t, xen_prop), LCM_ARCH_ANY);
+}
+
+static void xen_interface(void **state)
+{
+	struct lp p;
+	(void)state;
+
+	parse_xen(&p, NULL, -1);
+	expect_no_diags(&p);
+	assert_false(p.dom[0].xen);
+	parse_xen(&p, "", 0);
+	expect_no_diags(&p);
+	assert_true(p.dom[0].xen);
+	parse_xen(&p, "yes", 4);
+	expect_diags(&p, "error: " D1 ": hyperlaunch,xen-interface: takes no value (its presence "
+			 "makes the domain Xen-aware)");
+}
+
 /* security-id: "domU_t" by default; one printable, non-empty string. */
 static const char *sid_value;
 static int sid_len;
@@ -673,6 +711,7 @@ int run_domain_tests(void)
 		cmocka_unit_test(memory_page_multiple),
 		cmocka_unit_test(memory_too_large_or_malformed),
 		cmocka_unit_test(security_id),
+		cmocka_unit_test(xen_interface),
 		cmocka_unit_test(security_id_malformed),
 		cmocka_unit_test(every_problem_reported),
 		cmocka_unit_test(unknown_properties_ignored),

@@ -156,7 +156,7 @@ static void rules(void **state)
 		const char *why;
 	} cases[] = {
 		{ { { 0, 0, 0, 1 } }, 0, "rule 0: unknown class 0" },
-		{ { { 0, 0, HL_CLASS_END, 1 } }, 0, "rule 0: unknown class 6" },
+		{ { { 0, 0, HL_CLASS_END, 1 } }, 0, "rule 0: unknown class 7" },
 		{ { { 0, 0, HL_CLASS_DOMAIN, 1 } }, 7, "rule 0: reserved byte is 0x07, not 0" },
 		{ { { 0, 0, HL_CLASS_DOMAIN, 0 } },
 		  0,
@@ -175,7 +175,7 @@ static void rules(void **state)
 		  "rule 0: subject 0xff01 is not a type or a subject attribute" },
 		{ { { 0, HL_ATOM_END, HL_CLASS_DOMAIN, 1 } },
 		  0,
-		  "rule 0: object 0xff11 is not a type or an attribute" },
+		  "rule 0: object 0xff12 is not a type or an attribute" },
 		{ { { 0, 0xFEFF, HL_CLASS_DOMAIN, 1 } },
 		  0,
 		  "rule 0: object 0xfeff is not a type or an attribute" },
@@ -236,6 +236,10 @@ static void tables(void **state)
 	assert_null(hl_policy_perm_name(HL_CLASS_DOMAIN, 6));
 	assert_int_equal(hl_policy_class_perms(HL_CLASS_DOMAIN), 0x3f);
 	assert_int_equal(hl_policy_class_perms(HL_CLASS_BOOT), 0x7);
+	assert_int_equal(hl_policy_class_perms(HL_CLASS_XEN), 0x7);
+	assert_string_equal(hl_policy_class_name(HL_CLASS_XEN), "xen");
+	assert_true(hl_policy_class_on_domain(HL_CLASS_XEN));
+	assert_false(hl_policy_class_on_domain(HL_CLASS_LAUNCH));
 	assert_string_equal(hl_policy_atom_name(HL_ATOM_RESCUER), "role_rescuer");
 	assert_null(hl_policy_atom_name(HL_ATOM_END));
 	assert_null(hl_policy_atom_name(3));

@@ -253,6 +253,23 @@ static void params_text_and_digest(void **state)
 	tcg_params_text(&p, text, sizeof(text));
 	assert_non_null(strstr(text, " bootargs="));
 	assert_int_equal(text[strlen(text) - 1], '=');
+
+	/* A Xen-aware domain's interface and channels, before the bootargs. */
+	p.xen = true;
+	tcg_params_text(&p, text, sizeof(text));
+	assert_string_equal(text, "domain_launch: domid=3 name=app permissions=0x1 functions=0x6 "
+				  "label=domU_t memory=8192KiB vcpus=2 xen=1 bootargs=");
+	p.channels[0] = 2;
+	p.channels[1] = 7;
+	p.nr_channels = 2;
+	tcg_params_text(&p, text, sizeof(text));
+	assert_string_equal(text,
+			    "domain_launch: domid=3 name=app permissions=0x1 functions=0x6 "
+			    "label=domU_t memory=8192KiB vcpus=2 xen=1 channels=2,7 bootargs=");
+	/* Cut inside the channels, still a string. */
+	len = tcg_params_text(&p, small, sizeof(small));
+	assert_int_equal(len, sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 
 /* Domains a, b, c with the attestation-agent property on those in @agents

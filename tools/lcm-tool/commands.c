@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@
 #include "lcm-tool.h"
 
 static const char build_help[] =
-	"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] CONFIG.json -o LCM.dtb\n"
+	"usage: lcm-tool build [--arch arm64|x86] [--memory SIZE] [--host-dtb FILE] CONFIG.json -o LCM.dtb\n"
 	"\n"
 	"Turn a JSON configuration into a Launch Control Module: a device tree with\n"
 	"/chosen/hypervisor. Every module file is read and its SHA-256 digest stored.\n"
@@ -27,6 +28,7 @@ static const char build_help[] =
 	"  -o, --output FILE   where to write the LCM (required)\n"
 	"  --arch ARCH         arm64 (default) or x86\n"
 	"  --memory SIZE       machine RAM for the arm64 layout, e.g. 512M, 2G\n"
+	"  --host-dtb FILE     the machine's DTB for \"devices\" (default: QEMU's)\n"
 	"  -h, --help          this text\n"
 	"\n"
 	"Exit status: 0 written, 1 the configuration is invalid, 2 usage error.\n";
@@ -44,6 +46,7 @@ static const char check_help[] =
 	"  --arch ARCH     arm64 (default for JSON), x86, or any (default for .dtb)\n"
 	"  --no-files      JSON: check the structure only, without reading modules\n"
 	"  --memory SIZE   JSON, arm64: check against a machine with this much RAM\n"
+	"  --host-dtb FILE JSON: check \"devices\" against this DTB (default: QEMU's)\n"
 	"  -q, --quiet     print nothing when FILE is valid\n"
 	"  -h, --help      this text\n"
 	"\n"
@@ -106,6 +109,16 @@ void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch
 	if (!lt_config_load(c, path, files) && c->nr_domains == 0) {
 		return NULL;
 	}
+	if (lt_config_has_devices(c)) {
+		struct lt_machine m;
+		lt_machine_default(c, LT_BOOT_QEMU, &m);
+		void *host = lt_host_dtb(&m);
+		bool ok = lt_devices_prepare(c, host);
+		free(host);
+		if (!ok) {
+			return NULL;
+		}
+	}
 	if (arch == LCM_ARCH_X86) {
 		lt_layout_multiboot(c);
 	} else {
@@ -113,6 +126,9 @@ void *lt_config_to_lcm(struct lt_config *c, const char *path, enum lcm_arch arch
 		lt_machine_default(c, LT_BOOT_QEMU, &m);
 		if (memory != 0) {
 			m.ram_size = memory;
+		}
+		if (!lt_check_pinned(c, &m)) {
+			return NULL;
 		}
 		if (!lt_layout(c, &m)) {
 			char have[32], need[32];
@@ -167,12 +183,34 @@ void *lt_dtb_load(const char *path, enum lcm_arch arch, struct lcm_launch *l)
 	return fdt;
 }
 
+/* The device-tree modules lcm-tool made (a domain's "devices") exist only
+ * in memory: beside the LCM, so that a boot loader can load them. */
+static void write_made_modules(const struct lt_config *c, const char *lcm)
+{
+	char dir[PATH_MAX], path[2 * PATH_MAX];
+	const char *slash = strrchr(lcm, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ? (int)(slash - lcm) : 1,
+		 slash != NULL ? lcm : ".");
+	for (size_t i = 0; i < c->nr_files; i++) {
+		if (c->files[i].data == NULL) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, c->files[i].path);
+		if (!lt_write_file(path, c->files[i].data, c->files[i].size, 0644)) {
+			lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
+		}
+		printf("%s: at 0x%llx\n", path, (unsigned long long)c->files[i].addr);
+	}
+}
+
 int lt_cmd_build(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "arch", required_argument, NULL, 'a' },
 		{ "memory", required_argument, NULL, 'm' },
+		{ "host-dtb", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -191,6 +229,9 @@ int lt_cmd_build(int argc, char **argv)
 			break;
 		case 'm':
 			memory = parse_memory_opt(optarg);
+			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
 			break;
 		case 'h':
 			fputs(build_help, stdout);
@@ -225,6 +266,7 @@ int lt_cmd_build(int argc, char **argv)
 	if (!lt_write_file(out, fdt, fdt_totalsize(fdt), 0644)) {
 		lt_fatal_usage("cannot write \"%s\": %s", out, strerror(errno));
 	}
+	write_made_modules(&cfg, out);
 	printf("%s: %u domain%s, %u module%s, %u bytes\n", out, l.nr_domains,
 	       l.nr_domains == 1 ? "" : "s", l.nr_modules, l.nr_modules == 1 ? "" : "s",
 	       fdt_totalsize(fdt));
@@ -236,9 +278,13 @@ int lt_cmd_build(int argc, char **argv)
 int lt_cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "arch", required_argument, NULL, 'a' },   { "no-files", no_argument, NULL, 'n' },
-		{ "memory", required_argument, NULL, 'm' }, { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "no-files", no_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "host-dtb", required_argument, NULL, 'D' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int arch = -1;
 	bool files = true, quiet = false;
@@ -258,6 +304,9 @@ int lt_cmd_check(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
 			break;
 		case 'h':
 			fputs(check_help, stdout);
@@ -308,6 +357,30 @@ static void domid_str(uint32_t domid, char *buf, size_t size)
 	}
 }
 
+/* The Xen-aware domains and their channels (docs/xen-interface.md), when
+ * there are any. */
+static void show_xen(const struct lcm_launch *l, int wname)
+{
+	bool any = false;
+
+	wname = wname > 9 ? wname : 9; /* "XEN-AWARE" */
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		if (!d->xen) {
+			continue;
+		}
+		if (!any) {
+			printf("\n%-*s %s\n", wname, "XEN-AWARE", "CHANNELS (domids)");
+			any = true;
+		}
+		printf("%-*s", wname, d->name);
+		for (uint32_t c = 0; c < d->nr_channels; c++) {
+			printf("%s%u", c == 0 ? " " : ", ", lcm_channel(d, c));
+		}
+		printf("%s\n", d->nr_channels == 0 ? " -" : "");
+	}
+}
+
 static void show_launch(const struct lcm_launch *l, const char *in)
 {
 	char perms[64], funcs[96], mem[32], id[16];
@@ -354,6 +427,7 @@ static void show_launch(const struct lcm_launch *l, const char *in)
 		printf("%-7s %-*s %-*s %-*s 0x%-3x %5u %10s  %-*s %s\n", id, wname, d->name, wperms,
 		       perms, wfuncs, funcs, d->mode, d->cpus, mem, wsid, d->security_id, uuid);
 	}
+	show_xen(l, wname);
 	printf("\n%-16s %-12s %-23s %10s  %s\n", "OWNER", "MODULE", "LOCATION", "SIZE", "SHA256");
 	for (uint32_t k = 0; k < l->nr_modules; k++) {
 		const struct lcm_module *m = &l->modules[k];

@@ -225,14 +225,16 @@ __attribute__((format(printf, 3, 4))) static void jerr(struct loader *ld, const 
 	}
 }
 
-static const char *const top_keys[] = { "domains", "config", NULL };
+static const char *const top_keys[] = { "domains", "config", "machine", NULL };
+static const char *const machine_keys[] = { "disk", "disk-pci", "net", NULL };
 static const char *const config_keys[] = { "microcode",           "xsm-policy",
 					   LCM_PROP_BOOT_TIMEOUT, LCM_PROP_ON_ALL_OFF,
 					   "control-domains",     NULL };
 static const char *const domain_keys[] = {
-	"name",   "domid",  "permissions",       "functions", "mode",    "domain-uuid",
-	"cpus",   "memory", "security-id",       "kernel",    "ramdisk", "device-tree",
-	"config", "safety", "attestation-agent", NULL
+	"name",        "domid",       "permissions",   "functions",   "mode",
+	"domain-uuid", "cpus",        "memory",        "security-id", "kernel",
+	"ramdisk",     "device-tree", "config",        "safety",      "attestation-agent",
+	"devices",     "pinned-cpus", "xen-interface", "channels",    NULL
 };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
@@ -470,6 +472,85 @@ static bool load_module(struct loader *ld, json_t *v, const char *path, const ch
 	return ok;
 }
 
+/* "channels": the domids of the Xen-aware peers (the library checks that
+ * they are domains of the launch). */
+static void load_channels(struct loader *ld, json_t *v, const char *path, const char *what,
+			  struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > LCM_MAX_CHANNELS) {
+		jerr(ld, path, "%s: channels: expected a list of 1 to %u domids", what,
+		     LCM_MAX_CHANNELS);
+		return;
+	}
+	json_array_foreach(v, i, e)
+	{
+		char epath[160];
+		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+		if (!json_u32(ld, e, epath, what, "channels", &d->channels[i])) {
+			return;
+		}
+	}
+	d->nr_channels = json_array_size(v);
+}
+
+/* "pinned-cpus": physical CPU numbers, one per vCPU (the library checks the
+ * count against "cpus"). */
+static void load_pinned(struct loader *ld, json_t *v, const char *path, const char *what,
+			struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0) {
+		jerr(ld, path, "%s: pinned-cpus: expected a list of physical CPU numbers", what);
+		return;
+	}
+	json_array_foreach(v, i, e)
+	{
+		json_int_t cpu = json_is_integer(e) ? json_integer_value(e) : -1;
+		if (cpu < 0 || cpu >= LCM_MAX_PCPUS || (d->pinned >> cpu & 1)) {
+			char epath[160];
+			snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+			jerr(ld, epath, "%s: pinned-cpus: expected distinct CPU numbers 0 to %u",
+			     what, LCM_MAX_PCPUS - 1);
+			d->pinned = 0;
+			return;
+		}
+		d->pinned |= 1ull << cpu;
+	}
+}
+
+/* "devices": a list of host device-tree paths (devices.c checks them). */
+static void load_devices(struct loader *ld, json_t *v, const char *path, const char *what,
+			 struct lt_domain *d)
+{
+	size_t i;
+	json_t *e;
+
+	d->devices_loc = lt_json_loc(ld->c, path);
+	if (!json_is_array(v)) {
+		jerr(ld, path, "%s: devices: expected a list of host device-tree paths", what);
+		return;
+	}
+	d->devices = calloc(json_array_size(v) + 1, sizeof(*d->devices));
+	json_array_foreach(v, i, e)
+	{
+		char epath[160];
+		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+		if (!json_is_string(e) || json_string_value(e)[0] != '/') {
+			jerr(ld, epath,
+			     "%s: devices: expected a host device-tree path such as \"/pl061@9030000\"",
+			     what);
+			continue; /* stays NULL: the others keep their index */
+		}
+		d->devices[i] = strdup(json_string_value(e));
+	}
+	d->nr_devices = json_array_size(v);
+}
+
 static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 {
 	struct lt_domain *d = &ld->c->domains[idx];
@@ -579,6 +660,18 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			} else {
 				d->safety = strdup(s);
 			}
+		} else if (strcmp(key, "devices") == 0) {
+			load_devices(ld, v, kpath, what, d);
+		} else if (strcmp(key, "pinned-cpus") == 0) {
+			load_pinned(ld, v, kpath, what, d);
+		} else if (strcmp(key, "xen-interface") == 0) {
+			if (!json_is_boolean(v)) {
+				jerr(ld, kpath, "%s: xen-interface: expected true or false", what);
+			} else {
+				d->xen = json_is_true(v);
+			}
+		} else if (strcmp(key, "channels") == 0) {
+			load_channels(ld, v, kpath, what, d);
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */
 		} else {
@@ -592,6 +685,25 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 	if (json_object_get(obj, "memory") == NULL) {
 		snprintf(kpath, sizeof(kpath), "%s.memory", path);
 		jerr(ld, kpath, "%s: memory: missing (the domain's RAM, e.g. \"128M\")", what);
+	}
+	bool has_devices = json_object_get(obj, "devices") != NULL;
+	if ((d->permissions & LCM_PERMISSION_HARDWARE) &&
+	    (has_devices || json_object_get(obj, "device-tree") != NULL)) {
+		snprintf(kpath, sizeof(kpath), "%s.%s", path,
+			 has_devices ? "devices" : "device-tree");
+		jerr(ld, kpath,
+		     "%s: %s: the hardware domain gets every device no other domain was given; it takes none by name",
+		     what, has_devices ? "devices" : "device-tree");
+		mark_bad(d, "devices");
+		for (size_t k = 0; k < d->nr_devices; k++) { /* nothing more to say about them */
+			free(d->devices[k]);
+		}
+		d->nr_devices = 0;
+	} else if (has_devices && json_object_get(obj, "device-tree") != NULL) {
+		snprintf(kpath, sizeof(kpath), "%s.devices", path);
+		jerr(ld, kpath,
+		     "%s: devices: lcm-tool writes the device-tree module from them; give one or the other",
+		     what);
 	}
 	if (json_object_get(obj, "kernel") == NULL) {
 		snprintf(kpath, sizeof(kpath), "%s.kernel", path);
@@ -640,6 +752,48 @@ static void load_config_object(struct loader *ld, json_t *obj)
 			} else {
 				ld->c->on_all_off = strdup(s);
 			}
+		}
+	}
+}
+
+/* A disk image of "machine" (@key), as a path: NULL (reported) when not. */
+static char *machine_path(struct loader *ld, json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	char path[2 * PATH_MAX + 2], where[32];
+
+	if (v == NULL) {
+		return NULL;
+	}
+	if (!json_is_string(v) || json_string_length(v) == 0) {
+		snprintf(where, sizeof(where), "machine.%s", key);
+		jerr(ld, where, "machine: %s: expected the path of a disk image", key);
+		return NULL;
+	}
+	const char *d = json_string_value(v);
+	snprintf(path, sizeof(path), "%s%s%s", d[0] == '/' ? "" : ld->dir, d[0] == '/' ? "" : "/",
+		 d);
+	return strdup(path);
+}
+
+/* "machine": the devices pack gives QEMU (docs/lcm-tool.md, "Machine"). */
+static void load_machine(struct loader *ld, json_t *obj)
+{
+	json_t *net = json_object_get(obj, "net");
+
+	if (!json_is_object(obj)) {
+		jerr(ld, "machine", "machine: expected an object");
+		return;
+	}
+	check_keys(ld, obj, "machine", "machine", machine_keys);
+	ld->c->disk = machine_path(ld, obj, "disk");
+	ld->c->disk_pci = machine_path(ld, obj, "disk-pci");
+	if (net != NULL) {
+		if (!json_is_string(net) || strcmp(json_string_value(net), "user") != 0) {
+			jerr(ld, "machine.net",
+			     "machine: net: expected \"user\" (QEMU's user network)");
+		} else {
+			ld->c->net = strdup("user");
 		}
 	}
 }
@@ -805,6 +959,10 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 	if (config != NULL) {
 		load_config_object(&ld, config);
 	}
+	json_t *machine = json_object_get(root, "machine");
+	if (machine != NULL) {
+		load_machine(&ld, machine);
+	}
 	check_file_types(&ld);
 	json_decref(root);
 
@@ -836,6 +994,10 @@ void lt_config_free(struct lt_config *c)
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			free(d->mod[t].bootargs);
 		}
+		for (size_t k = 0; k < d->nr_devices; k++) {
+			free(d->devices[k]);
+		}
+		free(d->devices);
 	}
 	for (size_t i = 0; i < c->nr_files; i++) {
 		free(c->files[i].path);
@@ -846,6 +1008,9 @@ void lt_config_free(struct lt_config *c)
 	free(c->files);
 	free(c->on_all_off);
 	free(c->control_domains);
+	free(c->disk);
+	free(c->disk_pci);
+	free(c->net);
 	free(c->text);
 	memset(c, 0, sizeof(*c));
 }

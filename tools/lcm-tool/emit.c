@@ -89,6 +89,16 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 		TRY(fdt_setprop_u32(fdt, node, "cpus", d->cpus));
 	}
 	TRY(fdt_setprop_u64(fdt, node, "memory", d->memory_kib));
+	if (d->pinned != 0) {
+		fdt32_t cells[LCM_MAX_PCPUS];
+		int n = 0;
+		for (unsigned cpu = 0; cpu < LCM_MAX_PCPUS; cpu++) {
+			if (d->pinned >> cpu & 1) {
+				cells[n++] = cpu_to_fdt32(cpu);
+			}
+		}
+		TRY(fdt_setprop(fdt, node, LCM_PROP_PINNED_CPUS, cells, n * 4));
+	}
 	if (d->security_id != NULL) {
 		TRY(fdt_setprop_string(fdt, node, "security-id", d->security_id));
 	}
@@ -97,6 +107,17 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 	}
 	if (d->attestation_agent) {
 		TRY(fdt_setprop_empty(fdt, node, LCM_PROP_ATTESTATION_AGENT));
+	}
+	if (d->xen) {
+		TRY(fdt_setprop_empty(fdt, node, LCM_PROP_XEN_INTERFACE));
+	}
+	if (d->nr_channels > 0) {
+		fdt32_t cells[LCM_MAX_CHANNELS];
+		for (size_t i = 0; i < d->nr_channels; i++) {
+			cells[i] = cpu_to_fdt32(d->channels[i]);
+		}
+		TRY(fdt_setprop(fdt, node, LCM_PROP_CHANNELS, cells,
+				(int)(d->nr_channels * sizeof(cells[0]))));
 	}
 	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 		if (d->mod[t].present) {

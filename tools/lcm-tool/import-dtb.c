@@ -213,8 +213,6 @@ static const struct {
 	const char *prop;
 	const char *why;
 } no_equivalent[] = {
-	{ "xen,enhanced",
-	  "the Xen PV interfaces (xenstore, grant tables, event channels) have no equivalent yet: ignored" },
 	{ "direct-map", "1:1 guest memory has no equivalent yet: ignored" },
 	{ "xen,static-mem",
 	  "memory at fixed host addresses has no equivalent: the domain's memory comes from the hypervisor's allocator" },
@@ -249,6 +247,7 @@ static bool quiet_prop(const char *name)
 		"cpus",
 		"vpl011",
 		"capabilities",
+		"xen,enhanced",
 	};
 
 	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++) {
@@ -257,6 +256,30 @@ static bool quiet_prop(const char *name)
 		}
 	}
 	return false;
+}
+
+/* Xen's xen,enhanced (docs/misc/arm/device-tree/booting.txt): empty or
+ * "enabled" (the PV interfaces and xenstore), or "no-xenstore": the domain
+ * is Xen-aware, xen-interface (docs/xen-interface.md); its store comes
+ * from the XENSTORE domain either way. */
+static void read_enhanced(struct dtb *b, int node, struct imp_domain *d)
+{
+	int len;
+
+	if (fdt_getprop(b->fdt, node, "xen,enhanced", &len) == NULL) {
+		return;
+	}
+	const char *v = len == 0 ? "" : string_prop(b, node, "xen,enhanced", d->where);
+	if (v == NULL) {
+		return;
+	}
+	if (strcmp(v, "") == 0 || strcmp(v, "enabled") == 0 || strcmp(v, "no-xenstore") == 0) {
+		d->xen = true;
+	} else {
+		imp_warning(b->im, 0, d->where,
+			    "xen,enhanced: \"%s\" is not \"enabled\" or \"no-xenstore\": ignored",
+			    v);
+	}
 }
 
 static void read_domain_props(struct dtb *b, int node, struct imp_domain *d)
@@ -286,6 +309,8 @@ static void read_domain_props(struct dtb *b, int node, struct imp_domain *d)
 			imp_warning(b->im, 0, d->where, "%s: unknown property: ignored", pname);
 		}
 	}
+
+	read_enhanced(b, node, d);
 
 	uint64_t v;
 	if (number_prop(b, node, "memory", d->where, &v)) {

@@ -481,6 +481,9 @@ json_t *imp_to_json(const struct imp *im)
 		}
 		set_new(o, "cpus", json_integer(d->cpus));
 		set_new(o, "memory", memory_json(d->memory_kib));
+		if (d->xen) {
+			set_new(o, "xen-interface", json_true());
+		}
 		for (unsigned t = 0; t < LCM_MOD_NR_TYPES; t++) {
 			const struct imp_module *m = &d->mod[t];
 			if (!m->present) {

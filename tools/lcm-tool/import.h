@@ -35,6 +35,7 @@ struct imp_domain {
 	uint32_t functions;
 	uint32_t cpus;
 	uint64_t memory_kib;
+	bool xen; /* "xen-interface" (Xen's xen,enhanced) */
 	struct imp_module mod[LCM_MOD_NR_TYPES];
 };
 

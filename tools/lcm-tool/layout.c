@@ -16,6 +16,8 @@
  * load a file over them: the modules must end below that. Once booti hands
  * over, U-Boot is gone and its top of RAM is the hypervisor's like the rest.
  */
+#include <stdio.h>
+
 #include "lcm-tool.h"
 
 #define DTB_SLOT_SIZE (2 * LT_MIB)
@@ -98,6 +100,56 @@ void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_
 	if (m->cpus < widest) {
 		m->cpus = widest;
 	}
+	/* Pinned CPUs exist, and one is left for the vCPUs that are not. */
+	uint64_t pinned = 0;
+	bool unpinned = false;
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		pinned |= c->domains[i].pinned;
+		unpinned |= c->domains[i].pinned == 0;
+	}
+	unsigned need = pinned != 0 ? 64 - (unsigned)__builtin_clzll(pinned) : 0;
+	if (m->cpus < need) {
+		m->cpus = need;
+	}
+	uint64_t first = m->cpus >= 64 ? ~0ull : (1ull << m->cpus) - 1;
+	if (unpinned && m->cpus < 64 && (pinned & first) == first) {
+		m->cpus++;
+	}
+}
+
+bool lt_check_pinned(const struct lt_config *c, const struct lt_machine *m)
+{
+	uint64_t all = m->cpus >= 64 ? ~0ull : (1ull << m->cpus) - 1, pinned = 0;
+	bool ok = true;
+
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		const struct lt_domain *d = &c->domains[i];
+		uint64_t beyond = d->pinned & ~all;
+		if (beyond != 0) {
+			char path[64];
+			snprintf(path, sizeof(path), "domains.%zu.pinned-cpus", i);
+			struct lt_loc loc = lt_json_loc(c, path);
+			lt_error(&loc,
+				 "domain \"%s\": pinned-cpus: CPU %u, but the machine has %u CPU%s",
+				 d->name, (unsigned)__builtin_ctzll(beyond), m->cpus,
+				 m->cpus == 1 ? "" : "s");
+			ok = false;
+		}
+		pinned |= d->pinned;
+	}
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		if (c->domains[i].pinned == 0 && (pinned & all) == all) {
+			char path[32];
+			snprintf(path, sizeof(path), "domains.%zu", i);
+			struct lt_loc loc = lt_json_loc(c, path);
+			lt_error(
+				&loc,
+				"domain \"%s\": no CPU left: the machine's %u pinned by other domains",
+				c->domains[i].name, m->cpus);
+			ok = false;
+		}
+	}
+	return ok;
 }
 
 bool lt_layout(struct lt_config *c, struct lt_machine *m)

@@ -52,7 +52,8 @@ struct lt_file {
 	uint64_t addr;     /* from the layout (Arm) */
 	uint32_t mb_index; /* multiboot chain position (x86), from 1 */
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
-	uint8_t *data;     /* what the LCM carries instead of the file (a compiled policy) */
+	uint8_t *data;     /* what the LCM carries instead of a file: a compiled
+			    * policy, a domain's devices (devices.c) */
 };
 
 struct lt_module {
@@ -79,8 +80,15 @@ struct lt_domain {
 	char *security_id; /* NULL: default */
 	char *safety;      /* "safe" | "unsafe" (hyperlaunch,safety); NULL: default */
 	bool attestation_agent;
+	bool xen;                            /* "xen-interface": true */
+	uint32_t channels[LCM_MAX_CHANNELS]; /* "channels": peers' domids */
+	size_t nr_channels;
 	struct lt_module mod[LCM_MOD_NR_TYPES];
 	char bad_keys[128]; /* ",memory,cpus,": keys already reported */
+	uint64_t pinned;    /* "pinned-cpus": the physical CPUs its vCPUs own */
+	char **devices;     /* "devices": host device-tree paths */
+	size_t nr_devices;
+	struct lt_loc devices_loc;
 };
 
 struct lt_config {
@@ -96,6 +104,9 @@ struct lt_config {
 	struct lt_file *files;
 	size_t nr_files;
 	struct hl_policy *policy; /* the xsm-policy module's, when valid */
+	char *disk;     /* "machine": a disk image for virtio-blk (resolved path), or NULL */
+	char *disk_pci; /* "machine": the same on the PCIe bus (virtio-blk-pci), or NULL */
+	char *net;      /* "machine": "user" for virtio-net on QEMU's user network, or NULL */
 };
 
 /* Read CONFIG.json; false (with every problem reported) when it is invalid.
@@ -131,6 +142,9 @@ struct lt_machine {
 void lt_machine_default(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m);
 /* The RAM the configuration needs at least, in bytes. */
 uint64_t lt_machine_ram_needed(const struct lt_config *c, enum lt_boot boot);
+/* Pinned CPUs the machine @m lacks, and unpinned domains with no CPU left:
+ * reported; false when any. */
+bool lt_check_pinned(const struct lt_config *c, const struct lt_machine *m);
 /* Place every file in RAM (sets lt_file.addr). False if it does not fit. */
 bool lt_layout(struct lt_config *c, struct lt_machine *m);
 /* Number the files in multiboot chain order (x86). */
@@ -161,6 +175,23 @@ void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch);
 /* Host-only checks of a parsed LCM: module sizes against memory, and, for a
  * host DTB, modules against RAM and against the hypervisor's own range. */
 void lt_check_lcm_host(const struct lcm_launch *l, const char *file);
+
+/* --- devices (devices.c) ---------------------------------------------------------- */
+
+bool lt_config_has_devices(const struct lt_config *c);
+/* Check every domain's "devices" against @host_dtb (the target machine's
+ * device tree) and give each such domain its device-tree module, a partial
+ * device tree made in memory. False (every problem reported) when refused. */
+bool lt_devices_prepare(struct lt_config *c, const void *host_dtb);
+/* QEMU's DTB for machine @m (-machine dumpdtb=; with @firmware for a
+ * U-Boot machine, with a TPM when @tpm), with a scratch file in @dir;
+ * fatal when QEMU cannot make it (pack.c). */
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm);
+/* The target machine's DTB for a JSON configuration with devices: the file
+ * --host-dtb named (lt_host_dtb_file), or else QEMU's for @m. */
+extern const char *lt_host_dtb_file;
+void *lt_host_dtb(const struct lt_machine *m);
 
 /* --- utilities ------------------------------------------------------------------ */
 

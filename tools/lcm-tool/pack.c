@@ -22,7 +22,8 @@
 
 static const char pack_help[] =
 	"usage: lcm-tool pack [--arch arm64|x86] [--memory SIZE] [--cpus N] [--hypervisor IMAGE]\n"
-	"                     [--boot qemu|uboot] [--tpm] CONFIG.json -o DIR\n"
+	"                     [--boot qemu|uboot] [--tpm] [--host-dtb FILE] [--disk FILE]\n"
+	"                     [--net user] CONFIG.json -o DIR\n"
 	"\n"
 	"Prepare DIR to boot CONFIG.json on QEMU's arm64 virt machine:\n"
 	"  DIR/host.dtb        QEMU's device tree for these machine options, with the\n"
@@ -60,6 +61,9 @@ static const char pack_help[] =
 	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
 	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
 	"                        one) and ends it with QEMU\n"
+	"  --host-dtb FILE       check \"devices\" against this host DTB, not QEMU's\n"
+	"  --disk FILE           a virtio-blk disk (raw image) in the machine\n"
+	"  --net user            a virtio-net NIC on QEMU's user network\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"Exit status: 0 packed, 1 invalid configuration, 2 usage or system error.\n";
@@ -109,8 +113,8 @@ void lt_copy_file(const char *from, const char *to)
  * The firmware counts: QEMU's virt machine leaves the PL061 GPIO out of the
  * DTB when it boots firmware (-bios) rather than a kernel. With @tpm, QEMU
  * has a TPM (its node on the platform bus): a swtpm runs for the dump. */
-static void *dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
-			      const char *firmware, bool tpm)
+void *lt_dump_machine_dtb(const char *qemu, const char *dir, const struct lt_machine *m,
+			  const char *firmware, bool tpm)
 {
 	char machine[PATH_MAX + 64], smp[16], mem[32], path[PATH_MAX];
 	size_t size;
@@ -197,6 +201,22 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 			"\t-device loader,file=\"$here/modules/%s\",addr=0x%llx,force-raw=on \\\n",
 			name, (unsigned long long)c->files[i].addr);
 	}
+	/* The machine's devices: virtio-mmio transports, which QEMU virt's DTB
+	 * lists whether used or not, and a PCI function, which it never lists
+	 * (so the DTB stays the dumped one). */
+	if (c->disk != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
+			c->disk);
+	}
+	if (c->disk_pci != NULL) {
+		fprintf(f,
+			"\t-drive if=none,id=disk1,format=raw,file=\"%s\" -device virtio-blk-pci,drive=disk1 \\\n",
+			c->disk_pci);
+	}
+	if (c->net != NULL) {
+		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");
+	}
 	if (tpm) {
 		lt_swtpm_script_qemu_end(f);
 	} else {
@@ -219,6 +239,68 @@ uint64_t lt_machine_memory(const char *s)
 	return bytes;
 }
 
+/* A disk image by absolute path (run-qemu may run from anywhere); it must
+ * exist. */
+static void resolve_disk(char **disk)
+{
+	char real[PATH_MAX];
+
+	if (*disk == NULL) {
+		return;
+	}
+	if (realpath(*disk, real) == NULL) {
+		lt_fatal_usage("disk \"%s\": %s", *disk, strerror(errno));
+	}
+	free(*disk);
+	*disk = strdup(real);
+}
+
+/* --disk and --net override the JSON's "machine". */
+static void machine_devices(struct lt_config *c, const char *disk, bool net)
+{
+	if (disk != NULL) {
+		free(c->disk);
+		c->disk = strdup(disk);
+	}
+	if (net && c->net == NULL) {
+		c->net = strdup("user");
+	}
+	resolve_disk(&c->disk);
+	resolve_disk(&c->disk_pci);
+}
+
+static void machine_of(const struct lt_config *c, enum lt_boot boot, struct lt_machine *m,
+		       uint64_t memory, unsigned cpus)
+{
+	lt_machine_default(c, boot, m);
+	if (memory != 0) {
+		m->ram_size = memory;
+	}
+	if (cpus != 0) {
+		m->cpus = cpus;
+	}
+}
+
+/* The domains' devices, from --host-dtb or else the machine's own DTB. */
+static bool devices_from(struct lt_config *c, const void *qdtb)
+{
+	if (lt_host_dtb_file == NULL) {
+		return lt_devices_prepare(c, qdtb);
+	}
+	void *host = lt_host_dtb(NULL);
+	bool ok = lt_devices_prepare(c, host);
+	free(host);
+	return ok;
+}
+
+static int nothing_packed(struct lt_config *c, const char *in)
+{
+	fprintf(stderr, "%s: %u error%s; nothing packed\n", in, lt_nr_errors,
+		lt_nr_errors == 1 ? "" : "s");
+	lt_config_free(c);
+	return 1;
+}
+
 int lt_cmd_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -231,6 +313,9 @@ int lt_cmd_pack(int argc, char **argv)
 		{ "firmware", required_argument, NULL, 'F' },
 		{ "arch", required_argument, NULL, 'A' },
 		{ "tpm", no_argument, NULL, 'T' },
+		{ "host-dtb", required_argument, NULL, 'D' },
+		{ "disk", required_argument, NULL, 'k' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -242,6 +327,8 @@ int lt_cmd_pack(int argc, char **argv)
 	uint64_t memory = 0;
 	unsigned cpus = 0;
 	bool tpm = false;
+	const char *disk = NULL;
+	bool net = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -288,6 +375,20 @@ int lt_cmd_pack(int argc, char **argv)
 		case 'T':
 			tpm = true;
 			break;
+		case 'D':
+			lt_host_dtb_file = optarg;
+			break;
+		case 'k':
+			disk = optarg;
+			break;
+		case 'n':
+			if (strcmp(optarg, "user") != 0) {
+				lt_fatal_usage(
+					"--net: \"%s\" is not \"user\" (QEMU's user network)",
+					optarg);
+			}
+			net = true;
+			break;
 		case 'h':
 			fputs(pack_help, stdout);
 			return 0;
@@ -326,13 +427,32 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_config_free(&c);
 		return 1;
 	}
+	machine_devices(&c, disk, net);
 	struct lt_machine m;
-	lt_machine_default(&c, boot, &m);
-	if (memory != 0) {
-		m.ram_size = memory;
+	machine_of(&c, boot, &m, memory, cpus);
+	lt_mkdir_p(dir);
+	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
+		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
+			       firmware, strerror(errno));
 	}
-	if (cpus != 0) {
-		m.cpus = cpus;
+	void *qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
+	if (lt_config_has_devices(&c)) {
+		if (!devices_from(&c, qdtb)) {
+			free(qdtb);
+			return nothing_packed(&c, in);
+		}
+		/* The device-tree modules may want a bigger machine. */
+		struct lt_machine m2;
+		machine_of(&c, boot, &m2, memory, cpus);
+		if (m2.ram_size != m.ram_size || m2.cpus != m.cpus) {
+			m = m2;
+			free(qdtb);
+			qdtb = lt_dump_machine_dtb(qemu, dir, &m, firmware, tpm);
+		}
+	}
+	if (!lt_check_pinned(&c, &m)) {
+		free(qdtb);
+		return nothing_packed(&c, in);
 	}
 	if (!lt_layout(&c, &m)) {
 		char have[32], need[32];
@@ -340,13 +460,6 @@ int lt_cmd_pack(int argc, char **argv)
 		lt_size_str(lt_machine_ram_needed(&c, boot), need, sizeof(need));
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
-
-	lt_mkdir_p(dir);
-	if (boot == LT_BOOT_UBOOT && access(firmware, R_OK) != 0) {
-		lt_fatal_usage("--boot uboot: cannot read \"%s\" (install u-boot-qemu): %s",
-			       firmware, strerror(errno));
-	}
-	void *qdtb = dump_machine_dtb(qemu, dir, &m, firmware, tpm);
 	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
 	for (size_t i = 0; i < c.nr_domains; i++) {
 		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;

@@ -324,8 +324,17 @@ static void write_dot(FILE *f, const struct lcm_launch *l, const struct plan *p,
 		fprintf(f, "\thypervisor -> d%d [label=\"on a launch failure\", style=dashed];\n",
 			skip);
 	}
-	/* Channels and device assignments between domains go here, as edges
-	 * of their own style, once the configuration describes them. */
+	/* The Xen channels each domain declares (hyperlaunch,channels);
+	 * device assignments go here too once the configuration has them. */
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		for (uint32_t c = 0; c < l->domains[i].nr_channels; c++) {
+			const struct lcm_domain *peer =
+				lcm_find_domid(l, lcm_channel(&l->domains[i], c));
+			fprintf(f,
+				"\td%u -> d%d [label=\"Xen channel\", dir=both, style=dotted];\n",
+				i, (int)(peer - l->domains));
+		}
+	}
 	fprintf(f, "}\n");
 }
 
@@ -431,6 +440,7 @@ static json_t *domain_json(const struct lcm_launch *l, uint32_t i)
 	json_object_set_new(o, "cpus", json_integer(d->cpus));
 	json_object_set_new(o, "memory-kib", json_integer((json_int_t)d->memory_kib));
 	json_object_set_new(o, "security-id", json_string(d->security_id));
+	json_object_set_new(o, "xen-interface", json_boolean(d->xen));
 	if (d->has_uuid) {
 		const uint8_t *u = d->uuid;
 		snprintf(uuid, sizeof(uuid),
@@ -478,6 +488,25 @@ static json_t *start_json(const struct lcm_launch *l, const struct plan *p)
 	return o;
 }
 
+/* The Xen channels, one {"from", "to"} per declaration (hyperlaunch,channels
+ * of "from"). */
+static json_t *channels_json(const struct lcm_launch *l)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		for (uint32_t c = 0; c < d->nr_channels; c++) {
+			const struct lcm_domain *peer = lcm_find_domid(l, lcm_channel(d, c));
+			json_t *o = json_object();
+			json_object_set_new(o, "from", json_string(d->name));
+			json_object_set_new(o, "to", json_string(peer->name));
+			json_array_append_new(a, o);
+		}
+	}
+	return a;
+}
+
 static int write_json(const struct lcm_launch *l, const struct plan *p, const char *in)
 {
 	json_t *root = json_object(), *doms = json_array(), *cfg = json_array();
@@ -495,8 +524,8 @@ static int write_json(const struct lcm_launch *l, const struct plan *p, const ch
 	}
 	json_object_set_new(root, "config-modules", cfg);
 	json_object_set_new(root, "start", start_json(l, p));
+	json_object_set_new(root, "channels", channels_json(l));
 	/* Filled once the configuration describes them. */
-	json_object_set_new(root, "channels", json_array());
 	json_object_set_new(root, "devices", json_array());
 	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {
 		lt_fatal_usage("cannot write the JSON");

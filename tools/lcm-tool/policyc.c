@@ -466,12 +466,13 @@ static bool objects_fit(struct pc *c, const struct tok *ct, unsigned cls, const 
 {
 	for (size_t i = 0; i < obj->n; i++) {
 		uint32_t a = obj->v[i];
-		if (a == HL_ATOM_ANY || (cls == HL_CLASS_DOMAIN) != (a == HL_ATOM_XEN)) {
+		if (a == HL_ATOM_ANY || hl_policy_class_on_domain(cls) != (a == HL_ATOM_XEN)) {
 			continue;
 		}
 		const char *name = a < HL_ATOM_FIRST_BUILTIN ? "a type" : hl_policy_atom_name(a);
 		pc_error(c, ct, "the object of class %s is %s, not %s", hl_policy_class_name(cls),
-			 cls == HL_CLASS_DOMAIN ? "a domain" : "xen_t (the hypervisor)", name);
+			 hl_policy_class_on_domain(cls) ? "a domain" : "xen_t (the hypervisor)",
+			 name);
 		return false;
 	}
 	return true;

@@ -162,7 +162,7 @@ void lt_check_config_files(const struct lt_config *c, enum lcm_arch arch)
 			}
 			const struct lt_file *f = &c->files[m->file];
 			total += f->size;
-			if (t != LCM_MOD_KERNEL && t != LCM_MOD_DEVICE_TREE) {
+			if ((t != LCM_MOD_KERNEL && t != LCM_MOD_DEVICE_TREE) || f->data != NULL) {
 				continue;
 			}
 			size_t n;

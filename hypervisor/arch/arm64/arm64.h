@@ -87,7 +87,16 @@ void gic_cpu_init(unsigned cpu);
 void gic_enable_ppi(unsigned intid);
 void gic_set_ppi(unsigned intid, bool on);
 uint32_t gic_ack(void);
-void gic_eoi(uint32_t iar);
+void gic_eoi(uint32_t iar);           /* priority drop and deactivation */
+void gic_priority_drop(uint32_t iar); /* a forwarded SPI: the guest deactivates */
+/* A passed-through SPI: trigger, target CPU, enabled; or off, not pending,
+ * not active (passthrough.c). */
+void gic_spi_enable(unsigned intid, bool edge, uint64_t mpidr);
+void gic_spi_route(unsigned intid, uint64_t mpidr); /* to that CPU */
+void gic_spi_disable(unsigned intid);
+void gic_deactivate(unsigned intid);
+/* passthrough.c: a physical SPI a domain owns arrived (true), or none owns it. */
+bool passthrough_irq(uint32_t iar);
 #define SGI_KICK 0 /* "look at your run queue" */
 void gic_send_sgi(uint64_t mpidr, unsigned intid);
 

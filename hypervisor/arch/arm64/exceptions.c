@@ -76,6 +76,9 @@ void irq_handle(void)
 	if (intid >= INTID_SPURIOUS && intid < 1024) {
 		return;
 	}
+	if (passthrough_irq(iar)) {
+		return; /* the guest's virtual EOI deactivates it */
+	}
 	if (intid == plat->tick_irq) {
 		timer_interrupt();
 	} else if (intid == SGI_KICK) {

@@ -7,7 +7,13 @@
  * its timer's PPI, one SGI (a CPU kicks another to look at its run
  * queue), the GIC maintenance interrupt (PPI 9, INTID 25: list registers of
  * a vCPU need attention) and the EL1 virtual timer's PPI (INTID 27, injected into the
- * loaded vCPU by vtimer.c); SPIs stay disabled until devices are assigned.
+ * loaded vCPU by vtimer.c); an SPI is enabled only while a domain owns it
+ * (passthrough.c), routed to its vCPU's CPU and forwarded to the domain as a
+ * hardware interrupt: the CPU interface runs with EOImode 1, so that ending
+ * an interrupt is two steps (IHI 0069, ICC_CTLR_EL1.EOImode): the priority
+ * drop (ICC_EOIR1_EL1), always at once, and the deactivation, at once for
+ * the hypervisor's own (ICC_DIR_EL1) and by the guest's virtual EOI for a
+ * forwarded SPI (the list register's HW bit).
  */
 #include "arm64.h"
 #include "core/console.h"
@@ -15,14 +21,21 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IGROUPR    0x0080
-#define GICD_ICENABLER  0x0180
-#define GICD_IPRIORITYR 0x0400
-#define CTLR_RWP        (1u << 31)
-#define CTLR_ARE        (1u << 4) /* ARE_NS when security is enabled */
-#define CTLR_GRP1       (1u << 1) /* EnableGrp1 / EnableGrp1A */
+#define GICD_CTLR        0x0000
+#define GICD_TYPER       0x0004
+#define GICD_IGROUPR     0x0080
+#define GICD_ISENABLER   0x0100
+#define GICD_ICENABLER   0x0180
+#define GICD_ICPENDR     0x0280
+#define GICD_ICACTIVER   0x0380
+#define GICD_IPRIORITYR  0x0400
+#define GICD_ICFGR       0x0c00
+#define GICD_IROUTER     0x6000
+#define ICFGR_EDGE       2u /* of an interrupt's two bits */
+#define ICC_CTLR_EOIMODE (1u << 1)
+#define CTLR_RWP         (1u << 31)
+#define CTLR_ARE         (1u << 4) /* ARE_NS when security is enabled */
+#define CTLR_GRP1        (1u << 1) /* EnableGrp1 / EnableGrp1A */
 
 #define GICR_CTLR       0x0000
 #define GICR_TYPER      0x0008
@@ -55,6 +68,10 @@ static inline uint64_t rd64(uint64_t a)
 static inline void wr32(uint64_t a, uint32_t v)
 {
 	*(volatile uint32_t *)(uintptr_t)a = v;
+}
+static inline void wr64(uint64_t a, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)a = v;
 }
 
 static void wait_clear(uint64_t reg, uint32_t bit, const char *what)
@@ -129,12 +146,12 @@ void gic_cpu_init(unsigned cpu)
 
 	/* System-register interface at EL2 (SRE, no FIQ/IRQ bypass, and
 	 * Enable: EL1 may use ICC_SRE_EL1 later), then unmask all priorities
-	 * and enable Group 1; EOImode 0: EOIR drops priority and deactivates. */
+	 * and enable Group 1; EOImode 1: EOIR only drops the priority. */
 	write_sysreg(icc_sre_el2, read_sysreg(icc_sre_el2) | 0xf);
 	isb();
 	write_sysreg(icc_pmr_el1, 0xff);
 	write_sysreg(icc_bpr1_el1, 0);
-	write_sysreg(icc_ctlr_el1, 0);
+	write_sysreg(icc_ctlr_el1, ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
 	isb();
 }
@@ -175,6 +192,49 @@ uint32_t gic_ack(void)
 void gic_eoi(uint32_t iar)
 {
 	write_sysreg(icc_eoir1_el1, iar);
+	write_sysreg(S3_0_C12_C11_1, iar); /* ICC_DIR_EL1 */
+}
+
+void gic_priority_drop(uint32_t iar)
+{
+	write_sysreg(icc_eoir1_el1, iar);
+}
+
+void gic_spi_route(unsigned intid, uint64_t mpidr)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+
+	/* IROUTER: Aff3 at [39:32], Aff2.Aff1.Aff0 at [23:0], IRM 0. */
+	wr64(d + GICD_IROUTER + 8ull * intid, (mpidr & 0xff00000000ull) | (mpidr & 0xffffff));
+}
+
+void gic_spi_enable(unsigned intid, bool edge, uint64_t mpidr)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+	uint64_t cfg = d + GICD_ICFGR + intid / 16 * 4;
+	unsigned shift = intid % 16 * 2;
+
+	wr32(cfg, (rd32(cfg) & ~(ICFGR_EDGE << shift)) | (edge ? ICFGR_EDGE << shift : 0));
+	gic_spi_route(intid, mpidr);
+	wr32(d + GICD_ISENABLER + intid / 32 * 4, 1u << (intid % 32));
+}
+
+void gic_spi_disable(unsigned intid)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+	uint32_t bit = 1u << (intid % 32);
+
+	wr32(d + GICD_ICENABLER + intid / 32 * 4, bit);
+	wait_clear(d + GICD_CTLR, CTLR_RWP, "GICD_CTLR.RWP");
+	wr32(d + GICD_ICPENDR + intid / 32 * 4, bit);
+	gic_deactivate(intid);
+}
+
+void gic_deactivate(unsigned intid)
+{
+	uint64_t d = pa_addr(plat->irqc_dist.base);
+
+	wr32(d + GICD_ICACTIVER + intid / 32 * 4, 1u << (intid % 32));
 }
 
 /* ICC_SGI1R_EL1 (IHI 0069, 12.11.17): the target's Aff3.Aff2.Aff1 and a

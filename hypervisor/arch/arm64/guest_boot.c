@@ -6,7 +6,8 @@
  * RAM at 0x40000000, a PL011 at 0x09000000 (emulated, core/vuart.c) on SPI
  * 1, a GICv3 at 0x08000000/0x080A0000 (emulated, vgic.c, vgic_mmio.c),
  * the architected timer's PPIs, PSCI over HVC, and one cpu node per vCPU
- * whose reg is the vCPU index (the MPIDR affinity vcpu.c gives it).
+ * whose reg is the vCPU index (the MPIDR affinity vcpu.c gives it); and the
+ * devices passed through to it, under /passthrough (core/passthrough.c).
  *
  * The device tree is written with libfdt's sequential-write functions on
  * the boot CPU during the launch (libfdt.a uses SIMD registers, which no
@@ -16,8 +17,10 @@
 #include <string.h>
 
 #include <fmt/fmt.h>
+#include <hyperlaunch/xen-abi.h>
 
 #include "arm64.h"
+#include "core/passthrough.h"
 
 #define GUEST_GICD_SIZE 0x10000ull
 #define GUEST_UART_SIZE 0x1000ull
@@ -32,6 +35,7 @@
 #define IRQ_PPI        1
 #define IRQ_LEVEL_HIGH 4
 #define IRQ_LEVEL_LOW  8
+#define IRQ_CPUS_ALL   0xf00 /* a PPI's CPU mask (GICv2 bindings; ignored by GICv3) */
 
 /* The arm64 Image header (booting.rst, "Call the kernel image"). */
 struct image_header {
@@ -155,6 +159,24 @@ static void prop_u64(struct dtw *w, const char *name, uint64_t v)
 	prop_cells(w, name, c, 2);
 }
 
+/* A Xen-aware domain's /hypervisor node (Linux's
+ * Documentation/devicetree/bindings/arm/xen.txt): Xen's version in the
+ * first compatible string, the grant-table window, the upcall PPI (all
+ * CPUs, level-low) as a Xen domU has them (arch-arm.h). */
+static void xen_node(struct dtw *w)
+{
+	static const char compat[] = "xen,xen-4.17\0xen,xen";
+	uint64_t reg[2] = { XEN_GUEST_GNTTAB_BASE, XEN_GUEST_GNTTAB_SIZE };
+	static const uint32_t irq[] = { IRQ_PPI, XEN_GUEST_EVTCHN_PPI - 16,
+					IRQ_CPUS_ALL | IRQ_LEVEL_LOW };
+
+	node(w, "hypervisor");
+	prop(w, "compatible", compat, sizeof(compat));
+	prop_reg(w, reg, 1);
+	prop_cells(w, "interrupts", irq, 3);
+	end(w);
+}
+
 int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 {
 	struct dtw w = { buf, fdt_create(buf, (int)size) };
@@ -212,6 +234,10 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	prop_str(&w, "method", "hvc");
 	end(&w);
 
+	if (g->xen) {
+		xen_node(&w);
+	}
+
 	/* Secure physical, non-secure physical, virtual, hypervisor timer;
 	 * level-low as the arm,arch_timer binding's examples. */
 	static const uint32_t timer_irqs[] = {
@@ -261,6 +287,9 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	prop(&w, "clock-names", clock_names, sizeof(clock_names));
 	end(&w);
 
+	if (w.err == 0) {
+		w.err = pt_write_nodes(buf, g->passthrough, PHANDLE_GIC, PHANDLE_CLK);
+	}
 	end(&w);
 	if (w.err == 0) {
 		w.err = fdt_finish(buf);

@@ -72,6 +72,55 @@ enum pt_result pt_map(uint64_t *root, uint64_t va, uint64_t pa, uint64_t size, u
 	return r;
 }
 
+/* Replace block entry @e of @level, mapping [va, va + its size), by a
+ * table of the next level with the same output and attributes. */
+static bool split(uint64_t *e, unsigned level, uint64_t va, uint64_t *(*alloc)(void),
+		  void (*invalidate)(const void *ctx, uint64_t va), const void *ctx)
+{
+	uint64_t *t = alloc();
+	uint64_t sub = 1ull << level_shift(level + 1);
+	uint64_t pa = *e & PT_ADDR;
+	uint64_t attrs = *e & ~(PT_ADDR | PT_VALID | PT_TABLE);
+	uint64_t kind = level + 1 == 3 ? PT_TABLE | PT_VALID : PT_VALID;
+
+	if (t == NULL) {
+		return false;
+	}
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		t[i] = (pa + i * sub) | attrs | kind;
+	}
+	dsb(ishst);
+	*e = 0;
+	dsb(ishst);
+	invalidate(ctx, align_down(va, 1ull << level_shift(level)));
+	*e = (uint64_t)(uintptr_t)t | PT_TABLE | PT_VALID;
+	dsb(ishst);
+	return true;
+}
+
+enum pt_result pt_unmap_page(uint64_t *root, uint64_t va, uint64_t *(*alloc)(void),
+			     void (*invalidate)(const void *ctx, uint64_t va), const void *ctx)
+{
+	uint64_t *table = root;
+
+	for (unsigned level = 1;; level++) {
+		uint64_t *e = &table[(va >> level_shift(level)) & (PT_ENTRIES - 1)];
+		if (!(*e & PT_VALID)) {
+			return PT_OK;
+		}
+		if (level == 3) {
+			*e = 0;
+			dsb(ishst);
+			invalidate(ctx, va);
+			return PT_OK;
+		}
+		if (!(*e & PT_TABLE) && !split(e, level, va, alloc, invalidate, ctx)) {
+			return PT_NOMEM;
+		}
+		table = (uint64_t *)(uintptr_t)(*e & PT_ADDR);
+	}
+}
+
 bool pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa)
 {
 	const uint64_t *table = root;

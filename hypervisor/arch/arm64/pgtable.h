@@ -28,6 +28,14 @@ enum pt_result {
  * only empty slots are filled, so no TLB maintenance is ever needed. */
 enum pt_result pt_map(uint64_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs,
 		      uint64_t *(*alloc)(void));
+/* Remove the page mapping of @va. A block that covers it is first split
+ * into a table of the next level with the same mappings (tables from
+ * @alloc), break-before-make: the block entry is cleared and
+ * @invalidate(@ctx, va) called before the table goes in; @invalidate is
+ * called again once the page's entry is cleared. PT_OK also when nothing
+ * mapped @va; PT_NOMEM when a split found no table. */
+enum pt_result pt_unmap_page(uint64_t *root, uint64_t va, uint64_t *(*alloc)(void),
+			     void (*invalidate)(const void *ctx, uint64_t va), const void *ctx);
 /* The address @va translates to, or false when nothing maps it. */
 bool pt_lookup(const uint64_t *root, uint64_t va, uint64_t *pa);
 /* Call @free for every table below @root, then for @root. */

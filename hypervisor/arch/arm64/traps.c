@@ -22,6 +22,7 @@
 #include "core/hypercall.h"
 #include "core/mmio.h"
 #include "core/vcpu.h"
+#include "core/xen.h"
 #include "sysreg.h"
 #include "vgic.h"
 
@@ -127,11 +128,34 @@ static enum trap_result smccc_call(struct vcpu *v, struct arch_regs *r)
 	return TRAP_CONTINUE;
 }
 
+/* A Xen hypercall (HVC #0xEA1, the number in x16, arguments in x0-x4) of
+ * a Xen-aware domain: the result in x0 (core/xen.c). */
+static enum trap_result xen_call(struct vcpu *v, struct arch_regs *r)
+{
+	enum xen_next next;
+
+	r->x[0] = (uint64_t)xen_hypercall(v, r->x[16], r->x, &next);
+	switch (next) {
+	case XEN_NEXT_YIELD:
+		return TRAP_YIELD;
+	case XEN_NEXT_BLOCK:
+		return TRAP_WFI;
+	default:
+		return TRAP_CONTINUE;
+	}
+}
+
 static enum trap_result trap_hvc(struct vcpu *v, struct arch_regs *r)
 {
+	uint32_t imm = ESR_ISS(r->esr) & 0xffff;
+
+	if (imm == XEN_HYPERCALL_TAG && v->dom->xen != NULL) {
+		return xen_call(v, r);
+	}
 	/* ELR already points past the HVC. SMCCC calls use HVC #0; other
-	 * immediates mean nothing here. */
-	if ((ESR_ISS(r->esr) & 0xffff) != 0) {
+	 * immediates mean nothing here (nor 0xEA1 to a domain that is not
+	 * Xen-aware). */
+	if (imm != 0) {
 		r->x[0] = SMCCC_NOT_SUPPORTED;
 		return TRAP_CONTINUE;
 	}
@@ -247,12 +271,14 @@ static enum trap_result external_abort(struct vcpu *v, struct arch_regs *r, bool
 
 /* A stage-2 translation fault (ISS.xFSC 0b0001LL, Arm ARM D17.2.37) in the
  * domain's RAM is its first touch of a 2 MiB window: the core scrubs and
- * maps it, and the access is made again (ELR unchanged). */
+ * maps it, and the access is made again (ELR unchanged). A page of it the
+ * domain gave up (Xen's decrease_reservation) stays unmapped: an abort. */
 static bool first_touch(struct vcpu *v, const struct arch_regs *r)
 {
 	uint32_t fsc = (uint32_t)ESR_ISS(r->esr) & 0x3f;
+	ipaddr_t ipa = ipa_init(fault_ipa(r));
 
-	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa_init(fault_ipa(r)));
+	return (fsc & 0x3c) == 0x04 && domain_touch(v->dom, ipa) && domain_mapped(v->dom, ipa);
 }
 
 static enum trap_result trap_iabt(struct vcpu *v, struct arch_regs *r)

@@ -40,6 +40,7 @@
  * on the tick).
  */
 #include "arm64.h"
+#include "core/cpu.h"
 #include "core/domain.h"
 #include "core/mm.h"
 #include "core/sched.h"
@@ -51,6 +52,8 @@
 #define LR_STATE_PENDING (1ull << 62)
 #define LR_STATE_ACTIVE  (1ull << 63)
 #define LR_GROUP1        (1ull << 60)
+#define LR_HW            (1ull << 61)
+#define LR_PINTID_SHIFT  32
 #define LR_EOI           (1ull << 41)
 #define LR_PRIO_SHIFT    48
 #define LR_VINTID        0xffffffffull
@@ -195,7 +198,7 @@ struct virq_bank *vgic_bank(struct domain *d, struct vcpu *owner, unsigned intid
 	if (intid < VGIC_NR_PRIVATE) {
 		return owner != NULL ? &vgic_cpu_of(owner)->priv : NULL;
 	}
-	return intid < VGIC_NR_IRQS ? &d->arch->vgic.spi : NULL;
+	return intid < VGIC_NR_IRQS ? &d->arch->vgic.spi[(intid - VGIC_NR_PRIVATE) / 32] : NULL;
 }
 
 /* The vCPU an SPI goes to: the one IROUTER names (Aff0 = vCPU index, the
@@ -204,7 +207,7 @@ struct virq_bank *vgic_bank(struct domain *d, struct vcpu *owner, unsigned intid
  * GICD_IROUTER<n>: such an SPI is not forwarded). */
 static struct vcpu *spi_target(struct domain *d, unsigned intid)
 {
-	uint64_t route = d->arch->vgic.spi.route[intid % 32];
+	uint64_t route = vgic_bank(d, NULL, intid)->route[intid % 32];
 	uint64_t aff = route & IROUTER_AFF;
 
 	if (route & IROUTER_IRM) {
@@ -216,11 +219,12 @@ static struct vcpu *spi_target(struct domain *d, unsigned intid)
 static void set_ready(struct vcpu *v, unsigned intid, bool ready, uint64_t *wake)
 {
 	struct vgic_cpu *c = vgic_cpu_of(v);
-	uint64_t bit = 1ull << intid;
-	uint64_t now = ready ? c->ready | bit : c->ready & ~bit;
+	uint64_t *word = &c->ready[intid / 64];
+	uint64_t bit = 1ull << (intid % 64);
+	uint64_t now = ready ? *word | bit : *word & ~bit;
 
-	if (now != c->ready) {
-		__atomic_store_n(&c->ready, now, __ATOMIC_RELEASE);
+	if (now != *word) {
+		__atomic_store_n(word, now, __ATOMIC_RELEASE);
 		if (ready) {
 			*wake |= 1ull << v->index;
 		}
@@ -280,15 +284,26 @@ static uint8_t prio_of(struct vcpu *v, unsigned intid)
 	return vgic_bank(v->dom, v, intid)->prio[intid % 32];
 }
 
+/* Whether anything is ready for @v (read without the lock: atomic). */
+static bool any_ready(const struct vgic_cpu *c)
+{
+	for (unsigned w = 0; w < VGIC_READY_WORDS; w++) {
+		if (__atomic_load_n(&c->ready[w], __ATOMIC_ACQUIRE) != 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The ready interrupt to present first: highest priority (lowest value),
  * then lowest INTID (the architecture leaves ties to the implementation). */
-static unsigned best_ready(struct vcpu *v, uint64_t ready)
+static unsigned best_ready(struct vcpu *v, const uint64_t *ready)
 {
 	unsigned best = 0;
 	unsigned best_prio = 0x100;
 
 	for (unsigned i = 0; i < VGIC_NR_IRQS; i++) {
-		if ((ready >> i) & 1 && prio_of(v, i) < best_prio) {
+		if ((ready[i / 64] >> (i % 64)) & 1 && prio_of(v, i) < best_prio) {
 			best = i;
 			best_prio = prio_of(v, i);
 		}
@@ -331,9 +346,14 @@ static void lr_place(struct vcpu *v, unsigned n, unsigned intid, uint64_t *wake)
 	struct virq_bank *b = vgic_bank(v->dom, v, intid);
 	uint32_t bit = 1u << (intid % 32);
 
+	/* A forwarded SPI: the guest's EOI deactivates the physical one (HW,
+	 * pINTID = vINTID; no EOI maintenance: the LR's end is seen in ELRSR
+	 * at the next exit, and a level line still high interrupts again). */
+	uint64_t end = (b->hw & bit) ? LR_HW | (uint64_t)intid << LR_PINTID_SHIFT : LR_EOI;
+
 	b->pend &= ~bit;
 	b->inlr |= bit;
-	lr_write(n, LR_STATE_PENDING | LR_GROUP1 | LR_EOI |
+	lr_write(n, LR_STATE_PENDING | LR_GROUP1 | end |
 			    (uint64_t)b->prio[intid % 32] << LR_PRIO_SHIFT | intid);
 	c->lr_used |= 1u << n;
 	vgic_update(v->dom, v, intid, wake);
@@ -344,10 +364,10 @@ void vgic_flush(struct vcpu *v)
 	struct vgic_cpu *c = vgic_cpu_of(v);
 	uint64_t hcr = ICH_HCR_EN;
 
-	if (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) != 0) {
+	if (any_ready(c)) {
 		uint64_t wake = 0;
 		unsigned long flags = vgic_lock(v->dom);
-		while (c->ready != 0) {
+		while (any_ready(c)) {
 			unsigned intid = best_ready(v, c->ready);
 			int n = find_lr(v, prio_of(v, intid), &wake);
 			if (n < 0) {
@@ -355,7 +375,7 @@ void vgic_flush(struct vcpu *v)
 			}
 			lr_place(v, (unsigned)n, intid, &wake);
 		}
-		if (c->ready != 0) {
+		if (any_ready(c)) {
 			hcr |= ICH_HCR_UIE;
 		}
 		vgic_unlock(v->dom, flags);
@@ -395,7 +415,7 @@ bool vgic_has_interrupt(struct vcpu *v)
 {
 	struct vgic_cpu *c = vgic_cpu_of(v);
 
-	if (__atomic_load_n(&c->ready, __ATOMIC_ACQUIRE) != 0) {
+	if (any_ready(c)) {
 		return true;
 	}
 	for (unsigned n = 0; n < nr_lrs; n++) {
@@ -460,6 +480,9 @@ void vgic_vcpu_reset(struct vcpu *v)
 		if (c->lr_used & (1u << n)) {
 			unsigned intid = (unsigned)(c->lr[n] & LR_VINTID);
 			struct virq_bank *b = vgic_bank(v->dom, v, intid);
+			if (c->lr[n] & LR_HW) {
+				gic_deactivate(intid); /* no guest EOI will */
+			}
 			if (b != NULL) {
 				b->inlr &= ~(1u << (intid % 32));
 				vgic_update(v->dom, v, intid, &wake);
@@ -488,6 +511,53 @@ void vgic_set_level(struct domain *d, unsigned intid, bool level)
 	vgic_update(d, NULL, intid, &wake);
 	vgic_unlock(d, flags);
 	vgic_wake(d, wake);
+}
+
+/* A forwarded SPI goes to the physical CPU of the vCPU it targets (vCPUs
+ * never migrate): its arrival then exits that vCPU at once, with no kick
+ * from another CPU. With the domain's lock held. */
+void vgic_hw_follow(struct domain *d, unsigned intid)
+{
+	struct vcpu *t = spi_target(d, intid);
+
+	if (t != NULL) {
+		gic_spi_route(intid, cpu_get(t->cpu)->hwid);
+	}
+}
+
+void vgic_set_hw(struct domain *d, unsigned intid, bool hw)
+{
+	unsigned long flags = vgic_lock(d);
+	uint32_t bit = 1u << (intid % 32);
+	struct virq_bank *b = vgic_bank(d, NULL, intid);
+
+	b->hw = hw ? b->hw | bit : b->hw & ~bit;
+	vgic_unlock(d, flags);
+}
+
+/*
+ * A forwarded SPI fires only once the guest deactivated its previous
+ * instance, but the list register that held it is seen empty only when its
+ * vCPU next exits (no maintenance interrupt with the HW bit): if it is
+ * still marked in an LR, that vCPU's CPU is kicked, so that it exits, ends
+ * the old LR (vgic_sync) and places the new instance, instead of at its
+ * next tick.
+ */
+void vgic_hw_arrived(struct domain *d, unsigned intid)
+{
+	uint64_t wake = 0;
+	unsigned long flags = vgic_lock(d);
+	struct virq_bank *b = vgic_bank(d, NULL, intid);
+	uint32_t bit = 1u << (intid % 32);
+	struct vcpu *stale = (b->inlr & bit) ? spi_target(d, intid) : NULL;
+
+	b->pend |= bit;
+	vgic_update(d, NULL, intid, &wake);
+	vgic_unlock(d, flags);
+	vgic_wake(d, wake);
+	if (stale != NULL) {
+		sched_kick(stale);
+	}
 }
 
 /*

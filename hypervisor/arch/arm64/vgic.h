@@ -4,9 +4,10 @@
  * distributor and redistributor registers), vtimer.c and the vCPU run loop
  * (vcpu.c). arm64 files only.
  *
- * Each domain sees INTIDs 0-63: SGIs 0-15 and PPIs 16-31 per vCPU (in its
- * redistributor), SPIs 32-63 shared (in the distributor); the emulated
- * devices use the SPIs (the PL011's is 33, as on QEMU virt).
+ * Each domain sees INTIDs 0-127: SGIs 0-15 and PPIs 16-31 per vCPU (in its
+ * redistributor), SPIs 32-127 shared (in the distributor, three banks of
+ * 32): the emulated PL011's is 33, as on QEMU virt, and passed-through
+ * devices keep their host INTIDs (QEMU virt's go up to 79: virtio-mmio).
  */
 #ifndef ARM64_VGIC_H
 #define ARM64_VGIC_H
@@ -17,10 +18,12 @@
 struct domain;
 struct vcpu;
 
-#define VGIC_NR_IRQS    64 /* INTIDs 0-63 */
-#define VGIC_NR_PRIVATE 32 /* SGIs and PPIs of each vCPU */
-#define VGIC_MAX_LRS    16 /* ICH_LR0-15_EL2 */
-#define VGIC_MAX_VCPUS  64 /* LCM_MAX_VCPUS: a vCPU set fits a uint64_t */
+#define VGIC_NR_IRQS     128 /* INTIDs 0-127 */
+#define VGIC_SPI_BANKS   ((VGIC_NR_IRQS - 32) / 32)
+#define VGIC_READY_WORDS (VGIC_NR_IRQS / 64)
+#define VGIC_NR_PRIVATE  32 /* SGIs and PPIs of each vCPU */
+#define VGIC_MAX_LRS     16 /* ICH_LR0-15_EL2 */
+#define VGIC_MAX_VCPUS   64 /* LCM_MAX_VCPUS: a vCPU set fits a uint64_t */
 
 #define INTID_SGI_LAST  15
 #define INTID_MAINT     25 /* GIC maintenance interrupt (PPI 9) */
@@ -40,6 +43,7 @@ struct virq_bank {
 	uint32_t level; /* input line (level-sensitive devices) */
 	uint32_t edge;  /* ICFGR: edge-triggered */
 	uint32_t inlr;  /* in a list register of some vCPU */
+	uint32_t hw;    /* a physical SPI forwarded (passthrough.c) */
 	uint8_t prio[32];
 	uint64_t route[32]; /* IROUTER (SPIs) */
 };
@@ -50,7 +54,7 @@ struct vgic_cpu {
 	bool asleep;           /* GICR_WAKER.ProcessorSleep */
 	/* INTIDs ready for this vCPU: enabled, pending, in no list register.
 	 * Written under the domain's lock, read without it (atomic). */
-	uint64_t ready;
+	uint64_t ready[VGIC_READY_WORDS];
 	/* The CPU interface: the list registers, VMCR and active priorities
 	 * of this vCPU, in the hardware while it is loaded, saved here while
 	 * not. Only its own CPU touches them. */
@@ -65,8 +69,8 @@ struct vgic_dist {
 	 * wake vCPUs do it after releasing it (sched_wake takes run-queue
 	 * locks). Taken with interrupts masked. */
 	struct spinlock lock;
-	uint32_t ctlr; /* GICD_CTLR: EnableGrp0/1 */
-	struct virq_bank spi;
+	uint32_t ctlr;                        /* GICD_CTLR: EnableGrp0/1 */
+	struct virq_bank spi[VGIC_SPI_BANKS]; /* INTIDs 32-63, 64-95, 96-127 */
 };
 
 /* A vCPU's EL1 timers: the virtual timer's saved state, the emulated
@@ -115,6 +119,12 @@ bool vgic_enabled(struct vcpu *v);                                 /* loaded @v:
 void vgic_set_level(struct domain *d, unsigned intid, bool level); /* an SPI's line */
 void vgic_set_line(struct vcpu *v, unsigned intid, bool level);    /* @v's own PPI's line */
 void vgic_sgi(struct vcpu *v, uint64_t sgi1r);                     /* ICC_SGI1R_EL1 write */
+/* Forwarded SPI @intid of @d: on (@hw) or off; and its physical
+ * interrupt arrived (it stays active until the guest ends it). */
+void vgic_set_hw(struct domain *d, unsigned intid, bool hw);
+void vgic_hw_arrived(struct domain *d, unsigned intid);
+/* With the domain's lock: route forwarded SPI @intid to its target's CPU. */
+void vgic_hw_follow(struct domain *d, unsigned intid);
 
 /* With the domain's lock held: the bank and bit of @intid (NULL: none),
  * and the re-evaluation of @intid after its state changed; vCPUs to wake

@@ -45,9 +45,9 @@
 #define WAKER_CASLEEP (1u << 2)
 #define IIDR_ARM      0x043bu /* JEP106 code of Arm; no product, no quirks */
 
-/* GICD_TYPER: ITLinesNumber = 1 (INTIDs 0-63), IDbits = 9 (10-bit INTIDs),
+/* GICD_TYPER: ITLinesNumber = 3 (INTIDs 0-127), IDbits = 9 (10-bit INTIDs),
  * No1N (1 of N routing not supported); no LPIs, MBIs, extended SPIs. */
-#define TYPER_LINES      1u
+#define TYPER_LINES      ((VGIC_NR_IRQS / 32) - 1u)
 #define TYPER_IDBITS     (9u << 19)
 #define TYPER_NO1N       (1u << 25)
 #define TYPER_CPUS_SHIFT 5
@@ -225,6 +225,9 @@ static void field_put(struct access *a, unsigned intid, enum vfield f, enum vop 
 		break;
 	case F_ROUTE:
 		b->route[i] = (b->route[i] & ~mask) | (v & mask);
+		if (b->hw & bit) {
+			vgic_hw_follow(a->d, intid);
+		}
 		break;
 	}
 	vgic_update(a->d, a->owner, intid, wake);

@@ -150,9 +150,10 @@ struct arch_vcpu {
 	unsigned resets;
 	ipaddr_t entry; /* from the last arch_vcpu_reset() */
 	uint64_t arg;
-	bool interrupt; /* arch_vcpu_has_interrupt() answers this */
-	bool sleeping;  /* arch_vcpu_sleeping() answers this */
-	unsigned runs;  /* arch_vcpu_run() calls */
+	bool interrupt;       /* arch_vcpu_has_interrupt() answers this */
+	bool sleeping;        /* arch_vcpu_sleeping() answers this */
+	unsigned runs;        /* arch_vcpu_run() calls */
+	unsigned xen_upcalls; /* arch_xen_upcall() calls */
 };
 
 struct arch_domain {
@@ -178,6 +179,10 @@ void fake_console_input(const char *s, size_t n);
 /* --- stage 2 -------------------------------------------------------------------- */
 
 /* Mappings of @s, for checks. */
+/* Whether @ipa is mapped as a device (arch_stage2_map_device). */
+bool fake_stage2_is_device(const struct stage2 *s, ipaddr_t ipa);
+/* The domain physical interrupt @intid is routed to (arch_irq_assign). */
+const struct domain *fake_irq_owner(unsigned intid);
 unsigned fake_stage2_count(const struct stage2 *s);
 unsigned fake_stage2_live(void); /* address spaces not destroyed */
 

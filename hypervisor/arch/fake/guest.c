@@ -11,6 +11,10 @@
 #include <string.h>
 
 #include "arch/fake/fake.h"
+#include "core/passthrough.h"
+
+#define FAKE_PHANDLE_GIC 1
+#define FAKE_PHANDLE_CLK 2
 
 #define GUEST_RAM_BASE  0x40000000ull
 #define GUEST_UART_BASE 0x09000000ull
@@ -73,6 +77,7 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	err = err ? err : fdt_begin_node(buf, "cpus");
 	err = err ? err : fdt_property_u32(buf, "count", g->nr_vcpus);
 	err = err ? err : fdt_end_node(buf);
+	err = err ? err : pt_write_nodes(buf, g->passthrough, FAKE_PHANDLE_GIC, FAKE_PHANDLE_CLK);
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_finish(buf);
 	return err ? -1 : (int)fdt_totalsize(buf);

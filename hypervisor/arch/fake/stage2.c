@@ -13,6 +13,7 @@
 
 struct mapping {
 	uint64_t ipa, pa, size;
+	bool device; /* arch_stage2_map_device */
 };
 
 struct stage2 {
@@ -50,7 +51,7 @@ struct stage2 *arch_stage2_create(unsigned vmid)
 	return NULL;
 }
 
-int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+static int map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size, bool device)
 {
 	uint64_t a = ipa_addr(ipa);
 
@@ -66,8 +67,99 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 	if (s->n == MAX_MAPPINGS) {
 		return -1;
 	}
-	s->map[s->n++] = (struct mapping){ a, pa_addr(pa), size };
+	s->map[s->n++] = (struct mapping){ a, pa_addr(pa), size, device };
 	return 0;
+}
+
+int arch_stage2_map_page(struct stage2 *s, ipaddr_t ipa, paddr_t pa, bool readonly)
+{
+	(void)readonly;
+	return arch_stage2_map(s, ipa, pa, PAGE_SIZE);
+}
+
+/* The mapping around @ipa loses that page: what was before and after it
+ * stays mapped, as the split of a block on hardware. */
+int arch_stage2_unmap_page(struct stage2 *s, ipaddr_t ipa)
+{
+	uint64_t a = ipa_addr(ipa);
+
+	for (unsigned i = 0; i < s->n; i++) {
+		struct mapping m = s->map[i];
+		if (a < m.ipa || a - m.ipa >= m.size) {
+			continue;
+		}
+		if (s->n + 1 > MAX_MAPPINGS) {
+			return -1;
+		}
+		s->map[i] = s->map[--s->n];
+		if (a > m.ipa) {
+			s->map[s->n++] = (struct mapping){ m.ipa, m.pa, a - m.ipa, m.device };
+		}
+		if (a + PAGE_SIZE < m.ipa + m.size) {
+			uint64_t off = a + PAGE_SIZE - m.ipa;
+			s->map[s->n++] = (struct mapping){ a + PAGE_SIZE, m.pa + off, m.size - off,
+							   m.device };
+		}
+		return 0;
+	}
+	return 0;
+}
+
+int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+{
+	return map(s, ipa, pa, size, false);
+}
+
+uint64_t arch_guest_ipa_end(void)
+{
+	return 1ull << 39; /* as arm64's */
+}
+
+bool arch_passthrough(void)
+{
+	return true;
+}
+
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+{
+	return map(s, ipa, pa, size, true);
+}
+
+bool fake_stage2_is_device(const struct stage2 *s, ipaddr_t ipa)
+{
+	for (unsigned i = 0; i < s->n; i++) {
+		if (ipa_addr(ipa) >= s->map[i].ipa &&
+		    ipa_addr(ipa) - s->map[i].ipa < s->map[i].size) {
+			return s->map[i].device;
+		}
+	}
+	return false;
+}
+
+/* Physical interrupts routed to domains: the owner of each INTID. */
+static const struct domain *irq_owner[1020];
+
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge)
+{
+	(void)edge;
+	if (intid < 32 || intid >= 1020 || irq_owner[intid] != NULL) {
+		fake_bug("arch_irq_assign: not a free SPI");
+	}
+	irq_owner[intid] = d;
+	return 0;
+}
+
+void arch_irq_release(struct domain *d, unsigned intid)
+{
+	if (intid >= 1020 || irq_owner[intid] != d) {
+		fake_bug("arch_irq_release: not this domain's");
+	}
+	irq_owner[intid] = NULL;
+}
+
+const struct domain *fake_irq_owner(unsigned intid)
+{
+	return intid < 1020 ? irq_owner[intid] : NULL;
 }
 
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)

@@ -107,6 +107,41 @@ int arch_stage2_map(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
 	return 0;
 }
 
+uint64_t arch_guest_ipa_end(void)
+{
+	return GPA_LIMIT;
+}
+
+/* No device passthrough on x86 yet (arch_passthrough): the core never asks
+ * for a device mapping or an interrupt; refused if it did. */
+bool arch_passthrough(void)
+{
+	return false;
+}
+
+int arch_stage2_map_device(struct stage2 *s, ipaddr_t ipa, paddr_t pa, uint64_t size)
+{
+	(void)s;
+	(void)ipa;
+	(void)pa;
+	(void)size;
+	return -1;
+}
+
+int arch_irq_assign(struct domain *d, unsigned intid, bool edge)
+{
+	(void)d;
+	(void)intid;
+	(void)edge;
+	return -1;
+}
+
+void arch_irq_release(struct domain *d, unsigned intid)
+{
+	(void)d;
+	(void)intid;
+}
+
 bool arch_stage2_translate(const struct stage2 *s, ipaddr_t ipa, paddr_t *pa)
 {
 	uint64_t gpa = ipa_addr(ipa);

@@ -1,0 +1,127 @@
+/*
+ * The Xen guest interface of Xen-aware domains (the LCM's
+ * hyperlaunch,xen-interface): what an unmodified Linux built with
+ * CONFIG_XEN needs of a hypervisor on arm64 (docs/xen-interface.md).
+ * xen.c dispatches the calls and serves xen_version, memory_op, vcpu_op,
+ * hvm_op and sched_op; evtchn.c the 2-level event channels; gnttab.c the
+ * v1 grant tables. Numbers and layouts: <hyperlaunch/xen-abi.h>.
+ *
+ * One lock (xen_lock, a leaf but for the vGIC and run-queue locks that an
+ * upcall takes) guards the Xen state of every domain: event channels join
+ * two domains, and a domain's state is freed when its memory is given
+ * back, so a peer must never see it half gone. Each operation under it is
+ * short and bounded.
+ */
+#ifndef HV_XEN_H
+#define HV_XEN_H
+
+#include <hyperlaunch/lcm-abi.h>
+#include <hyperlaunch/xen-abi.h>
+
+#include "core/types.h"
+
+struct domain;
+struct vcpu;
+
+#define XEN_MAX_PORTS      1024 /* event channels per domain (2-level allows 4096) */
+#define XEN_MAX_GNT_FRAMES 8    /* grant-table frames: 4096 v1 entries */
+#define XEN_MAX_VCPUS      64   /* LCM_MAX_VCPUS */
+#define XEN_MAX_MAPS       256  /* grants of others mapped at once (handles) */
+
+struct xen_port {
+	uint8_t state;  /* EVTCHNSTAT_* */
+	uint8_t virq;   /* EVTCHNSTAT_virq */
+	uint16_t peer;  /* unbound: the domid that may bind; interdomain: its domid */
+	uint32_t rport; /* interdomain: the peer's port */
+	uint32_t vcpu;  /* the vCPU it notifies */
+};
+
+/* A grant of another domain mapped in this one's stage 2. */
+struct xen_map {
+	bool used;
+	bool readonly;
+	uint16_t granter; /* its domid */
+	uint32_t ref;
+	uint64_t gfn; /* where (host_addr) */
+	paddr_t pa;   /* the granter's page */
+};
+
+struct xen_domain {
+	bool has_shinfo;
+	paddr_t shinfo;                   /* the guest's page chosen as shared_info */
+	paddr_t vcpu_info[XEN_MAX_VCPUS]; /* registered vcpu_info; 0: none */
+	struct xen_port port[XEN_MAX_PORTS];
+	unsigned nr_gnt;                       /* grant frames allocated */
+	paddr_t gnt[XEN_MAX_GNT_FRAMES];       /* hypervisor pages */
+	uint64_t gnt_gpfn[XEN_MAX_GNT_FRAMES]; /* where the guest mapped each; 0: not */
+	struct xen_map map[XEN_MAX_MAPS];      /* handle = index */
+	uint16_t channels[LCM_MAX_CHANNELS];   /* peers it declared (LCM) */
+	unsigned nr_channels;
+};
+
+/* The Xen state of a Xen-aware domain, at its build, with the domids of
+ * the peers its LCM node declares channels with; -1 when out of memory. */
+int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_channels);
+/* Copy the channels of LCM domain @ld into @c. */
+struct domain_config;
+struct lcm_domain;
+void xen_config_channels(struct domain_config *c, const struct lcm_domain *ld);
+/* The policy's rule for OP_XEN_EVTCHN and OP_XEN_GRANT: @s and @o are
+ * joined by a channel one of them declares, or one of them is the
+ * XENSTORE domain. */
+bool xen_channel_declared(const struct domain *s, const struct domain *o);
+/* Its end, when its memory is given back: its event channels are closed
+ * (their peers' ends become unbound) and its state freed. */
+void xen_domain_release(struct domain *d);
+
+/* A domain ended (powered off, stopped, destroyed): the XENSTORE domain's
+ * VIRQ_DOM_EXC is raised, as Xen does, so that xenstored looks. */
+void xen_domain_ended(void);
+
+/* What the vCPU does after the call. */
+enum xen_next { XEN_NEXT_CONTINUE, XEN_NEXT_YIELD, XEN_NEXT_BLOCK };
+
+/* The call @nr with arguments @a[0..4] by @v, a vCPU of a Xen-aware
+ * domain, loaded on this CPU: the value for x0 (a negative errno when it
+ * failed, -XEN_ENOSYS for anything not served). */
+int64_t xen_hypercall(struct vcpu *v, uint64_t nr, const uint64_t a[5], enum xen_next *next);
+
+/* --- shared by xen.c, evtchn.c, gnttab.c ------------------------------------- */
+
+/* Copy between the caller's memory at guest virtual address @va (through
+ * its stage 1, then its stage 2) and @buf; false when part of it is not
+ * mapped, not writable (to the guest) or not the caller's RAM. */
+bool xen_copy_from(struct vcpu *v, uint64_t va, void *buf, size_t n);
+bool xen_copy_to(struct vcpu *v, uint64_t va, const void *buf, size_t n);
+/* The physical page behind guest frame @gfn of @d's RAM; false when it is
+ * not RAM of @d. */
+bool xen_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa);
+/* The domain a Xen domid names for @self (DOMID_SELF is @self), Xen-aware
+ * and not ended; NULL otherwise. Under xen_lock. */
+struct domain *xen_peer(struct domain *self, uint32_t domid);
+
+unsigned long xen_lock(void);
+void xen_unlock(unsigned long flags);
+
+int64_t evtchn_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+/* Raise every port of @d bound to @virq (xen_lock held). */
+void evtchn_raise_virq(struct domain *d, unsigned virq);
+/* Close every port of @d (xen_lock held). */
+void evtchn_close_all(struct domain *d);
+int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count);
+/* XENMAPSPACE_grant_table: frame @idx of @d's table at @gpfn. */
+int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn);
+/* Give back the table's frames (no CPU runs the domain any more). */
+void gnttab_free(struct xen_domain *x);
+/* Unmap every grant of @g that another domain maps (xen_lock held): @g's
+ * memory is about to be given back. */
+void gnttab_revoke(struct domain *g);
+/* Change the stage-2 page at @gfn of @d (its RAM: touched first, so that
+ * a later first touch does not map over it): unmap it, or map @pa
+ * (read-only with @readonly) where nothing is mapped. False when it is not
+ * RAM of @d, something is mapped there already (map) or the tables could
+ * not grow. */
+bool xen_unmap_gfn(struct domain *d, uint64_t gfn);
+bool xen_map_gfn(struct domain *d, uint64_t gfn, paddr_t pa, bool readonly);
+
+#endif /* HV_XEN_H */

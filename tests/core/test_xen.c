@@ -1,0 +1,377 @@
+/*
+ * The Xen guest interface's core (core/xen.c, evtchn.c, gnttab.c) on the
+ * fake architecture, where a guest's virtual address is its guest-physical
+ * one and an upcall is a count per vCPU: a real launch builds four domains
+ * from an LCM (a, b, c Xen-aware, a declaring a channel with b; p plain),
+ * then the test makes their Xen hypercalls itself and reads their memory:
+ * the bits an event sets in shared_info and vcpu_info, when the upcall is
+ * raised, what closing a port does to its peer, the policy's answers, a
+ * grant mapped into the mapper's stage 2 with its in-use flags, and that
+ * mapping removed when the granter's memory is given back.
+ */
+#include "core_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <hyperlaunch/xen-abi.h>
+
+#include "core/xen.h"
+
+#define AREA     0x100000ull /* from the RAM base: the test's pages */
+#define ARGS     0x0000ull
+#define SHINFO   0x1000ull
+#define VINFO    0x2000ull
+#define VINFO_AT 64 /* offset of vcpu_info in its page */
+#define GRANTED  0x3000ull
+#define SPARE    0x4000ull
+
+static uint64_t at(const char *name, uint64_t off)
+{
+	return ipa_addr(dom(name)->ram_base) + AREA + off;
+}
+
+static void put(const char *name, uint64_t off, const void *s, size_t n)
+{
+	assert_true(domain_write_ram(dom(name), ipa_init(at(name, off)), s, n));
+}
+
+static void get(const char *name, uint64_t off, void *s, size_t n)
+{
+	assert_true(domain_read_ram(dom(name), ipa_init(at(name, off)), s, n));
+}
+
+static uint64_t get64(const char *name, uint64_t off)
+{
+	uint64_t v;
+
+	get(name, off, &v, sizeof(v));
+	return v;
+}
+
+static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t a[5] = { a0, a1, a2, 0, 0 };
+	enum xen_next next;
+
+	return xen_hypercall(vcpu0(name), nr, a, &next);
+}
+
+/* An event-channel operation with its argument @arg (@n bytes) in the
+ * caller's memory; the result, with the argument read back. */
+static int64_t evtchn(const char *name, unsigned cmd, void *arg, size_t n)
+{
+	put(name, ARGS, arg, n);
+	int64_t r = xcall(name, XEN_HC_EVENT_CHANNEL_OP, cmd, at(name, ARGS), 0);
+	get(name, ARGS, arg, n);
+	return r;
+}
+
+static unsigned upcalls(const char *name)
+{
+	return vcpu0(name)->arch->xen_upcalls;
+}
+
+/* shared_info and vcpu 0's vcpu_info of @name in its test pages. */
+static void place(const char *name)
+{
+	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
+					.space = XENMAPSPACE_shared_info,
+					.gpfn = at(name, SHINFO) >> 12 };
+	put(name, ARGS, &x, sizeof(x));
+	assert_int_equal(xcall(name, XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at(name, ARGS), 0),
+			 0);
+	struct vcpu_register_vcpu_info r = { .mfn = at(name, VINFO) >> 12, .offset = VINFO_AT };
+	put(name, ARGS, &r, sizeof(r));
+	assert_int_equal(xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, at(name, ARGS)),
+			 0);
+	/* Once per vCPU. */
+	assert_int_equal(xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, at(name, ARGS)),
+			 -XEN_EEXIST);
+}
+
+static void clear_events(const char *name)
+{
+	static const uint8_t zero[64];
+
+	put(name, SHINFO + XEN_SHINFO_EVTCHN_PENDING, zero, 8);
+	put(name, VINFO + VINFO_AT, zero, 16);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_init(128 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .dom = {
+				     { .name = "a", .domid = 1, .xen = true, .channel = 2 },
+				     { .name = "b", .domid = 2, .xen = true },
+				     { .name = "c", .domid = 3, .xen = true },
+				     { .name = "p", .domid = 4 },
+			     } };
+	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
+	assert_non_null(dom("a")->xen);
+	assert_null(dom("p")->xen);
+	place("a");
+	place("b");
+	place("c");
+	return 0;
+}
+
+/* a offers port 1 to b; b binds it: the bind raises b's new port once. */
+static void events(void **state)
+{
+	(void)state;
+	struct evtchn_alloc_unbound au = { .dom = XEN_DOMID_SELF, .remote_dom = 2 };
+	assert_int_equal(evtchn("a", EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
+	assert_int_equal(au.port, 1);
+	struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = 1 };
+	assert_int_equal(evtchn("b", EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
+	assert_int_equal(bi.local_port, 1);
+	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
+	assert_int_equal(get64("b", VINFO + VINFO_AT + XEN_VCPU_PENDING_SEL), 1);
+	uint8_t up;
+	get("b", VINFO + VINFO_AT + XEN_VCPU_UPCALL_PENDING, &up, 1);
+	assert_int_equal(up, 1);
+	assert_int_equal(upcalls("b"), 1);
+
+	/* a sends: b's port pending again, a second upcall (b cleared
+	 * upcall_pending, as Linux does before it looks). */
+	clear_events("b");
+	struct evtchn_port_arg p = { .port = 1 };
+	assert_int_equal(evtchn("a", EVTCHNOP_send, &p, sizeof(p)), 0);
+	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
+	assert_int_equal(upcalls("b"), 2);
+	/* Still pending: no second upcall. */
+	assert_int_equal(evtchn("a", EVTCHNOP_send, &p, sizeof(p)), 0);
+	assert_int_equal(upcalls("b"), 2);
+
+	/* Masked: pending, no selector, no upcall; unmask delivers it. */
+	clear_events("b");
+	uint64_t mask = 1u << 1;
+	put("b", SHINFO + XEN_SHINFO_EVTCHN_MASK, &mask, 8);
+	assert_int_equal(evtchn("a", EVTCHNOP_send, &p, sizeof(p)), 0);
+	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
+	assert_int_equal(get64("b", VINFO + VINFO_AT + XEN_VCPU_PENDING_SEL), 0);
+	assert_int_equal(upcalls("b"), 2);
+	assert_int_equal(evtchn("b", EVTCHNOP_unmask, &p, sizeof(p)), 0);
+	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_MASK), 0);
+	assert_int_equal(upcalls("b"), 3);
+
+	/* b to a: a's port 1. */
+	assert_int_equal(evtchn("b", EVTCHNOP_send, &p, sizeof(p)), 0);
+	assert_int_equal(get64("a", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
+	assert_int_equal(upcalls("a"), 1);
+}
+
+/* Closing b's end leaves a's unbound, waiting for b again. */
+static void close_unbinds_peer(void **state)
+{
+	(void)state;
+	struct evtchn_port_arg p = { .port = 1 };
+	assert_int_equal(evtchn("b", EVTCHNOP_close, &p, sizeof(p)), 0);
+	assert_int_equal(evtchn("b", EVTCHNOP_send, &p, sizeof(p)), -XEN_EINVAL);
+	struct evtchn_status st = { .dom = XEN_DOMID_SELF, .port = 1 };
+	assert_int_equal(evtchn("a", EVTCHNOP_status, &st, sizeof(st)), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_unbound);
+	assert_int_equal(st.u.unbound.dom, 2);
+	unsigned before = upcalls("b");
+	assert_int_equal(evtchn("a", EVTCHNOP_send, &p, sizeof(p)), 0);
+	assert_int_equal(upcalls("b"), before);
+	/* b binds it again. */
+	struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = 1 };
+	assert_int_equal(evtchn("b", EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
+	assert_int_equal(bi.local_port, 1);
+}
+
+/* c has no channel with a: refused, with one line per operation; a
+ * domain that is not Xen-aware, or none, is no peer at all. */
+static void channels(void **state)
+{
+	(void)state;
+	struct evtchn_alloc_unbound au = { .dom = XEN_DOMID_SELF, .remote_dom = 1 };
+	assert_int_equal(evtchn("c", EVTCHNOP_alloc_unbound, &au, sizeof(au)), -XEN_EPERM);
+	struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = 1 };
+	assert_int_equal(evtchn("c", EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), -XEN_EPERM);
+	assert_line(
+		"policy: denied: c (domU_t) may not bind an event channel with a (domU_t) [role]");
+	assert_int_equal(
+		fake_console_count("policy: denied: c (domU_t) may not bind an event channel"), 1);
+	au.remote_dom = 4;
+	assert_int_equal(evtchn("a", EVTCHNOP_alloc_unbound, &au, sizeof(au)), -XEN_EPERM);
+	assert_line(
+		"policy: denied: a (domU_t) may not bind an event channel with an unknown domain [role]");
+	/* Loopback needs no channel. */
+	au.remote_dom = XEN_DOMID_SELF;
+	assert_int_equal(evtchn("c", EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
+}
+
+/* a grants a page to b (entry 8 of its table, frame 0 mapped in the
+ * window); b maps it where it gave up a page of its own. */
+static int64_t map(const char *name, uint32_t ref, uint16_t granter, uint32_t *handle,
+		   int16_t *status)
+{
+	struct gnttab_map_grant_ref m = {
+		.host_addr = at(name, SPARE), .flags = GNTMAP_host_map, .ref = ref, .dom = granter
+	};
+	put(name, ARGS, &m, sizeof(m));
+	int64_t r = xcall(name, XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at(name, ARGS), 1);
+	get(name, ARGS, &m, sizeof(m));
+	*handle = m.handle;
+	*status = m.status;
+	return r;
+}
+
+static struct grant_entry_v1 *a_entry(uint32_t ref)
+{
+	paddr_t pa;
+
+	assert_true(arch_stage2_translate(dom("a")->s2, ipa_init(XEN_GUEST_GNTTAB_BASE), &pa));
+	return (struct grant_entry_v1 *)pa_ptr(pa) + ref;
+}
+
+static void give_up_spare(const char *name)
+{
+	uint64_t frame = at(name, SPARE) >> 12;
+	put(name, ARGS + 64, &frame, sizeof(frame));
+	struct xen_memory_reservation r = { .extent_start = at(name, ARGS + 64),
+					    .nr_extents = 1,
+					    .domid = XEN_DOMID_SELF };
+	put(name, ARGS, &r, sizeof(r));
+	assert_int_equal(
+		xcall(name, XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at(name, ARGS), 0), 1);
+}
+
+static void grants(void **state)
+{
+	(void)state;
+	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.gpfn = XEN_GUEST_GNTTAB_BASE >> 12 };
+	put("a", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("a", ARGS), 0), 0);
+	paddr_t granted;
+	assert_true(arch_stage2_translate(dom("a")->s2, ipa_init(at("a", GRANTED)), &granted));
+	*a_entry(8) = (struct grant_entry_v1){ .flags = GTF_permit_access,
+					       .domid = 2,
+					       .frame = (uint32_t)(at("a", GRANTED) >> 12) };
+
+	uint32_t handle;
+	int16_t st;
+	/* b has not given the page up: it is mapped, so no grant goes there. */
+	assert_int_equal(map("b", 8, 1, &handle, &st), 0);
+	assert_int_equal(st, GNTST_bad_virt_addr);
+	give_up_spare("b");
+	paddr_t pa;
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	/* c may not; b may, and then b's page is a's. */
+	give_up_spare("c");
+	assert_int_equal(map("c", 8, 1, &handle, &st), 0);
+	assert_int_equal(st, GNTST_permission_denied);
+	assert_line("policy: denied: c (domU_t) may not map or copy grants of a (domU_t) [role]");
+	assert_int_equal(map("b", 9, 1, &handle, &st), 0);
+	assert_int_equal(st, GNTST_permission_denied); /* entry 9 grants nothing */
+	assert_int_equal(map("b", 8, 1, &handle, &st), 0);
+	assert_int_equal(st, GNTST_okay);
+	assert_true(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	assert_int_equal(pa_addr(pa), pa_addr(granted));
+	assert_int_equal(a_entry(8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+
+	/* Unmapped: the flags go, the page is b's hole again. */
+	struct gnttab_unmap_grant_ref u = { .host_addr = at("b", SPARE), .handle = handle };
+	put("b", ARGS, &u, sizeof(u));
+	assert_int_equal(
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1), 0);
+	get("b", ARGS, &u, sizeof(u));
+	assert_int_equal(u.status, GNTST_okay);
+	assert_int_equal(a_entry(8)->flags, GTF_permit_access);
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	/* The handle is spent. */
+	put("b", ARGS, &u, sizeof(u));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
+	get("b", ARGS, &u, sizeof(u));
+	assert_int_equal(u.status, GNTST_bad_handle);
+
+	/* Mapped again, then a's memory is given back: the mapping goes
+	 * first, and b's stage 2 no longer reaches a's page. */
+	assert_int_equal(map("b", 8, 1, &handle, &st), 0);
+	assert_int_equal(st, GNTST_okay);
+	assert_true(domain_destroy(dom("a"), DOM_DESTROYED, "destroyed by the test"));
+	bool waiting;
+	for (int i = 0; i < 1000 && domains_reclaim_step(&waiting); i++) {
+	}
+	assert_null(dom("a")->xen);
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	/* Its port's peer is gone: b's end is unbound. */
+	struct evtchn_status es = { .dom = XEN_DOMID_SELF, .port = 1 };
+	assert_int_equal(evtchn("b", EVTCHNOP_status, &es, sizeof(es)), 0);
+	assert_int_equal(es.status, EVTCHNSTAT_unbound);
+}
+
+int run_xen_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(events),
+		cmocka_unit_test(close_unbinds_peer),
+		cmocka_unit_test(channels),
+		cmocka_unit_test(grants),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
+
+/* --- a label policy over the declared channels --------------------------------------- */
+
+/* a and b declare a channel (the role gate allows it); the label policy
+ * lets a_t bind with b_t but not b_t with a_t: the label gate (MAC) has
+ * the last word, as for every other operation. */
+static const char xen_policy[] = "type a_t;\n"
+				 "type b_t;\n"
+				 "allow * self:domain info;\n"
+				 "allow * xen_t:console write;\n"
+				 "allow * self:xen { evtchn grant };\n"
+				 "allow a_t b_t:xen evtchn;\n";
+
+static int label_setup(void **state)
+{
+	(void)state;
+	size_t size;
+	uint8_t *bin = compile_policy(xen_policy, &size);
+
+	fake_init(128 * MiB, 1);
+	fake_bug_fails_test();
+	struct tlaunch l = { .dom = {
+				     { .name = "a", .domid = 1, .xen = true, .channel = 2,
+				       .label = "a_t" },
+				     { .name = "b", .domid = 2, .xen = true, .label = "b_t" },
+			     },
+			     .policy = bin,
+			     .policy_size = size };
+	assert_stop(fake_boot(host_dtb(&l)), FAKE_IDLE);
+	free(bin);
+	place("a");
+	place("b");
+	return 0;
+}
+
+static void label_denies_channel(void **state)
+{
+	(void)state;
+	struct evtchn_alloc_unbound au = { .dom = XEN_DOMID_SELF, .remote_dom = 2 };
+	assert_int_equal(evtchn("a", EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
+	struct evtchn_bind_interdomain bi = { .remote_dom = 1, .remote_port = au.port };
+	assert_int_equal(evtchn("b", EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), -XEN_EPERM);
+	assert_line("policy: denied: b (b_t) may not bind an event channel with a (a_t) [label]");
+	int16_t status;
+	uint32_t handle;
+	assert_int_equal(map("a", 8, 2, &handle, &status), 0);
+	assert_int_equal(status, GNTST_permission_denied);
+	assert_line("policy: denied: a (a_t) may not map or copy grants of b (b_t) [label]");
+}
+
+int run_xen_label_tests(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(label_denies_channel),
+	};
+	return cmocka_run_group_tests(tests, label_setup, NULL);
+}
