@@ -449,6 +449,10 @@ static void finish(struct build *b)
 		return;
 	}
 	timeline_lap(&b->tl, TL_VCPUS);
+	if (d->xen != NULL && xen_domain_built(d) != 0) {
+		fail(b, "no memory for its store ring");
+		return;
+	}
 	d->entry = b->kernel_ipa;
 	d->dt = b->dt_ipa;
 	/* The boot protocol's argument: arm64 Linux takes its device tree's
@@ -546,7 +550,7 @@ struct build *build_begin(const struct domain_config *c)
 			"got; it takes no device-tree module");
 	} else if (c->xen && !arch_xen()) {
 		fail(b, "%s: this architecture has no Xen guest interface", LCM_PROP_XEN_INTERFACE);
-	} else if (c->xen && xen_domain_init(b->d, c->channels, c->nr_channels) != 0) {
+	} else if (c->xen && xen_domain_init(b->d, c) != 0) {
 		fail(b, "no memory for its Xen interface");
 	}
 	return b;

@@ -44,6 +44,7 @@ struct domain_config {
 	bool xen;                  /* speaks the Xen guest interface (core/xen.h) */
 	uint16_t channels[LCM_MAX_CHANNELS]; /* its declared Xen peers' domids */
 	unsigned nr_channels;
+	uint32_t store_domid; /* the XENSTORE domain's, or LCM_DOMID_FIRST_RESERVED */
 };
 
 void builder_init(const struct platform *p);

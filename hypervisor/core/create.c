@@ -32,6 +32,7 @@
 #include "core/builder.h"
 #include "core/console.h"
 #include "core/create.h"
+#include "core/launch.h"
 #include "core/xen.h"
 #include "core/domain.h"
 #include "core/launch.h"
@@ -265,7 +266,7 @@ static int64_t job_start(struct vcpu *v, uint64_t ipa, uint64_t size)
 			.label = ld->security_id, .safety = ld->safety, .xen = ld->xen,
 		},
 	};
-	xen_config_channels(&job.c, ld);
+	xen_config(&job.c, launch_lcm(), ld);
 	struct module_ref *mods[2] = { &job.c.kernel, &job.c.ramdisk };
 	const struct lcm_module *from[2] = { k, rd };
 	for (unsigned i = 0; i < 2; i++) {

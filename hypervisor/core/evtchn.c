@@ -63,6 +63,12 @@ static void raise(struct domain *d, unsigned port)
 	upcall(d, x->port[port].vcpu, port / 64);
 }
 
+void evtchn_seed_unbound(struct domain *d, uint32_t port, uint32_t peer)
+{
+	d->xen->port[port] =
+		(struct xen_port){ .state = EVTCHNSTAT_unbound, .peer = (uint16_t)peer };
+}
+
 void evtchn_raise_virq(struct domain *d, unsigned virq)
 {
 	for (unsigned p = 1; p < XEN_MAX_PORTS; p++) {

@@ -13,6 +13,7 @@
 
 #include "core/arch.h"
 #include "core/domain.h"
+#include "core/console.h"
 #include "core/mm.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
@@ -22,6 +23,19 @@
 /* Operations in one call (map, unmap, copy): each is at most a page, all
  * under xen_lock one by one; bounded so that one call is short. */
 #define GNTTAB_MAX_OPS 512
+
+/* Grow @x's table to @frames frames; false when out of memory. */
+static bool grow(struct xen_domain *x, unsigned frames)
+{
+	while (x->nr_gnt < frames) {
+		paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
+		if (mm_failed(p)) {
+			return false;
+		}
+		x->gnt[x->nr_gnt++] = p;
+	}
+	return true;
+}
 
 int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 {
@@ -47,13 +61,8 @@ int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 		r = x->gnt_gpfn[idx] == gpfn ? 0 : -XEN_EBUSY;
 		goto out;
 	}
-	while (r == 0 && x->nr_gnt <= idx) {
-		paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
-		if (mm_failed(p)) {
-			r = -XEN_ENOMEM;
-			break;
-		}
-		x->gnt[x->nr_gnt++] = p;
+	if (r == 0 && !grow(x, (unsigned)idx + 1)) {
+		r = -XEN_ENOMEM;
 	}
 	if (r == 0) {
 		unsigned long tf = spin_lock_irqsave(&d->touch_lock);
@@ -69,6 +78,17 @@ int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 out:
 	xen_unlock(flags);
 	return r;
+}
+
+int gnttab_seed(struct domain *d, uint32_t ref, uint64_t raw)
+{
+	uint32_t per_frame = PAGE_SIZE / sizeof(struct grant_entry_v1);
+
+	if (!grow(d->xen, ref / per_frame + 1)) {
+		return -1;
+	}
+	((uint64_t *)pa_ptr(d->xen->gnt[ref / per_frame]))[ref % per_frame] = raw;
+	return 0;
 }
 
 void gnttab_free(struct xen_domain *x)
@@ -105,6 +125,17 @@ static uint64_t *entry(struct domain *g, uint32_t ref)
 	return (uint64_t *)pa_ptr(x->gnt[ref / per_frame]) + ref % per_frame;
 }
 
+/* The page behind frame @gfn that @g grants: its RAM, or its store ring
+ * (grant entry 1, seeded for the store). */
+static bool granted_frame(struct domain *g, uint64_t gfn, paddr_t *pa)
+{
+	if (g->xen->has_store && gfn == XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT) {
+		*pa = g->xen->store;
+		return true;
+	}
+	return xen_ram_page(g, gfn, pa);
+}
+
 /* Whether entry value @raw lets @grantee use the frame (for a write with
  * @write): GNTST_okay or why not. */
 static int entry_allows(uint64_t raw, const struct domain *grantee, bool write)
@@ -135,7 +166,7 @@ static int granted_page(struct domain *g, struct domain *grantee, uint32_t ref, 
 	if (st != GNTST_okay) {
 		return st;
 	}
-	return xen_ram_page(g, (uint32_t)(raw >> 32), pa) ? GNTST_okay : GNTST_bad_page;
+	return granted_frame(g, (uint32_t)(raw >> 32), pa) ? GNTST_okay : GNTST_bad_page;
 }
 
 /* Claim entry @e for a mapping by @grantee: checked and marked in use
@@ -183,7 +214,7 @@ static void update_use(struct domain *g, uint32_t ref)
 	__atomic_fetch_and(e, ~(uint64_t)((GTF_reading | GTF_writing) & ~use), __ATOMIC_ACQ_REL);
 }
 
-static int map_one(struct domain *d, struct gnttab_map_grant_ref *op)
+static int map_one(struct domain *d, struct gnttab_map_grant_ref *op, struct domain **start)
 {
 	struct xen_domain *x = d->xen;
 	bool ro = op->flags & GNTMAP_readonly;
@@ -216,7 +247,7 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 	if (st != GNTST_okay) {
 		return st;
 	}
-	if (!xen_ram_page(g, (uint32_t)(raw >> 32), &pa)) {
+	if (!granted_frame(g, (uint32_t)(raw >> 32), &pa)) {
 		st = GNTST_bad_page;
 	} else if (!xen_map_gfn(d, op->host_addr >> PAGE_SHIFT, pa, ro)) {
 		st = GNTST_bad_virt_addr; /* not its RAM, or not given up first */
@@ -229,6 +260,11 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op)
 					      .pa = pa };
 		op->handle = h;
 		op->dev_bus_addr = 0; /* no device DMA to grants: not the machine's address */
+		if (op->ref == GNTTAB_RESERVED_XENSTORE && g->xen->has_store &&
+		    d->domid == g->xen->store_domid &&
+		    !__atomic_exchange_n(&g->xen->store_ready, true, __ATOMIC_ACQ_REL)) {
+			*start = g;
+		}
 	}
 	if (st != GNTST_okay) {
 		update_use(g, op->ref);
@@ -302,13 +338,19 @@ static int64_t map_ops(struct vcpu *v, uint64_t uops, uint64_t count, bool map)
 		if (!xen_copy_from(v, va, &op, n)) {
 			return -XEN_EFAULT;
 		}
+		struct domain *start = NULL;
 		unsigned long flags = xen_lock();
 		if (map) {
-			op.map.status = (int16_t)map_one(v->dom, &op.map);
+			op.map.status = (int16_t)map_one(v->dom, &op.map, &start);
 		} else {
 			op.unmap.status = (int16_t)unmap_one(v->dom, &op.unmap);
 		}
 		xen_unlock(flags);
+		/* The store took the ring of a domain that waited for it. */
+		if (start != NULL && domain_start(start)) {
+			printk("domain %u %s: started: its store %s took it\n", start->domid,
+			       start->name, v->dom->name);
+		}
 		if (!xen_copy_to(v, va, &op, n)) {
 			return -XEN_EFAULT;
 		}

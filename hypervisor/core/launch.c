@@ -217,7 +217,7 @@ static void build_lcm_domains(void)
 		if (c.refused == NULL) {
 			c.refused = refused_module(ld, why, sizeof(why));
 		}
-		xen_config_channels(&c, ld);
+		xen_config(&c, &L.lcm, ld);
 		module_from_lcm(&c.kernel, ld->module[LCM_MOD_KERNEL]);
 		module_from_lcm(&c.ramdisk, ld->module[LCM_MOD_RAMDISK]);
 		module_from_lcm(&c.devtree, ld->module[LCM_MOD_DEVICE_TREE]);
@@ -612,8 +612,14 @@ static void finalize(void)
 	console_input_start(owner);
 	reclaim_modules();
 	for (unsigned i = 0; i < domain_count(); i++) {
-		if (finalize_starts(domain_get(i))) {
-			domain_start(domain_get(i));
+		struct domain *d = domain_get(i);
+		if (!finalize_starts(d)) {
+			continue;
+		}
+		if (xen_waits_for_store(d)) {
+			printk("domain %u %s: starts when its store takes it\n", d->domid, d->name);
+		} else {
+			domain_start(d);
 		}
 	}
 	/* Started, not "running now": a domain the Boot Domain started may

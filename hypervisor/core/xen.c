@@ -35,7 +35,7 @@ void xen_unlock(unsigned long flags)
 	spin_unlock_irqrestore(&lock, flags);
 }
 
-int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_channels)
+int xen_domain_init(struct domain *d, const struct domain_config *c)
 {
 	paddr_t p = mm_alloc(sizeof(struct xen_domain), PAGE_SIZE, MM_HV);
 
@@ -43,18 +43,61 @@ int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_chan
 		return -1;
 	}
 	struct xen_domain *x = pa_ptr(p); /* zeroed: every port closed, nothing placed */
-	for (unsigned i = 0; i < nr_channels && i < LCM_MAX_CHANNELS; i++) {
-		x->channels[x->nr_channels++] = channels[i];
+	for (unsigned i = 0; i < c->nr_channels && i < LCM_MAX_CHANNELS; i++) {
+		x->channels[x->nr_channels++] = c->channels[i];
 	}
+	x->store_domid = c->store_domid;
 	d->xen = x;
 	return 0;
 }
 
-void xen_config_channels(struct domain_config *c, const struct lcm_domain *ld)
+/* The port of a domain's store: the first, as Xen's domain builder makes
+ * it before the guest runs. */
+#define STORE_PORT 1
+
+int xen_domain_built(struct domain *d)
+{
+	struct xen_domain *x = d->xen;
+	uint64_t gfn = XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT;
+
+	if (x->store_domid >= LCM_DOMID_FIRST_RESERVED || x->store_domid == d->domid) {
+		return 0; /* no store, or it is the store (Linux makes its own) */
+	}
+	paddr_t ring = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
+	if (mm_failed(ring)) {
+		return -1;
+	}
+	/* "Reconnect": Linux waits for the store's event, the store sets
+	 * "connected" when it takes the ring (XS_INTRODUCE). */
+	*(uint32_t *)((uint8_t *)pa_ptr(ring) + XENSTORE_RING_CONNECTION) = XENSTORE_RECONNECT;
+	if (arch_stage2_map_page(d->s2, ipa_init(XEN_GUEST_MAGIC_BASE), ring, false) != 0 ||
+	    gnttab_seed(d, GNTTAB_RESERVED_XENSTORE,
+			GTF_permit_access | (uint64_t)x->store_domid << 16 | gfn << 32) != 0) {
+		mm_free(ring, PAGE_SIZE);
+		return -1;
+	}
+	evtchn_seed_unbound(d, STORE_PORT, x->store_domid);
+	x->store = ring;
+	x->store_port = STORE_PORT;
+	x->has_store = true;
+	return 0;
+}
+
+bool xen_waits_for_store(const struct domain *d)
+{
+	return d->xen != NULL && d->xen->has_store &&
+	       !__atomic_load_n(&d->xen->store_ready, __ATOMIC_ACQUIRE);
+}
+
+void xen_config(struct domain_config *c, const struct lcm_launch *l, const struct lcm_domain *ld)
 {
 	c->nr_channels = 0;
 	for (uint32_t i = 0; i < ld->nr_channels && i < LCM_MAX_CHANNELS; i++) {
 		c->channels[c->nr_channels++] = (uint16_t)lcm_channel(ld, i);
+	}
+	c->store_domid = LCM_DOMID_FIRST_RESERVED;
+	if (l != NULL && l->xenstore >= 0 && l->domains[l->xenstore].xen) {
+		c->store_domid = l->domains[l->xenstore].domid;
 	}
 }
 
@@ -89,6 +132,9 @@ void xen_domain_release(struct domain *d)
 	d->xen = NULL;
 	xen_unlock(flags);
 	gnttab_free(x);
+	if (x->has_store) {
+		mm_free(x->store, PAGE_SIZE);
+	}
 	mm_free(pa_of(x), sizeof(struct xen_domain));
 }
 
@@ -388,12 +434,18 @@ static int64_t hvm_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	if (p.domid != XEN_DOMID_SELF && p.domid != v->dom->domid) {
 		return -XEN_EPERM;
 	}
+	const struct xen_domain *x = v->dom->xen;
 	switch (p.index) {
 	case HVM_PARAM_STORE_PFN:
+		p.value = x->has_store ? XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT : 0;
+		break;
 	case HVM_PARAM_STORE_EVTCHN:
+		/* 0 for the store itself: Linux then serves it locally. */
+		p.value = x->has_store ? x->store_port : 0;
+		break;
 	case HVM_PARAM_CONSOLE_PFN:
 	case HVM_PARAM_CONSOLE_EVTCHN:
-		/* No store and no PV console: 0 means "none" to Linux. */
+		/* No PV console: 0 means "none" to Linux. */
 		p.value = 0;
 		break;
 	default:

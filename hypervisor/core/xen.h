@@ -57,15 +57,34 @@ struct xen_domain {
 	struct xen_map map[XEN_MAX_MAPS];      /* handle = index */
 	uint16_t channels[LCM_MAX_CHANNELS];   /* peers it declared (LCM) */
 	unsigned nr_channels;
+	uint32_t store_domid; /* its store's, or LCM_DOMID_FIRST_RESERVED */
+	bool has_store;       /* the ring below is made */
+	bool store_ready;     /* the store mapped it (grant entry 1): atomic */
+	paddr_t store;        /* its store ring, at XEN_GUEST_MAGIC_BASE */
+	uint32_t store_port;
 };
 
-/* The Xen state of a Xen-aware domain, at its build, with the domids of
- * the peers its LCM node declares channels with; -1 when out of memory. */
-int xen_domain_init(struct domain *d, const uint16_t *channels, unsigned nr_channels);
-/* Copy the channels of LCM domain @ld into @c. */
 struct domain_config;
 struct lcm_domain;
-void xen_config_channels(struct domain_config *c, const struct lcm_domain *ld);
+struct lcm_launch;
+/* The Xen state of a Xen-aware domain, at the start of its build: the
+ * channels its LCM node declares, its store's domid; -1 when out of
+ * memory. */
+int xen_domain_init(struct domain *d, const struct domain_config *c);
+/* At the end of its build, its address space made: when a XENSTORE domain
+ * serves it, its store ring (a page at XEN_GUEST_MAGIC_BASE, "reconnect"),
+ * an unbound port for the store, and grant entry 1 granting the ring to
+ * the store (what Xen's tools seed). -1 when out of memory. */
+int xen_domain_built(struct domain *d);
+/* A domain with a store starts once the store has taken its ring (mapped
+ * its grant entry 1, as XS_INTRODUCE does), not at the launch's end:
+ * Linux talks to its store from early in its boot on, and the design's
+ * order is the store first. */
+bool xen_waits_for_store(const struct domain *d);
+
+/* The Xen part of @c for LCM domain @ld of launch @l (@l may be NULL):
+ * its channels and its store. */
+void xen_config(struct domain_config *c, const struct lcm_launch *l, const struct lcm_domain *ld);
 /* The policy's rule for OP_XEN_EVTCHN and OP_XEN_GRANT: @s and @o are
  * joined by a channel one of them declares, or one of them is the
  * XENSTORE domain. */
@@ -113,6 +132,11 @@ int64_t gnttab_op(struct vcpu *v, uint64_t cmd, uint64_t uops, uint64_t count);
 int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn);
 /* Give back the table's frames (no CPU runs the domain any more). */
 void gnttab_free(struct xen_domain *x);
+/* Entry @ref of @d's table (the table grown to hold it) set to @raw; -1
+ * when out of memory. Before the domain runs. */
+int gnttab_seed(struct domain *d, uint32_t ref, uint64_t raw);
+/* Make port @port of @d unbound for @peer (before the domain runs). */
+void evtchn_seed_unbound(struct domain *d, uint32_t port, uint32_t peer);
 /* Unmap every grant of @g that another domain maps (xen_lock held): @g's
  * memory is about to be given back. */
 void gnttab_revoke(struct domain *g);

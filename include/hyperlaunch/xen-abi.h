@@ -49,6 +49,16 @@
 #define XEN_GUEST_GNTTAB_BASE 0x38000000ull
 #define XEN_GUEST_GNTTAB_SIZE 0x01000000ull
 #define XEN_GUEST_EVTCHN_PPI  31u
+/* Xen's "magic" pages of a domU (GUEST_MAGIC_BASE): its store ring. */
+#define XEN_GUEST_MAGIC_BASE 0x39000000ull
+
+/* The store ring (public/io/xs_wire.h, struct xenstore_domain_interface):
+ * 4 KiB, connection state at 2068. Grant entry 1 of every domU grants it
+ * to the store (public/grant_table.h, GNTTAB_RESERVED_XENSTORE). */
+#define XENSTORE_RING_CONNECTION 2068
+#define XENSTORE_CONNECTED       0
+#define XENSTORE_RECONNECT       1
+#define GNTTAB_RESERVED_XENSTORE 1
 
 /* --- xen_version (public/version.h, public/features.h) -------------------------------------- */
 #define XENVER_version      0 /* (major << 16) | minor */

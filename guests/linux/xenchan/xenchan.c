@@ -24,6 +24,9 @@
  *
  *   xenchan domains      every domain XEN_DOMCTL_getdomaininfo reports
  *                        (/dev/xen/privcmd: the XENSTORE domain may ask).
+ *   xenchan introduce DOMID GFN PORT
+ *                        XS_INTRODUCE to the local xenstored, as a toolstack
+ *                        does for each domain.
  *
  * Each step prints one line "xenchan: ..."; an error prints the call and
  * errno's text, and the exit status is 1.
@@ -37,6 +40,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* /dev/xen/privcmd's one call (the kernel's uapi xen/privcmd.h needs Xen's
@@ -278,14 +283,51 @@ static int domains(void)
 	}
 }
 
+/* xenstored's socket and wire format (public/io/xs_wire.h). */
+#define XENSTORED_SOCKET "/var/run/xenstored/socket"
+#define XS_INTRODUCE     8
+#define XS_ERROR         16
+
+struct xsd_sockmsg {
+	uint32_t type, req_id, tx_id, len;
+};
+
+/* XS_INTRODUCE DOMID GFN PORT to xenstored (what Xen's toolstack does for
+ * each domain): it maps the domain's ring through grant 1 and binds its
+ * port. Prints xenstored's answer. */
+static int introduce(const char *domid, const char *gfn, const char *port)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = XENSTORED_SOCKET };
+	char body[64], reply[64];
+	int len = snprintf(body, sizeof(body), "%s%c%s%c%s", domid, 0, gfn, 0, port) + 1;
+	struct xsd_sockmsg m = { .type = XS_INTRODUCE, .len = (uint32_t)len };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		return fail("connecting to " XENSTORED_SOCKET);
+	}
+	if (write(s, &m, sizeof(m)) != sizeof(m) || write(s, body, (size_t)len) != len ||
+	    read(s, &m, sizeof(m)) != sizeof(m) || m.len >= sizeof(reply) ||
+	    read(s, reply, m.len) != (ssize_t)m.len) {
+		return fail("XS_INTRODUCE");
+	}
+	reply[m.len] = '\0';
+	printf("xenchan: introduce domain %s: %s\n", domid, reply);
+	return m.type == XS_ERROR;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && strcmp(argv[1], "domains") == 0) {
 		return domains();
 	}
+	if (argc == 5 && strcmp(argv[1], "introduce") == 0) {
+		return introduce(argv[2], argv[3], argv[4]);
+	}
 	if (argc != 4) {
-		fprintf(stderr, "usage: xenchan offer|take PEER-DOMID OWN-DOMID | domains\n");
+		fprintf(stderr, "usage: xenchan offer|take PEER-DOMID OWN-DOMID | domains |"
+				" introduce DOMID GFN PORT\n");
 		return 2;
 	}
 	self_domid = (unsigned)strtoul(argv[3], NULL, 0);
