@@ -323,7 +323,7 @@ if [ ${#todo[@]} -gt 0 ]; then
 		t1=$(now_ms)
 		for p in "${fetch[@]}"; do
 			t2=$(now_ms)
-			deb=$(ls "$tmp/${pkg[$p]}"_*.deb)
+			deb=$(ls "$tmp/${pkg[$p]}"_*_"${arch[$p]}".deb)
 			rm -rf "${dir[$p]}"
 			mkdir -p "${dir[$p]}"
 			if [ "$p" = xen-modules ]; then
