@@ -72,7 +72,20 @@
 #define I4_XSETBV      (1u << 13)
 #define V_INTR_MASKING (1ull << 24)
 
+/*
+ * VMRUN switches none of the x87/SSE state: each vCPU keeps its own in
+ * @fpu (the FXSAVE image, SDM vol. 1, 10.5.1; AVX and the rest of XSAVE's
+ * state are not offered, CPUID hides XSAVE), loaded for its turn on a CPU
+ * and saved at the end of it, so that domains sharing a CPU never see each
+ * other's registers. The hypervisor itself never touches them (built with
+ * -mgeneral-regs-only).
+ */
+#define FPU_FCW_INIT   0x037F /* FNINIT's control word */
+#define FPU_MXCSR_INIT 0x1F80 /* the reset MXCSR: all exceptions masked */
+#define FPU_MXCSR_OFF  24
+
 struct arch_vcpu {
+	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint8_t *vmcb;
 	struct svm_gprs g;
 };
@@ -82,6 +95,22 @@ static bool ready;
  * VMSAVE/VMLOAD keep across a guest's run (svm_entry.S). */
 static uint8_t hsave[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static uint8_t host_area[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+
+/* FXSAVE/FXRSTOR with the SSE state (CR4.OSFXSR), no trap on the FPU
+ * (CR0.EM and CR0.TS clear): what switching guests' state needs. */
+#define CR0_EM     (1ull << 2)
+#define CR0_TS     (1ull << 3)
+#define CR4_OSFXSR (1ull << 9)
+
+static void fpu_enable(void)
+{
+	uint64_t cr0, cr4;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0 & ~(CR0_EM | CR0_TS)));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4 | CR4_OSFXSR));
+}
 
 bool svm_ready(void)
 {
@@ -109,6 +138,7 @@ void svm_cpu_init(void)
 		return;
 	}
 	unsigned id = arch_this_cpu()->id;
+	fpu_enable();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave[id]);
 	if (id != 0) {
@@ -193,6 +223,11 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	*vmcb_u64(vmcb, VMCB_RIP) = ipa_addr(entry);
 	*vmcb_u64(vmcb, VMCB_G_PAT) = 0x0007040600070406ull; /* the power-on PAT */
 	v->arch->g.rbx = arg;
+	memset(v->arch->fpu, 0, sizeof(v->arch->fpu));
+	uint16_t fcw = FPU_FCW_INIT;
+	uint32_t mxcsr = FPU_MXCSR_INIT;
+	memcpy(v->arch->fpu, &fcw, sizeof(fcw));
+	memcpy(v->arch->fpu + FPU_MXCSR_OFF, &mxcsr, sizeof(mxcsr));
 	linux_boot(v, vmcb, &v->arch->g, entry, arg);
 }
 
@@ -491,6 +526,7 @@ static void pc_inject(struct vcpu *v)
 
 void arch_vcpu_run(struct vcpu *v)
 {
+	__asm__ volatile("fxrstor64 %0" ::"m"(v->arch->fpu));
 	for (;;) {
 		if (x86_domain_is_linux(v->dom)) {
 			pc_inject(v);
@@ -499,6 +535,7 @@ void arch_vcpu_run(struct vcpu *v)
 			(uintptr_t)host_area[arch_this_cpu()->id]);
 		reinject(v->arch->vmcb);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
+			__asm__ volatile("fxsave64 %0" : "=m"(v->arch->fpu));
 			return;
 		}
 	}
