@@ -1,8 +1,9 @@
 # The x86-64 hypervisor: build/hyperlaunch-x86_64.elf, an ELF64 loaded at
 # 1 MiB by a multiboot loader (GRUB's multiboot2, or QEMU's -kernel through
 # the Multiboot 1 header). Built with the host's gcc, freestanding: no red
-# zone (interrupts would overwrite it), no SSE/x87 (the guests' registers, switched per vCPU in svm.c, are
-# never touched), the small code model (linked below 2 GiB).
+# zone (interrupts would overwrite it), no SSE/x87 (the guests' registers,
+# which svm.c switches per vCPU, are never touched), the small code model
+# (linked below 2 GiB).
 X86_CC      := gcc
 X86_LD      := ld
 X86_FDT_A   := /usr/lib/x86_64-linux-gnu/libfdt.a
