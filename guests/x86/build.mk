@@ -4,8 +4,10 @@
 # freestanding flags they share).
 X86_GUEST_NAMES := $(filter-out lib,$(patsubst guests/x86/%/,%,$(wildcard guests/x86/*/)))
 X86_GUEST_RT    := $(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/lib/*.c guests/x86/lib/*.S))) \
+                   $(BUILD)/x86_64/guests/lib/args.o \
                    $(BUILD)/x86_64/lib/fmt/fmt.o $(BUILD)/x86_64/lib/libc/string.o
 $(BUILD)/x86_64/guests/x86/%.o: X86_CFLAGS += -Iguests/x86/lib
+$(BUILD)/x86_64/guests/lib/args.o: X86_CFLAGS += -Iguests/x86/lib
 
 # The reference Boot Domain is the same source as on arm64 (guests/bootdom),
 # built against this runtime, with the LCM library and SHA-256.

@@ -224,12 +224,12 @@ guest_asm() {
 # so the flags are the same).
 guest_c() {
 	local out=$1 src=$2 obj=build/arm64/${2%.c}.o
-	make -s "$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/start.o \
+	make -s "$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/args.o build/arm64/guests/lib/start.o \
 		build/arm64/lib/fmt/fmt.o build/arm64/lib/libc/string.o \
 		build/arm64/lib/libc/stack_chk.o || return 1
 	aarch64-linux-gnu-ld -T hypervisor/arch/arm64/hyperlaunch.ld -static -pie \
 		--no-dynamic-linker -z notext --no-warn-rwx-segments --gc-sections -o "$out.elf" \
-		"$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/start.o \
+		"$obj" build/arm64/guests/lib/runtime.o build/arm64/guests/lib/args.o build/arm64/guests/lib/start.o \
 		build/arm64/lib/fmt/fmt.o build/arm64/lib/libc/string.o \
 		build/arm64/lib/libc/stack_chk.o build/deps/libfdt-dev/usr/lib/aarch64-linux-gnu/libfdt.a &&
 		aarch64-linux-gnu-objcopy -O binary "$out.elf" "$out"

@@ -100,30 +100,6 @@ const char *guest_bootargs(void)
 	return bootargs;
 }
 
-bool guest_arg(const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = bootargs; *p != '\0';) {
-		while (*p == ' ') {
-			p++;
-		}
-		const char *end = p;
-		while (*end != '\0' && *end != ' ') {
-			end++;
-		}
-		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t n = (size_t)(end - p) - klen - 1;
-			n = n < size - 1 ? n : size - 1;
-			memcpy(buf, p + klen + 1, n);
-			buf[n] = '\0';
-			return true;
-		}
-		p = end;
-	}
-	return false;
-}
-
 uint64_t guest_ram_base(void)
 {
 	return ram_base;
