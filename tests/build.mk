@@ -10,7 +10,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 # headers as "core/...".
 $(BUILD)/asan/tests/unit/test_console.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS) $(BOOTCFG_ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
