@@ -113,10 +113,11 @@ static void plan_config(const struct lcm_launch *l, struct plan *pl, const struc
 		lcm_printable(shown, sizeof(shown), msg);
 		fprintf(stderr,
 			"lcm-tool: note: the Boot Domain refuses %s: %s: predicted the failed "
-			"launch that follows (the bootargs of the lines before it applied; %s%s%s)\n",
-			file->shown, shown, l->recovery >= 0 ? "the Recovery Domain " : "",
-			l->recovery >= 0 ? l->domains[l->recovery].name : "no other domain",
-			" started");
+			"launch that follows (the bootargs of the lines before it applied; %s%s "
+			"started)\n",
+			file->shown, shown,
+			l->recovery >= 0 ? "the Recovery Domain " : "no other domain",
+			l->recovery >= 0 ? l->domains[l->recovery].name : "");
 		return;
 	}
 	for (unsigned i = 0; i < c.nr_order; i++) {
