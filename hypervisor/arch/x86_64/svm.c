@@ -26,8 +26,9 @@
  *             QEMU 7.2's SVM does not honour this intercept (checked: the
  *             guest's XSETBV runs), so there XCR0 is shared by the guests
  *   INTR      a physical interrupt: taken, then the scheduler decides
- * Whatever else exits (the SVM instructions, VMEXIT_INVALID) stops the
- * domain too. A stop names the domain, the reason and the RIP; the
+ * Whatever else exits (the SVM instructions, INVLPGA among them: it
+ * would drop TLB entries of any ASID, other guests' too; VMEXIT_INVALID)
+ * stops the domain too. A stop names the domain, the reason and the RIP; the
  * hypervisor and the other domains go on.
  *
  * Under QEMU's SVM there is no NRIP save nor decode assists (CPUID
@@ -66,6 +67,7 @@
 #define I3_CPUID       (1u << 18)
 #define I3_INVD        (1u << 22)
 #define I3_HLT         (1u << 24)
+#define I3_INVLPGA     (1u << 26)
 #define I3_IOIO        (1u << 27)
 #define I3_MSR         (1u << 28)
 #define I3_SHUTDOWN    (1u << 31)
@@ -202,8 +204,8 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	memset(vmcb, 0, PAGE_SIZE);
 	memset(&v->arch->g, 0, sizeof(v->arch->g));
 	*vmcb_u64(vmcb, VMCB_INTERCEPT_3) =
-		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_IOIO |
-			   I3_MSR | I3_SHUTDOWN) |
+		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_INVLPGA |
+			   I3_IOIO | I3_MSR | I3_SHUTDOWN) |
 		(uint64_t)(I4_SVM_ALL | I4_XSETBV) << 32;
 	*vmcb_u64(vmcb, VMCB_IOPM_BASE) = x86_domain_iopm(d);
 	*vmcb_u64(vmcb, VMCB_MSRPM_BASE) = x86_domain_msrpm(d);
@@ -474,7 +476,7 @@ static enum exit_result handle_exit(struct vcpu *v)
 	case EXIT_INVALID:
 		return stop(v, "VMRUN refused the vCPU's state (VMEXIT_INVALID)");
 	default:
-		if (code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6) {
+		if ((code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6) || code == EXIT_INVLPGA) {
 			return stop(v, "SVM instruction (exit 0x%llx)", (unsigned long long)code);
 		}
 		return stop(v, "unexpected exit 0x%llx (info 0x%llx 0x%llx)",

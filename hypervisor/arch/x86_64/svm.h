@@ -55,6 +55,7 @@ struct domain;
 #define EXIT_CPUID    0x072
 #define EXIT_INVD     0x076
 #define EXIT_HLT      0x078
+#define EXIT_INVLPGA  0x07A
 #define EXIT_IOIO     0x07B
 #define EXIT_MSR      0x07C
 #define EXIT_SHUTDOWN 0x07F
