@@ -7,7 +7,7 @@
 
 Environment: RUNS (default 3; 2 with --icount), BENCH_ICOUNT=1 (= --icount),
 BENCH_PROBES / BENCH_LINUX (the N values, space separated; "" skips a family),
-BENCH_X86=0 skips the x86-64 table (bench/x86.sh, wall-clock mode only).
+BENCH_X86=0 skips the x86-64 table (bench/x86.sh; with --icount, bench/x86.sh -icount).
 
 Both hypervisors boot on the same qemu-system-aarch64 with the same machine
 options, the same CPU count (min(N, 4)), the same -m (what Xen needs; ours
@@ -495,20 +495,21 @@ def main():
     load1 = loadavg()
 
     report(rows, runs, icount, load0, load1, xen_slope, time.monotonic() - started)
-    if not icount and os.environ.get("BENCH_X86", "1") != "0":
-        report_x86(runs)
+    if os.environ.get("BENCH_X86", "1") != "0":
+        report_x86(runs, icount)
     name = "results-icount.txt" if icount else "results.txt"
     with open(os.path.join(OUT, name), "w") as f:
         f.write("\n".join(out_lines) + "\n")
     print(f"\n(written to build/bench/{name}" + ("" if icount else " and build/bench/launch.png") + ")")
 
 
-def report_x86(runs):
-    """The x86-64 row (bench/x86.sh): probes and one Linux domain against
-    the same kernel on bare qemu-system-x86_64; Xen 4.17 has no x86
-    dom0less to compare with."""
-    note("x86-64: bench/x86.sh")
-    r = run(["bench/x86.sh"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+def report_x86(runs, icount):
+    """The x86-64 row (bench/x86.sh, -icount for the deterministic table):
+    probes and one Linux domain against the same kernel on bare
+    qemu-system-x86_64; Xen 4.17 has no x86 dom0less to compare with."""
+    cmd = ["bench/x86.sh"] + (["-icount"] if icount else [])
+    note("x86-64: " + " ".join(cmd))
+    r = run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env=dict(os.environ, RUNS=str(runs)))
     say()
     for line in r.stdout.splitlines():

@@ -12,7 +12,7 @@ host_pkgs=(make gcc clang libclang-rt-14-dev lld llvm pkg-config
            libcmocka-dev python3 clang-format e2fsprogs
            u-boot-qemu u-boot-tools mtools dosfstools fdisk
            man-db bsdextrautils graphviz swtpm tpm2-tools
-           qemu-system-x86 grub-pc-bin grub-common xorriso
+           qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso ovmf
            libc6-dev-arm64-cross linux-libc-dev-arm64-cross)
 
 sudo=""

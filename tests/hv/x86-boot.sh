@@ -33,6 +33,7 @@ log=$WORK/boot.log
 boot "$log" -kernel "$X86_BIN" -initrd "$WORK/lcm.dtb,$WORK/ucode.bin,$WORK/k1.bin,$WORK/k2.bin"
 expect_re "$log" "Hyperlaunch [0-9.]+ \(x86_64\) at 0x00100000, multiboot info 0x[0-9a-f]{8}"
 expect "$log" "platform: multiboot 1, 4 modules"
+expect "$log" "platform: BIOS firmware, ACPI RSDP: BIOS area"
 expect_re "$log" "platform: module 0: 0x[0-9a-f]{8}-0x[0-9a-f]{8} \(LCM\)"
 expect_re "$log" "platform: 1 CPUs, RAM 0x00001000-0x0009f000, 0x00100000-0x0ffe0000 \(255 MiB\), local APIC 0xfee00000, uart 16550 at I/O 0x3f8, 4 boot modules"
 expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module of alpha"

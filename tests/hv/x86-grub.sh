@@ -28,6 +28,7 @@ log=$WORK/boot.log
 boot "$log"
 expect_re "$log" "Hyperlaunch [0-9.]+ \(x86_64\) at 0x00100000, multiboot info 0x[0-9a-f]{8}"
 expect "$log" "platform: multiboot2, 4 modules"
+expect "$log" "platform: BIOS firmware, ACPI RSDP: the loader's (ACPI 1.0, RSDT)"
 expect_re "$log" "platform: module 0: 0x[0-9a-f]{8}-0x[0-9a-f]{8} \(LCM\)"
 expect_re "$log" "platform: 2 CPUs, RAM 0x00001000-0x0009f000, 0x00100000-0x0ffe0000 \(255 MiB\), local APIC 0xfee00000, uart 16550 at I/O 0x3f8, 4 boot modules"
 expect_re "$log" "mm: reserved 0x[0-9a-f]{8}-0x[0-9a-f]{8} for the kernel module of alpha"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 16 x86 probe domains on AMD SVM, more than the 15 ASIDs QEMU offers
-# guests (they share one, the TLB flushed on each VMRUN), from the packed
+# guests (each CPU recycles its ASIDs by generation: asid.c), from the packed
 # GRUB ISO (one probe image, one mb-index shared by all), on 4 CPUs (the
 # others started from the ACPI MADT with INIT and STARTUP IPIs; the vCPUs
 # placed round-robin): each is built (nested page tables over its 8 MiB),

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Hostile x86 guests on AMD SVM: five domains each do one thing no domain
+# Hostile x86 guests on AMD SVM: six domains each do one thing no domain
 # is granted (OUT to a port, RDMSR of an MSR other than EFER, a load outside
-# its RAM, a triple fault, VMLOAD), and each is stopped with one line naming
-# it, the reason and its RIP; a probe domain after them still prints its
-# ready line and powers off, and so does the machine.
+# its RAM, a triple fault, VMLOAD, INVLPGA of another ASID), and each is
+# stopped with one line naming it, the reason and its RIP; a probe domain
+# among them still prints its ready line and powers off, and so does the
+# machine.
 . "$(dirname "$0")/../hv/x86.bash"
 
 fault=$top/build/guests/x86-fault.img
@@ -16,7 +17,8 @@ cat >"$WORK/hostile.json" <<JSON
     { "name": "npf", "memory": "8M", "kernel": { "file": "$fault", "bootargs": "fault=npf" } },
     { "name": "triple", "memory": "8M", "kernel": { "file": "$fault", "bootargs": "fault=triple" } },
     { "name": "svm", "memory": "8M", "kernel": { "file": "$fault", "bootargs": "fault=svm" } },
-    { "name": "survivor", "memory": "8M", "kernel": "$probe" }
+    { "name": "survivor", "memory": "8M", "kernel": "$probe" },
+    { "name": "invlpga", "memory": "8M", "kernel": { "file": "$fault", "bootargs": "fault=invlpga" } }
   ]
 }
 JSON
@@ -35,6 +37,8 @@ expect "$log" "[triple] fault: int3 with no IDT"
 expect_re "$log" "domain 4 triple: stopped: triple fault \(shutdown\) $rip"
 expect "$log" "[svm] fault: VMLOAD"
 expect_re "$log" "domain 5 svm: stopped: SVM instruction \(exit 0x82\) $rip"
+expect "$log" "[invlpga] fault: INVLPGA"
+expect_re "$log" "domain 7 invlpga: stopped: SVM instruction \(exit 0x7a\) $rip"
 expect_none "$log" "returned from"
 expect "$log" "[survivor] probe: ready"
 expect "$log" "domain 6 survivor: powered off (its last vCPU called CPU_OFF)"

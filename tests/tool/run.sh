@@ -414,6 +414,23 @@ if [ -s "$x/hyperlaunch.iso" ] && cmp -s ../lcm-fixtures/files/ramdisk.img "$x/i
 else
 	fail pack-x86-iso "no $x/hyperlaunch.iso, or the ramdisk not copied as 01-ramdisk.img"
 fi
+# --firmware uefi: the ISO with GRUB's EFI build too, OVMF's variables
+# copied, run-qemu on q35 with OVMF; another firmware word is refused.
+xu=$work/pack-x86-uefi
+expect pack-x86-uefi 0 "$tool" pack --arch x86 --firmware uefi --hypervisor ../lcm-fixtures/files/kernel.img demo.json -o "$xu"
+expect pack-x86-uefi-run-qemu 0 cat "$xu/run-qemu"
+if [ -s "$xu/hyperlaunch.iso" ] && cmp -s /usr/share/OVMF/OVMF_VARS_4M.fd "$xu/OVMF_VARS.fd" &&
+   xorriso -indev "$xu/hyperlaunch.iso" -report_el_torito plain 2>/dev/null | grep -q 'UEFI'; then
+	pass pack-x86-uefi-iso
+else
+	fail pack-x86-uefi-iso "no $xu/hyperlaunch.iso with a UEFI boot image, or no copy of OVMF_VARS_4M.fd"
+fi
+if ! xorriso -indev "$x/hyperlaunch.iso" -report_el_torito plain 2>/dev/null | grep -q 'UEFI'; then
+	pass pack-x86-bios-only
+else
+	fail pack-x86-bios-only "the BIOS pack's ISO has a UEFI boot image"
+fi
+expect pack-x86-bad-firmware 2 "$tool" pack --arch x86 --firmware coreboot demo.json -o "$xu"
 expect pack-x86-uboot 2 "$tool" pack --arch x86 --boot uboot demo.json -o "$x"
 expect pack-x86-tpm 2 "$tool" pack --arch x86 --tpm demo.json -o "$x"
 expect pack-bad-arch 2 "$tool" pack --arch riscv demo.json -o "$x"

@@ -112,5 +112,6 @@ int run_sha256_tests(void);
 int run_policy_tests(void);
 int run_tcg_tests(void);
 int run_bootcfg_tests(void);
+int run_asid_tests(void);
 
 #endif /* LCM_TEST_H */

@@ -259,8 +259,10 @@ void lt_copy_file(const char *from, const char *to);
 /* The installed or built hypervisor @name for pack's default. */
 void lt_default_hypervisor(const char *name, char *out, size_t size);
 /* pack --arch x86: the ISO and run-qemu in @dir; @hv NULL for the default,
- * @memory and @cpus 0 for theirs. Returns the exit code. */
-int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus);
+ * @memory and @cpus 0 for theirs; @uefi: OVMF on q35 rather than SeaBIOS
+ * on pc. Returns the exit code. */
+int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus,
+		bool uefi);
 
 /* Subcommands: each returns the process exit code. */
 int lt_cmd_build(int argc, char **argv);

@@ -6,7 +6,16 @@
  * N-th module GRUB hands over. GRUB gunzips a compressed module unless told
  * not to, which would change its bytes behind the LCM's digest: every
  * module2 line has --nounzip. grub-mkrescue (grub-pc-bin, xorriso) makes the
- * ISO without root.
+ * ISO without root, for the BIOS only (its i386-pc images), so that what
+ * else is installed changes nothing. With --firmware uefi it is made for
+ * every platform GRUB has installed, x86_64-efi (grub-efi-amd64-bin, and
+ * mtools for the EFI system partition inside) required: the same ISO then
+ * boots with a BIOS too. run-qemu boots it on q35 with OVMF (the ovmf
+ * package): its code read-only, its variables a copy in DIR, as a real
+ * machine's would persist. GRUB's EFI build exits the boot services and
+ * enters the hypervisor as its BIOS build does (32-bit, paging off),
+ * adding the EFI tags and the ACPI RSDP's copy: the hypervisor reads its
+ * ACPI tables through that (docs/x86-linux.md).
  */
 #include <errno.h>
 #include <limits.h>
@@ -22,6 +31,10 @@
 
 #define X86_HV_NAME "hyperlaunch-x86_64.elf"
 #define X86_MIN_RAM (256 * LT_MIB)
+#define GRUB_BIOS   "/usr/lib/grub/i386-pc"
+#define GRUB_EFI    "/usr/lib/grub/x86_64-efi"
+#define OVMF_CODE   "/usr/share/OVMF/OVMF_CODE_4M.fd"
+#define OVMF_VARS   "/usr/share/OVMF/OVMF_VARS_4M.fd"
 
 /* The module's name in the ISO: pack's "NN-basename", with anything that
  * GRUB's parser or ISO 9660 could read otherwise replaced by '_'. */
@@ -80,7 +93,8 @@ static bool write_grub_cfg(const char *path, const struct lt_config *c)
 	return fclose(f) == 0;
 }
 
-static bool write_script(const char *dir, const struct lt_config *c, unsigned cpus, uint64_t ram)
+static bool write_script(const char *dir, const struct lt_config *c, unsigned cpus, uint64_t ram,
+			 bool uefi)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -90,17 +104,36 @@ static bool write_script(const char *dir, const struct lt_config *c, unsigned cp
 	if (f == NULL) {
 		return false;
 	}
-	fprintf(f,
-		"#!/bin/sh\n"
-		"# Boots a Hyperlaunch launch on QEMU's x86 PC machine from a GRUB ISO.\n"
-		"# Written by lcm-tool pack --arch x86 from %s; arguments are passed on to\n"
-		"# QEMU. QEMU= in the environment overrides the program.\n"
-		"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
-		"exec \"${QEMU:-qemu-system-x86_64}\" \\\n"
-		"\t-M pc -cpu max -smp %u -m %lluM -nographic -nic none \\\n"
-		"\t-cdrom \"$here/hyperlaunch.iso\" \\\n"
-		"\t\"$@\"\n",
-		c->path, cpus, (unsigned long long)(ram / LT_MIB));
+	if (uefi) {
+		fprintf(f,
+			"#!/bin/sh\n"
+			"# Boots a Hyperlaunch launch on QEMU's q35 machine with OVMF (UEFI)\n"
+			"# from a GRUB ISO. Written by lcm-tool pack --arch x86 --firmware uefi\n"
+			"# from %s; arguments are passed on to QEMU. QEMU= in the environment\n"
+			"# overrides the program, OVMF_CODE= the firmware; the UEFI variables\n"
+			"# are OVMF_VARS.fd beside this script.\n"
+			"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+			"exec \"${QEMU:-qemu-system-x86_64}\" \\\n"
+			"\t-M q35 -cpu max -smp %u -m %lluM -nographic -nic none \\\n"
+			"\t-drive if=pflash,format=raw,readonly=on,file=\"${OVMF_CODE:-" OVMF_CODE
+			"}\" \\\n"
+			"\t-drive if=pflash,format=raw,file=\"$here/OVMF_VARS.fd\" \\\n"
+			"\t-cdrom \"$here/hyperlaunch.iso\" \\\n"
+			"\t\"$@\"\n",
+			c->path, cpus, (unsigned long long)(ram / LT_MIB));
+	} else {
+		fprintf(f,
+			"#!/bin/sh\n"
+			"# Boots a Hyperlaunch launch on QEMU's x86 PC machine from a GRUB ISO.\n"
+			"# Written by lcm-tool pack --arch x86 from %s; arguments are passed on to\n"
+			"# QEMU. QEMU= in the environment overrides the program.\n"
+			"here=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+			"exec \"${QEMU:-qemu-system-x86_64}\" \\\n"
+			"\t-M pc -cpu max -smp %u -m %lluM -nographic -nic none \\\n"
+			"\t-cdrom \"$here/hyperlaunch.iso\" \\\n"
+			"\t\"$@\"\n",
+			c->path, cpus, (unsigned long long)(ram / LT_MIB));
+	}
 	if (fclose(f) != 0) {
 		return false;
 	}
@@ -138,7 +171,8 @@ static unsigned default_cpus(const struct lt_config *c)
 	return total > widest ? total : widest;
 }
 
-int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus)
+int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory, unsigned cpus,
+		bool uefi)
 {
 	struct lt_config c;
 	struct lcm_launch l;
@@ -172,6 +206,17 @@ int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory
 		lt_fatal_usage("no x86 hypervisor at \"%s\" (give --hypervisor): %s", hv,
 			       strerror(errno));
 	}
+	if (!uefi && access(GRUB_BIOS, R_OK) != 0) {
+		lt_fatal_usage("--arch x86: no GRUB for the BIOS at " GRUB_BIOS
+			       " (install grub-pc-bin)");
+	}
+	if (uefi && access(GRUB_EFI, R_OK) != 0) {
+		lt_fatal_usage("--firmware uefi: no GRUB for UEFI at " GRUB_EFI
+			       " (install grub-efi-amd64-bin)");
+	}
+	if (uefi && access(OVMF_VARS, R_OK) != 0) {
+		lt_fatal_usage("--firmware uefi: no OVMF at " OVMF_VARS " (install ovmf)");
+	}
 
 	snprintf(iso, sizeof(iso), "%s/iso", dir);
 	snprintf(path, sizeof(path), "%s/boot/grub", iso);
@@ -201,17 +246,30 @@ int lt_pack_x86(const char *in, const char *dir, const char *hv, uint64_t memory
 		lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
 	}
 	snprintf(path, sizeof(path), "%s/hyperlaunch.iso", dir);
-	char *mkrescue[] = { "grub-mkrescue", "-o", path, iso, NULL };
-	lt_run(mkrescue, "grub-pc-bin and xorriso", dir, NULL);
+	if (uefi) {
+		char *mkrescue[] = { "grub-mkrescue", "-o", path, iso, NULL };
+		lt_run(mkrescue, "grub-efi-amd64-bin, mtools and xorriso", dir, NULL);
+		snprintf(path, sizeof(path), "%s/OVMF_VARS.fd", dir);
+		size_t n;
+		char *vars = lt_read_file(OVMF_VARS, &n);
+		if (vars == NULL || !lt_write_file(path, vars, n, 0644)) {
+			lt_fatal_usage("cannot copy " OVMF_VARS " to \"%s\": %s", path,
+				       strerror(errno));
+		}
+		free(vars);
+	} else {
+		char *mkrescue[] = { "grub-mkrescue", "-d", GRUB_BIOS, "-o", path, iso, NULL };
+		lt_run(mkrescue, "grub-pc-bin and xorriso", dir, NULL);
+	}
 
 	uint64_t ram = memory != 0 ? memory : default_ram(&c);
 	unsigned ncpus = cpus != 0 ? cpus : default_cpus(&c);
-	if (!write_script(dir, &c, ncpus, ram)) {
+	if (!write_script(dir, &c, ncpus, ram, uefi)) {
 		lt_fatal_usage("cannot write \"%s/run-qemu\": %s", dir, strerror(errno));
 	}
-	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM (x86 GRUB ISO)\n", dir,
+	printf("%s: %u domain%s, %zu module file%s, %u CPUs, %llu MiB RAM (x86 GRUB ISO%s)\n", dir,
 	       l.nr_domains, l.nr_domains == 1 ? "" : "s", c.nr_files, c.nr_files == 1 ? "" : "s",
-	       ncpus, (unsigned long long)(ram / LT_MIB));
+	       ncpus, (unsigned long long)(ram / LT_MIB), uefi ? ", UEFI" : "");
 	free(lcm);
 	lt_config_free(&c);
 	return 0;

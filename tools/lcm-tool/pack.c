@@ -41,6 +41,9 @@ static const char pack_help[] =
 	"  DIR/iso/            the ISO's tree, with boot/grub/grub.cfg\n"
 	"  DIR/run-qemu        starts qemu-system-x86_64 -M pc -cpu max -nographic\n"
 	"                      from that ISO; its arguments are passed on to QEMU\n"
+	"With --arch x86 --firmware uefi, the ISO boots with GRUB's EFI build too,\n"
+	"and run-qemu starts -M q35 on OVMF:\n"
+	"  DIR/OVMF_VARS.fd    the machine's UEFI variables (a copy of OVMF's)\n"
 	"\n"
 	"  -o, --output DIR      the folder to fill (created if needed)\n"
 	"  --arch arm64|x86      the machine to pack for (default arm64)\n"
@@ -58,6 +61,8 @@ static const char pack_help[] =
 	"                        address and runs booti); run-qemu then starts U-Boot\n"
 	"  --firmware FILE       U-Boot for --boot uboot (default: $UBOOT or\n"
 	"                        " LT_UBOOT_FIRMWARE ")\n"
+	"  --firmware bios|uefi  with --arch x86: the PC's firmware under GRUB,\n"
+	"                        SeaBIOS (default) or OVMF\n"
 	"  --tpm                 a TPM (QEMU's tpm-tis-device): run-qemu starts swtpm\n"
 	"                        with a fresh state for each boot (TPM_STATE=DIR keeps\n"
 	"                        one) and ends it with QEMU\n"
@@ -401,8 +406,8 @@ int lt_cmd_pack(int argc, char **argv)
 		fputs(pack_help, stderr);
 		return 2;
 	}
-	if (firmware_given && boot != LT_BOOT_UBOOT) {
-		lt_fatal_usage("--firmware is for --boot uboot");
+	if (firmware_given && boot != LT_BOOT_UBOOT && !x86) {
+		lt_fatal_usage("--firmware is for --boot uboot and --arch x86");
 	}
 	if (tpm && boot != LT_BOOT_QEMU) {
 		lt_fatal_usage(
@@ -417,7 +422,12 @@ int lt_cmd_pack(int argc, char **argv)
 			lt_fatal_usage("--arch x86: GRUB loads the launch from an ISO; --boot and "
 				       "--tpm are arm64's");
 		}
-		return lt_pack_x86(in, dir, hv, memory, cpus);
+		bool uefi = firmware_given && strcmp(firmware, "uefi") == 0;
+		if (firmware_given && !uefi && strcmp(firmware, "bios") != 0) {
+			lt_fatal_usage("--arch x86: --firmware \"%s\" is not bios or uefi",
+				       firmware);
+		}
+		return lt_pack_x86(in, dir, hv, memory, cpus, uefi);
 	}
 
 	struct lt_config c;

@@ -7,6 +7,7 @@
  *   npf     a load from 512 MiB, outside its RAM (inside its own 1 GiB map) (a nested page fault)
  *   triple  an exception with no IDT: a triple fault (shutdown)
  *   svm     VMLOAD (SVM is not the guest's)
+ *   invlpga INVLPGA of ASID 1 (it would drop another guest's TLB entries)
  *   ptr     HL_CONSOLE_WRITE of a buffer outside its RAM: the call fails
  *           with HL_EFAULT and the domain goes on
  *   spin    runs without a pause for 4e9 TSC ticks (about 1.5 s): the
@@ -61,6 +62,9 @@ int main(const void *fdt)
 	} else if (is(what, "svm")) {
 		gprintf("fault: VMLOAD\n");
 		__asm__ volatile("vmload" : : "a"(0));
+	} else if (is(what, "invlpga")) {
+		gprintf("fault: INVLPGA\n");
+		__asm__ volatile("invlpga" : : "a"(0), "c"(1));
 	}
 	gprintf("fault: returned from \"%s\"\n", what);
 	return 0;

@@ -4,9 +4,14 @@
  * VMCB's N_CR3. Every entry has U/S set, as the nested walk counts as a
  * user access (15.25.5); leaves are 2 MiB where both sides are aligned,
  * else 4 KiB. Only RAM is mapped: any other guest-physical access is a
- * nested page fault (svm.c). The address-space id is not the ASID: every
- * VMRUN flushes the TLB (svm.c), so all guests share ASID 1 and the number
- * of domains is not bound by the CPU's ASIDs (16 under QEMU).
+ * nested page fault (svm.c). The address-space id is not the ASID: ASIDs
+ * are per vCPU and recycled (asid.c), so the number of domains is not
+ * bound by the CPU's ASIDs (16 under QEMU). Mappings are only added while
+ * a domain runs (its first touch: the TLB never caches a not-present
+ * translation, AMD APM vol. 2, 5.5, so no flush); whatever removes or
+ * narrows one moves the space's epoch on, and each vCPU of the domain then
+ * runs with a fresh ASID, so no entry of the old mapping is used (today
+ * only the teardown, after every vCPU is off its CPU, does).
  */
 #include "core/console.h"
 #include "core/mm.h"
@@ -24,6 +29,7 @@
 
 struct stage2 {
 	uint64_t *root;
+	uint64_t epoch;
 };
 
 static struct stage2 spaces[MAX_SPACES];
@@ -58,6 +64,11 @@ struct stage2 *arch_stage2_create(unsigned vmid)
 uint64_t npt_root(const struct stage2 *s)
 {
 	return (uintptr_t)s->root;
+}
+
+uint64_t npt_epoch(const struct stage2 *s)
+{
+	return __atomic_load_n(&s->epoch, __ATOMIC_ACQUIRE);
 }
 
 static int map_one(uint64_t *table, int level, uint64_t gpa, uint64_t pa, uint64_t size)
@@ -180,5 +191,6 @@ void arch_stage2_destroy(struct stage2 *s)
 	if (s->root != NULL) {
 		free_tables(s->root, LEVELS - 1);
 		s->root = NULL;
+		__atomic_add_fetch(&s->epoch, 1, __ATOMIC_ACQ_REL);
 	}
 }

@@ -1,7 +1,9 @@
 /*
  * The platform from the multiboot loader's information structure: RAM from
  * its memory map, the module list (the LCM is module 0, the others are
- * named by mb-index), and the structure itself kept as firmware memory.
+ * named by mb-index), the ACPI RSDP when the loader hands it over (GRUB
+ * does; under UEFI it is the only way to the ACPI tables: acpi.c), and the
+ * structure itself kept as firmware memory.
  * Multiboot2 (GRUB; Multiboot2 spec 3.6) and Multiboot 1 (QEMU -kernel;
  * Multiboot 0.6.96 3.3) are read into the same struct platform, so the
  * core sees one module list whichever loader ran.
@@ -20,6 +22,10 @@
 #define MB2_TAG_END      0
 #define MB2_TAG_MODULE   3
 #define MB2_TAG_MMAP     6
+#define MB2_TAG_EFI32    11
+#define MB2_TAG_EFI64    12
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
 #define MB1_INFO_MODS    (1u << 3)
 #define MB1_INFO_MMAP    (1u << 6)
 #define MB_MEMORY_RAM    1 /* "available RAM" in both memory maps */
@@ -31,6 +37,9 @@
 static uint32_t boot_magic;
 static const uint8_t *boot_info;
 static uint64_t boot_info_size;
+/* From the multiboot2 tags: the RSDP's copies, whether the firmware is UEFI. */
+static const uint8_t *rsdp_old, *rsdp_new;
+static bool firmware_efi;
 
 void x86_boot_info(uint32_t magic, uint32_t info)
 {
@@ -115,6 +124,12 @@ static int parse_mb2(struct platform *p)
 		}
 		if (type == MB2_TAG_MODULE && size >= 16) {
 			add_module(p, rd32(t + 8), rd32(t + 12));
+		} else if (type == MB2_TAG_EFI32 || type == MB2_TAG_EFI64) {
+			firmware_efi = true;
+		} else if (type == MB2_TAG_ACPI_OLD && size >= 8 + 20) {
+			rsdp_old = t + 8;
+		} else if (type == MB2_TAG_ACPI_NEW && size >= 8 + 36) {
+			rsdp_new = t + 8;
 		} else if (type == MB2_TAG_MMAP && size >= 16) {
 			uint32_t esize = rd32(t + 8);
 			for (uint32_t e = 16; esize >= 24 && e + esize <= size; e += esize) {
@@ -176,6 +191,49 @@ static int find_lcm(struct platform *p)
 	return 0;
 }
 
+static bool overlaps(uint64_t base, uint64_t size, const struct mem_range *r)
+{
+	return base < range_end(r) && pa_addr(r->base) < base + size;
+}
+
+/* The page the other CPUs start in (smp.c): the highest page of RAM below
+ * 1 MiB (the real-mode limit, less the legacy video and ROM window) that
+ * holds no module nor the information structure, which loaders put
+ * anywhere down there (OVMF's GRUB from 0x4000 up); kept out of the
+ * allocator. */
+#define TRAMPOLINE_LIMIT 0xA0000
+
+static bool trampoline_fits(const struct platform *p, uint64_t page)
+{
+	bool ram = false;
+
+	for (unsigned i = 0; i < p->nr_ram; i++) {
+		ram |= pa_addr(p->ram[i].base) <= page && page + PAGE_SIZE <= range_end(&p->ram[i]);
+	}
+	for (unsigned i = 0; ram && i < p->nr_boot_mods; i++) {
+		ram = !overlaps(page, PAGE_SIZE, &p->boot_mods[i]);
+	}
+	for (unsigned i = 0; ram && i < p->nr_reserved; i++) {
+		ram = !overlaps(page, PAGE_SIZE, &p->reserved[i]);
+	}
+	return ram;
+}
+
+static int choose_trampoline(struct platform *p)
+{
+	uint64_t page = TRAMPOLINE_LIMIT - PAGE_SIZE;
+
+	while (page >= LOW_RESERVED && !trampoline_fits(p, page)) {
+		page -= PAGE_SIZE;
+	}
+	if (page < LOW_RESERVED || p->nr_reserved == PLAT_MAX_RESERVED) {
+		return -1;
+	}
+	p->reserved[p->nr_reserved++] = (struct mem_range){ pa_init(page), PAGE_SIZE };
+	x86_smp_set_trampoline((uint32_t)page);
+	return 0;
+}
+
 int arch_platform_probe(const void *info, struct platform *p)
 {
 	int r;
@@ -205,11 +263,14 @@ int arch_platform_probe(const void *info, struct platform *p)
 		return -1;
 	}
 	p->reserved[p->nr_reserved++] = (struct mem_range){ pa_of(boot_info), boot_info_size };
+	acpi_set_rsdp(rsdp_new != NULL ? rsdp_new : rsdp_old, firmware_efi);
+	printk("platform: %s firmware, ACPI RSDP: %s\n", firmware_efi ? "UEFI" : "BIOS",
+	       acpi_rsdp_source());
 	x86_smp_probe(p->cpu_hwid, &p->nr_cpus, PLAT_MAX_CPUS);
-	if (p->nr_cpus > 1) {
-		/* The other CPUs start there (smp.c). */
-		p->reserved[p->nr_reserved++] =
-			(struct mem_range){ pa_init(X86_TRAMPOLINE), PAGE_SIZE };
+	if (p->nr_cpus > 1 && choose_trampoline(p) != 0) {
+		printk("platform: no free page below 1 MiB for the other CPUs' start: %u CPUs ignored\n",
+		       p->nr_cpus - 1);
+		p->nr_cpus = 1;
 	}
 	p->irqc_dist = (struct mem_range){ pa_init(rdmsr(MSR_APIC_BASE) & ~0xFFFull), PAGE_SIZE };
 	p->tick_irq = X86_TICK_VECTOR;

@@ -2,7 +2,7 @@
  * The other CPUs: found in the ACPI MADT (ACPI 6.4, 5.2.12.2: processor
  * local APIC entries, enabled ones), started with INIT and two STARTUP IPIs
  * at the real-mode trampoline (trampoline.S), copied to a page below 1 MiB
- * that platform.c keeps out of the allocator. Each sets up its own
+ * that platform.c chose and keeps out of the allocator. Each sets up its own
  * descriptor tables, local APIC and SVM, then joins the core.
  */
 #include <string.h>
@@ -18,10 +18,24 @@
 
 struct trampoline_data {
 	uint64_t cr3, stack, cpu, entry;
+	uint32_t jmp32;
+	uint16_t sel32, pad32;
+	uint32_t jmp64;
+	uint16_t sel64, pad64;
 };
+_Static_assert(sizeof(struct trampoline_data) == 48, "trampoline.S's data");
 
 extern char x86_trampoline[], x86_trampoline_data[], x86_trampoline_end[];
+extern char x86_tr32[], x86_tr64[], x86_tr_gdt[], x86_tr_gdt_ptr[];
 extern char boot_pml4[];
+
+/* The page below 1 MiB the other CPUs start in (platform.c chose it). */
+static uint32_t trampoline_page;
+
+void x86_smp_set_trampoline(uint32_t page)
+{
+	trampoline_page = page;
+}
 
 void x86_smp_probe(uint64_t *hwids, unsigned *n, unsigned max)
 {
@@ -64,18 +78,27 @@ noreturn void x86_secondary_entry(struct cpu *c)
 
 int arch_cpu_start(struct cpu *c, paddr_t stack_top)
 {
-	uint8_t *page = (uint8_t *)(uintptr_t)X86_TRAMPOLINE;
+	uint8_t *page = (uint8_t *)(uintptr_t)trampoline_page;
 	size_t size = (size_t)(x86_trampoline_end - x86_trampoline);
+	uint32_t gdt = trampoline_page + (uint32_t)(x86_tr_gdt - x86_trampoline);
 	struct trampoline_data d = {
 		.cr3 = (uintptr_t)boot_pml4,
 		.stack = pa_addr(stack_top),
 		.cpu = (uintptr_t)c,
 		.entry = (uintptr_t)x86_secondary_entry,
+		.jmp32 = trampoline_page + (uint32_t)(x86_tr32 - x86_trampoline),
+		.sel32 = 0x08,
+		.jmp64 = trampoline_page + (uint32_t)(x86_tr64 - x86_trampoline),
+		.sel64 = 0x18,
 	};
 
+	if (trampoline_page == 0) {
+		return -1;
+	}
 	memcpy(page, x86_trampoline, size);
+	memcpy(page + (x86_tr_gdt_ptr - x86_trampoline) + 2, &gdt, sizeof(gdt));
 	memcpy(page + (x86_trampoline_data - x86_trampoline), &d, sizeof(d));
-	x86_lapic_start_ap((uint32_t)c->hwid, X86_TRAMPOLINE >> 12);
+	x86_lapic_start_ap((uint32_t)c->hwid, trampoline_page >> 12);
 	return 0;
 }
 

@@ -26,8 +26,9 @@
  *             QEMU 7.2's SVM does not honour this intercept (checked: the
  *             guest's XSETBV runs), so there XCR0 is shared by the guests
  *   INTR      a physical interrupt: taken, then the scheduler decides
- * Whatever else exits (the SVM instructions, VMEXIT_INVALID) stops the
- * domain too. A stop names the domain, the reason and the RIP; the
+ * Whatever else exits (the SVM instructions, INVLPGA among them: it
+ * would drop TLB entries of any ASID, other guests' too; VMEXIT_INVALID)
+ * stops the domain too. A stop names the domain, the reason and the RIP; the
  * hypervisor and the other domains go on.
  *
  * Under QEMU's SVM there is no NRIP save nor decode assists (CPUID
@@ -47,6 +48,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
+#include "asid.h"
 #include "linuxboot.h"
 #include "linuxpc.h"
 #include "svm.h"
@@ -65,6 +67,7 @@
 #define I3_CPUID       (1u << 18)
 #define I3_INVD        (1u << 22)
 #define I3_HLT         (1u << 24)
+#define I3_INVLPGA     (1u << 26)
 #define I3_IOIO        (1u << 27)
 #define I3_MSR         (1u << 28)
 #define I3_SHUTDOWN    (1u << 31)
@@ -88,9 +91,12 @@ struct arch_vcpu {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint8_t *vmcb;
 	struct svm_gprs g;
+	struct asid_vcpu asid;
 };
 
 static bool ready;
+/* Per CPU: its guest ASIDs (asid.c). */
+static struct asid_cpu asids[HV_MAX_CPUS];
 /* Per CPU: the host save area VMRUN uses, and the host state
  * VMSAVE/VMLOAD keep across a guest's run (svm_entry.S). */
 static uint8_t hsave[HV_MAX_CPUS][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -138,6 +144,10 @@ void svm_cpu_init(void)
 		return;
 	}
 	unsigned id = arch_this_cpu()->id;
+	if (!asid_cpu_init(&asids[id], r[1])) {
+		printk("svm: %u ASIDs, none for guests: x86 domains cannot run\n", r[1]);
+		return;
+	}
 	fpu_enable();
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uintptr_t)hsave[id]);
@@ -194,14 +204,14 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	memset(vmcb, 0, PAGE_SIZE);
 	memset(&v->arch->g, 0, sizeof(v->arch->g));
 	*vmcb_u64(vmcb, VMCB_INTERCEPT_3) =
-		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_IOIO |
-			   I3_MSR | I3_SHUTDOWN) |
+		(uint64_t)(I3_INTR | I3_NMI | I3_INIT | I3_CPUID | I3_INVD | I3_HLT | I3_INVLPGA |
+			   I3_IOIO | I3_MSR | I3_SHUTDOWN) |
 		(uint64_t)(I4_SVM_ALL | I4_XSETBV) << 32;
 	*vmcb_u64(vmcb, VMCB_IOPM_BASE) = x86_domain_iopm(d);
 	*vmcb_u64(vmcb, VMCB_MSRPM_BASE) = x86_domain_msrpm(d);
-	/* ASID 1 for every guest, TLB_CONTROL 1: each VMRUN flushes the
-	 * whole TLB (QEMU does anyway; ASIDs tag nothing there). */
-	*vmcb_u64(vmcb, VMCB_ASID) = 1 | 1ull << 32;
+	/* The ASID and TLB_CONTROL are chosen before each VMRUN (asid.c);
+	 * none of the vCPU's old TLB entries survive a reset. */
+	memset(&v->arch->asid, 0, sizeof(v->arch->asid));
 	*vmcb_u64(vmcb, VMCB_INT_CTL) = V_INTR_MASKING;
 	*vmcb_u64(vmcb, VMCB_NP_ENABLE) = 1;
 	*vmcb_u64(vmcb, VMCB_N_CR3) = npt_root(d->s2);
@@ -466,7 +476,7 @@ static enum exit_result handle_exit(struct vcpu *v)
 	case EXIT_INVALID:
 		return stop(v, "VMRUN refused the vCPU's state (VMEXIT_INVALID)");
 	default:
-		if (code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6) {
+		if ((code >= EXIT_VMRUN && code <= EXIT_VMRUN + 6) || code == EXIT_INVLPGA) {
 			return stop(v, "SVM instruction (exit 0x%llx)", (unsigned long long)code);
 		}
 		return stop(v, "unexpected exit 0x%llx (info 0x%llx 0x%llx)",
@@ -524,15 +534,25 @@ static void pc_inject(struct vcpu *v)
 	}
 }
 
+/* The vCPU's ASID on this CPU, and the flush its run needs (asid.c). */
+static void asid_set(struct vcpu *v, unsigned cpu)
+{
+	unsigned tlb = asid_assign(&asids[cpu], cpu, &v->arch->asid, npt_epoch(v->dom->s2));
+
+	*vmcb_u64(v->arch->vmcb, VMCB_ASID) = v->arch->asid.asid | (uint64_t)tlb << 32;
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
+	unsigned cpu = arch_this_cpu()->id;
+
 	__asm__ volatile("fxrstor64 %0" ::"m"(v->arch->fpu));
 	for (;;) {
 		if (x86_domain_is_linux(v->dom)) {
 			pc_inject(v);
 		}
-		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
-			(uintptr_t)host_area[arch_this_cpu()->id]);
+		asid_set(v, cpu);
+		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g, (uintptr_t)host_area[cpu]);
 		reinject(v->arch->vmcb);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
 			__asm__ volatile("fxsave64 %0" : "=m"(v->arch->fpu));

@@ -55,6 +55,7 @@ struct domain;
 #define EXIT_CPUID    0x072
 #define EXIT_INVD     0x076
 #define EXIT_HLT      0x078
+#define EXIT_INVLPGA  0x07A
 #define EXIT_IOIO     0x07B
 #define EXIT_MSR      0x07C
 #define EXIT_SHUTDOWN 0x07F
@@ -88,8 +89,10 @@ struct x86_uart *x86_domain_uart(struct domain *d);
 bool x86_domain_is_linux(const struct domain *d);
 void x86_domain_set_linux(struct domain *d);
 struct pc *x86_domain_pc(struct domain *d);
-/* npt.c: N_CR3 of an address space. */
+/* npt.c: N_CR3 of an address space; its epoch, which changes whenever a
+ * mapping is removed or narrowed (a vCPU then needs a fresh ASID: asid.c). */
 uint64_t npt_root(const struct stage2 *s);
+uint64_t npt_epoch(const struct stage2 *s);
 
 static inline uint64_t *vmcb_u64(void *vmcb, unsigned off)
 {

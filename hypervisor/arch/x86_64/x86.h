@@ -16,8 +16,6 @@
 #define X86_KICK_VECTOR     0x21
 #define X86_PIC_BASE_VECTOR 0x30 /* the legacy PIC, remapped and masked */
 #define X86_SPURIOUS_VECTOR 0xFF
-/* The page the other CPUs start in (smp.c, trampoline.S). */
-#define X86_TRAMPOLINE 0x8000
 
 struct cpu;
 
@@ -85,6 +83,12 @@ static inline uint64_t read_cr2(void)
 /* acpi.c: the ACPI table with signature @sig (its length in *@len), or
  * NULL. */
 const uint8_t *acpi_table(const char sig[4], uint32_t *len);
+/* The RSDP the loader handed over (a copy of it, in its information
+ * structure), or NULL; @efi: the firmware is UEFI, so there is no BIOS
+ * area to look in when it handed none. */
+void acpi_set_rsdp(const uint8_t *rsdp, bool efi);
+/* Where the RSDP was found, for the boot line ("none" when nowhere). */
+const char *acpi_rsdp_source(void);
 /* uart.c: the 16550 of a domain at COM1 (ports 0x3F8-0x3FF). */
 struct x86_uart {
 	struct spinlock lock;
@@ -110,8 +114,9 @@ uint64_t x86_tsc_hz(void);
 void x86_lapic_ipi(uint32_t apic_id, uint8_t vector);
 /* INIT, then two STARTUPs at real-mode page @page (Intel MP spec B.4). */
 void x86_lapic_start_ap(uint32_t apic_id, uint8_t page);
-/* smp.c */
+/* smp.c; the trampoline's page, below 1 MiB, is platform.c's choice. */
 void x86_smp_probe(uint64_t *hwids, unsigned *n, unsigned max);
+void x86_smp_set_trampoline(uint32_t page);
 /* platform.c: the loader's magic and information structure (head.S). */
 void x86_boot_info(uint32_t magic, uint32_t info);
 
