@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A disk through Xen's split block drivers, Debian's own: the driver
+# domain bk (domid 2) serves a RAM disk (brd's /dev/ram0, filled with an
+# ext2 image this test makes with mke2fs -d) with xen-blkback; the
+# frontend fr (domid 3, a declared channel with bk) loads xen-blkfront,
+# sees /dev/xvda, mounts it, reads the test's file and writes one; bk
+# then reads that file from its disk. The store domain xs (domid 1, Debian's
+# xenstored) writes the vbd's frontend and backend directories by hand
+# before it introduces the domains; bk writes physical-device itself (a
+# hotplug script's part). Every ring and data page goes through
+# GNTTABOP_map_grant_ref in bk, through the policy gate (xen:grant).
+. "$(dirname "$0")/xen-split.bash"
+
+disk=$WORK/disk
+rm -rf "$disk" "$WORK/disk.img"
+mkdir -p "$disk"
+echo "hello from the disk image" >"$disk/hello.txt"
+mke2fs -q -F -t ext2 -b 1024 -L split -d "$disk" "$WORK/disk.img" 4096 >"$WORK/mke2fs.log" 2>&1 ||
+	{ echo "FAIL: mke2fs"; cat "$WORK/mke2fs.log"; exit 1; }
+split_image split-blk-back tests/hv/linux-init-split-back "$client_libs" "read write list" \
+	"xenfs/xenfs xen-privcmd LM/split/brd LM/split/xen-blkback $ext4_mods" \
+	--add "$WORK/disk.img=disk.img"
+split_image split-blk-front tests/hv/linux-init-split-front "$client_libs" "read write" \
+	"xenfs/xenfs xen-privcmd LM/split/xen-blkfront $ext4_mods"
+pack tests/hv/configs/xen-split-blk.json
+log=$WORK/console.log
+LIMIT=200 boot_pack "$log"
+expect_rc 0
+expect "$log" "[xs] store: vbd 51712 of domain 3 served by domain 2"
+expect "$log" "[bk] back: vbd 51712 of domain 3: physical-device 1:0 (/dev/ram0)"
+expect "$log" "[fr] front: /dev/xvda: 8192 sectors"
+expect "$log" "[fr] front: read: hello from the disk image"
+expect "$log" "[fr] front: wrote from-front.txt, unmounted"
+expect "$log" "[bk] back: vbd state 4, frontend 4"
+expect "$log" "[bk] back: read back: written by domain 3 through xen-blkfront"
+expect_re "$log" '\[fr\] linux: ready \(uptime [0-9]+\.[0-9]+ s\)'
+expect_last "$log" "hyperlaunch: all 3 domains are off (3 powered off); powering off"
+finish
