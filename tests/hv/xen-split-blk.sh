@@ -3,8 +3,9 @@
 # domain bk (domid 2) serves a RAM disk (brd's /dev/ram0, filled with an
 # ext2 image this test makes with mke2fs -d) with xen-blkback; the
 # frontend fr (domid 3, a declared channel with bk) loads xen-blkfront,
-# sees /dev/xvda, mounts it, reads the test's file and writes one; bk
-# then reads that file from its disk. The store domain xs (domid 1, Debian's
+# sees /dev/xvda, mounts it, reads the test's file and writes one and
+# 8 MiB of random bytes; bk then reads them from its disk (the same
+# md5sum). The store domain xs (domid 1, Debian's
 # xenstored) writes the vbd's frontend and backend directories by hand
 # before it introduces the domains; bk writes physical-device itself (a
 # hotplug script's part). Every ring and data page goes through
@@ -15,7 +16,7 @@ disk=$WORK/disk
 rm -rf "$disk" "$WORK/disk.img"
 mkdir -p "$disk"
 echo "hello from the disk image" >"$disk/hello.txt"
-mke2fs -q -F -t ext2 -b 1024 -L split -d "$disk" "$WORK/disk.img" 4096 >"$WORK/mke2fs.log" 2>&1 ||
+mke2fs -q -F -t ext2 -b 1024 -L split -d "$disk" "$WORK/disk.img" 16384 >"$WORK/mke2fs.log" 2>&1 ||
 	{ echo "FAIL: mke2fs"; cat "$WORK/mke2fs.log"; exit 1; }
 split_image split-blk-back tests/hv/linux-init-split-back "$client_libs" "read write list" \
 	"xenfs/xenfs xen-privcmd LM/split/brd LM/split/xen-blkback $ext4_mods" \
@@ -28,11 +29,19 @@ LIMIT=200 boot_pack "$log"
 expect_rc 0
 expect "$log" "[xs] store: vbd 51712 of domain 3 served by domain 2"
 expect "$log" "[bk] back: vbd 51712 of domain 3: physical-device 1:0 (/dev/ram0)"
-expect "$log" "[fr] front: /dev/xvda: 8192 sectors"
+expect "$log" "[fr] front: /dev/xvda: 32768 sectors"
 expect "$log" "[fr] front: read: hello from the disk image"
 expect "$log" "[fr] front: wrote from-front.txt, unmounted"
 expect "$log" "[bk] back: vbd state 4, frontend 4"
 expect "$log" "[bk] back: read back: written by domain 3 through xen-blkfront"
+# 8 MiB of random bytes: xen-blkback maps hundreds of grants at once.
+front=$(sed -n 's/^\[fr\] front: random: \([0-9a-f]\{32\}\)  -$/\1/p' "$log")
+back=$(sed -n 's/^\[bk\] back: random: \([0-9a-f]\{32\}\)  -$/\1/p' "$log")
+if [ -z "$front" ] || [ "$front" != "$back" ]; then
+	echo "FAIL: the 8 MiB file's md5sum: '$front' written by fr, '$back' read back by bk"
+	failures=$((failures + 1))
+fi
+expect_none "$log" "Buffer I/O error"
 expect_re "$log" '\[fr\] linux: ready \(uptime [0-9]+\.[0-9]+ s\)'
 expect_last "$log" "hyperlaunch: all 3 domains are off (3 powered off); powering off"
 finish
