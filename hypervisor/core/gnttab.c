@@ -66,8 +66,13 @@ int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 	}
 	if (r == 0) {
 		unsigned long tf = spin_lock_irqsave(&d->touch_lock);
-		if (arch_stage2_map(d->s2, ipa_init(gpfn << PAGE_SHIFT), x->gnt[idx], PAGE_SIZE) !=
-		    0) {
+		paddr_t there;
+		if (arch_stage2_translate(d->s2, ipa_init(gpfn << PAGE_SHIFT), &there)) {
+			/* Something the build put there (xen_window_free refuses
+			 * such a domain; a stage-2 clash would be fatal). */
+			r = -XEN_EBUSY;
+		} else if (arch_stage2_map(d->s2, ipa_init(gpfn << PAGE_SHIFT), x->gnt[idx],
+					   PAGE_SIZE) != 0) {
 			r = -XEN_ENOMEM;
 		}
 		spin_unlock_irqrestore(&d->touch_lock, tf);

@@ -80,6 +80,11 @@ struct lcm_launch;
  * channels its LCM node declares, its store's domid; -1 when out of
  * memory. */
 int xen_domain_init(struct domain *d, const struct domain_config *c);
+/* Whether @d's address space leaves Xen's grant-table window and store
+ * page (XEN_GUEST_GNTTAB_BASE, XEN_GUEST_MAGIC_BASE) free: no RAM, no
+ * device there (a hardware domain's address space is the machine's); else
+ * false with *@at the first address taken. At the end of its build. */
+bool xen_window_free(struct domain *d, uint64_t *at);
 /* At the end of its build, its address space made: when a XENSTORE domain
  * serves it, its store ring (a page at XEN_GUEST_MAGIC_BASE, "reconnect"),
  * an unbound port for the store, and grant entry 1 granting the ring to

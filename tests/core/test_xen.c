@@ -342,6 +342,34 @@ static void many_maps(void **state)
 	*a_entry(8) = (struct grant_entry_v1){ 0 };
 }
 
+/* Something of c's address space in the grant-table window (a hardware
+ * domain's devices are where the machine has them): the build check says
+ * where, and a grant-table frame is refused there (-EBUSY), not mapped
+ * over it (a stage-2 clash stops the hypervisor). */
+static void window_taken(void **state)
+{
+	(void)state;
+	uint64_t taken;
+	assert_true(xen_window_free(dom("c"), &taken));
+	uint64_t dev = XEN_GUEST_GNTTAB_BASE + 0x10000;
+	assert_int_equal(
+		arch_stage2_map_device(dom("c")->s2, ipa_init(dev), pa_init(0x9000000), PAGE_SIZE),
+		0);
+	assert_false(xen_window_free(dom("c"), &taken));
+	assert_int_equal(taken, dev);
+	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.idx = 0,
+					.gpfn = dev >> 12 };
+	put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0),
+			 -XEN_EBUSY);
+	/* Elsewhere in the window it goes. */
+	x.gpfn = XEN_GUEST_GNTTAB_BASE >> 12;
+	put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0), 0);
+}
+
 static void grants(void **state)
 {
 	(void)state;
@@ -411,9 +439,9 @@ static void grants(void **state)
 int run_xen_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events),   cmocka_unit_test(close_unbinds_peer),
-		cmocka_unit_test(channels), cmocka_unit_test(many_maps),
-		cmocka_unit_test(grants),
+		cmocka_unit_test(events),       cmocka_unit_test(close_unbinds_peer),
+		cmocka_unit_test(channels),     cmocka_unit_test(many_maps),
+		cmocka_unit_test(window_taken), cmocka_unit_test(grants),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
