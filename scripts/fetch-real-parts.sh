@@ -21,7 +21,11 @@
 #                            loads: virtio-mmio, virtio-pci, virtio-blk,
 #                            virtio-net, ext4
 #                            and their dependencies (MODULES below); beside
-#                            build/deps, which may be shared between trees
+#                            build/deps, which may be shared between trees;
+#                            and in build/linux-modules/split/ the Xen split
+#                            drivers (xen-blkback, xen-blkfront, xen-netback,
+#                            xen-netfront) and brd, the RAM disk a driver
+#                            domain serves (SPLIT below; not in "order")
 #
 # and the same two guest parts from Debian's amd64 packages, for the x86 port:
 #
@@ -376,13 +380,24 @@ MODULES=(
 	kernel/fs/ext4/ext4.ko
 )
 
+# The Xen split drivers and the RAM disk of tests/hv/xen-split-*.sh, in
+# build/linux-modules/split/ (Xen-aware domains load them with insmod; a
+# hardware domain's --modules takes only the files beside "order").
+SPLIT=(
+	kernel/drivers/block/brd.ko
+	kernel/drivers/block/xen-blkback/xen-blkback.ko
+	kernel/drivers/block/xen-blkfront.ko
+	kernel/drivers/net/xen-netback/xen-netback.ko
+	kernel/drivers/net/xen-netfront.ko
+)
+
 fetch_modules() {
 	local out=$top/build/linux-modules stamp p v abi tmp deb m paths=()
 	[ -f "$deps/linux/.done" ] || "$0" linux >/dev/null
 	read -r p v <"$deps/linux/.done"
-	stamp="$p $v ${MODULES[*]}"
+	stamp="$p $v ${MODULES[*]} split: ${SPLIT[*]}"
 	if [ -f "$out/.done" ] && [ "$(cat "$out/.done")" = "$stamp" ]; then
-		echo "modules: cached  $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+		echo "modules: cached  $p $v -> build/linux-modules (${#MODULES[@]} modules, ${#SPLIT[@]} in split/)"
 		return 0
 	fi
 	abi=${p#linux-image-}
@@ -391,20 +406,23 @@ fetch_modules() {
 	(cd "$tmp" && apt-get download -qq "$p:arm64=$v" >/dev/null 2>&1) ||
 		die "modules: apt-get download $p:arm64=$v failed"
 	deb=$(ls "$tmp"/*.deb)
-	for m in "${MODULES[@]}"; do
+	for m in "${MODULES[@]}" "${SPLIT[@]}"; do
 		paths+=("./lib/modules/$abi/$m")
 	done
 	rm -rf "$out"
-	mkdir -p "$out"
+	mkdir -p "$out/split"
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "${paths[@]}" ||
-		die "modules: $deb lacks one of: ${MODULES[*]}"
+		die "modules: $deb lacks one of: ${MODULES[*]} ${SPLIT[*]}"
 	for m in "${MODULES[@]}"; do
 		cp "$tmp/lib/modules/$abi/$m" "$out/"
 		basename "$m" >>"$out/order"
 	done
+	for m in "${SPLIT[@]}"; do
+		cp "$tmp/lib/modules/$abi/$m" "$out/split/"
+	done
 	rm -rf "$tmp"
 	echo "$stamp" >"$out/.done"
-	echo "modules: fetched $p $v -> build/linux-modules (${#MODULES[@]} modules)"
+	echo "modules: fetched $p $v -> build/linux-modules (${#MODULES[@]} modules, ${#SPLIT[@]} in split/)"
 }
 
 if [ $want_modules = 1 ]; then

@@ -449,6 +449,17 @@ static void finish(struct build *b)
 		return;
 	}
 	timeline_lap(&b->tl, TL_VCPUS);
+	uint64_t taken;
+	if (d->xen != NULL && !xen_window_free(d, &taken)) {
+		fail(b,
+		     "%s: its address space has 0x%llx (a device or RAM) where Xen's grant-table "
+		     "window (0x%llx, %llu MiB) and store page (0x%llx) go",
+		     LCM_PROP_XEN_INTERFACE, (unsigned long long)taken,
+		     (unsigned long long)XEN_GUEST_GNTTAB_BASE,
+		     (unsigned long long)(XEN_GUEST_GNTTAB_SIZE / MiB),
+		     (unsigned long long)XEN_GUEST_MAGIC_BASE);
+		return;
+	}
 	if (d->xen != NULL && xen_domain_built(d) != 0) {
 		fail(b, "no memory for its store ring");
 		return;

@@ -66,8 +66,13 @@ int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 	}
 	if (r == 0) {
 		unsigned long tf = spin_lock_irqsave(&d->touch_lock);
-		if (arch_stage2_map(d->s2, ipa_init(gpfn << PAGE_SHIFT), x->gnt[idx], PAGE_SIZE) !=
-		    0) {
+		paddr_t there;
+		if (arch_stage2_translate(d->s2, ipa_init(gpfn << PAGE_SHIFT), &there)) {
+			/* Something the build put there (xen_window_free refuses
+			 * such a domain; a stage-2 clash would be fatal). */
+			r = -XEN_EBUSY;
+		} else if (arch_stage2_map(d->s2, ipa_init(gpfn << PAGE_SHIFT), x->gnt[idx],
+					   PAGE_SIZE) != 0) {
 			r = -XEN_ENOMEM;
 		}
 		spin_unlock_irqrestore(&d->touch_lock, tf);
@@ -91,12 +96,58 @@ int gnttab_seed(struct domain *d, uint32_t ref, uint64_t raw)
 	return 0;
 }
 
+_Static_assert(XEN_MAPS_PER_PAGE * sizeof(struct xen_map) <= PAGE_SIZE,
+	       "a page of mappings holds XEN_MAPS_PER_PAGE of them");
+_Static_assert(XEN_MAX_MAPS % XEN_MAPS_PER_PAGE == 0, "whole pages of mappings");
+
 void gnttab_free(struct xen_domain *x)
 {
 	for (unsigned i = 0; i < x->nr_gnt; i++) {
 		mm_free(x->gnt[i], PAGE_SIZE);
 	}
 	x->nr_gnt = 0;
+	for (unsigned i = 0; i < x->nr_map_pages; i++) {
+		mm_free(x->map_page[i], PAGE_SIZE);
+	}
+	x->nr_map_pages = 0;
+}
+
+/* Mapping @h of @x, or NULL when its page is not allocated (never used). */
+static struct xen_map *map_at(const struct xen_domain *x, uint64_t h)
+{
+	if (h >= (uint64_t)x->nr_map_pages * XEN_MAPS_PER_PAGE) {
+		return NULL;
+	}
+	return (struct xen_map *)pa_ptr(x->map_page[h / XEN_MAPS_PER_PAGE]) + h % XEN_MAPS_PER_PAGE;
+}
+
+/* The handles of @x's mappings so far: the allocated pages' entries. */
+static unsigned map_slots(const struct xen_domain *x)
+{
+	return x->nr_map_pages * XEN_MAPS_PER_PAGE;
+}
+
+/* A free handle of @x, its table grown by a page when every entry is in
+ * use; false when it holds XEN_MAX_MAPS or memory is out. xen_lock held. */
+static bool free_handle(struct xen_domain *x, unsigned *h)
+{
+	for (unsigned i = 0; i < map_slots(x); i++) {
+		if (!map_at(x, i)->used) {
+			*h = i;
+			return true;
+		}
+	}
+	if (x->nr_map_pages == XEN_MAX_MAPS / XEN_MAPS_PER_PAGE) {
+		return false;
+	}
+	paddr_t p = mm_alloc(PAGE_SIZE, PAGE_SIZE, MM_HV);
+	if (mm_failed(p)) {
+		return false;
+	}
+	memset(pa_ptr(p), 0, PAGE_SIZE);
+	*h = map_slots(x);
+	x->map_page[x->nr_map_pages++] = p;
+	return true;
 }
 
 /* The domain @domid names for @d, when the policy lets @d use its grants
@@ -204,8 +255,8 @@ static void update_use(struct domain *g, uint32_t ref)
 	}
 	for (unsigned i = 0; i < domain_count(); i++) {
 		const struct domain *m = domain_get(i);
-		for (unsigned h = 0; m->xen != NULL && h < XEN_MAX_MAPS; h++) {
-			const struct xen_map *mp = &m->xen->map[h];
+		for (unsigned h = 0; m->xen != NULL && h < map_slots(m->xen); h++) {
+			const struct xen_map *mp = map_at(m->xen, h);
 			if (mp->used && mp->granter == g->domid && mp->ref == ref) {
 				use |= GTF_reading | (mp->readonly ? 0 : GTF_writing);
 			}
@@ -233,10 +284,7 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op, struct dom
 	if (g == NULL || g == d) {
 		return g == NULL ? GNTST_permission_denied : GNTST_bad_domain;
 	}
-	while (h < XEN_MAX_MAPS && x->map[h].used) {
-		h++;
-	}
-	if (h == XEN_MAX_MAPS) {
+	if (!free_handle(x, &h)) {
 		return GNTST_no_device_space;
 	}
 	uint64_t *e = entry(g, op->ref);
@@ -252,12 +300,12 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op, struct dom
 	} else if (!xen_map_gfn(d, op->host_addr >> PAGE_SHIFT, pa, ro)) {
 		st = GNTST_bad_virt_addr; /* not its RAM, or not given up first */
 	} else {
-		x->map[h] = (struct xen_map){ .used = true,
-					      .readonly = ro,
-					      .granter = (uint16_t)g->domid,
-					      .ref = op->ref,
-					      .gfn = op->host_addr >> PAGE_SHIFT,
-					      .pa = pa };
+		*map_at(x, h) = (struct xen_map){ .used = true,
+						  .readonly = ro,
+						  .granter = (uint16_t)g->domid,
+						  .ref = op->ref,
+						  .gfn = op->host_addr >> PAGE_SHIFT,
+						  .pa = pa };
 		op->handle = h;
 		op->dev_bus_addr = 0; /* no device DMA to grants: not the machine's address */
 		if (op->ref == GNTTAB_RESERVED_XENSTORE && g->xen->has_store &&
@@ -286,7 +334,7 @@ static void drop_map(struct domain *d, struct xen_map *mp, bool unmap)
 
 static int unmap_one(struct domain *d, const struct gnttab_unmap_grant_ref *op)
 {
-	struct xen_map *mp = op->handle < XEN_MAX_MAPS ? &d->xen->map[op->handle] : NULL;
+	struct xen_map *mp = map_at(d->xen, op->handle);
 
 	if (mp == NULL || !mp->used || mp->gfn != op->host_addr >> PAGE_SHIFT) {
 		return GNTST_bad_handle;
@@ -303,8 +351,8 @@ void gnttab_revoke(struct domain *g)
 {
 	for (unsigned i = 0; i < domain_count(); i++) {
 		struct domain *m = domain_get(i);
-		for (unsigned h = 0; m->xen != NULL && h < XEN_MAX_MAPS; h++) {
-			struct xen_map *mp = &m->xen->map[h];
+		for (unsigned h = 0; m->xen != NULL && h < map_slots(m->xen); h++) {
+			struct xen_map *mp = map_at(m->xen, h);
 			if (!mp->used) {
 				continue;
 			}

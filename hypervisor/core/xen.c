@@ -55,6 +55,23 @@ int xen_domain_init(struct domain *d, const struct domain_config *c)
  * it before the guest runs. */
 #define STORE_PORT 1
 
+bool xen_window_free(struct domain *d, uint64_t *at)
+{
+	paddr_t pa;
+
+	for (uint64_t a = XEN_GUEST_GNTTAB_BASE; a < XEN_GUEST_GNTTAB_BASE + XEN_GUEST_GNTTAB_SIZE;
+	     a += PAGE_SIZE) {
+		if (arch_stage2_translate(d->s2, ipa_init(a), &pa) ||
+		    domain_is_ram(d, ipa_init(a))) {
+			*at = a;
+			return false;
+		}
+	}
+	*at = XEN_GUEST_MAGIC_BASE;
+	return !arch_stage2_translate(d->s2, ipa_init(*at), &pa) &&
+	       !domain_is_ram(d, ipa_init(*at));
+}
+
 int xen_domain_built(struct domain *d)
 {
 	struct xen_domain *x = d->xen;

@@ -26,7 +26,13 @@ struct vcpu;
 #define XEN_MAX_PORTS      1024 /* event channels per domain (2-level allows 4096) */
 #define XEN_MAX_GNT_FRAMES 8    /* grant-table frames: 4096 v1 entries */
 #define XEN_MAX_VCPUS      64   /* LCM_MAX_VCPUS */
-#define XEN_MAX_MAPS       256  /* grants of others mapped at once (handles) */
+/* Grants of others mapped at once (handles), in pages of XEN_MAPS_PER_PAGE
+ * allocated as the domain maps more: Linux's xen-blkback alone keeps up
+ * to 1056 grants of each frontend queue mapped (its persistent grants),
+ * more while requests are in flight; an 8 MiB write through it needed
+ * more than 256. */
+#define XEN_MAX_MAPS      4096
+#define XEN_MAPS_PER_PAGE 128
 
 struct xen_port {
 	uint8_t state;  /* EVTCHNSTAT_* */
@@ -54,8 +60,11 @@ struct xen_domain {
 	unsigned nr_gnt;                       /* grant frames allocated */
 	paddr_t gnt[XEN_MAX_GNT_FRAMES];       /* hypervisor pages */
 	uint64_t gnt_gpfn[XEN_MAX_GNT_FRAMES]; /* where the guest mapped each; 0: not */
-	struct xen_map map[XEN_MAX_MAPS];      /* handle = index */
-	uint16_t channels[LCM_MAX_CHANNELS];   /* peers it declared (LCM) */
+	/* Handle h is entry h % XEN_MAPS_PER_PAGE of page h / XEN_MAPS_PER_PAGE,
+	 * the pages allocated in order, none given back before the domain. */
+	paddr_t map_page[XEN_MAX_MAPS / XEN_MAPS_PER_PAGE];
+	unsigned nr_map_pages;
+	uint16_t channels[LCM_MAX_CHANNELS]; /* peers it declared (LCM) */
 	unsigned nr_channels;
 	uint32_t store_domid; /* its store's, or LCM_DOMID_FIRST_RESERVED */
 	bool has_store;       /* the ring below is made */
@@ -71,6 +80,11 @@ struct lcm_launch;
  * channels its LCM node declares, its store's domid; -1 when out of
  * memory. */
 int xen_domain_init(struct domain *d, const struct domain_config *c);
+/* Whether @d's address space leaves Xen's grant-table window and store
+ * page (XEN_GUEST_GNTTAB_BASE, XEN_GUEST_MAGIC_BASE) free: no RAM, no
+ * device there (a hardware domain's address space is the machine's); else
+ * false with *@at the first address taken. At the end of its build. */
+bool xen_window_free(struct domain *d, uint64_t *at);
 /* At the end of its build, its address space made: when a XENSTORE domain
  * serves it, its store ring (a page at XEN_GUEST_MAGIC_BASE, "reconnect"),
  * an unbound port for the store, and grant entry 1 granting the ring to

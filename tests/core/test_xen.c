@@ -105,7 +105,7 @@ static int setup(void **state)
 	fake_bug_fails_test();
 	struct tlaunch l = { .dom = {
 				     { .name = "a", .domid = 1, .xen = true, .channel = 2 },
-				     { .name = "b", .domid = 2, .xen = true },
+				     { .name = "b", .domid = 2, .xen = true, .memory_kib = 4096 },
 				     { .name = "c", .domid = 3, .xen = true },
 				     { .name = "p", .domid = 4 },
 			     } };
@@ -242,6 +242,134 @@ static void give_up_spare(const char *name)
 		xcall(name, XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at(name, ARGS), 0), 1);
 }
 
+/* Past the first pages of handles: b maps a's entry 8 MANY times, each at
+ * a page of its own it gave up (xen-blkback keeps hundreds of grants
+ * mapped); every map gets its own handle, the table grows a page at a
+ * time, a freed handle is used again, and the entry is in use until the
+ * last mapping goes. */
+#define MANY     260
+#define MANY_OPS 0x8000ull  /* the batch of map or unmap operations */
+#define MANY_AT  0x10000ull /* the pages given up for them */
+static void grant_table_frame(void)
+{
+	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.gpfn = XEN_GUEST_GNTTAB_BASE >> 12 };
+	put("a", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("a", ARGS), 0), 0);
+}
+
+static void many_maps(void **state)
+{
+	(void)state;
+	static struct gnttab_map_grant_ref m[MANY];
+	static struct gnttab_unmap_grant_ref u[MANY];
+	static uint64_t frames[MANY];
+
+	grant_table_frame();
+	*a_entry(8) = (struct grant_entry_v1){ .flags = GTF_permit_access,
+					       .domid = 2,
+					       .frame = (uint32_t)(at("a", GRANTED) >> 12) };
+	for (unsigned i = 0; i < MANY; i++) {
+		frames[i] = (at("b", MANY_AT) >> 12) + i;
+	}
+	put("b", MANY_OPS, frames, sizeof(frames));
+	struct xen_memory_reservation r = { .extent_start = at("b", MANY_OPS),
+					    .nr_extents = MANY,
+					    .domid = XEN_DOMID_SELF };
+	put("b", ARGS, &r, sizeof(r));
+	assert_int_equal(
+		xcall("b", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at("b", ARGS), 0), MANY);
+	for (unsigned i = 0; i < MANY; i++) {
+		m[i] = (struct gnttab_map_grant_ref){ .host_addr = at("b", MANY_AT) + i * 4096ull,
+						      .flags = GNTMAP_host_map,
+						      .ref = 8,
+						      .dom = 1 };
+	}
+	put("b", MANY_OPS, m, sizeof(m));
+	assert_int_equal(
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at("b", MANY_OPS), MANY),
+		0);
+	get("b", MANY_OPS, m, sizeof(m));
+	for (unsigned i = 0; i < MANY; i++) {
+		assert_int_equal(m[i].status, GNTST_okay);
+		assert_int_equal(m[i].handle, i);
+	}
+	assert_int_equal(dom("b")->xen->nr_map_pages,
+			 (MANY + XEN_MAPS_PER_PAGE - 1) / XEN_MAPS_PER_PAGE);
+	assert_int_equal(a_entry(8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
+
+	/* Handle 200 freed, then taken again by the next map. */
+	struct gnttab_unmap_grant_ref one = { .host_addr = m[200].host_addr, .handle = 200 };
+	put("b", ARGS, &one, sizeof(one));
+	assert_int_equal(
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1), 0);
+	get("b", ARGS, &one, sizeof(one));
+	assert_int_equal(one.status, GNTST_okay);
+	put("b", ARGS, &m[200], sizeof(m[200]));
+	assert_int_equal(
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at("b", ARGS), 1), 0);
+	get("b", ARGS, &m[200], sizeof(m[200]));
+	assert_int_equal(m[200].status, GNTST_okay);
+	assert_int_equal(m[200].handle, 200);
+	/* A handle past every page of the table, and one past the table. */
+	struct gnttab_unmap_grant_ref bad = { .host_addr = m[0].host_addr, .handle = 3 * 128 + 1 };
+	put("b", ARGS, &bad, sizeof(bad));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
+	get("b", ARGS, &bad, sizeof(bad));
+	assert_int_equal(bad.status, GNTST_bad_handle);
+	bad.handle = XEN_MAX_MAPS;
+	put("b", ARGS, &bad, sizeof(bad));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
+	get("b", ARGS, &bad, sizeof(bad));
+	assert_int_equal(bad.status, GNTST_bad_handle);
+
+	/* All unmapped in one batch: the entry is free again, b's pages holes. */
+	for (unsigned i = 0; i < MANY; i++) {
+		u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = m[i].host_addr, .handle = i };
+	}
+	put("b", MANY_OPS, u, sizeof(u));
+	assert_int_equal(xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref,
+			       at("b", MANY_OPS), MANY),
+			 0);
+	get("b", MANY_OPS, u, sizeof(u));
+	for (unsigned i = 0; i < MANY; i++) {
+		assert_int_equal(u[i].status, GNTST_okay);
+	}
+	assert_int_equal(a_entry(8)->flags, GTF_permit_access);
+	paddr_t pa;
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", MANY_AT)), &pa));
+	*a_entry(8) = (struct grant_entry_v1){ 0 };
+}
+
+/* Something of c's address space in the grant-table window (a hardware
+ * domain's devices are where the machine has them): the build check says
+ * where, and a grant-table frame is refused there (-EBUSY), not mapped
+ * over it (a stage-2 clash stops the hypervisor). */
+static void window_taken(void **state)
+{
+	(void)state;
+	uint64_t taken;
+	assert_true(xen_window_free(dom("c"), &taken));
+	uint64_t dev = XEN_GUEST_GNTTAB_BASE + 0x10000;
+	assert_int_equal(
+		arch_stage2_map_device(dom("c")->s2, ipa_init(dev), pa_init(0x9000000), PAGE_SIZE),
+		0);
+	assert_false(xen_window_free(dom("c"), &taken));
+	assert_int_equal(taken, dev);
+	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
+					.space = XENMAPSPACE_grant_table,
+					.idx = 0,
+					.gpfn = dev >> 12 };
+	put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0),
+			 -XEN_EBUSY);
+	/* Elsewhere in the window it goes. */
+	x.gpfn = XEN_GUEST_GNTTAB_BASE >> 12;
+	put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0), 0);
+}
+
 static void grants(void **state)
 {
 	(void)state;
@@ -311,10 +439,9 @@ static void grants(void **state)
 int run_xen_tests(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(events),
-		cmocka_unit_test(close_unbinds_peer),
-		cmocka_unit_test(channels),
-		cmocka_unit_test(grants),
+		cmocka_unit_test(events),       cmocka_unit_test(close_unbinds_peer),
+		cmocka_unit_test(channels),     cmocka_unit_test(many_maps),
+		cmocka_unit_test(window_taken), cmocka_unit_test(grants),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -86,6 +86,13 @@ static void bad_maps(void)
 	static struct gnttab_unmap_grant_ref u = { .host_addr = 0x40000000, .handle = 7 };
 	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
 	check("unmap handle 7", u.status);
+	/* Past the first page of handles and past the table (XEN_MAX_MAPS). */
+	u.handle = 128;
+	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
+	check("unmap handle 128", u.status);
+	u.handle = 4096;
+	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
+	check("unmap handle 4096", u.status);
 	u.handle = 0xffffffffu;
 	xen_hc(XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, (uintptr_t)&u, 1);
 	check("unmap handle 2^32-1", u.status);

@@ -32,7 +32,8 @@ for line in \
 	"copy 5000 bytes: -10" "copy from outside ram: -9" \
 	"map from plain domain: 0 status -8" "map own grant: 0 status -2" \
 	"map with pte: 0 status -1" "map misaligned: 0 status -5" "map 100000 ops: -22" \
-	"unmap handle 7: -4" "unmap handle 2^32-1: -4" "decrease_reservation: 1" \
+	"unmap handle 7: -4" "unmap handle 128: -4" "unmap handle 4096: -4" \
+	"unmap handle 2^32-1: -4" "decrease_reservation: 1" \
 	"populate_physmap: 1" "decrease_reservation outside ram: 0" \
 	"decrease_reservation order 9: -22" "decrease_reservation list outside ram: -14" \
 	"shutdown reason 77: -22" "hypercall 99: -38" "hypercall 2^64-1: -38" \
