@@ -22,5 +22,6 @@ int main(void)
 	failed += run_sha256_tests();
 	failed += run_policy_tests();
 	failed += run_tcg_tests();
+	failed += run_xendev_tests();
 	return failed == 0 ? 0 : 1;
 }

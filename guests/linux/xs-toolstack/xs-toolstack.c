@@ -250,8 +250,8 @@ static int xs_request(enum xs_type type, const char *const *parts, int n, bool l
 	}
 	h.len = (uint32_t)len;
 	memcpy(msg, &h, sizeof(h));
-	/* xenbus takes one whole message per write (drivers/xen/xenbus/
-	 * xenbus_dev_frontend.c gathers it before sending). */
+	/* Linux's /dev/xen/xenbus gathers a whole message (header and
+	 * body) before it sends it: one write. */
 	if (write(bus, msg, sizeof(h) + len) != (ssize_t)(sizeof(h) + len)) {
 		return errno != 0 ? errno : EIO;
 	}
@@ -274,7 +274,7 @@ static int xs_request(enum xs_type type, const char *const *parts, int n, bool l
 	if (h.type != XS_ERROR) {
 		return 0;
 	}
-	/* The body names the errno ("EACCES"): xsd_errors in xs_wire.h. */
+	/* The body names the errno ("EACCES"): xsd_errors in public/io/xs_wire.h. */
 	static const struct {
 		const char *name;
 		int err;
@@ -337,7 +337,7 @@ static int xs_mkdir(unsigned domid, const char *path)
 }
 
 /* Owner @owner, no access for others, read for @reader (when not -1):
- * Xen's permission strings "n<owner>" then "r<reader>" (xs_wire.h, as
+ * Xen's permission strings "n<owner>" then "r<reader>" (public/io/xs_wire.h, as
  * xenstore-chmod writes them). */
 static int xs_perms(unsigned domid, const char *path, unsigned owner, long reader)
 {
