@@ -112,11 +112,19 @@ void xen_config(struct domain_config *c, const struct lcm_launch *l, const struc
 	}
 	/* A split device joins its frontend and its backend as a declared
 	 * channel does (the frontend's list is enough: a channel joins two
-	 * domains whichever declares it). */
+	 * domains whichever declares it); each backend once. */
 	for (uint32_t k = 0; k < ld->nr_xendevs; k++) {
 		struct lcm_xendev x;
-		if (lcm_xendev(l, ld, k, &x) && c->nr_channels < LCM_MAX_XEN_PEERS) {
-			c->channels[c->nr_channels++] = (uint16_t)l->domains[x.backend].domid;
+		if (!lcm_xendev(l, ld, k, &x)) {
+			continue;
+		}
+		uint16_t id = (uint16_t)l->domains[x.backend].domid;
+		unsigned n = 0;
+		while (n < c->nr_channels && c->channels[n] != id) {
+			n++;
+		}
+		if (n == c->nr_channels && n < LCM_MAX_XEN_PEERS) {
+			c->channels[c->nr_channels++] = id;
 		}
 	}
 }

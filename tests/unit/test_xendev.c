@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lcm_test.h"
+#include "tcg/launch.h"
 
 #define XS_FUNC 0x40000000u /* FUNCTION_XENSTORE */
 
@@ -136,6 +137,16 @@ static void devices_read_back(void **state)
 	assert_ptr_equal(&p.l.domains[x.backend], lp_domain(&p, "xs"));
 
 	assert_false(lcm_xendev(&p.l, f, 4, &x));
+
+	/* Its backends are its peers in its measured launch parameters, once
+	 * each (the hypervisor's channels, xen_config()). */
+	struct tcg_params tp;
+	char text[512];
+	tcg_params_of(&p.l, (uint32_t)(f - p.l.domains), &tp);
+	tcg_params_text(&tp, text, sizeof(text));
+	assert_string_equal(
+		text,
+		"domain_launch: domid=2 name=front permissions=0x0 functions=0x0 label=domU_t memory=16384KiB vcpus=1 xen=1 channels=3,1 bootargs=");
 	assert_string_equal(lcm_xendev_type_name(LCM_XENDEV_VBD), "vbd");
 	assert_string_equal(lcm_xendev_type_name(LCM_XENDEV_VIF), "vif");
 	assert_string_equal(lcm_xendev_type_name(9), "?");
