@@ -136,7 +136,7 @@ static int read_str(const char *dir, const char *prop, char *out, size_t size)
 		return -1;
 	}
 	for (int i = 0; i < n - 1; i++) {
-		if (out[i] <= ' ' || out[i] > '~') {
+		if (out[i] < ' ' || out[i] > '~') {
 			printf("xs-toolstack: plan: %s/%s: byte 0x%02x is not printable\n", dir,
 			       prop, (unsigned char)out[i]);
 			return -1;
