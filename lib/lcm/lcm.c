@@ -915,7 +915,7 @@ static bool valid_mac(const char *s)
 	return (low & 1) == 0;
 }
 
-/* The name of the domain at @node's parent, for messages. */
+/* The index of the domain named @name, -1 when none. */
 static int32_t domain_named(const struct lcm_launch *l, const char *name)
 {
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
