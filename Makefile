@@ -70,6 +70,11 @@ TCG_SRCS       := $(wildcard lib/tcg/*.c)
 TCG_HOST_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/host/%.o)
 TCG_ASAN_OBJS  := $(TCG_SRCS:%.c=$(BUILD)/asan/%.o)
 TCG_ARM64_OBJS := $(TCG_SRCS:%.c=$(BUILD)/arm64/%.o)
+# The reference Boot Domain's config parser, shared by the Boot Domain and
+# lcm-tool show and predict (lib/bootcfg; it needs lib/lcm and lib/fmt).
+BOOTCFG_SRCS      := lib/bootcfg/bootcfg.c
+BOOTCFG_HOST_OBJS := $(BOOTCFG_SRCS:%.c=$(BUILD)/host/%.o)
+BOOTCFG_ASAN_OBJS := $(BOOTCFG_SRCS:%.c=$(BUILD)/asan/%.o)
 
 # Proves the library builds freestanding and links against libfdt.a alone.
 $(BUILD)/arm64/liblcm.a: $(LCM_ARM64_OBJS) $(LIBC_ARM64_OBJS) $(CRYPTO_ARM64_OBJS)

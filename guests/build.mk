@@ -10,8 +10,10 @@ $(BUILD)/arm64/guests/%.o: TARGET_CFLAGS += $(GUEST_CFLAGS)
 
 # guest_objs NAME: the objects of guests/NAME/, and the libraries it names in
 # GUEST_LIBS_NAME (the Boot Domain links the LCM library and SHA-256, the
-# same code the hypervisor judges the LCM with).
-GUEST_LIBS_bootdom := $(filter-out $(BUILD)/arm64/lib/fmt/fmt.o,$(LCM_ARM64_OBJS)) $(CRYPTO_ARM64_OBJS)
+# same code the hypervisor judges the LCM with, and lib/bootcfg, the config
+# parser lcm-tool reads its config module with).
+GUEST_LIBS_bootdom := $(filter-out $(BUILD)/arm64/lib/fmt/fmt.o,$(LCM_ARM64_OBJS)) $(CRYPTO_ARM64_OBJS) \
+		      $(BUILD)/arm64/lib/bootcfg/bootcfg.o
 GUEST_LIBS_roles   := $(CRYPTO_ARM64_OBJS)
 guest_objs = $(patsubst %,$(BUILD)/arm64/%.o,$(basename $(wildcard guests/$(1)/*.c guests/$(1)/*.S))) \
 	$(GUEST_LIBS_$(1))

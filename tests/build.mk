@@ -10,7 +10,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/asan/%.o)
 # headers as "core/...".
 $(BUILD)/asan/tests/unit/test_console.o: HOST_CFLAGS += -Ihypervisor
 
-$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+$(BUILD)/tests/unit-lcm: $(UNIT_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS) $(BOOTCFG_ASAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lfdt -lcmocka -lcrypto
 
@@ -69,6 +69,13 @@ $(BUILD)/fuzz/fuzz-policyc: tests/fuzz/fuzz_policyc.c tools/lcm-tool/policyc.c t
 	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ -lfdt -lcrypto
 
+# The reference Boot Domain's config parser (lib/bootcfg), as the Boot
+# Domain, lcm-tool show and predict read their config module with it.
+$(BUILD)/fuzz/fuzz-bootcfg: tests/fuzz/fuzz_bootcfg.c $(BOOTCFG_SRCS) lib/fmt/fmt.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Iinclude -Ilib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+
 # The device-tree module reader of the hypervisor, with the core on the fake
 # architecture (as unit-core links it).
 $(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM_SRCS) $(CRYPTO_SRCS) \
@@ -80,7 +87,7 @@ $(BUILD)/fuzz/fuzz-passthrough: tests/fuzz/fuzz_passthrough.c $(CORE_SRCS) $(LCM
 
 TEST_PROGS := $(BUILD)/tests/unit-lcm $(BUILD)/tests/unit-core $(BUILD)/asan/lcm-tool $(BUILD)/fuzz/fuzz-lcm \
 	      $(BUILD)/fuzz/fuzz-import $(BUILD)/fuzz/fuzz-policy $(BUILD)/fuzz/fuzz-policyc \
-	      $(BUILD)/fuzz/fuzz-tpm2 $(BUILD)/fuzz/fuzz-passthrough
+	      $(BUILD)/fuzz/fuzz-tpm2 $(BUILD)/fuzz/fuzz-passthrough $(BUILD)/fuzz/fuzz-bootcfg
 
 # The x86 guest image header (hypervisor/arch/x86_64/mb2image.c).
 $(BUILD)/fuzz/fuzz-mb2image: tests/fuzz/fuzz_mb2image.c hypervisor/arch/x86_64/mb2image.c

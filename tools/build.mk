@@ -4,9 +4,9 @@ LCMTOOL_SRCS := $(wildcard tools/lcm-tool/*.c)
 LCMTOOL_HOST_OBJS := $(LCMTOOL_SRCS:%.c=$(BUILD)/host/%.o)
 LCMTOOL_ASAN_OBJS := $(LCMTOOL_SRCS:%.c=$(BUILD)/asan/%.o)
 
-$(BUILD)/lcm-tool: $(LCMTOOL_HOST_OBJS) $(TCG_HOST_OBJS) $(LCM_HOST_OBJS) $(CRYPTO_HOST_OBJS)
+$(BUILD)/lcm-tool: $(LCMTOOL_HOST_OBJS) $(TCG_HOST_OBJS) $(BOOTCFG_HOST_OBJS) $(LCM_HOST_OBJS) $(CRYPTO_HOST_OBJS)
 	$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
-$(BUILD)/asan/lcm-tool: $(LCMTOOL_ASAN_OBJS) $(TCG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
+$(BUILD)/asan/lcm-tool: $(LCMTOOL_ASAN_OBJS) $(TCG_ASAN_OBJS) $(BOOTCFG_ASAN_OBJS) $(LCM_ASAN_OBJS) $(CRYPTO_ASAN_OBJS)
 	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LDLIBS)
 
 # main.c prints the version (VERSION) and the commit (build-id.h).

@@ -12,18 +12,17 @@
  */
 #include <string.h>
 
+#include <bootcfg/bootcfg.h>
 #include <crypto/sha256.h>
 #include <lcm/lcm.h>
 
 #include "guest.h"
 
-#define MAX_DOMAINS     64
-#define MAX_MODULES     256
-#define MAX_DIAGS       8
-#define CHUNK           (64 * 1024)
-#define CONFIG_MAX      (16 * 1024)
-#define LINE_MAX        256
-#define WAIT_DEFAULT_MS 5000
+#define MAX_DOMAINS 64
+#define MAX_MODULES 256
+#define MAX_DIAGS   8
+#define CHUNK       (64 * 1024)
+#define CONFIG_MAX  BOOTCFG_MAX_SIZE
 
 static struct lcm_domain domains[MAX_DOMAINS];
 static struct lcm_module modules[MAX_MODULES];
@@ -40,11 +39,10 @@ static struct lcm_launch lcm = {
 static uint8_t chunk[CHUNK] __attribute__((aligned(16)));
 static char config[CONFIG_MAX + 1];
 
-/* The start plan the configuration makes. */
+/* The start plan the configuration makes (lib/bootcfg keeps it). */
 static int order[MAX_DOMAINS]; /* domain indexes, in start order */
-static unsigned nr_order;
 static bool wait_for[MAX_DOMAINS];
-static uint64_t wait_timeout_ms = WAIT_DEFAULT_MS;
+static struct bootcfg plan = { .wait_timeout_ms = BOOTCFG_WAIT_DEFAULT_MS };
 
 static __attribute__((noreturn)) void done(uint64_t status)
 {
@@ -181,69 +179,6 @@ static void verify_all(void)
 	gprintf("bootdom: verified %u modules (SHA-256)\n", checked);
 }
 
-static int find_domain(const char *name, size_t n)
-{
-	for (uint32_t i = 0; i < lcm.nr_domains; i++) {
-		if (strlen(domains[i].name) == n && memcmp(domains[i].name, name, n) == 0) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
-/* The next space-separated word of *@p: its start, length in *@n. */
-static const char *word(const char **p, size_t *n)
-{
-	const char *s = *p;
-
-	while (*s == ' ' || *s == '\t') {
-		s++;
-	}
-	const char *e = s;
-	while (*e != '\0' && *e != ' ' && *e != '\t') {
-		e++;
-	}
-	*n = (size_t)(e - s);
-	*p = e;
-	return *n > 0 ? s : NULL;
-}
-
-static bool number(const char *s, size_t n, uint64_t *v)
-{
-	*v = 0;
-	if (n == 0 || n > 9) {
-		return false;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			return false;
-		}
-		*v = *v * 10 + (uint64_t)(s[i] - '0');
-	}
-	return true;
-}
-
-static __attribute__((noreturn)) void bad_line(unsigned no, const char *line, const char *why)
-{
-	gprintf("bootdom: config line %u: %s: %s\n", no, why, line);
-	done(4);
-}
-
-/* A domain name word of @line, or the line is bad. */
-static int domain_word(unsigned no, const char *line, const char **p)
-{
-	size_t n;
-	const char *w = word(p, &n);
-	if (w == NULL) {
-		bad_line(no, line, "a domain name is missing");
-	}
-	int d = find_domain(w, n);
-	if (d < 0) {
-		bad_line(no, line, "unknown domain");
-	}
-	return d;
-}
-
 static void configure(const struct lcm_domain *d, uint64_t key, uint64_t a, uint64_t b,
 		      const char *what)
 {
@@ -255,92 +190,33 @@ static void configure(const struct lcm_domain *d, uint64_t key, uint64_t a, uint
 	}
 }
 
-static void apply_line(unsigned no, char *line)
-{
-	char *hash = strchr(line, '#');
-	if (hash != NULL) {
-		*hash = '\0';
-	}
-	size_t len = strlen(line);
-	while (len > 0 &&
-	       (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r')) {
-		line[--len] = '\0';
-	}
-	const char *p = line;
-	size_t n;
-	const char *w = word(&p, &n);
-	if (w == NULL) {
-		return;
-	}
-	if (n == 5 && memcmp(w, "order", 5) == 0) {
-		const char *q = p;
-		size_t m;
-		if (word(&q, &m) == NULL) {
-			bad_line(no, line, "order names no domain");
-		}
-		while ((q = p, word(&q, &m)) != NULL) {
-			int d = domain_word(no, line, &p);
-			for (unsigned i = 0; i < nr_order; i++) {
-				if (order[i] == d) {
-					bad_line(no, line, "a domain is ordered twice");
-				}
-			}
-			order[nr_order++] = d;
-		}
-	} else if (n == 4 && memcmp(w, "wait", 4) == 0) {
-		wait_for[domain_word(no, line, &p)] = true;
-		if (word(&p, &n) != NULL) {
-			bad_line(no, line, "wait takes one domain");
-		}
-	} else if (n == 15 && memcmp(w, "wait-timeout-ms", 15) == 0) {
-		w = word(&p, &n);
-		if (w == NULL || !number(w, n, &wait_timeout_ms) || word(&p, &n) != NULL) {
-			bad_line(no, line, "wait-timeout-ms takes one number");
-		}
-	} else if (n == 8 && memcmp(w, "bootargs", 8) == 0) {
-		int d = domain_word(no, line, &p);
-		while (*p == ' ' || *p == '\t') {
-			p++;
-		}
-		configure(&domains[d], HL_CFG_BOOTARGS, (uintptr_t)p, strlen(p), "bootargs");
-	} else if (n == 8 && memcmp(w, "affinity", 8) == 0) {
-		int d = domain_word(no, line, &p);
-		uint64_t vcpu, cpu;
-		const char *a = word(&p, &n);
-		if (a == NULL || !number(a, n, &vcpu)) {
-			bad_line(no, line, "affinity takes a domain, a vCPU and a CPU");
-		}
-		const char *b = word(&p, &n);
-		if (b == NULL || !number(b, n, &cpu) || word(&p, &n) != NULL) {
-			bad_line(no, line, "affinity takes a domain, a vCPU and a CPU");
-		}
-		configure(&domains[d], HL_CFG_AFFINITY, vcpu, cpu, "affinity");
-	} else {
-		bad_line(no, line, "unknown directive");
-	}
-}
-
-/* The configuration, line by line: bootargs and affinity are applied as
- * they come (every domain is still paused), order and wait make the plan. */
+/* The configuration, line by line (lib/bootcfg): bootargs and affinity are
+ * applied as they come (every domain is still paused), order and wait make
+ * the plan; the first bad line ends the launch. */
 static void apply_config(size_t size)
 {
-	char line[LINE_MAX];
-	unsigned no = 0;
+	char msg[BOOTCFG_LINE_MAX + 64];
+	enum bootcfg_step step;
 
-	config[size] = '\0';
-	for (const char *p = config; *p != '\0';) {
-		const char *e = strchr(p, '\n');
-		size_t n = e != NULL ? (size_t)(e - p) : strlen(p);
-		no++;
-		if (n >= sizeof(line)) {
-			memcpy(line, p, 40);
-			line[40] = '\0';
-			bad_line(no, line, "line too long");
+	bootcfg_init(&plan, &lcm, config, size, order, wait_for);
+	while ((step = bootcfg_next(&plan)) != BOOTCFG_END) {
+		switch (step) {
+		case BOOTCFG_BAD:
+			bootcfg_error(&plan, msg, sizeof(msg));
+			gprintf("bootdom: %s\n", msg);
+			done(4);
+		case BOOTCFG_BOOTARGS:
+			configure(&domains[plan.domain], HL_CFG_BOOTARGS, (uintptr_t)plan.bootargs,
+				  strlen(plan.bootargs), "bootargs");
+			break;
+		case BOOTCFG_AFFINITY:
+			configure(&domains[plan.domain], HL_CFG_AFFINITY, plan.vcpu, plan.cpu,
+				  "affinity");
+			break;
+		case BOOTCFG_PLAN:
+		case BOOTCFG_END:
+			break;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
-		apply_line(no, line);
-		p += n + (e != NULL);
 	}
 }
 
@@ -368,9 +244,9 @@ static void start(int i)
 			gprintf("bootdom: %s ended before it was ready\n", d->name);
 			done(7);
 		}
-		if (guest_time_ms() - t0 > wait_timeout_ms) {
+		if (guest_time_ms() - t0 > plan.wait_timeout_ms) {
 			gprintf("bootdom: %s not ready within %llu ms\n", d->name,
-				(unsigned long long)wait_timeout_ms);
+				(unsigned long long)plan.wait_timeout_ms);
 			done(8);
 		}
 		cpu_relax();
@@ -424,14 +300,14 @@ int main(const void *fdt)
 	    (domains[lcm.recovery].functions & ~LCM_FUNCTION_RECOVERY) == 0) {
 		standby = lcm.recovery;
 	}
-	for (unsigned i = 0; i < nr_order; i++) {
+	for (unsigned i = 0; i < plan.nr_order; i++) {
 		if (order[i] != lcm.boot) {
 			start(order[i]);
 		}
 	}
 	for (uint32_t i = 0; i < lcm.nr_domains; i++) {
 		bool ordered = false;
-		for (unsigned j = 0; j < nr_order; j++) {
+		for (unsigned j = 0; j < plan.nr_order; j++) {
 			ordered |= order[j] == (int)i;
 		}
 		if (ordered || (int)i == lcm.boot || (int)i == standby) {

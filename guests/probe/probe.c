@@ -8,7 +8,13 @@
 
 int main(const void *fdt)
 {
+	char buf[4];
+
 	(void)fdt;
+	/* clock=1: the virtual counter at entry (tests/hv/vtimer-offset.sh). */
+	if (guest_arg("clock", buf, sizeof(buf))) {
+		gprintf("probe: counter at entry: %llu ms\n", (unsigned long long)guest_time_ms());
+	}
 	gprintf("probe: ready\n");
 	/* What a Boot Domain's "wait" waits for; a no-op elsewhere. */
 	guest_ready();

@@ -157,7 +157,8 @@ struct creation {
 	const void *image;
 	uint32_t size;
 	const uint8_t *digest;
-	const char *label; /* security-id; NULL: none */
+	const char *label;    /* security-id; NULL: none */
+	const char *bootargs; /* the kernel's; NULL: none */
 };
 
 static size_t fragment(const struct creation *c)
@@ -193,6 +194,9 @@ static size_t fragment(const struct creation *c)
 	fdt_begin_node(f, "kernel");
 	fdt_property_string(f, "compatible", "module,kernel");
 	fdt_property(f, "module-addr", addr_cells, sizeof(addr_cells));
+	if (c->bootargs != NULL) {
+		fdt_property_string(f, "bootargs", c->bootargs);
+	}
 	if (c->digest != NULL) {
 		fdt_begin_node(f, "hash");
 		fdt_property_string(f, "algo", "sha256");
@@ -220,10 +224,23 @@ static uint32_t probe_size(void)
 	return (uint32_t)(probe_image_end - probe_image);
 }
 
-static void try_create(void)
+/* create=1: create, start and destroy "created" (the probe). create=clock:
+ * the same one second into this domain's life, the probe asked to print
+ * its virtual counter at entry, which must start near 0 at the creation
+ * (a CNTVOFF per domain), not count this domain's second. */
+static void try_create(const char *how)
 {
-	struct creation c = { "created",   CREATED_DOMID, 0,    0,   0,
-			      probe_image, probe_size(),  NULL, NULL };
+	struct creation c = { "created",   CREATED_DOMID, 0,    0,    0,
+			      probe_image, probe_size(),  NULL, NULL, NULL };
+	if (strcmp(how, "clock") == 0) {
+		uint64_t t0 = guest_time_ms();
+		while (guest_time_ms() - t0 < 1000) {
+			cpu_relax();
+		}
+		c.bootargs = "clock=1";
+		gprintf("roles: creating created at %llu ms\n",
+			(unsigned long long)guest_time_ms());
+	}
 	struct hvc_result r = create(&c);
 
 	line("create", "created", r.x0);
@@ -262,7 +279,9 @@ static void try_mk(const char *list)
 			name[n++] = *p++;
 		}
 		name[n] = '\0';
-		struct creation c = { name, 0, 0, 0, 0, probe_image, probe_size(), NULL, NULL };
+		struct creation c = {
+			name, 0, 0, 0, 0, probe_image, probe_size(), NULL, NULL, NULL
+		};
 		p += *p == '.';
 		c.domid = (uint32_t)number(&p);
 		p += *p == '.';
@@ -304,11 +323,11 @@ static void try_digest(void)
 		return;
 	}
 	sha256(probe_image, size, digest);
-	struct creation c1 = { "c1", 101, 0, 0, 0, probe_image, size, digest, NULL };
+	struct creation c1 = { "c1", 101, 0, 0, 0, probe_image, size, digest, NULL, NULL };
 	line("digest create", "c1", create(&c1).x0);
 	memcpy(tampered, probe_image, size);
 	tampered[size - 1] ^= 0xff;
-	struct creation c2 = { "c2", 102, 0, 0, 0, tampered, size, digest, NULL };
+	struct creation c2 = { "c2", 102, 0, 0, 0, tampered, size, digest, NULL, NULL };
 	line("digest create", "c2", create(&c2).x0);
 }
 
@@ -345,8 +364,8 @@ static void try_unknown(const char *domid)
 static void try_bigmem(const char *mib)
 {
 	const char *p = mib;
-	struct creation c = { "big",       120,          0,    0,   (uint32_t)number(&p) * 1024,
-			      probe_image, probe_size(), NULL, NULL };
+	struct creation c = { "big",       120,          0,    0,    (uint32_t)number(&p) * 1024,
+			      probe_image, probe_size(), NULL, NULL, NULL };
 
 	line("bigmem create", "big", create(&c).x0);
 	line("bigmem destroy", "big", hvc(HL_DOMAIN_DESTROY, 120, 0, 0).x0);
@@ -401,8 +420,8 @@ static void try_all(void)
 		line("kill", buf, hvc(HL_DOMAIN_DESTROY, number(&p), 0, 0).x0);
 	}
 	if (guest_arg("createpaused", buf, sizeof(buf))) {
-		struct creation c = { "late",      CREATED_DOMID, 0,    0,   0,
-				      probe_image, probe_size(),  NULL, NULL };
+		struct creation c = { "late",      CREATED_DOMID, 0,    0,    0,
+				      probe_image, probe_size(),  NULL, NULL, NULL };
 		line("create", "late", create(&c).x0);
 	}
 	if (guest_arg("earlyready", buf, sizeof(buf))) {
@@ -451,7 +470,7 @@ static void try_all(void)
 		tick(buf);
 	}
 	if (guest_arg("create", buf, sizeof(buf))) {
-		try_create();
+		try_create(buf);
 	}
 	if (guest_arg("destroy", buf, sizeof(buf))) {
 		uint64_t v = 0;

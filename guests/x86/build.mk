@@ -10,10 +10,10 @@ $(BUILD)/x86_64/guests/x86/%.o: X86_CFLAGS += -Iguests/x86/lib
 $(BUILD)/x86_64/guests/lib/args.o: X86_CFLAGS += -Iguests/x86/lib
 
 # The reference Boot Domain is the same source as on arm64 (guests/bootdom),
-# built against this runtime, with the LCM library and SHA-256.
+# built against this runtime, with the LCM library, SHA-256 and lib/bootcfg.
 X86_GUEST_NAMES += bootdom
 X86_GUEST_OBJS_bootdom := $(BUILD)/x86_64/guests/bootdom/bootdom.o $(BUILD)/x86_64/lib/lcm/lcm.o \
-                          $(BUILD)/x86_64/lib/crypto/sha256.o
+                          $(BUILD)/x86_64/lib/crypto/sha256.o $(BUILD)/x86_64/lib/bootcfg/bootcfg.o
 $(BUILD)/x86_64/guests/bootdom/%.o: X86_CFLAGS += -Iguests/x86/lib
 x86_guest_objs = $(or $(X86_GUEST_OBJS_$(1)), \
 	$(patsubst %,$(BUILD)/x86_64/%.o,$(basename $(wildcard guests/x86/$(1)/*.c))))

@@ -7,7 +7,8 @@
 # response parsing), fuzz-mb2image (the x86 guest image header) and
 # fuzz-bzimage (Linux's bzImage setup header) for about 5 each,
 # fuzz-passthrough (the hypervisor's reader of a domain's device-tree
-# module) for about 10, each from a copy of its corpus in
+# module) for about 10, fuzz-bootcfg (the reference Boot Domain's config
+# parser, shared with lcm-tool show and predict) for about 5, each from a copy of its corpus in
 # build/tests/fuzz-smoke/NAME/ (the source tree is never written). Prints,
 # per fuzzer,
 #   PASS fuzz-NAME-smoke (N execs)     or     FAIL fuzz-NAME-smoke: <reason>
@@ -76,4 +77,5 @@ smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:
 smoke tpm2 "$here/corpus-tpm2" "$here/tpm2.dict" "${FUZZ_TPM2_SECONDS:-5}" 4096
 smoke passthrough "$here/corpus-passthrough" "$here/passthrough.dict" \
 	"${FUZZ_PASSTHROUGH_SECONDS:-10}" 4096
+smoke bootcfg "$here/corpus-bootcfg" "$here/bootcfg.dict" "${FUZZ_BOOTCFG_SECONDS:-5}" 1024
 exit $status

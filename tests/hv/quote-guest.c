@@ -3,7 +3,8 @@
  * with the bare-metal guest runtime: asks the hypervisor for a TPM quote of
  * the launch's PCRs (HL_TPM_QUOTE) with the attestation key at "ak=HANDLE"
  * and the nonce "nonce=HEX" of its bootargs, trying again while the
- * launch's measurements are not complete (HL_EBUSY), and prints the
+ * launch's measurements are not complete (HL_EBUSY: said once, then it
+ * reports ready), and prints the
  * answer (TPM2B_ATTEST, TPMT_SIGNATURE) for the verifier:
  *
  *   quote: x HEX        32 bytes a line, in order
@@ -99,11 +100,24 @@ int main(const void *fdt)
 			nonce[n] = (uint8_t)(digit(arg[2 * n]) << 4 | digit(arg[2 * n + 1]));
 		}
 	}
+	/* Before the launch's measurements end (separators in PCRs 8 and 9),
+	 * a quote would sign PCRs still moving: HL_EBUSY. Said once, then
+	 * ready, so that a Boot Domain waiting for this domain can end the
+	 * launch. */
 	struct hvc_result r;
-	do {
+	bool busy = false;
+	for (;;) {
 		r = quote(key, nonce, n);
+		if (r.x0 != HL_EBUSY) {
+			break;
+		}
+		if (!busy) {
+			gprintf("quote: EBUSY: the launch is not final yet\n");
+			guest_ready();
+			busy = true;
+		}
 		cpu_relax();
-	} while (r.x0 == HL_EBUSY);
+	}
 	if (r.x0 < 0) {
 		gprintf("quote: %s\n", hl_strerror(r.x0));
 		return 0;

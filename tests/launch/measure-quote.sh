@@ -4,7 +4,7 @@
 # persistent at 0x81010002); the launch boots on that state; the domain the
 # LCM names as the attestation agent (also a control domain, so that it may
 # read the event log) asks for a quote of PCRs 8 and 9 with a fresh nonce
-# (HL_TPM_QUOTE) and sends it out with the log; the verifier on the host
+# (HL_TPM_QUOTE), first before the launch is final (HL_EBUSY), then after and sends it out with the log; the verifier on the host
 # checks it with tpm2_checkquote against the PCR values lcm-tool predict
 # gives for the same configuration, the log replaying to them. A wrong
 # nonce or a PCR value off by one bit fails the check; a domain that is not
@@ -45,12 +45,19 @@ swtpm_pid=
 rm -f "$state/tools" "$state/tools.ctrl"
 unset TPM2TOOLS_TCTI
 
-# The launch: an application, the agent, and a domain that is not the agent.
+# The launch: a Boot Domain that starts the agent first and waits for it,
+# an application, the agent, and a domain that is not the agent. The
+# agent's first quote comes before the launch is final: HL_EBUSY, then it
+# reports ready, the Boot Domain ends the launch and the agent's next try
+# is answered.
 nonce=$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
 top_abs=$(pwd)
+printf 'order agent\nwait agent\n' >"$WORK/bootdom.cfg"
 cat >"$WORK/quote.json" <<JSON
 {
   "domains": [
+    { "name": "bootdom", "functions": ["boot"], "memory": "16M",
+      "kernel": "$top_abs/build/guests/bootdom.img", "config": "$top_abs/$WORK/bootdom.cfg" },
     { "name": "app1", "memory": "8M", "kernel": "$top_abs/build/guests/probe.img" },
     { "name": "agent", "attestation-agent": true, "permissions": ["control"], "memory": "8M",
       "kernel": { "file": "$top_abs/$PARTS/quote.img", "bootargs": "ak=0x81010002 nonce=$nonce" } },
@@ -64,6 +71,8 @@ build/lcm-tool predict "$WORK/quote.json" >"$WORK/predict.txt" || exit 1
 TPM_STATE=$state boot_pack "$LOG"
 expect_rc 0
 expect "$LOG" "[other] quote: EPERM"
+expect "$LOG" "[agent] quote: EBUSY: the launch is not final yet"
+expect "$LOG" "[bootdom] bootdom: agent ready"
 expect "$LOG" "policy: denied: other (domU_t) may not ask for a TPM quote [role]"
 expect_re "$LOG" "\[agent\] quote: end [0-9]+ bytes"
 expect_re "$LOG" "\[agent\] quote: log end [0-9]+ bytes"

@@ -180,6 +180,25 @@ if command -v tpm2_eventlog >/dev/null; then
 else
 	fail predict-log-replays "tpm2_eventlog is missing (scripts/setup.sh installs tpm2-tools)"
 fi
+# A config the Boot Domain refuses (plan-bad.cfg, line 6): the failed
+# launch that follows, predicted: the Boot Domain, then the Recovery Domain
+# with the bootargs of the lines before the bad one; a note says so.
+expect predict-plan-bad 0 "$tool" predict plan-bad.json
+# The Boot Domain's config parser is lcm-tool's (lib/bootcfg): a bootargs
+# line for a domain there is not, or a config module larger than it reads,
+# is refused by show and predict as by the Boot Domain.
+sed "s#\"\.\./lcm-fixtures#\"$here/../lcm-fixtures#; s#plan-bad\.cfg#bad-bootargs.cfg#" plan-bad.json \
+	>"$work/bad-bootargs.json"
+printf 'order app\r\nbootargs nobody quiet # who?\r\n' >"$work/bad-bootargs.cfg"
+check_rc show-plan-bad-bootargs 0 \
+	'"unknown-because": ".*bad-bootargs.cfg: config line 2: unknown domain: bootargs nobody quiet \(the Boot' \
+	"$tool" show --format json "$work/bad-bootargs.json"
+check_rc predict-plan-bad-bootargs 0 \
+	'note: the Boot Domain refuses .*bad-bootargs.cfg: config line 2: unknown domain: bootargs nobody quiet: predicted' \
+	"$tool" predict "$work/bad-bootargs.json"
+head -c 16385 /dev/zero | tr '\0' '\n' >"$work/bad-bootargs.cfg"
+check_rc show-plan-config-too-large 0 'bad-bootargs.cfg: config module larger than 16384 bytes \(the Boot' \
+	"$tool" show --format json "$work/bad-bootargs.json"
 # A module without a digest cannot be predicted.
 cp "$work/demo.dtb" "$work/nodigest.dtb"
 hash=$(fdtget -l "$work/nodigest.dtb" /chosen/hypervisor/app/kernel 2>/dev/null | head -n 1)

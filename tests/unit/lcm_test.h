@@ -111,6 +111,7 @@ int run_console_tests(void);
 int run_sha256_tests(void);
 int run_policy_tests(void);
 int run_tcg_tests(void);
+int run_bootcfg_tests(void);
 int run_xendev_tests(void);
 
 #endif /* LCM_TEST_H */

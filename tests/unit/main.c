@@ -1,6 +1,6 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
- * console filter, lib/crypto (against OpenSSL) and lib/tcg.
+ * console filter, lib/crypto (against OpenSSL), lib/tcg and lib/bootcfg.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -22,6 +22,7 @@ int main(void)
 	failed += run_sha256_tests();
 	failed += run_policy_tests();
 	failed += run_tcg_tests();
+	failed += run_bootcfg_tests();
 	failed += run_xendev_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -15,35 +15,23 @@
 
 #include <jansson.h>
 
+#include <bootcfg/bootcfg.h>
 #include <fmt/fmt.h>
 
 #include "lcm-tool.h"
 
-/* The reference Boot Domain's default (guests/bootdom/bootdom.c). */
-#define PLAN_WAIT_TIMEOUT_MS 5000u
-
 /* Who starts the domains, in which order, and which are waited for. */
 struct plan {
 	bool by_bootdom;
-	bool known;                /* false: the config module is not readable here */
-	char why[160];             /* when not known */
-	int order[LT_MAX_DOMAINS]; /* domain indexes in start order */
-	bool wait[LT_MAX_DOMAINS]; /* by domain index */
+	bool known;                     /* false: not readable here, or refused */
+	char why[6 * BOOTCFG_LINE_MAX]; /* when not known */
+	int order[LT_MAX_DOMAINS];      /* domain indexes in start order */
+	bool wait[LT_MAX_DOMAINS];      /* by domain index */
 	unsigned nr;
 	uint64_t wait_timeout_ms;
 };
 
 /* --- the start plan ------------------------------------------------------------ */
-
-static int domain_index(const struct lcm_launch *l, const char *name)
-{
-	for (uint32_t i = 0; i < l->nr_domains; i++) {
-		if (strcmp(l->domains[i].name, name) == 0) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
 
 static bool ordered(const struct plan *p, int d)
 {
@@ -55,67 +43,43 @@ static bool ordered(const struct plan *p, int d)
 	return false;
 }
 
-/* The Boot Domain's config text: `order` and `wait` make the plan; the other
- * directives configure domains and do not change it. A line the Boot
- * Domain would refuse makes it start nothing: the plan is then unknown. */
-static void read_plan_text(const struct lcm_launch *l, char *text, const char *file, struct plan *p)
+/* The Boot Domain's config text, read as it reads it (lib/bootcfg): `order`
+ * and `wait` make the plan; `bootargs` and `affinity` configure domains and
+ * do not change it. A line the Boot Domain refuses makes it start nothing
+ * (it says done with a failure status): the plan is then unknown, with the
+ * Boot Domain's own message as the reason. */
+static void read_plan_text(const struct lcm_launch *l, const char *text, size_t size,
+			   const char *file, struct plan *p)
 {
-	unsigned no = 0;
-	char *save = NULL;
+	static int order[LT_MAX_DOMAINS];
+	static struct bootcfg c;
+	char msg[BOOTCFG_LINE_MAX + 64], shown[4 * sizeof(msg)];
+	enum bootcfg_step step;
 
-	for (char *line = strtok_r(text, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *hash = strchr(line, '#');
-		char *wsave = NULL;
-		no++;
-		if (hash != NULL) {
-			*hash = '\0';
+	if (size > BOOTCFG_MAX_SIZE) {
+		snprintf(msg, sizeof(msg), "config module larger than %u bytes", BOOTCFG_MAX_SIZE);
+		step = BOOTCFG_BAD;
+	} else {
+		bootcfg_init(&c, l, text, size, order, p->wait);
+		while ((step = bootcfg_next(&c)) != BOOTCFG_END && step != BOOTCFG_BAD) {
+			/* bootargs and affinity do not change the plan */
 		}
-		char *w = strtok_r(line, " \t\r", &wsave);
-		if (w == NULL || strcmp(w, "bootargs") == 0 || strcmp(w, "affinity") == 0) {
-			continue;
-		}
-		bool is_order = strcmp(w, "order") == 0, is_wait = strcmp(w, "wait") == 0;
-		if (strcmp(w, "wait-timeout-ms") == 0) {
-			char *n = strtok_r(NULL, " \t\r", &wsave);
-			p->wait_timeout_ms = n != NULL ? strtoull(n, NULL, 10) : 0;
-			continue;
-		}
-		if (!is_order && !is_wait) {
-			snprintf(p->why, sizeof(p->why), "%s line %u: unknown directive \"%.40s\"",
-				 file, no, w);
-			p->known = false;
-			return;
-		}
-		unsigned names = 0;
-		for (char *n = strtok_r(NULL, " \t\r", &wsave); n != NULL;
-		     n = strtok_r(NULL, " \t\r", &wsave), names++) {
-			int d = domain_index(l, n);
-			if (d < 0) {
-				snprintf(p->why, sizeof(p->why), "%s line %u: no domain \"%.40s\"",
-					 file, no, n);
-				p->known = false;
-				return;
-			}
-			if (is_order && ordered(p, d)) {
-				snprintf(p->why, sizeof(p->why), "%s line %u: %s is ordered twice",
-					 file, no, l->domains[d].name);
-				p->known = false;
-				return;
-			}
-			if (is_wait) {
-				p->wait[d] = true;
-			} else if (d != l->boot) {
-				p->order[p->nr++] = d;
-			}
-		}
-		if (names == 0 || (is_wait && names != 1)) {
-			snprintf(p->why, sizeof(p->why), "%s line %u: %s takes %s", file, no, w,
-				 is_wait ? "one domain" : "domain names");
-			p->known = false;
-			return;
+		bootcfg_error(&c, msg, sizeof(msg));
+	}
+	if (step == BOOTCFG_BAD) {
+		lcm_printable(shown, sizeof(shown), msg);
+		snprintf(p->why, sizeof(p->why),
+			 "%s: %s (the Boot Domain refuses it and starts nothing: the launch fails)",
+			 file, shown);
+		p->known = false;
+		return;
+	}
+	for (unsigned i = 0; i < c.nr_order; i++) {
+		if (order[i] != l->boot) {
+			p->order[p->nr++] = order[i];
 		}
 	}
+	p->wait_timeout_ms = c.wait_timeout_ms;
 }
 
 /* A Recovery Domain with no other role stands by: neither the Boot Domain
@@ -139,7 +103,7 @@ static void make_plan(const struct lcm_launch *l, const struct lt_file *config, 
 	memset(p, 0, sizeof(*p));
 	p->known = true;
 	p->by_bootdom = l->boot >= 0;
-	p->wait_timeout_ms = PLAN_WAIT_TIMEOUT_MS;
+	p->wait_timeout_ms = BOOTCFG_WAIT_DEFAULT_MS;
 	int skip = standby(l);
 
 	if (p->by_bootdom && config == NULL && l->domains[l->boot].module[LCM_MOD_CONFIG] >= 0) {
@@ -150,16 +114,13 @@ static void make_plan(const struct lcm_launch *l, const struct lt_file *config, 
 	}
 	if (p->by_bootdom && config != NULL) {
 		size_t size;
-		char *raw = lt_read_file(config->path, &size);
-		char *text = raw != NULL ? realloc(raw, size + 1) : NULL;
+		char *text = lt_read_file(config->path, &size);
 		if (text == NULL) {
-			free(raw);
 			p->known = false;
 			snprintf(p->why, sizeof(p->why), "cannot read %s", config->shown);
 			return;
 		}
-		text[size] = '\0';
-		read_plan_text(l, text, config->shown, p);
+		read_plan_text(l, text, size, config->shown, p);
 		free(text);
 		if (!p->known) {
 			return;

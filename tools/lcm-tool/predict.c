@@ -6,7 +6,10 @@
  * order of the domains (each one's launch parameters are measured as it
  * starts) is the hypervisor's finalization order, or, with a Boot Domain,
  * the reference Boot Domain's plan (guests/bootdom: its config module's
- * "order" first, then the rest in LCM order; "bootargs" changes).
+ * "order" first, then the rest in LCM order; "bootargs" changes), read
+ * with the Boot Domain's own parser (lib/bootcfg). A config the Boot Domain
+ * refuses is predicted as the launch that follows: the bootargs of the
+ * lines before the bad one, then the failure path (docs/lcm-tool.md).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bootcfg/bootcfg.h>
 #include <crypto/sha256.h>
 #include <tcg/launch.h>
 
@@ -28,7 +32,8 @@ static const char predict_help[] =
 	"the hypervisor's measured launch of this configuration produces when every\n"
 	"module matches its digest and every domain starts. With a Boot Domain, its\n"
 	"changes are those of the reference Boot Domain's config module (JSON only: a\n"
-	".dtb does not carry module contents).\n"
+	".dtb does not carry module contents); a config it refuses is predicted as\n"
+	"the failed launch that follows, with a note naming the line.\n"
 	"\n"
 	"  -o, --output LOG  also write the expected log, byte for byte, to LOG\n"
 	"  --memory SIZE     JSON: the machine RAM the layout is made for (as pack)\n"
@@ -38,11 +43,14 @@ static const char predict_help[] =
 
 #define MAX_DOMAINS LT_MAX_DOMAINS
 
-/* The start plan: domain indexes in start order, and bootargs changes. */
+/* The start plan: domain indexes in start order, and bootargs changes;
+ * refused: the Boot Domain refuses its config (it says done with a
+ * failure status after the lines before the bad one). */
 struct plan {
 	int order[MAX_DOMAINS];
 	unsigned nr;
 	char *bootargs[MAX_DOMAINS];
+	bool refused;
 };
 
 struct predict {
@@ -59,16 +67,6 @@ static void event(struct predict *p, uint32_t pcr, uint32_t type,
 	tcg_extend(p->pcr[pcr], digest);
 }
 
-static int find(const struct lcm_launch *l, const char *name, size_t n)
-{
-	for (uint32_t i = 0; i < l->nr_domains; i++) {
-		if (strlen(l->domains[i].name) == n && memcmp(l->domains[i].name, name, n) == 0) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
 static bool planned(const struct plan *pl, int d)
 {
 	for (unsigned i = 0; i < pl->nr; i++) {
@@ -79,63 +77,61 @@ static bool planned(const struct plan *pl, int d)
 	return false;
 }
 
-/* One line of the reference Boot Domain's configuration (its syntax:
- * docs/boot-flow.md, "The reference Boot Domain"). */
-static void plan_line(const struct lcm_launch *l, struct plan *pl, char *line)
+/* The reference Boot Domain's configuration (its syntax: docs/boot-flow.md,
+ * "The reference Boot Domain"), as it reads it: its `order`, then the
+ * bootargs it applies; up to a line it refuses, if one. */
+static void plan_config(const struct lcm_launch *l, struct plan *pl, const struct lt_file *file)
 {
-	char *hash = strchr(line, '#');
-	if (hash != NULL) {
-		*hash = '\0';
-	}
-	size_t len = strlen(line);
-	while (len > 0 && strchr(" \t\r", line[len - 1]) != NULL) {
-		line[--len] = '\0';
-	}
-	char *p = line + strspn(line, " \t");
-	size_t n = strcspn(p, " \t");
-	if (n == 5 && strncmp(p, "order", 5) == 0) {
-		for (p += n; p += strspn(p, " \t"), *p != '\0'; p += n) {
-			n = strcspn(p, " \t");
-			int d = find(l, p, n);
-			if (d >= 0 && d != l->boot && !planned(pl, d)) {
-				pl->order[pl->nr++] = d;
-			}
-		}
-	} else if (n == 8 && strncmp(p, "bootargs", 8) == 0) {
-		p += n + strspn(p + n, " \t");
-		n = strcspn(p, " \t");
-		int d = find(l, p, n);
-		p += n + strspn(p + n, " \t");
-		if (d >= 0) {
-			free(pl->bootargs[d]);
-			pl->bootargs[d] = strdup(p);
-		}
-	}
-}
-
-static void plan_config(const struct lcm_launch *l, struct plan *pl, const char *path)
-{
+	static int order[MAX_DOMAINS];
+	static bool wait[MAX_DOMAINS];
+	static struct bootcfg c;
+	char msg[BOOTCFG_LINE_MAX + 64], shown[4 * sizeof(msg)];
+	enum bootcfg_step step = BOOTCFG_END;
 	size_t size;
-	char *text = lt_read_file(path, &size);
+	char *text = lt_read_file(file->path, &size);
 
 	if (text == NULL) {
-		lt_fatal_usage("cannot read \"%s\": %s", path, strerror(errno));
+		lt_fatal_usage("cannot read \"%s\": %s", file->path, strerror(errno));
 	}
-	text = realloc(text, size + 1);
-	text[size] = '\0';
-	for (char *line = text, *next; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL) {
-			*next++ = '\0';
+	if (size > BOOTCFG_MAX_SIZE) {
+		snprintf(msg, sizeof(msg), "config module larger than %u bytes", BOOTCFG_MAX_SIZE);
+		pl->refused = true;
+	} else {
+		bootcfg_init(&c, l, text, size, order, wait);
+	}
+	while (!pl->refused && (step = bootcfg_next(&c)) != BOOTCFG_END) {
+		if (step == BOOTCFG_BOOTARGS) {
+			free(pl->bootargs[c.domain]);
+			pl->bootargs[c.domain] = strdup(c.bootargs);
+		} else if (step == BOOTCFG_BAD) {
+			bootcfg_error(&c, msg, sizeof(msg));
+			pl->refused = true;
 		}
-		plan_line(l, pl, line);
 	}
 	free(text);
+	if (pl->refused) {
+		lcm_printable(shown, sizeof(shown), msg);
+		fprintf(stderr,
+			"lcm-tool: note: the Boot Domain refuses %s: %s: predicted the failed "
+			"launch that follows (the bootargs of the lines before it applied; %s%s "
+			"started)\n",
+			file->shown, shown,
+			l->recovery >= 0 ? "the Recovery Domain " : "no other domain",
+			l->recovery >= 0 ? l->domains[l->recovery].name : "");
+		return;
+	}
+	for (unsigned i = 0; i < c.nr_order; i++) {
+		if (order[i] != l->boot && !planned(pl, order[i])) {
+			pl->order[pl->nr++] = order[i];
+		}
+	}
 }
 
 /* Who starts, in which order: the Boot Domain first, then its plan; the
  * finalization starts the rest in LCM order; a Recovery Domain that only
- * recovers stands by. */
+ * recovers stands by. When the Boot Domain refuses its config, the launch
+ * fails after it: the Recovery Domain, if there is one, is the only other
+ * domain that starts (the hypervisor measures it before the separators). */
 static void make_plan(const struct lcm_launch *l, const struct lt_config *c, struct plan *pl)
 {
 	int standby = -1;
@@ -151,12 +147,18 @@ static void make_plan(const struct lcm_launch *l, const struct lt_config *c, str
 						    ? &c->domains[l->boot].mod[LCM_MOD_CONFIG]
 						    : NULL;
 		if (m != NULL && m->present) {
-			plan_config(l, pl, c->files[m->file].path);
+			plan_config(l, pl, &c->files[m->file]);
 		} else if (l->domains[l->boot].module[LCM_MOD_CONFIG] >= 0) {
 			fprintf(stderr,
 				"lcm-tool: note: the Boot Domain's config module is not in a .dtb: "
 				"predicted as if it changed nothing\n");
 		}
+	}
+	if (pl->refused) {
+		if (l->recovery >= 0 && l->recovery != l->boot) {
+			pl->order[pl->nr++] = l->recovery;
+		}
+		return;
 	}
 	for (uint32_t i = 0; i < l->nr_domains; i++) {
 		if ((int)i != standby && !planned(pl, (int)i)) {
