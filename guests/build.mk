@@ -42,3 +42,7 @@ $(BUILD)/arm64/guests/roles/probe-image.o: $(BUILD)/guests/probe.img
 $(BUILD)/guests/linux/xenchan: guests/linux/xenchan/xenchan.c include/hyperlaunch/xen-abi.h
 	@mkdir -p $(dir $@)
 	aarch64-linux-gnu-gcc -std=gnu11 $(WFLAGS) -O2 -static -Iinclude -o $@ $<
+# The XENSTORE domain's toolstack program (docs/xen-interface.md).
+$(BUILD)/guests/linux/xs-toolstack: guests/linux/xs-toolstack/xs-toolstack.c
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc -std=gnu11 $(WFLAGS) -O2 -static -o $@ $<

@@ -15,6 +15,7 @@ struct domain;
 struct vcpu;
 struct stage2; /* a domain's guest-physical address space */
 struct pt_assign;
+struct lcm_launch;
 
 /* --- implemented by arch/<arch>/ ------------------------------------------- */
 
@@ -163,6 +164,8 @@ struct guest_dt {
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
 	bool xen; /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
+	const struct lcm_launch *xs_plan;    /* the XENSTORE domain: its plan
+					   * (xen_plan_write), else NULL */
 	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */
 };
 

@@ -204,6 +204,7 @@ static int write_dt(struct build *b)
 		.initrd_start = b->ramdisk_ipa,
 		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
 		.xen = c->xen,
+		.xs_plan = c->xs_plan,
 		.passthrough = b->d->pt,
 	};
 	return arch_guest_dt(dt_buf, sizeof(dt_buf), &g);

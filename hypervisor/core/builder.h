@@ -13,6 +13,8 @@
 
 #define MODULE_DIGEST_SIZE 32 /* SHA-256 */
 
+struct lcm_launch;
+
 /* A boot module as the launch describes it. */
 struct module_ref {
 	bool present;
@@ -42,9 +44,11 @@ struct domain_config {
 	uint64_t pinned;           /* the CPUs its vCPUs own (one each), 0: none */
 	bool hardware;             /* the launch's hardware domain: every device left, RAM 1:1 */
 	bool xen;                  /* speaks the Xen guest interface (core/xen.h) */
-	uint16_t channels[LCM_MAX_CHANNELS]; /* its declared Xen peers' domids */
+	uint16_t channels[LCM_MAX_XEN_PEERS]; /* its declared Xen peers' domids */
 	unsigned nr_channels;
-	uint32_t store_domid; /* the XENSTORE domain's, or LCM_DOMID_FIRST_RESERVED */
+	uint32_t store_domid;             /* the XENSTORE domain's, or LCM_DOMID_FIRST_RESERVED */
+	const struct lcm_launch *xs_plan; /* the XENSTORE domain: the launch its
+					   * plan lists (core/xen.h), else NULL */
 };
 
 void builder_init(const struct platform *p);

@@ -43,17 +43,13 @@ int xen_domain_init(struct domain *d, const struct domain_config *c)
 		return -1;
 	}
 	struct xen_domain *x = pa_ptr(p); /* zeroed: every port closed, nothing placed */
-	for (unsigned i = 0; i < c->nr_channels && i < LCM_MAX_CHANNELS; i++) {
+	for (unsigned i = 0; i < c->nr_channels && i < LCM_MAX_XEN_PEERS; i++) {
 		x->channels[x->nr_channels++] = c->channels[i];
 	}
 	x->store_domid = c->store_domid;
 	d->xen = x;
 	return 0;
 }
-
-/* The port of a domain's store: the first, as Xen's domain builder makes
- * it before the guest runs. */
-#define STORE_PORT 1
 
 bool xen_window_free(struct domain *d, uint64_t *at)
 {
@@ -93,9 +89,9 @@ int xen_domain_built(struct domain *d)
 		mm_free(ring, PAGE_SIZE);
 		return -1;
 	}
-	evtchn_seed_unbound(d, STORE_PORT, x->store_domid);
+	evtchn_seed_unbound(d, XEN_STORE_PORT, x->store_domid);
 	x->store = ring;
-	x->store_port = STORE_PORT;
+	x->store_port = XEN_STORE_PORT;
 	x->has_store = true;
 	return 0;
 }
@@ -113,8 +109,40 @@ void xen_config(struct domain_config *c, const struct lcm_launch *l, const struc
 		c->channels[c->nr_channels++] = (uint16_t)lcm_channel(ld, i);
 	}
 	c->store_domid = LCM_DOMID_FIRST_RESERVED;
-	if (l != NULL && l->xenstore >= 0 && l->domains[l->xenstore].xen) {
+	c->xs_plan = NULL;
+	if (l == NULL) {
+		return;
+	}
+	bool store = l->xenstore >= 0 && l->domains[l->xenstore].xen;
+	if (store) {
 		c->store_domid = l->domains[l->xenstore].domid;
+	}
+	uint32_t i = 0;
+	while (i < l->nr_domains && &l->domains[i] != ld) {
+		i++;
+	}
+	if (i == l->nr_domains) {
+		return; /* a created domain: the plan and split devices are the LCM's */
+	}
+	if (store && ld == &l->domains[l->xenstore]) {
+		c->xs_plan = l;
+	}
+	/* A split device joins its frontend and its backend as a declared
+	 * channel does (the frontend's list is enough: a channel joins two
+	 * domains whichever declares it); each backend once. */
+	for (uint32_t k = 0; k < ld->nr_xendevs; k++) {
+		struct lcm_xendev x;
+		if (!lcm_xendev(l, ld, k, &x)) {
+			continue;
+		}
+		uint16_t id = (uint16_t)l->domains[x.backend].domid;
+		unsigned n = 0;
+		while (n < c->nr_channels && c->channels[n] != id) {
+			n++;
+		}
+		if (n == c->nr_channels && n < LCM_MAX_XEN_PEERS) {
+			c->channels[c->nr_channels++] = id;
+		}
 	}
 }
 

@@ -64,7 +64,7 @@ struct xen_domain {
 	 * the pages allocated in order, none given back before the domain. */
 	paddr_t map_page[XEN_MAX_MAPS / XEN_MAPS_PER_PAGE];
 	unsigned nr_map_pages;
-	uint16_t channels[LCM_MAX_CHANNELS]; /* peers it declared (LCM) */
+	uint16_t channels[LCM_MAX_XEN_PEERS]; /* peers it declared (LCM) */
 	unsigned nr_channels;
 	uint32_t store_domid; /* its store's, or LCM_DOMID_FIRST_RESERVED */
 	bool has_store;       /* the ring below is made */
@@ -97,7 +97,8 @@ int xen_domain_built(struct domain *d);
 bool xen_waits_for_store(const struct domain *d);
 
 /* The Xen part of @c for LCM domain @ld of launch @l (@l may be NULL):
- * its channels and its store. */
+ * its channels (those it declares, and the backends of its split
+ * devices), its store, and for the XENSTORE domain the plan. */
 void xen_config(struct domain_config *c, const struct lcm_launch *l, const struct lcm_domain *ld);
 /* The policy's rule for OP_XEN_EVTCHN and OP_XEN_GRANT: @s and @o are
  * joined by a channel one of them declares, or one of them is the
@@ -110,6 +111,17 @@ void xen_domain_release(struct domain *d);
 /* A domain ended (powered off, stopped, destroyed): the XENSTORE domain's
  * VIRQ_DOM_EXC is raised, as Xen does, so that xenstored looks. */
 void xen_domain_ended(void);
+
+/* The XENSTORE domain's plan (xsplan.c): the node XEN_PLAN_NODE, written
+ * with libfdt's sequential-write functions into its device tree @fdt,
+ * listing the store's clients and the split devices of launch @l
+ * (docs/xen-interface.md, "The plan"); 0 or a libfdt error. */
+#define XEN_PLAN_NODE   "xenstore-plan"
+#define XEN_PLAN_COMPAT "hyperlaunch,xenstore-plan"
+int xen_plan_write(void *fdt, const struct lcm_launch *l);
+/* The port of a domain's store: the first, as Xen's domain builder makes
+ * it before the guest runs. */
+#define XEN_STORE_PORT 1
 
 /* What the vCPU does after the call. */
 enum xen_next { XEN_NEXT_CONTINUE, XEN_NEXT_YIELD, XEN_NEXT_BLOCK };

@@ -85,4 +85,22 @@
 #define LCM_PROP_PINNED_CPUS "hyperlaunch,pinned-cpus"
 #define LCM_MAX_PCPUS        64u /* physical CPU numbers 0..63 */
 
+/* Domain extension (docs/bindings.md, "Xen split devices"): child nodes of
+ * a Xen-aware frontend domain, each a device whose backend runs in another
+ * Xen-aware domain, both joined through the XENSTORE domain's store: a
+ * virtual block device (Xen's vbd, blkfront/blkback) or a virtual network
+ * interface (vif, netfront/netback). */
+#define LCM_COMPAT_XEN_VBD  "hyperlaunch,xen-vbd"
+#define LCM_COMPAT_XEN_VIF  "hyperlaunch,xen-vif"
+#define LCM_XENDEV_BACKEND  "backend" /* string: the backend domain's name */
+#define LCM_XENDEV_TARGET   "target"  /* vbd, string: the backend's device path */
+#define LCM_XENDEV_VDEV     "vdev"    /* vbd, string: "xvda", or its number */
+#define LCM_XENDEV_MODE     "mode"    /* vbd, string: "r" | "w" (default "w") */
+#define LCM_XENDEV_MAC      "mac"     /* vif, string: "00:16:3e:00:00:02" */
+#define LCM_MAX_XEN_DEVICES 8u        /* per frontend domain */
+#define LCM_XEN_TARGET_MAX  127u      /* bytes of a vbd's target, without the NUL */
+/* A domain's Xen peers at most: the channels it declares and the backends
+ * of its split devices. */
+#define LCM_MAX_XEN_PEERS (LCM_MAX_CHANNELS + LCM_MAX_XEN_DEVICES)
+
 #endif /* HYPERLAUNCH_LCM_ABI_H */

@@ -20,6 +20,7 @@
 struct parser {
 	struct lcm_launch *l;
 	enum lcm_arch arch;
+	bool quiet; /* reading again what was checked (lcm_xendev): no diagnostics */
 };
 
 /* --- diagnostics --------------------------------------------------------- */
@@ -62,6 +63,9 @@ static void vdiag(struct parser *p, enum lcm_severity sev, int node, const char 
 {
 	struct lcm_launch *l = p->l;
 
+	if (p->quiet) {
+		return;
+	}
 	if (sev == LCM_ERROR) {
 		l->nr_errors++;
 	} else {
@@ -825,6 +829,290 @@ static void check_pinned(struct parser *p)
 	}
 }
 
+/* --- Xen split devices ------------------------------------------------------- */
+
+static const char *const xendev_type_names[] = {
+	[LCM_XENDEV_VBD] = "vbd", [LCM_XENDEV_VIF] = "vif"
+};
+
+const char *lcm_xendev_type_name(unsigned type)
+{
+	return type <= LCM_XENDEV_VIF ? xendev_type_names[type] : "?";
+}
+
+/* Is @node a split device? Its type in @type. */
+static bool is_xendev(const void *fdt, int node, uint8_t *type)
+{
+	if (has_string(fdt, node, "compatible", LCM_COMPAT_XEN_VBD)) {
+		*type = LCM_XENDEV_VBD;
+		return true;
+	}
+	if (has_string(fdt, node, "compatible", LCM_COMPAT_XEN_VIF)) {
+		*type = LCM_XENDEV_VIF;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Xen's virtual disk numbers (docs/misc/vbd-interface.txt in Xen's tree):
+ * xvd<letters> is disk index D, the letters in bijective base 26 (a is 0,
+ * z 25, aa 26); its number is 202 << 8 | D << 4 below 16, else the
+ * extended form 1 << 28 | D << 8 (D below 2^20). A decimal number is taken
+ * as the number itself when it has one of these two forms.
+ */
+bool lcm_vdev_number(const char *s, uint32_t *out)
+{
+	uint64_t n = 0;
+
+	if (s[0] >= '0' && s[0] <= '9') {
+		if (s[0] == '0') {
+			return false;
+		}
+		for (const char *c = s; *c != '\0'; c++) {
+			if (*c < '0' || *c > '9' || n > 0xffffffffull / 10) {
+				return false;
+			}
+			n = n * 10 + (uint64_t)(*c - '0');
+		}
+		if (n > 0xffffffffull || ((n >> 8) != 202 && (n >> 28) != 1)) {
+			return false;
+		}
+		*out = (uint32_t)n;
+		return true;
+	}
+	if (strncmp(s, "xvd", 3) != 0 || s[3] == '\0' || strlen(s) > 3 + 4) {
+		return false;
+	}
+	for (const char *c = s + 3; *c != '\0'; c++) {
+		if (*c < 'a' || *c > 'z') {
+			return false;
+		}
+		n = n * 26 + (uint64_t)(*c - 'a' + 1);
+	}
+	n--; /* bijective: "a" is 1 there, disk 0 here */
+	*out = n < 16 ? (uint32_t)(202u << 8 | n << 4) : (uint32_t)(1u << 28 | n << 8);
+	return true;
+}
+
+/* "00:16:3e:00:00:02": six hex bytes, a unicast address (bit 0 of the
+ * first byte clear: IEEE 802, a group address cannot be an interface's). */
+static bool valid_mac(const char *s)
+{
+	if (strlen(s) != 17) {
+		return false;
+	}
+	for (int i = 0; i < 17; i++) {
+		char c = s[i];
+		bool hex =
+			(c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		if (i % 3 == 2 ? c != ':' : !hex) {
+			return false;
+		}
+	}
+	char c = s[1];
+	unsigned low = c <= '9' ? (unsigned)(c - '0') : (unsigned)((c | 0x20) - 'a' + 10);
+	return (low & 1) == 0;
+}
+
+/* The index of the domain named @name, -1 when none. */
+static int32_t domain_named(const struct lcm_launch *l, const char *name)
+{
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		if (strcmp(l->domains[i].name, name) == 0) {
+			return (int32_t)i;
+		}
+	}
+	return -1;
+}
+
+/* One device node's own properties into @x (its backend by name only);
+ * false when one is wrong (reported). @vifs: the vifs before it. */
+static bool read_xendev(struct parser *p, int node, uint8_t type, uint32_t vifs,
+			struct lcm_xendev *x)
+{
+	bool ok = true;
+	const char *mode = "w";
+
+	memset(x, 0, sizeof(*x));
+	x->node = node;
+	x->type = type;
+	x->backend = -1;
+	if (prop_string(p, node, LCM_XENDEV_BACKEND, &x->backend_name, false) == 0) {
+		error(p, node, LCM_XENDEV_BACKEND,
+		      "missing: the name of the domain that serves the device");
+	}
+	ok &= x->backend_name != NULL;
+	if (type == LCM_XENDEV_VIF) {
+		x->devid = vifs;
+		if (prop_string(p, node, LCM_XENDEV_MAC, &x->mac, false) == 0) {
+			error(p, node, LCM_XENDEV_MAC,
+			      "missing: the interface's MAC address (\"00:16:3e:00:00:02\")");
+		} else if (x->mac != NULL && !valid_mac(x->mac)) {
+			error(p, node, LCM_XENDEV_MAC,
+			      "\"%s\" is not a unicast MAC address (six hex bytes \"xx:xx:xx:xx:xx:xx\", bit 0 of the first clear)",
+			      x->mac);
+			x->mac = NULL;
+		}
+		return ok && x->mac != NULL;
+	}
+	if (prop_string(p, node, LCM_XENDEV_VDEV, &x->vdev, false) == 0) {
+		error(p, node, LCM_XENDEV_VDEV,
+		      "missing: the disk's name in the frontend (\"xvda\")");
+	} else if (x->vdev != NULL && !lcm_vdev_number(x->vdev, &x->devid)) {
+		error(p, node, LCM_XENDEV_VDEV,
+		      "\"%s\" is not a Xen virtual disk: xvd followed by 1 to 4 letters, or its number (51712 for xvda)",
+		      x->vdev);
+		x->vdev = NULL;
+	}
+	ok &= x->vdev != NULL;
+	if (prop_string(p, node, LCM_XENDEV_TARGET, &x->target, true) == 0) {
+		error(p, node, LCM_XENDEV_TARGET,
+		      "missing: the device path in the backend domain (\"/dev/ram0\")");
+	} else if (x->target != NULL) {
+		if (x->target[0] != '/') {
+			if (x->target[0] == '\0') {
+				error(p, node, LCM_XENDEV_TARGET,
+				      "empty: the device path in the backend domain (\"/dev/ram0\")");
+			} else {
+				error(p, node, LCM_XENDEV_TARGET,
+				      "\"%s\" is not an absolute path (\"/dev/ram0\")", x->target);
+			}
+			x->target = NULL;
+		} else if (strlen(x->target) > LCM_XEN_TARGET_MAX) {
+			error(p, node, LCM_XENDEV_TARGET, "longer than %u bytes",
+			      LCM_XEN_TARGET_MAX);
+			x->target = NULL;
+		}
+	}
+	ok &= x->target != NULL;
+	if (prop_string(p, node, LCM_XENDEV_MODE, &mode, false) < 0) {
+		ok = false;
+	} else if (strcmp(mode, "r") != 0 && strcmp(mode, "w") != 0) {
+		error(p, node, LCM_XENDEV_MODE, "\"%s\" is not r (read-only) or w (read-write)",
+		      mode);
+		ok = false;
+	}
+	x->readonly = strcmp(mode, "r") == 0;
+	return ok;
+}
+
+/* Count and check the split devices of domain @d (what a node says on
+ * its own; check_xendevs() the rest). */
+static void parse_xendevs(struct parser *p, int node, struct lcm_domain *d)
+{
+	int child;
+	uint32_t vifs = 0;
+
+	fdt_for_each_subnode(child, p->l->fdt, node)
+	{
+		uint8_t type;
+		struct lcm_xendev x;
+		if (!is_xendev(p->l->fdt, child, &type)) {
+			continue;
+		}
+		if (d->nr_xendevs == LCM_MAX_XEN_DEVICES) {
+			error(p, child, "compatible",
+			      "more split devices than the %u a domain may have",
+			      LCM_MAX_XEN_DEVICES);
+		}
+		read_xendev(p, child, type, vifs, &x);
+		vifs += type == LCM_XENDEV_VIF;
+		d->nr_xendevs++;
+	}
+}
+
+bool lcm_xendev(const struct lcm_launch *l, const struct lcm_domain *d, uint32_t i,
+		struct lcm_xendev *out)
+{
+	struct parser p = { (struct lcm_launch *)(uintptr_t)l, LCM_ARCH_ANY, true };
+	uint32_t n = 0, vifs = 0;
+	int child;
+
+	fdt_for_each_subnode(child, l->fdt, d->node)
+	{
+		uint8_t type;
+		if (!is_xendev(l->fdt, child, &type)) {
+			continue;
+		}
+		if (n++ == i) {
+			bool ok = read_xendev(&p, child, type, vifs, out);
+			out->frontend = (int32_t)(d - l->domains);
+			if (out->backend_name != NULL) {
+				out->backend = domain_named(l, out->backend_name);
+			}
+			return ok && out->backend >= 0;
+		}
+		vifs += type == LCM_XENDEV_VIF;
+	}
+	return false;
+}
+
+/* A split device joins its frontend and its backend, two Xen-aware
+ * domains, through the launch's Xen-aware XENSTORE domain; a frontend's
+ * disks have distinct numbers. */
+static void check_xendevs(struct parser *p)
+{
+	const struct lcm_launch *l = p->l;
+	bool store = l->xenstore >= 0 && l->domains[l->xenstore].xen;
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		uint32_t seen[LCM_MAX_XEN_DEVICES];
+		int seen_node[LCM_MAX_XEN_DEVICES];
+		uint32_t nr_seen = 0;
+
+		for (uint32_t k = 0; k < d->nr_xendevs; k++) {
+			struct lcm_xendev x;
+			lcm_xendev(l, d, k, &x);
+			const char *what = lcm_xendev_type_name(x.type);
+			if (k == 0 && !d->xen) {
+				error(p, x.node, "compatible",
+				      "a split device needs %s on its frontend domain %s",
+				      LCM_PROP_XEN_INTERFACE, d->name);
+			}
+			if (k == 0 && !store) {
+				error(p, x.node, "compatible",
+				      "a split device needs a XENSTORE domain with %s in the launch (its entries are in the store)",
+				      LCM_PROP_XEN_INTERFACE);
+			}
+			if (x.backend_name != NULL) {
+				const struct lcm_domain *b =
+					x.backend >= 0 ? &l->domains[x.backend] : NULL;
+				if (b == NULL) {
+					error(p, x.node, LCM_XENDEV_BACKEND,
+					      "\"%s\" is no domain of this launch", x.backend_name);
+				} else if (b == d) {
+					error(p, x.node, LCM_XENDEV_BACKEND,
+					      "%s is the frontend domain itself: a %s joins two domains",
+					      b->name, what);
+				} else if (!b->xen) {
+					error(p, x.node, LCM_XENDEV_BACKEND,
+					      "%s (%u) is not Xen-aware (no %s)", b->name, b->domid,
+					      LCM_PROP_XEN_INTERFACE);
+				}
+			}
+			if (x.type != LCM_XENDEV_VBD || x.vdev == NULL) {
+				continue;
+			}
+			for (uint32_t s = 0; s < nr_seen; s++) {
+				if (seen[s] == x.devid) {
+					char other[64];
+					const char *o = fdt_get_name(l->fdt, seen_node[s], NULL);
+					lcm_printable(other, sizeof(other), o != NULL ? o : "?");
+					error(p, x.node, LCM_XENDEV_VDEV,
+					      "%s is disk %u, already the vdev of %s in domain %s",
+					      x.vdev, x.devid, other, d->name);
+				}
+			}
+			if (nr_seen < LCM_MAX_XEN_DEVICES) {
+				seen_node[nr_seen] = x.node;
+				seen[nr_seen++] = x.devid;
+			}
+		}
+	}
+}
+
 static void parse_domain(struct parser *p, int node)
 {
 	struct lcm_launch *l = p->l;
@@ -939,6 +1227,7 @@ static void parse_domain(struct parser *p, int node)
 	}
 
 	parse_domain_modules(p, node, di);
+	parse_xendevs(p, node, d);
 }
 
 /* --- whole-launch checks --------------------------------------------------- */
@@ -1258,7 +1547,7 @@ static void check_channels(struct parser *p)
 static int parse(struct lcm_launch *l, const void *fdt, size_t size, enum lcm_arch arch,
 		 bool checked)
 {
-	struct parser p = { l, arch };
+	struct parser p = { l, arch, false };
 
 	l->fdt = fdt;
 	l->hv_node = -1;
@@ -1356,6 +1645,7 @@ checked:;
 	assign_domids(&p);
 	check_overlaps(&p);
 	check_channels(&p);
+	check_xendevs(&p);
 	check_pinned(&p);
 	return l->nr_errors == 0 ? LCM_OK : LCM_EINVAL;
 }

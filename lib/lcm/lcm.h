@@ -68,6 +68,7 @@ struct lcm_domain {
 	bool xen;                /* LCM_PROP_XEN_INTERFACE: speaks Xen's guest interface */
 	const void *channels;    /* LCM_PROP_CHANNELS cells in the FDT (lcm_channel) */
 	uint32_t nr_channels;
+	uint32_t nr_xendevs;    /* its split devices (lcm_xendev), valid or not */
 	uint8_t safety;         /* LCM_SAFETY_* (hyperlaunch,safety, or its default) */
 	bool attestation_agent; /* LCM_PROP_ATTESTATION_AGENT */
 	uint8_t uuid[LCM_UUID_SIZE];
@@ -188,6 +189,35 @@ int lcm_functions_str(uint32_t funcs, char *buf, size_t size);
 
 /* The domid of channel @i (< nr_channels) of @d. */
 uint32_t lcm_channel(const struct lcm_domain *d, uint32_t i);
+
+/* A Xen split device of a frontend domain (LCM_COMPAT_XEN_VBD/VIF). */
+enum lcm_xendev_type { LCM_XENDEV_VBD, LCM_XENDEV_VIF };
+
+struct lcm_xendev {
+	int node;         /* its node in the FDT */
+	uint8_t type;     /* enum lcm_xendev_type */
+	int32_t frontend; /* domain index (the node's parent) */
+	int32_t backend;  /* domain index, -1 when no domain has the name */
+	const char *backend_name;
+	uint32_t devid;     /* vbd: the vdev's number (202 << 8 | disk << 4 ...); vif: its
+			      * handle, the vif's position among the frontend's vifs */
+	const char *vdev;   /* vbd: as written ("xvda", "51712") */
+	const char *target; /* vbd: the backend's device path ("/dev/ram0") */
+	bool readonly;      /* vbd: mode "r" */
+	const char *mac;    /* vif: "00:16:3e:00:00:02" */
+};
+
+/* Split device @i (< nr_xendevs) of domain @d of a launch lcm_parse()
+ * accepted (LCM_OK): false when there is none. Reads the FDT again (the
+ * description keeps no array of them); the values point into the FDT. */
+bool lcm_xendev(const struct lcm_launch *l, const struct lcm_domain *d, uint32_t i,
+		struct lcm_xendev *out);
+/* "vbd" or "vif". */
+const char *lcm_xendev_type_name(unsigned type);
+/* The number of Xen virtual disk name @s ("xvda" is 51712, "xvdq" 268439552,
+ * or the number itself in decimal); false when it is none (Xen's
+ * docs/misc/vbd-interface.txt, whole disks xvd[a-z]+). */
+bool lcm_vdev_number(const char *s, uint32_t *out);
 
 /* Find the domain with @domid; NULL when none. */
 const struct lcm_domain *lcm_find_domid(const struct lcm_launch *l, uint32_t domid);

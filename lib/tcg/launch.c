@@ -122,6 +122,22 @@ void tcg_params_of(const struct lcm_launch *l, uint32_t index, struct tcg_params
 	for (uint32_t i = 0; i < d->nr_channels && i < LCM_MAX_CHANNELS; i++) {
 		p->channels[p->nr_channels++] = lcm_channel(d, i);
 	}
+	/* A split device joins its frontend with its backend as a channel
+	 * does (the hypervisor's xen_config()): measured with them, each
+	 * backend once, when no channel names it already. */
+	for (uint32_t i = 0; i < d->nr_xendevs; i++) {
+		struct lcm_xendev x;
+		if (!lcm_xendev(l, d, i, &x)) {
+			continue;
+		}
+		uint32_t id = l->domains[x.backend].domid, k = 0;
+		while (k < p->nr_channels && p->channels[k] != id) {
+			k++;
+		}
+		if (k == p->nr_channels && k < LCM_MAX_XEN_PEERS) {
+			p->channels[p->nr_channels++] = id;
+		}
+	}
 	p->bootargs = k >= 0 ? l->modules[k].bootargs : NULL;
 	p->bootargs_len = p->bootargs != NULL ? strlen(p->bootargs) : 0;
 }

@@ -57,8 +57,9 @@ struct tcg_params {
 	const char *label; /* security-id */
 	uint64_t memory_kib;
 	uint32_t vcpus;
-	bool xen;                            /* hyperlaunch,xen-interface */
-	uint32_t channels[LCM_MAX_CHANNELS]; /* hyperlaunch,channels */
+	bool xen;                             /* hyperlaunch,xen-interface */
+	uint32_t channels[LCM_MAX_XEN_PEERS]; /* hyperlaunch,channels, then the
+					       * backends of its split devices */
 	uint32_t nr_channels;
 	const char *bootargs; /* may be NULL; not NUL-terminated */
 	size_t bootargs_len;

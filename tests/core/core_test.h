@@ -35,11 +35,13 @@ struct tdom {
 	unsigned cpus;       /* 0: 1 */
 	unsigned memory_kib; /* 0: 2048 */
 	const char *bootargs;
-	bool bad_digest;    /* the LCM's digest is not the module's */
-	const char *label;  /* security-id; NULL: none (domU_t) */
-	const char *safety; /* hyperlaunch,safety; NULL: none */
-	bool xen;           /* hyperlaunch,xen-interface */
-	uint32_t channel;   /* hyperlaunch,channels = <channel> (0: none) */
+	bool bad_digest;         /* the LCM's digest is not the module's */
+	const char *label;       /* security-id; NULL: none (domU_t) */
+	const char *safety;      /* hyperlaunch,safety; NULL: none */
+	bool xen;                /* hyperlaunch,xen-interface */
+	uint32_t channel;        /* hyperlaunch,channels = <channel> (0: none) */
+	const char *vbd_backend; /* a xen-vbd (xvda, /dev/ram0) served by it; NULL: none */
+	const char *vif_backend; /* a xen-vif (00:16:3e:00:00:02) served by it */
 };
 
 #define TL_MAX_DOMAINS 16
@@ -124,6 +126,8 @@ int run_deadline_tests(void);
 int run_hostile_tests(void);
 int run_bootdom_off_tests(void);
 int run_boot_tests(void);
+int run_xenstore_tests(void);
+int run_xenstore_none_tests(void);
 int run_panic_tests(void);
 int run_fault_tests(void);
 int run_classic_tests(void);

@@ -210,6 +210,21 @@ const void *host_dtb(const struct tlaunch *l)
 		if (d->channel != 0) {
 			ok(fdt_property_u32(b, LCM_PROP_CHANNELS, d->channel), "channels");
 		}
+		if (d->vbd_backend != NULL) {
+			ok(fdt_begin_node(b, "xen-vbd@0"), "xen-vbd");
+			ok(fdt_property_string(b, "compatible", LCM_COMPAT_XEN_VBD), "compatible");
+			ok(fdt_property_string(b, LCM_XENDEV_BACKEND, d->vbd_backend), "backend");
+			ok(fdt_property_string(b, LCM_XENDEV_VDEV, "xvda"), "vdev");
+			ok(fdt_property_string(b, LCM_XENDEV_TARGET, "/dev/ram0"), "target");
+			ok(fdt_end_node(b), "xen-vbd");
+		}
+		if (d->vif_backend != NULL) {
+			ok(fdt_begin_node(b, "xen-vif@0"), "xen-vif");
+			ok(fdt_property_string(b, "compatible", LCM_COMPAT_XEN_VIF), "compatible");
+			ok(fdt_property_string(b, LCM_XENDEV_BACKEND, d->vif_backend), "backend");
+			ok(fdt_property_string(b, LCM_XENDEV_MAC, "00:16:3e:00:00:02"), "mac");
+			ok(fdt_end_node(b), "xen-vif");
+		}
 		ok(fdt_begin_node(b, "kernel"), "kernel");
 		ok(fdt_property_string(b, "compatible", "module,kernel"), "compatible");
 		fdt64_t reg[2] = { cpu_to_fdt64((uintptr_t)k), cpu_to_fdt64(PAGE_SIZE) };

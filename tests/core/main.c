@@ -42,6 +42,8 @@ static const struct {
 	{ "bootmod", run_bootmod_tests, false },
 	{ "xen", run_xen_tests, false },
 	{ "xen-labels", run_xen_label_tests, false },
+	{ "xen-store", run_xenstore_tests, false },
+	{ "xen-nostore", run_xenstore_none_tests, false },
 	{ "labels", run_label_tests, false },
 	{ "labels-console", run_label_console_tests, false },
 	{ "policy-truncated", run_policy_truncated_tests, false },

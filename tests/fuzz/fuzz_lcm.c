@@ -93,6 +93,34 @@ static void check_launch(const struct lcm_launch *l, int rc)
 		check(n > 0 && strlen(buf) == (size_t)n);
 		check(lcm_functions_str(d->functions, small, sizeof(small)) == n);
 		check(lcm_find_domid(l, d->domid) != NULL);
+		/* Its split devices read back, whatever the verdict. */
+		for (uint32_t k = 0; k < d->nr_xendevs + 1; k++) {
+			struct lcm_xendev x;
+			bool ok = lcm_xendev(l, d, k, &x);
+			check(k < d->nr_xendevs || !ok);
+			check(rc != LCM_OK || k == d->nr_xendevs || ok);
+			if (!ok) {
+				continue;
+			}
+			/* A valid device: what the plan writer relies on. */
+			uint32_t n;
+			check(x.frontend == (int32_t)i && x.backend >= 0 &&
+			      (uint32_t)x.backend < l->nr_domains);
+			check(x.type == LCM_XENDEV_VBD || x.type == LCM_XENDEV_VIF);
+			if (x.type == LCM_XENDEV_VBD) {
+				check(x.vdev != NULL && lcm_vdev_number(x.vdev, &n) &&
+				      n == x.devid);
+				check(x.target != NULL && x.target[0] == '/' &&
+				      strlen(x.target) <= LCM_XEN_TARGET_MAX);
+			} else {
+				check(x.mac != NULL && strlen(x.mac) == 17 && x.devid < k + 1);
+			}
+			if (rc == LCM_OK) {
+				const struct lcm_domain *b = &l->domains[x.backend];
+				check(b != d && b->xen && d->xen && l->xenstore >= 0 &&
+				      l->domains[l->xenstore].xen);
+			}
+		}
 	}
 
 	if (rc != LCM_OK) {

@@ -43,7 +43,25 @@ cat > "$tmp/full.json" <<'JSON'
 }
 JSON
 
-for cfg in minimal full; do
+# Split devices: disks and interfaces served by other Xen-aware domains
+# through the store.
+cat > "$tmp/xendev.json" <<'JSON'
+{
+  "domains": [
+    { "name": "xs", "domid": 1, "functions": ["xenstore"], "memory": "16M",
+      "xen-interface": true, "kernel": "files/kernel.img" },
+    { "name": "front", "domid": 2, "memory": "16M", "xen-interface": true,
+      "xen-disks": [{ "backend": "back", "target": "/dev/ram0", "vdev": "xvda" },
+                    { "backend": "xs", "target": "/dev/vdb", "vdev": "268439552", "mode": "r" }],
+      "xen-nics": [{ "backend": "back", "mac": "00:16:3e:00:00:02" }],
+      "kernel": "files/kernel.img" },
+    { "name": "back", "domid": 3, "memory": "16M", "xen-interface": true,
+      "kernel": "files/kernel.img" }
+  ]
+}
+JSON
+
+for cfg in minimal full xendev; do
 	"$tool" build --arch arm64 "$tmp/$cfg.json" -o "$out/$cfg-arm64.dtb" >/dev/null
 	"$tool" build --arch x86 "$tmp/$cfg.json" -o "$out/$cfg-x86.dtb" >/dev/null
 done

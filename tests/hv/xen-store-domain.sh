@@ -5,7 +5,9 @@
 # /dev/xen/privcmd it reads every domain's state with
 # XEN_DOMCTL_getdomaininfo (itself running, the probe powered off), and
 # Debian's own xenstored (xen-utils-4.17) runs in it: xenstore-write and
-# xenstore-read (xenstore-utils) store and read a key.
+# xenstore-read (xenstore-utils) store and read a key. The launch has no
+# other Xen-aware domain: the plan the hypervisor writes for the store
+# (/xenstore-plan) is empty, and xs-toolstack has nothing to do.
 . "$(dirname "$0")/qemu.bash"
 
 linux_parts
@@ -16,10 +18,11 @@ for part in xen-modules xen-tools; do
 		exit 1
 	fi
 done
-make -s build/guests/linux/xenchan || exit 1
+make -s build/guests/linux/xenchan build/guests/linux/xs-toolstack || exit 1
 mods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
 tools=build/xen-tools
 adds=(--add build/guests/linux/xenchan=bin/xenchan
+	--add build/guests/linux/xs-toolstack=bin/xs-toolstack
 	--add "$tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored"
 	--add "$tools/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1=lib/ld-linux-aarch64.so.1"
 	--add "$tools/lib/aarch64-linux-gnu/libc.so.6=lib/aarch64-linux-gnu/libc.so.6")
@@ -52,6 +55,8 @@ expect "$log" "[xs] xenchan: domain 2: flags 0x106, 2048 pages, 1 vcpus"
 expect "$log" "[xs] xenchan: domains from 3: No such process"
 expect "$log" "[xs] store: write: 0"
 expect "$log" "[xs] store: read: from xenstored"
+expect "$log" "[xs] xs-toolstack: plan: 0 domains, 0 devices"
+expect "$log" "[xs] store: xs-toolstack: 0"
 expect_re "$log" '\[xs\] linux: ready \(uptime [0-9]+\.[0-9]+ s\)'
 expect_last "$log" "hyperlaunch: all 2 domains are off (2 powered off); powering off"
 finish

@@ -4,7 +4,8 @@
 # port 1 unbound for the XENSTORE domain and grant entry 1 granting the
 # ring to it, and holds the domain until the store maps that grant
 # (XS_INTRODUCE). Debian's xenstored runs in the Linux XENSTORE domain,
-# which makes /local/domain/N owned by N and introduces domains 2 and 3
+# where xs-toolstack, from the plan the hypervisor wrote in its device
+# tree, makes /local/domain/N owned by N and introduces domains 2 and 3
 # as Xen's toolstack does; in each, Debian's Linux sees /proc/xen, and
 # xenstore-write/-read/-ls (xenstore-utils) work in its own home, while
 # the other domain's is refused (Xen's permission model, by xenstored).
@@ -18,7 +19,7 @@ for part in xen-modules xen-tools; do
 		exit 1
 	fi
 done
-make -s build/guests/linux/xenchan || exit 1
+make -s build/guests/linux/xs-toolstack || exit 1
 mods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
 tools=build/xen-tools
 libc=(--add "$tools/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1=lib/ld-linux-aarch64.so.1"
@@ -46,8 +47,8 @@ image() {
 image xenstore-domus tests/hv/linux-init-xenstore-domus \
 	"libxenctrl.so.4.17 libxencall.so.1 libxenforeignmemory.so.1 libxendevicemodel.so.1
 	 libxengnttab.so.1 libxenevtchn.so.1 libxenstore.so.4 libxentoollog.so.1 libxentoolcore.so.1" \
-	"read write chmod" "xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
-	--add build/guests/linux/xenchan=bin/xenchan \
+	"read" "xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
+	--add build/guests/linux/xs-toolstack=bin/xs-toolstack \
 	--add "$tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored"
 image xenstore-domu tests/hv/linux-init-xenstore-domu "libxenstore.so.4 libxentoolcore.so.1" \
 	"read write ls" "xenfs/xenfs xen-privcmd"
@@ -55,10 +56,12 @@ pack tests/hv/configs/xen-store-domus.json
 log=$WORK/console.log
 LIMIT=150 boot_pack "$log"
 expect_rc 0
+expect "$log" "[xs] xs-toolstack: plan: 2 domains, 0 devices"
 for d in 2 3; do
 	expect "$log" "domain $d l$d: starts when its store takes it"
 	expect "$log" "domain $d l$d: started: its store xs took it"
-	expect "$log" "[xs] xenchan: introduce domain $d: OK"
+	expect "$log" "[xs] xs-toolstack: domain $d l$d: home /local/domain/$d"
+	expect "$log" "[xs] xs-toolstack: domain $d l$d: introduced (ring 0x39000, port 1)"
 	expect "$log" "[l$d] domu: /proc/xen: capabilities privcmd xenbus "
 	expect "$log" "[l$d] domu: l$d: write: 0"
 	expect "$log" "[l$d] domu: l$d: read: from l$d"

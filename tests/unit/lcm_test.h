@@ -113,5 +113,6 @@ int run_policy_tests(void);
 int run_tcg_tests(void);
 int run_bootcfg_tests(void);
 int run_asid_tests(void);
+int run_xendev_tests(void);
 
 #endif /* LCM_TEST_H */

@@ -1,7 +1,7 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
- * console filter, lib/crypto (against OpenSSL), lib/tcg, lib/bootcfg and
- * the x86 ASID bookkeeping.
+ * console filter, lib/crypto (against OpenSSL), lib/tcg, lib/bootcfg, the
+ * LCM library's Xen split devices and the x86 ASID bookkeeping.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -25,5 +25,6 @@ int main(void)
 	failed += run_tcg_tests();
 	failed += run_bootcfg_tests();
 	failed += run_asid_tests();
+	failed += run_xendev_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -379,6 +379,31 @@ static void show_xen(const struct lcm_launch *l, int wname)
 		}
 		printf("%s\n", d->nr_channels == 0 ? " -" : "");
 	}
+	/* Their split devices (hyperlaunch,xen-vbd / xen-vif). */
+	any = false;
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		for (uint32_t k = 0; k < d->nr_xendevs; k++) {
+			struct lcm_xendev x;
+			if (!lcm_xendev(l, d, k, &x)) {
+				continue;
+			}
+			if (!any) {
+				printf("\n%-15s %-*s %-*s %s\n", "SPLIT DEVICE", wname, "FRONTEND",
+				       wname, "BACKEND", "PARAMETERS");
+				any = true;
+			}
+			char dev[32];
+			snprintf(dev, sizeof(dev), "%s %u", lcm_xendev_type_name(x.type), x.devid);
+			printf("%-15s %-*s %-*s ", dev, wname, d->name, wname,
+			       l->domains[x.backend].name);
+			if (x.type == LCM_XENDEV_VBD) {
+				printf("%s %s %s\n", x.vdev, x.target, x.readonly ? "r" : "w");
+			} else {
+				printf("%s\n", x.mac);
+			}
+		}
+	}
 }
 
 static void show_launch(const struct lcm_launch *l, const char *in)

@@ -231,11 +231,13 @@ static const char *const config_keys[] = { "microcode",           "xsm-policy",
 					   LCM_PROP_BOOT_TIMEOUT, LCM_PROP_ON_ALL_OFF,
 					   "control-domains",     NULL };
 static const char *const domain_keys[] = {
-	"name",        "domid",       "permissions",   "functions",   "mode",
-	"domain-uuid", "cpus",        "memory",        "security-id", "kernel",
-	"ramdisk",     "device-tree", "config",        "safety",      "attestation-agent",
-	"devices",     "pinned-cpus", "xen-interface", "channels",    NULL
+	"name",     "domid",     "permissions",       "functions", "mode",        "domain-uuid",
+	"cpus",     "memory",    "security-id",       "kernel",    "ramdisk",     "device-tree",
+	"config",   "safety",    "attestation-agent", "devices",   "pinned-cpus", "xen-interface",
+	"channels", "xen-disks", "xen-nics",          NULL
 };
+static const char *const disk_keys[] = { "backend", "target", "vdev", "mode", NULL };
+static const char *const nic_keys[] = { "backend", "mac", NULL };
 static const char *const module_keys[] = { "file", "bootargs", "sha256", NULL };
 static const char *const permission_words[] = { "control", "hardware", NULL };
 static const char *const function_words[] = { "boot",     "recovery",    "crash", "console",
@@ -496,6 +498,124 @@ static void load_channels(struct loader *ld, json_t *v, const char *path, const 
 	d->nr_channels = json_array_size(v);
 }
 
+/* A string member @key of device object @obj, copied; NULL when absent
+ * or not a string (reported unless absent and @optional). */
+static char *xendev_string(struct loader *ld, json_t *obj, const char *path, const char *what,
+			   const char *key, bool optional)
+{
+	json_t *v = json_object_get(obj, key);
+	char kpath[200];
+
+	snprintf(kpath, sizeof(kpath), "%s.%s", path, key);
+	if (v == NULL && optional) {
+		return NULL;
+	}
+	if (v == NULL || !json_is_string(v)) {
+		jerr(ld, v == NULL ? path : kpath, "%s: %s: %s", what, key,
+		     v == NULL ? "missing" : "expected a string");
+		return NULL;
+	}
+	return strdup(json_string_value(v));
+}
+
+/* "xen-disks" (@type LCM_XENDEV_VBD) or "xen-nics" (LCM_XENDEV_VIF): a
+ * list of device objects; "backend" a domain's name or domid (resolved
+ * when every domain is loaded, resolve_backends()). */
+static void load_xendevs(struct loader *ld, json_t *v, const char *path, const char *what,
+			 struct lt_domain *d, uint8_t type)
+{
+	const char *key = type == LCM_XENDEV_VBD ? "xen-disks" : "xen-nics";
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(v) || json_array_size(v) == 0 ||
+	    json_array_size(v) > LCM_MAX_XEN_DEVICES) {
+		jerr(ld, path, "%s: %s: expected a list of 1 to %u device objects", what, key,
+		     LCM_MAX_XEN_DEVICES);
+		return;
+	}
+	struct lt_xendev *x =
+		realloc(d->xendevs, (d->nr_xendevs + json_array_size(v)) * sizeof(*x));
+	if (x == NULL) {
+		lt_fatal_usage("out of memory");
+	}
+	d->xendevs = x;
+	json_array_foreach(v, i, e)
+	{
+		char epath[160], ewhat[160];
+		snprintf(epath, sizeof(epath), "%s.%zu", path, i);
+		snprintf(ewhat, sizeof(ewhat), "%s: %s[%zu]", what, key, i);
+		x = &d->xendevs[d->nr_xendevs++];
+		memset(x, 0, sizeof(*x));
+		x->type = type;
+		if (!json_is_object(e)) {
+			jerr(ld, epath, "%s: expected an object with \"backend\" and %s", ewhat,
+			     type == LCM_XENDEV_VBD ? "\"target\", \"vdev\"" : "\"mac\"");
+			continue;
+		}
+		check_keys(ld, e, epath, ewhat, type == LCM_XENDEV_VBD ? disk_keys : nic_keys);
+		json_t *b = json_object_get(e, "backend");
+		char bpath[200];
+		snprintf(bpath, sizeof(bpath), "%s.backend", epath);
+		if (json_is_integer(b) && json_integer_value(b) >= 0 &&
+		    json_integer_value(b) <= (json_int_t)UINT32_MAX) {
+			/* "#N": a domid, resolve_backends() names it. */
+			char id[16];
+			snprintf(id, sizeof(id), "#%lld", (long long)json_integer_value(b));
+			x->backend = strdup(id);
+		} else if (json_is_string(b) && json_string_length(b) > 0) {
+			x->backend = strdup(json_string_value(b));
+		} else {
+			jerr(ld, b == NULL ? epath : bpath, "%s: backend: %s", ewhat,
+			     b == NULL ? "missing (the name or domid of the domain that serves it)"
+				       : "expected a domain's name or domid");
+		}
+		if (type == LCM_XENDEV_VBD) {
+			x->target = xendev_string(ld, e, epath, ewhat, "target", false);
+			x->vdev = xendev_string(ld, e, epath, ewhat, "vdev", false);
+			x->mode = xendev_string(ld, e, epath, ewhat, "mode", true);
+		} else {
+			x->mac = xendev_string(ld, e, epath, ewhat, "mac", false);
+		}
+	}
+}
+
+/* A backend given by domid ("#N" from load_xendevs) becomes the name of
+ * the domain that asks for that domid. */
+static void resolve_backends(struct loader *ld)
+{
+	struct lt_config *c = ld->c;
+
+	for (size_t i = 0; i < c->nr_domains; i++) {
+		struct lt_domain *d = &c->domains[i];
+		size_t disks = 0, nics = 0;
+		for (size_t k = 0; k < d->nr_xendevs; k++) {
+			struct lt_xendev *x = &d->xendevs[k];
+			size_t n = x->type == LCM_XENDEV_VBD ? disks++ : nics++;
+			if (x->backend == NULL || x->backend[0] != '#') {
+				continue;
+			}
+			uint32_t id = (uint32_t)strtoul(x->backend + 1, NULL, 10);
+			size_t j = 0;
+			while (j < c->nr_domains && (c->domains[j].domid != id || id == 0)) {
+				j++;
+			}
+			free(x->backend);
+			x->backend = NULL;
+			if (j < c->nr_domains) {
+				x->backend = strdup(c->domains[j].name);
+				continue;
+			}
+			char kpath[200];
+			const char *key = x->type == LCM_XENDEV_VBD ? "xen-disks" : "xen-nics";
+			snprintf(kpath, sizeof(kpath), "domains.%zu.%s.%zu.backend", i, key, n);
+			jerr(ld, kpath,
+			     "domain \"%s\": %s[%zu]: backend: no domain has domid %u (give the backend's domid explicitly, or its name)",
+			     d->name, key, n, id);
+		}
+	}
+}
+
 /* "pinned-cpus": physical CPU numbers, one per vCPU (the library checks the
  * count against "cpus"). */
 static void load_pinned(struct loader *ld, json_t *v, const char *path, const char *what,
@@ -672,6 +792,10 @@ static void load_domain(struct loader *ld, json_t *obj, size_t idx)
 			}
 		} else if (strcmp(key, "channels") == 0) {
 			load_channels(ld, v, kpath, what, d);
+		} else if (strcmp(key, "xen-disks") == 0) {
+			load_xendevs(ld, v, kpath, what, d, LCM_XENDEV_VBD);
+		} else if (strcmp(key, "xen-nics") == 0) {
+			load_xendevs(ld, v, kpath, what, d, LCM_XENDEV_VIF);
 		} else if (strcmp(key, "name") == 0) {
 			/* handled above */
 		} else {
@@ -954,6 +1078,7 @@ bool lt_config_load(struct lt_config *c, const char *path, bool files)
 				     "domain \"config\": name: \"config\" is the config node's name");
 			}
 		}
+		resolve_backends(&ld);
 	}
 	json_t *config = json_object_get(root, "config");
 	if (config != NULL) {
@@ -998,6 +1123,15 @@ void lt_config_free(struct lt_config *c)
 			free(d->devices[k]);
 		}
 		free(d->devices);
+		for (size_t k = 0; k < d->nr_xendevs; k++) {
+			struct lt_xendev *x = &d->xendevs[k];
+			free(x->backend);
+			free(x->target);
+			free(x->vdev);
+			free(x->mode);
+			free(x->mac);
+		}
+		free(d->xendevs);
 	}
 	for (size_t i = 0; i < c->nr_files; i++) {
 		free(c->files[i].path);

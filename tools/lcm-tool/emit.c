@@ -67,6 +67,41 @@ static int emit_module(void *fdt, int parent, const struct lt_config *c, const s
 	return 0;
 }
 
+/* The "xen-vbd@N" (or "xen-vif@N") nodes of @d's devices of @type, in
+ * order (fdt_add_subnode() puts each before its siblings: the last first). */
+static int emit_xendevs(void *fdt, int node, const struct lt_domain *d, uint8_t type)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < d->nr_xendevs; k++) {
+		n += d->xendevs[k].type == type;
+	}
+	for (size_t k = d->nr_xendevs; k-- > 0;) {
+		const struct lt_xendev *x = &d->xendevs[k];
+		char name[32];
+		if (x->type != type) {
+			continue;
+		}
+		snprintf(name, sizeof(name), "xen-%s@%zx", lcm_xendev_type_name(type), --n);
+		int dev = fdt_add_subnode(fdt, node, name);
+		TRY(dev);
+		TRY(fdt_setprop_string(fdt, dev, "compatible",
+				       type == LCM_XENDEV_VBD ? LCM_COMPAT_XEN_VBD
+							      : LCM_COMPAT_XEN_VIF));
+		const char *props[][2] = {
+			{ LCM_XENDEV_BACKEND, x->backend }, { LCM_XENDEV_TARGET, x->target },
+			{ LCM_XENDEV_VDEV, x->vdev },       { LCM_XENDEV_MODE, x->mode },
+			{ LCM_XENDEV_MAC, x->mac },
+		};
+		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
+			if (props[i][1] != NULL) {
+				TRY(fdt_setprop_string(fdt, dev, props[i][0], props[i][1]));
+			}
+		}
+	}
+	return 0;
+}
+
 static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struct lt_domain *d,
 		       enum lt_target target)
 {
@@ -118,6 +153,11 @@ static int emit_domain(void *fdt, int hv, const struct lt_config *c, const struc
 		}
 		TRY(fdt_setprop(fdt, node, LCM_PROP_CHANNELS, cells,
 				(int)(d->nr_channels * sizeof(cells[0]))));
+	}
+	/* Its split devices, disks then interfaces, each in the JSON's
+	 * order (a vif's handle is its position among the vifs). */
+	for (int type = LCM_XENDEV_VIF; type >= LCM_XENDEV_VBD; type--) {
+		TRY(emit_xendevs(fdt, node, d, (uint8_t)type));
 	}
 	for (unsigned t = LCM_MOD_NR_TYPES; t-- > 0;) {
 		if (d->mod[t].present) {
@@ -173,7 +213,7 @@ int lt_emit(const struct lt_config *c, void *fdt, enum lt_target target)
 	return 0;
 }
 
-int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out)
+size_t lt_emit_size(const struct lt_config *c)
 {
 	size_t size = 16384 + c->nr_domains * 2048;
 
@@ -181,7 +221,22 @@ int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out)
 		if (c->domains[i].mod[LCM_MOD_KERNEL].bootargs != NULL) {
 			size += strlen(c->domains[i].mod[LCM_MOD_KERNEL].bootargs) + 16;
 		}
+		for (size_t k = 0; k < c->domains[i].nr_xendevs; k++) {
+			const struct lt_xendev *x = &c->domains[i].xendevs[k];
+			const char *s[] = { x->backend, x->target, x->vdev, x->mode, x->mac };
+			size += 256;
+			for (size_t j = 0; j < sizeof(s) / sizeof(s[0]); j++) {
+				size += s[j] != NULL ? strlen(s[j]) : 0;
+			}
+		}
 	}
+	return size;
+}
+
+int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out)
+{
+	size_t size = lt_emit_size(c);
+
 	void *fdt = malloc(size);
 	if (fdt == NULL) {
 		return -FDT_ERR_NOSPACE;

@@ -65,6 +65,17 @@ struct lt_module {
 	struct lt_loc loc;
 };
 
+/* "xen-disks" and "xen-nics": a Xen split device of a frontend domain
+ * (docs/xen-interface.md); the strings as the LCM carries them (the
+ * library checks them). */
+struct lt_xendev {
+	uint8_t type;               /* LCM_XENDEV_VBD, LCM_XENDEV_VIF */
+	char *backend;              /* the backend domain's name (a domid in the JSON is
+			* resolved to its name), NULL when wrong (reported) */
+	char *target, *vdev, *mode; /* vbd; mode NULL: the default */
+	char *mac;                  /* vif */
+};
+
 struct lt_domain {
 	char *name;
 	struct lt_loc loc;
@@ -89,6 +100,8 @@ struct lt_domain {
 	char **devices;     /* "devices": host device-tree paths */
 	size_t nr_devices;
 	struct lt_loc devices_loc;
+	struct lt_xendev *xendevs; /* "xen-disks" then "xen-nics" */
+	size_t nr_xendevs;
 };
 
 struct lt_config {
@@ -157,6 +170,8 @@ enum lt_target { LT_TARGET_ARM64, LT_TARGET_X86 };
 /* Write /chosen/hypervisor for @c into the FDT at @fdt (buffer of @bufsize
  * bytes, already open for writing). Returns 0 or a libfdt error. */
 int lt_emit(const struct lt_config *c, void *fdt, enum lt_target target);
+/* Room lt_emit() needs at most (bytes). */
+size_t lt_emit_size(const struct lt_config *c);
 /* A stand-alone LCM: malloc'd FDT in *out. */
 int lt_emit_lcm(const struct lt_config *c, enum lt_target target, void **out);
 

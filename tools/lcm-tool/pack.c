@@ -468,13 +468,10 @@ int lt_cmd_pack(int argc, char **argv)
 		char have[32], need[32];
 		lt_size_str(m.ram_size, have, sizeof(have));
 		lt_size_str(lt_machine_ram_needed(&c, boot), need, sizeof(need));
+		free(qdtb);
 		lt_fatal_usage("--memory %s is too small for %s (it needs %s)", have, in, need);
 	}
-	size_t bufsize = fdt_totalsize(qdtb) + 16384 + c.nr_domains * 2048;
-	for (size_t i = 0; i < c.nr_domains; i++) {
-		const char *b = c.domains[i].mod[LCM_MOD_KERNEL].bootargs;
-		bufsize += b != NULL ? strlen(b) + 16 : 0;
-	}
+	size_t bufsize = fdt_totalsize(qdtb) + lt_emit_size(&c);
 	void *fdt = malloc(bufsize);
 	int err = fdt_open_into(qdtb, fdt, (int)bufsize);
 	free(qdtb);

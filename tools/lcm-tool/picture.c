@@ -296,6 +296,17 @@ static void write_dot(FILE *f, const struct lcm_launch *l, const struct plan *p,
 				i, (int)(peer - l->domains));
 		}
 	}
+	/* Their split devices, from the frontend to its backend. */
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		for (uint32_t k = 0; k < l->domains[i].nr_xendevs; k++) {
+			struct lcm_xendev x;
+			if (lcm_xendev(l, &l->domains[i], k, &x)) {
+				fprintf(f, "\td%u -> d%d [label=\"Xen %s %s\", style=dotted];\n", i,
+					x.backend, lcm_xendev_type_name(x.type),
+					x.type == LCM_XENDEV_VBD ? x.vdev : x.mac);
+			}
+		}
+	}
 	fprintf(f, "}\n");
 }
 
@@ -468,6 +479,38 @@ static json_t *channels_json(const struct lcm_launch *l)
 	return a;
 }
 
+/* The Xen split devices, one object per device in LCM order: "type"
+ * ("vbd", "vif"), "frontend", "backend" (names), "devid", then a vbd's
+ * "vdev", "target", "mode" or a vif's "mac". */
+static json_t *xendevs_json(const struct lcm_launch *l)
+{
+	json_t *a = json_array();
+
+	for (uint32_t i = 0; i < l->nr_domains; i++) {
+		const struct lcm_domain *d = &l->domains[i];
+		for (uint32_t k = 0; k < d->nr_xendevs; k++) {
+			struct lcm_xendev x;
+			if (!lcm_xendev(l, d, k, &x)) {
+				continue;
+			}
+			json_t *o = json_object();
+			json_object_set_new(o, "type", json_string(lcm_xendev_type_name(x.type)));
+			json_object_set_new(o, "frontend", json_string(d->name));
+			json_object_set_new(o, "backend", json_string(l->domains[x.backend].name));
+			json_object_set_new(o, "devid", json_integer(x.devid));
+			if (x.type == LCM_XENDEV_VBD) {
+				json_object_set_new(o, "vdev", json_string(x.vdev));
+				json_object_set_new(o, "target", json_string(x.target));
+				json_object_set_new(o, "mode", json_string(x.readonly ? "r" : "w"));
+			} else {
+				json_object_set_new(o, "mac", json_string(x.mac));
+			}
+			json_array_append_new(a, o);
+		}
+	}
+	return a;
+}
+
 static int write_json(const struct lcm_launch *l, const struct plan *p, const char *in)
 {
 	json_t *root = json_object(), *doms = json_array(), *cfg = json_array();
@@ -486,6 +529,7 @@ static int write_json(const struct lcm_launch *l, const struct plan *p, const ch
 	json_object_set_new(root, "config-modules", cfg);
 	json_object_set_new(root, "start", start_json(l, p));
 	json_object_set_new(root, "channels", channels_json(l));
+	json_object_set_new(root, "xen-devices", xendevs_json(l));
 	/* Filled once the configuration describes them. */
 	json_object_set_new(root, "devices", json_array());
 	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0) {

@@ -38,6 +38,7 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 {
 	const char *prefix = LCM_HYPERVISOR_PATH "/";
 	char node[64] = "", sub[64] = "", jpath[256], what[160];
+	const char *json_key = NULL; /* a split device's: its JSON list */
 	struct lt_loc loc;
 
 	if (strncmp(d->path, prefix, strlen(prefix)) == 0) {
@@ -58,7 +59,18 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 			}
 			snprintf(what, sizeof(what), "domain \"%s\"%s%s", node, sub[0] ? ": " : "",
 				 sub);
-			if (sub[0] != '\0') {
+			unsigned k;
+			char type[4];
+			if (sscanf(sub, "xen-%3[a-z]@%x", type, &k) == 2 &&
+			    (strcmp(type, "vbd") == 0 || strcmp(type, "vif") == 0)) {
+				/* A split device: "xen-disks"/"xen-nics" entry k. */
+				const char *key = type[1] == 'b' ? "xen-disks" : "xen-nics";
+				json_key = key;
+				snprintf(jpath, sizeof(jpath), "domains.%zu.%s.%u%s%s", i, key, k,
+					 d->prop[0] && strcmp(d->prop, "compatible") ? "." : "",
+					 strcmp(d->prop, "compatible") ? d->prop : "");
+				snprintf(what, sizeof(what), "domain \"%s\": %s[%u]", node, key, k);
+			} else if (sub[0] != '\0') {
 				snprintf(jpath, sizeof(jpath), "domains.%zu.%s", i, sub);
 			} else {
 				bool json_key = false;
@@ -73,7 +85,7 @@ static void report_json(const struct lt_config *c, const struct lcm_diag *d)
 	for (size_t i = 0; i < c->nr_domains; i++) {
 		const struct lt_domain *dom = &c->domains[i];
 		char key[72];
-		const char *k = sub[0] != '\0' ? sub : prop;
+		const char *k = json_key != NULL ? json_key : sub[0] != '\0' ? sub : prop;
 		if (strcmp(dom->name, node) != 0) {
 			continue;
 		}

@@ -21,6 +21,7 @@
 
 #include "arm64.h"
 #include "core/passthrough.h"
+#include "core/xen.h"
 
 #define GUEST_GICD_SIZE 0x10000ull
 #define GUEST_UART_SIZE 0x1000ull
@@ -236,6 +237,9 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 
 	if (g->xen) {
 		xen_node(&w);
+	}
+	if (g->xs_plan != NULL && w.err == 0) {
+		w.err = xen_plan_write(buf, g->xs_plan);
 	}
 
 	/* Secure physical, non-secure physical, virtual, hypervisor timer;

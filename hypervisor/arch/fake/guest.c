@@ -12,6 +12,7 @@
 
 #include "arch/fake/fake.h"
 #include "core/passthrough.h"
+#include "core/xen.h"
 
 #define FAKE_PHANDLE_GIC 1
 #define FAKE_PHANDLE_CLK 2
@@ -77,6 +78,9 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	err = err ? err : fdt_begin_node(buf, "cpus");
 	err = err ? err : fdt_property_u32(buf, "count", g->nr_vcpus);
 	err = err ? err : fdt_end_node(buf);
+	if (g->xs_plan != NULL) {
+		err = err ? err : xen_plan_write(buf, g->xs_plan);
+	}
 	err = err ? err : pt_write_nodes(buf, g->passthrough, FAKE_PHANDLE_GIC, FAKE_PHANDLE_CLK);
 	err = err ? err : fdt_end_node(buf);
 	err = err ? err : fdt_finish(buf);
