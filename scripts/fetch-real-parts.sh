@@ -34,6 +34,9 @@
 #                                    linux-image-amd64 depends on
 #   build/deps/busybox-amd64         static amd64 busybox (busybox-static:amd64)
 #
+# The kernels' .debs stay in build/deps/debs/ (the newest per architecture),
+# so the parts made from one of them download it once.
+#
 # Usage: scripts/fetch-real-parts.sh [--update] [linux] [busybox] [xen] [modules] [xen-modules]
 #                                   [xen-tools] [linux-amd64] [busybox-amd64]
 #   no part named: all of them (what the test suite and the demos boot).
@@ -146,15 +149,44 @@ resolve() {
 		die "apt knows no package for: $* (is the arm64 architecture added? see scripts/setup.sh)"
 }
 
-# download DIR PART...: each PART's .deb into DIR, with one apt-get call.
+# The kernel packages' .debs are kept in build/deps/debs/ (the newest of
+# each architecture): three parts are made from the arm64 one (linux,
+# xen-modules, modules), fetched at different times, and it is the largest
+# download. Other .debs are dropped once extracted.
+debs="$deps/debs"
+
+# deb_name PKG VER ARCH: the file name apt-get download gives a package
+# (an epoch's colon written %3a).
+deb_name() { echo "${1}_${2//:/%3a}_${3}.deb"; }
+
+# download DIR PART...: each PART's .deb into DIR, from build/deps/debs/
+# when it is there, the others with one apt-get call.
 download() {
-	local d=$1 p specs=()
+	local d=$1 p f spec specs=()
 	shift
 	for p in "$@"; do
-		specs+=("${pkg[$p]}:${arch[$p]}=${ver[$p]}")
+		f=$(deb_name "${pkg[$p]}" "${ver[$p]}" "${arch[$p]}")
+		if [ -f "$debs/$f" ]; then
+			ln -f "$debs/$f" "$d/$f" 2>/dev/null || cp -f "$debs/$f" "$d/$f"
+			continue
+		fi
+		spec="${pkg[$p]}:${arch[$p]}=${ver[$p]}"
+		[[ " ${specs[*]} " == *" $spec "* ]] || specs+=("$spec")
 	done
+	[ ${#specs[@]} -gt 0 ] || return 0
 	chmod 755 "$d"          # apt's _apt user must be able to write there, or apt warns
-	(cd "$d" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1)
+	(cd "$d" && apt-get download -qq "${specs[@]}" >/dev/null 2>&1) || return 1
+	for p in "$@"; do
+		f=$(deb_name "${pkg[$p]}" "${ver[$p]}" "${arch[$p]}")
+		case ${pkg[$p]} in
+		linux-image-*)
+			[ -f "$d/$f" ] && [ ! -f "$debs/$f" ] || continue
+			mkdir -p "$debs"
+			find "$debs" -name "linux-image-*_${arch[$p]}.deb" ! -name "$f" -delete
+			ln -f "$d/$f" "$debs/$f" 2>/dev/null || cp -f "$d/$f" "$debs/$f"
+			;;
+		esac
+	done
 }
 
 # --- the derived files ----------------------------------------------------------------------
@@ -402,10 +434,9 @@ fetch_modules() {
 	fi
 	abi=${p#linux-image-}
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp"
-	(cd "$tmp" && apt-get download -qq "$p:arm64=$v" >/dev/null 2>&1) ||
-		die "modules: apt-get download $p:arm64=$v failed"
-	deb=$(ls "$tmp"/*.deb)
+	pkg[modules]=$p ver[modules]=$v arch[modules]=arm64
+	download "$tmp" modules || die "modules: apt-get download $p:arm64=$v failed"
+	deb="$tmp/$(deb_name "$p" "$v" arm64)"
 	for m in "${MODULES[@]}" "${SPLIT[@]}"; do
 		paths+=("./lib/modules/$abi/$m")
 	done
