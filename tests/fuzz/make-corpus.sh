@@ -15,7 +15,12 @@ trap 'rm -rf "$tmp"' EXIT
 cp -r "$top/tests/lcm-fixtures/files" "$tmp/"
 # One file per module type: one range used as two types is an error.
 printf 'microcode' > "$tmp/files/ucode.bin"
-printf 'policy' > "$tmp/files/policy.bin"
+cat > "$tmp/files/policy.te" <<'TE'
+type domU_t;
+type hwdom_t;
+type dom0_t;
+allow hwdom_t domU_t:domain { info pause unpause };
+TE
 printf 'bootdom-config' > "$tmp/files/bootcfg.bin"
 
 # One domain, the smallest valid LCM.
@@ -26,7 +31,7 @@ JSON
 # Every role, every module type, a shared kernel, config and domain extensions.
 cat > "$tmp/full.json" <<'JSON'
 {
-  "config": { "microcode": "files/ucode.bin", "xsm-policy": "files/policy.bin",
+  "config": { "microcode": "files/ucode.bin", "xsm-policy": "files/policy.te",
               "boot-timeout-ms": 5000, "on-all-off": "reboot" },
   "domains": [
     { "name": "bootdom", "functions": ["boot"], "memory": "16M",
@@ -36,7 +41,9 @@ cat > "$tmp/full.json" <<'JSON'
       "domain-uuid": "b3fb98fb-8f9f-67a3-0000-000000000001", "cpus": 2,
       "memory": "32M", "security-id": "hwdom_t", "xen-interface": true, "channels": [0],
       "kernel": { "file": "files/kernel.img", "bootargs": "console=hvc0" },
-      "ramdisk": "files/ramdisk.img", "device-tree": "files/guest.dtb" },
+      "ramdisk": "files/ramdisk.img" },
+    { "name": "app", "memory": "16M", "kernel": "files/kernel.img",
+      "device-tree": "files/guest.dtb" },
     { "name": "dom0", "functions": ["legacy-dom0"], "memory": 4096, "xen-interface": true,
       "kernel": "files/kernel.img" }
   ]
@@ -65,6 +72,8 @@ for cfg in minimal full xendev; do
 	"$tool" build --arch arm64 "$tmp/$cfg.json" -o "$out/$cfg-arm64.dtb" >/dev/null
 	"$tool" build --arch x86 "$tmp/$cfg.json" -o "$out/$cfg-x86.dtb" >/dev/null
 done
+# build writes the compiled policy beside each LCM: not an LCM, not a seed.
+rm -f "$out/policy.te.bin"
 # The design's own examples, hand-written DTS (module@N, cells, 8-byte uuid).
 for seed in seed-x86 seed-arm64; do
 	dtc -q -I dts -O dtb -o "$out/$seed.dtb" "$top/tests/lcm-fixtures/$seed.dts"

@@ -105,6 +105,16 @@ expect check-x86-as-arm64 1 "$tool" check --arch arm64 "$work/demo-x86.dtb"
 expect check-json-errors 1 "$tool" check bad-columns.json
 expect build-json-errors 1 "$tool" build bad-columns.json -o "$work/bad.dtb"
 if [ -e "$work/bad.dtb" ]; then fail build-json-errors-writes-nothing "$work/bad.dtb exists"; else pass build-json-errors-writes-nothing; fi
+# A text policy is compiled; build writes the binary the LCM names beside
+# it (policy.te.bin), never over its source, and it is the compiled policy.
+mkdir -p "$work/ptext"
+expect build-policy-text 0 "$tool" build policy-text.json -o "$work/ptext/lcm.dtb"
+"$tool" policy ../lcm-fixtures/files/policy.te -o "$work/ptext/compiled.bin" >/dev/null 2>&1
+if cmp -s "$work/ptext/policy.te.bin" "$work/ptext/compiled.bin"; then
+	pass build-policy-text-binary
+else
+	fail build-policy-text-binary "$work/ptext/policy.te.bin is not what lcm-tool policy makes of the source"
+fi
 
 # --- example configurations --------------------------------------------------------
 for f in "$top"/configs/*.json; do

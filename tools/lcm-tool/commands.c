@@ -196,7 +196,7 @@ static void write_made_modules(const struct lt_config *c, const char *lcm)
 		if (c->files[i].data == NULL) {
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/%s", dir, c->files[i].path);
+		snprintf(path, sizeof(path), "%s/%s", dir, c->files[i].made);
 		if (!lt_write_file(path, c->files[i].data, c->files[i].size, 0644)) {
 			lt_fatal_usage("cannot write \"%s\": %s", path, strerror(errno));
 		}

@@ -1137,6 +1137,7 @@ void lt_config_free(struct lt_config *c)
 		free(c->files[i].path);
 		free(c->files[i].shown);
 		free(c->files[i].data);
+		free(c->files[i].made);
 	}
 	free(c->domains);
 	free(c->files);

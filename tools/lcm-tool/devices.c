@@ -392,6 +392,7 @@ static void add_module(struct lt_config *c, size_t dom, void *dtb)
 	snprintf(name, sizeof(name), "devices-%s.dtb", d->name);
 	f->path = strdup(name);
 	f->shown = strdup(name);
+	f->made = strdup(name);
 	f->data = dtb;
 	f->present = true;
 	f->size = fdt_totalsize(dtb);

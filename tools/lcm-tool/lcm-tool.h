@@ -54,6 +54,8 @@ struct lt_file {
 	uint8_t type;      /* LCM_MOD_KERNEL if any domain boots it (alignment) */
 	uint8_t *data;     /* what the LCM carries instead of a file: a compiled
 			    * policy, a domain's devices (devices.c) */
+	char *made;        /* with data: the file name `build` writes it under,
+			    * beside the LCM (never the source's own path) */
 };
 
 struct lt_module {

@@ -186,7 +186,15 @@ void lt_policy_config(struct lt_config *c)
 			 f->shown);
 		return;
 	}
-	/* What the LCM carries is the binary: its size and digest. */
+	/* What the LCM carries is the binary: its size and digest; `build`
+	 * writes it as NAME.bin beside the LCM (policy.te: policy.te.bin). */
+	const char *base = strrchr(f->path, '/');
+	size_t n = strlen(base != NULL ? base + 1 : f->path) + sizeof(".bin");
+	f->made = malloc(n);
+	if (f->made == NULL) {
+		lt_fatal_usage("out of memory");
+	}
+	snprintf(f->made, n, "%s.bin", base != NULL ? base + 1 : f->path);
 	f->data = bin;
 	f->size = size;
 	lt_sha256(bin, size, f->sha256);
