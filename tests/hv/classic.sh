@@ -29,7 +29,7 @@ boot "$log" -kernel "$BIN" -dtb "$dtb" \
 	-device loader,file=build/guests/probe.img,addr=$kernel,force-raw=on \
 	-device loader,file="$WORK/ramdisk.img",addr=$ramdisk,force-raw=on
 expect_booted "$log"
-expect "$log" "mm: reserved 0x46000000-0x46007018 for /chosen/module@46000000"
+expect "$log" "mm: reserved 0x46000000-$(printf '0x%x' $((kernel + $(stat -c %s build/guests/probe.img)))) for /chosen/module@46000000"
 expect "$log" "mm: reserved 0x46200000-0x46202000 for /chosen/module@46200000"
 expect "$log" "launch: classic (no /chosen/hypervisor)"
 expect_re "$log" "$(built_re "0 dom0" "60 MiB, 4 vCPUs, kernel copied, ramdisk copied")"
