@@ -1,6 +1,7 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
- * console filter, lib/crypto (against OpenSSL) and lib/tcg.
+ * console filter, lib/crypto (against OpenSSL), lib/tcg and the x86 MMIO
+ * instruction decoder.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -22,5 +23,6 @@ int main(void)
 	failed += run_sha256_tests();
 	failed += run_policy_tests();
 	failed += run_tcg_tests();
+	failed += run_x86decode_tests();
 	return failed == 0 ? 0 : 1;
 }
