@@ -9,7 +9,8 @@
  *      absent ports (all ones expected);
  *   3. an interrupt storm: the PIT at its fastest rate (count 1) on IRQ 0
  *      for about a second of TSC time;
- *   4. a load from the local APIC's page (there is none): the domain stops.
+ *   4. an ADD from the local APIC's page (there is none, and the MMIO
+ *      decoder refuses anything but MOV and MOVZX): the domain stops.
  * Built by guests/x86/build.mk as build/guests/x86-bzimage-hostile.img,
  * linked at 16 MiB - 4 KiB, where the builder copies a bzImage whose setup
  * part is two sectors (tests/security/x86-linux-hostile.sh).
@@ -128,10 +129,12 @@ entry64:
 	lea s_storm_bad(%rip), %rsi
 7:	call puts
 
-	/* 4. The local APIC's page: not the domain's RAM. */
+	/* 4. The local APIC's page: not the domain's RAM; an ADD, which the
+	 * MMIO decoder refuses (bytes 03 03). */
 	lea s_apic(%rip), %rsi
 	call puts
-	mov 0xfee00030, %eax
+	mov $0xfee00030, %ebx
+	add (%rbx), %eax
 	lea s_returned(%rip), %rsi
 	call puts
 8:	cli
@@ -194,7 +197,7 @@ s_absent_ok:	.asciz "hostile: PIC, PIT and port 0x61 survived every byte; absent
 s_absent_bad:	.asciz "hostile: an absent port did not read all ones"
 s_storm_ok:	.asciz "hostile: PIT storm taken, still running"
 s_storm_bad:	.asciz "hostile: fewer than 100 timer interrupts in the storm"
-s_apic:	.asciz "hostile: load from the local APIC page"
+s_apic:	.asciz "hostile: ADD from the local APIC page"
 s_returned:	.asciz "hostile: returned from the local APIC page"
 
 	.section .bss

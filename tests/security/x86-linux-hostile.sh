@@ -3,8 +3,9 @@
 # setup header: guests/x86-bzimage/hostile.S): MSRs not granted raise #GP in
 # it (no stop, no hypervisor fault), every byte to the PIC, PIT and speaker
 # ports is taken, absent ports read all ones, a PIT storm at its fastest
-# rate leaves it and the machine running, and its load from the local APIC
-# page (there is none) stops it with one line. A probe beside it is
+# rate leaves it and the machine running, and its ADD from the local APIC
+# page (there is none; the MMIO decoder refuses all but MOV and MOVZX)
+# stops it with one line naming the instruction's bytes. A probe beside it is
 # untouched; the machine powers off.
 . "$(dirname "$0")/../hv/x86.bash"
 
@@ -22,8 +23,8 @@ expect "$log" "[h] hostile: RDMSR 0x1b, WRMSR PAT 0x0202020202020202"
 expect "$log" "[h] hostile: 2 #GP taken"
 expect "$log" "[h] hostile: PIC, PIT and port 0x61 survived every byte; absent ports read all ones"
 expect "$log" "[h] hostile: PIT storm taken, still running"
-expect "$log" "[h] hostile: load from the local APIC page"
-expect_re "$log" "domain 1 h: stopped: nested page fault at 0xfee00030 \(read, error 0x[0-9a-f]+\): not its RAM at RIP 0x[0-9a-f]+"
+expect "$log" "[h] hostile: ADD from the local APIC page"
+expect_re "$log" "domain 1 h: stopped: MMIO read at 0xfee00030, instruction not emulated \(not a MOV or MOVZX with memory\): 03 03( [0-9a-f]{2}){13} at RIP 0x[0-9a-f]+"
 expect_none "$log" "returned from|panic|x86: .*vector"
 expect "$log" "[p] probe: ready"
 expect "$log" "domain 2 p: powered off (its last vCPU called CPU_OFF)"

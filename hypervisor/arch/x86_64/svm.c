@@ -19,7 +19,9 @@
  *             16550 (uart.c); a Linux domain's other ports are its PC
  *             platform (linuxpc.c); in other domains any other port stops it
  *   NPF       a first touch of its RAM (domain_touch), else an access
- *             outside its RAM: the domain stops
+ *             outside its RAM: the domain stops (a Linux domain's data
+ *             access is decoded first, decode.c, and the stop names it,
+ *             or the instruction's bytes when it is not a MOV/MOVZX)
  *   SHUTDOWN  a triple fault: the domain stops
  *   INVD      done as a no-op (it would drop the hypervisor's dirty lines)
  *   XSETBV    the domain stops: XCR0 is not switched (CPUID hides XSAVE).
@@ -47,6 +49,7 @@
 #include "core/mm.h"
 #include "core/sched.h"
 #include "core/vcpu.h"
+#include "decode.h"
 #include "linuxboot.h"
 #include "linuxpc.h"
 #include "svm.h"
@@ -239,7 +242,7 @@ static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
 {
-	char what[160];
+	char what[176];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -418,6 +421,91 @@ static enum exit_result ioio_exit(struct vcpu *v)
 	return EXIT_CONTINUE;
 }
 
+/* x86_fetch_insn's reader: the domain's RAM. */
+static bool guest_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
+{
+	return domain_read_ram(ctx, ipa_init(gpa), buf, n);
+}
+
+/* The VMCB's segment attributes (APM vol. 2, 15.5.1: descriptor bits
+ * 40-47 and 52-55 packed into 12 bits): L and D/B of CS. */
+#define SEG_ATTR_L  (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+#define EFER_LMA    (1ull << 10)
+
+/*
+ * The instruction at the vCPU's RIP, fetched through its page tables
+ * (decode.c: it ran, so its bytes are there, unless another vCPU changed
+ * them meanwhile) and decoded into @m; @bytes and *@n what was fetched.
+ * NULL, else why it is not emulated.
+ */
+static const char *mmio_insn(struct vcpu *v, struct x86_mmio *m, uint8_t bytes[X86_INSN_MAX],
+			     unsigned *n)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint16_t cs_attr;
+	uint64_t cs_base, rip = *vmcb_u64(vmcb, VMCB_RIP), la;
+	struct x86_paging p = {
+		.cr0 = *vmcb_u64(vmcb, VMCB_CR0),
+		.cr3 = *vmcb_u64(vmcb, VMCB_CR3),
+		.cr4 = *vmcb_u64(vmcb, VMCB_CR4),
+		.efer = *vmcb_u64(vmcb, VMCB_EFER),
+		.cpl = vmcb[VMCB_CPL] & 3,
+	};
+	enum x86_mode mode;
+
+	memcpy(&cs_attr, vmcb + VMCB_CS + 2, sizeof(cs_attr));
+	memcpy(&cs_base, vmcb + VMCB_CS + 8, sizeof(cs_base));
+	if ((p.efer & EFER_LMA) && (cs_attr & SEG_ATTR_L)) {
+		mode = X86_MODE_64;
+		la = rip; /* CS's base is 0 in 64-bit mode */
+	} else {
+		mode = (cs_attr & SEG_ATTR_DB) ? X86_MODE_32 : X86_MODE_16;
+		la = (cs_base + (mode == X86_MODE_32 ? (uint32_t)rip : (uint16_t)rip)) &
+		     0xFFFFFFFFull;
+	}
+	const char *why = x86_fetch_insn(&p, la, guest_read, v->dom, bytes, n);
+	return why != NULL ? why : x86_decode_mmio(bytes, *n, mode, m);
+}
+
+/* NPF EXITINFO1 (APM vol. 2, 15.25.6): a #PF error code (bit 1 a write,
+ * bit 4 an instruction fetch) and bit 33, the fault hit the guest's own
+ * page-table walk. */
+#define NPF_WRITE   (1ull << 1)
+#define NPF_FETCH   (1ull << 4)
+#define NPF_IN_WALK (1ull << 33)
+
+/*
+ * A Linux domain's data access outside its RAM: decoded (a device page
+ * would be emulated from it; there is none yet, so the domain stops with
+ * what it did), or refused by name with the instruction's bytes.
+ */
+static enum exit_result mmio_exit(struct vcpu *v, uint64_t gpa, uint64_t info)
+{
+	struct x86_mmio m;
+	uint8_t bytes[X86_INSN_MAX];
+	unsigned n;
+	const char *why = mmio_insn(v, &m, bytes, &n);
+	const char *dir = (info & NPF_WRITE) ? "write" : "read";
+
+	if (why != NULL) {
+		char hex[3 * X86_INSN_MAX] = "";
+		for (unsigned i = 0, at = 0; i < n; i++) {
+			at += (unsigned)fmt_snprintf(hex + at, sizeof(hex) - at, "%s%02x",
+						     i ? " " : "", bytes[i]);
+		}
+		return stop(v, "MMIO %s at 0x%llx, instruction not emulated (%s): %s", dir,
+			    (unsigned long long)gpa, why, n ? hex : "none");
+	}
+	if (m.write != !!(info & NPF_WRITE)) {
+		return stop(v,
+			    "MMIO %s at 0x%llx: the instruction at RIP is a %s (changed meanwhile)",
+			    dir, (unsigned long long)gpa, m.write ? "store" : "load");
+	}
+	return stop(v, "MMIO %s of %u bytes at 0x%llx: not its RAM nor an emulated device", dir,
+		    m.size, (unsigned long long)gpa);
+}
+
 static enum exit_result npf_exit(struct vcpu *v)
 {
 	uint64_t gpa = *vmcb_u64(v->arch->vmcb, VMCB_EXITINFO2);
@@ -425,6 +513,9 @@ static enum exit_result npf_exit(struct vcpu *v)
 
 	if (!(info & 1) && domain_touch(v->dom, ipa_init(gpa))) {
 		return EXIT_CONTINUE;
+	}
+	if (x86_domain_is_linux(v->dom) && !(info & (NPF_FETCH | NPF_IN_WALK))) {
+		return mmio_exit(v, gpa, info);
 	}
 	return stop(v, "nested page fault at 0x%llx (%s, error 0x%llx): not its RAM",
 		    (unsigned long long)gpa, (info & 2) ? "write" : "read",
