@@ -332,17 +332,39 @@ void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *va
 	}
 }
 
-int pc_interrupt(struct pc *pc, bool uart)
+/* The PIT's edges and the UART's up to now into the master's requests;
+ * the line the master would deliver, or -1. */
+static int pc_sample(struct pc *pc, bool uart)
 {
 	pit_tick(pc);
 	if (uart && !pc->irq4) {
 		pc->pic[0].irr |= 1u << 4;
 	}
 	pc->irq4 = uart;
-	struct pc_pic *m = &pc->pic[0];
+	const struct pc_pic *m = &pc->pic[0];
 	int irq = pic_pending(m);
 
-	if (irq < 0 || m->init != 0) {
+	return m->init != 0 ? -1 : irq;
+}
+
+bool pc_has_interrupt(struct pc *pc, bool uart)
+{
+	return pc_sample(pc, uart) >= 0;
+}
+
+uint64_t pc_next_event(const struct pc *pc)
+{
+	const struct pc_pit_ch *c = &pc->pit[0];
+
+	return c->armed ? c->next : ~0ull;
+}
+
+int pc_interrupt(struct pc *pc, bool uart)
+{
+	int irq = pc_sample(pc, uart);
+	struct pc_pic *m = &pc->pic[0];
+
+	if (irq < 0) {
 		return -1;
 	}
 	m->irr &= (uint8_t) ~(1u << irq);

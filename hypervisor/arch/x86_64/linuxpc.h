@@ -47,6 +47,12 @@ void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *va
  * delivers now (taken: it is in service from here), or -1. */
 int pc_interrupt(struct pc *pc, bool uart);
 
+/* Whether pc_interrupt() would deliver a vector now (none taken). */
+bool pc_has_interrupt(struct pc *pc, bool uart);
+
+/* The TSC when the PIT's channel 0 next raises IRQ 0, ~0 for never. */
+uint64_t pc_next_event(const struct pc *pc);
+
 /* CPUID as a Linux domain sees it: @r the host's answer for @leaf, changed
  * in place (no local APIC, no MTRRs, no machine checks, no performance
  * counters). */

@@ -9,7 +9,9 @@
  *             its arguments, results in RAX RDI RSI RDX: docs/hypercalls.md)
  *   CPUID     the host's answer without SVM, with the hypervisor bit
  *   HLT       with RFLAGS.IF clear nothing can wake the vCPU: it is off (the
- *             last one off powers the domain off); with IF set it waits
+ *             last one off powers the domain off); with IF set a Linux
+ *             vCPU blocks until its PIC has a vector for it (below,
+ *             "sleepers"), another gives its turn away
  *   MSR       EFER is emulated (the guest turns long mode on through it;
  *             SVME stays set underneath, as VMRUN requires); those
  *             VMLOAD/VMSAVE switch do not exit (guest.c); in a Linux
@@ -91,6 +93,10 @@ struct arch_vcpu {
 	uint8_t fpu[512] __attribute__((aligned(16)));
 	uint8_t *vmcb;
 	struct svm_gprs g;
+	bool blocked;              /* its HLT blocked it (sched_block): sleep */
+	bool sleeping;             /* on its CPU's sleeper list */
+	uint64_t wake_at;          /* TSC: its PIT's next edge, ~0 for none */
+	struct vcpu *next_sleeper; /* the list's next */
 };
 
 static bool ready;
@@ -364,7 +370,16 @@ static enum exit_result hlt_exit(struct vcpu *v)
 		vcpu_off_self(v);
 		return EXIT_LEAVE;
 	}
-	/* No virtual interrupt controller yet: a wait gives the turn away. */
+	if (x86_domain_is_linux(v->dom)) {
+		/* Its PIC's vector wakes it (below, "sleepers"); one already
+		 * there is taken at once. */
+		if (!sched_block(v)) {
+			return EXIT_CONTINUE;
+		}
+		v->arch->blocked = true;
+		return EXIT_LEAVE;
+	}
+	/* No interrupt controller: a wait gives the turn away. */
 	sched_wfi(v);
 	return EXIT_LEAVE;
 }
@@ -615,31 +630,120 @@ static void pc_inject(struct vcpu *v)
 	}
 }
 
+/*
+ * Sleepers: the Linux vCPUs blocked in HLT (sched_block) on each CPU,
+ * each with the TSC of its PIT's next edge. That CPU's one-shot timer
+ * (timer.c) fires at the first deadline or its next tick, whichever is
+ * earlier; every time it fires, each sleeper whose PIC now has a vector
+ * for it (its PIT's edges, its UART's line: console input) is woken
+ * (sched_wake), as is one whose domain ended (so that its memory can be
+ * given back: arch_vcpu_sleeping). The list of a CPU is touched only by
+ * that CPU with interrupts masked (its run loop, its timer interrupt): no
+ * lock.
+ */
+static struct vcpu *sleepers[HV_MAX_CPUS];
+
+static void unlink_sleeper(struct vcpu *v)
+{
+	struct vcpu **p = &sleepers[v->cpu];
+
+	while (*p != NULL && *p != v) {
+		p = &(*p)->arch->next_sleeper;
+	}
+	if (*p == v) {
+		*p = v->arch->next_sleeper;
+	}
+	v->arch->next_sleeper = NULL;
+	__atomic_store_n(&v->arch->sleeping, false, __ATOMIC_RELEASE);
+}
+
+static void hlt_sleep(struct vcpu *v)
+{
+	struct arch_vcpu *a = v->arch;
+
+	a->wake_at = pc_next_event(x86_domain_pc(v->dom));
+	a->next_sleeper = sleepers[v->cpu];
+	sleepers[v->cpu] = v;
+	__atomic_store_n(&a->sleeping, true, __ATOMIC_RELEASE);
+	x86_timer_reprogram();
+}
+
+static bool pc_pending(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+
+	return pc_has_interrupt(x86_domain_pc(d), x86_uart_irq(d, x86_domain_uart(d)));
+}
+
+uint64_t svm_next_wakeup(void)
+{
+	uint64_t first = ~0ull;
+
+	for (struct vcpu *v = sleepers[arch_this_cpu()->id]; v != NULL; v = v->arch->next_sleeper) {
+		first = v->arch->wake_at < first ? v->arch->wake_at : first;
+	}
+	return first;
+}
+
+void svm_expire(void)
+{
+	struct vcpu **p = &sleepers[arch_this_cpu()->id];
+
+	while (*p != NULL) {
+		struct vcpu *v = *p;
+		bool on = __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
+		if (on && !pc_pending(v)) {
+			v->arch->wake_at = pc_next_event(x86_domain_pc(v->dom));
+			p = &v->arch->next_sleeper;
+			continue;
+		}
+		*p = v->arch->next_sleeper;
+		v->arch->next_sleeper = NULL;
+		if (on) {
+			sched_wake(v);
+		}
+		/* Last: once it reads false, the vCPU is no longer this CPU's
+		 * and a dead one may be freed (domain_on_cpu). */
+		__atomic_store_n(&v->arch->sleeping, false, __ATOMIC_RELEASE);
+	}
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
-	__asm__ volatile("fxrstor64 %0" ::"m"(v->arch->fpu));
+	struct arch_vcpu *a = v->arch;
+
+	if (a->sleeping) {
+		unlink_sleeper(v); /* woken otherwise: not by its timer */
+	}
+	a->blocked = false;
+	__asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
 	for (;;) {
 		if (x86_domain_is_linux(v->dom)) {
 			pc_inject(v);
 		}
-		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g,
-			(uintptr_t)host_area[arch_this_cpu()->id]);
-		reinject(v->arch->vmcb);
+		svm_run((uintptr_t)a->vmcb, &a->g, (uintptr_t)host_area[arch_this_cpu()->id]);
+		reinject(a->vmcb);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
-			__asm__ volatile("fxsave64 %0" : "=m"(v->arch->fpu));
-			return;
+			break;
 		}
+	}
+	__asm__ volatile("fxsave64 %0" : "=m"(a->fpu));
+	if (a->blocked) {
+		hlt_sleep(v);
 	}
 }
 
+/* Under @v's run-queue lock, from its HLT (sched_block): a vector waiting
+ * in V_IRQ, or one its PIC would deliver now. */
 bool arch_vcpu_has_interrupt(struct vcpu *v)
 {
-	(void)v;
-	return false;
+	if (!x86_domain_is_linux(v->dom)) {
+		return false;
+	}
+	return (*vmcb_u64(v->arch->vmcb, VMCB_INT_CTL) & V_IRQ) || pc_pending(v);
 }
 
 bool arch_vcpu_sleeping(const struct vcpu *v)
 {
-	(void)v;
-	return false;
+	return __atomic_load_n(&v->arch->sleeping, __ATOMIC_ACQUIRE);
 }
