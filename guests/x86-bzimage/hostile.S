@@ -11,6 +11,8 @@
  *      for about a second of TSC time;
  *   4. an ADD from the local APIC's page (there is none, and the MMIO
  *      decoder refuses anything but MOV and MOVZX): the domain stops.
+ * With the bootargs "mov" it does only a MOV from that page (decoded, no
+ * device there): the domain stops.
  * Built by guests/x86/build.mk as build/guests/x86-bzimage-hostile.img,
  * linked at 16 MiB - 4 KiB, where the builder copies a bzImage whose setup
  * part is two sectors (tests/security/x86-linux-hostile.sh).
@@ -44,6 +46,14 @@ _start:
 	.org 0x600
 entry64:
 	lea stack_top(%rip), %rsp
+	/* Bootargs "mov" (the zero page's cmd_line_ptr, 0x228): only a MOV
+	 * from the local APIC's page, which the decoder accepts. */
+	mov 0x228(%rsi), %eax
+	test %eax, %eax
+	jz 0f
+	cmpb $'m', (%rax)
+	je mov_apic
+0:
 	lea gp_handler(%rip), %rax
 	mov $13, %edi
 	call set_gate
@@ -137,6 +147,15 @@ entry64:
 	add (%rbx), %eax
 	lea s_returned(%rip), %rsi
 	call puts
+	jmp 8f
+
+mov_apic:
+	lea s_mov(%rip), %rsi
+	call puts
+	mov $0xfee00020, %ebx
+	mov (%rbx), %eax
+	lea s_returned(%rip), %rsi
+	call puts
 8:	cli
 	hlt
 	jmp 8b
@@ -198,6 +217,7 @@ s_absent_bad:	.asciz "hostile: an absent port did not read all ones"
 s_storm_ok:	.asciz "hostile: PIT storm taken, still running"
 s_storm_bad:	.asciz "hostile: fewer than 100 timer interrupts in the storm"
 s_apic:	.asciz "hostile: ADD from the local APIC page"
+s_mov:	.asciz "hostile: MOV from the local APIC page"
 s_returned:	.asciz "hostile: returned from the local APIC page"
 
 	.section .bss
