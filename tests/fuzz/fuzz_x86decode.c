@@ -76,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(&p.cr3, data, 8);
 		memcpy(&la, data + 8, 8);
 		p.cr0 = (data[16] & 1) ? 0x80000011 : 0x11;
-		p.cr4 = (data[16] & 2) ? 0x20 : 0;
+		p.cr4 = ((data[16] & 2) ? 0x20 : 0) | ((data[16] & 16) ? 0x1000 : 0);
 		p.efer = (data[16] & 4) ? 0xD00 : 0;
 		p.cpl = (data[16] & 8) ? 3 : 0;
 		p.cr3 %= size;

@@ -442,6 +442,17 @@ static void walks_and_fetches(void **state)
 	pte(0x4000, 5, 0x8000 | 7 | 1ull << 63);
 	assert_string_equal(x86_walk_fetch(&p, 0x5000, ram_read, NULL, &gpa),
 			    "the page is no-execute");
+	/* 5-level paging (CR4.LA57): CR3 is the PML5, whose entry 0 is the
+	 * PML4 above; linear 0x5000 is 0x8000 again. */
+	struct x86_paging p5 = tables(true, 4);
+	pte(0xC000, 0, 0x1000 | 7);
+	p5.cr3 = 0xC000;
+	p5.cr4 |= 1u << 12;
+	assert_null(x86_walk_fetch(&p5, 0x5000, ram_read, NULL, &gpa));
+	assert_int_equal(gpa, 0x8000);
+	p5.cr4 &= ~(1u << 12); /* read as 4-level: one level short, PD[5] is empty */
+	assert_string_equal(x86_walk_fetch(&p5, 0x5000, ram_read, NULL, &gpa),
+			    "the page is not present");
 	/* Page tables outside RAM; paging off; legacy paging refused. */
 	pte(0x3000, 0, 0x7F000000 | 7);
 	assert_string_equal(x86_walk_fetch(&p, 0x5000, ram_read, NULL, &gpa),

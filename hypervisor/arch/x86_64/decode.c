@@ -253,11 +253,10 @@ const char *x86_walk_fetch(const struct x86_paging *p, uint64_t la, x86_read_fn 
 	if (!(p->efer & EFER_LMA) || !(p->cr4 & CR4_PAE)) {
 		return "legacy (32-bit or PAE) paging is not walked";
 	}
-	if (p->cr4 & CR4_LA57) {
-		return "5-level paging is not walked";
-	}
+	/* 5-level paging (CR4.LA57: Linux uses it where the CPU has it, as
+	 * QEMU's "max" does) adds a level above the PML4. */
 	uint64_t table = p->cr3 & PTE_ADDR;
-	for (int level = 3; level >= 0; level--) {
+	for (int level = (p->cr4 & CR4_LA57) ? 4 : 3; level >= 0; level--) {
 		unsigned shift = 12 + 9 * (unsigned)level;
 		uint64_t e;
 		if (!read(ctx, table + 8 * ((la >> shift) & 0x1FF), &e, sizeof(e))) {

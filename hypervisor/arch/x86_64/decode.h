@@ -60,9 +60,10 @@ typedef bool x86_read_fn(void *ctx, uint64_t gpa, void *buf, unsigned n);
 
 /* The guest-physical address of the instruction byte at linear address
  * @la, through the vCPU's page tables: none with CR0.PG clear, 4-level
- * paging with EFER.LMA (AMD APM vol. 2, 5.3), each level present, user
- * pages at CPL 3, not no-execute (EFER.NXE). Legacy 32-bit and PAE paging
- * and 5-level paging are refused. NULL and *@gpa set, else why not. */
+ * (or with CR4.LA57 5-level) paging with EFER.LMA (AMD APM vol. 2, 5.3),
+ * each level present, user pages at CPL 3, not no-execute (EFER.NXE).
+ * Legacy 32-bit and PAE paging are refused. NULL and *@gpa set, else why
+ * not. */
 const char *x86_walk_fetch(const struct x86_paging *p, uint64_t la, x86_read_fn *read, void *ctx,
 			   uint64_t *gpa);
 
