@@ -112,5 +112,6 @@ int run_sha256_tests(void);
 int run_policy_tests(void);
 int run_tcg_tests(void);
 int run_x86decode_tests(void);
+int run_vlapic_tests(void);
 
 #endif /* LCM_TEST_H */

@@ -1,7 +1,7 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
- * console filter, lib/crypto (against OpenSSL), lib/tcg and the x86 MMIO
- * instruction decoder.
+ * console filter, lib/crypto (against OpenSSL), lib/tcg, the x86 MMIO
+ * instruction decoder and the x86 virtual local APIC.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -24,5 +24,6 @@ int main(void)
 	failed += run_policy_tests();
 	failed += run_tcg_tests();
 	failed += run_x86decode_tests();
+	failed += run_vlapic_tests();
 	return failed == 0 ? 0 : 1;
 }
