@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/arch.h"
+#include "core/spinlock.h"
 
 /* An 8259A: its mask, request and in-service registers, the vector of its
  * IRQ 0, and where its initialization sequence is. */
@@ -29,6 +30,7 @@ struct pc_pit_ch {
 };
 
 struct pc {
+	struct spinlock lock; /* svm.c: any vCPU's port I/O, vCPU 0's interrupts */
 	struct pc_pic pic[2];
 	struct pc_pit_ch pit[3];
 	uint8_t port61; /* speaker gate and data (bits 0, 1) */

@@ -314,8 +314,9 @@ void vlapic_request(struct vlapic *l, uint8_t vector)
 		l->esr_pending |= VLAPIC_ESR_RECV_VECTOR;
 		return;
 	}
-	l->irr[vector / 32] |= 1u << (vector % 32);
-	l->tmr[vector / 32] &= ~(1u << (vector % 32)); /* edge: nothing is level here */
+	/* Atomic: another vCPU's CPU may send it while its own CPU takes
+	 * one (vlapic_accept); the TMR stays 0, nothing here is level. */
+	__atomic_fetch_or(&l->irr[vector / 32], 1u << (vector % 32), __ATOMIC_RELEASE);
 }
 
 int vlapic_pending(struct vlapic *l, uint64_t now)
@@ -334,7 +335,7 @@ void vlapic_accept(struct vlapic *l, uint8_t vector)
 	if (!test(l->irr, vector)) {
 		return;
 	}
-	l->irr[vector / 32] &= ~(1u << (vector % 32));
+	__atomic_fetch_and(&l->irr[vector / 32], ~(1u << (vector % 32)), __ATOMIC_ACQ_REL);
 	l->isr[vector / 32] |= 1u << (vector % 32);
 }
 

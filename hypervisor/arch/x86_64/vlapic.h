@@ -71,7 +71,8 @@ const char *vlapic_write(struct vlapic *l, unsigned offset, unsigned size, uint3
 bool vlapic_match(const struct vlapic *l, uint32_t from, const struct vlapic_ipi *ipi);
 
 /* A fixed interrupt @vector arrives (an IPI, its timer): requested in the
- * IRR; a vector below 16 is refused (ESR receive-illegal-vector). */
+ * IRR (atomically: any CPU may call this); a vector below 16 is refused
+ * (ESR receive-illegal-vector). */
 void vlapic_request(struct vlapic *l, uint8_t vector);
 
 /* The timer's expiries up to @now into the IRR; then the vector to
