@@ -103,6 +103,13 @@ $(BUILD)/fuzz/fuzz-bzimage: tests/fuzz/fuzz_bzimage.c hypervisor/arch/x86_64/bzi
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 TEST_PROGS += $(BUILD)/fuzz/fuzz-bzimage
 
+# The MMIO instruction decoder and guest page walk (hypervisor/arch/x86_64/decode.c).
+$(BUILD)/fuzz/fuzz-x86decode: tests/fuzz/fuzz_x86decode.c hypervisor/arch/x86_64/decode.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 $(WFLAGS) -g -O1 -Ihypervisor/arch/x86_64 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+TEST_PROGS += $(BUILD)/fuzz/fuzz-x86decode
+
 .PHONY: tests
 tests: all $(TEST_PROGS)
 

@@ -3,13 +3,19 @@
  * Linux domain's PC platform (docs/x86-linux.md) and is entered as Linux
  * is: long mode at its protected-mode part + 0x200, RSI the zero page. It
  * then does what Linux would not, and says on COM1 what it saw:
- *   1. RDMSR of the APIC base and WRMSR of a PAT with a reserved type: each
+ *   1. WRMSR moving the APIC base and WRMSR of a PAT with a reserved type: each
  *      must raise #GP in the guest (its handler counts and skips them);
  *   2. every byte value to every PIC, PIT and speaker port, then reads of
  *      absent ports (all ones expected);
  *   3. an interrupt storm: the PIT at its fastest rate (count 1) on IRQ 0
  *      for about a second of TSC time;
- *   4. a load from the local APIC's page (there is none): the domain stops.
+ *   4. bad writes to its local APIC (IPIs to nobody, an illegal vector,
+ *      an INIT/STARTUP storm at an absent vCPU, read-only registers, the
+ *      fastest periodic timer): it runs on, the registers as the SDM says;
+ *   5. an ADD from the local APIC's page (the MMIO decoder refuses
+ *      anything but MOV and MOVZX): the domain stops.
+ * With the bootargs "mov" it does only a MOV from the IOAPIC's page
+ * (decoded; there is no IOAPIC): the domain stops.
  * Built by guests/x86/build.mk as build/guests/x86-bzimage-hostile.img,
  * linked at 16 MiB - 4 KiB, where the builder copies a bzImage whose setup
  * part is two sectors (tests/security/x86-linux-hostile.sh).
@@ -43,6 +49,14 @@ _start:
 	.org 0x600
 entry64:
 	lea stack_top(%rip), %rsp
+	/* Bootargs "mov" (the zero page's cmd_line_ptr, 0x228): only a MOV
+	 * from the local APIC's page, which the decoder accepts. */
+	mov 0x228(%rsi), %eax
+	test %eax, %eax
+	jz 0f
+	cmpb $'m', (%rax)
+	je mov_apic
+0:
 	lea gp_handler(%rip), %rax
 	mov $13, %edi
 	call set_gate
@@ -54,8 +68,10 @@ entry64:
 	/* 1. MSRs not granted. */
 	lea s_start(%rip), %rsi
 	call puts
-	mov $0x1b, %ecx
-	rdmsr
+	mov $0x1b, %ecx		/* the APIC base moved to 0xfec00000: #GP */
+	mov $0xfec00800, %eax
+	xor %edx, %edx
+	wrmsr
 	mov $0x277, %ecx
 	mov $0x02020202, %eax	/* memory type 2 is reserved */
 	mov %eax, %edx
@@ -128,10 +144,62 @@ entry64:
 	lea s_storm_bad(%rip), %rsi
 7:	call puts
 
-	/* 4. The local APIC's page: not the domain's RAM. */
+	/* 4. Its local APIC (interrupts masked): fixed IPIs to an APIC ID
+	 * nobody has and to itself with an illegal vector (3), an INIT and
+	 * STARTUP storm at an absent vCPU, all ones to read-only and
+	 * reserved bits, its timer at the fastest periodic rate; then the
+	 * ESR must say "send illegal vector" (0x20), the ID stay 0, the TPR
+	 * keep 8 bits. */
+	mov $0xfee00000, %rbx
+	movl $0x7f000000, 0x310(%rbx)
+	movl $0x40, 0x300(%rbx)		/* fixed, vector 0x40, to APIC 0x7f */
+	movl $0x00040003, 0x300(%rbx)	/* self, vector 3: illegal */
+	movl $0x05000000, 0x310(%rbx)
+	mov $1000, %ecx
+9:	movl $0x4500, 0x300(%rbx)	/* INIT to APIC 5 */
+	movl $0x4699, 0x300(%rbx)	/* STARTUP, page 0x99 */
+	dec %ecx
+	jnz 9b
+	movl $0xffffffff, 0x20(%rbx)	/* ID: read-only */
+	movl $0xffffffff, 0x80(%rbx)	/* TPR: 8 bits */
+	movl $0xffffffff, 0x200(%rbx)	/* IRR: read-only */
+	movl $0xffffffff, 0x400(%rbx)	/* no register there */
+	movl $0x1ff, 0xf0(%rbx)		/* enabled */
+	movl $0x3e0, %eax
+	movl $0xb, (%rbx,%rax)		/* divide by 1 */
+	movl $0x20040, 0x320(%rbx)	/* periodic, vector 0x40 */
+	movl $1, 0x380(%rbx)		/* every count */
+	movl $0, 0x280(%rbx)		/* latch the ESR */
+	mov 0x280(%rbx), %eax
+	and $0x20, %eax
+	mov 0x20(%rbx), %edx
+	or %edx, %eax
+	mov 0x80(%rbx), %edx
+	cmp $0xff, %edx
+	jne 9f
+	cmp $0x20, %eax
+	jne 9f
+	movl $0, 0x380(%rbx)		/* timer off */
+	lea s_apic_ok(%rip), %rsi
+	jmp 10f
+9:	lea s_apic_bad(%rip), %rsi
+10:	call puts
+
+	/* 5. The local APIC's page: an ADD, which the MMIO decoder refuses
+	 * (bytes 03 03): the domain stops. */
 	lea s_apic(%rip), %rsi
 	call puts
-	mov 0xfee00030, %eax
+	mov $0xfee00030, %ebx
+	add (%rbx), %eax
+	lea s_returned(%rip), %rsi
+	call puts
+	jmp 8f
+
+mov_apic:
+	lea s_mov(%rip), %rsi
+	call puts
+	mov $0xfec00000, %ebx
+	mov (%rbx), %eax
 	lea s_returned(%rip), %rsi
 	call puts
 8:	cli
@@ -187,14 +255,17 @@ irq_count:	.quad 0
 idtr:	.word 256 * 16 - 1
 	.quad idt
 ports:	.word 0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x61, 0
-s_start:	.asciz "hostile: RDMSR 0x1b, WRMSR PAT 0x0202020202020202"
+s_start:	.asciz "hostile: WRMSR APIC base 0xfec00800, WRMSR PAT 0x0202020202020202"
 s_gp_ok:	.asciz "hostile: 2 #GP taken"
 s_gp_bad:	.asciz "hostile: no #GP for an MSR not granted"
 s_absent_ok:	.asciz "hostile: PIC, PIT and port 0x61 survived every byte; absent ports read all ones"
 s_absent_bad:	.asciz "hostile: an absent port did not read all ones"
 s_storm_ok:	.asciz "hostile: PIT storm taken, still running"
 s_storm_bad:	.asciz "hostile: fewer than 100 timer interrupts in the storm"
-s_apic:	.asciz "hostile: load from the local APIC page"
+s_apic:	.asciz "hostile: ADD from the local APIC page"
+s_apic_ok:	.asciz "hostile: local APIC took the bad writes (ESR 0x20, ID 0, TPR 0xff)"
+s_apic_bad:	.asciz "hostile: local APIC registers wrong after the bad writes"
+s_mov:	.asciz "hostile: MOV from the IOAPIC page"
 s_returned:	.asciz "hostile: returned from the local APIC page"
 
 	.section .bss

@@ -5,7 +5,8 @@
 # hypervisor's loader of a binary policy) and fuzz-policyc (lcm-tool's
 # policy compiler) for about 10 each, fuzz-tpm2 (the hypervisor's TPM 2.0
 # response parsing), fuzz-mb2image (the x86 guest image header) and
-# fuzz-bzimage (Linux's bzImage setup header) for about 5 each,
+# fuzz-bzimage (Linux's bzImage setup header) and fuzz-x86decode (the x86
+# MMIO instruction decoder and guest page walk) for about 5 each,
 # fuzz-passthrough (the hypervisor's reader of a domain's device-tree
 # module) for about 10, fuzz-bootcfg (the reference Boot Domain's config
 # parser, shared with lcm-tool show and predict) for about 5, each from a copy of its corpus in
@@ -70,6 +71,7 @@ smoke import "$here/corpus-import" "$here/import.dict" "${FUZZ_IMPORT_SECONDS:-1
 	-close_fd_mask=2
 smoke mb2image "$here/corpus-mb2image" "$here/mb2image.dict" "${FUZZ_MB2IMAGE_SECONDS:-5}" 16384
 smoke bzimage "$here/corpus-bzimage" "$here/bzimage.dict" "${FUZZ_BZIMAGE_SECONDS:-5}" 32768
+smoke x86decode "$here/corpus-x86decode" "$here/x86decode.dict" "${FUZZ_X86DECODE_SECONDS:-5}" 256
 smoke policy "$here/corpus-policy" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096
 # The compiler's diagnostics (stderr) would flood the log.
 smoke policyc "$here/corpus-policyc" "$here/policy.dict" "${FUZZ_POLICY_SECONDS:-10}" 4096 \

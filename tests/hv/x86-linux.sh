@@ -19,8 +19,9 @@ build/lcm-tool build --arch x86 "$WORK/launch.json" -o "$WORK/lcm.dtb" || exit 1
 log=$WORK/console.log
 LIMIT=120 boot "$log" -kernel "$X86_BIN" -initrd "$WORK/lcm.dtb,$X86_LINUX,$ramdisk"
 expect_re "$log" "\[l1\] \[ *0\.000000\] Linux version 6\.[0-9.]+-[0-9]+-amd64 .*"
-expect_re "$log" "\[l1\] \[ *0\.000000\] Command line: console=ttyS0 acpi=off tsc_early_khz=[0-9]+"
-expect_re "$log" "\[l1\] \[ *[0-9.]+\] APIC: Keep in PIC mode\(8259\)"
+expect_re "$log" "\[l1\] \[ *0\.000000\] Command line: console=ttyS0 acpi=off tsc_early_khz=[0-9]+ noapic"
+expect_re "$log" "\[l1\] \[ *[0-9.]+\] MPTABLE: Product ID: LINUX DOMAIN"
+expect_re "$log" "\[l1\] \[ *[0-9.]+\] APIC: Switch to symmetric I/O mode setup"
 expect_re "$log" "\[l1\] \[ *[0-9.]+\] serial8250: ttyS0 at I/O 0x3f8 \(irq = 4, base_baud = 115200\) is a 16550A"
 expect_re "$log" "\[l1\] linux: ready \(uptime [0-9]+\.[0-9]+ s\)"
 expect "$log" "domain 1 l1: powered off (its last vCPU called CPU_OFF)"

@@ -114,5 +114,7 @@ int run_tcg_tests(void);
 int run_bootcfg_tests(void);
 int run_asid_tests(void);
 int run_xendev_tests(void);
+int run_x86decode_tests(void);
+int run_vlapic_tests(void);
 
 #endif /* LCM_TEST_H */

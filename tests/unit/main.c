@@ -1,7 +1,8 @@
 /*
  * build/tests/unit-lcm: every cmocka group of the LCM library, lib/fmt, the
  * console filter, lib/crypto (against OpenSSL), lib/tcg, lib/bootcfg, the
- * LCM library's Xen split devices and the x86 ASID bookkeeping.
+ * LCM library's Xen split devices, and the x86 ASID bookkeeping, MMIO
+ * instruction decoder and virtual local APIC.
  * Each prints "[       OK ] name" or "[  FAILED  ] name" per case, which
  * tests/run.sh counts; the exit status is the number of failed cases.
  */
@@ -26,5 +27,7 @@ int main(void)
 	failed += run_bootcfg_tests();
 	failed += run_asid_tests();
 	failed += run_xendev_tests();
+	failed += run_x86decode_tests();
+	failed += run_vlapic_tests();
 	return failed == 0 ? 0 : 1;
 }

@@ -132,6 +132,76 @@ static void e820(uint8_t *zp, unsigned i, uint64_t addr, uint64_t size, uint32_t
 	memcpy(e + 16, &type, 4);
 }
 
+/*
+ * The MP configuration (Intel MultiProcessor Specification 1.4, chapter
+ * 4), in the BIOS area Linux scans (0xF0000-0xFFFFF, reserved in the e820
+ * map): the floating pointer (4.1) and the configuration table after it
+ * (4.2): one processor entry per vCPU (APIC ID its index, vCPU 0 the
+ * bootstrap processor), an ISA bus, and no I/O APIC: the 8259s reach
+ * vCPU 0 through its local APIC's LINT0 (ExtINT). The MP table rather than an ACPI MADT: the Linux
+ * domains boot with acpi=off (there is no ACPI platform), and Linux reads
+ * it then; it is 16 + 44 + 20 per CPU + 8 bytes and needs no other table.
+ */
+#define LB_MP        0xF0000ull
+#define MP_MAX_CPUS  64u
+#define MP_CPU_ENTRY 20u
+#define MP_HEADER    44u
+#define MP_BUS_ENTRY 8u
+
+static uint8_t mp_sum(const uint8_t *b, size_t n)
+{
+	uint8_t sum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		sum = (uint8_t)(sum + b[i]);
+	}
+	return (uint8_t)-sum;
+}
+
+static bool write_mptable(struct domain *d, unsigned nr_cpus)
+{
+	uint8_t t[16 + MP_HEADER + MP_CPU_ENTRY * MP_MAX_CPUS + MP_BUS_ENTRY];
+	uint8_t *fp = t, *cfg = t + 16;
+	uint32_t v;
+	uint16_t len = (uint16_t)(MP_HEADER + MP_CPU_ENTRY * nr_cpus + MP_BUS_ENTRY);
+
+	if (nr_cpus > MP_MAX_CPUS) {
+		return false;
+	}
+	memset(t, 0, sizeof(t));
+	memcpy(fp, "_MP_", 4);
+	v = (uint32_t)(LB_MP + 16);
+	memcpy(fp + 4, &v, 4);
+	fp[8] = 1; /* length in 16-byte units */
+	fp[9] = 4; /* spec revision 1.4 */
+	fp[10] = mp_sum(fp, 16);
+
+	memcpy(cfg, "PCMP", 4);
+	memcpy(cfg + 4, &len, 2);
+	cfg[6] = 4;
+	memcpy(cfg + 8, "HYPRLNCH", 8);
+	memcpy(cfg + 16, "LINUX DOMAIN", 12);
+	uint16_t count = (uint16_t)(nr_cpus + 1);
+	memcpy(cfg + 34, &count, 2);
+	v = 0xFEE00000u;
+	memcpy(cfg + 36, &v, 4);
+	uint8_t *e = cfg + MP_HEADER;
+	uint32_t r[4];
+	cpuid(1, r);
+	for (unsigned i = 0; i < nr_cpus; i++, e += MP_CPU_ENTRY) {
+		e[0] = 0;                               /* processor */
+		e[1] = (uint8_t)i;                      /* local APIC ID */
+		e[2] = 0x14;                            /* its version (vlapic.h) */
+		e[3] = (uint8_t)(1 | (i == 0 ? 2 : 0)); /* enabled, BP */
+		memcpy(e + 4, &r[0], 4);                /* signature */
+		memcpy(e + 8, &r[3], 4);                /* feature flags */
+	}
+	e[0] = 1; /* bus 0: ISA */
+	memcpy(e + 2, "ISA   ", 6);
+	cfg[7] = mp_sum(cfg, len);
+	return domain_write_ram(d, ipa_init(LB_MP), t, 16u + len);
+}
+
 static bool write_tables(struct domain *d, const uint8_t *hdr, const struct linux_params *lp)
 {
 	static const uint64_t gdt[4] = { 0, 0, 0x00AF9B000000FFFFull, 0x00CF93000000FFFFull };
@@ -169,6 +239,7 @@ static bool write_tables(struct domain *d, const uint8_t *hdr, const struct linu
 	e820(zp, 2, HOLE_END, lp->ram_size - HOLE_END, E820_RAM);
 	zp[ZP_E820_ENTRIES] = 3;
 	ok = ok && domain_write_ram(d, ipa_init(LB_ZP), zp, sizeof(zp));
+	ok = ok && write_mptable(d, d->nr_vcpus);
 	return ok &&
 	       domain_write_ram(d, ipa_init(LB_CMDLINE), lp->cmdline, strlen(lp->cmdline) + 1);
 }
@@ -197,6 +268,30 @@ static const char *add_tsc_khz(char *cmdline, size_t size)
 						: NULL;
 }
 
+/*
+ * "noapic" (no I/O APIC: there is none) appended unless the bootargs have
+ * it: Linux then sets the BSP's LINT0 to ExtINT, unmasked, so the 8259's
+ * interrupts (the PIT's IRQ 0, the UART's IRQ 4) keep reaching vCPU 0.
+ * Without it, having software-disabled its local APIC first (which masks
+ * LINT0, SDM vol. 3, 10.4.7.2), Linux masks LINT0 for an I/O APIC it
+ * expects from the MP table's default ISA routing.
+ */
+static const char *add_noapic(char *cmdline, size_t size)
+{
+	static const char key[] = "noapic";
+	size_t len = strlen(cmdline);
+
+	for (size_t i = 0; i + sizeof(key) - 1 <= len; i++) {
+		if ((i == 0 || cmdline[i - 1] == ' ') &&
+		    memcmp(cmdline + i, key, sizeof(key) - 1) == 0 &&
+		    (cmdline[i + sizeof(key) - 1] == ' ' || cmdline[i + sizeof(key) - 1] == 0)) {
+			return NULL;
+		}
+	}
+	int n = fmt_snprintf(cmdline + len, size - len, "%s%s", len ? " " : "", key);
+	return n < 0 || (size_t)n >= size - len ? "its bootargs leave no room for noapic" : NULL;
+}
+
 static void seg(uint8_t *vmcb, unsigned off, uint16_t sel, uint16_t attrib, uint32_t limit,
 		uint64_t base)
 {
@@ -204,6 +299,27 @@ static void seg(uint8_t *vmcb, unsigned off, uint16_t sel, uint16_t attrib, uint
 	memcpy(vmcb + off + 2, &attrib, 2);
 	memcpy(vmcb + off + 4, &limit, 4);
 	memcpy(vmcb + off + 8, &base, 8);
+}
+
+void linux_start_ap(uint8_t *vmcb, uint8_t vector)
+{
+	/* The state after INIT and a STARTUP IPI (SDM vol. 3, 9.1.1 and
+	 * 10.6.1: real mode, CS selector vector << 8, base vector << 12, IP
+	 * 0), as the AP trampoline expects. */
+	uint64_t base = (uint64_t)vector << 12;
+	seg(vmcb, VMCB_CS, (uint16_t)(base >> 4), 0x9B, 0xFFFF, base);
+	static const unsigned data[] = { VMCB_ES, VMCB_SS, VMCB_DS, VMCB_FS, VMCB_GS };
+	for (size_t i = 0; i < ARRAY_SIZE(data); i++) {
+		seg(vmcb, data[i], 0, 0x93, 0xFFFF, 0);
+	}
+	seg(vmcb, VMCB_GDTR, 0, 0, 0xFFFF, 0);
+	seg(vmcb, VMCB_IDTR, 0, 0, 0xFFFF, 0);
+	*vmcb_u64(vmcb, VMCB_EFER) = EFER_SVME;
+	*vmcb_u64(vmcb, VMCB_CR0) = 0x10; /* ET; real mode */
+	*vmcb_u64(vmcb, VMCB_CR4) = 0;
+	*vmcb_u64(vmcb, VMCB_CR3) = 0;
+	*vmcb_u64(vmcb, VMCB_RIP) = 0;
+	*vmcb_u64(vmcb, VMCB_RFLAGS) = 2;
 }
 
 bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entry, uint64_t arg)
@@ -217,10 +333,6 @@ bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entr
 		return false; /* not a bzImage: a Multiboot2 guest */
 	}
 	x86_domain_set_linux(d);
-	if (v->index != 0) {
-		domain_stop(d, "Linux vCPU %u: secondary vCPUs are not started yet", v->index);
-		return true;
-	}
 	const char *bad = read_params(d, arg, &lp);
 	if (bad == NULL && (lp.ram_size <= HOLE_END || lp.ram_size > 4 * GiB)) {
 		bad = "Linux domains have between 1 MiB and 4 GiB of RAM";
@@ -228,11 +340,14 @@ bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entr
 	if (bad == NULL) {
 		bad = add_tsc_khz(lp.cmdline, sizeof(lp.cmdline));
 	}
+	if (bad == NULL) {
+		bad = add_noapic(lp.cmdline, sizeof(lp.cmdline));
+	}
 	if (bad == NULL && strlen(lp.cmdline) > bz.cmdline_max) {
 		bad = "its bootargs are longer than the kernel's cmdline_size";
 	}
 	if (bad == NULL && !write_tables(d, hdr, &lp)) {
-		bad = "its boot tables do not fit in its low RAM";
+		bad = "its boot tables do not fit in its low RAM (or more than 64 vCPUs)";
 	}
 	if (bad != NULL) {
 		domain_stop(d, "Linux boot: %s", bad);

@@ -16,4 +16,8 @@
  * reason, if its device tree @arg is unusable). False for other images. */
 bool linux_boot(struct vcpu *v, uint8_t *vmcb, struct svm_gprs *g, ipaddr_t entry, uint64_t arg);
 
+/* A Linux domain's secondary vCPU after INIT and STARTUP with @vector:
+ * real mode at @vector << 12 (its MP table lists it: linux_boot). */
+void linux_start_ap(uint8_t *vmcb, uint8_t vector);
+
 #endif /* X86_LINUXBOOT_H */

@@ -4,10 +4,10 @@
  * domain whose kernel is a bzImage gets it; Multiboot2 guests keep the
  * strict platform of svm.c, where any such access stops them.
  *
- * CPUID: the host's, without the local APIC (Linux then runs its "PIC
- * mode": the tick is the PIT through the 8259), MTRRs, machine checks,
- * the extended performance counters, RDTSCP and RDPID (TSC_AUX is not
- * switched between domains), so Linux touches none of their MSRs.
+ * CPUID: the host's, without MTRRs, machine checks, the extended
+ * performance counters, RDTSCP and RDPID (TSC_AUX is not switched between
+ * domains), so Linux touches none of their MSRs. The local APIC is there
+ * (vlapic.c, svm.c: its MMIO page and the APIC_BASE MSR).
  * MSRs (besides EFER, svm.c, and those VMLOAD/VMSAVE switch, which the
  * permission map lets through): the PAT is the VMCB's guest PAT, the TSC
  * reads as RDTSC does, AMD's interrupt-pending-message MSR reads 0 (no
@@ -18,7 +18,9 @@
  * gates its channel 2; every other port is absent (reads all ones, writes
  * dropped), as on a PC without that device. Nothing reaches real hardware.
  * The PIT counts against the TSC; its channel 0 drives IRQ 0 of the master
- * PIC, whose vectors the vCPU receives as virtual interrupts (svm.c).
+ * PIC, whose vectors vCPU 0 receives through its local APIC's LINT0
+ * (ExtINT) as virtual interrupts (svm.c). The caller holds @pc's lock:
+ * every vCPU of the domain does port I/O.
  */
 #include <string.h>
 
@@ -31,7 +33,6 @@
 #define MSR_INT_PENDING 0xC0010055 /* AMD: interrupt pending message, C1E */
 
 #define CPUID1_EDX_MCE     (1u << 7)
-#define CPUID1_EDX_APIC    (1u << 9)
 #define CPUID1_EDX_MTRR    (1u << 12)
 #define CPUID1_EDX_MCA     (1u << 14)
 #define CPUID81_ECX_PERF   (1u << 23)
@@ -41,7 +42,7 @@
 void pc_cpuid(uint32_t leaf, uint32_t r[4])
 {
 	if (leaf == 1 || leaf == 0x80000001) {
-		r[3] &= ~(CPUID1_EDX_MCE | CPUID1_EDX_APIC | CPUID1_EDX_MTRR | CPUID1_EDX_MCA);
+		r[3] &= ~(CPUID1_EDX_MCE | CPUID1_EDX_MTRR | CPUID1_EDX_MCA);
 	}
 	if (leaf == 0x80000001) {
 		r[2] &= ~CPUID81_ECX_PERF;
@@ -332,17 +333,39 @@ void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *va
 	}
 }
 
-int pc_interrupt(struct pc *pc, bool uart)
+/* The PIT's edges and the UART's up to now into the master's requests;
+ * the line the master would deliver, or -1. */
+static int pc_sample(struct pc *pc, bool uart)
 {
 	pit_tick(pc);
 	if (uart && !pc->irq4) {
 		pc->pic[0].irr |= 1u << 4;
 	}
 	pc->irq4 = uart;
-	struct pc_pic *m = &pc->pic[0];
+	const struct pc_pic *m = &pc->pic[0];
 	int irq = pic_pending(m);
 
-	if (irq < 0 || m->init != 0) {
+	return m->init != 0 ? -1 : irq;
+}
+
+bool pc_has_interrupt(struct pc *pc, bool uart)
+{
+	return pc_sample(pc, uart) >= 0;
+}
+
+uint64_t pc_next_event(const struct pc *pc)
+{
+	const struct pc_pit_ch *c = &pc->pit[0];
+
+	return c->armed ? c->next : ~0ull;
+}
+
+int pc_interrupt(struct pc *pc, bool uart)
+{
+	int irq = pc_sample(pc, uart);
+	struct pc_pic *m = &pc->pic[0];
+
+	if (irq < 0) {
 		return -1;
 	}
 	m->irr &= (uint8_t) ~(1u << irq);

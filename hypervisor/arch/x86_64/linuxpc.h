@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/arch.h"
+#include "core/spinlock.h"
 
 /* An 8259A: its mask, request and in-service registers, the vector of its
  * IRQ 0, and where its initialization sequence is. */
@@ -29,6 +30,7 @@ struct pc_pit_ch {
 };
 
 struct pc {
+	struct spinlock lock; /* svm.c: any vCPU's port I/O, vCPU 0's interrupts */
 	struct pc_pic pic[2];
 	struct pc_pit_ch pit[3];
 	uint8_t port61; /* speaker gate and data (bits 0, 1) */
@@ -46,6 +48,12 @@ void pc_io(struct pc *pc, uint16_t port, unsigned size, bool write, uint32_t *va
  * (IRQ 4: a rising edge requests it), then the vector the PIC pair
  * delivers now (taken: it is in service from here), or -1. */
 int pc_interrupt(struct pc *pc, bool uart);
+
+/* Whether pc_interrupt() would deliver a vector now (none taken). */
+bool pc_has_interrupt(struct pc *pc, bool uart);
+
+/* The TSC when the PIT's channel 0 next raises IRQ 0, ~0 for never. */
+uint64_t pc_next_event(const struct pc *pc);
 
 /* CPUID as a Linux domain sees it: @r the host's answer for @leaf, changed
  * in place (no local APIC, no MTRRs, no machine checks, no performance

@@ -9,9 +9,12 @@
  *             its arguments, results in RAX RDI RSI RDX: docs/hypercalls.md)
  *   CPUID     the host's answer without SVM, with the hypervisor bit
  *   HLT       with RFLAGS.IF clear nothing can wake the vCPU: it is off (the
- *             last one off powers the domain off); with IF set it waits
+ *             last one off powers the domain off); with IF set a Linux
+ *             vCPU blocks until its local APIC or PIC has a vector for it
+ *             (below, "sleepers"), another gives its turn away
  *   MSR       EFER is emulated (the guest turns long mode on through it;
- *             SVME stays set underneath, as VMRUN requires); those
+ *             SVME stays set underneath, as VMRUN requires), and a Linux
+ *             vCPU's APIC_BASE (its xAPIC page, fixed); those
  *             VMLOAD/VMSAVE switch do not exit (guest.c); in a Linux
  *             domain the PC platform answers the others or #GP is
  *             injected (linuxpc.c); in other domains any other MSR stops it
@@ -19,7 +22,10 @@
  *             16550 (uart.c); a Linux domain's other ports are its PC
  *             platform (linuxpc.c); in other domains any other port stops it
  *   NPF       a first touch of its RAM (domain_touch), else an access
- *             outside its RAM: the domain stops
+ *             outside its RAM: the domain stops, except a Linux vCPU's
+ *             MOV on its local APIC page, which is emulated (the access
+ *             is decoded first, decode.c; the stop names it, or the
+ *             instruction's bytes when it is not a MOV/MOVZX)
  *   SHUTDOWN  a triple fault: the domain stops
  *   INVD      done as a no-op (it would drop the hypervisor's dirty lines)
  *   XSETBV    the domain stops: XCR0 is not switched (CPUID hides XSAVE).
@@ -49,9 +55,11 @@
 #include "core/sched.h"
 #include "core/vcpu.h"
 #include "asid.h"
+#include "decode.h"
 #include "linuxboot.h"
 #include "linuxpc.h"
 #include "svm.h"
+#include "vlapic.h"
 #include "x86.h"
 
 #define MSR_VM_CR       0xC0010114
@@ -92,6 +100,12 @@ struct arch_vcpu {
 	uint8_t *vmcb;
 	struct svm_gprs g;
 	struct asid_vcpu asid;
+	bool blocked;              /* its HLT blocked it (sched_block): sleep */
+	bool sleeping;             /* on its CPU's sleeper list */
+	uint64_t wake_at;          /* TSC: its PIT's next edge, ~0 for none */
+	struct vcpu *next_sleeper; /* the list's next */
+	struct vlapic lapic;       /* a Linux vCPU's local APIC (vlapic.c) */
+	bool wait_sipi;            /* off, INIT seen: a STARTUP IPI starts it */
 };
 
 static bool ready;
@@ -178,7 +192,10 @@ int arch_vcpu_init(struct vcpu *v)
 		return -1;
 	}
 	v->arch = (struct arch_vcpu *)((uint8_t *)pa_ptr(p) + PAGE_SIZE);
+	memset(v->arch, 0, sizeof(*v->arch));
 	v->arch->vmcb = pa_ptr(p);
+	/* Its APIC ID from the start: IPIs (INIT, STARTUP) find it off. */
+	vlapic_reset(&v->arch->lapic, v->index, 1);
 	return 0;
 }
 
@@ -238,6 +255,13 @@ void arch_vcpu_reset(struct vcpu *v, ipaddr_t entry, uint64_t arg)
 	uint32_t mxcsr = FPU_MXCSR_INIT;
 	memcpy(v->arch->fpu, &fcw, sizeof(fcw));
 	memcpy(v->arch->fpu + FPU_MXCSR_OFF, &mxcsr, sizeof(mxcsr));
+	/* Its APIC timer counts at the TSC's rate (before its divider). */
+	vlapic_reset(&v->arch->lapic, v->index, 1);
+	if (v->index != 0 && x86_domain_is_linux(d)) {
+		/* Started by a STARTUP IPI (lapic_ipi): its vector's page. */
+		linux_start_ap(vmcb, (uint8_t)(ipa_addr(entry) >> 12));
+		return;
+	}
 	linux_boot(v, vmcb, &v->arch->g, entry, arg);
 }
 
@@ -249,7 +273,7 @@ static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static enum exit_result stop(struct vcpu *v, const char *fmt, ...)
 {
-	char what[160];
+	char what[176];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -307,6 +331,11 @@ static enum exit_result cpuid_exit(struct vcpu *v)
 	}
 	if (x86_domain_is_linux(v->dom)) {
 		pc_cpuid(leaf, r);
+		if (leaf == 1) { /* the initial APIC ID: its local APIC's */
+			r[1] = (r[1] & 0x00FFFFFFu) | v->index << 24;
+		} else if (leaf == 0xB) { /* its x2APIC ID, the same */
+			r[3] = v->index;
+		}
 	}
 	*rax = r[0];
 	g->rbx = r[1];
@@ -323,6 +352,9 @@ static void inject_gp(uint8_t *vmcb)
 	*vmcb_u64(vmcb, VMCB_EVENTINJ) = 13 | 3u << 8 | 1u << 11 | 1u << 31;
 }
 
+#define APIC_BASE_BSP    (1ull << 8)
+#define APIC_BASE_ENABLE (1ull << 11)
+
 static enum exit_result msr_exit(struct vcpu *v)
 {
 	uint8_t *vmcb = v->arch->vmcb;
@@ -333,7 +365,17 @@ static enum exit_result msr_exit(struct vcpu *v)
 
 	if (msr != MSR_EFER && x86_domain_is_linux(v->dom)) {
 		uint64_t val = (g->rdx << 32) | (uint32_t)*rax;
-		if (!pc_msr(vmcb, msr, write, &val)) {
+		if (msr == MSR_APIC_BASE) {
+			/* xAPIC at its reset base, enabled; the BSP flag on vCPU
+			 * 0. Moving it, turning it off or x2APIC mode: #GP. */
+			uint64_t base = VLAPIC_BASE | APIC_BASE_ENABLE |
+					(v->index == 0 ? APIC_BASE_BSP : 0);
+			if (write && val != base) {
+				inject_gp(vmcb);
+				return EXIT_CONTINUE;
+			}
+			val = base;
+		} else if (!pc_msr(vmcb, msr, write, &val)) {
 			inject_gp(vmcb);
 			return EXIT_CONTINUE;
 		}
@@ -371,7 +413,16 @@ static enum exit_result hlt_exit(struct vcpu *v)
 		vcpu_off_self(v);
 		return EXIT_LEAVE;
 	}
-	/* No virtual interrupt controller yet: a wait gives the turn away. */
+	if (x86_domain_is_linux(v->dom)) {
+		/* Its PIC's vector wakes it (below, "sleepers"); one already
+		 * there is taken at once. */
+		if (!sched_block(v)) {
+			return EXIT_CONTINUE;
+		}
+		v->arch->blocked = true;
+		return EXIT_LEAVE;
+	}
+	/* No interrupt controller: a wait gives the turn away. */
 	sched_wfi(v);
 	return EXIT_LEAVE;
 }
@@ -392,7 +443,10 @@ static enum exit_result pc_ioio(struct vcpu *v, uint16_t port, unsigned sz, bool
 	unsigned size = sz & 1 ? 1 : sz & 2 ? 2 : 4;
 	uint32_t val = (uint32_t)*rax;
 
-	pc_io(x86_domain_pc(v->dom), port, size, !in, &val);
+	struct pc *pc = x86_domain_pc(v->dom);
+	unsigned long flags = spin_lock_irqsave(&pc->lock);
+	pc_io(pc, port, size, !in, &val);
+	spin_unlock_irqrestore(&pc->lock, flags);
 	if (in) {
 		uint64_t mask = size == 4 ? 0xFFFFFFFFull : (1ull << (8 * size)) - 1;
 		*rax = size == 4 ? val : (*rax & ~mask) | (val & mask);
@@ -428,6 +482,199 @@ static enum exit_result ioio_exit(struct vcpu *v)
 	return EXIT_CONTINUE;
 }
 
+/* x86_fetch_insn's reader: the domain's RAM. */
+static bool guest_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
+{
+	return domain_read_ram(ctx, ipa_init(gpa), buf, n);
+}
+
+/* The VMCB's segment attributes (APM vol. 2, 15.5.1: descriptor bits
+ * 40-47 and 52-55 packed into 12 bits): L and D/B of CS. */
+#define SEG_ATTR_L  (1u << 9)
+#define SEG_ATTR_DB (1u << 10)
+#define EFER_LMA    (1ull << 10)
+
+/*
+ * The instruction at the vCPU's RIP, fetched through its page tables
+ * (decode.c: it ran, so its bytes are there, unless another vCPU changed
+ * them meanwhile) and decoded into @m; @bytes and *@n what was fetched.
+ * NULL, else why it is not emulated.
+ */
+static const char *mmio_insn(struct vcpu *v, struct x86_mmio *m, uint8_t bytes[X86_INSN_MAX],
+			     unsigned *n)
+{
+	uint8_t *vmcb = v->arch->vmcb;
+	uint16_t cs_attr;
+	uint64_t cs_base, rip = *vmcb_u64(vmcb, VMCB_RIP), la;
+	struct x86_paging p = {
+		.cr0 = *vmcb_u64(vmcb, VMCB_CR0),
+		.cr3 = *vmcb_u64(vmcb, VMCB_CR3),
+		.cr4 = *vmcb_u64(vmcb, VMCB_CR4),
+		.efer = *vmcb_u64(vmcb, VMCB_EFER),
+		.cpl = vmcb[VMCB_CPL] & 3,
+	};
+	enum x86_mode mode;
+
+	memcpy(&cs_attr, vmcb + VMCB_CS + 2, sizeof(cs_attr));
+	memcpy(&cs_base, vmcb + VMCB_CS + 8, sizeof(cs_base));
+	if ((p.efer & EFER_LMA) && (cs_attr & SEG_ATTR_L)) {
+		mode = X86_MODE_64;
+		la = rip; /* CS's base is 0 in 64-bit mode */
+	} else {
+		mode = (cs_attr & SEG_ATTR_DB) ? X86_MODE_32 : X86_MODE_16;
+		la = (cs_base + (mode == X86_MODE_32 ? (uint32_t)rip : (uint16_t)rip)) &
+		     0xFFFFFFFFull;
+	}
+	const char *why = x86_fetch_insn(&p, la, guest_read, v->dom, bytes, n);
+	return why != NULL ? why : x86_decode_mmio(bytes, *n, mode, m);
+}
+
+/* NPF EXITINFO1 (APM vol. 2, 15.25.6): a #PF error code (bit 1 a write,
+ * bit 4 an instruction fetch) and bit 33, the fault hit the guest's own
+ * page-table walk. */
+#define NPF_WRITE   (1ull << 1)
+#define NPF_FETCH   (1ull << 4)
+#define NPF_IN_WALK (1ull << 33)
+
+/*
+ * A Linux domain's data access outside its RAM: decoded, then emulated
+ * when it is its local APIC's page (vlapic.c; RIP advances past the
+ * instruction, a load's register written as the CPU would), else the
+ * domain stops with what it did; an instruction not decoded stops it by
+ * name with its bytes.
+ */
+/*
+ * An IPI from @v's local APIC to the vCPUs of its domain whose APIC
+ * matches (APIC ID = vCPU index; an ID nobody has matches no one):
+ *   fixed        requested in the target's IRR, the target woken or kicked
+ *                (sched_wake) so that it sees it now; lowest priority goes
+ *                to the first match
+ *   INIT         an off vCPU waits for a STARTUP IPI; a running one is
+ *                left alone (it is not reset)
+ *   STARTUP      a vCPU waiting after INIT starts in real mode at the
+ *                vector's page (linux_start_ap); any other STARTUP (a
+ *                second one, a storm, to a running vCPU) is ignored, as a
+ *                CPU ignores SIPIs outside wait-for-SIPI
+ *   NMI, SMI     dropped (not emulated)
+ * The target's IRR is set atomically (vlapic_request); the rest of its
+ * local APIC is only its own CPU's.
+ */
+static void lapic_ipi(struct vcpu *v, const struct vlapic_ipi *ipi)
+{
+	struct domain *d = v->dom;
+	uint32_t from = v->arch->lapic.id;
+
+	if (ipi->deassert) {
+		return;
+	}
+	for (unsigned i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *w = &d->vcpus[i];
+		struct arch_vcpu *a = w->arch;
+		if (!vlapic_match(&a->lapic, from, ipi)) {
+			continue;
+		}
+		bool off = __atomic_load_n(&w->power, __ATOMIC_ACQUIRE) == VCPU_OFF;
+		switch (ipi->mode) {
+		case VLAPIC_FIXED:
+		case VLAPIC_LOWEST:
+			vlapic_request(&a->lapic, ipi->vector);
+			sched_wake(w);
+			if (ipi->mode == VLAPIC_LOWEST) {
+				return;
+			}
+			break;
+		case VLAPIC_INIT:
+			if (off && w != v) {
+				__atomic_store_n(&a->wait_sipi, true, __ATOMIC_RELEASE);
+			}
+			break;
+		case VLAPIC_SIPI:
+			if (off && __atomic_exchange_n(&a->wait_sipi, false, __ATOMIC_ACQ_REL)) {
+				vcpu_on(w, ipa_init((uint64_t)ipi->vector << 12), 0);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The general register @n of the decoder's numbering (RAX 0 ... R15 15). */
+static uint64_t *gpr(struct vcpu *v, unsigned n)
+{
+	struct svm_gprs *g = &v->arch->g;
+	uint64_t *regs[16] = {
+		vmcb_u64(v->arch->vmcb, VMCB_RAX),
+		&g->rcx,
+		&g->rdx,
+		&g->rbx,
+		vmcb_u64(v->arch->vmcb, VMCB_RSP),
+		&g->rbp,
+		&g->rsi,
+		&g->rdi,
+		&g->r8,
+		&g->r9,
+		&g->r10,
+		&g->r11,
+		&g->r12,
+		&g->r13,
+		&g->r14,
+		&g->r15,
+	};
+
+	return regs[n & 15];
+}
+
+static enum exit_result mmio_exit(struct vcpu *v, uint64_t gpa, uint64_t info)
+{
+	struct x86_mmio m;
+	uint8_t bytes[X86_INSN_MAX];
+	unsigned n;
+	const char *why = mmio_insn(v, &m, bytes, &n);
+	const char *dir = (info & NPF_WRITE) ? "write" : "read";
+
+	if (why != NULL) {
+		char hex[3 * X86_INSN_MAX] = "";
+		for (unsigned i = 0, at = 0; i < n; i++) {
+			at += (unsigned)fmt_snprintf(hex + at, sizeof(hex) - at, "%s%02x",
+						     i ? " " : "", bytes[i]);
+		}
+		return stop(v, "MMIO %s at 0x%llx, instruction not emulated (%s): %s", dir,
+			    (unsigned long long)gpa, why, n ? hex : "none");
+	}
+	if (m.write != !!(info & NPF_WRITE)) {
+		return stop(v,
+			    "MMIO %s at 0x%llx: the instruction at RIP is a %s (changed meanwhile)",
+			    dir, (unsigned long long)gpa, m.write ? "store" : "load");
+	}
+	if ((gpa & ~0xFFFull) != VLAPIC_BASE) {
+		return stop(v, "MMIO %s of %u bytes at 0x%llx: not its RAM nor an emulated device",
+			    dir, m.size, (unsigned long long)gpa);
+	}
+	/* Its local APIC's page (vlapic.c). */
+	struct vlapic *l = &v->arch->lapic;
+	unsigned off = gpa & 0xFFF;
+	if (m.write) {
+		uint32_t val = (uint32_t)x86_mmio_store_value(&m, m.has_imm ? 0 : *gpr(v, m.reg));
+		struct vlapic_ipi ipi;
+		why = vlapic_write(l, off, m.size, val, rdtsc(), &ipi);
+		if (why == NULL && ipi.send) {
+			lapic_ipi(v, &ipi);
+		}
+	} else {
+		uint32_t val;
+		why = vlapic_read(l, off, m.size, rdtsc(), &val);
+		uint64_t *r = gpr(v, m.reg);
+		*r = why == NULL ? x86_mmio_load_result(&m, *r, val) : *r;
+	}
+	if (why != NULL) {
+		return stop(v, "local APIC %s of %u bytes at 0x%llx: %s", dir, m.size,
+			    (unsigned long long)gpa, why);
+	}
+	advance(v, m.len);
+	return EXIT_CONTINUE;
+}
+
 static enum exit_result npf_exit(struct vcpu *v)
 {
 	uint64_t gpa = *vmcb_u64(v->arch->vmcb, VMCB_EXITINFO2);
@@ -435,6 +682,9 @@ static enum exit_result npf_exit(struct vcpu *v)
 
 	if (!(info & 1) && domain_touch(v->dom, ipa_init(gpa))) {
 		return EXIT_CONTINUE;
+	}
+	if (x86_domain_is_linux(v->dom) && !(info & (NPF_FETCH | NPF_IN_WALK))) {
+		return mmio_exit(v, gpa, info);
 	}
 	return stop(v, "nested page fault at 0x%llx (%s, error 0x%llx): not its RAM",
 		    (unsigned long long)gpa, (info & 2) ? "write" : "read",
@@ -528,7 +778,18 @@ static void pc_inject(struct vcpu *v)
 		return;
 	}
 	struct domain *d = v->dom;
-	int vec = pc_interrupt(x86_domain_pc(d), x86_uart_irq(d, x86_domain_uart(d)));
+	struct vlapic *l = &v->arch->lapic;
+	int vec = vlapic_pending(l, rdtsc());
+	if (vec >= 0) {
+		vlapic_accept(l, (uint8_t)vec);
+	} else if (v->index == 0 && vlapic_extint(l)) {
+		/* The 8259's INTR on the virtual wire (LINT0, ExtINT). */
+		struct pc *pc = x86_domain_pc(d);
+		bool uart = x86_uart_irq(d, x86_domain_uart(d));
+		unsigned long flags = spin_lock_irqsave(&pc->lock);
+		vec = pc_interrupt(pc, uart);
+		spin_unlock_irqrestore(&pc->lock, flags);
+	}
 	if (vec >= 0) {
 		*ctl = (*ctl & ~(0xFFull << 32)) | V_IRQ | V_PRIO | V_IGN_TPR | V_VECTOR(vec);
 	}
@@ -542,33 +803,148 @@ static void asid_set(struct vcpu *v, unsigned cpu)
 	*vmcb_u64(v->arch->vmcb, VMCB_ASID) = v->arch->asid.asid | (uint64_t)tlb << 32;
 }
 
+/*
+ * Sleepers: the Linux vCPUs blocked in HLT (sched_block) on each CPU,
+ * each with the TSC of its next timer event (its APIC timer; vCPU 0 also
+ * its PIT's next edge). That CPU's one-shot timer (timer.c) fires at the
+ * first deadline or its next tick, whichever is earlier; every time it
+ * fires, each sleeper with a vector now (its APIC timer; for vCPU 0 the
+ * PIT's edges and the UART's line: console input) is woken (sched_wake),
+ * as is one whose domain ended (so that its memory can be given back:
+ * arch_vcpu_sleeping). An IPI wakes its target from any CPU (lapic_ipi);
+ * the sleeper then takes itself off its list when it runs again. The list
+ * of a CPU is touched only by that CPU with interrupts masked (its run
+ * loop, its timer interrupt): no lock.
+ */
+static struct vcpu *sleepers[HV_MAX_CPUS];
+
+static void unlink_sleeper(struct vcpu *v)
+{
+	struct vcpu **p = &sleepers[v->cpu];
+
+	while (*p != NULL && *p != v) {
+		p = &(*p)->arch->next_sleeper;
+	}
+	if (*p == v) {
+		*p = v->arch->next_sleeper;
+	}
+	v->arch->next_sleeper = NULL;
+	__atomic_store_n(&v->arch->sleeping, false, __ATOMIC_RELEASE);
+}
+
+
+/* Whether its local APIC has a vector for it, or the 8259 on its virtual
+ * wire (vCPU 0 only). */
+static bool pc_pending(struct vcpu *v)
+{
+	struct domain *d = v->dom;
+	struct vlapic *l = &v->arch->lapic;
+
+	if (vlapic_pending(l, rdtsc()) >= 0) {
+		return true;
+	}
+	if (v->index != 0 || !vlapic_extint(l)) {
+		return false;
+	}
+	struct pc *pc = x86_domain_pc(d);
+	bool uart = x86_uart_irq(d, x86_domain_uart(d));
+	unsigned long flags = spin_lock_irqsave(&pc->lock);
+	bool has = pc_has_interrupt(pc, uart);
+	spin_unlock_irqrestore(&pc->lock, flags);
+	return has;
+}
+
+/* The TSC of its next timer event: its APIC timer, or its PIT (vCPU 0). */
+static uint64_t wake_time(struct vcpu *v)
+{
+	uint64_t t = vlapic_next_event(&v->arch->lapic);
+	uint64_t p = v->index == 0 ? pc_next_event(x86_domain_pc(v->dom)) : ~0ull;
+
+	return p < t ? p : t;
+}
+
+static void hlt_sleep(struct vcpu *v)
+{
+	struct arch_vcpu *a = v->arch;
+
+	a->wake_at = wake_time(v);
+	a->next_sleeper = sleepers[v->cpu];
+	sleepers[v->cpu] = v;
+	__atomic_store_n(&a->sleeping, true, __ATOMIC_RELEASE);
+	x86_timer_reprogram();
+}
+
+uint64_t svm_next_wakeup(void)
+{
+	uint64_t first = ~0ull;
+
+	for (struct vcpu *v = sleepers[arch_this_cpu()->id]; v != NULL; v = v->arch->next_sleeper) {
+		first = v->arch->wake_at < first ? v->arch->wake_at : first;
+	}
+	return first;
+}
+
+void svm_expire(void)
+{
+	struct vcpu **p = &sleepers[arch_this_cpu()->id];
+
+	while (*p != NULL) {
+		struct vcpu *v = *p;
+		bool on = __atomic_load_n(&v->power, __ATOMIC_ACQUIRE) == VCPU_ON;
+		if (on && !pc_pending(v)) {
+			v->arch->wake_at = wake_time(v);
+			p = &v->arch->next_sleeper;
+			continue;
+		}
+		*p = v->arch->next_sleeper;
+		v->arch->next_sleeper = NULL;
+		if (on) {
+			sched_wake(v);
+		}
+		/* Last: once it reads false, the vCPU is no longer this CPU's
+		 * and a dead one may be freed (domain_on_cpu). */
+		__atomic_store_n(&v->arch->sleeping, false, __ATOMIC_RELEASE);
+	}
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
+	struct arch_vcpu *a = v->arch;
 	unsigned cpu = arch_this_cpu()->id;
 
-	__asm__ volatile("fxrstor64 %0" ::"m"(v->arch->fpu));
+	if (a->sleeping) {
+		unlink_sleeper(v); /* woken otherwise: not by its timer */
+	}
+	a->blocked = false;
+	__asm__ volatile("fxrstor64 %0" ::"m"(a->fpu));
 	for (;;) {
 		if (x86_domain_is_linux(v->dom)) {
 			pc_inject(v);
 		}
 		asid_set(v, cpu);
-		svm_run((uintptr_t)v->arch->vmcb, &v->arch->g, (uintptr_t)host_area[cpu]);
-		reinject(v->arch->vmcb);
+		svm_run((uintptr_t)a->vmcb, &a->g, (uintptr_t)host_area[cpu]);
+		reinject(a->vmcb);
 		if (handle_exit(v) != EXIT_CONTINUE || sched_must_leave(v)) {
-			__asm__ volatile("fxsave64 %0" : "=m"(v->arch->fpu));
-			return;
+			break;
 		}
+	}
+	__asm__ volatile("fxsave64 %0" : "=m"(a->fpu));
+	if (a->blocked) {
+		hlt_sleep(v);
 	}
 }
 
+/* Under @v's run-queue lock, from its HLT (sched_block): a vector waiting
+ * in V_IRQ, or one its PIC would deliver now. */
 bool arch_vcpu_has_interrupt(struct vcpu *v)
 {
-	(void)v;
-	return false;
+	if (!x86_domain_is_linux(v->dom)) {
+		return false;
+	}
+	return (*vmcb_u64(v->arch->vmcb, VMCB_INT_CTL) & V_IRQ) || pc_pending(v);
 }
 
 bool arch_vcpu_sleeping(const struct vcpu *v)
 {
-	(void)v;
-	return false;
+	return __atomic_load_n(&v->arch->sleeping, __ATOMIC_ACQUIRE);
 }

@@ -81,6 +81,11 @@ void svm_run(uint64_t vmcb, struct svm_gprs *g, uint64_t host);
 /* svm.c */
 bool svm_ready(void);
 void svm_cpu_init(void);
+/* The TSC of the first deadline of the vCPUs sleeping on this CPU (~0 for
+ * none), and the timer interrupt's look at them (those with a vector now
+ * are woken). */
+uint64_t svm_next_wakeup(void);
+void svm_expire(void);
 /* guest.c: the permission maps of a domain (physical addresses). */
 uint64_t x86_domain_iopm(const struct domain *d);
 uint64_t x86_domain_msrpm(const struct domain *d);

@@ -1,14 +1,18 @@
 /*
  * Time and the tick. The TSC is the clock (arch_time_ns); the local APIC's
- * timer, in periodic mode, is the tick. Both rates are counted once at boot
+ * timer, in one-shot mode, is the tick and the wake-up of sleeping vCPUs:
+ * each interrupt programs it for the earlier of the CPU's next tick and
+ * the first deadline of the vCPUs blocked on it (svm.c: a Linux vCPU's
+ * HLT, until its PIT's next edge). Both rates are counted once at boot
  * against the PIT's channel 2, whose 1.193182 MHz input is fixed by the PC
- * platform (there is no CPUID leaf 0x15 under QEMU). The legacy PIC is
- * remapped away from the exception vectors and masked: the hypervisor
- * takes no interrupt from it.
+ * platform (there is no CPUID leaf 0x15 under QEMU, nor a TSC-deadline
+ * mode). The legacy PIC is remapped away from the exception vectors and
+ * masked: the hypervisor takes no interrupt from it.
  */
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/cpu.h"
+#include "svm.h"
 #include "x86.h"
 
 #define PIT_HZ        1193182u
@@ -30,12 +34,13 @@
 #define LAPIC_TMR_DIV 0x3E0
 #define ICR_SELF      (1u << 18) /* destination shorthand: self */
 #define LVT_MASKED    (1u << 16)
-#define LVT_PERIODIC  (1u << 17)
 #define SVR_ENABLE    (1u << 8)
 #define APIC_BASE_EN  (1ull << 11)
 
 static volatile uint32_t *lapic;
 static uint64_t tsc_hz, lapic_hz, tsc_at_boot;
+static uint64_t period;                 /* of the tick, in TSC cycles */
+static uint64_t next_tick[HV_MAX_CPUS]; /* TSC; each CPU's own */
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -152,9 +157,9 @@ void x86_lapic_eoi(void)
 
 void arch_timer_start(unsigned hz)
 {
-	uint64_t period = lapic_hz / hz;
+	uint64_t lapic_period = lapic_hz / hz;
 
-	if (tsc_hz == 0 || period == 0 || period > 0xFFFFFFFFu) {
+	if (tsc_hz == 0 || lapic_period == 0 || lapic_period > 0xFFFFFFFFu) {
 		panic("timer: calibration against the PIT failed (TSC %llu Hz, APIC timer %llu Hz)",
 		      (unsigned long long)tsc_hz, (unsigned long long)lapic_hz);
 	}
@@ -162,11 +167,47 @@ void arch_timer_start(unsigned hz)
 		printk("timer: TSC %llu kHz, APIC timer %llu kHz (counted against the PIT)\n",
 		       (unsigned long long)(tsc_hz / 1000), (unsigned long long)(lapic_hz / 1000));
 	}
-	lapic_write(LAPIC_LVT_TMR, LVT_PERIODIC | X86_TICK_VECTOR);
-	lapic_write(LAPIC_TMR_ICR, (uint32_t)period);
+	period = tsc_hz / hz;
+	lapic_write(LAPIC_LVT_TMR, X86_TICK_VECTOR); /* one-shot */
 	/* arch.h: the first tick comes at once: a self-IPI on the tick's
 	 * vector, taken as soon as interrupts are enabled. */
+	next_tick[arch_this_cpu()->id] = rdtsc();
 	lapic_write(LAPIC_ICR_LO, ICR_SELF | X86_TICK_VECTOR);
+}
+
+void x86_timer_reprogram(void)
+{
+	uint64_t now = rdtsc(), when = next_tick[arch_this_cpu()->id];
+	uint64_t wake = svm_next_wakeup();
+
+	when = wake < when ? wake : when;
+	uint64_t cycles = when > now ? when - now : 0;
+	cycles = cycles < period ? cycles : period;
+	/* cycles <= period (10 ms of TSC) times the APIC's rate fits 64 bits. */
+	uint64_t count = cycles * lapic_hz / tsc_hz;
+	lapic_write(LAPIC_TMR_ICR, count == 0            ? 1
+				   : count > 0xFFFFFFFFu ? 0xFFFFFFFFu
+							 : (uint32_t)count);
+}
+
+void x86_timer_interrupt(void)
+{
+	uint64_t *next = &next_tick[arch_this_cpu()->id];
+	uint64_t now = rdtsc();
+	bool tick = now >= *next;
+
+	x86_lapic_eoi();
+	if (tick) {
+		*next += period;
+		if (*next <= now) {
+			*next = now + period; /* missed ticks are not made up */
+		}
+	}
+	svm_expire();
+	x86_timer_reprogram();
+	if (tick) {
+		hv_tick();
+	}
 }
 
 uint64_t arch_time_ns(void)

@@ -199,8 +199,7 @@ void x86_trap(struct x86_frame *f)
 {
 	switch (f->vector) {
 	case X86_TICK_VECTOR:
-		x86_lapic_eoi();
-		hv_tick();
+		x86_timer_interrupt();
 		return;
 	case X86_KICK_VECTOR:
 		x86_lapic_eoi(); /* its work: having made the CPU look again */

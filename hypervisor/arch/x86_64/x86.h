@@ -109,6 +109,11 @@ void x86_cpu_init(struct cpu *c);
 void x86_timer_calibrate(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
+/* The tick's vector: a tick when it is due, sleepers woken, the one-shot
+ * timer programmed again. */
+void x86_timer_interrupt(void);
+/* Program this CPU's timer for its next tick or first sleeper's deadline. */
+void x86_timer_reprogram(void);
 uint64_t x86_tsc_hz(void);
 /* A fixed interrupt @vector to the CPU whose local APIC id is @apic_id. */
 void x86_lapic_ipi(uint32_t apic_id, uint8_t vector);
