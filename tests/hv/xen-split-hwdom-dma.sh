@@ -14,7 +14,7 @@ echo "hello from the disk image" >"$WORK/fs/hello.txt"
 mke2fs -q -F -t ext2 -b 1024 -L direct -d "$WORK/fs" "$WORK/disk.img" 16384 >"$WORK/mke2fs.log" 2>&1 ||
 	{ echo "FAIL: mke2fs"; cat "$WORK/mke2fs.log"; exit 1; }
 split_image split-hwdom-back tests/hv/linux-init-split-back "$client_libs" "read write list" \
-	"xenfs/xenfs xen-privcmd LM/split/loop LM/split/xen-blkback" --modules build/linux-modules
+	"xenfs/xenfs xen-privcmd LM/split/xen-blkback" --modules build/linux-modules
 split_image split-blk-front tests/hv/linux-init-split-front "$client_libs" "read write" \
 	"xenfs/xenfs xen-privcmd LM/split/xen-blkfront $ext4_mods"
 pack tests/hv/configs/xen-split-hwdom-dma.json
