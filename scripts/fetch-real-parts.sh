@@ -412,11 +412,13 @@ MODULES=(
 	kernel/fs/ext4/ext4.ko
 )
 
-# The Xen split drivers and the RAM disk of tests/hv/xen-split-*.sh, in
+# The Xen split drivers, the RAM disk and the loop device (a disk image
+# file served as a disk) of tests/hv/xen-split-*.sh, in
 # build/linux-modules/split/ (Xen-aware domains load them with insmod; a
 # hardware domain's --modules takes only the files beside "order").
 SPLIT=(
 	kernel/drivers/block/brd.ko
+	kernel/drivers/block/loop.ko
 	kernel/drivers/block/xen-blkback/xen-blkback.ko
 	kernel/drivers/block/xen-blkfront.ko
 	kernel/drivers/net/xen-netback/xen-netback.ko

@@ -163,7 +163,8 @@ struct guest_dt {
 	const char *bootargs; /* NULL: none */
 	bool has_initrd;
 	ipaddr_t initrd_start, initrd_end;
-	bool xen; /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
+	bool xen;          /* a Xen-aware domain: the /hypervisor node (core/xen.h) */
+	uint64_t xen_area; /* its grant-table window (core/xen.h: xen_area) */
 	const struct lcm_launch *xs_plan;    /* the XENSTORE domain: its plan
 					   * (xen_plan_write), else NULL */
 	const struct pt_assign *passthrough; /* its devices (core/passthrough.h), or NULL */

@@ -96,6 +96,7 @@ void builder_init(const struct platform *p)
 {
 	plat = p;
 	timeline_init(p);
+	xen_init(p);
 }
 
 static bool fail(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -204,6 +205,7 @@ static int write_dt(struct build *b)
 		.initrd_start = b->ramdisk_ipa,
 		.initrd_end = ipa_init(ipa_addr(b->ramdisk_ipa) + c->ramdisk.size),
 		.xen = c->xen,
+		.xen_area = b->d->xen != NULL ? b->d->xen->area : 0,
 		.xs_plan = c->xs_plan,
 		.passthrough = b->d->pt,
 	};
@@ -456,10 +458,16 @@ static void finish(struct build *b)
 		     "%s: its address space has 0x%llx (a device or RAM) where Xen's grant-table "
 		     "window (0x%llx, %llu MiB) and store page (0x%llx) go",
 		     LCM_PROP_XEN_INTERFACE, (unsigned long long)taken,
-		     (unsigned long long)XEN_GUEST_GNTTAB_BASE,
+		     (unsigned long long)d->xen->area,
 		     (unsigned long long)(XEN_GUEST_GNTTAB_SIZE / MiB),
-		     (unsigned long long)XEN_GUEST_MAGIC_BASE);
+		     (unsigned long long)(d->xen->area + XEN_GUEST_GNTTAB_SIZE));
 		return;
+	}
+	if (d->xen != NULL && d->xen->direct) {
+		printk("domain %u %s: Xen grant-table window 0x%llx, store page 0x%llx: above the "
+		       "machine's RAM\n",
+		       d->domid, d->name, (unsigned long long)d->xen->area,
+		       (unsigned long long)(d->xen->area + XEN_GUEST_GNTTAB_SIZE));
 	}
 	if (d->xen != NULL && xen_domain_built(d) != 0) {
 		fail(b, "no memory for its store ring");

@@ -40,7 +40,7 @@ static bool grow(struct xen_domain *x, unsigned frames)
 int64_t gnttab_map_frame(struct domain *d, uint64_t idx, uint64_t gpfn)
 {
 	struct xen_domain *x = d->xen;
-	uint64_t base = XEN_GUEST_GNTTAB_BASE >> PAGE_SHIFT;
+	uint64_t base = x->area >> PAGE_SHIFT;
 	uint64_t frames = XEN_GUEST_GNTTAB_SIZE >> PAGE_SHIFT;
 	int64_t r = 0;
 
@@ -180,7 +180,7 @@ static uint64_t *entry(struct domain *g, uint32_t ref)
  * (grant entry 1, seeded for the store). */
 static bool granted_frame(struct domain *g, uint64_t gfn, paddr_t *pa)
 {
-	if (g->xen->has_store && gfn == XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT) {
+	if (g->xen->has_store && gfn == (g->xen->area + XEN_GUEST_GNTTAB_SIZE) >> PAGE_SHIFT) {
 		*pa = g->xen->store;
 		return true;
 	}
@@ -307,7 +307,10 @@ static int map_one(struct domain *d, struct gnttab_map_grant_ref *op, struct dom
 						  .gfn = op->host_addr >> PAGE_SHIFT,
 						  .pa = pa };
 		op->handle = h;
-		op->dev_bus_addr = 0; /* no device DMA to grants: not the machine's address */
+		/* A direct-mapped domain gives its devices physical
+		 * addresses: the granted page's, for their DMA (Linux's
+		 * swiotlb-xen records it); others get 0. */
+		op->dev_bus_addr = x->direct ? pa_addr(pa) : 0;
 		if (op->ref == GNTTAB_RESERVED_XENSTORE && g->xen->has_store &&
 		    d->domid == g->xen->store_domid &&
 		    !__atomic_exchange_n(&g->xen->store_ready, true, __ATOMIC_ACQ_REL)) {

@@ -19,6 +19,7 @@
 #include "core/console.h"
 #include "core/domain.h"
 #include "core/mm.h"
+#include "core/platform.h"
 #include "core/policy.h"
 #include "core/spinlock.h"
 #include "core/vcpu.h"
@@ -47,23 +48,57 @@ int xen_domain_init(struct domain *d, const struct domain_config *c)
 		x->channels[x->nr_channels++] = c->channels[i];
 	}
 	x->store_domid = c->store_domid;
+	x->direct = c->hardware && arch_passthrough();
+	x->area = xen_area(x->direct);
 	d->xen = x;
 	return 0;
+}
+
+static uint64_t direct_area = XEN_GUEST_GNTTAB_BASE;
+
+void xen_init(const struct platform *p)
+{
+	uint64_t end = 0;
+	for (unsigned i = 0; i < p->nr_ram; i++) {
+		uint64_t e = pa_addr(p->ram[i].base) + p->ram[i].size;
+		end = e > end ? e : end;
+	}
+	if (end != 0) {
+		direct_area = (end + 2 * MiB - 1) & ~(2 * MiB - 1);
+	}
+}
+
+uint64_t xen_area(bool direct)
+{
+	return direct ? direct_area : XEN_GUEST_GNTTAB_BASE;
+}
+
+uint64_t xen_store_gfn(const struct lcm_domain *ld)
+{
+	bool direct = (ld->permissions & LCM_PERMISSION_HARDWARE) != 0 && arch_passthrough();
+	return (xen_area(direct) + XEN_GUEST_GNTTAB_SIZE) >> PAGE_SHIFT;
+}
+
+/* The store page of @x: right after its grant-table window. */
+static uint64_t store_ipa(const struct xen_domain *x)
+{
+	return x->area + XEN_GUEST_GNTTAB_SIZE;
 }
 
 bool xen_window_free(struct domain *d, uint64_t *at)
 {
 	paddr_t pa;
 
-	for (uint64_t a = XEN_GUEST_GNTTAB_BASE; a < XEN_GUEST_GNTTAB_BASE + XEN_GUEST_GNTTAB_SIZE;
-	     a += PAGE_SIZE) {
+	uint64_t base = d->xen->area;
+
+	for (uint64_t a = base; a < base + XEN_GUEST_GNTTAB_SIZE; a += PAGE_SIZE) {
 		if (arch_stage2_translate(d->s2, ipa_init(a), &pa) ||
 		    domain_is_ram(d, ipa_init(a))) {
 			*at = a;
 			return false;
 		}
 	}
-	*at = XEN_GUEST_MAGIC_BASE;
+	*at = store_ipa(d->xen);
 	return !arch_stage2_translate(d->s2, ipa_init(*at), &pa) &&
 	       !domain_is_ram(d, ipa_init(*at));
 }
@@ -71,7 +106,7 @@ bool xen_window_free(struct domain *d, uint64_t *at)
 int xen_domain_built(struct domain *d)
 {
 	struct xen_domain *x = d->xen;
-	uint64_t gfn = XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT;
+	uint64_t gfn = store_ipa(x) >> PAGE_SHIFT;
 
 	if (x->store_domid >= LCM_DOMID_FIRST_RESERVED || x->store_domid == d->domid) {
 		return 0; /* no store, or it is the store (Linux makes its own) */
@@ -83,7 +118,7 @@ int xen_domain_built(struct domain *d)
 	/* "Reconnect": Linux waits for the store's event, the store sets
 	 * "connected" when it takes the ring (XS_INTRODUCE). */
 	*(uint32_t *)((uint8_t *)pa_ptr(ring) + XENSTORE_RING_CONNECTION) = XENSTORE_RECONNECT;
-	if (arch_stage2_map_page(d->s2, ipa_init(XEN_GUEST_MAGIC_BASE), ring, false) != 0 ||
+	if (arch_stage2_map_page(d->s2, ipa_init(store_ipa(x)), ring, false) != 0 ||
 	    gnttab_seed(d, GNTTAB_RESERVED_XENSTORE,
 			GTF_permit_access | (uint64_t)x->store_domid << 16 | gfn << 32) != 0) {
 		mm_free(ring, PAGE_SIZE);
@@ -320,11 +355,16 @@ static int64_t xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg)
 			return -XEN_EINVAL; /* XENFEAT_NR_SUBMAPS is 1 */
 		}
 		/* Guest frames are translated by stage 2 (without this bit
-		 * Linux takes the PV paths) and are not the machine's. The
-		 * XENSTORE domain is Xen's "initial domain": Linux then
-		 * serves the store locally and may use privcmd. */
+		 * Linux takes the PV paths) and are not the machine's, but
+		 * for a direct-mapped domain (the hardware domain), whose
+		 * devices do DMA to the addresses it gives them: told so,
+		 * Linux gives its devices the machine address of a grant it
+		 * mapped (dev_bus_addr, through swiotlb-xen). The XENSTORE
+		 * domain is Xen's "initial domain": Linux then serves the
+		 * store locally and may use privcmd. */
 		fi.submap = (1u << XENFEAT_auto_translated_physmap) |
-			    (1u << XENFEAT_not_direct_mapped) |
+			    (v->dom->xen->direct ? 1u << XENFEAT_direct_mapped
+						 : 1u << XENFEAT_not_direct_mapped) |
 			    (v->dom->functions & LCM_FUNCTION_XENSTORE ? 1u << XENFEAT_dom0 : 0);
 		return xen_copy_to(v, arg, &fi, sizeof(fi)) ? 0 : -XEN_EFAULT;
 	}
@@ -482,7 +522,7 @@ static int64_t hvm_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	const struct xen_domain *x = v->dom->xen;
 	switch (p.index) {
 	case HVM_PARAM_STORE_PFN:
-		p.value = x->has_store ? XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT : 0;
+		p.value = x->has_store ? store_ipa(x) >> PAGE_SHIFT : 0;
 		break;
 	case HVM_PARAM_STORE_EVTCHN:
 		/* 0 for the store itself: Linux then serves it locally. */

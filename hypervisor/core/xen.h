@@ -69,24 +69,42 @@ struct xen_domain {
 	uint32_t store_domid; /* its store's, or LCM_DOMID_FIRST_RESERVED */
 	bool has_store;       /* the ring below is made */
 	bool store_ready;     /* the store mapped it (grant entry 1): atomic */
-	paddr_t store;        /* its store ring, at XEN_GUEST_MAGIC_BASE */
+	paddr_t store;        /* its store ring, at its area's end (xen_store_ipa) */
 	uint32_t store_port;
+	/* Its grant-table window (XEN_GUEST_GNTTAB_SIZE), the store page
+	 * right after it: xen_area(). */
+	uint64_t area;
+	bool direct; /* its RAM at its physical address (the hardware domain) */
 };
 
 struct domain_config;
 struct lcm_domain;
 struct lcm_launch;
+struct platform;
+/* At boot, from the machine's RAM: where a direct-mapped domain's
+ * grant-table window goes (xen_area). */
+void xen_init(const struct platform *p);
+/* Where a Xen-aware domain's grant-table window is (its store page at
+ * + XEN_GUEST_GNTTAB_SIZE): Xen's domU address XEN_GUEST_GNTTAB_BASE, or
+ * for a @direct domain (RAM at its physical address: the hardware domain,
+ * whose address space is the machine's, on QEMU virt a PCIe window over
+ * 0x38000000) the first 2 MiB boundary above the machine's RAM, where no
+ * RAM of any domain and, on the machines we know, no device is. Known
+ * before any domain is built: the store's plan carries it. */
+uint64_t xen_area(bool direct);
+/* The store page's frame of LCM domain @ld (the plan's store-gfn). */
+uint64_t xen_store_gfn(const struct lcm_domain *ld);
 /* The Xen state of a Xen-aware domain, at the start of its build: the
  * channels its LCM node declares, its store's domid; -1 when out of
  * memory. */
 int xen_domain_init(struct domain *d, const struct domain_config *c);
-/* Whether @d's address space leaves Xen's grant-table window and store
- * page (XEN_GUEST_GNTTAB_BASE, XEN_GUEST_MAGIC_BASE) free: no RAM, no
+/* Whether @d's address space leaves its grant-table window and store
+ * page (xen_area()) free: no RAM, no
  * device there (a hardware domain's address space is the machine's); else
  * false with *@at the first address taken. At the end of its build. */
 bool xen_window_free(struct domain *d, uint64_t *at);
 /* At the end of its build, its address space made: when a XENSTORE domain
- * serves it, its store ring (a page at XEN_GUEST_MAGIC_BASE, "reconnect"),
+ * serves it, its store ring (a page after its window, "reconnect"),
  * an unbound port for the store, and grant entry 1 granting the ring to
  * the store (what Xen's tools seed). -1 when out of memory. */
 int xen_domain_built(struct domain *d);

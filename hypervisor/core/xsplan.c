@@ -30,7 +30,7 @@ static bool is_client(const struct lcm_launch *l, uint32_t i)
 static int write_domain(void *fdt, const struct lcm_domain *d)
 {
 	char name[32];
-	fdt64_t gfn = cpu_to_fdt64(XEN_GUEST_MAGIC_BASE >> PAGE_SHIFT);
+	fdt64_t gfn = cpu_to_fdt64(xen_store_gfn(d));
 	int err;
 
 	fmt_snprintf(name, sizeof(name), "domain@%x", d->domid);

@@ -75,6 +75,7 @@
 #define XENFEAT_memory_op_vnode_supported 13
 #define XENFEAT_ARM_SMCCC_supported       14
 #define XENFEAT_not_direct_mapped         16
+#define XENFEAT_direct_mapped             17
 
 struct xen_feature_info {
 	uint32_t submap_idx; /* IN */

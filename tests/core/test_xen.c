@@ -206,6 +206,9 @@ static void channels(void **state)
 	assert_int_equal(evtchn("c", EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
 }
 
+/* The dev_bus_addr of the last map(). */
+static uint64_t bus_addr;
+
 /* a grants a page to b (entry 8 of its table, frame 0 mapped in the
  * window); b maps it where it gave up a page of its own. */
 static int64_t map(const char *name, uint32_t ref, uint16_t granter, uint32_t *handle,
@@ -219,6 +222,7 @@ static int64_t map(const char *name, uint32_t ref, uint16_t granter, uint32_t *h
 	get(name, ARGS, &m, sizeof(m));
 	*handle = m.handle;
 	*status = m.status;
+	bus_addr = m.dev_bus_addr;
 	return r;
 }
 
@@ -403,6 +407,7 @@ static void grants(void **state)
 	assert_int_equal(st, GNTST_okay);
 	assert_true(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
 	assert_int_equal(pa_addr(pa), pa_addr(granted));
+	assert_int_equal(bus_addr, 0); /* b is not direct-mapped: no DMA address */
 	assert_int_equal(a_entry(8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
 
 	/* Unmapped: the flags go, the page is b's hole again. */
@@ -421,9 +426,14 @@ static void grants(void **state)
 	assert_int_equal(u.status, GNTST_bad_handle);
 
 	/* Mapped again, then a's memory is given back: the mapping goes
-	 * first, and b's stage 2 no longer reaches a's page. */
+	 * first, and b's stage 2 no longer reaches a's page. Were b
+	 * direct-mapped (the hardware domain), the map would tell it the
+	 * granted page's machine address, for its devices' DMA. */
+	dom("b")->xen->direct = true;
 	assert_int_equal(map("b", 8, 1, &handle, &st), 0);
+	dom("b")->xen->direct = false;
 	assert_int_equal(st, GNTST_okay);
+	assert_int_equal(bus_addr, pa_addr(granted));
 	assert_true(domain_destroy(dom("a"), DOM_DESTROYED, "destroyed by the test"));
 	bool waiting;
 	for (int i = 0; i < 1000 && domains_reclaim_step(&waiting); i++) {
@@ -436,12 +446,50 @@ static void grants(void **state)
 	assert_int_equal(es.status, EVTCHNSTAT_unbound);
 }
 
+static uint32_t features(const char *name)
+{
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	put(name, ARGS, &fi, sizeof(fi));
+	assert_int_equal(xcall(name, XEN_HC_XEN_VERSION, XENVER_get_features, at(name, ARGS), 0),
+			 0);
+	get(name, ARGS, &fi, sizeof(fi));
+	return fi.submap;
+}
+
+/* A domU is told it is not direct-mapped; the hardware domain (RAM at its
+ * physical address) that it is, so that Linux gives its devices the
+ * machine addresses of the grants it maps (swiotlb-xen). Its grant-table
+ * window is not Xen's domU address (on QEMU virt its PCIe window is
+ * there) but the first 2 MiB boundary above the machine's RAM. */
+static void direct_mapped(void **state)
+{
+	(void)state;
+	uint32_t f = features("c");
+	assert_true(f & 1u << XENFEAT_not_direct_mapped);
+	assert_false(f & 1u << XENFEAT_direct_mapped);
+	dom("c")->xen->direct = true;
+	f = features("c");
+	dom("c")->xen->direct = false;
+	assert_false(f & 1u << XENFEAT_not_direct_mapped);
+	assert_true(f & 1u << XENFEAT_direct_mapped);
+	assert_int_equal(XENFEAT_direct_mapped, 17); /* public/features.h */
+
+	assert_int_equal(xen_area(false), XEN_GUEST_GNTTAB_BASE);
+	struct mem_range ram = fake_ram();
+	uint64_t end = pa_addr(ram.base) + ram.size;
+	assert_true(xen_area(true) >= end);
+	assert_true(xen_area(true) < end + 2 * MiB);
+	assert_int_equal(xen_area(true) % (2 * MiB), 0);
+	assert_int_equal(dom("c")->xen->area, XEN_GUEST_GNTTAB_BASE);
+}
+
 int run_xen_tests(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events),       cmocka_unit_test(close_unbinds_peer),
 		cmocka_unit_test(channels),     cmocka_unit_test(many_maps),
-		cmocka_unit_test(window_taken), cmocka_unit_test(grants),
+		cmocka_unit_test(window_taken), cmocka_unit_test(direct_mapped),
+		cmocka_unit_test(grants),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

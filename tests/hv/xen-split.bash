@@ -1,6 +1,7 @@
 # Shared by tests/hv/xen-split-blk.sh and xen-split-net.sh (sourced, not a
 # test itself): the parts and the three initramfs of a split-driver boot:
-# the store domain (Debian's xenstored, linux-init-xenstore-split), the
+# the store domain (Debian's xenstored and xs-toolstack, which writes the
+# devices the LCM declares: linux-init-xenstore-split), the
 # driver domain (linux-init-split-back) and the frontend
 # (linux-init-split-front), each with Debian's own modules of the kernel's
 # package (scripts/fetch-real-parts.sh xen-modules, modules) and the
@@ -20,7 +21,7 @@ if [ ! -d build/linux-modules/split ]; then
 		"the split drivers were added: remove its .done and run scripts/fetch-real-parts.sh modules)"
 	exit 1
 fi
-make -s build/guests/linux/xenchan || exit 1
+make -s build/guests/linux/xenchan build/guests/linux/xs-toolstack || exit 1
 xmods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
 tools=build/xen-tools
 libc=(--add "$tools/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1=lib/ld-linux-aarch64.so.1"
@@ -54,6 +55,7 @@ client_libs="libxenstore.so.4 libxentoolcore.so.1"
 split_image xenstore-split tests/hv/linux-init-xenstore-split \
 	"libxenctrl.so.4.17 libxencall.so.1 libxenforeignmemory.so.1 libxendevicemodel.so.1
 	 libxengnttab.so.1 libxenevtchn.so.1 libxenstore.so.4 libxentoollog.so.1 libxentoolcore.so.1" \
-	"read write chmod" "xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
+	"read write" "xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
 	--add build/guests/linux/xenchan=bin/xenchan \
+	--add build/guests/linux/xs-toolstack=bin/xs-toolstack \
 	--add "$tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored"

@@ -122,6 +122,7 @@ want=$(sed 's/^\t//' <<'EOF'
 	[back] plan: back: ls /local/domain/3/backend:    handle = "0"
 	[back] plan: back: ls /local/domain/3/backend:    mac = "00:16:3e:00:00:02"
 	[back] plan: back: ls /local/domain/3/backend:    type = "vif"
+	[back] plan: back: ls /local/domain/3/backend:    script = "none"
 EOF
 )
 for dom in front back; do

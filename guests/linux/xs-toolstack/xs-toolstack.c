@@ -435,8 +435,11 @@ static int write_device(const struct plan_device *x)
 		       x->devid, f, x->vdev, fe, b, x->target, x->mode);
 		return 0;
 	}
+	/* xen-netback's probe refuses a backend directory without "script"
+	 * (it hands it to the hotplug uevent); nothing runs it here: the
+	 * driver domain sets its vif up itself. */
 	if (xs_writef(b, be, "handle", "%u", x->devid) || xs_writef(b, be, "mac", "%s", x->mac) ||
-	    xs_writef(b, be, "type", "vif")) {
+	    xs_writef(b, be, "type", "vif") || xs_writef(b, be, "script", "none")) {
 		return -1;
 	}
 	printf("xs-toolstack: vif %u: domain %u %s (%s) served by domain %u\n", x->devid, f, x->mac,

@@ -164,10 +164,10 @@ static void prop_u64(struct dtw *w, const char *name, uint64_t v)
  * Documentation/devicetree/bindings/arm/xen.txt): Xen's version in the
  * first compatible string, the grant-table window, the upcall PPI (all
  * CPUs, level-low) as a Xen domU has them (arch-arm.h). */
-static void xen_node(struct dtw *w)
+static void xen_node(struct dtw *w, uint64_t area)
 {
 	static const char compat[] = "xen,xen-4.17\0xen,xen";
-	uint64_t reg[2] = { XEN_GUEST_GNTTAB_BASE, XEN_GUEST_GNTTAB_SIZE };
+	uint64_t reg[2] = { area, XEN_GUEST_GNTTAB_SIZE };
 	static const uint32_t irq[] = { IRQ_PPI, XEN_GUEST_EVTCHN_PPI - 16,
 					IRQ_CPUS_ALL | IRQ_LEVEL_LOW };
 
@@ -236,7 +236,7 @@ int arch_guest_dt(void *buf, unsigned size, const struct guest_dt *g)
 	end(&w);
 
 	if (g->xen) {
-		xen_node(&w);
+		xen_node(&w, g->xen_area);
 	}
 	if (g->xs_plan != NULL && w.err == 0) {
 		w.err = xen_plan_write(buf, g->xs_plan);
