@@ -76,7 +76,11 @@ if [ -n "$modules" ] && [ ! -f "$modules/order" ]; then
 	echo "mkinitramfs: no $modules/order (scripts/fetch-real-parts.sh modules)" >&2
 	exit 2
 fi
+# Up to date: made from the same arguments (OUT.args; two tests may make
+# one OUT with different files), and newer than every file it holds.
+args="init=$init busybox=$busybox arch=$arch modules=$modules adds=${adds[*]}"
 fresh=1
+[ "$(cat "$out.args" 2>/dev/null)" = "$args" ] || fresh=0
 for a in "${adds[@]}"; do
 	[ -f "${a%%=*}" ] || { echo "mkinitramfs: no file ${a%%=*} to add" >&2; exit 2; }
 	[ "$out" -nt "${a%%=*}" ] 2>/dev/null || fresh=0
@@ -128,4 +132,5 @@ mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
 	cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n >"$out.tmp"
 mv -f "$out.tmp" "$out"
+printf '%s\n' "$args" >"$out.args"
 echo "initramfs: $out ($(( $(stat -c %s "$out") / 1024 )) KiB, init $(basename "$init"))"
