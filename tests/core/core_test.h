@@ -102,6 +102,13 @@ void assert_stop_at(const char *file, int line, enum fake_stop got, enum fake_st
  * guest address (a hypercall argument). */
 uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n);
 
+/* The pages a test uses in domain @name's RAM, at its RAM base +
+ * TEST_AREA + @off: their guest address, and copies in and out. */
+#define TEST_AREA 0x100000ull
+uint64_t test_at(const char *name, uint64_t off);
+void test_put(const char *name, uint64_t off, const void *s, size_t n);
+void test_get(const char *name, uint64_t off, void *s, size_t n);
+
 /* A fake arch bug fails the running test instead of aborting. */
 void fake_bug_fails_test(void);
 

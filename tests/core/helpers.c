@@ -325,6 +325,21 @@ uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n)
 	return ipa;
 }
 
+uint64_t test_at(const char *name, uint64_t off)
+{
+	return ipa_addr(dom(name)->ram_base) + TEST_AREA + off;
+}
+
+void test_put(const char *name, uint64_t off, const void *s, size_t n)
+{
+	assert_true(domain_write_ram(dom(name), ipa_init(test_at(name, off)), s, n));
+}
+
+void test_get(const char *name, uint64_t off, void *s, size_t n)
+{
+	assert_true(domain_read_ram(dom(name), ipa_init(test_at(name, off)), s, n));
+}
+
 static void bug_fails(const char *what)
 {
 	print_error("fake arch: %s\n", what);

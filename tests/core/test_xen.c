@@ -18,7 +18,6 @@
 
 #include "core/xen.h"
 
-#define AREA     0x100000ull /* from the RAM base: the test's pages */
 #define ARGS     0x0000ull
 #define SHINFO   0x1000ull
 #define VINFO    0x2000ull
@@ -26,26 +25,11 @@
 #define GRANTED  0x3000ull
 #define SPARE    0x4000ull
 
-static uint64_t at(const char *name, uint64_t off)
-{
-	return ipa_addr(dom(name)->ram_base) + AREA + off;
-}
-
-static void put(const char *name, uint64_t off, const void *s, size_t n)
-{
-	assert_true(domain_write_ram(dom(name), ipa_init(at(name, off)), s, n));
-}
-
-static void get(const char *name, uint64_t off, void *s, size_t n)
-{
-	assert_true(domain_read_ram(dom(name), ipa_init(at(name, off)), s, n));
-}
-
 static uint64_t get64(const char *name, uint64_t off)
 {
 	uint64_t v;
 
-	get(name, off, &v, sizeof(v));
+	test_get(name, off, &v, sizeof(v));
 	return v;
 }
 
@@ -61,9 +45,9 @@ static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, ui
  * caller's memory; the result, with the argument read back. */
 static int64_t evtchn(const char *name, unsigned cmd, void *arg, size_t n)
 {
-	put(name, ARGS, arg, n);
-	int64_t r = xcall(name, XEN_HC_EVENT_CHANNEL_OP, cmd, at(name, ARGS), 0);
-	get(name, ARGS, arg, n);
+	test_put(name, ARGS, arg, n);
+	int64_t r = xcall(name, XEN_HC_EVENT_CHANNEL_OP, cmd, test_at(name, ARGS), 0);
+	test_get(name, ARGS, arg, n);
 	return r;
 }
 
@@ -77,25 +61,27 @@ static void place(const char *name)
 {
 	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
 					.space = XENMAPSPACE_shared_info,
-					.gpfn = at(name, SHINFO) >> 12 };
-	put(name, ARGS, &x, sizeof(x));
-	assert_int_equal(xcall(name, XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at(name, ARGS), 0),
-			 0);
-	struct vcpu_register_vcpu_info r = { .mfn = at(name, VINFO) >> 12, .offset = VINFO_AT };
-	put(name, ARGS, &r, sizeof(r));
-	assert_int_equal(xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, at(name, ARGS)),
-			 0);
+					.gpfn = test_at(name, SHINFO) >> 12 };
+	test_put(name, ARGS, &x, sizeof(x));
+	assert_int_equal(
+		xcall(name, XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at(name, ARGS), 0), 0);
+	struct vcpu_register_vcpu_info r = { .mfn = test_at(name, VINFO) >> 12,
+					     .offset = VINFO_AT };
+	test_put(name, ARGS, &r, sizeof(r));
+	assert_int_equal(
+		xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, test_at(name, ARGS)), 0);
 	/* Once per vCPU. */
-	assert_int_equal(xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, at(name, ARGS)),
-			 -XEN_EEXIST);
+	assert_int_equal(
+		xcall(name, XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, test_at(name, ARGS)),
+		-XEN_EEXIST);
 }
 
 static void clear_events(const char *name)
 {
 	static const uint8_t zero[64];
 
-	put(name, SHINFO + XEN_SHINFO_EVTCHN_PENDING, zero, 8);
-	put(name, VINFO + VINFO_AT, zero, 16);
+	test_put(name, SHINFO + XEN_SHINFO_EVTCHN_PENDING, zero, 8);
+	test_put(name, VINFO + VINFO_AT, zero, 16);
 }
 
 static int setup(void **state)
@@ -131,7 +117,7 @@ static void events(void **state)
 	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
 	assert_int_equal(get64("b", VINFO + VINFO_AT + XEN_VCPU_PENDING_SEL), 1);
 	uint8_t up;
-	get("b", VINFO + VINFO_AT + XEN_VCPU_UPCALL_PENDING, &up, 1);
+	test_get("b", VINFO + VINFO_AT + XEN_VCPU_UPCALL_PENDING, &up, 1);
 	assert_int_equal(up, 1);
 	assert_int_equal(upcalls("b"), 1);
 
@@ -149,7 +135,7 @@ static void events(void **state)
 	/* Masked: pending, no selector, no upcall; unmask delivers it. */
 	clear_events("b");
 	uint64_t mask = 1u << 1;
-	put("b", SHINFO + XEN_SHINFO_EVTCHN_MASK, &mask, 8);
+	test_put("b", SHINFO + XEN_SHINFO_EVTCHN_MASK, &mask, 8);
 	assert_int_equal(evtchn("a", EVTCHNOP_send, &p, sizeof(p)), 0);
 	assert_int_equal(get64("b", SHINFO + XEN_SHINFO_EVTCHN_PENDING), 1u << 1);
 	assert_int_equal(get64("b", VINFO + VINFO_AT + XEN_VCPU_PENDING_SEL), 0);
@@ -214,12 +200,14 @@ static uint64_t bus_addr;
 static int64_t map(const char *name, uint32_t ref, uint16_t granter, uint32_t *handle,
 		   int16_t *status)
 {
-	struct gnttab_map_grant_ref m = {
-		.host_addr = at(name, SPARE), .flags = GNTMAP_host_map, .ref = ref, .dom = granter
-	};
-	put(name, ARGS, &m, sizeof(m));
-	int64_t r = xcall(name, XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at(name, ARGS), 1);
-	get(name, ARGS, &m, sizeof(m));
+	struct gnttab_map_grant_ref m = { .host_addr = test_at(name, SPARE),
+					  .flags = GNTMAP_host_map,
+					  .ref = ref,
+					  .dom = granter };
+	test_put(name, ARGS, &m, sizeof(m));
+	int64_t r =
+		xcall(name, XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, test_at(name, ARGS), 1);
+	test_get(name, ARGS, &m, sizeof(m));
 	*handle = m.handle;
 	*status = m.status;
 	bus_addr = m.dev_bus_addr;
@@ -236,14 +224,15 @@ static struct grant_entry_v1 *a_entry(uint32_t ref)
 
 static void give_up_spare(const char *name)
 {
-	uint64_t frame = at(name, SPARE) >> 12;
-	put(name, ARGS + 64, &frame, sizeof(frame));
-	struct xen_memory_reservation r = { .extent_start = at(name, ARGS + 64),
+	uint64_t frame = test_at(name, SPARE) >> 12;
+	test_put(name, ARGS + 64, &frame, sizeof(frame));
+	struct xen_memory_reservation r = { .extent_start = test_at(name, ARGS + 64),
 					    .nr_extents = 1,
 					    .domid = XEN_DOMID_SELF };
-	put(name, ARGS, &r, sizeof(r));
+	test_put(name, ARGS, &r, sizeof(r));
 	assert_int_equal(
-		xcall(name, XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at(name, ARGS), 0), 1);
+		xcall(name, XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, test_at(name, ARGS), 0),
+		1);
 }
 
 /* Past the first pages of handles: b maps a's entry 8 MANY times, each at
@@ -259,8 +248,9 @@ static void grant_table_frame(void)
 	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
 					.space = XENMAPSPACE_grant_table,
 					.gpfn = XEN_GUEST_GNTTAB_BASE >> 12 };
-	put("a", ARGS, &x, sizeof(x));
-	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("a", ARGS), 0), 0);
+	test_put("a", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at("a", ARGS), 0),
+			 0);
 }
 
 static void many_maps(void **state)
@@ -273,28 +263,30 @@ static void many_maps(void **state)
 	grant_table_frame();
 	*a_entry(8) = (struct grant_entry_v1){ .flags = GTF_permit_access,
 					       .domid = 2,
-					       .frame = (uint32_t)(at("a", GRANTED) >> 12) };
+					       .frame = (uint32_t)(test_at("a", GRANTED) >> 12) };
 	for (unsigned i = 0; i < MANY; i++) {
-		frames[i] = (at("b", MANY_AT) >> 12) + i;
+		frames[i] = (test_at("b", MANY_AT) >> 12) + i;
 	}
-	put("b", MANY_OPS, frames, sizeof(frames));
-	struct xen_memory_reservation r = { .extent_start = at("b", MANY_OPS),
+	test_put("b", MANY_OPS, frames, sizeof(frames));
+	struct xen_memory_reservation r = { .extent_start = test_at("b", MANY_OPS),
 					    .nr_extents = MANY,
 					    .domid = XEN_DOMID_SELF };
-	put("b", ARGS, &r, sizeof(r));
+	test_put("b", ARGS, &r, sizeof(r));
 	assert_int_equal(
-		xcall("b", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at("b", ARGS), 0), MANY);
+		xcall("b", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, test_at("b", ARGS), 0),
+		MANY);
 	for (unsigned i = 0; i < MANY; i++) {
-		m[i] = (struct gnttab_map_grant_ref){ .host_addr = at("b", MANY_AT) + i * 4096ull,
+		m[i] = (struct gnttab_map_grant_ref){ .host_addr =
+							      test_at("b", MANY_AT) + i * 4096ull,
 						      .flags = GNTMAP_host_map,
 						      .ref = 8,
 						      .dom = 1 };
 	}
-	put("b", MANY_OPS, m, sizeof(m));
-	assert_int_equal(
-		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at("b", MANY_OPS), MANY),
-		0);
-	get("b", MANY_OPS, m, sizeof(m));
+	test_put("b", MANY_OPS, m, sizeof(m));
+	assert_int_equal(xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref,
+			       test_at("b", MANY_OPS), MANY),
+			 0);
+	test_get("b", MANY_OPS, m, sizeof(m));
 	for (unsigned i = 0; i < MANY; i++) {
 		assert_int_equal(m[i].status, GNTST_okay);
 		assert_int_equal(m[i].handle, i);
@@ -305,44 +297,46 @@ static void many_maps(void **state)
 
 	/* Handle 200 freed, then taken again by the next map. */
 	struct gnttab_unmap_grant_ref one = { .host_addr = m[200].host_addr, .handle = 200 };
-	put("b", ARGS, &one, sizeof(one));
+	test_put("b", ARGS, &one, sizeof(one));
 	assert_int_equal(
-		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1), 0);
-	get("b", ARGS, &one, sizeof(one));
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, test_at("b", ARGS), 1),
+		0);
+	test_get("b", ARGS, &one, sizeof(one));
 	assert_int_equal(one.status, GNTST_okay);
-	put("b", ARGS, &m[200], sizeof(m[200]));
+	test_put("b", ARGS, &m[200], sizeof(m[200]));
 	assert_int_equal(
-		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at("b", ARGS), 1), 0);
-	get("b", ARGS, &m[200], sizeof(m[200]));
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, test_at("b", ARGS), 1),
+		0);
+	test_get("b", ARGS, &m[200], sizeof(m[200]));
 	assert_int_equal(m[200].status, GNTST_okay);
 	assert_int_equal(m[200].handle, 200);
 	/* A handle past every page of the table, and one past the table. */
 	struct gnttab_unmap_grant_ref bad = { .host_addr = m[0].host_addr, .handle = 3 * 128 + 1 };
-	put("b", ARGS, &bad, sizeof(bad));
-	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
-	get("b", ARGS, &bad, sizeof(bad));
+	test_put("b", ARGS, &bad, sizeof(bad));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, test_at("b", ARGS), 1);
+	test_get("b", ARGS, &bad, sizeof(bad));
 	assert_int_equal(bad.status, GNTST_bad_handle);
 	bad.handle = XEN_MAX_MAPS;
-	put("b", ARGS, &bad, sizeof(bad));
-	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
-	get("b", ARGS, &bad, sizeof(bad));
+	test_put("b", ARGS, &bad, sizeof(bad));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, test_at("b", ARGS), 1);
+	test_get("b", ARGS, &bad, sizeof(bad));
 	assert_int_equal(bad.status, GNTST_bad_handle);
 
 	/* All unmapped in one batch: the entry is free again, b's pages holes. */
 	for (unsigned i = 0; i < MANY; i++) {
 		u[i] = (struct gnttab_unmap_grant_ref){ .host_addr = m[i].host_addr, .handle = i };
 	}
-	put("b", MANY_OPS, u, sizeof(u));
+	test_put("b", MANY_OPS, u, sizeof(u));
 	assert_int_equal(xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref,
-			       at("b", MANY_OPS), MANY),
+			       test_at("b", MANY_OPS), MANY),
 			 0);
-	get("b", MANY_OPS, u, sizeof(u));
+	test_get("b", MANY_OPS, u, sizeof(u));
 	for (unsigned i = 0; i < MANY; i++) {
 		assert_int_equal(u[i].status, GNTST_okay);
 	}
 	assert_int_equal(a_entry(8)->flags, GTF_permit_access);
 	paddr_t pa;
-	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", MANY_AT)), &pa));
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", MANY_AT)), &pa));
 	*a_entry(8) = (struct grant_entry_v1){ 0 };
 }
 
@@ -365,13 +359,14 @@ static void window_taken(void **state)
 					.space = XENMAPSPACE_grant_table,
 					.idx = 0,
 					.gpfn = dev >> 12 };
-	put("c", ARGS, &x, sizeof(x));
-	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0),
+	test_put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at("c", ARGS), 0),
 			 -XEN_EBUSY);
 	/* Elsewhere in the window it goes. */
 	x.gpfn = XEN_GUEST_GNTTAB_BASE >> 12;
-	put("c", ARGS, &x, sizeof(x));
-	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("c", ARGS), 0), 0);
+	test_put("c", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("c", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at("c", ARGS), 0),
+			 0);
 }
 
 static void grants(void **state)
@@ -380,13 +375,14 @@ static void grants(void **state)
 	struct xen_add_to_physmap x = { .domid = XEN_DOMID_SELF,
 					.space = XENMAPSPACE_grant_table,
 					.gpfn = XEN_GUEST_GNTTAB_BASE >> 12 };
-	put("a", ARGS, &x, sizeof(x));
-	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, at("a", ARGS), 0), 0);
+	test_put("a", ARGS, &x, sizeof(x));
+	assert_int_equal(xcall("a", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at("a", ARGS), 0),
+			 0);
 	paddr_t granted;
-	assert_true(arch_stage2_translate(dom("a")->s2, ipa_init(at("a", GRANTED)), &granted));
+	assert_true(arch_stage2_translate(dom("a")->s2, ipa_init(test_at("a", GRANTED)), &granted));
 	*a_entry(8) = (struct grant_entry_v1){ .flags = GTF_permit_access,
 					       .domid = 2,
-					       .frame = (uint32_t)(at("a", GRANTED) >> 12) };
+					       .frame = (uint32_t)(test_at("a", GRANTED) >> 12) };
 
 	uint32_t handle;
 	int16_t st;
@@ -395,7 +391,7 @@ static void grants(void **state)
 	assert_int_equal(st, GNTST_bad_virt_addr);
 	give_up_spare("b");
 	paddr_t pa;
-	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", SPARE)), &pa));
 	/* c may not; b may, and then b's page is a's. */
 	give_up_spare("c");
 	assert_int_equal(map("c", 8, 1, &handle, &st), 0);
@@ -405,24 +401,25 @@ static void grants(void **state)
 	assert_int_equal(st, GNTST_permission_denied); /* entry 9 grants nothing */
 	assert_int_equal(map("b", 8, 1, &handle, &st), 0);
 	assert_int_equal(st, GNTST_okay);
-	assert_true(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	assert_true(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", SPARE)), &pa));
 	assert_int_equal(pa_addr(pa), pa_addr(granted));
 	assert_int_equal(bus_addr, 0); /* b is not direct-mapped: no DMA address */
 	assert_int_equal(a_entry(8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
 
 	/* Unmapped: the flags go, the page is b's hole again. */
-	struct gnttab_unmap_grant_ref u = { .host_addr = at("b", SPARE), .handle = handle };
-	put("b", ARGS, &u, sizeof(u));
+	struct gnttab_unmap_grant_ref u = { .host_addr = test_at("b", SPARE), .handle = handle };
+	test_put("b", ARGS, &u, sizeof(u));
 	assert_int_equal(
-		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1), 0);
-	get("b", ARGS, &u, sizeof(u));
+		xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, test_at("b", ARGS), 1),
+		0);
+	test_get("b", ARGS, &u, sizeof(u));
 	assert_int_equal(u.status, GNTST_okay);
 	assert_int_equal(a_entry(8)->flags, GTF_permit_access);
-	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", SPARE)), &pa));
 	/* The handle is spent. */
-	put("b", ARGS, &u, sizeof(u));
-	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, at("b", ARGS), 1);
-	get("b", ARGS, &u, sizeof(u));
+	test_put("b", ARGS, &u, sizeof(u));
+	xcall("b", XEN_HC_GRANT_TABLE_OP, GNTTABOP_unmap_grant_ref, test_at("b", ARGS), 1);
+	test_get("b", ARGS, &u, sizeof(u));
 	assert_int_equal(u.status, GNTST_bad_handle);
 
 	/* Mapped again, then a's memory is given back: the mapping goes
@@ -439,7 +436,7 @@ static void grants(void **state)
 	for (int i = 0; i < 1000 && domains_reclaim_step(&waiting); i++) {
 	}
 	assert_null(dom("a")->xen);
-	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(at("b", SPARE)), &pa));
+	assert_false(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", SPARE)), &pa));
 	/* Its port's peer is gone: b's end is unbound. */
 	struct evtchn_status es = { .dom = XEN_DOMID_SELF, .port = 1 };
 	assert_int_equal(evtchn("b", EVTCHNOP_status, &es, sizeof(es)), 0);
@@ -449,10 +446,10 @@ static void grants(void **state)
 static uint32_t features(const char *name)
 {
 	struct xen_feature_info fi = { .submap_idx = 0 };
-	put(name, ARGS, &fi, sizeof(fi));
-	assert_int_equal(xcall(name, XEN_HC_XEN_VERSION, XENVER_get_features, at(name, ARGS), 0),
-			 0);
-	get(name, ARGS, &fi, sizeof(fi));
+	test_put(name, ARGS, &fi, sizeof(fi));
+	assert_int_equal(
+		xcall(name, XEN_HC_XEN_VERSION, XENVER_get_features, test_at(name, ARGS), 0), 0);
+	test_get(name, ARGS, &fi, sizeof(fi));
 	return fi.submap;
 }
 

@@ -20,25 +20,9 @@
 #include "core/launch.h"
 #include "core/xen.h"
 
-#define AREA  0x100000ull /* from the RAM base: the test's pages */
 #define ARGS  0x0000ull
 #define SPARE 0x4000ull
 #define GFN   (XEN_GUEST_MAGIC_BASE >> 12)
-
-static uint64_t at(const char *name, uint64_t off)
-{
-	return ipa_addr(dom(name)->ram_base) + AREA + off;
-}
-
-static void put(const char *name, uint64_t off, const void *s, size_t n)
-{
-	assert_true(domain_write_ram(dom(name), ipa_init(at(name, off)), s, n));
-}
-
-static void get(const char *name, uint64_t off, void *s, size_t n)
-{
-	assert_true(domain_read_ram(dom(name), ipa_init(at(name, off)), s, n));
-}
 
 static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
@@ -52,19 +36,19 @@ static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, ui
 static uint64_t param(const char *name, uint32_t index)
 {
 	struct xen_hvm_param p = { .domid = XEN_DOMID_SELF, .index = index };
-	put(name, ARGS, &p, sizeof(p));
-	assert_int_equal(xcall(name, XEN_HC_HVM_OP, HVMOP_get_param, at(name, ARGS), 0), 0);
-	get(name, ARGS, &p, sizeof(p));
+	test_put(name, ARGS, &p, sizeof(p));
+	assert_int_equal(xcall(name, XEN_HC_HVM_OP, HVMOP_get_param, test_at(name, ARGS), 0), 0);
+	test_get(name, ARGS, &p, sizeof(p));
 	return p.value;
 }
 
 static struct evtchn_status port_status(const char *name, uint32_t port)
 {
 	struct evtchn_status s = { .dom = XEN_DOMID_SELF, .port = port };
-	put(name, ARGS, &s, sizeof(s));
-	assert_int_equal(xcall(name, XEN_HC_EVENT_CHANNEL_OP, EVTCHNOP_status, at(name, ARGS), 0),
-			 0);
-	get(name, ARGS, &s, sizeof(s));
+	test_put(name, ARGS, &s, sizeof(s));
+	assert_int_equal(
+		xcall(name, XEN_HC_EVENT_CHANNEL_OP, EVTCHNOP_status, test_at(name, ARGS), 0), 0);
+	test_get(name, ARGS, &s, sizeof(s));
 	return s;
 }
 
@@ -154,25 +138,27 @@ static void waits_for_store(void **state)
 	assert_int_equal(domain_state(dom("xs")), DOM_RUNNING);
 
 	/* xs gives up a page and maps a's entry 1 there: a's ring. */
-	uint64_t frame = at("xs", SPARE) >> 12;
-	put("xs", ARGS + 64, &frame, sizeof(frame));
-	struct xen_memory_reservation r = { .extent_start = at("xs", ARGS + 64),
+	uint64_t frame = test_at("xs", SPARE) >> 12;
+	test_put("xs", ARGS + 64, &frame, sizeof(frame));
+	struct xen_memory_reservation r = { .extent_start = test_at("xs", ARGS + 64),
 					    .nr_extents = 1,
 					    .domid = XEN_DOMID_SELF };
-	put("xs", ARGS, &r, sizeof(r));
+	test_put("xs", ARGS, &r, sizeof(r));
 	assert_int_equal(
-		xcall("xs", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, at("xs", ARGS), 0), 1);
-	struct gnttab_map_grant_ref m = { .host_addr = at("xs", SPARE),
+		xcall("xs", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, test_at("xs", ARGS), 0),
+		1);
+	struct gnttab_map_grant_ref m = { .host_addr = test_at("xs", SPARE),
 					  .flags = GNTMAP_host_map,
 					  .ref = GNTTAB_RESERVED_XENSTORE,
 					  .dom = 2 };
-	put("xs", ARGS, &m, sizeof(m));
+	test_put("xs", ARGS, &m, sizeof(m));
 	assert_int_equal(
-		xcall("xs", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, at("xs", ARGS), 1), 0);
-	get("xs", ARGS, &m, sizeof(m));
+		xcall("xs", XEN_HC_GRANT_TABLE_OP, GNTTABOP_map_grant_ref, test_at("xs", ARGS), 1),
+		0);
+	test_get("xs", ARGS, &m, sizeof(m));
 	assert_int_equal(m.status, GNTST_okay);
 	paddr_t pa;
-	assert_true(arch_stage2_translate(dom("xs")->s2, ipa_init(at("xs", SPARE)), &pa));
+	assert_true(arch_stage2_translate(dom("xs")->s2, ipa_init(test_at("xs", SPARE)), &pa));
 	assert_int_equal(pa_addr(pa), pa_addr(dom("a")->xen->store));
 	assert_line("domain 2 a: started: its store xs took it");
 	assert_false(xen_waits_for_store(dom("a")));

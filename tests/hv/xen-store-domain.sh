@@ -8,40 +8,15 @@
 # xenstore-read (xenstore-utils) store and read a key. The launch has no
 # other Xen-aware domain: the plan the hypervisor writes for the store
 # (/xenstore-plan) is empty, and xs-toolstack has nothing to do.
-. "$(dirname "$0")/qemu.bash"
+. "$(dirname "$0")/xen.bash"
 
-linux_parts
-for part in xen-modules xen-tools; do
-	if ! scripts/fetch-real-parts.sh "$part" >"$WORK/fetch-$part.log" 2>&1; then
-		echo "FAIL: scripts/fetch-real-parts.sh $part"
-		cat "$WORK/fetch-$part.log"
-		exit 1
-	fi
-done
+xen_parts xen-modules xen-tools
 make -s build/guests/linux/xenchan build/guests/linux/xs-toolstack || exit 1
-mods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
-tools=build/xen-tools
-adds=(--add build/guests/linux/xenchan=bin/xenchan
-	--add build/guests/linux/xs-toolstack=bin/xs-toolstack
-	--add "$tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored"
-	--add "$tools/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1=lib/ld-linux-aarch64.so.1"
-	--add "$tools/lib/aarch64-linux-gnu/libc.so.6=lib/aarch64-linux-gnu/libc.so.6")
-for lib in libxenctrl.so.4.17 libxencall.so.1 libxenforeignmemory.so.1 libxendevicemodel.so.1 \
-	libxengnttab.so.1 libxenevtchn.so.1 libxenstore.so.4 libxentoollog.so.1 libxentoolcore.so.1; do
-	adds+=(--add "$tools/usr/lib/aarch64-linux-gnu/$lib=lib/aarch64-linux-gnu/$lib")
-done
-for t in read write; do
-	adds+=(--add "$tools/usr/bin/xenstore-$t=usr/bin/xenstore-$t")
-done
-for m in xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev; do
-	adds+=(--add "$mods/$m.ko=lib/modules/${m#*/}.ko")
-done
-if ! guests/linux/mkinitramfs.sh build/guests/linux/xenstore.cpio.gz \
-	--init tests/hv/linux-init-xenstore "${adds[@]}" >"$WORK/initramfs.log" 2>&1; then
-	echo "FAIL: guests/linux/mkinitramfs.sh"
-	cat "$WORK/initramfs.log"
-	exit 1
-fi
+xen_image xenstore tests/hv/linux-init-xenstore "$store_libs" "read write" \
+	"xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
+	--add build/guests/linux/xenchan=bin/xenchan \
+	--add build/guests/linux/xs-toolstack=bin/xs-toolstack \
+	--add build/xen-tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored
 pack tests/hv/configs/xen-store-domain.json
 log=$WORK/console.log
 LIMIT=90 boot_pack "$log"

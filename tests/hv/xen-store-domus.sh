@@ -9,48 +9,16 @@
 # as Xen's toolstack does; in each, Debian's Linux sees /proc/xen, and
 # xenstore-write/-read/-ls (xenstore-utils) work in its own home, while
 # the other domain's is refused (Xen's permission model, by xenstored).
-. "$(dirname "$0")/qemu.bash"
+. "$(dirname "$0")/xen.bash"
 
-linux_parts
-for part in xen-modules xen-tools; do
-	if ! scripts/fetch-real-parts.sh "$part" >"$WORK/fetch-$part.log" 2>&1; then
-		echo "FAIL: scripts/fetch-real-parts.sh $part"
-		cat "$WORK/fetch-$part.log"
-		exit 1
-	fi
-done
+xen_parts xen-modules xen-tools
 make -s build/guests/linux/xs-toolstack || exit 1
-mods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
 tools=build/xen-tools
-libc=(--add "$tools/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1=lib/ld-linux-aarch64.so.1"
-	--add "$tools/lib/aarch64-linux-gnu/libc.so.6=lib/aarch64-linux-gnu/libc.so.6")
-# image NAME INIT LIBS TOOLS MODULES [more --add]
-image() {
-	local name=$1 init=$2 adds=("${libc[@]}") x
-	for x in $3; do
-		adds+=(--add "$tools/usr/lib/aarch64-linux-gnu/$x=lib/aarch64-linux-gnu/$x")
-	done
-	for x in $4; do
-		adds+=(--add "$tools/usr/bin/xenstore-$x=usr/bin/xenstore-$x")
-	done
-	for x in $5; do
-		adds+=(--add "$mods/$x.ko=lib/modules/${x#*/}.ko")
-	done
-	shift 5
-	if ! guests/linux/mkinitramfs.sh "build/guests/linux/$name.cpio.gz" --init "$init" \
-		"${adds[@]}" "$@" >"$WORK/initramfs-$name.log" 2>&1; then
-		echo "FAIL: guests/linux/mkinitramfs.sh ($name)"
-		cat "$WORK/initramfs-$name.log"
-		exit 1
-	fi
-}
-image xenstore-domus tests/hv/linux-init-xenstore-domus \
-	"libxenctrl.so.4.17 libxencall.so.1 libxenforeignmemory.so.1 libxendevicemodel.so.1
-	 libxengnttab.so.1 libxenevtchn.so.1 libxenstore.so.4 libxentoollog.so.1 libxentoolcore.so.1" \
+xen_image xenstore-domus tests/hv/linux-init-xenstore-domus "$store_libs" \
 	"read" "xenfs/xenfs xen-privcmd xen-evtchn xen-gntdev" \
 	--add build/guests/linux/xs-toolstack=bin/xs-toolstack \
 	--add "$tools/usr/lib/xen-4.17/bin/xenstored=usr/sbin/xenstored"
-image xenstore-domu tests/hv/linux-init-xenstore-domu "libxenstore.so.4 libxentoolcore.so.1" \
+xen_image xenstore-domu tests/hv/linux-init-xenstore-domu "libxenstore.so.4 libxentoolcore.so.1" \
 	"read write ls" "xenfs/xenfs xen-privcmd"
 pack tests/hv/configs/xen-store-domus.json
 log=$WORK/console.log
