@@ -15,7 +15,6 @@
  *   latency: timer: n=200 median=N p99=N max=N ns
  *   latency: gpio: n=200 median=N p99=N max=N ns
  */
-#include <libfdt.h>
 
 #include "guest.h"
 
@@ -98,19 +97,6 @@ static void timer_samples(uint64_t freq)
 	report("timer", freq);
 }
 
-static bool find_pl061(const void *fdt)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl061"), len;
-	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
-	const fdt32_t *irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", NULL) : NULL;
-
-	if (reg == NULL || len < 16 || irq == NULL) {
-		return false;
-	}
-	gpio = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]));
-	gpio_intid = 32 + fdt32_to_cpu(irq[1]);
-	return true;
-}
 
 static void gpio_samples(uint64_t freq)
 {
@@ -138,7 +124,7 @@ int main(const void *fdt)
 
 	guest_irq_init(fdt, on_irq);
 	timer_samples(freq);
-	if (find_pl061(fdt)) {
+	if (guest_dt_spi_device(fdt, "arm,pl061", &gpio, &gpio_intid)) {
 		gpio_samples(freq);
 	}
 	return 0;

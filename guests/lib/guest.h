@@ -74,6 +74,10 @@ void guest_irq_init(const void *fdt, void (*fn)(unsigned intid));
 void guest_irq_enable_spi(unsigned intid);
 void guest_irq_enable_ppi(unsigned intid); /* vCPU 0's */
 void guest_irq_wait(volatile unsigned *counter, unsigned n, uint64_t timeout_us);
+/* The first @compatible node of @fdt: its first reg range's address and
+ * its first interrupt as an SPI's INTID (GIC binding: 32 + the cell).
+ * False when there is none, or it lacks either property. */
+bool guest_dt_spi_device(const void *fdt, const char *compatible, uintptr_t *base, unsigned *intid);
 
 static inline void cpu_relax(void)
 {

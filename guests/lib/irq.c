@@ -29,6 +29,20 @@
 static void (*handler)(unsigned intid);
 static uintptr_t gicd = 0x08000000ul, gicr = 0x080a0000ul; /* QEMU virt's, unless the DT says */
 
+bool guest_dt_spi_device(const void *fdt, const char *compatible, uintptr_t *base, unsigned *intid)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, compatible), len, ilen;
+	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
+	const fdt32_t *irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &ilen) : NULL;
+
+	if (reg == NULL || len < 16 || irq == NULL || ilen < 8) {
+		return false;
+	}
+	*base = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]));
+	*intid = 32 + fdt32_to_cpu(irq[1]);
+	return true;
+}
+
 /* The arm,gic-v3 node's first two reg ranges: distributor, redistributors. */
 static void find_gic(const void *fdt)
 {

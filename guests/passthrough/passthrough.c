@@ -17,7 +17,6 @@
  * not given: the hypervisor gives it an external abort, which the
  * runtime's vectors print, and it powers off).
  */
-#include <libfdt.h>
 #include <stdlib.h>
 
 #include "guest.h"
@@ -64,20 +63,6 @@ static void on_irq(unsigned n)
 	wr32(gpio + GPIOIC, 1);
 }
 
-/* The first arm,pl061 node: its MMIO and its SPI's INTID. */
-static bool find_pl061(const void *fdt)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl061"), len;
-	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &len) : NULL;
-	const fdt32_t *irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", NULL) : NULL;
-
-	if (reg == NULL || len < 16 || irq == NULL) {
-		return false;
-	}
-	gpio = (uintptr_t)((uint64_t)fdt32_to_cpu(reg[0]) << 32 | fdt32_to_cpu(reg[1]));
-	intid = 32 + fdt32_to_cpu(irq[1]);
-	return true;
-}
 
 /* Raise the pin-0 interrupt: output high, level-sensitive, high active. */
 static void raise(void)
@@ -95,7 +80,7 @@ int main(const void *fdt)
 		gprintf("passthrough: read 0x%x\n", rd32(a));
 		return 0;
 	}
-	if (!find_pl061(fdt)) {
+	if (!guest_dt_spi_device(fdt, "arm,pl061", &gpio, &intid)) {
 		gputs("passthrough: no arm,pl061 in the device tree\n");
 		return 0;
 	}
