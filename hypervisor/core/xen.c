@@ -266,29 +266,59 @@ bool xen_copy_to(struct vcpu *v, uint64_t va, const void *buf, size_t n)
 	return copy(v, va, (char *)(uintptr_t)buf, n, true);
 }
 
-bool xen_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa)
+/* The page that backs guest frame @gfn of @d's RAM, mapped or not. */
+static bool ram_backing(const struct domain *d, uint64_t gfn, paddr_t *pa)
 {
-	if (gfn >= (1ull << (64 - PAGE_SHIFT))) {
-		return false;
+	uint64_t a = gfn << PAGE_SHIFT;
+
+	for (unsigned i = 0; i < d->nr_mem; i++) {
+		const struct domain_mem *m = &d->mem[i];
+		if (a >= ipa_addr(m->ipa) && a - ipa_addr(m->ipa) < m->size) {
+			*pa = pa_add(m->pa, a - ipa_addr(m->ipa));
+			return true;
+		}
 	}
-	ipaddr_t ipa = ipa_init(gfn << PAGE_SHIFT);
-	if (!domain_is_ram(d, ipa)) {
-		return false;
-	}
-	return arch_stage2_translate(d->s2, ipa, pa) ||
-	       (domain_touch(d, ipa) && arch_stage2_translate(d->s2, ipa, pa));
+	return false;
 }
 
-/* The RAM page of @d at @gfn, touched (its 2 MiB window scrubbed and
- * mapped), or false when it is not RAM of @d. */
-static bool touched_ram(struct domain *d, uint64_t gfn)
+/* @d's RAM frame @gfn: its address, or false when it is none. */
+static bool ram_frame(struct domain *d, uint64_t gfn, ipaddr_t *ipa)
 {
 	if (gfn >= (1ull << (64 - PAGE_SHIFT))) {
 		return false;
 	}
-	ipaddr_t ipa = ipa_init(gfn << PAGE_SHIFT);
+	*ipa = ipa_init(gfn << PAGE_SHIFT);
+	return domain_is_ram(d, *ipa);
+}
+
+/*
+ * @d's own page at its RAM frame @gfn, touched (its 2 MiB window scrubbed
+ * and mapped): never what another domain granted and @d mapped there, in
+ * a frame it gave up (shared_info, vcpu_info, a grant or a copy placed
+ * there would outlive the granter's memory or pass its read-only flag).
+ */
+bool xen_ram_page(struct domain *d, uint64_t gfn, paddr_t *pa)
+{
+	ipaddr_t ipa;
+	paddr_t own;
+
+	if (!ram_frame(d, gfn, &ipa) || !ram_backing(d, gfn, &own)) {
+		return false;
+	}
+	if (!arch_stage2_translate(d->s2, ipa, pa) &&
+	    !(domain_touch(d, ipa) && arch_stage2_translate(d->s2, ipa, pa))) {
+		return false;
+	}
+	return pa_addr(*pa) == pa_addr(own);
+}
+
+/* @d's RAM frame @gfn, touched: mapped to anything, or given up. */
+static bool touched_ram(struct domain *d, uint64_t gfn)
+{
+	ipaddr_t ipa;
 	paddr_t pa;
-	return domain_is_ram(d, ipa) &&
+
+	return ram_frame(d, gfn, &ipa) &&
 	       (arch_stage2_translate(d->s2, ipa, &pa) || domain_touch(d, ipa));
 }
 
@@ -318,21 +348,6 @@ bool xen_map_gfn(struct domain *d, uint64_t gfn, paddr_t pa, bool readonly)
 	}
 	spin_unlock_irqrestore(&d->touch_lock, flags);
 	return ok;
-}
-
-/* The page that backs guest frame @gfn of @d's RAM, mapped or not. */
-static bool ram_backing(const struct domain *d, uint64_t gfn, paddr_t *pa)
-{
-	uint64_t a = gfn << PAGE_SHIFT;
-
-	for (unsigned i = 0; i < d->nr_mem; i++) {
-		const struct domain_mem *m = &d->mem[i];
-		if (a >= ipa_addr(m->ipa) && a - ipa_addr(m->ipa) < m->size) {
-			*pa = pa_add(m->pa, a - ipa_addr(m->ipa));
-			return true;
-		}
-	}
-	return false;
 }
 
 /* --- xen_version ------------------------------------------------------------------ */
@@ -440,9 +455,12 @@ static int64_t reservation(struct vcpu *v, uint64_t arg, bool populate)
 		if (!xen_copy_from(v, r.extent_start + i * sizeof(gfn), &gfn, sizeof(gfn))) {
 			return i > 0 ? (int64_t)i : -XEN_EFAULT;
 		}
+		/* A frame holding a grant is not given up here: it goes with
+		 * GNTTABOP_unmap_grant_ref (its record and the granter's in-use
+		 * flags with it). */
 		bool ok = populate ? ram_backing(d, gfn, &pa) && (xen_map_gfn(d, gfn, pa, false) ||
 								  xen_ram_page(d, gfn, &pa))
-				   : xen_unmap_gfn(d, gfn);
+				   : xen_ram_page(d, gfn, &pa) && xen_unmap_gfn(d, gfn);
 		if (!ok) {
 			break;
 		}

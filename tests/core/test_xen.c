@@ -406,6 +406,32 @@ static void grants(void **state)
 	assert_int_equal(bus_addr, 0); /* b is not direct-mapped: no DMA address */
 	assert_int_equal(a_entry(8)->flags, GTF_permit_access | GTF_reading | GTF_writing);
 
+	/* a's page in b's frame is not b's RAM: not b's shared_info nor a
+	 * vcpu_info (they would outlive a's memory), not given up as b's own
+	 * (the mapping's record would stay), not a grant b can make. */
+	struct xen_add_to_physmap shared = { .domid = XEN_DOMID_SELF,
+					     .space = XENMAPSPACE_shared_info,
+					     .gpfn = test_at("b", SPARE) >> 12 };
+	test_put("b", ARGS, &shared, sizeof(shared));
+	assert_int_equal(xcall("b", XEN_HC_MEMORY_OP, XENMEM_add_to_physmap, test_at("b", ARGS), 0),
+			 -XEN_EINVAL);
+	struct vcpu_register_vcpu_info vi = { .mfn = test_at("b", SPARE) >> 12 };
+	test_put("b", ARGS, &vi, sizeof(vi));
+	assert_int_equal(
+		xcall("b", XEN_HC_VCPU_OP, VCPUOP_register_vcpu_info, 0, test_at("b", ARGS)),
+		-XEN_EINVAL);
+	uint64_t spare = test_at("b", SPARE) >> 12;
+	test_put("b", ARGS + 64, &spare, sizeof(spare));
+	struct xen_memory_reservation r = { .extent_start = test_at("b", ARGS + 64),
+					    .nr_extents = 1,
+					    .domid = XEN_DOMID_SELF };
+	test_put("b", ARGS, &r, sizeof(r));
+	assert_int_equal(
+		xcall("b", XEN_HC_MEMORY_OP, XENMEM_decrease_reservation, test_at("b", ARGS), 0),
+		0);
+	assert_true(arch_stage2_translate(dom("b")->s2, ipa_init(test_at("b", SPARE)), &pa));
+	assert_int_equal(pa_addr(pa), pa_addr(granted));
+
 	/* Unmapped: the flags go, the page is b's hole again. */
 	struct gnttab_unmap_grant_ref u = { .host_addr = test_at("b", SPARE), .handle = handle };
 	test_put("b", ARGS, &u, sizeof(u));
