@@ -503,11 +503,23 @@ cat > "$work/machine.json" <<'JSON'
 JSON
 "$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img "$work/machine.json" -o "$work/packm" >/dev/null 2>&1
 disk=$(cd "$work" && pwd -P)/disk.img
-if grep -qF -- "-drive if=none,id=disk0,format=raw,file=\"$disk\" -device virtio-blk-device,drive=disk0" "$work/packm/run-qemu" &&
+if grep -qF -- "-drive if=none,id=disk0,format=raw,file='$disk' -device virtio-blk-device,drive=disk0" "$work/packm/run-qemu" &&
    grep -qF -- "-netdev user,id=net0 -device virtio-net-device,netdev=net0" "$work/packm/run-qemu"; then
 	pass pack-machine-devices
 else
 	fail pack-machine-devices "run-qemu lacks the virtio-blk drive or the user network"
+fi
+# A disk whose name means something to the shell and to QEMU's option
+# parser reaches QEMU whole, and nothing in it runs.
+weird='x,y"$(echo INJECTED >&2)'"'"'.img'
+: >"$work/$weird"
+"$tool" pack --hypervisor ../lcm-fixtures/files/kernel.img --disk "$work/$weird" "$work/machine.json" -o "$work/packmq" >/dev/null 2>&1
+out=$(QEMU=echo sh "$work/packmq/run-qemu" 2>&1)
+if printf '%s\n' "$out" | grep -qF -- "file=$(cd "$work" && pwd -P)/x,,y\"\$(echo INJECTED >&2)'.img " &&
+	! printf '%s\n' "$out" | grep -qx INJECTED; then
+	pass pack-machine-disk-quoted
+else
+	fail pack-machine-disk-quoted "run-qemu gave QEMU: $(printf '%s' "$out" | grep -o 'file=[^ ]*img[^ ]*' | tail -1)"
 fi
 check_rc pack-machine-net-bad 2 'is not "user"' "$tool" pack --net tap "$work/machine.json" -o "$work/packm2"
 check_rc pack-machine-disk-missing 2 'disk ".*nothere.img": No such file' "$tool" pack --disk "$work/nothere.img" "$work/machine.json" -o "$work/packm3"

@@ -172,6 +172,25 @@ void lt_default_hypervisor(const char *name, char *out, size_t size)
 	}
 }
 
+/* A disk image's path as one shell word in single quotes (a ' as '\\''),
+ * its commas doubled for QEMU's option parser: any file name reaches QEMU
+ * as it is, and none is read by the shell. */
+static void put_disk_path(FILE *f, const char *path)
+{
+	fputc('\'', f);
+	for (const char *p = path; *p != '\0'; p++) {
+		if (*p == '\'') {
+			fputs("'\\''", f);
+			continue;
+		}
+		if (*p == ',') {
+			fputc(',', f);
+		}
+		fputc(*p, f);
+	}
+	fputc('\'', f);
+}
+
 static bool write_script(const char *dir, const struct lt_config *c, const struct lt_machine *m,
 			 bool tpm)
 {
@@ -210,14 +229,14 @@ static bool write_script(const char *dir, const struct lt_config *c, const struc
 	 * lists whether used or not, and a PCI function, which it never lists
 	 * (so the DTB stays the dumped one). */
 	if (c->disk != NULL) {
-		fprintf(f,
-			"\t-drive if=none,id=disk0,format=raw,file=\"%s\" -device virtio-blk-device,drive=disk0 \\\n",
-			c->disk);
+		fprintf(f, "\t-drive if=none,id=disk0,format=raw,file=");
+		put_disk_path(f, c->disk);
+		fprintf(f, " -device virtio-blk-device,drive=disk0 \\\n");
 	}
 	if (c->disk_pci != NULL) {
-		fprintf(f,
-			"\t-drive if=none,id=disk1,format=raw,file=\"%s\" -device virtio-blk-pci,drive=disk1 \\\n",
-			c->disk_pci);
+		fprintf(f, "\t-drive if=none,id=disk1,format=raw,file=");
+		put_disk_path(f, c->disk_pci);
+		fprintf(f, " -device virtio-blk-pci,drive=disk1 \\\n");
 	}
 	if (c->net != NULL) {
 		fprintf(f, "\t-netdev user,id=net0 -device virtio-net-device,netdev=net0 \\\n");

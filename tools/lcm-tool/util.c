@@ -222,11 +222,18 @@ bool lt_is_json(const char *path)
 	return n >= 5 && strcmp(path + n - 5, ".json") == 0;
 }
 
+/* NN-BASENAME, the basename's bytes other than [A-Za-z0-9._+-] made "_":
+ * the name goes unquoted into run-qemu, grub.cfg and boot.cmd. */
 void lt_module_name(const struct lt_config *c, size_t i, char *out, size_t size)
 {
 	const char *base = strrchr(c->files[i].path, '/');
 
 	snprintf(out, size, "%02zu-%s", i, base != NULL ? base + 1 : c->files[i].path);
+	for (char *p = out; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && strchr("._+-", *p) == NULL) {
+			*p = '_';
+		}
+	}
 }
 
 static size_t edit_distance(const char *a, const char *b)
