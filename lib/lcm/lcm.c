@@ -1076,6 +1076,13 @@ static void check_xendevs(struct parser *p)
 				      "a split device needs a XENSTORE domain with %s in the launch (its entries are in the store)",
 				      LCM_PROP_XEN_INTERFACE);
 			}
+			/* The store's plan introduces its clients, never the
+			 * store itself: it cannot be either end. */
+			if (k == 0 && (int)i == l->xenstore) {
+				error(p, x.node, "compatible",
+				      "%s is the XENSTORE domain: it serves the store, not a split device's frontend",
+				      d->name);
+			}
 			if (x.backend_name != NULL) {
 				const struct lcm_domain *b =
 					x.backend >= 0 ? &l->domains[x.backend] : NULL;
@@ -1090,6 +1097,10 @@ static void check_xendevs(struct parser *p)
 					error(p, x.node, LCM_XENDEV_BACKEND,
 					      "%s (%u) is not Xen-aware (no %s)", b->name, b->domid,
 					      LCM_PROP_XEN_INTERFACE);
+				} else if (x.backend == l->xenstore) {
+					error(p, x.node, LCM_XENDEV_BACKEND,
+					      "%s is the XENSTORE domain: it serves the store, not a %s",
+					      b->name, what);
 				}
 			}
 			if (x.type != LCM_XENDEV_VBD || x.vdev == NULL) {

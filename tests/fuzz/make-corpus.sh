@@ -59,7 +59,7 @@ cat > "$tmp/xendev.json" <<'JSON'
       "xen-interface": true, "kernel": "files/kernel.img" },
     { "name": "front", "domid": 2, "memory": "16M", "xen-interface": true,
       "xen-disks": [{ "backend": "back", "target": "/dev/ram0", "vdev": "xvda" },
-                    { "backend": "xs", "target": "/dev/vdb", "vdev": "268439552", "mode": "r" }],
+                    { "backend": "back", "target": "/dev/vdb", "vdev": "268439552", "mode": "r" }],
       "xen-nics": [{ "backend": "back", "mac": "00:16:3e:00:00:02" }],
       "kernel": "files/kernel.img" },
     { "name": "back", "domid": 3, "memory": "16M", "xen-interface": true,

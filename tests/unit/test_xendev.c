@@ -106,7 +106,7 @@ static void devices_read_back(void **state)
 	vbd(&t, "xen-vbd@0", "back", "xvda", "/dev/ram0", NULL);
 	vif(&t, "xen-vif@0", "back", "00:16:3e:00:00:02");
 	vbd(&t, "xen-vbd@1", "back", "51728", "/dev/ram1", "r");
-	vif(&t, "xen-vif@1", "xs", "02:00:00:00:00:0A");
+	vif(&t, "xen-vif@1", "back", "02:00:00:00:00:0A");
 	assert_int_equal(lp_parse(&p, tb_done(&t), LCM_ARCH_ANY), LCM_OK);
 	expect_no_diags(&p);
 	const struct lcm_domain *f = lp_domain(&p, "front");
@@ -134,7 +134,7 @@ static void devices_read_back(void **state)
 
 	assert_true(lcm_xendev(&p.l, f, 3, &x));
 	assert_int_equal(x.devid, 1); /* the second vif */
-	assert_ptr_equal(&p.l.domains[x.backend], lp_domain(&p, "xs"));
+	assert_ptr_equal(&p.l.domains[x.backend], lp_domain(&p, "back"));
 
 	assert_false(lcm_xendev(&p.l, f, 4, &x));
 
@@ -146,7 +146,7 @@ static void devices_read_back(void **state)
 	tcg_params_text(&tp, text, sizeof(text));
 	assert_string_equal(
 		text,
-		"domain_launch: domid=2 name=front permissions=0x0 functions=0x0 label=domU_t memory=16384KiB vcpus=1 xen=1 channels=3,1 bootargs=");
+		"domain_launch: domid=2 name=front permissions=0x0 functions=0x0 label=domU_t memory=16384KiB vcpus=1 xen=1 channels=3 bootargs=");
 	assert_string_equal(lcm_xendev_type_name(LCM_XENDEV_VBD), "vbd");
 	assert_string_equal(lcm_xendev_type_name(LCM_XENDEV_VIF), "vif");
 	assert_string_equal(lcm_xendev_type_name(9), "?");
