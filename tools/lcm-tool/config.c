@@ -616,7 +616,8 @@ static void resolve_backends(struct loader *ld)
 	}
 }
 
-/* "pinned-cpus": physical CPU numbers, one per vCPU (the library checks the
+/* "pinned-cpus": physical CPU numbers, one per vCPU in vCPU order, kept
+ * as a mask: so increasing, as the binding wants (the library checks the
  * count against "cpus"). */
 static void load_pinned(struct loader *ld, json_t *v, const char *path, const char *what,
 			struct lt_domain *d)
@@ -631,10 +632,10 @@ static void load_pinned(struct loader *ld, json_t *v, const char *path, const ch
 	json_array_foreach(v, i, e)
 	{
 		json_int_t cpu = json_is_integer(e) ? json_integer_value(e) : -1;
-		if (cpu < 0 || cpu >= LCM_MAX_PCPUS || (d->pinned >> cpu & 1)) {
+		if (cpu < 0 || cpu >= LCM_MAX_PCPUS || (d->pinned >> cpu) != 0) {
 			char epath[160];
 			snprintf(epath, sizeof(epath), "%s.%zu", path, i);
-			jerr(ld, epath, "%s: pinned-cpus: expected distinct CPU numbers 0 to %u",
+			jerr(ld, epath, "%s: pinned-cpus: expected increasing CPU numbers 0 to %u",
 			     what, LCM_MAX_PCPUS - 1);
 			d->pinned = 0;
 			return;
