@@ -854,13 +854,30 @@ static bool pc_pending(struct vcpu *v)
 	return has;
 }
 
-/* The TSC of its next timer event: its APIC timer, or its PIT (vCPU 0). */
+/*
+ * The TSC of its next timer event: its APIC timer, or its PIT (vCPU 0,
+ * read under the PIC's lock, as another vCPU may be programming it); not
+ * sooner than WAKE_MIN_US from now. A guest whose timer fires every few
+ * cycles while its vector is held back (TPR, the 8259's mask, a vector in
+ * service) sleeps with nothing to take: without the floor its CPU would
+ * do nothing but take timer interrupts for it. Linux's shortest timer is
+ * far longer.
+ */
+#define WAKE_MIN_US 50
+
 static uint64_t wake_time(struct vcpu *v)
 {
 	uint64_t t = vlapic_next_event(&v->arch->lapic);
-	uint64_t p = v->index == 0 ? pc_next_event(x86_domain_pc(v->dom)) : ~0ull;
+	uint64_t floor = rdtsc() + x86_tsc_hz() / 1000000 * WAKE_MIN_US;
 
-	return p < t ? p : t;
+	if (v->index == 0) {
+		struct pc *pc = x86_domain_pc(v->dom);
+		unsigned long flags = spin_lock_irqsave(&pc->lock);
+		uint64_t p = pc_next_event(pc);
+		spin_unlock_irqrestore(&pc->lock, flags);
+		t = p < t ? p : t;
+	}
+	return t > floor ? t : floor;
 }
 
 static void hlt_sleep(struct vcpu *v)
