@@ -108,6 +108,8 @@ uint64_t guest_put(struct vcpu *v, uint64_t offset, const void *s, size_t n);
 uint64_t test_at(const char *name, uint64_t off);
 void test_put(const char *name, uint64_t off, const void *s, size_t n);
 void test_get(const char *name, uint64_t off, void *s, size_t n);
+/* Xen hypercall @nr with arguments @a0-@a2 from vCPU 0 of domain @name. */
+int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2);
 
 /* A fake arch bug fails the running test instead of aborting. */
 void fake_bug_fails_test(void);

@@ -14,6 +14,7 @@
 #include <crypto/sha256.h>
 
 #include "../../tools/lcm-tool/policyc.h"
+#include "core/xen.h"
 
 #define DTB_SIZE (64 * 1024)
 
@@ -338,6 +339,14 @@ void test_put(const char *name, uint64_t off, const void *s, size_t n)
 void test_get(const char *name, uint64_t off, void *s, size_t n)
 {
 	assert_true(domain_read_ram(dom(name), ipa_init(test_at(name, off)), s, n));
+}
+
+int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t a[5] = { a0, a1, a2, 0, 0 };
+	enum xen_next next;
+
+	return xen_hypercall(vcpu0(name), nr, a, &next);
 }
 
 static void bug_fails(const char *what)

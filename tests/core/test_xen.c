@@ -33,14 +33,6 @@ static uint64_t get64(const char *name, uint64_t off)
 	return v;
 }
 
-static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	uint64_t a[5] = { a0, a1, a2, 0, 0 };
-	enum xen_next next;
-
-	return xen_hypercall(vcpu0(name), nr, a, &next);
-}
-
 /* An event-channel operation with its argument @arg (@n bytes) in the
  * caller's memory; the result, with the argument read back. */
 static int64_t evtchn(const char *name, unsigned cmd, void *arg, size_t n)

@@ -24,14 +24,6 @@
 #define SPARE 0x4000ull
 #define GFN   (XEN_GUEST_MAGIC_BASE >> 12)
 
-static int64_t xcall(const char *name, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	uint64_t a[5] = { a0, a1, a2, 0, 0 };
-	enum xen_next next;
-
-	return xen_hypercall(vcpu0(name), nr, a, &next);
-}
-
 /* HVMOP_get_param @index of @name for itself. */
 static uint64_t param(const char *name, uint32_t index)
 {

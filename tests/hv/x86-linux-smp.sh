@@ -33,8 +33,15 @@ for dn in s:2 q:4; do
 	counts=$(printf ' [0-9]+%.0s' $(seq "$n"))
 	nonzero=$(printf ' [1-9][0-9]*%.0s' $(seq "$n"))
 	expect_re "$log" "\[$d\] linux: irq LOC:$nonzero Local timer interrupts"
-	expect_re "$log" "\[$d\] linux: irq RES:$counts Rescheduling interrupts"
-	expect_re "$log" "\[$d\] linux: irq CAL:$counts Function call interrupts"
+	# IPIs were taken: one count per CPU, not all zero.
+	for irq in "RES:$counts Rescheduling" "CAL:$counts Function call"; do
+		expect_re "$log" "\[$d\] linux: irq $irq interrupts"
+		line=$(grep -E "^\[$d\] linux: irq ${irq%%:*}:" "$log")
+		if [ -n "$line" ] && ! printf '%s\n' "$line" | grep -qE ': ([0-9 ]* )?[1-9]'; then
+			echo "WRONG in $log: no ${irq%%:*} IPI taken: $line"
+			failures=$((failures + 1))
+		fi
+	done
 done
 expect "$log" "domain 1 s: powered off (its last vCPU called CPU_OFF)"
 expect "$log" "domain 2 q: powered off (its last vCPU called CPU_OFF)"

@@ -8,14 +8,9 @@
 # gntdev, reads la's message, answers in the page and notifies; la reads
 # the answer and acknowledges. lc (domid 3, no channel) tries the same and
 # is refused: EPERM, and the policy's line.
-. "$(dirname "$0")/qemu.bash"
+. "$(dirname "$0")/xen.bash"
 
-linux_parts
-if ! scripts/fetch-real-parts.sh xen-modules >"$WORK/fetch-modules.log" 2>&1; then
-	echo "FAIL: scripts/fetch-real-parts.sh xen-modules"
-	cat "$WORK/fetch-modules.log"
-	exit 1
-fi
+xen_parts xen-modules
 make -s build/guests/linux/xenchan || exit 1
 mods=$(echo build/xen-modules/lib/modules/*/kernel/drivers/xen)
 if ! guests/linux/mkinitramfs.sh build/guests/linux/xenchan.cpio.gz \
