@@ -1551,6 +1551,13 @@ static void check_channels(struct parser *p)
 				      "%s (%u) is not Xen-aware (no %s)", peer->name, id,
 				      LCM_PROP_XEN_INTERFACE);
 			}
+			for (uint32_t e = 0; e < c; e++) {
+				if (lcm_channel(d, e) == id) {
+					error(p, d->node, LCM_PROP_CHANNELS, "%u is listed twice",
+					      id);
+					break;
+				}
+			}
 		}
 	}
 }
